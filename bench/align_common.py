@@ -1,0 +1,118 @@
+"""Shared helpers for the alignment benchmarks: a disk-cached encoder, overlap texts, scoring.
+
+The scoring follows the strict/lax definition of vecalign's `score.py` (Sennrich & Volk 2011):
+precision counts every predicted bead (1-0/0-1 included) against the gold beads; recall counts
+every gold bead that is not a deletion against the predicted beads that are not deletions; a
+lax hit needs overlap on both sides.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qa_pipeline.align import overlap_texts  # noqa: E402
+
+BeadPair = tuple[tuple[int, ...], tuple[int, ...]]
+CACHE = Path(os.environ.get("ALIGN_BENCH_CACHE", "/tmp/align_bench_cache.sqlite"))
+
+
+def make_embed(model: str, chunk: int = 128, verbose: bool = True) -> Callable[[Sequence[str]], np.ndarray]:
+    """An EmbedFn through the lead's sqlite cache, encoding in chunks so a killed run keeps work.
+
+    A pickle of text -> vector per model sits in front of it, so a run whose texts are all
+    cached never loads the model (tuning runs take seconds).
+    """
+    import pickle
+
+    from qa_pipeline.cache import EmbeddingCache
+    from qa_pipeline.embed import CachedEncoder, load_encoder
+
+    store_path = Path(f"/tmp/align_vecs_{Path(model).name}.pkl")
+    store: dict[str, np.ndarray] = {}
+    if store_path.exists():
+        store = pickle.loads(store_path.read_bytes())
+    lazy: list[CachedEncoder] = []
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        uniq = [t for t in dict.fromkeys(texts) if t not in store]
+        if uniq:
+            if not lazy:
+                lazy.append(CachedEncoder(load_encoder(model), EmbeddingCache(CACHE)))
+            store.update(_encode(lazy[0], uniq, chunk, verbose))
+            store_path.write_bytes(pickle.dumps(store))
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        return np.stack([store[t] for t in texts]).astype(np.float32)
+
+    return embed
+
+
+def _encode(enc: object, uniq: list[str], chunk: int, verbose: bool) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    t0 = time.time()
+    for s in range(0, len(uniq), chunk):
+        part = uniq[s:s + chunk]
+        for t, v in zip(part, enc.encode(part), strict=True):  # type: ignore[attr-defined]
+            out[t] = v
+        if verbose:
+            print(f"  embedded {min(s + chunk, len(uniq))}/{len(uniq)} "
+                  f"({time.time() - t0:.0f}s)", file=sys.stderr)
+    return out
+
+
+def _precision(gold: Sequence[BeadPair], test: Sequence[BeadPair]) -> np.ndarray:
+    gold_set = {(tuple(a), tuple(b)) for a, b in gold if a or b}
+    test_set = {(tuple(a), tuple(b)) for a, b in test if a or b}
+    src_to_tgt: dict[int, set[int]] = defaultdict(set)
+    for gs, gt in gold_set:
+        for s in gs:
+            src_to_tgt[s].update(gt)
+    tp_s = fp_s = tp_l = fp_l = 0
+    for ts, tt in test_set:
+        if (ts, tt) in gold_set:
+            tp_s += 1
+            tp_l += 1
+            continue
+        fp_s += 1
+        reach: set[int] = set()
+        for s in ts:
+            reach |= src_to_tgt[s]
+        if reach & set(tt):
+            tp_l += 1
+        else:
+            fp_l += 1
+    return np.array([tp_s, fp_s, tp_l, fp_l])
+
+
+def score(golds: Sequence[Sequence[BeadPair]], tests: Sequence[Sequence[BeadPair]]) -> dict[str, float]:
+    p = np.zeros(4, dtype=np.int64)
+    r = np.zeros(4, dtype=np.int64)
+    for gold, test in zip(golds, tests, strict=True):
+        p += _precision(gold, test)
+        r += _precision([b for b in test if b[0] and b[1]], [b for b in gold if b[0] and b[1]])
+
+    def ratio(a: int, b: int) -> float:
+        return a / (a + b) if a + b else 0.0
+
+    def f1(x: float, y: float) -> float:
+        return 2 * x * y / (x + y) if x + y else 0.0
+
+    ps, pl = ratio(int(p[0]), int(p[1])), ratio(int(p[2]), int(p[3]))
+    rs, rl = ratio(int(r[0]), int(r[1])), ratio(int(r[2]), int(r[3]))
+    return {"precision_strict": ps, "recall_strict": rs, "f1_strict": f1(ps, rs),
+            "precision_lax": pl, "recall_lax": rl, "f1_lax": f1(pl, rl)}
+
+
+def precompute(texts: Sequence[str], embed: Callable[[Sequence[str]], np.ndarray],
+               max_overlap: int) -> None:
+    embed(overlap_texts(texts, max_overlap))

@@ -1,0 +1,70 @@
+"""NTREX-128 lt-et alignment under synthetic damage (see damage_align.py).
+
+    .venv/bin/python bench/align_ntrex.py --model embeddinggemma-300m --rates 0.05 0.15
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+from align_common import make_embed, score
+from align_textberg import params_from
+from damage_align import damage
+
+from qa_pipeline.align import align_sentences, bead_pairs
+
+DATA = Path("/work/shared/data/ntrex128")
+
+
+def documents(limit: int | None) -> list[tuple[list[str], list[str]]]:
+    ids = (DATA / "document_ids.txt").read_text().splitlines()
+    lt = (DATA / "lit.txt").read_text().splitlines()
+    et = (DATA / "est.txt").read_text().splitlines()
+    docs: OrderedDict[str, tuple[list[str], list[str]]] = OrderedDict()
+    for d, a, b in zip(ids, lt, et, strict=True):
+        docs.setdefault(d, ([], []))
+        docs[d][0].append(" ".join(a.split()))
+        docs[d][1].append(" ".join(b.split()))
+    out = list(docs.values())
+    return out[:limit] if limit else out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default="embeddinggemma-300m")
+    ap.add_argument("--rates", nargs="*", type=float, default=[0.05, 0.15])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--limit", type=int, default=None, help="first N documents only")
+    ap.add_argument("--set", nargs="*", default=[])
+    args = ap.parse_args()
+    params = params_from(args.set)
+    embed = make_embed(args.model)
+    docs = documents(args.limit)
+    results = {}
+    for rate in args.rates:
+        golds, tests, touched, total = [], [], 0, 0
+        t0 = time.perf_counter()
+        for k, (lt, et) in enumerate(docs):
+            dmg = damage(lt, et, rate, seed=args.seed * 100_003 + k)
+            beads = align_sentences(dmg.src, dmg.tgt, embed, params)
+            golds.append(dmg.gold)
+            tests.append(bead_pairs(beads))
+            touched += dmg.touched
+            total += len(lt)
+        res = score(golds, tests)
+        res["damage_measured"] = touched / total
+        res["seconds"] = time.perf_counter() - t0
+        results[str(rate)] = res
+        print(f"rate {rate}: strict F1 {res['f1_strict']:.4f} lax F1 {res['f1_lax']:.4f}",
+              file=sys.stderr)
+    print(json.dumps({"model": args.model, "documents": len(docs), "seed": args.seed,
+                      "results": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

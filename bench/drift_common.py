@@ -1,0 +1,225 @@
+"""Shared helpers for the drift benchmarks and the calibration script.
+
+Data readers (MLQE-PE, NTREX-128), a cached encoder, a fallback synthetic-damage generator
+(used until/unless `bench/damage_drift.py` provides `damage(pairs, kind, rng)`), and a helper
+that computes drift features for a list of pseudo-documents with one encode call.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+csv.field_size_limit(10**8)
+
+from qa_pipeline.cache import EmbeddingCache  # noqa: E402
+from qa_pipeline.embed import CachedEncoder, Encoder, load_encoder  # noqa: E402
+
+DATA = Path(os.environ.get("QA_SHARED_DATA", "/work/shared/data"))
+CACHE = Path(os.environ.get("DRIFT_BENCH_CACHE", "/tmp/drift_bench_cache.sqlite"))
+KINDS = ("replace", "clause_drop", "entity_swap", "negation", "number")
+Pair = tuple[str, str]
+
+
+def cached_encoder(model: str) -> Encoder:
+    if model.startswith("hash"):
+        return load_encoder(model)
+    return CachedEncoder(load_encoder(model), EmbeddingCache(CACHE))
+
+
+def read_mlqe(split: str) -> list[dict[str, str]]:
+    path = DATA / "mlqe-pe-et-en" / f"{split}.tsv"
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def read_ntrex() -> tuple[list[str], list[str], list[str]]:
+    d = DATA / "ntrex128"
+    lit = (d / "lit.txt").read_text(encoding="utf-8").splitlines()
+    est = (d / "est.txt").read_text(encoding="utf-8").splitlines()
+    ids = (d / "document_ids.txt").read_text(encoding="utf-8").splitlines()
+    return lit, est, ids
+
+
+def group_docs(ids: Sequence[str]) -> list[list[int]]:
+    docs: list[list[int]] = []
+    for i, d in enumerate(ids):
+        if not docs or ids[docs[-1][-1]] != d:
+            docs.append([])
+        docs[-1].append(i)
+    return docs
+
+
+# --- fallback damage generator (target side) -------------------------------------------------
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_NUM = re.compile(r"\d+(?:[.,]\d+)?")
+_NEG = {  # (negation words to remove, auxiliaries after which one is inserted, word inserted)
+    "en": ({"not", "never", "no"}, {"is", "are", "was", "were", "has", "have", "had", "can",
+                                    "will", "would", "should", "could", "may", "must", "do",
+                                    "does", "did"}, "not"),
+    "et": ({"ei", "pole", "mitte", "polnud", "ära"}, {"on", "oli", "olid", "võib", "saab",
+                                                      "peab", "tuleb", "oleks"}, "ei"),
+    "lt": ({"ne", "nėra", "nebuvo", "niekada"}, {"yra", "buvo", "gali", "turi", "bus"}, "ne"),
+}
+
+
+def _replace(pairs: Sequence[Pair], i: int, rng: random.Random) -> str | None:
+    others = [j for j in range(len(pairs)) if pairs[j][1] != pairs[i][1]]
+    return pairs[rng.choice(others)][1] if others else None
+
+
+def _clause_drop(text: str, rng: random.Random) -> str | None:
+    words = list(_WORD.finditer(text))
+    n = len(words)
+    if n < 6:
+        return None
+    k = rng.randint(max(2, -(-3 * n // 10)), max(2, n // 2))
+    start = rng.randint(0, n - k)
+    a, b = words[start].start(), words[start + k - 1].end()
+    out = (text[:a].rstrip(" ,;") + " " + text[b:].lstrip(" ,;")).strip()
+    return out[:1].upper() + out[1:] if start == 0 else out
+
+
+def _entity_swap(text: str, pool: Sequence[str], rng: random.Random) -> str | None:
+    words = list(_WORD.finditer(text))
+    cands = [w for w in words[1:] if w.group()[:1].isupper() and len(w.group()) > 2]
+    if not cands or not pool:
+        return None
+    w = rng.choice(cands)
+    new = rng.choice([p for p in pool if p != w.group()] or [w.group()])
+    if new == w.group():
+        return None
+    return text[:w.start()] + new + text[w.end():]
+
+
+def _negation(text: str, lang: str, rng: random.Random) -> str | None:
+    neg, aux, ins = _NEG.get(lang, _NEG["en"])
+    words = list(_WORD.finditer(text))
+    present = [w for w in words if w.group().lower() in neg]
+    if present:
+        w = rng.choice(present)
+        return re.sub(r"\s+", " ", text[:w.start()] + text[w.end():]).strip()
+    at = [w for w in words if w.group().lower() in aux]
+    if lang == "lt":
+        verbs = at or [w for w in words[1:] if w.group().lower().endswith(("o", "ė", "ia", "ja"))]
+        if not verbs:
+            return None
+        w = rng.choice(verbs)
+        return text[:w.start()] + "ne" + w.group().lower() + text[w.end():]
+    if at:
+        w = rng.choice(at)
+        return text[:w.end()] + f" {ins}" + text[w.end():] if lang == "en" else \
+            text[:w.start()] + f"{ins} " + text[w.start():]
+    if len(words) < 3:
+        return None
+    w = words[1]
+    return text[:w.start()] + f"{ins} " + text[w.start():]
+
+
+def _number(text: str, rng: random.Random) -> str | None:
+    nums = list(_NUM.finditer(text))
+    if not nums:
+        return None
+    m = rng.choice(nums)
+    digits = m.group()
+    for _ in range(10):
+        new = "".join(str(rng.randint(0, 9)) if c.isdigit() else c for c in digits)
+        if new != digits and not new.startswith("0"):
+            return text[:m.start()] + new + text[m.end():]
+    return None
+
+
+def local_damage(pairs: Sequence[Pair], i: int, kind: str, lang: str,
+                 rng: random.Random, pool: Sequence[str]) -> str | None:
+    """Damaged target of pair i, or None when the kind does not apply to it."""
+    t = pairs[i][1]
+    if kind == "replace":
+        return _replace(pairs, i, rng)
+    if kind == "clause_drop":
+        return _clause_drop(t, rng)
+    if kind == "entity_swap":
+        return _entity_swap(t, pool, rng)
+    if kind == "negation":
+        return _negation(t, lang, rng)
+    if kind == "number":
+        return _number(t, rng)
+    raise ValueError(kind)
+
+
+def entity_pool(texts: Sequence[str]) -> list[str]:
+    pool: set[str] = set()
+    for t in texts:
+        for w in list(_WORD.finditer(t))[1:]:
+            if w.group()[:1].isupper() and len(w.group()) > 2:
+                pool.add(w.group())
+    return sorted(pool)
+
+
+def damage_docs(docs: Sequence[Sequence[Pair]], kind: str, lang: str, rate: float,
+                seed: int) -> list[tuple[list[Pair], list[int]]]:
+    """Each document with about `rate` of its pairs damaged; returns (pairs, damaged idx)."""
+    rng = random.Random(f"{seed}-{kind}")
+    pool = entity_pool([t for d in docs for _, t in d])
+    out = []
+    for doc in docs:
+        pairs = list(doc)
+        hit: list[int] = []
+        for i in range(len(pairs)):
+            if rng.random() >= rate:
+                continue
+            new = local_damage(doc, i, kind, lang, rng, pool)
+            if new is not None and new != pairs[i][1]:
+                pairs[i] = (pairs[i][0], new)
+                hit.append(i)
+        out.append((pairs, hit))
+    return out
+
+
+def doc_features(docs: Sequence[Sequence[Pair]], encoder: Encoder, calib: object,
+                 src_lang: str, tgt_lang: str) -> tuple[np.ndarray, list[np.ndarray]]:
+    """FEATURES_ALL rows for every pair of every doc (one encode call); also per-doc vecs."""
+    from qa_pipeline.detect.drift import bead_features
+
+    texts = [s for d in docs for s, _ in d] + [t for d in docs for _, t in d]
+    vecs = encoder.encode(texts)
+    n = sum(len(d) for d in docs)
+    rows = []
+    per_doc = []
+    pos = 0
+    for d in docs:
+        k = len(d)
+        sv, tv = vecs[pos:pos + k], vecs[n + pos:n + pos + k]
+        rows.append(bead_features([s for s, _ in d], [t for _, t in d], sv, tv,
+                                  calib, src_lang, tgt_lang))  # type: ignore[arg-type]
+        per_doc.append(np.stack([sv, tv]))
+        pos += k
+    return np.concatenate(rows) if rows else np.zeros((0, 9)), per_doc
+
+
+def pairs_document(pairs: Sequence[Pair], src_lang: str, tgt_lang: str) -> tuple[object, object,
+                                                                                   list[object]]:
+    """Source and target Documents (one sentence per paragraph) and 1-1 beads for `pairs`."""
+    from qa_pipeline.segment import build_document
+    from qa_pipeline.types import Bead
+
+    src = build_document("src", src_lang, [[s] for s, _ in pairs])
+    tgt = build_document("tgt", tgt_lang, [[t] for _, t in pairs])
+    beads = [Bead((i,), (i,)) for i in range(len(pairs))]
+    return src, tgt, beads
+
+
+def auc(neg: Sequence[float], pos: Sequence[float]) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    lab = [0] * len(neg) + [1] * len(pos)
+    return float(roc_auc_score(lab, list(neg) + list(pos)))

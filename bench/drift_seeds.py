@@ -1,0 +1,70 @@
+"""Seed corpus: rank of a known defect among the drift findings and span coverage.
+
+The defect is given on the command line (paragraph, sentence within it, and the words that
+should be covered by `target_spans`), so no seed text lives in code.
+
+    .venv/bin/python bench/drift_seeds.py --model multilingual-e5-small \
+        --paragraph 4 --sentence 3 --words "WORD1 WORD2"
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from drift_common import ROOT, cached_encoder
+
+from qa_pipeline.align import align_documents
+from qa_pipeline.detect.drift import score_drift, severity_for
+from qa_pipeline.io.readers import read_document
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default="multilingual-e5-small")
+    ap.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "customer-loyalty")
+    ap.add_argument("--src", default="lt")
+    ap.add_argument("--tgt", default="et")
+    ap.add_argument("--paragraph", type=int, required=True, help="1-based, target document")
+    ap.add_argument("--sentence", type=int, required=True, help="1-based, within the paragraph")
+    ap.add_argument("--words", required=True, help="target words the spans must cover")
+    args = ap.parse_args()
+    src = read_document(args.corpus / f"{args.src}.txt", args.src)
+    tgt = read_document(args.corpus / f"{args.tgt}.txt", args.tgt)
+    enc = cached_encoder(args.model)
+    alignment = align_documents(src, tgt, enc.encode)
+    beads = alignment.sentences
+    res = score_drift(src, tgt, beads, enc)
+    want = tgt.paragraphs[args.paragraph - 1].sentences[args.sentence - 1]
+    ranked = sorted((i for i, b in enumerate(beads) if b.source and b.target),
+                    key=lambda i: -res.drift[i])
+    rows = []
+    for rank, i in enumerate(ranked, 1):
+        b = beads[i]
+        spans = res.spans.get(i, ((), ()))
+        rows.append({"rank": rank, "bead": [list(b.source), list(b.target)],
+                     "drift": round(res.drift[i], 4), "cos": round(b.similarity or 0.0, 4),
+                     "severity": severity_for(res.drift[i], res.thresholds),
+                     "kind": res.partial.get(i, "drift"),
+                     "target_spans": [tgt.sentences[s].text[a:e] for s, a, e in spans[1]],
+                     "source_spans": [src.sentences[s].text[a:e] for s, a, e in spans[0]]})
+    target_rank = next(r["rank"] for r, i in zip(rows, ranked, strict=True)
+                       if want in beads[i].target)
+    cos_rank = 1 + sum(1 for i in ranked if (beads[i].similarity or 0) <
+                       (beads[next(j for j in ranked if want in beads[j].target)].similarity or 0))
+    row = next(r for r, i in zip(rows, ranked, strict=True) if want in beads[i].target)
+    text = tgt.sentences[want].text
+    covered = []
+    for w in args.words.split():
+        at = text.find(w)
+        covered.append(any(s == want and a <= at and at + len(w) <= e
+                           for s, a, e in res.spans.get(ranked[target_rank - 1], ((), ()))[1]))
+    print(json.dumps({"model": args.model, "calibration": res.model_id,
+                      "full_beads": len(ranked), "defect_rank_drift": target_rank,
+                      "defect_rank_cosine": cos_rank, "spans_cover_words": all(covered),
+                      "defect": row, "top5": rows[:5]}, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,269 @@
+"""Calibrate the drift model for one encoder and write qa_pipeline/data/drift_<model>.json.
+
+Data: MLQE-PE et-en *train* only (a seeded subsample), cut into pseudo-documents of 16 pairs,
+plus synthetic damage of the English side (replace / clause_drop / entity_swap / negation /
+number, ~25 % of each document's pairs per kind). Labels: damaged pairs 1; undamaged pairs a
+soft label from the human DA z-score (low z = the MT lost meaning). A 20 % split of the
+pseudo-documents is held out for the thresholds and the report.
+
+Stage 1: logistic regression on the cheap bead features. Stage 2: logistic regression on
+[stage-1 logit, occlusion gains] for a subsample that gets span attribution. Thresholds:
+quantiles of held-out clean, well-rated pairs (minor 90 %, major 98 %, critical 99.5 %); span
+gain: 90 % quantile of the best gains of those pairs; partial gain: the clause-gain quantile
+that keeps 95 % of those pairs below it.
+
+    .venv/bin/python bench/train_drift.py --model multilingual-e5-small --n 3000
+    .venv/bin/python bench/train_drift.py --generic   # scale-free fallback from the same data
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from drift_common import KINDS, ROOT, cached_encoder, damage_docs, doc_features, read_mlqe
+from scipy.stats import pearsonr, spearmanr
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+from qa_pipeline.detect.drift import (
+    FEATURES_ALL,
+    Calibration,
+    _sigmoid,
+    select,
+    span_features,
+)
+from qa_pipeline.detect.spans import attribute
+
+DOC = 16
+DAMAGE_RATE = 0.25
+GOOD_Z = 0.5  # held-out pairs rated at least this well are the "clean" reference
+QUANTILES = {"drift_minor": 0.90, "drift_major": 0.98, "drift_critical": 0.995}
+
+
+def soft_label(z: np.ndarray) -> np.ndarray:
+    # z = 1 (well above average) -> ~0.05; z = -1.5 (a clearly bad MT) -> ~0.8.
+    return np.asarray(_sigmoid(-(z + 0.6) * 1.6))
+
+
+def provisional(ref_median: float | None, ref_mad: float | None,
+                features: tuple[str, ...]) -> Calibration:
+    k = len(features)
+    return Calibration("provisional", features, np.zeros(k), np.ones(k), np.zeros(k), 0.0,
+                       None, 0.0, ref_median, ref_mad, {})
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, LogisticRegression]:
+    mean, std = x.mean(0), x.std(0)
+    scale = np.where(std < 1e-6, 1.0, std)  # a constant feature must not divide by zero
+    z = (x - mean) / scale
+    # Soft labels as two weighted copies of every row.
+    xx = np.concatenate([z, z])
+    yy = np.concatenate([np.ones(len(y)), np.zeros(len(y))])
+    ww = np.concatenate([y, 1 - y])
+    clf = LogisticRegression(C=1.0, max_iter=2000).fit(xx, yy, sample_weight=ww)
+    return mean, scale, clf
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default="multilingual-e5-small")
+    ap.add_argument("--n", type=int, default=3000, help="train pairs subsampled (seeded)")
+    ap.add_argument("--span-n", type=int, default=240, help="held-out beads given occlusion")
+    ap.add_argument("--generic", action="store_true", help="fit the scale-free fallback")
+    ap.add_argument("--no-checks", action="store_true", help="leave out the chk_* features")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args()
+    t0 = time.time()
+    rows = read_mlqe("train")
+    rng = random.Random(args.seed)
+    rng.shuffle(rows)
+    rows = rows[:args.n]
+    pairs = [(r["original"], r["translation"]) for r in rows]
+    zs = np.array([float(r["z_mean"]) for r in rows])
+    docs = [pairs[i:i + DOC] for i in range(0, len(pairs), DOC)]
+    zdocs = [zs[i:i + DOC] for i in range(0, len(pairs), DOC)]
+    n_hold = len(docs) // 5
+    enc = cached_encoder(args.model)
+
+    # Reference distribution of correct translations: cosines of well-rated training pairs.
+    clean_vecs = enc.encode([s for s, _ in pairs] + [t for _, t in pairs])
+    cos = np.einsum("ij,ij->i", clean_vecs[:len(pairs)], clean_vecs[len(pairs):])
+    good = cos[zs >= GOOD_Z]
+    ref_med = float(np.median(good))
+    ref_mad = float(np.median(np.abs(good - ref_med)) * 1.4826)
+    print(f"embedded {len(pairs)} clean pairs in {time.time() - t0:.0f}s; "
+          f"reference cos median {ref_med:.3f} mad {ref_mad:.3f}", file=sys.stderr)
+
+    if args.generic:
+        feats: tuple[str, ...] = ("z_doc", "len_dev", "short")
+        ref: tuple[float | None, float | None] = (None, None)
+    else:
+        feats = ("cos", "z_doc", "margin", "nbr", "len_dev", "short")
+        ref = (ref_med, ref_mad)
+    if not args.no_checks:
+        try:
+            from qa_pipeline.detect.checks import run_checks  # noqa: F401
+
+            feats += ("chk_number", "chk_entity", "chk_negation")
+        except ImportError:
+            print("checks not available: chk_* features left out", file=sys.stderr)
+    prov = provisional(ref[0], ref[1], FEATURES_ALL)
+
+    def features(ds: list[list[tuple[str, str]]]) -> np.ndarray:
+        return select(doc_features(ds, enc, prov, "et", "en")[0], provisional(
+            ref[0], ref[1], feats))
+
+    # x rows, labels, z (nan for damage), kind, held-out flag
+    xs, ys, zz, kinds, hold = [], [], [], [], []
+    clean_x = features(docs)
+    xs.append(clean_x)
+    ys.append(soft_label(np.concatenate(zdocs)))
+    zz.append(np.concatenate(zdocs))
+    kinds += ["clean"] * len(pairs)
+    hold += [d < n_hold for d, doc in enumerate(docs) for _ in doc]
+    for kind in KINDS:
+        dmg = damage_docs(docs, kind, "en", DAMAGE_RATE, args.seed)
+        x = features([p for p, _ in dmg])
+        offs = np.cumsum([0] + [len(d) for d in docs])
+        idx = [int(offs[d]) + i for d, (_, hit) in enumerate(dmg) for i in hit]
+        xs.append(x[idx])
+        ys.append(np.ones(len(idx)))
+        zz.append(np.full(len(idx), np.nan))
+        kinds += [kind] * len(idx)
+        hold += [d < n_hold for d, (_, hit) in enumerate(dmg) for _ in hit]
+        print(f"{kind}: {len(idx)} damaged pairs ({time.time() - t0:.0f}s)", file=sys.stderr)
+    x_all = np.concatenate(xs)
+    y_all = np.concatenate(ys)
+    z_all = np.concatenate(zz)
+    k_all = np.array(kinds)
+    h_all = np.array(hold)
+
+    mean, scale, clf = fit(x_all[~h_all], y_all[~h_all])
+    coef, icpt = clf.coef_[0], float(clf.intercept_[0])
+    logit = ((x_all - mean) / scale) @ coef + icpt
+    p = _sigmoid(logit)
+
+    ho_clean = h_all & (k_all == "clean")
+    r = pearsonr(p[ho_clean], z_all[ho_clean])[0]
+    rho = spearmanr(p[ho_clean], z_all[ho_clean])[0]
+    report: dict[str, float] = {"heldout_pearson": float(r), "heldout_spearman": float(rho)}
+    good_ho = ho_clean & (z_all >= GOOD_Z)
+    for kind in KINDS:
+        m = h_all & (k_all == kind)
+        if m.sum():
+            lab = np.concatenate([np.zeros(good_ho.sum()), np.ones(m.sum())])
+            report[f"heldout_auc_{kind}"] = float(roc_auc_score(lab, np.concatenate(
+                [p[good_ho], p[m]])))
+    thresholds = {k: float(np.quantile(p[good_ho], q)) for k, q in QUANTILES.items()}
+
+    # Stage 2 and span thresholds: occlusion on a held-out subsample.
+    span_model = None
+    if args.span_n > 0:
+        span_model, span_th, span_rep = fit_span_stage(
+            args, enc, docs[:n_hold], prov, feats, mean, scale, coef, icpt, ref, good_ho, p,
+            thresholds)
+        thresholds.update(span_th)
+        report.update(span_rep)
+
+    out = {
+        "model_id": f"drift-{GENERIC if args.generic else enc.name}/1",
+        "encoder": None if args.generic else enc.name,
+        "features": list(feats),
+        "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
+        "coef": coef.round(6).tolist(), "intercept": round(icpt, 6),
+        "reference": None if args.generic else {"median": round(ref_med, 6),
+                                                "mad": round(ref_mad, 6)},
+        "span_model": span_model,
+        "thresholds": {k: round(v, 6) for k, v in thresholds.items()},
+        "trained": {"script": "bench/train_drift.py", "argv": sys.argv[1:],
+                    "data": "MLQE-PE et-en train.tsv", "pairs": len(pairs),
+                    "encoder_for_data": enc.name,
+                    "report": {k: round(v, 4) for k, v in report.items()}},
+    }
+    name = GENERIC if args.generic else enc.name
+    path = args.out or ROOT / "qa_pipeline" / "data" / f"drift_{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=1))
+    print(f"wrote {path} in {time.time() - t0:.0f}s", file=sys.stderr)
+
+
+GENERIC = "generic"
+
+
+def fit_span_stage(args: argparse.Namespace, enc: object, docs: list[list[tuple[str, str]]],
+                   prov: Calibration, feats: tuple[str, ...], mean: np.ndarray,
+                   scale: np.ndarray, coef: np.ndarray, icpt: float,
+                   ref: tuple[float | None, float | None], good_ho: np.ndarray,
+                   p_all: np.ndarray, thresholds: dict[str, float],
+                   ) -> tuple[dict[str, object], dict[str, float], dict[str, float]]:
+    """Occlusion on held-out clean and damaged pairs; fit stage 2; derive span thresholds."""
+    rng = random.Random(args.seed + 1)
+    sel = provisional(ref[0], ref[1], feats)
+    samples: list[tuple[str, str, float, int, str]] = []  # s, t, logit1, label, kind
+    per_kind = args.span_n // (len(KINDS) + 1)
+    clean_rows = []
+    for d, doc in enumerate(docs):
+        for i in range(len(doc)):
+            clean_rows.append((d, i))
+    xc, _ = doc_features(docs, enc, prov, "et", "en")  # type: ignore[arg-type]
+    lc = ((select(xc, sel) - mean) / scale) @ coef + icpt
+    flat = [(d, i) for d, doc in enumerate(docs) for i in range(len(doc))]
+    zflat = good_ho[:len(flat)]
+    picks = [k for k in range(len(flat)) if zflat[k]]
+    rng.shuffle(picks)
+    for k in picks[:per_kind * 2]:
+        d, i = flat[k]
+        samples.append((docs[d][i][0], docs[d][i][1], float(lc[k]), 0, "clean"))
+    for kind in KINDS:
+        dmg = damage_docs(docs, kind, "en", DAMAGE_RATE, args.seed)
+        xd, _ = doc_features([p for p, _ in dmg], enc, prov, "et", "en")  # type: ignore
+        ld = ((select(xd, sel) - mean) / scale) @ coef + icpt
+        offs = np.cumsum([0] + [len(x) for x in docs])
+        hits = [(d, i) for d, (_, hit) in enumerate(dmg) for i in hit]
+        rng.shuffle(hits)
+        for d, i in hits[:per_kind]:
+            s, t = dmg[d][0][i]
+            samples.append((s, t, float(ld[int(offs[d]) + i]), 1, kind))
+    t0 = time.time()
+    texts = [s for s, *_ in samples] + [t for _, t, *_ in samples]
+    vecs = enc.encode(texts)  # type: ignore[attr-defined]
+    n = len(samples)
+    ev = attribute([(s, t) for s, t, *_ in samples], vecs[:n], vecs[n:], enc)  # type: ignore
+    print(f"occlusion for {n} beads in {time.time() - t0:.0f}s", file=sys.stderr)
+    sx = span_features(ev)
+    l1 = np.array([x[2] for x in samples])
+    lab = np.array([x[3] for x in samples])
+    kinds = np.array([x[4] for x in samples])
+    x2 = np.column_stack([l1, sx])
+    clf = LogisticRegression(C=1.0, max_iter=2000).fit(x2, lab)
+    clean = kinds == "clean"
+    best_gain = np.maximum(sx[:, 0], sx[:, 1])
+    clause = np.maximum(sx[:, 2], sx[:, 3])
+    th = {"span_gain": float(np.quantile(best_gain[clean], 0.5)),
+          "partial_gain": float(np.quantile(clause[clean], 0.95))}
+    rep: dict[str, float] = {}
+    p1 = _sigmoid(l1)
+    p2 = _sigmoid(x2 @ clf.coef_[0] + clf.intercept_[0])
+    for kind in KINDS:
+        m = (kinds == kind) | clean
+        if (kinds == kind).sum():
+            rep[f"span_auc1_{kind}"] = float(roc_auc_score(lab[m], p1[m]))
+            rep[f"span_auc2_{kind}"] = float(roc_auc_score(lab[m], p2[m]))
+    cd = kinds == "clause_drop"
+    rep["partial_recall_clause_drop"] = float((clause[cd] >= th["partial_gain"]).mean())
+    model = {"inputs": ["stage1_logit", "gain_src", "gain_tgt", "clause_src", "clause_tgt"],
+             "coef": clf.coef_[0].round(6).tolist(),
+             "intercept": round(float(clf.intercept_[0]), 6), "n": n}
+    return model, th, rep
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,339 @@
+"""Thin typer CLI: parse options into Config, call the pipeline, write outputs, map exit codes."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import config as C
+from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, QAError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Find where two translations of the same text disagree in meaning.",
+)
+models_app = typer.Typer(no_args_is_help=True, help="List and install the offline models.")
+app.add_typer(models_app, name="models")
+
+ModelOpt = Annotated[str, typer.Option("--model", help="registry name, model dir, or 'hash'")]
+SrcLang = Annotated[str, typer.Option("--src-lang", help="source language code")]
+TgtLang = Annotated[str, typer.Option("--tgt-lang", help="target language code")]
+SegOpt = Annotated[
+    bool, typer.Option("--segmented", help="one sentence per line, blank line between paragraphs")
+]
+DeviceOpt = Annotated[str | None, typer.Option("--device", help="torch device, e.g. cpu, cuda")]
+BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="embedding batch size")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")]
+
+
+def _err(msg: str) -> None:
+    typer.echo(f"qa-pipeline: error: {msg}", err=True)
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar per stage on stderr; nothing when quiet or not a terminal-ish run."""
+    if quiet:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    console = Console(stderr=True)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        yield update
+
+
+def _fail(e: QAError) -> typer.Exit:
+    _err(str(e))
+    return typer.Exit(e.exit_code)
+
+
+@contextlib.contextmanager
+def _atomic_dir(out: Path) -> Iterator[Path]:
+    """Write into a temp dir beside `out`; move files in only if everything succeeded."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise QAError(f"{out}: exists and is not a directory")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        yield tmp
+        out.mkdir(parents=True, exist_ok=True)
+        for f in tmp.iterdir():
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _load_encoder(cfg: C.Config, progress: Callable[[str, int, int], None] | None) -> Any:
+    from .pipeline import make_encoder
+
+    enc = make_encoder(cfg)
+    if progress:
+        progress("model", 0, 1)
+    load = getattr(getattr(enc, "inner", enc), "load", None)
+    if callable(load):
+        load()
+    if progress:
+        progress("model", 1, 1)
+    return enc
+
+
+def write_outputs(report: Any, out: Path) -> dict[str, Any]:
+    from .io.json_report import report_to_dict, validate, write_json
+    from .report import write_exports, write_html
+
+    data = report_to_dict(report)
+    validate(data)
+    with _atomic_dir(out) as tmp:
+        write_json(data, tmp / "report.json")
+        write_html(data, tmp / "report.html")
+        write_exports(data, tmp)
+    return data
+
+
+def _worst_rank(data: dict[str, Any]) -> int:
+    return max((C.SEVERITY_RANK[f["severity"]] for f in data["findings"]), default=0)
+
+
+@app.command()
+def check(
+    src: Annotated[Path, typer.Argument(help="source text, or a TSV of aligned pairs")],
+    tgt: Annotated[Path | None, typer.Argument(help="target text (omit for TSV input)")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="output directory")] = Path("reports"),
+    src_lang: SrcLang = C.DEFAULT_SRC_LANG,
+    tgt_lang: TgtLang = C.DEFAULT_TGT_LANG,
+    segmented: SegOpt = False,
+    model: ModelOpt = C.DEFAULT_MODEL,
+    fail_on: Annotated[
+        C.FailOnChoice, typer.Option("--fail-on", help="exit 1 at this severity")
+    ] = C.FailOnChoice(C.DEFAULT_FAIL_ON),
+    device: DeviceOpt = None,
+    batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="do not use the embedding cache")
+    ] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Align SRC and TGT, score drift, write DIR/report.json and DIR/report.html."""
+    from .pipeline import analyse, read_inputs
+
+    cfg = C.Config(
+        model=model,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        fail_on=fail_on.value,
+        segmented=segmented,
+        device=device,
+        batch_size=batch_size,
+        use_cache=not no_cache,
+    )
+    try:
+        if tgt is None and src.suffix.lower() not in (".tsv", ".tab"):
+            raise QAError(f"{src}: give a TGT file, or a .tsv file of source<TAB>target pairs")
+        inputs = read_inputs(src, tgt, cfg)
+        with _progress(quiet) as progress:
+            encoder = _load_encoder(cfg, progress)
+            report = analyse(inputs, encoder, cfg, progress)
+        data = write_outputs(report, out)
+    except QAError as e:
+        raise _fail(e) from None
+    n = len(data["findings"])
+    typer.echo(
+        f"{n} finding{'s' if n != 1 else ''}; wrote {out / 'report.json'} and "
+        f"{out / 'report.html'}",
+        err=True,
+    )
+    if _worst_rank(data) >= C.FAIL_ON_RANK[cfg.fail_on]:
+        raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def align(
+    src: Annotated[Path, typer.Argument(help="source text")],
+    tgt: Annotated[Path, typer.Argument(help="target text")],
+    src_lang: SrcLang = C.DEFAULT_SRC_LANG,
+    tgt_lang: TgtLang = C.DEFAULT_TGT_LANG,
+    segmented: SegOpt = False,
+    model: ModelOpt = C.DEFAULT_MODEL,
+    fmt: Annotated[
+        C.AlignFormat, typer.Option("--format", help="json or vecalign beads")
+    ] = C.AlignFormat.json,
+    device: DeviceOpt = None,
+    batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
+    quiet: QuietOpt = False,
+) -> None:
+    """Align SRC and TGT and print the beads to stdout."""
+    from .align import align_documents, format_beads
+    from .pipeline import read_inputs
+
+    cfg = C.Config(
+        model=model,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        segmented=segmented,
+        device=device,
+        batch_size=batch_size,
+    )
+    try:
+        inputs = read_inputs(src, tgt, cfg)
+        with _progress(quiet) as progress:
+            encoder = _load_encoder(cfg, progress)
+            stage = (lambda d, t: progress("align", d, t)) if progress else None
+            result = align_documents(inputs.source, inputs.target, encoder.encode, progress=stage)
+    except QAError as e:
+        raise _fail(e) from None
+    if fmt is C.AlignFormat.beads:
+        sys.stdout.write(format_beads(result.sentences))
+        if result.sentences:
+            sys.stdout.write("\n")
+        return
+    doc = {
+        "paragraph_alignment": [
+            {"source": list(b.source), "target": list(b.target), "similarity": b.similarity}
+            for b in result.paragraphs
+        ],
+        "alignment": [
+            {
+                "source": list(b.source),
+                "target": list(b.target),
+                "similarity": b.similarity,
+                "confidence": b.confidence,
+            }
+            for b in result.sentences
+        ],
+    }
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+
+
+@app.command()
+def batch(
+    corpora: Annotated[Path, typer.Argument(help="folder of document-pair folders")] = Path(
+        "corpora"
+    ),
+    out: Annotated[Path, typer.Option("--out", "-o", help="reports folder")] = Path("reports"),
+    src_lang: SrcLang = C.DEFAULT_SRC_LANG,
+    tgt_lang: TgtLang = C.DEFAULT_TGT_LANG,
+    model: ModelOpt = C.DEFAULT_MODEL,
+    fail_on: Annotated[
+        C.FailOnChoice, typer.Option("--fail-on", help="exit 1 at this severity")
+    ] = C.FailOnChoice(C.DEFAULT_FAIL_ON),
+    device: DeviceOpt = None,
+    batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check every CORPORA/NAME/{SRC_LANG,TGT_LANG}.txt pair; write OUT/NAME/ and OUT/index.html."""
+    from .pipeline import analyse, read_inputs
+    from .report import IndexEntry, write_index
+
+    cfg = C.Config(
+        model=model,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        fail_on=fail_on.value,
+        device=device,
+        batch_size=batch_size,
+    )
+    try:
+        if not corpora.is_dir():
+            raise QAError(f"{corpora}: not a directory")
+        pairs = sorted(
+            d
+            for d in corpora.iterdir()
+            if (d / f"{src_lang}.txt").is_file() and (d / f"{tgt_lang}.txt").is_file()
+        )
+        if not pairs:
+            raise QAError(f"{corpora}: no NAME/{src_lang}.txt + NAME/{tgt_lang}.txt pairs found")
+        entries = []
+        worst = 0
+        with _progress(quiet) as progress:
+            encoder = _load_encoder(cfg, progress)
+            for d in pairs:
+                inputs = read_inputs(d / f"{src_lang}.txt", d / f"{tgt_lang}.txt", cfg)
+                data = write_outputs(analyse(inputs, encoder, cfg, progress), out / d.name)
+                entries.append(IndexEntry(name=d.name, report=data, href=f"{d.name}/report.html"))
+                worst = max(worst, _worst_rank(data))
+        with _atomic_dir(out) as tmp:
+            write_index(entries, tmp / "index.html")
+    except QAError as e:
+        raise _fail(e) from None
+    typer.echo(f"{len(pairs)} document pair(s); wrote {out / 'index.html'}", err=True)
+    if worst >= C.FAIL_ON_RANK[cfg.fail_on]:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Show the registry and what is installed."""
+    from .models import REGISTRY, is_pulled, model_path
+
+    for spec in REGISTRY.values():
+        state = "installed" if is_pulled(spec.name) else "not installed"
+        default = " (default)" if spec.name == C.DEFAULT_MODEL else ""
+        typer.echo(f"{spec.name}{default}\t{state}\t{spec.revision}\t{model_path(spec.name)}")
+        typer.echo(f"    {spec.hub_id}: {spec.description}; license {spec.license}")
+
+
+@models_app.command("pull")
+def models_pull(
+    names: Annotated[list[str], typer.Argument(help="model names; 'all' for every one")],
+    force: Annotated[bool, typer.Option("--force", help="download again")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Download, assemble and verify models into the cache (offline afterwards)."""
+    from .models import REGISTRY, pull
+
+    wanted = list(REGISTRY) if names == ["all"] else names
+    try:
+        with _progress(quiet) as progress:
+            for name in wanted:
+                cb = (lambda d, t, n=name: progress(n, d, t)) if progress else None
+                path = pull(name, force=force, progress=cb)
+                typer.echo(f"{name}: {path}", err=True)
+    except QAError as e:
+        raise _fail(e) from None
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("interrupted")
+        raise SystemExit(EXIT_USAGE) from None
+
+
+if __name__ == "__main__":
+    main()

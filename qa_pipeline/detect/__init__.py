@@ -1,0 +1,1 @@
+"""Detectors: drift, span attribution, mechanical checks, findings."""

@@ -1,0 +1,253 @@
+"""Entities: capitalised words inside a sentence, acronyms and letter+digit codes must have a
+plausible counterpart on the other side.
+
+lt transliterates and inflects foreign names (Wales -> "Velso", Cromwell -> "Kromvelis",
+Trump -> "Trumpas"), et inflects them ("Londonis", "Cromwelli"), so two tokens match when
+their diacritic-free spellings are close, when one contains the other's stem (et compounds:
+"rahvusassamblee"), or when their consonant skeletons agree after a coarse phonetic mapping
+(w->v, c->k/s, ph->f, sh->s, dž->j). A counterpart is searched among *all* words of the other
+side, capitalised or not, because et and lt write adjectives of names in lower case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .base import Hit, base_lang, strip_diacritics, words
+
+_SENT_START = re.compile(r"(?:^|[.!?…:;]\s+|[\n\r]+)[\"'„“”«»(\[–—\-\s]*$")
+_ACRONYM = re.compile(r"[A-ZÀ-ÞĄČĘĖĮŠŲŪŽÕÄÖÜ]{2,}")
+_HAS_DIGIT = re.compile(r"\d")
+_HAS_ALPHA = re.compile(r"[^\W\d_]")
+_ROMAN = re.compile(r"[IVXLC]+")
+
+# Title words and forms of address, capitalised in some languages and not others.
+_TITLES = frozenset({
+    "mr", "mrs", "ms", "dr", "sir", "st", "hr", "pr", "prof", "jr", "sr", "dame", "lord",
+    "lady", "rev", "gen", "col", "sgt", "capt", "gov", "sen", "rep", "pres", "ponas", "ponia",
+    "i", "o",
+})
+_EN_COMMON_CAPS = re.compile(
+    r"(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"\w+(ian|ians|ish|ese|ean|eans|an|ans|ic|ics|i|is))"
+)
+
+
+# Names that lt, et and en translate rather than transliterate: countries, regions, compass
+# parts of names, institutions and their acronyms. Each group lists diacritic-free stems; two
+# tokens match when both start with stems of one group. Generic geography, not corpus words.
+_EXONYMS: tuple[tuple[str, ...], ...] = (
+    ("jav", "usa", "us", "ameri", "jungtin", "valstij", "uhendrii", "united", "states"),
+    ("jk", "uk", "uhendkuning", "uk", "united", "kingdom", "didzioj", "britan", "suurbrit",
+     "brit", "inglis", "angli", "englan", "english", "jungtine", "karalyst"),
+    ("jt", "uro", "un", "united", "nations", "jungtin", "taut"),
+    ("es", "el", "eu", "europ", "euroop", "sajung", "liit", "union"),
+    ("ftb", "fbi"), ("cza", "cia", "kgb"), ("nato", "nato"),
+    ("kinij", "hiin", "china", "chines"), ("vokiet", "saksa", "germa"),
+    ("prancuz", "prants", "franc", "french"), ("rusij", "venem", "russi", "vene"),
+    ("ispan", "hispaan", "spain", "spanis"), ("italij", "itaal", "ital"),
+    ("graik", "kreek", "greec", "greek"), ("olandij", "nyderland", "holland", "hollan",
+     "madalmaa", "netherland", "dutch"), ("svedij", "rootsi", "swed"),
+    ("suomij", "soome", "finn", "finl"), ("latvij", "lati", "latvi"),
+    ("lietuv", "leedu", "lithuan"), ("estij", "eesti", "estoni"), ("lenkij", "poola", "pola",
+     "poli"), ("vengrij", "ungar", "hungar"), ("danij", "taani", "denmar", "danis"),
+    ("norvegij", "norra", "norw"), ("sveicarij", "sveits", "switz", "swiss"),
+    ("japonij", "jaapan", "japan"), ("turkij", "turgi", "turk"), ("airij", "iirima", "irel",
+     "iiri", "irish"), ("skotij", "soti", "scot"), ("velsas", "velso", "vels", "wales", "welsh",
+     "kõmri", "komri"), ("austrij", "austri"), ("belgij", "belgi"), ("cekij", "tsehhi",
+     "czech"), ("ukrain", "ukrain"), ("baltarus", "valgeven", "belarus"),
+    ("gruzij", "gruusi", "georgi"), ("izrael", "iisrael", "israel"), ("egipt", "egiptu",
+     "egypt"), ("meksik", "mehhik", "mexic"), ("brazil", "brasiil", "brazil"),
+    ("indij", "india"), ("korej", "korea"), ("sirij", "suuria", "syria"),
+    ("azij", "aasia", "asia"), ("afrik", "aafrik", "afric"), ("amerik", "ameerik", "americ"),
+    ("australij", "austraal", "australi"), ("kanad", "canad"), ("niujork", "new", "york"),
+    ("siaur", "pohja", "north"), ("piet", "louna", "south"), ("ryt", "ida", "east"),
+    ("vakar", "laane", "west"), ("vidur", "kesk", "central", "middle"),
+    ("baltiej", "baltuos", "valge", "white"), ("rum", "maja", "house", "koda"),
+    ("aukscia", "ulem", "riigikohu", "supreme"), ("teism", "kohu", "court"),
+    ("senat", "senat"), ("kongres", "kongres", "congress"), ("parlament", "parlament"),
+    ("atstov", "esindaj", "represent"), ("generalin", "pea", "general"),
+    ("asamblej", "assamble", "assembl"), ("ministr", "minist"), ("vyriausyb", "valitsu",
+     "government"), ("prezident", "president"), ("premjer", "peaminist", "prime"),
+    ("kaledo", "joul", "christmas"), ("velyk", "lihavot", "easter"),
+    ("naujoj", "uus", "new"), ("zeland", "meremaa", "zealand"), ("pasaul", "maailm", "world"),
+    ("tarptautin", "rahvusvahel", "international"), ("nacionalin", "rahvus", "riikl",
+     "national"), ("universitet", "ulikool", "universit"), ("lyg", "liiga", "league"),
+    ("cempion", "meistri", "champion"), ("respublik", "vabariik", "republic"),
+    ("demokrat", "demokraa", "democrat"), ("leboris", "leiboris", "labour", "labor"),
+    ("konservator", "konservatiiv", "conservat", "tori"), ("dievas", "dievo", "jumal", "god"),
+    ("viespat", "issand", "lord"), ("bibl", "piibl", "bible"), ("interneto", "interneti",
+     "internet"), ("sausio", "jaanuar", "january"), ("vasario", "veebruar", "february"),
+)
+_EXONYM_INDEX: tuple[tuple[str, frozenset[int]], ...] = tuple(
+    (stem, frozenset(i for i, g in enumerate(_EXONYMS) if stem in g))
+    for stem in sorted({st for g in _EXONYMS for st in g}, key=len, reverse=True)
+)
+
+
+def _groups(plain: str) -> frozenset[int]:
+    out: set[int] = set()
+    for stem, gs in _EXONYM_INDEX:
+        if plain.startswith(stem) and (len(stem) >= 4 or len(plain) <= len(stem) + 4):
+            out |= gs
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Entity:
+    start: int
+    end: int
+    text: str
+    strong: bool  # acronym or code with digits: no transliteration excuses
+
+
+def _is_initial(text: str, start: int) -> bool:
+    return bool(_SENT_START.search(text[max(0, start - 6): start])) or start == 0
+
+
+def entities(text: str, lang: str) -> list[Entity]:
+    """Entity-like tokens of `text` (not sentence-initial capitalised words)."""
+    lang = base_lang(lang)
+    out: list[Entity] = []
+    for w, s, e in words(text):
+        if not _HAS_ALPHA.search(w):
+            continue  # plain numbers belong to the number check
+        low = w.lower()
+        if low in _TITLES or _ROMAN.fullmatch(w) or len(w) < 2:
+            continue  # initials ("B. Kavanaugh") carry no comparable information
+        letters = [c for c in w if c.isalpha()]
+        if len(letters) > 5 and all(c.isupper() for c in letters):
+            continue  # shouting or emphasis in capitals, not an acronym
+        head = w.split("-")[0]
+        if w[0].isdigit():
+            continue  # "13-aastane", "4-ame": a number with a case ending
+        acronym = _ACRONYM.fullmatch(head) or (
+            _ACRONYM.match(head) and len(head) <= 6 and sum(c.isupper() for c in head) >= 2)
+        if _HAS_DIGIT.search(w) or acronym:
+            out.append(Entity(s, e, w, strong=True))
+        elif w[0].isupper() and not _is_initial(text, s):
+            if lang == "en" and _EN_COMMON_CAPS.fullmatch(low):
+                continue
+            out.append(Entity(s, e, w, strong=False))
+    return out
+
+
+# ---------------------------------------------------------------- normalisation
+def _plain(word: str) -> str:
+    w = strip_diacritics(word.lower())
+    w = re.sub(r"['’‘`ʼ]\w{0,3}$", "", w)  # "Sturridge'as", "Brink's"
+    return re.sub(r"[^a-z0-9]", "", w)
+
+
+_PHONETIC = (
+    ("dz", "j"), ("sch", "s"), ("sh", "s"), ("ch", "c"), ("ph", "f"), ("th", "t"),
+    ("ck", "k"), ("gh", "g"), ("qu", "kv"), ("q", "k"), ("x", "ks"), ("w", "v"),
+    ("y", "i"), ("z", "s"), ("j", "i"),
+)
+
+
+def _skeleton(word: str) -> str:
+    """Consonant skeleton after a coarse phonetic mapping; first letter kept as is."""
+    w = _plain(word)
+    if not w:
+        return ""
+    w = re.sub(r"(?<=[aeiou])w", "", w)  # "Newport" ~ "Niuportas"
+    w = re.sub(r"c(?=[eiy])", "s", w)
+    w = re.sub(r"g(?=[ei])", "z", w)  # "Rouge" ~ lt "Ružo"
+    w = w.replace("ou", "u")
+    w = w.replace("c", "k")
+    for a, b in _PHONETIC:
+        w = w.replace(a, b)
+    first = "v" if w[0] in "vf" else w[0]
+    rest = re.sub(r"[aeiouh]", "", w[1:])
+    return re.sub(r"(.)\1+", r"\1", first + rest)
+
+
+def _lev(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _collapse(w: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def plausible_match(a: str, b: str) -> bool:
+    """Could token `a` and token `b` name the same thing across lt/et/en?"""
+    pa, pb = _collapse(_plain(a)), _collapse(_plain(b))
+    if not pa or not pb:
+        return False
+    if pa == pb:
+        return True
+    short, long_ = sorted((pa, pb), key=len)
+    if len(short) >= 3 and long_.startswith(short[: max(3, len(short) - 2)]):
+        return True  # inflection: "londone"/"londonis", "trumpas"/"trump"
+    stem = short[: max(4, len(short) - 2)]
+    if len(short) >= 5 and stem in long_:
+        return True  # compound: "asamblejos" in "rahvusassamblee"
+    n = min(len(pa), len(pb)) + 1
+    if _lev(pa[:n], pb[:n]) <= max(1, round(0.3 * n)) and pa[0] == pb[0]:
+        return True
+    sa, sb = _skeleton(a), _skeleton(b)
+    if len(sa) >= 2 and len(sb) >= 2 and sa[0] == sb[0]:
+        k = min(len(sa), len(sb))
+        common = 0
+        while common < k and sa[common] == sb[common]:
+            common += 1
+        if common >= max(2, k - 1) and (k >= 3 or len(short) <= 6):
+            return True
+    return False
+
+
+def _unmatched(ents: list[Entity], other_text: str) -> list[Entity]:
+    other: list[str] = []
+    for w, _, _ in words(other_text):
+        other.append(w)
+        if "-" in w and not _HAS_DIGIT.search(w):
+            other.extend(p for p in w.split("-") if len(p) >= 3)
+    other_groups: set[int] = set()
+    for o in other:
+        other_groups |= _groups(_plain(o))
+    out = []
+    for e in ents:
+        split = "-" in e.text and not _HAS_DIGIT.search(e.text)
+        parts = [e.text] + ([p for p in e.text.split("-") if len(p) >= 3] if split else [])
+        if any(_groups(_plain(p)) & other_groups for p in parts):
+            continue
+        if any(plausible_match(p, o) for p in parts for o in other):
+            continue
+        out.append(e)
+    return out
+
+
+def check_entities(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:
+    s_miss = _unmatched(entities(src, src_lang), tgt)
+    t_miss = _unmatched(entities(tgt, tgt_lang), src)
+    if not s_miss and not t_miss:
+        return []
+    # lt translates many names and acronyms ("ŽIV" = HIV, "Raudonasis Kryžius" = Red Cross)
+    # and transliterates the rest, so on NTREX an unmatched name is usually not an error:
+    # names are minor, with more confidence when both sides have one (a substitution looks
+    # like that). Letter+digit codes ("G7", "COVID-19", "F-16") are never translated: major.
+    codes = [e for e in s_miss + t_miss if _HAS_DIGIT.search(e.text)]
+    both = bool(s_miss) and bool(t_miss)
+    n = len(s_miss) + len(t_miss)
+    if codes:
+        severity, score = "major", 0.8
+    else:
+        severity, score = "minor", min(0.6, 0.15 + 0.05 * n + (0.2 if both else 0.0))
+    parts = []
+    if s_miss:
+        parts.append("source " + ", ".join(f'"{e.text}"' for e in s_miss))
+    if t_miss:
+        parts.append("target " + ", ".join(f'"{e.text}"' for e in t_miss))
+    msg = "names/codes without a counterpart on the other side: " + "; ".join(parts)
+    return [Hit("entity", severity, score, msg,
+                tuple((e.start, e.end) for e in s_miss), tuple((e.start, e.end) for e in t_miss))]

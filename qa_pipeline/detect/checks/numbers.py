@@ -1,0 +1,558 @@
+"""Numbers: every number on one side needs a counterpart with the same value on the other.
+
+Formats are normalised per language before comparing: `1 000,5` (space/NBSP thousands, decimal
+comma: lt, et), `1,000.5` (en), `5 %`, `2024-03-01`, `01.03.2024`, times `07:55`/`7.55`,
+ordinals `5.`/`5th`/`5-ąją`, ranges `5–7` (two numbers). A mention carries a *set* of candidate
+values because some forms are ambiguous across languages (`1,500` is 1.5 in lt but 1500 in en;
+`15.00` is a time in et); two mentions match when their sets intersect. Leniency is deliberate:
+the check must stay quiet on correct translations, and a changed number almost never collides
+with an alternative reading.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .base import Hit, base_lang, words
+
+_SPACE = "\u0020\u00a0\u202f\u2009"
+_NUM_RE = re.compile(
+    rf"""(?<![\d])(?:
+      (?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}))(?![\d])
+    | (?P<dmy>(?P<dd>\d{{1,2}})[./](?P<dm>\d{{1,2}})[./](?P<dy>\d{{4}}))(?![\d])
+    | (?P<time>(?P<th>\d{{1,2}})[ ]?:[ ]?(?P<tm>\d{{2}}))(?![\d])
+    | (?P<spaced>\d{{1,3}}(?:[{_SPACE}]\d{{3}})+(?:,\d+)?)(?![\d])
+    | (?P<comma>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?)(?![\d])
+    | (?P<dots>\d{{1,3}}(?:\.\d{{3}}){{2,}}(?:,\d+)?)(?![\d])
+    | (?P<plain>\d+(?:[.,]\d+)?)
+    )""",
+    re.VERBOSE,
+)
+
+# Scale words after a number ("1,5 mln.", "2.8bn", "3 tuh."): the scaled value is added as an
+# alternative so "1,5 mln." matches "1 500 000" as well as "1,5 miljonit".
+_SCALE_RE = re.compile(
+    r"[\s\u00a0]?(?P<w>mln|milijon\w*|miljon\w*|million\w*|mio|m(?![\w])|"
+    r"mlrd|milijard\w*|miljard\w*|billion\w*|bn|bln|"
+    r"tūkst|tūkstan\w*|tuh|tuhat\w*|tuhande\w*|thousand\w*|k(?![\w]))",
+    re.IGNORECASE,
+)
+_SCALES = (("mlrd", 9), ("milijard", 9), ("miljard", 9), ("billion", 9), ("bn", 9), ("bln", 9),
+           ("mln", 6), ("milijon", 6), ("miljon", 6), ("million", 6), ("mio", 6), ("m", 6),
+           ("tūkst", 3), ("tuh", 3), ("thousand", 3), ("k", 3))
+
+# 12-hour clock in en vs 24-hour in lt/et: "3 p.m." = "15 val." = "kell 15.00".
+_PM_RE = re.compile(r"[\s\u00a0]?p\.?\s?m\b\.?", re.IGNORECASE)
+_HOUR_BEFORE = re.compile(r"(?:\bkell|\bkl\.|\bat)\s*$", re.IGNORECASE)
+_HOUR_AFTER = re.compile(r"[\s\u00a0]?(?:val\b|h\b|tundi\b|o'clock)", re.IGNORECASE)
+
+# Unit conversions translators apply silently (miles -> km, lb -> kg, °F -> °C): a leftover
+# pair whose units differ and whose values are related by the conversion factor is minor.
+# Same-unit pairs get no such leniency ("30 metrų" / "27 meetri" is an inconsistency).
+_UNITS: tuple[tuple[str, str, str], ...] = (
+    ("len", "km", r"km\b|kilomet\w*|kilomeet\w*"),
+    ("len", "cm", r"cm\b|centimet\w*|sentimeet\w*"),
+    ("len", "m", r"m\b|metr\w*|meetr\w*|meter\w*|metre\w*"),
+    ("len", "mi", r"myl\w*|miles?\b|miil\w*|mail\w*"),
+    ("len", "yd", r"jard\w*|yards?\b"),
+    ("len", "ft", r"pėd\w*|feet\b|foot\b|ft\b|jalg\w*"),
+    ("len", "in", r"col\w*|toll\w*|inch\w*"),
+    ("mass", "kg", r"kg\b|kilogram\w*"),
+    ("mass", "g", r"g\b|gram\w*"),
+    ("mass", "lb", r"svar\w*|nael\w*|pounds?\b|lbs?\b"),
+    ("mass", "oz", r"unc\w*|ounces?\b|oz\b"),
+    ("temp", "deg", r"°|laipsn\w*|kraad\w*|degrees?\b|sooja\w*|külma\w*"),
+    ("area", "ha", r"ha\b|hektar\w*"),
+    ("area", "acre", r"akr\w*|aakr\w*|acres?\b"),
+    ("vol", "l", r"l\b|litr\w*|liitr\w*"),
+    ("vol", "gal", r"galon\w*|gallon\w*"),
+)
+_UNIT_RES = tuple((dim, fam, re.compile(rf"[\s\u00a0-]?(?:{pat})", re.IGNORECASE))
+                  for dim, fam, pat in _UNITS)
+_FACTORS = {("mi", "km"): 1.609344, ("yd", "m"): 0.9144, ("ft", "m"): 0.3048,
+            ("ft", "cm"): 30.48, ("in", "cm"): 2.54, ("lb", "kg"): 0.453592,
+            ("oz", "g"): 28.3495, ("acre", "ha"): 0.404686, ("gal", "l"): 3.78541,
+            ("km", "m"): 1000.0, ("m", "cm"): 100.0}
+_CONVERSION_TOL = 0.08
+
+# A value given with more decimals than its counterpart and equal to it after rounding to the
+# counterpart's precision ("137 km/h" / "136,78 km/h") is minor, not a changed number.
+# Amounts converted between currencies ("26 750 USD" / "23 585,88 eurot") differ in value but
+# not in meaning; only a pair whose currencies differ gets this leniency.
+_CURRENCIES = (
+    ("usd", r"\$|usd|dolla\w*|doler\w*|dollar\w*|jav doler\w*|usa dolla\w*"),
+    ("eur", r"€|eur\b|euro\w*|eur\w*"),
+    ("gbp", r"£|gbp|nael\w*|svar\w*|pound\w*"),
+)
+_CURRENCY_AFTER = [(c, re.compile(rf"[\s\u00a0]?(?:mln\.?\s|mlrd\.?\s|miljoni\w*\s|"
+                                  rf"milijon\w*\s|miljardi\w*\s|million\s|bn\s)?(?:{p})",
+                                  re.IGNORECASE)) for c, p in _CURRENCIES]
+_DECADE_AFTER = re.compile(r"(?:'?s\b|-?ndat|-?ndad|-?nda\b|\.\s?aastat(?:el|e|est)\b)")
+_RANGE_BEFORE = re.compile(r"(?<!\d)(\d{4})\s?[-–—]\s?$")
+# Centuries in roman numerals: lt "XIX a.", "XVII amžiaus"; en "XIX century".
+_ROMAN_RE = re.compile(r"\b(?P<r>[IVXLC]{1,7})(?=\s?(?:a\.|amž\w*|sajand\w*|century))")
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    raw: str
+    keys: frozenset[str]  # normalised candidate values
+    parts: tuple[str, ...] = ()  # for dates: values a split rendering would show (day, year)
+    unit: tuple[str, str] | None = None  # (dimension, unit family) of a following unit
+    currency: str = ""  # "usd", "eur", "gbp", ... when the amount names its currency
+
+
+def _norm(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def _dec(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _date_keys(y: str, m: str, d: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    yi, mi, di = int(y), int(m), int(d)
+    keys = {f"date:{yi:04d}-{mi:02d}-{di:02d}"}
+    if mi <= 12 and di <= 12:  # 03/01 could be either order
+        keys.add(f"date:{yi:04d}-{di:02d}-{mi:02d}")
+    return frozenset(keys), (str(di), str(yi))
+
+
+def _plain_keys(raw: str) -> set[Decimal]:
+    if "," in raw:
+        whole, frac = raw.split(",")
+        out = {Decimal(f"{whole}.{frac}")}
+        if len(frac) == 3:  # en-style thousands in an otherwise comma-decimal text
+            out.add(Decimal(whole + frac))
+        return out
+    if "." in raw:
+        whole, frac = raw.split(".")
+        out = {Decimal(raw)}
+        if len(frac) == 3:  # "1.500" as thousands (de/et informal)
+            out.add(Decimal(whole + frac))
+        return out
+    return {Decimal(raw)}
+
+
+def _mention_values(m: re.Match[str]) -> tuple[set[Decimal], set[str], tuple[str, ...]]:
+    """(numeric values, extra string keys, parts) for one regex match."""
+    if m.group("iso"):
+        keys, parts = _date_keys(m.group("iy"), m.group("im"), m.group("id"))
+        return set(), set(keys), parts
+    if m.group("dmy"):
+        keys, parts = _date_keys(m.group("dy"), m.group("dm"), m.group("dd"))
+        return set(), set(keys), parts
+    if m.group("time"):
+        # "07:55" is a time, "38:17" a score; either way a split rendering shows both parts
+        h, mm = int(m.group("th")), int(m.group("tm"))
+        parts = (str(h), str(mm))
+        if h <= 24 and mm < 60:
+            return {Decimal(h) + Decimal(mm) / 100}, {f"time:{h}:{mm:02d}"}, parts
+        return set(), {f"ratio:{h}:{mm}"}, parts
+    if m.group("spaced"):
+        raw = re.sub(f"[{_SPACE}]", "", m.group("spaced")).replace(",", ".")
+        return {Decimal(raw)}, set(), ()
+    if m.group("comma"):
+        raw = m.group("comma")
+        vals = {Decimal(raw.replace(",", ""))}
+        if raw.count(",") == 1 and "." not in raw:  # lt "1,500" = 1.5
+            vals.add(Decimal(raw.replace(",", ".")))
+        return vals, set(), ()
+    if m.group("dots"):
+        raw = m.group("dots").replace(".", "").replace(",", ".")
+        return {Decimal(raw)}, set(), ()
+    raw = m.group("plain")
+    vals = _plain_keys(raw)
+    extra: set[str] = set()
+    sep = "." if "." in raw else ":" if ":" in raw else None
+    if sep:
+        hh, mins = raw.split(sep)
+        if len(mins) == 2 and int(hh) <= 24 and int(mins) < 60:
+            extra.add(f"time:{int(hh)}:{int(mins):02d}")
+    return vals, extra, ()
+
+
+def _roman(numeral: str) -> int:
+    total = 0
+    for a, b in zip(numeral, numeral[1:] + " ", strict=False):
+        v = _ROMAN[a]
+        total += -v if b != " " and _ROMAN[b] > v else v
+    return total
+
+
+def extract(text: str) -> list[Mention]:
+    """All number mentions in `text`, language-independent (ambiguity kept as alternatives)."""
+    # A century followed by a digit ("XX a. 4-ame dešimtmetyje") is one date with the decade;
+    # the decade number carries the comparison.
+    out: list[Mention] = [
+        Mention(m.start(), m.end(), m.group(), frozenset({str(_roman(m.group("r")))}))
+        for m in _ROMAN_RE.finditer(text)
+        if not re.search(r"\d", text[m.end(): m.end() + 12])
+    ]
+    for m in _NUM_RE.finditer(text):
+        vals, extra, parts = _mention_values(m)
+        after = text[m.end(): m.end() + 14]
+        before = text[max(0, m.start() - 6): m.start()]
+        scaled: set[Decimal] = set()
+        sm = _SCALE_RE.match(after)
+        if sm and vals:
+            word = sm.group("w").lower()
+            exp = next((e for stem, e in _SCALES if word.startswith(stem)), 0)
+            scaled = {v * (Decimal(10) ** exp) for v in vals}
+        hours: set[Decimal] = set()
+        if vals and len(vals) == 1:
+            v = next(iter(vals))
+            if _PM_RE.match(after) and v < 12:
+                hours.add(v + 12)
+            if (_HOUR_BEFORE.search(before) or _HOUR_AFTER.match(after)) and 12 < v <= 24:
+                hours.add(v - 12)
+        keys = {_norm(v) for v in vals | scaled | hours} | extra
+        if m.group("time") and vals:
+            h, mm = int(m.group("th")), int(m.group("tm"))
+            if mm == 0:
+                keys.add(str(h))
+                if h > 12:
+                    keys.add(str(h - 12))
+        elif "time:" in " ".join(extra) and any(k.endswith(":00") for k in extra):
+            keys.update(k.split(":")[1] for k in extra if k.endswith(":00"))
+        if vals and _DECADE_AFTER.match(after):
+            # "1980s" / "1980ndatel" = lt "devintasis dešimtmetis" (the 9th decade)
+            year = int(next(iter(vals)))
+            if year % 10 == 0:
+                keys.add(str((year % 100) // 10 + 1))
+                keys.add(str(year // 100 + 1))  # lt "XX a. 4-asis dešimtmetis" = 1930s
+        rng = _RANGE_BEFORE.search(text, 0, m.start())
+        if rng and rng.end() == m.start() and len(m.group()) == 2:
+            keys.add(rng.group(1)[:2] + m.group())  # "1950-53" = "1950–1953"
+        unit = next(((dim, fam) for dim, fam, rx in _UNIT_RES if rx.match(after)), None)
+        out.append(Mention(m.start(), m.end(), m.group(), frozenset(keys), parts, unit,
+                           _currency(text[max(0, m.start() - 2): m.start()], after)))
+    return sorted(out, key=lambda x: x.start)
+
+
+# ---------------------------------------------------------------- spelled-out numbers
+# Light handling only: a digit on one side may be a word on the other ("7" / "seitse").
+_WORDS: dict[str, tuple[tuple[str, int], ...]] = {
+    "en": (
+        (r"zero", 0), (r"one|once|single|first", 1), (r"two|twice|second|double|pair", 2),
+        (r"three|third|triple", 3), (r"four|fourth", 4), (r"five|fifth", 5),
+        (r"six|sixth", 6), (r"seven|seventh", 7), (r"eight|eighth", 8), (r"nine|ninth", 9),
+        (r"ten|tenth|decade", 10), (r"eleven(th)?", 11), (r"twelve|twelfth|dozen", 12),
+        (r"thirteen(th)?", 13), (r"fourteen(th)?", 14), (r"fifteen(th)?", 15),
+        (r"sixteen(th)?", 16), (r"seventeen(th)?", 17), (r"eighteen(th)?", 18),
+        (r"nineteen(th)?", 19), (r"twenty", 20), (r"thirty", 30), (r"forty", 40),
+        (r"fifty", 50), (r"sixty", 60), (r"seventy", 70), (r"eighty", 80), (r"ninety", 90),
+        (r"hundreds?", 100), (r"thousands?", 1000), (r"millions?", 10**6),
+        (r"billions?", 10**9),
+    ),
+    "lt": (
+        (r"nulis|nulio", 0),
+        (r"vien(as|o|am|ą|u|ame|a|os|ai|oje|i|ų|ems|us|uose)|pirm\w*", 1),
+        (r"du|dvi|dviej\w*|dviem|dvejus|dveji\w*|antr(as|a|o|ą|ą|ame|oje|osios|ojo|ąjį)", 2),
+        (r"trys|trij\w*|trims|trimis|trej\w*|treč\w*", 3),
+        (r"ketur(i|ių|iems|is|iuose|ios)|ketver\w*|ketvirt\w*", 4),
+        (r"penk(i|ių|iems|is|iuose|ios|ias)|penker\w*|penkt\w*", 5),
+        (r"šeš(i|ių|iems|is|ias|ios)|šešer\w*|šešt\w*", 6),
+        (r"septyn(i|ių|iems|is|ias|ios)|septyner\w*|septint\w*", 7),
+        (r"aštuon(i|ių|iems|is|ias|ios)|aštuoner\w*|aštunt\w*", 8),
+        (r"devyn(i|ių|iems|is|ias|ios)|devyner\w*|devint\w*", 9),
+        (r"dešimt|dešimties|dešimčia|dešimtį|dešimt(as|o|ą|ame|a|ąjį|ojo|oje)|dešimtmet\w*", 10),
+        (r"vienuolik\w*", 11), (r"dvylik\w*", 12), (r"trylik\w*", 13),
+        (r"keturiolik\w*", 14), (r"penkiolik\w*", 15), (r"šešiolik\w*", 16),
+        (r"septyniolik\w*", 17), (r"aštuoniolik\w*", 18), (r"devyniolik\w*", 19),
+        (r"dvidešimt\w*", 20), (r"trisdešimt\w*", 30), (r"keturiasdešimt\w*", 40),
+        (r"penkiasdešimt\w*", 50), (r"šešiasdešimt\w*", 60), (r"septyniasdešimt\w*", 70),
+        (r"aštuoniasdešimt\w*", 80), (r"devyniasdešimt\w*", 90),
+        (r"šimt\w*", 100), (r"tūkstan\w*", 1000), (r"milijon\w*", 10**6),
+        (r"milijard\w*", 10**9),
+    ),
+    "et": (
+        (r"null\w*", 0), (r"üks|ühe|ühte|üht|esimes?\w*|ainsa\w*|ainus", 1),
+        (r"kaks|kahe|kahte|kaht|teine|teise\w*|kahekordse?\w*|paar\w*", 2),
+        (r"kolm|kolme|kolmas|kolmand\w*|kolmekordse?\w*", 3),
+        (r"neli|nelja|neljas|neljand\w*", 4), (r"viis|viie|viit|viies|viiend\w*", 5),
+        (r"kuus|kuue|kuut|kuues|kuuend\w*", 6), (r"seitse|seitsme|seitset|seitsmes\w*", 7),
+        (r"kaheksa|kaheksat|kaheksas\w*|kaheksand\w*", 8),
+        (r"üheksa|üheksat|üheksas\w*|üheksand\w*", 9),
+        (r"kümme|kümne|kümmet|kümnes\w*|kümnend\w*|kümned|kümneid", 10),
+        (r"sada|saja|sadat|sajand\w*|sadu|sadade\w*", 100),
+        (r"tuhat|tuhande\w*|tuhandeid|tuhanded", 1000), (r"miljon\w*", 10**6),
+        (r"miljard\w*", 10**9),
+    ),
+}
+_COMPILED = {
+    lang: tuple((re.compile(p), v) for p, v in table) for lang, table in _WORDS.items()
+}
+_ET_TEEN = re.compile(r"(\w+?)teist\w*")  # "kaksteist" = 12
+_ET_TENS = re.compile(r"(\w+?)(kümmend|kümne)\w*")  # "kakskümmend", "kahekümne" = 20
+
+
+def _word_value(word: str, lang: str) -> int | None:
+    w = word.lower()
+    table = _COMPILED.get(lang)
+    if table is None:
+        return None
+    for pat, value in table:
+        if pat.fullmatch(w):
+            return value
+    if lang == "et":
+        for pat, mult, add in ((_ET_TEEN, 1, 10), (_ET_TENS, 10, 0)):
+            m = pat.fullmatch(w)
+            if m:
+                base = _word_value(m.group(1), lang)
+                if base is not None and 1 <= base <= 9:
+                    return base * mult + add
+    return None
+
+
+def spelled_values(text: str, lang: str) -> list[str]:
+    """Values of spelled-out numbers, plus sums of adjacent tens+units ("twenty five")."""
+    seq: list[int | None] = [_word_value(w, lang) for w, _, _ in words(text)]
+    out = [str(v) for v in seq if v is not None]
+    for a, b in itertools.pairwise(seq):
+        if a is not None and b is not None and a >= 20 and a % 10 == 0 and b < 10:
+            out.append(str(a + b))
+    return out
+
+
+# ---------------------------------------------------------------- matching
+def _max_matching(left: Sequence[Mention], right: Sequence[Mention]) -> dict[int, int]:
+    """Maximum bipartite matching (Kuhn); edges where candidate value sets intersect."""
+    adj = [[j for j, r in enumerate(right) if lm.keys & r.keys] for lm in left]
+    match_r: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in adj[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in match_r or augment(match_r[j], seen):
+                match_r[j] = i
+                return True
+        return False
+
+    for i in range(len(left)):
+        augment(i, set())
+    return {i: j for j, i in match_r.items()}
+
+
+def _resolve_words(left: list[Mention], other_text: str, other_lang: str) -> list[Mention]:
+    pool = spelled_values(other_text, other_lang)
+    keep: list[Mention] = []
+    for m in left:
+        hit = next((k for k in pool if k in m.keys), None)
+        if hit is None:
+            keep.append(m)
+        else:
+            pool.remove(hit)
+    return keep
+
+
+def _resolve_parts(left: list[Mention],
+                   right: list[Mention]) -> tuple[list[Mention], list[Mention]]:
+    """A date written as numbers on one side and with a month name on the other."""
+    right = list(right)
+    keep: list[Mention] = []
+    for m in left:
+        if not m.parts:
+            keep.append(m)
+            continue
+        used: list[Mention] = []
+        for p in m.parts:
+            r = next((r for r in right if p in r.keys and r not in used), None)
+            if r is not None:
+                used.append(r)
+        if len(used) == len(m.parts):
+            for r in used:
+                right.remove(r)
+        else:
+            keep.append(m)
+    return keep, right
+
+
+def _numeric(m: Mention) -> list[float]:
+    out = []
+    for k in m.keys:
+        try:
+            out.append(float(k))
+        except ValueError:
+            continue
+    return out
+
+
+def _converted(a: Mention, b: Mention) -> bool:
+    if a.unit is None or b.unit is None or a.unit[0] != b.unit[0]:
+        return False
+    dim = a.unit[0]
+    for x in _numeric(a):
+        for y in _numeric(b):
+            if dim == "temp":
+                # °F <-> °C; lt/et say only "degrees", so the same unit word is allowed
+                for c, fh in ((x, y), (y, x)):
+                    if abs((fh - 32) / 1.8 - c) <= max(1.5, abs(c) * _CONVERSION_TOL):
+                        return True
+                continue
+            if x <= 0 or y <= 0:
+                continue
+            fa, fb = a.unit[1], b.unit[1]
+            for (u, v), f in _FACTORS.items():
+                if (fa, fb) == (u, v) and abs(y / (x * f) - 1) <= _CONVERSION_TOL:
+                    return True
+                if (fb, fa) == (u, v) and abs(x / (y * f) - 1) <= _CONVERSION_TOL:
+                    return True
+    return False
+
+
+def _currency(before: str, after: str) -> str:
+    for code, sym in (("usd", "$"), ("eur", "€"), ("gbp", "£")):
+        if sym in before:
+            return code
+    for code, pat in _CURRENCY_AFTER:
+        if pat.match(after):
+            return code
+    return ""
+
+
+def _currency_converted(a: Mention, b: Mention) -> bool:
+    return bool(a.currency and b.currency and a.currency != b.currency) and any(
+        x > 0 and y > 0 and 0.5 <= x / y <= 2.0 for x in _numeric(a) for y in _numeric(b))
+
+
+def _decimals(m: Mention) -> int:
+    digits = re.sub(r"[^\d.,]", "", m.raw)
+    tail = re.search(r"[.,](\d{1,2})$", digits)
+    return len(tail.group(1)) if tail else 0
+
+
+def _rounding_unit(m: Mention) -> float:
+    """Precision a value was written with: 0.1 for "2,5", 1 for "25", 10 for "250"."""
+    d = _decimals(m)
+    if d:
+        return 10.0 ** -d
+    digits = re.sub(r"\D", "", m.raw)
+    if len(digits) < 3:
+        return 1.0  # "10" or "20" is rarely a rounding of "7,19"
+    zeros = len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0
+    return 10.0 ** min(zeros, 3)
+
+
+def _rounded(a: Mention, b: Mention) -> bool:
+    """One value is the other rounded to the precision it was written with."""
+    if _decimals(a) == _decimals(b):
+        return False
+    coarse = a if _rounding_unit(a) > _rounding_unit(b) else b
+    unit = _rounding_unit(coarse)
+    return any(abs(x - y) <= min(0.5 * unit, 0.05 * max(x, y)) + 1e-9
+               for x in _numeric(a) for y in _numeric(b))
+
+
+_PAREN_RE = re.compile(r"\(([^()]{0,40})\)")
+
+
+def _parenthetical_conversion(m: Mention, text: str, side: Sequence[Mention]) -> bool:
+    """'130 miles (209 km)', '350 000 USD (308 600 EUR)': an added conversion, not new data."""
+    for p in _PAREN_RE.finditer(text):
+        if not (p.start() < m.start and m.end <= p.end()):
+            continue
+        before = [o for o in side
+                  if o is not m and p.start() - 30 <= o.start and o.end <= p.start()]
+        if not before:
+            return False
+        o = before[-1]
+        if o.unit is not None and m.unit is not None:
+            return _converted(o, m)
+        if o.currency and m.currency:
+            return o.currency != m.currency
+        return o.unit is None and m.unit is None
+    return False
+
+
+def _benign(a: Mention, b: Mention) -> bool:
+    return _converted(a, b) or _rounded(a, b) or _currency_converted(a, b)
+
+
+def _distance(a: Mention, b: Mention) -> float:
+    return min((abs(x - y) / max(x, y, 1e-9) for x in _numeric(a) for y in _numeric(b)),
+               default=1.0)
+
+
+def _near(a: Mention, b: Mention) -> bool:
+    """Same order of magnitude: a value that was changed rather than added or dropped."""
+    xs, ys = _numeric(a), _numeric(b)
+    return any(x > 0 and y > 0 and 0.2 <= x / y <= 5.0 for x in xs for y in ys)
+
+
+def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:
+    sl, tl = base_lang(src_lang), base_lang(tgt_lang)
+    s_m, t_m = extract(src), extract(tgt)
+    if not s_m and not t_m:
+        return []
+    pairs = _max_matching(s_m, t_m)
+    matched_t = set(pairs.values())
+    s_left = [m for i, m in enumerate(s_m) if i not in pairs]
+    t_left = [m for j, m in enumerate(t_m) if j not in matched_t]
+    s_left, t_left = _resolve_parts(s_left, t_left)
+    t_left, s_left = _resolve_parts(t_left, s_left)
+    s_left = _resolve_words(s_left, tgt, tl)
+    t_left = _resolve_words(t_left, src, sl)
+    hits: list[Hit] = []
+    # Pair leftovers in reading order: a leftover on each side is a changed value.
+    # Pair leftovers, closest values first: a conversion or rounding is minor, any other pair
+    # of leftovers of the same magnitude is a changed value (critical).
+    t_pool = list(t_left)
+    s_pool = list(s_left)
+    for relation, severity, score, what in (
+        (_benign, "minor", 0.3, "differ (a unit/currency conversion or rounding)"),
+        (_near, "critical", 0.9, "differ: the value was changed"),
+    ):
+        cands = sorted(((_distance(a, b), i, j) for i, a in enumerate(s_pool)
+                        for j, b in enumerate(t_pool) if relation(a, b)))
+        used_s: set[int] = set()
+        used_t: set[int] = set()
+        for _, i, j in cands:
+            if i in used_s or j in used_t:
+                continue
+            used_s.add(i)
+            used_t.add(j)
+            a, b = s_pool[i], t_pool[j]
+            hits.append(Hit("number", severity, score,
+                            f'number "{a.raw}" in the source and "{b.raw}" in the target {what}',
+                            ((a.start, a.end),), ((b.start, b.end),)))
+        s_pool = [a for i, a in enumerate(s_pool) if i not in used_s]
+        t_pool = [b for j, b in enumerate(t_pool) if j not in used_t]
+    for s in s_pool:
+        if _parenthetical_conversion(s, src, s_m):
+            hits.append(Hit("number", "minor", 0.2,
+                            f'number "{s.raw}" in the source is an added conversion',
+                            ((s.start, s.end),), ()))
+            continue
+        hits.append(Hit("number", "major", 0.75,
+                        f'number "{s.raw}" in the source has no counterpart in the target',
+                        ((s.start, s.end),), ()))
+    for t in t_pool:
+        if _parenthetical_conversion(t, tgt, t_m):
+            hits.append(Hit("number", "minor", 0.2,
+                            f'number "{t.raw}" in the target is an added conversion',
+                            (), ((t.start, t.end),)))
+            continue
+        hits.append(Hit("number", "major", 0.75,
+                        f'number "{t.raw}" in the target has no counterpart in the source',
+                        (), ((t.start, t.end),)))
+    return hits
+
+
+def values(text: str) -> Iterable[frozenset[str]]:
+    """Candidate value sets of each number in `text` (for tests and the damage generator)."""
+    return [m.keys for m in extract(text)]

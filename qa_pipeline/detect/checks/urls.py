@@ -1,0 +1,55 @@
+"""URLs and e-mail addresses are never translated: each must appear verbatim on both sides."""
+
+from __future__ import annotations
+
+import re
+
+from .base import Hit
+
+_TLDS = ("com|org|net|edu|gov|int|info|io|ai|co|eu|uk|de|fr|lt|lv|ee|fi|ru|pl|se|no|dk|"
+         "es|it|nl|be|ch|at|us|ca|au|tv|me|ly|app|dev")
+_URL_RE = re.compile(
+    rf"""(?ix)
+    (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
+  | (?P<url>(?:https?://|ftp://|www\.)[^\s<>"“”„«»]+)
+  | (?P<bare>(?<![@\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{_TLDS})(?![\w-])(?:/[^\s<>"“”„«»]*)?)
+    """
+)
+_TRAIL = ".,;:!?)]}'\"’“”»"
+
+
+def extract(text: str) -> list[tuple[str, int, int]]:
+    """(normalised address, start, end): trailing punctuation dropped, host lower-cased."""
+    out = []
+    for m in _URL_RE.finditer(text):
+        raw = m.group()
+        while raw and raw[-1] in _TRAIL:
+            raw = raw[:-1]
+        if not raw:
+            continue
+        norm = re.sub(r"^(https?://)?(www\.)?", "", raw, flags=re.IGNORECASE)
+        host, sep, path = norm.partition("/")
+        out.append((host.lower() + sep + path, m.start(), m.start() + len(raw)))
+    return out
+
+
+def check_urls(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:
+    s, t = extract(src), extract(tgt)
+    hits: list[Hit] = []
+    t_pool = [u for u, _, _ in t]
+    for u, a, b in s:
+        if u in t_pool:
+            t_pool.remove(u)
+        else:
+            hits.append(Hit("url", "critical", 0.95,
+                            f'"{src[a:b]}" in the source is missing or altered in the target',
+                            ((a, b),), ()))
+    s_pool = [u for u, _, _ in s]
+    for u, a, b in t:
+        if u in s_pool:
+            s_pool.remove(u)
+        else:
+            hits.append(Hit("url", "critical", 0.95,
+                            f'"{tgt[a:b]}" in the target is missing or altered in the source',
+                            (), ((a, b),)))
+    return hits

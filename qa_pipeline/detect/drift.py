@@ -1,0 +1,283 @@
+"""Sentence drift: how likely each aligned bead differs in meaning, in [0, 1].
+
+A raw cosine alone ranks poorly: its scale differs between models, sentence lengths and
+documents, and a correct but free translation can score below a subtly wrong one. So each bead
+gets a few cheap signals, all from the embeddings the aligner already computed (cached):
+
+* ``cos``     the cosine of the two sides;
+* ``z_doc``   that cosine relative to the document's own beads (robust z, shrunk towards the
+              model's reference distribution of correct translations for short documents);
+* ``margin``  the cosine minus the best competing pairing of either side with a nearby bead
+              (a replaced sentence matches its neighbour's counterpart better than its own);
+* ``nbr``     the mean of the closest competing cosines (a hub-ness correction, as in CSLS);
+* ``len_dev`` how far the length ratio strays from the document's typical ratio;
+* ``short``   the log word count of the shorter side (short sentences have noisier cosines);
+* ``chk_*``   the mechanical checks' hits (numbers, entities, negation) when available.
+
+A logistic model, trained per embedding model by ``bench/train_drift.py`` and shipped as a small
+JSON file in ``qa_pipeline/data``, turns them into a probability. The beads it ranks highest then
+get occlusion-based span attribution (``spans.py``) within a budget proportional to the
+document, and the span evidence refines their score and finds partial omissions/additions.
+Severity thresholds come from the same calibration run (quantiles of clean pairs), never from
+hand-set constants.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from ..embed import Encoder
+from ..types import Bead, Document, Span
+from .findings import join_side, to_sentence_spans
+from .spans import EMPTY_EVIDENCE, SideEvidence, attribute, coarse_cost
+
+Progress = Callable[[int, int], None]
+
+GENERIC_MODEL = "generic"
+FEATURES_ALL = ("cos", "z_doc", "margin", "nbr", "len_dev", "short",
+                "chk_number", "chk_entity", "chk_negation")
+SPAN_FEATURES = ("gain_src", "gain_tgt", "clause_src", "clause_tgt")
+CHECK_KINDS = ("number", "entity", "negation")
+
+# Competing pairings are looked for among this many beads either side (the aligner's horizon).
+COMPETITOR_WINDOW = 20
+NEIGHBOURS = 3
+# Pseudo-count of reference beads mixed into a document's median/MAD: a 5-bead document leans
+# on the model's reference distribution, a 500-bead one on its own.
+SHRINK_BEADS = 8.0
+# Occlusion budget: embeddings for span attribution, as a share of the bead texts embedded,
+# with a floor so that a short document still gets its worst beads explained.
+SPAN_BUDGET_FRACTION = 0.4
+SPAN_BUDGET_FLOOR = 160
+
+
+@dataclass(frozen=True)
+class DriftResult:
+    drift: tuple[float, ...]  # one per bead, in [0, 1]; 1-0/0-1 beads get 1.0
+    spans: dict[int, tuple[tuple[Span, ...], tuple[Span, ...]]]  # bead -> (source, target)
+    partial: dict[int, str]  # bead -> "partial_omission" | "partial_addition"
+    thresholds: dict[str, float]  # drift_critical / drift_major / drift_minor and span gains
+    model_id: str  # which calibration file was used
+
+
+@dataclass(frozen=True)
+class Calibration:
+    model_id: str
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    span_coef: np.ndarray | None  # [logit of stage 1, *SPAN_FEATURES] or None
+    span_intercept: float
+    ref_median: float | None  # cosine of correct translations; None for the generic model
+    ref_mad: float | None
+    thresholds: dict[str, float]
+
+    @staticmethod
+    def from_dict(d: dict[str, Any]) -> Calibration:
+        span = d.get("span_model")
+        ref = d.get("reference") or {}
+        return Calibration(
+            model_id=str(d["model_id"]), features=tuple(d["features"]),
+            mean=np.asarray(d["mean"], float), scale=np.asarray(d["scale"], float),
+            coef=np.asarray(d["coef"], float), intercept=float(d["intercept"]),
+            span_coef=None if not span else np.asarray(span["coef"], float),
+            span_intercept=0.0 if not span else float(span["intercept"]),
+            ref_median=ref.get("median"), ref_mad=ref.get("mad"),
+            thresholds={k: float(v) for k, v in d["thresholds"].items()},
+        )
+
+    def stage1_logit(self, x: np.ndarray) -> np.ndarray:
+        if x.shape[0] == 0:
+            return np.zeros(0)
+        z = (x - self.mean) / self.scale
+        return np.asarray(z @ self.coef + self.intercept, dtype=float)
+
+    def stage2_logit(self, logit1: np.ndarray, span_x: np.ndarray) -> np.ndarray:
+        if self.span_coef is None:
+            return logit1
+        full = np.column_stack([logit1, span_x])
+        return np.asarray(full @ self.span_coef + self.span_intercept, dtype=float)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -40, 40))), dtype=float)
+
+
+@lru_cache(maxsize=8)
+def load_calibration(model_name: str) -> Calibration:
+    """The shipped calibration for `model_name`, or the scale-free generic one."""
+    data = resources.files("qa_pipeline") / "data"
+    for name in (f"drift_{model_name}.json", f"drift_{GENERIC_MODEL}.json"):
+        f = data / name
+        if f.is_file():
+            return Calibration.from_dict(json.loads(f.read_text(encoding="utf-8")))
+    raise FileNotFoundError(f"no drift calibration in {data}")  # the package is broken
+
+
+def _robust(values: np.ndarray, ref_median: float | None,
+            ref_mad: float | None) -> tuple[float, float]:
+    n = float(values.size)
+    med = float(np.median(values)) if n else 0.0
+    mad = float(np.median(np.abs(values - med))) * 1.4826 if n else 0.0
+    if ref_median is None or ref_mad is None:
+        return med, max(mad, 1e-3)
+    w = n / (n + SHRINK_BEADS)
+    return w * med + (1 - w) * ref_median, max(w * mad + (1 - w) * ref_mad, 1e-3)
+
+
+def check_scores(src_text: str, tgt_text: str, src_lang: str,
+                 tgt_lang: str) -> tuple[float, ...]:
+    """Highest score per check kind (numbers, entities, negation); zeros without checks."""
+    try:
+        from .checks import run_checks
+    except ImportError:  # the checks are optional features; the model was told which it had
+        return tuple(0.0 for _ in CHECK_KINDS)
+    best = dict.fromkeys(CHECK_KINDS, 0.0)
+    for hit in run_checks(src_text, tgt_text, src_lang, tgt_lang, list(CHECK_KINDS)):
+        if hit.kind in best:
+            best[hit.kind] = max(best[hit.kind], float(hit.score))
+    return tuple(best[k] for k in CHECK_KINDS)
+
+
+def bead_features(src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np.ndarray,
+                  tgt_vecs: np.ndarray, calib: Calibration, src_lang: str,
+                  tgt_lang: str) -> np.ndarray:
+    """One row of FEATURES_ALL per full bead of one document (beads in document order)."""
+    m = len(src_texts)
+    out = np.zeros((m, len(FEATURES_ALL)))
+    if m == 0:
+        return out
+    sims = src_vecs @ tgt_vecs.T
+    cos = np.diag(sims).astype(float)
+    med, mad = _robust(cos, calib.ref_median, calib.ref_mad)
+    out[:, 0] = cos
+    out[:, 1] = (cos - med) / mad
+    for i in range(m):
+        lo, hi = max(0, i - COMPETITOR_WINDOW), min(m, i + COMPETITOR_WINDOW + 1)
+        comp = np.concatenate([np.delete(sims[i, lo:hi], i - lo),
+                               np.delete(sims[lo:hi, i], i - lo)])
+        if comp.size:
+            out[i, 2] = cos[i] - comp.max()
+            out[i, 3] = np.sort(comp)[-NEIGHBOURS:].mean()
+        else:  # a one-bead document: no competitor, neutral values
+            out[i, 2] = cos[i] - (calib.ref_median if calib.ref_median is not None else 0.0)
+            out[i, 3] = 0.0
+    ratio = np.array([math.log((len(t) + 1) / (len(s) + 1))
+                      for s, t in zip(src_texts, tgt_texts, strict=True)])
+    w = m / (m + SHRINK_BEADS)
+    out[:, 4] = np.abs(ratio - w * float(np.median(ratio)))
+    out[:, 5] = [math.log1p(min(len(s.split()), len(t.split())))
+                 for s, t in zip(src_texts, tgt_texts, strict=True)]
+    if any(f.startswith("chk_") for f in calib.features):
+        for i, (s, t) in enumerate(zip(src_texts, tgt_texts, strict=True)):
+            out[i, 6:9] = check_scores(s, t, src_lang, tgt_lang)
+    return out
+
+
+def select(x: np.ndarray, calib: Calibration) -> np.ndarray:
+    idx = [FEATURES_ALL.index(f) for f in calib.features]
+    return x[:, idx]
+
+
+def span_features(ev: Sequence[tuple[SideEvidence, SideEvidence]]) -> np.ndarray:
+    return np.array([[s.gain, t.gain, s.clause_gain, t.clause_gain] for s, t in ev],
+                    dtype=float).reshape(len(ev), len(SPAN_FEATURES))
+
+
+def partial_kind(src_ev: SideEvidence, tgt_ev: SideEvidence,
+                 thresholds: dict[str, float]) -> str | None:
+    """A clause-sized deletion explains the gap better than any short one: partial gap."""
+    limit = thresholds.get("partial_gain")
+    if limit is None:
+        return None
+    cands = []
+    for kind, ev in (("partial_omission", src_ev), ("partial_addition", tgt_ev)):
+        if ev.clause_gain >= limit and ev.clause_gain > ev.gain:
+            cands.append((ev.clause_gain, kind))
+    return max(cands)[1] if cands else None
+
+
+def score_drift(src: Document, tgt: Document, beads: Sequence[Bead], encoder: Encoder,
+                progress: Progress | None = None) -> DriftResult:
+    calib = load_calibration(encoder.name)
+    th = calib.thresholds
+    full = [i for i, b in enumerate(beads) if b.source and b.target]
+    s_texts = [join_side(src, beads[i].source)[0] for i in full]
+    t_texts = [join_side(tgt, beads[i].target)[0] for i in full]
+    vecs = encoder.encode(s_texts + t_texts)  # the aligner embedded the same texts: cached
+    m = len(full)
+    sv, tv = vecs[:m], vecs[m:]
+    x = bead_features(s_texts, t_texts, sv, tv, calib, src.lang, tgt.lang)
+    logit = calib.stage1_logit(select(x, calib))
+    drift = _sigmoid(logit)
+    if progress:
+        progress(1, 3)
+
+    # Span attribution for the highest-scoring flagged beads, within the occlusion budget.
+    budget = max(SPAN_BUDGET_FLOOR, int(SPAN_BUDGET_FRACTION * 2 * m))
+    chosen: list[int] = []
+    spent = 0
+    for k in np.argsort(-drift, kind="stable"):
+        if drift[k] < th["drift_minor"]:
+            break
+        # The refining pass adds a handful per side on top of the coarse pass.
+        cost = coarse_cost(s_texts[k]) + coarse_cost(t_texts[k]) + 12
+        if spent + cost > budget:
+            continue
+        chosen.append(int(k))
+        spent += cost
+    evidence = attribute([(s_texts[k], t_texts[k]) for k in chosen], sv[chosen], tv[chosen],
+                         encoder) if chosen else []
+    if progress:
+        progress(2, 3)
+    if chosen and calib.span_coef is not None:
+        drift[chosen] = _sigmoid(calib.stage2_logit(logit[chosen], span_features(evidence)))
+
+    spans: dict[int, tuple[tuple[Span, ...], tuple[Span, ...]]] = {}
+    partial: dict[int, str] = {}
+    span_limit = th.get("span_gain", 0.0)
+    for k, (s_ev, t_ev) in zip(chosen, evidence, strict=True):
+        bead = beads[full[k]]
+        kind = partial_kind(s_ev, t_ev, th)
+        if kind is not None:
+            partial[full[k]] = kind
+        s_span = _side_span(s_ev, kind == "partial_omission", span_limit)
+        t_span = _side_span(t_ev, kind == "partial_addition", span_limit)
+        spans[full[k]] = (to_sentence_spans(src, bead.source, s_span),
+                          to_sentence_spans(tgt, bead.target, t_span))
+
+    out = [1.0] * len(beads)
+    for k, i in enumerate(full):
+        out[i] = float(min(1.0, max(0.0, drift[k])))
+    if progress:
+        progress(3, 3)
+    return DriftResult(drift=tuple(out), spans=spans, partial=partial,
+                       thresholds=dict(th), model_id=calib.model_id)
+
+
+def _side_span(ev: SideEvidence, use_clause: bool, limit: float) -> list[tuple[int, int]]:
+    if use_clause and ev.clause is not None:
+        return [ev.clause]
+    if ev.span is not None and ev.gain >= limit:
+        return [ev.span]
+    return []
+
+
+def severity_for(drift: float, thresholds: dict[str, float]) -> str | None:
+    for sev in ("critical", "major", "minor"):
+        if drift >= thresholds[f"drift_{sev}"]:
+            return sev
+    return None
+
+
+__all__ = ["EMPTY_EVIDENCE", "DriftResult", "load_calibration", "score_drift", "severity_for"]

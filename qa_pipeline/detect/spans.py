@@ -1,0 +1,180 @@
+"""Span attribution by occlusion: which words of a bead have no counterpart on the other side.
+
+Deleting a word that has a counterpart makes the two sides less similar; deleting one that has
+none (an added qualifier, a calque, a mistranslated phrase) makes them *more* similar. So for
+each side we delete word windows, re-embed the shortened texts together in one batch, and keep
+the deletion that raises the cross-side cosine most ("gain"). A coarse pass over windows (and
+over punctuation-delimited clauses, which gives the evidence for partial omissions/additions)
+is followed by one refining pass around the best window; every pass is a single encode call
+for all beads, so the cost is a known number of embeddings that the caller budgets.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..embed import Encoder
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+# Clause boundaries: punctuation only, so the method stays language independent.
+_CLAUSE_BREAK = re.compile(r"[,;:()–—]|\s-\s")
+
+# Windows are bigrams up to this many words, trigrams with stride 2 beyond (cost ~ n/2).
+SHORT_SIDE_WORDS = 20
+# A clause (or a large window) must hold at least this share of the words to count as one.
+MIN_CLAUSE_FRACTION = 0.25
+MIN_CLAUSE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class SideEvidence:
+    """Occlusion evidence for one side of a bead; offsets are into the joined side text."""
+
+    span: tuple[int, int] | None  # characters of the best (short) deletion
+    gain: float  # cosine increase when `span` is deleted (0 when nothing was tried)
+    clause: tuple[int, int] | None  # characters of the best large deletion (clause)
+    clause_gain: float
+    clause_fraction: float  # share of the side's words inside `clause`
+
+
+EMPTY_EVIDENCE = SideEvidence(None, 0.0, None, 0.0, 0.0)
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def delete_words(text: str, words: Sequence[tuple[int, int]], lo: int, hi: int) -> str:
+    """`text` without words lo..hi-1 (and the text between them); spacing stays single."""
+    start, end = words[lo][0], words[hi - 1][1]
+    out = (text[:start].rstrip() + " " + text[end:].lstrip()).strip()
+    out = re.sub(r"\s+([,.;:!?])", r"\1", out)
+    # A deleted clause leaves its delimiters behind: keep one, and none at the start.
+    out = re.sub(r"([,;:])[,;:]+", r"\1", out)
+    return out.lstrip(",;: ")
+
+
+def _coarse_windows(n: int) -> list[tuple[int, int]]:
+    if n <= 1:
+        return []
+    if n <= 3:
+        return [(i, i + 1) for i in range(n)]
+    width, stride = (2, 1) if n <= SHORT_SIDE_WORDS else (3, 2)
+    out = [(i, min(i + width, n)) for i in range(0, n - 1, stride)]
+    return list(dict.fromkeys(out))
+
+
+def _clause_windows(text: str, words: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Word ranges of punctuation-delimited clauses and of ~1/3-length sliding windows."""
+    n = len(words)
+    if n < 2 * MIN_CLAUSE_WORDS:
+        return []
+    cuts = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    bounds = [0]
+    for c in cuts:
+        k = sum(1 for w in words if w[1] <= c)
+        if 0 < k < n and k != bounds[-1]:
+            bounds.append(k)
+    bounds.append(n)
+    out = [(a, b) for a, b in itertools.pairwise(bounds)
+           if b - a >= max(MIN_CLAUSE_WORDS, MIN_CLAUSE_FRACTION * n) and b - a < n]
+    width = max(MIN_CLAUSE_WORDS, round(n / 3))
+    stride = max(1, width // 2)
+    out += [(i, i + width) for i in range(0, n - width + 1, stride)]
+    return list(dict.fromkeys(out))
+
+
+def _refinements(best: tuple[int, int], n: int) -> list[tuple[int, int]]:
+    """Sub-ranges of the best window and the window grown by one word either side."""
+    lo, hi = best
+    out = [(a, b) for a in range(lo, hi) for b in range(a + 1, hi + 1) if (a, b) != best]
+    if lo > 0:
+        out.append((lo - 1, hi))
+    if hi < n:
+        out.append((lo, hi + 1))
+    return out
+
+
+def coarse_cost(text: str) -> int:
+    """How many embeddings the coarse pass needs for one side (the budget unit)."""
+    words = word_spans(text)
+    return len(_coarse_windows(len(words))) + len(_clause_windows(text, words))
+
+
+@dataclass
+class _Side:
+    text: str
+    words: list[tuple[int, int]]
+    other: np.ndarray  # the other side's embedding
+    base: float  # the bead's cosine
+    best: tuple[tuple[int, int], float] | None = None
+    clause: tuple[tuple[int, int], float] | None = None
+
+
+def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
+              encoder: Encoder) -> list[tuple[SideEvidence, SideEvidence]]:
+    """Occlusion evidence for each (source text, target text) pair, given their embeddings."""
+    sides: list[_Side] = []
+    for (s, t), sv, tv in zip(pairs, src_vecs, tgt_vecs, strict=True):
+        base = float(np.dot(sv, tv))
+        sides.append(_Side(s, word_spans(s), tv, base))
+        sides.append(_Side(t, word_spans(t), sv, base))
+
+    # Pass 1: coarse windows and clauses of every side, one batch.
+    jobs: list[tuple[int, tuple[int, int], bool]] = []
+    for k, side in enumerate(sides):
+        jobs += [(k, w, False) for w in _coarse_windows(len(side.words))]
+        jobs += [(k, w, True) for w in _clause_windows(side.text, side.words)]
+    for (k, w, is_clause), gain in zip(jobs, _gains(sides, jobs, encoder), strict=True):
+        side = sides[k]
+        slot = side.clause if is_clause else side.best
+        if slot is None or gain > slot[1]:
+            if is_clause:
+                side.clause = (w, gain)
+            else:
+                side.best = (w, gain)
+
+    # Pass 2: refine the best window of every side, one batch.
+    jobs = [(k, w, False) for k, side in enumerate(sides) if side.best is not None
+            for w in _refinements(side.best[0], len(side.words))]
+    for (k, w, _), gain in zip(jobs, _gains(sides, jobs, encoder), strict=True):
+        side = sides[k]
+        assert side.best is not None
+        # A shorter span wins unless the longer one explains clearly more of the gap.
+        cur_w, cur_g = side.best
+        shorter = (w[1] - w[0]) < (cur_w[1] - cur_w[0])
+        if (shorter and gain >= 0.85 * cur_g) or (not shorter and gain > cur_g * 1.15 + 1e-3):
+            side.best = (w, gain)
+
+    out: list[tuple[SideEvidence, SideEvidence]] = []
+    for i in range(0, len(sides), 2):
+        out.append((_evidence(sides[i]), _evidence(sides[i + 1])))
+    return out
+
+
+def _gains(sides: Sequence[_Side], jobs: Sequence[tuple[int, tuple[int, int], bool]],
+           encoder: Encoder) -> list[float]:
+    if not jobs:
+        return []
+    texts = [delete_words(sides[k].text, sides[k].words, lo, hi) for k, (lo, hi), _ in jobs]
+    vecs = encoder.encode(texts)
+    others = np.stack([sides[k].other for k, _, _ in jobs])
+    sims = np.einsum("ij,ij->i", vecs, others)
+    return [float(s) - sides[k].base for s, (k, _, _) in zip(sims, jobs, strict=True)]
+
+
+def _chars(side: _Side, w: tuple[int, int]) -> tuple[int, int]:
+    return side.words[w[0]][0], side.words[w[1] - 1][1]
+
+
+def _evidence(side: _Side) -> SideEvidence:
+    span, gain = (None, 0.0) if side.best is None else (_chars(side, side.best[0]), side.best[1])
+    if side.clause is None:
+        return SideEvidence(span, gain, None, 0.0, 0.0)
+    (lo, hi), cg = side.clause
+    return SideEvidence(span, gain, _chars(side, (lo, hi)), cg, (hi - lo) / len(side.words))

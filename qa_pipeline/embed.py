@@ -1,0 +1,221 @@
+"""Encoders: the protocol, the sentence-transformers encoder, a deterministic test encoder,
+and a caching wrapper. Every encoder returns float32 rows with unit L2 norm."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from .cache import EmbeddingCache, entry_key
+from .errors import ModelError
+
+Progress = Callable[[int, int], None]
+
+# Prompt names tried in order: a symmetric similarity task is what drift and alignment need.
+PROMPT_PREFERENCE = ("STS", "PairClassification", "query")
+DEFAULT_BATCH_SIZE = 32
+
+
+class Encoder(Protocol):
+    name: str
+    revision: str
+
+    @property
+    def prompt(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray: ...
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    n = np.linalg.norm(x, axis=1, keepdims=True)
+    n[n == 0] = 1.0
+    return x / n
+
+
+class SentenceTransformerEncoder:
+    """Lazily loads a sentence-transformers model from a local directory; never downloads."""
+
+    def __init__(
+        self,
+        source: Path | str,
+        name: str,
+        revision: str,
+        device: str | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> None:
+        self.source = source
+        self.name = name
+        self.revision = revision
+        self.device = device
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._prompt: str | None = None
+
+    def load(self) -> Any:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            import logging
+
+            import transformers
+            from sentence_transformers import SentenceTransformer
+
+            # The library is silent: no weight-loading bars or prompt notices on stderr.
+            transformers.utils.logging.disable_progress_bar()
+            transformers.utils.logging.set_verbosity_error()
+            logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
+            try:
+                self._model = SentenceTransformer(
+                    str(self.source), device=self.device or "cpu", local_files_only=True
+                )
+            except Exception as e:
+                raise ModelError(f"cannot load model {self.name} from {self.source}: {e}") from e
+            prompts: dict[str, str] = dict(getattr(self._model, "prompts", {}) or {})
+            self._prompt = next((prompts[p] for p in PROMPT_PREFERENCE if p in prompts), "")
+        return self._model
+
+    @property
+    def prompt(self) -> str:
+        self.load()
+        return self._prompt or ""
+
+    @property
+    def dim(self) -> int:
+        d = self.load().get_sentence_embedding_dimension()
+        return int(d)
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        model = self.load()
+        out: list[np.ndarray] = []
+        # Sort by length so batches pad little; restore order afterwards.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            batch = [texts[i] for i in order[start : start + self.batch_size]]
+            emb = model.encode(
+                batch,
+                prompt=self.prompt,
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+            out.append(np.asarray(emb, dtype=np.float32))
+            if progress:
+                progress(min(start + self.batch_size, len(order)), len(order))
+        if not out:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        sorted_emb = np.concatenate(out)
+        result = np.empty_like(sorted_emb)
+        result[np.asarray(order)] = sorted_emb
+        return result
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+class HashEncoder:
+    """Deterministic test encoder: hashed word and character-trigram features.
+
+    Similar strings get similar vectors, identical strings identical ones; no model needed.
+    """
+
+    def __init__(self, dim: int = 256) -> None:
+        self.name = f"hash-{dim}"
+        self.revision = "1"
+        self.prompt = ""
+        self._dim = dim
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _features(self, text: str) -> list[str]:
+        words = [w.lower() for w in _TOKEN.findall(text)]
+        feats = [f"w:{w}" for w in words]
+        for w in words:
+            padded = f"#{w}#"
+            feats += [f"c:{padded[i : i + 3]}" for i in range(len(padded) - 2)]
+        return feats
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for f in self._features(text):
+                h = int.from_bytes(hashlib.blake2b(f.encode(), digest_size=8).digest(), "little")
+                out[row, h % self._dim] += 1.0 if (h >> 63) else -1.0
+            if not text.strip():
+                out[row, 0] = 1.0  # empty text still gets a unit vector, identical for all
+        if progress:
+            progress(len(texts), len(texts))
+        return _normalise(out)
+
+
+class CachedEncoder:
+    """Wraps an encoder with the on-disk cache; deduplicates texts within a call."""
+
+    def __init__(self, inner: Encoder, cache: EmbeddingCache | None) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.name = inner.name
+        self.revision = inner.revision
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def prompt(self) -> str:
+        return self.inner.prompt
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        unique = list(dict.fromkeys(texts))
+        vecs: dict[str, np.ndarray] = {}
+        keys: dict[str, str] = {}
+        if self.cache is not None and unique:
+            prompt = self.inner.prompt
+            keys = {t: entry_key(self.name, self.revision, prompt, t) for t in unique}
+            found = self.cache.get_many(list(keys.values()))
+            vecs = {t: found[k] for t, k in keys.items() if k in found}
+        todo = [t for t in unique if t not in vecs]
+        self.hits += len(unique) - len(todo)
+        self.misses += len(todo)
+        if todo:
+            new = self.inner.encode(todo, progress)
+            if new.shape[0] != len(todo):
+                raise ModelError(
+                    f"encoder {self.name} returned {new.shape[0]} rows for {len(todo)}"
+                )
+            fresh = dict(zip(todo, new, strict=True))
+            vecs.update(fresh)
+            if self.cache is not None:
+                self.cache.put_many({keys[t]: v for t, v in fresh.items()})
+        elif progress:
+            progress(len(unique), len(unique))
+        if not texts:
+            return np.zeros((0, self.inner.dim), dtype=np.float32)
+        return np.stack([vecs[t] for t in texts]).astype(np.float32, copy=False)
+
+
+def load_encoder(
+    name_or_path: str, device: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE
+) -> Encoder:
+    """A registry name (see `models`), a model directory, or `hash` / `hash-DIM` for tests."""
+    if name_or_path == "hash" or name_or_path.startswith("hash-"):
+        dim = int(name_or_path.split("-", 1)[1]) if "-" in name_or_path else 256
+        return HashEncoder(dim)
+    from .models import resolve
+
+    source, name, revision = resolve(name_or_path)
+    return SentenceTransformerEncoder(source, name, revision, device=device, batch_size=batch_size)

@@ -1,0 +1,32 @@
+"""Errors the library raises; the CLI maps each to an exit code and a one-line message."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+class QAError(Exception):
+    """Base class: a problem the user can fix. `code` is short and stable."""
+
+    code = "error"
+    exit_code = EXIT_USAGE
+
+
+class InputError(QAError):
+    """An input file is missing, unreadable, empty or malformed."""
+
+    code = "input"
+
+
+class ModelError(QAError):
+    """A model is missing, corrupt or cannot be loaded."""
+
+    code = "model"
+
+
+class ConfigError(QAError):
+    """An option or setting has an invalid value."""
+
+    code = "config"

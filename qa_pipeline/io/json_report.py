@@ -1,0 +1,113 @@
+"""report.json (schema qa_pipeline.report/1): build the dict, validate it, write it."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..config import REPORT_SCHEMA
+from ..detect.findings import finding_id
+from ..types import Bead, Document, Finding, Report
+
+
+def _doc(doc: Document) -> dict[str, Any]:
+    return {
+        "path": doc.path,
+        "lang": doc.lang,
+        "paragraphs": [{"id": p.id, "sentences": list(p.sentences)} for p in doc.paragraphs],
+        "sentences": [
+            {"id": s.id, "paragraph": s.paragraph, "text": s.text} for s in doc.sentences
+        ],
+    }
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 6)
+
+
+def _bead(b: Bead) -> dict[str, Any]:
+    return {
+        "source": list(b.source),
+        "target": list(b.target),
+        "similarity": _round(b.similarity),
+        "confidence": _round(b.confidence),
+    }
+
+
+def _finding(f: Finding, src: Document, tgt: Document) -> dict[str, Any]:
+    src_texts = [src.sentences[i].text for i in f.source]
+    tgt_texts = [tgt.sentences[i].text for i in f.target]
+    return {
+        "id": finding_id(f.kind, src_texts, tgt_texts),
+        "kind": f.kind,
+        "severity": f.severity,
+        "score": round(float(f.score), 6),
+        "source": list(f.source),
+        "target": list(f.target),
+        "source_spans": [list(s) for s in f.source_spans],
+        "target_spans": [list(s) for s in f.target_spans],
+        "message": f.message,
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    sig = report.signature
+    out: dict[str, Any] = {
+        "schema": REPORT_SCHEMA,
+        "signature": {
+            "version": sig.version,
+            "model": sig.model,
+            "model_revision": sig.model_revision,
+            "segmenter": sig.segmenter,
+            "thresholds": {k: round(float(v), 6) for k, v in sig.thresholds.items()},
+        },
+        "source": _doc(report.source),
+        "target": _doc(report.target),
+        "paragraph_alignment": [
+            {"source": list(b.source), "target": list(b.target), "similarity": _round(b.similarity)}
+            for b in report.alignment.paragraphs
+        ],
+        "alignment": [
+            {**_bead(sb.bead), "drift": round(float(sb.drift), 6)} for sb in report.scored
+        ],
+        "findings": _unique_ids(
+            [_finding(f, report.source, report.target) for f in report.findings]
+        ),
+    }
+    if report.paragraph_similarity:
+        out["paragraph_similarity"] = [list(r) for r in report.paragraph_similarity]
+    return out
+
+
+def _unique_ids(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Two checks may flag the same bead with the same kind: keep ids unique but stable."""
+    seen: dict[str, int] = {}
+    for f in findings:
+        n = seen.get(f["id"], 0)
+        seen[f["id"]] = n + 1
+        if n:
+            f["id"] = f"{f['id']}-{n}"
+    return findings
+
+
+def load_schema() -> dict[str, Any]:
+    text = resources.files("qa_pipeline").joinpath("schemas/report.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def validate(data: dict[str, Any]) -> None:
+    """Raise jsonschema.ValidationError if `data` does not follow the shipped schema."""
+    import jsonschema
+
+    jsonschema.validate(data, load_schema())
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_json(data: dict[str, Any], path: Path) -> None:
+    path.write_text(dumps(data), encoding="utf-8")

@@ -1,0 +1,158 @@
+"""findings.csv and findings.xlsx: one row per finding, for translators' issue trackers.
+
+Columns follow what Xbench/Verifika exports carry (segment, source, target, issue type,
+severity, comment) so the files import into the same trackers, plus the spans and score.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from qa_pipeline.report.view import (
+    KIND_LABELS,
+    SEVERITY_COLOURS,
+    check_report,
+    finding_sort_key,
+    rows_of_findings,
+)
+
+COLUMNS: tuple[str, ...] = (
+    "finding_id", "severity", "kind", "issue", "score", "row",
+    "source_file", "source_lang", "source_sentences", "source_text", "source_spans",
+    "target_file", "target_lang", "target_sentences", "target_text", "target_spans",
+    "source_offsets", "target_offsets", "message", "review",
+)
+# Spreadsheet apps run cells starting with these as formulas (CSV injection); see OWASP.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _ids(ids: Sequence[int]) -> str:
+    return " ".join(str(i) for i in ids)
+
+
+def _texts(sentences: Sequence[Mapping[str, Any]], ids: Sequence[int]) -> str:
+    return " ".join(str(sentences[i]["text"]) for i in ids if 0 <= i < len(sentences))
+
+
+def _spans(sentences: Sequence[Mapping[str, Any]], spans: Sequence[Sequence[int]]) -> str:
+    parts = []
+    for sid, a, b in spans:
+        if 0 <= sid < len(sentences):
+            parts.append(str(sentences[sid]["text"])[max(0, a):max(0, b)])
+    return " | ".join(parts)
+
+
+def _offsets(spans: Sequence[Sequence[int]]) -> str:
+    return " ".join(f"{sid}:{a}-{b}" for sid, a, b in spans)
+
+
+def finding_records(report: Mapping[str, Any],
+                    marks: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """One dict per finding, keys = COLUMNS, sorted like the report's findings panel."""
+    check_report(report)
+    src, tgt = report["source"], report["target"]
+    findings = list(report["findings"])
+    rows = rows_of_findings(findings, report["alignment"])
+    order = sorted(range(len(findings)), key=lambda i: finding_sort_key(findings[i], rows[i]))
+    out = []
+    for i in order:
+        f = findings[i]
+        s_ids, t_ids = list(f.get("source", [])), list(f.get("target", []))
+        s_spans, t_spans = list(f.get("source_spans", [])), list(f.get("target_spans", []))
+        out.append({
+            "finding_id": str(f["id"]), "severity": f["severity"], "kind": f["kind"],
+            "issue": KIND_LABELS.get(f["kind"], f["kind"]), "score": round(float(f["score"]), 4),
+            "row": rows[i] if rows[i] >= 0 else "",
+            "source_file": str(src["path"]), "source_lang": str(src["lang"]),
+            "source_sentences": _ids(s_ids), "source_text": _texts(src["sentences"], s_ids),
+            "source_spans": _spans(src["sentences"], s_spans),
+            "target_file": str(tgt["path"]), "target_lang": str(tgt["lang"]),
+            "target_sentences": _ids(t_ids), "target_text": _texts(tgt["sentences"], t_ids),
+            "target_spans": _spans(tgt["sentences"], t_spans),
+            "source_offsets": _offsets(s_spans), "target_offsets": _offsets(t_spans),
+            "message": str(f.get("message", "")),
+            "review": (marks or {}).get(str(f["id"]), ""),
+        })
+    return out
+
+
+def _csv_safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(records: Sequence[Mapping[str, Any]], path: Path) -> None:
+    # utf-8-sig: Excel only detects UTF-8 in a CSV when it starts with a BOM.
+    with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        for rec in records:
+            writer.writerow({k: _csv_safe(rec[k]) for k in COLUMNS})
+
+
+def write_xlsx(records: Sequence[Mapping[str, Any]], report: Mapping[str, Any],
+               path: Path) -> None:
+    from openpyxl import Workbook  # lazy: only exports need it
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Findings"
+    ws.append(list(COLUMNS))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    widths = {"source_text": 60, "target_text": 60, "message": 50, "source_spans": 30,
+              "target_spans": 30, "source_file": 24, "target_file": 24, "issue": 18}
+    sev_col = COLUMNS.index("severity") + 1
+    for r, rec in enumerate(records, start=2):
+        for c, key in enumerate(COLUMNS, start=1):
+            value = rec[key]
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                # Typed string cells: openpyxl would otherwise store "=..." as a formula.
+                cell.data_type = "s"
+            if key in ("source_text", "target_text", "message"):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        colour = SEVERITY_COLOURS.get(str(rec["severity"]), "")
+        if colour:
+            sc = ws.cell(row=r, column=sev_col)
+            sc.fill = PatternFill("solid", fgColor=colour.lstrip("#"))
+            sc.font = Font(bold=True, color="FFFFFF" if rec["severity"] != "major" else "000000")
+    from openpyxl.utils import get_column_letter
+
+    for c, key in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = widths.get(key, 12)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+
+    sig = report["signature"]
+    info = wb.create_sheet("Signature")
+    info.append(["key", "value"])
+    for k in ("version", "model", "model_revision", "segmenter"):
+        info.append([k, str(sig.get(k, ""))])
+    for k, v in sorted(dict(sig.get("thresholds", {})).items()):
+        info.append([f"threshold.{k}", float(v)])
+    info.append(["source", str(report["source"]["path"])])
+    info.append(["target", str(report["target"]["path"])])
+    for row in info.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    info.column_dimensions["A"].width = 24
+    info.column_dimensions["B"].width = 60
+    wb.save(str(path))
+
+
+def write_exports(report: Mapping[str, Any], out_dir: Path,
+                  marks: Mapping[str, str] | None = None) -> None:
+    """Write findings.csv and findings.xlsx into `out_dir` (created if missing)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    records = finding_records(report, marks)
+    write_csv(records, out / "findings.csv")
+    write_xlsx(records, report, out / "findings.xlsx")

@@ -1,0 +1,111 @@
+"""Render view models to self-contained HTML files (CSS and JS inline, no network)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from qa_pipeline import __version__
+from qa_pipeline.report.view import (
+    IndexRowView,
+    ReportSummary,
+    build_view,
+    index_row,
+    summarize,
+)
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One document pair in the batch index.
+
+    `report` is the report dict (summarised here) or a ready ReportSummary; None with an
+    `error` message lists a pair the pipeline could not process.
+    """
+
+    name: str
+    report: Mapping[str, Any] | ReportSummary | None
+    href: str
+    error: str = ""
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    # Built on first use, not at import: importing the package must stay free of side effects.
+    return Environment(
+        loader=PackageLoader("qa_pipeline.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@cache
+def static_text(name: str) -> str:
+    text = resources.files("qa_pipeline.report").joinpath("static", name).read_text("utf-8")
+    # Inlined assets must not be able to close their own element early.
+    if "</" in text:
+        raise ValueError(f"static/{name} contains '</', which would break inlining")
+    return text
+
+
+def _csp(script: str) -> str:
+    """Only the page's own script may run (by hash): injected markup could not run code even
+    if escaping failed somewhere, and no request can leave the page."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return ("default-src 'none'; "
+            f"script-src 'sha256-{digest}'; "
+            "style-src 'unsafe-inline'; img-src data:; "
+            "base-uri 'none'; form-action 'none'")
+
+
+def render_html(report: Mapping[str, Any]) -> str:
+    """The report page as a string (pure; used by write_html and the golden tests)."""
+    view = build_view(report)
+    js = static_text("report.js")
+    return _env().get_template("report.html.j2").render(
+        v=view, css=Markup(static_text("report.css")), js=Markup(js), csp=_csp(js))
+
+
+def write_html(report: Mapping[str, Any], path: Path) -> None:
+    """Write the self-contained HTML report for one document pair."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_html(report), encoding="utf-8")
+
+
+def _index_row(entry: IndexEntry) -> IndexRowView:
+    if entry.report is None:
+        return index_row(entry.name, entry.href, None, entry.error or "no report")
+    summary = entry.report if isinstance(entry.report, ReportSummary) else summarize(entry.report)
+    return index_row(entry.name, entry.href, summary, entry.error)
+
+
+def render_index(entries: Sequence[IndexEntry], title: str = "Translation drift reports") -> str:
+    rows = sorted((_index_row(e) for e in entries),
+                  key=lambda r: (r.worst_rank, -r.critical, -r.major, -r.minor, r.name))
+    totals = {k: sum(getattr(r, k) for r in rows) for k in ("critical", "major", "minor")}
+    js = static_text("index.js")
+    css = static_text("report.css") + "\n" + static_text("index.css")
+    return _env().get_template("index.html.j2").render(
+        rows=rows, totals=totals, title=title, version=__version__,
+        css=Markup(css), js=Markup(js), csp=_csp(js))
+
+
+def write_index(entries: Sequence[IndexEntry], path: Path,
+                title: str = "Translation drift reports") -> None:
+    """Write the batch index page; rows start sorted worst first."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_index(entries, title), encoding="utf-8")

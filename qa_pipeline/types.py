@@ -1,0 +1,109 @@
+"""Frozen dataclasses that flow through the pipeline: read, segment, align, detect, report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["critical", "major", "minor"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "major", "minor")
+FindingKind = Literal[
+    "drift",
+    "omission",
+    "addition",
+    "partial_omission",
+    "partial_addition",
+    "number",
+    "negation",
+    "entity",
+    "url",
+    "punctuation",
+    "brackets",
+    "language",
+    "length",
+]
+# (sentence_id, start, end): character offsets into that sentence's text.
+Span = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: int  # 0-based position in the document
+    paragraph: int  # 0-based paragraph id
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: int
+    sentences: tuple[int, ...]  # sentence ids, consecutive
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    lang: str
+    paragraphs: tuple[Paragraph, ...]
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.text for s in self.sentences]
+
+    def paragraph_text(self, pid: int) -> str:
+        return " ".join(self.sentences[i].text for i in self.paragraphs[pid].sentences)
+
+
+@dataclass(frozen=True)
+class Bead:
+    """One alignment unit: source ids and target ids (either may be empty for 1-0 / 0-1)."""
+
+    source: tuple[int, ...]
+    target: tuple[int, ...]
+    similarity: float | None = None  # cosine of the two sides' embeddings; None if a side is empty
+    confidence: float | None = None  # calibrated probability that the bead is correct, in [0, 1]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    paragraphs: tuple[Bead, ...]  # paragraph-level beads (ids are paragraph ids)
+    sentences: tuple[Bead, ...]  # sentence-level beads (ids are sentence ids), document order
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: FindingKind
+    severity: Severity
+    score: float
+    source: tuple[int, ...]
+    target: tuple[int, ...]
+    source_spans: tuple[Span, ...] = ()
+    target_spans: tuple[Span, ...] = ()
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ScoredBead:
+    bead: Bead
+    drift: float  # in [0, 1]; higher = more likely a meaning difference
+
+
+@dataclass(frozen=True)
+class Signature:
+    version: str
+    model: str
+    model_revision: str
+    segmenter: str
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Report:
+    signature: Signature
+    source: Document
+    target: Document
+    alignment: Alignment
+    scored: tuple[ScoredBead, ...]
+    findings: tuple[Finding, ...]
+    # rows: source paragraphs, columns: target paragraphs (cosine); empty when not computed
+    paragraph_similarity: tuple[tuple[float, ...], ...] = ()

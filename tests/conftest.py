@@ -1,0 +1,24 @@
+"""Shared fixtures: the seed corpus and an isolated cache dir."""
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "corpora" / "customer-loyalty"
+
+
+@pytest.fixture()
+def seeds() -> tuple[Path, Path]:
+    return SEEDS / "lt.txt", SEEDS / "et.txt"
+
+
+@pytest.fixture()
+def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Embedding cache in a temp dir; the model dir stays the user's (models are big)."""
+    from qa_pipeline import models
+
+    real_models = models.models_dir()
+    monkeypatch.setattr(models, "models_dir", lambda: real_models)
+    monkeypatch.setenv("QA_PIPELINE_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"

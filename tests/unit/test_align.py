@@ -1,0 +1,244 @@
+"""Alignment engine: tables for the formats, properties for the DP, documents end to end.
+
+The embed function is a toy with planted structure: every text is a list of concept tokens
+("c12 c7"), a concept has a fixed random vector, and a text embeds as the normalised sum of its
+concepts' vectors plus a little text-specific noise (so the two sides are never identical).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa_pipeline.align import (
+    AlignParams,
+    align_documents,
+    align_sentences,
+    align_vectors,
+    bead_types,
+    format_beads,
+    parse_beads,
+    sum_overlaps,
+)
+from qa_pipeline.types import Bead, Document, Paragraph, Sentence
+
+DIM = 128
+_CONCEPTS = np.random.default_rng(7).normal(size=(2000, DIM)).astype(np.float32)
+
+
+def toy_embed(texts: Sequence[str]) -> np.ndarray:
+    out = np.zeros((len(texts), DIM), np.float32)
+    for r, text in enumerate(texts):
+        for tok in text.split():
+            side, cid = tok[0], int(tok[1:])
+            seed = int.from_bytes(hashlib.blake2b(tok.encode(), digest_size=4).digest(), "little")
+            noise = np.random.default_rng(seed).normal(size=DIM).astype(np.float32)
+            out[r] += _CONCEPTS[cid] + (0.35 if side == "t" else 0.0) * noise
+    out /= np.linalg.norm(out, axis=1, keepdims=True)
+    return out
+
+
+def src_doc(ids: Sequence[int]) -> list[str]:
+    return [f"s{i}" for i in ids]
+
+
+def tgt_doc(ids: Sequence[int]) -> list[str]:
+    return [f"t{i}" for i in ids]
+
+
+def check_cover(beads: Sequence[Bead], n: int, m: int) -> None:
+    s = [i for b in beads for i in b.source]
+    t = [j for b in beads for j in b.target]
+    assert s == list(range(n)) and t == list(range(m))
+    for b in beads:
+        assert b.source or b.target
+        assert b.confidence is not None and 0.0 <= b.confidence <= 1.0
+        assert (b.similarity is None) == (not b.source or not b.target)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("[9, 10]:[9]", ((9, 10), (9,))),
+    ("[]:[0]", ((), (0,))),
+    ("[3]:[]:0.5", ((3,), ())),
+    ("[0, 1, 2]:[4, 5]:0.812345", ((0, 1, 2), (4, 5))),
+])
+def test_parse_beads(line: str, expected: tuple[tuple[int, ...], tuple[int, ...]]) -> None:
+    assert parse_beads(line) == [expected]
+
+
+def test_format_roundtrip() -> None:
+    beads = [Bead((0, 1), (0,), 0.9, 0.812345), Bead((), (1,), None, 0.5), Bead((2,), (), None, 1.0)]
+    text = format_beads(beads)
+    assert text.splitlines()[0] == "[0, 1]:[0]:0.812345"
+    assert parse_beads(text) == [(b.source, b.target) for b in beads]
+
+
+@pytest.mark.parametrize(("k", "total", "expected"), [
+    (1, 2, [(1, 0), (0, 1), (1, 1)]),
+    (2, 3, [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1)]),
+    (4, 5, [(1, 0), (0, 1), (1, 1), (1, 2), (1, 3), (1, 4), (2, 1), (2, 2), (2, 3), (3, 1),
+            (3, 2), (4, 1)]),
+])
+def test_bead_types(k: int, total: int, expected: list[tuple[int, int]]) -> None:
+    assert bead_types(k, total) == expected
+
+
+def test_params_defaults_cover_required_beads() -> None:
+    types = set(bead_types(AlignParams().max_overlap, AlignParams().max_bead))
+    assert {(1, 4), (4, 1), (2, 2), (1, 0), (0, 1)} <= types
+
+
+# --------------------------------------------------------------------------- behaviour
+
+
+def test_identical_documents_align_one_to_one_with_top_confidence() -> None:
+    texts = src_doc(range(30))
+    beads = align_sentences(texts, texts, toy_embed)
+    assert [(b.source, b.target) for b in beads] == [((i,), (i,)) for i in range(30)]
+    assert min(b.confidence or 0.0 for b in beads) > 0.95
+
+
+def test_merge_and_split_are_found() -> None:
+    src = src_doc(range(12))
+    tgt = tgt_doc([0, 1, 2]) + ["t3 t4"] + tgt_doc([5, 6, 7, 8, 9, 10, 11])
+    pairs = [(b.source, b.target) for b in align_sentences(src, tgt, toy_embed)]
+    assert ((3, 4), (3,)) in pairs
+    pairs = [(b.source, b.target) for b in align_sentences(tgt, src, toy_embed)]
+    assert ((3,), (3, 4)) in pairs
+
+
+def test_empty_side() -> None:
+    beads = align_sentences(src_doc(range(3)), [], toy_embed)
+    assert [(b.source, b.target) for b in beads] == [((0,), ()), ((1,), ()), ((2,), ())]
+
+
+def test_progress_is_reported() -> None:
+    calls: list[tuple[int, int]] = []
+    vecs = sum_overlaps(toy_embed(src_doc(range(10))), 4)
+    align_vectors(vecs, vecs, progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1][0] == calls[-1][1] and len(calls) >= 2
+
+
+def test_coarse_to_fine_matches_full_dp() -> None:
+    """A long document through the coarse-to-fine band gives the same beads as the full DP."""
+    rng = np.random.default_rng(3)
+    ids = list(range(600))
+    keep = [i for i in ids if rng.random() > 0.03]
+    src = sum_overlaps(toy_embed(src_doc(ids)), 4)
+    tgt = sum_overlaps(toy_embed(tgt_doc(keep)), 4)
+    banded = align_vectors(src, tgt, AlignParams(full_dp_cells=10_000))
+    full = align_vectors(src, tgt, AlignParams(full_dp_cells=10**9))
+    assert [(b.source, b.target) for b in banded] == [(b.source, b.target) for b in full]
+
+
+# --------------------------------------------------------------------------- properties
+
+ops = st.lists(st.sampled_from(["keep", "keep", "keep", "del_s", "del_t", "merge_t", "split_t"]),
+               min_size=1, max_size=25)
+
+
+def build(plan: list[str]) -> tuple[list[str], list[str]]:
+    src: list[str] = []
+    tgt: list[str] = []
+    c = 0
+    for op in plan:
+        if op == "keep":
+            src.append(f"s{c}")
+            tgt.append(f"t{c}")
+        elif op == "del_s":
+            tgt.append(f"t{c}")
+        elif op == "del_t":
+            src.append(f"s{c}")
+        elif op == "merge_t":
+            src += [f"s{c}", f"s{c + 1}"]
+            tgt.append(f"t{c} t{c + 1}")
+            c += 1
+        else:
+            src.append(f"s{c} s{c + 1}")
+            tgt += [f"t{c}", f"t{c + 1}"]
+            c += 1
+        c += 1
+    return src, tgt
+
+
+@settings(max_examples=60, deadline=None)
+@given(ops)
+def test_beads_monotone_and_cover_everything(plan: list[str]) -> None:
+    src, tgt = build(plan)
+    beads = align_sentences(src, tgt, toy_embed)
+    check_cover(beads, len(src), len(tgt))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=3, max_value=40), st.data())
+def test_deleting_sentence_k_gives_a_one_zero_bead(n: int, data: st.DataObject) -> None:
+    k = data.draw(st.integers(min_value=0, max_value=n - 1))
+    src = src_doc(range(n))
+    tgt = tgt_doc([i for i in range(n) if i != k])
+    beads = align_sentences(src, tgt, toy_embed)
+    check_cover(beads, n, n - 1)
+    assert any(b.source == (k,) and b.target == () for b in beads)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=1, max_value=30))
+def test_identical_is_one_to_one(n: int) -> None:
+    texts = src_doc(range(n))
+    beads = align_sentences(texts, tgt_doc(range(n)), toy_embed)
+    assert [(b.source, b.target) for b in beads] == [((i,), (i,)) for i in range(n)]
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def make_doc(paras: list[list[str]], lang: str) -> Document:
+    sents: list[Sentence] = []
+    ps: list[Paragraph] = []
+    for p, texts in enumerate(paras):
+        ids = []
+        for t in texts:
+            ids.append(len(sents))
+            sents.append(Sentence(len(sents), p, t))
+        ps.append(Paragraph(p, tuple(ids)))
+    return Document(f"{lang}.txt", lang, tuple(ps), tuple(sents))
+
+
+def test_title_paragraph_maps_to_nothing() -> None:
+    body = [[0, 1, 2], [3, 4, 5, 6], [7, 8], [9, 10, 11]]
+    src = make_doc([src_doc([100])] + [src_doc(p) for p in body], "lt")
+    tgt = make_doc([tgt_doc(p) for p in body], "et")
+    al = align_documents(src, tgt, toy_embed)
+    assert [(b.source, b.target) for b in al.paragraphs] == [((0,), ())] + [
+        ((i + 1,), (i,)) for i in range(4)]
+    check_cover(al.sentences, 13, 12)
+    assert al.sentences[0].source == (0,) and al.sentences[0].target == ()
+    assert all(b.source == (b.target[0] + 1,) for b in al.sentences[1:])
+
+
+def test_single_paragraph_side_falls_back_to_sentences() -> None:
+    src = make_doc([src_doc([0, 1, 2]), src_doc([3, 4])], "lt")
+    tgt = make_doc([tgt_doc([0, 1, 2, 3, 4])], "et")
+    al = align_documents(src, tgt, toy_embed)
+    assert al.paragraphs == ()
+    assert [(b.source, b.target) for b in al.sentences] == [((i,), (i,)) for i in range(5)]
+
+
+def test_align_documents_embeds_each_text_once() -> None:
+    seen: list[str] = []
+
+    def counting(texts: Sequence[str]) -> np.ndarray:
+        seen.extend(texts)
+        return toy_embed(texts)
+
+    src = make_doc([src_doc([0, 1]), src_doc([2, 3, 4])], "lt")
+    tgt = make_doc([tgt_doc([0, 1]), tgt_doc([2, 3, 4])], "et")
+    align_documents(src, tgt, counting)
+    assert len(seen) == len(set(seen))

@@ -1,0 +1,116 @@
+"""URLs, end punctuation, brackets, length ratio, language and the registry."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa_pipeline.detect.checks import CHECKS, Hit, run_checks
+from qa_pipeline.detect.checks.brackets import check_brackets
+from qa_pipeline.detect.checks.language import check_language
+from qa_pipeline.detect.checks.length import check_length, z_score
+from qa_pipeline.detect.checks.punctuation import check_punctuation
+from qa_pipeline.detect.checks.urls import check_urls
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt", "n"),
+    [
+        ("Daugiau: https://example.org/a?b=1.", "Rohkem: https://example.org/a?b=1", 0),
+        ("Rašykite info@pavyzdys.lt.", "Kirjutage info@pavyzdys.lt.", 0),
+        ("Žr. www.stat.gov.lt.", "Vt www.stat.gov.lt.", 0),
+        ("Žr. https://example.org/a.", "Vt https://example.org/b.", 2),
+        ("Rašykite info@pavyzdys.lt.", "Kirjutage oma küsimused meile.", 1),
+    ],
+)
+def test_urls(src: str, tgt: str, n: int) -> None:
+    hits = check_urls(src, tgt, "lt", "et")
+    assert len(hits) == n
+    assert all(h.severity == "critical" for h in hits)
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt", "severity"),
+    [
+        ("Ar tu ateisi?", "Kas sa tuled?", None),
+        ("Jis ateis.", "Ta tuleb.", None),
+        ("Jis sakė: „Ar tai tiesa?“", "Ta ütles: „Kas see on tõsi?“", None),
+        ("Ar tu ateisi?", "Sa tuled.", "major"),
+        ("Jis ateis!", "Ta tuleb.", "minor"),
+        ("Ar tai tiesa? Taip.", "See on tõsi. Jah.", "minor"),
+    ],
+)
+def test_punctuation(src: str, tgt: str, severity: str | None) -> None:
+    hits = check_punctuation(src, tgt, "lt", "et")
+    assert [h.severity for h in hits] == ([severity] if severity else [])
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt", "fires"),
+    [
+        ("Jis sakė „taip“ (garsiai).", "Ta ütles „jah“ (valjult).", False),
+        ("Jis sakė „taip“.", 'Ta ütles "jah".', False),
+        ("Jis sakė „taip“ (garsiai).", "Ta ütles „jah (valjult).", True),
+        ("Jis sakė „taip (garsiai.", "Ta ütles „jah (valjult.", False),  # both broken
+    ],
+)
+def test_brackets(src: str, tgt: str, fires: bool) -> None:
+    hits = check_brackets(src, tgt, "lt", "et")
+    assert bool(hits) == fires
+    assert all(h.severity == "minor" for h in hits)
+
+
+def test_length_ratio() -> None:
+    src = "Vyriausybė patvirtino naują biudžetą ateinantiems metams po ilgų diskusijų."
+    assert check_length(src, "Valitsus kiitis pärast pikki arutelusid heaks uue eelarve.",
+                        "lt", "et") == []
+    long_tgt = src + " " + "Lisaks arutati mitmeid teisi küsimusi ja otsustati palju. " * 4
+    (hit,) = check_length(src, long_tgt, "lt", "et")
+    assert hit.severity == "major"
+    assert z_score(src, long_tgt, "lt", "et") > 4
+
+
+def test_length_unknown_pair_falls_back() -> None:
+    assert check_length("Hola amigo mío.", "Salut mon ami.", "es", "fr") == []
+
+
+def test_language_wrong_and_copied() -> None:
+    lt = "Vyriausybė šiandien patvirtino naują biudžetą ateinantiems metams."
+    et = "Valitsus kiitis täna heaks uue eelarve järgmiseks aastaks."
+    assert check_language(lt, et, "lt", "et") == []
+    (hit,) = check_language(lt, lt, "lt", "et")
+    assert hit.kind == "language" and "copy" in hit.message
+    (hit,) = check_language(lt, "Правительство сегодня утвердило новый бюджет на год.",
+                            "lt", "et")
+    assert hit.severity == "major" and hit.target_spans
+    assert check_language("Taip.", "Jah.", "lt", "et") == []  # too short to judge
+
+
+def test_registry_and_run_checks() -> None:
+    assert set(CHECKS) == {"numbers", "negation", "entities", "urls", "punctuation",
+                           "brackets", "language", "length"}
+    hits = run_checks("Jis nežinojo, kad kaina 5 eurai.", "Ta teadis, et hind on 7 eurot.",
+                      "lt", "et", enabled=["numbers", "negation"])
+    assert {h.kind for h in hits} == {"number", "negation"}
+    assert all(isinstance(h, Hit) and 0.0 <= h.score <= 1.0 for h in hits)
+    with pytest.raises(KeyError):
+        run_checks("a", "b", "lt", "et", enabled=["nope"])
+
+_ALPHABET = st.sampled_from([*"abcėšžõäü ABCŠ.,?!()„“'0123456789-:%", " ne ", " ei "])
+_TEXT = st.lists(_ALPHABET, max_size=60).map("".join)
+_CHEAP = [n for n in CHECKS if n != "language"]  # lingua is covered by the table test
+
+
+@settings(max_examples=150, deadline=None)
+@given(src=_TEXT, tgt=_TEXT)
+def test_hits_are_well_formed(src: str, tgt: str) -> None:
+    for h in run_checks(src, tgt, "lt", "et", enabled=_CHEAP):
+        assert 0.0 <= h.score <= 1.0
+        assert h.severity in {"minor", "major", "critical"}
+        assert all(0 <= a <= b <= len(src) for a, b in h.source_spans)
+        assert all(0 <= a <= b <= len(tgt) for a, b in h.target_spans)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_TEXT)
+def test_a_text_agrees_with_itself(text: str) -> None:
+    assert run_checks(text, text, "lt", "lt", enabled=_CHEAP) == []

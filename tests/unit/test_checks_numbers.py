@@ -1,0 +1,104 @@
+"""Number check: formats normalised per language; changed, dropped and added numbers found."""
+
+import pytest
+
+from qa_pipeline.detect.checks.numbers import check_numbers, spelled_values, values
+
+MAJOR = {"major", "critical"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kaina 1 000,5 eurų.", "1000.5"),
+        ("Hind 1\u00a0000,5 eurot.", "1000.5"),
+        ("Price 1,000.5 euros.", "1000.5"),
+        ("Augimas 5 %.", "5"),
+        ("Kasv 5%.", "5"),
+        ("Koosolek on 2024-03-01.", "date:2024-03-01"),
+        ("Koosolek on 01.03.2024.", "date:2024-03-01"),
+        ("Rong väljub kell 07:55.", "time:7:55"),
+        ("Tai buvo 2,75 karto daugiau.", "2.75"),
+        ("See toimus XIX sajandil.", "19"),
+    ],
+)
+def test_values(text: str, expected: str) -> None:
+    assert any(expected in keys for keys in values(text))
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt", "src_lang", "tgt_lang"),
+    [
+        ("Miestas turi 12 500 gyventojų.", "Linnas elab 12500 inimest.", "lt", "et"),
+        ("Parduota 3 400,25 tonos grūdų.", "Müüdi 3400,25 tonni vilja.", "lt", "et"),
+        ("Infliacija siekė 4,3 proc.", "Inflatsioon oli 4,3%.", "lt", "et"),
+        ("Susitikimas įvyks 2023 m. gegužės 9 d.", "Kohtumine toimub 9. mail 2023.", "lt", "et"),
+        ("Traukinys išvyksta 18.45 val.", "Rong väljub kell 18:45.", "lt", "et"),
+        ("Parduotuvė atsidaro 9 val.", "Pood avatakse kell üheksa.", "lt", "et"),
+        ("Komanda laimėjo 3:1.", "Meeskond võitis 3 : 1.", "lt", "et"),
+        ("Projektas kainavo 2,4 mln. eurų.", "Projekt maksis 2,4 miljonit eurot.", "lt", "et"),
+        ("Projektas kainavo 2,4 mln. eurų.", "Projekt maksis 2 400 000 eurot.", "lt", "et"),
+        ("Darbai vyko 2019–2021 metais.", "Tööd kestsid aastatel 2019-21.", "lt", "et"),
+        ("Jis gimė XX a. septintajame dešimtmetyje.", "Ta sündis 1960ndatel.", "lt", "et"),
+        ("Nuotolis – 50 mylių (80 km).", "Vahemaa on 50 miili (80 km).", "lt", "et"),
+        ("Ligoninėje gydomi du vaikai.", "Haiglas ravitakse 2 last.", "lt", "et"),
+        ("Laev sõitis 12 sõlme kiirusega.", "The ship sailed at 12 knots.", "et", "en"),
+        ("Kontsert algab kell 19.00.", "The concert starts at 7 p.m.", "et", "en"),
+        ("Tulu kasvas 1 250 000 euroni.", "Revenue grew to 1,250,000 euros.", "et", "en"),
+        ("Ehitati kolm uut silda.", "Three new bridges were built.", "et", "en"),
+    ],
+)
+def test_correct_pairs_do_not_fire(src: str, tgt: str, src_lang: str, tgt_lang: str) -> None:
+    hits = check_numbers(src, tgt, src_lang, tgt_lang)
+    assert not [h for h in hits if h.severity in MAJOR], hits
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt", "severity"),
+    [
+        ("Miestas turi 12 500 gyventojų.", "Linnas elab 15 500 inimest.", "critical"),
+        ("Infliacija siekė 4,3 proc.", "Inflatsioon oli 3,4%.", "critical"),
+        ("Susitikimas įvyks 2023 m. gegužės 9 d.", "Kohtumine toimub 9. mail 2024.", "critical"),
+        ("Autobusas atvažiavo po 15 minučių.", "Buss saabus.", "major"),
+        ("Autobusas atvažiavo.", "Buss saabus 15 minuti pärast.", "major"),
+        ("Parduota 3 400,25 tonos grūdų.", "Müüdi 3400,52 tonni vilja.", "critical"),
+        ("Nuotolis – 50 mylių (80 km).", "Vahemaa on 50 miili (95 km).", "critical"),
+        ("Nuotolis – 50 mylių.", "Vahemaa on 50 miili (95 km).", "major"),
+    ],
+)
+def test_changed_numbers_fire(src: str, tgt: str, severity: str) -> None:
+    hits = check_numbers(src, tgt, "lt", "et")
+    assert hits
+    assert max(hits, key=lambda h: ["minor", "major", "critical"].index(h.severity)).severity \
+        == severity
+
+
+def test_spans_point_at_the_numbers() -> None:
+    src, tgt = "Jam buvo 41 metai.", "Ta oli 44-aastane."
+    (hit,) = check_numbers(src, tgt, "lt", "et")
+    (s0, s1), = hit.source_spans
+    (t0, t1), = hit.target_spans
+    assert src[s0:s1] == "41"
+    assert tgt[t0:t1] == "44"
+    assert 0.0 <= hit.score <= 1.0
+
+
+def test_rounding_and_conversion_are_minor() -> None:
+    hits = check_numbers("Vėjo greitis 137 km/h.", "Tuule kiirus 136,78 km/h.", "lt", "et")
+    assert [h.severity for h in hits] == ["minor"]
+    hits = check_numbers("Kelias ilgas 30 mylių.", "Tee on 48 km pikk.", "lt", "et")
+    assert [h.severity for h in hits] == ["minor"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [("Atvyko trys svečiai", "lt", "3"), ("Saabus kolm külalist", "et", "3"),
+     ("kahekümne aasta eest", "et", "20"), ("twenty five guests", "en", "25"),
+     ("keturiolika dienų", "lt", "14")],
+)
+def test_spelled_values(text: str, lang: str, value: str) -> None:
+    assert value in spelled_values(text, lang)
+
+
+def test_no_numbers_no_hits() -> None:
+    assert check_numbers("Labas rytas.", "Tere hommikust.", "lt", "et") == []

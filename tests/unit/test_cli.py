@@ -1,0 +1,123 @@
+"""CLI contract: outputs, exit codes, clear errors, nothing half-written (hash test encoder)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qa_pipeline.cli import app
+from qa_pipeline.io.json_report import validate
+
+runner = CliRunner()
+
+
+def _check(*args: str) -> tuple[int, str]:
+    res = runner.invoke(app, ["check", *args, "--model", "hash", "--quiet"])
+    return res.exit_code, res.output
+
+
+def test_seed_check_writes_valid_report(
+    seeds: tuple[Path, Path], tmp_path: Path, isolated_cache: Path
+) -> None:
+    lt, et = seeds
+    code, _ = _check(str(lt), str(et), "--out", str(tmp_path / "r"), "--fail-on", "none")
+    assert code == 0
+    data = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    validate(data)
+    assert (tmp_path / "r" / "report.html").stat().st_size > 1000
+    assert data["signature"]["model"] == "hash-256"
+    # every sentence in exactly one bead, monotone
+    for side, doc in (("source", data["source"]), ("target", data["target"])):
+        ids = [i for b in data["alignment"] for i in b[side]]
+        assert ids == list(range(len(doc["sentences"])))
+
+
+def test_fail_on_levels(seeds: tuple[Path, Path], tmp_path: Path, isolated_cache: Path) -> None:
+    lt, et = seeds
+    code, _ = _check(str(lt), str(et), "--out", str(tmp_path / "r"), "--fail-on", "minor")
+    data = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert data["findings"], "the seed's untranslated title alone is a finding"
+    assert code == 1
+    worst = {f["severity"] for f in data["findings"]}
+    code_crit, _ = _check(str(lt), str(et), "--out", str(tmp_path / "r2"), "--fail-on", "critical")
+    assert code_crit == (1 if "critical" in worst else 0)
+
+
+def test_missing_input_exits_2_without_traceback(tmp_path: Path, isolated_cache: Path) -> None:
+    out = tmp_path / "r"
+    code, output = _check(
+        str(tmp_path / "missing.txt"), str(tmp_path / "other.txt"), "--out", str(out)
+    )
+    assert code == 2
+    assert "missing.txt: no such file" in output
+    assert "Traceback" not in output
+    assert not out.exists()
+
+
+def test_bad_input_leaves_existing_report_untouched(
+    seeds: tuple[Path, Path], tmp_path: Path, isolated_cache: Path
+) -> None:
+    lt, _ = seeds
+    out = tmp_path / "r"
+    out.mkdir()
+    (out / "report.json").write_text("old", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    code, output = _check(str(lt), str(empty), "--out", str(out))
+    assert code == 2 and "empty.txt: the file is empty" in output
+    assert (out / "report.json").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "r"]
+
+
+def test_tsv_pairs_input(tmp_path: Path, isolated_cache: Path) -> None:
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text(
+        "Kass istub laual.\tThe cat sits on the table.\nTäna sajab vihma.\tIt is raining today.\n",
+        encoding="utf-8",
+    )
+    code, _ = _check(
+        str(tsv),
+        "--src-lang",
+        "et",
+        "--tgt-lang",
+        "en",
+        "--out",
+        str(tmp_path / "r"),
+        "--fail-on",
+        "none",
+    )
+    assert code == 0
+    data = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert [(b["source"], b["target"]) for b in data["alignment"]] == [([0], [0]), ([1], [1])]
+    assert all(0.0 <= b["drift"] <= 1.0 for b in data["alignment"])
+
+
+def test_single_non_tsv_argument_is_usage_error(seeds: tuple[Path, Path]) -> None:
+    code, output = _check(str(seeds[0]))
+    assert code == 2 and "TGT" in output
+
+
+def test_unknown_fail_on_is_usage_error(seeds: tuple[Path, Path]) -> None:
+    code, _ = _check(str(seeds[0]), str(seeds[1]), "--fail-on", "severe")
+    assert code == 2
+
+
+def test_align_beads_format(seeds: tuple[Path, Path], isolated_cache: Path) -> None:
+    res = runner.invoke(
+        app,
+        ["align", str(seeds[0]), str(seeds[1]), "--model", "hash", "--format", "beads", "--quiet"],
+    )
+    assert res.exit_code == 0
+    lines = res.stdout.strip().splitlines()
+    import re
+
+    pattern = re.compile(r"^\[(\d+(, \d+)*)?\]:\[(\d+(, \d+)*)?\]:\d+\.\d{6}$")
+    assert lines and all(pattern.match(line) for line in lines), lines[:3]
+
+
+@pytest.mark.parametrize("cmd", [["models", "list"], ["--help"]])
+def test_info_commands(cmd: list[str]) -> None:
+    res = runner.invoke(app, cmd)
+    assert res.exit_code == 0
+    assert "embeddinggemma-300m" in res.output or "check" in res.output

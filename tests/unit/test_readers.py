@@ -1,0 +1,62 @@
+"""Readers reject bad input with messages that name the file."""
+
+from pathlib import Path
+
+import pytest
+
+from qa_pipeline.errors import InputError
+from qa_pipeline.io.readers import read_document, read_pairs_tsv
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="nope.txt: no such file"):
+        read_document(tmp_path / "nope.txt", "lt")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"  \n\n ", "empty"),
+        (b"\xff\xfeabc", "not valid UTF-8"),
+        (b"abc\x00def", "binary"),
+    ],
+)
+def test_bad_content(tmp_path: Path, content: bytes, message: str) -> None:
+    p = tmp_path / "bad.txt"
+    p.write_bytes(content)
+    with pytest.raises(InputError, match=message) as exc:
+        read_document(p, "et")
+    assert str(p) in str(exc.value)
+
+
+def test_directory_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="directory"):
+        read_document(tmp_path, "et")
+
+
+def test_bom_is_stripped(tmp_path: Path) -> None:
+    p = tmp_path / "bom.txt"
+    p.write_bytes("\ufeffTere. Head aega.".encode())
+    assert read_document(p, "et").sentences[0].text == "Tere."
+
+
+def test_tsv_pairs_make_one_bead_per_line(tmp_path: Path) -> None:
+    p = tmp_path / "pairs.tsv"
+    p.write_text("Tere.\tHello.\n\nAitäh.\tThanks.\n", encoding="utf-8")
+    paired = read_pairs_tsv(p, "et", "en")
+    assert [s.text for s in paired.source.sentences] == ["Tere.", "Aitäh."]
+    assert [s.text for s in paired.target.sentences] == ["Hello.", "Thanks."]
+    assert [(b.source, b.target) for b in paired.beads] == [((0,), (0,)), ((1,), (1,))]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [("only one column", "2 tab-separated"), ("a\tb\tc", "found 3"), ("\tb", "empty source")],
+)
+def test_tsv_errors_name_the_line(tmp_path: Path, line: str, message: str) -> None:
+    p = tmp_path / "pairs.tsv"
+    p.write_text(f"ok\tok\n{line}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message) as exc:
+        read_pairs_tsv(p, "et", "en")
+    assert f"{p}:2" in str(exc.value)

@@ -1,0 +1,74 @@
+"""Segmentation tables for lt and et: paragraphs, abbreviations, initials, ordinals."""
+
+import pytest
+
+from qa_pipeline.segment import parse_segmented, segment_text, split_paragraphs, split_sentences
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "lt",
+            "Jis gimė 1990 m. sausio 5 d. Kaune. Tai buvo seniai.",
+            ["Jis gimė 1990 m. sausio 5 d. Kaune.", "Tai buvo seniai."],
+        ),
+        (
+            "lt",
+            "Prof. J. Jonaitis skaitė paskaitą. Studentai klausėsi.",
+            ["Prof. J. Jonaitis skaitė paskaitą.", "Studentai klausėsi."],
+        ),
+        ("lt", "Kaip sekasi? Puikiai! Ačiū.", ["Kaip sekasi?", "Puikiai!", "Ačiū."]),
+        (
+            "lt",
+            "Pirkome obuolių, kriaušių ir t. t. už 5 eurus. Grįžome.",
+            ["Pirkome obuolių, kriaušių ir t. t. už 5 eurus.", "Grįžome."],
+        ),
+        (
+            "et",
+            "Ta sündis 5. jaanuaril 1990. a. Tartus. Siis kolis ta ära.",
+            ["Ta sündis 5. jaanuaril 1990. a. Tartus.", "Siis kolis ta ära."],
+        ),
+        (
+            "et",
+            "Dr. A. Kask rääkis nt. ilmast. Kõik kuulasid.",
+            ["Dr. A. Kask rääkis nt. ilmast.", "Kõik kuulasid."],
+        ),
+        ("et", "Kas tuled? Jah. Tulen kell 5.30.", ["Kas tuled?", "Jah.", "Tulen kell 5.30."]),
+        (
+            "et",
+            "Osteti õunu, pirne jne. ning mindi koju. Õhtu oli ilus.",
+            ["Osteti õunu, pirne jne. ning mindi koju.", "Õhtu oli ilus."],
+        ),
+    ],
+)
+def test_split_sentences(lang: str, text: str, expected: list[str]) -> None:
+    assert split_sentences(text, lang) == expected
+
+
+def test_paragraphs_blank_lines_join_wrapped_lines() -> None:
+    text = "Title line\n\nFirst para line one\nline two.\n\n\nSecond para.\n"
+    assert split_paragraphs(text) == ["Title line", "First para line one line two.", "Second para."]
+
+
+def test_paragraphs_one_per_line_without_blank_lines() -> None:
+    assert split_paragraphs("A one.\nB two.\r\nC three.") == ["A one.", "B two.", "C three."]
+
+
+def test_segment_text_numbers_sentences_in_order() -> None:
+    doc = segment_text("Pavadinimas\n\nPirmas sakinys. Antras sakinys.\n\nTrečias.", "x", "lt")
+    assert [s.text for s in doc.sentences] == [
+        "Pavadinimas",
+        "Pirmas sakinys.",
+        "Antras sakinys.",
+        "Trečias.",
+    ]
+    assert [p.sentences for p in doc.paragraphs] == [(0,), (1, 2), (3,)]
+    assert [s.paragraph for s in doc.sentences] == [0, 1, 1, 2]
+    assert [s.id for s in doc.sentences] == [0, 1, 2, 3]
+
+
+def test_parse_segmented_ids_follow_non_blank_lines() -> None:
+    doc = parse_segmented("Üks.\nKaks. Kolm.\n\n\nNeli.\n\n", "x", "et")
+    assert [s.text for s in doc.sentences] == ["Üks.", "Kaks. Kolm.", "Neli."]
+    assert [p.sentences for p in doc.paragraphs] == [(0, 1), (2,)]
