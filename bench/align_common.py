@@ -26,7 +26,8 @@ BeadPair = tuple[tuple[int, ...], tuple[int, ...]]
 CACHE = Path(os.environ.get("ALIGN_BENCH_CACHE", "/tmp/align_bench_cache.sqlite"))
 
 
-def make_embed(model: str, chunk: int = 128, verbose: bool = True) -> Callable[[Sequence[str]], np.ndarray]:
+def make_embed(model: str, chunk: int = 128,
+               verbose: bool = True) -> Callable[[Sequence[str]], np.ndarray]:
     """An EmbedFn through the lead's sqlite cache, encoding in chunks so a killed run keeps work.
 
     A pickle of text -> vector per model sits in front of it, so a run whose texts are all
@@ -94,7 +95,8 @@ def _precision(gold: Sequence[BeadPair], test: Sequence[BeadPair]) -> np.ndarray
     return np.array([tp_s, fp_s, tp_l, fp_l])
 
 
-def score(golds: Sequence[Sequence[BeadPair]], tests: Sequence[Sequence[BeadPair]]) -> dict[str, float]:
+def score(golds: Sequence[Sequence[BeadPair]],
+          tests: Sequence[Sequence[BeadPair]]) -> dict[str, float]:
     p = np.zeros(4, dtype=np.int64)
     r = np.zeros(4, dtype=np.int64)
     for gold, test in zip(golds, tests, strict=True):

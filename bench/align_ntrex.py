@@ -10,8 +10,10 @@ import json
 import sys
 import time
 from collections import OrderedDict
+from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 from align_common import make_embed, score
 from align_textberg import params_from
 from damage_align import damage
@@ -34,6 +36,22 @@ def documents(limit: int | None) -> list[tuple[list[str], list[str]]]:
     return out[:limit] if limit else out
 
 
+def calibration(confs: list[float], hits: list[bool], bins: int = 5) -> dict[str, object]:
+    """Expected calibration error of bead confidences against strict correctness."""
+    c = np.asarray(confs)
+    h = np.asarray(hits, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    table = []
+    ece = 0.0
+    for lo, hi in pairwise(edges):
+        sel = (c >= lo) & ((c < hi) if hi < 1 else (c <= hi))
+        if sel.any():
+            table.append([f"{lo:.1f}-{hi:.1f}", int(sel.sum()), float(c[sel].mean()),
+                          float(h[sel].mean())])
+            ece += sel.mean() * abs(c[sel].mean() - h[sel].mean())
+    return {"ece": float(ece), "reliability": table}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="embeddinggemma-300m")
@@ -48,17 +66,24 @@ def main() -> None:
     results = {}
     for rate in args.rates:
         golds, tests, touched, total = [], [], 0, 0
+        confs: list[float] = []
+        hits: list[bool] = []
         t0 = time.perf_counter()
         for k, (lt, et) in enumerate(docs):
             dmg = damage(lt, et, rate, seed=args.seed * 100_003 + k)
             beads = align_sentences(dmg.src, dmg.tgt, embed, params)
             golds.append(dmg.gold)
             tests.append(bead_pairs(beads))
+            gold_set = set(dmg.gold)
+            for b in beads:
+                confs.append(b.confidence or 0.0)
+                hits.append((b.source, b.target) in gold_set)
             touched += dmg.touched
             total += len(lt)
         res = score(golds, tests)
         res["damage_measured"] = touched / total
         res["seconds"] = time.perf_counter() - t0
+        res.update(calibration(confs, hits))
         results[str(rate)] = res
         print(f"rate {rate}: strict F1 {res['f1_strict']:.4f} lax F1 {res['f1_lax']:.4f}",
               file=sys.stderr)

@@ -4,7 +4,8 @@ Each size runs in a fresh subprocess so that peak RSS is that run's own. The doc
 random unit vectors with planted structure: the target is a noisy copy of the source with 2 %
 deletions on each side, 2 % merges and 2 % splits; overlap embeddings are normalised sums.
 
-    .venv/bin/python bench/align_scale.py --sizes 1000 2000 5000 10000 20000 --svg docs/align_scaling.svg
+    .venv/bin/python bench/align_scale.py --sizes 1000 2000 5000 10000 20000 \
+        --svg docs/align_scaling.svg
 """
 
 from __future__ import annotations
@@ -31,7 +32,10 @@ def unit(x: np.ndarray) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
 
 
-def synthetic(n: int, d: int, seed: int) -> tuple[np.ndarray, np.ndarray, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
+Gold = list[tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+def synthetic(n: int, d: int, seed: int) -> tuple[np.ndarray, np.ndarray, Gold]:
     rng = np.random.default_rng(seed)
     src = unit(rng.normal(size=(n, d)))
     tgt: list[np.ndarray] = []
@@ -105,7 +109,8 @@ def svg(rows: list[dict[str, float]], path: Path) -> None:
         def py(v: float, ymax: float = ymax) -> float:
             return h - pad - v / ymax * (h - 2 * pad)
 
-        parts.append(f'<line x1="{x0}" y1="{h - pad}" x2="{x0 + pw}" y2="{h - pad}" stroke="black"/>')
+        parts.append(f'<line x1="{x0}" y1="{h - pad}" x2="{x0 + pw}" y2="{h - pad}" '
+                     'stroke="black"/>')
         parts.append(f'<line x1="{x0}" y1="{pad}" x2="{x0}" y2="{h - pad}" stroke="black"/>')
         parts.append(f'<line x1="{x0}" y1="{py(limit):.1f}" x2="{x0 + pw}" y2="{py(limit):.1f}" '
                      'stroke="red" stroke-dasharray="4 3"/>')
@@ -115,10 +120,13 @@ def svg(rows: list[dict[str, float]], path: Path) -> None:
         parts.append(f'<polyline points="{pts}" fill="none" stroke="#1f77b4" stroke-width="2"/>')
         for x, y in zip(xs, ys, strict=True):
             parts.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="#1f77b4"/>')
-            parts.append(f'<text x="{px(x):.1f}" y="{py(y) - 7:.1f}" text-anchor="middle">{y:.1f}</text>')
+            parts.append(f'<text x="{px(x):.1f}" y="{py(y) - 7:.1f}" '
+                         f'text-anchor="middle">{y:.1f}</text>')
         for x in xs:
-            parts.append(f'<text x="{px(x):.1f}" y="{h - pad + 15}" text-anchor="middle">{x // 1000}k</text>')
-        parts.append(f'<text x="{x0 + pw / 2}" y="{h - 15}" text-anchor="middle">sentences per side</text>')
+            parts.append(f'<text x="{px(x):.1f}" y="{h - pad + 15}" '
+                         f'text-anchor="middle">{x // 1000}k</text>')
+        parts.append(f'<text x="{x0 + pw / 2}" y="{h - 15}" '
+                     'text-anchor="middle">sentences per side</text>')
         parts.append(f'<text x="{x0 + pw / 2}" y="{pad - 20}" text-anchor="middle" '
                      f'font-weight="bold">{label}</text>')
     parts.append("</svg>")

@@ -13,7 +13,6 @@ human translations).
 from __future__ import annotations
 
 import argparse
-import math
 import random
 import sys
 import time
@@ -134,7 +133,6 @@ def fit_length(pairs: Sequence[Pair]) -> None:
         z = (r - mu) / np.sqrt(np.maximum(coef_a + coef_b / n, 1e-4))
         print(f'("{a}", "{b}"): ({mu:.4f}, {coef_a:.5f}, {coef_b:.4f}),  '
               f"|z|>3 {100 * (abs(z) > 3).mean():.2f} %, |z|>4 {100 * (abs(z) > 4).mean():.2f} %")
-    _ = math
 
 
 def main() -> None:

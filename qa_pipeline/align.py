@@ -53,7 +53,7 @@ class AlignParams:
     length_weight: float = 0.05  # weight of the squared z-score of the log length ratio
     length_z_cap: float = 5.0  # z-scores beyond this cost no more (lengths are noisy)
     random_samples: int = 128  # segments of the other side used to normalise each cost
-    search_buffer: int = 8  # extra target boundaries kept either side of the coarse path
+    search_buffer: int = 6  # extra target boundaries kept either side of the coarse path
     full_dp_cells: int = 250_000  # below this many DP cells, no coarse-to-fine
     temperature: float = 0.03  # soft-min temperature of the confidence posterior
     seed: int = 0  # sampling of random pairs: fixed so results are reproducible
@@ -144,31 +144,37 @@ def _band_from_ranges(lo: np.ndarray, hi: np.ndarray, m: int) -> _Band:
 
 
 def _block_values(x: np.ndarray, y: np.ndarray, a: int, b: int, band: _Band,
-                  chunk: int = 128) -> np.ndarray:
-    """x[i - a] . y[j - b] for every band cell (i, j); NaN where out of range.
+                  chunk: int = 32) -> np.ndarray:
+    """x[i - a] . y[j - b] for every band cell (i, j); NaN where out of range or missing.
 
-    Rows are taken in chunks; one matrix product per chunk covers the chunk's columns, so
-    the work is BLAS on small dense blocks rather than per-cell gathers.
+    Rows are taken in small chunks; one matrix product per chunk covers the chunk's columns,
+    so the work is BLAS on dense blocks rather than per-cell gathers. Small chunks keep the
+    redundant products (cells outside the band) to about chunk / band width.
     """
     n1, w = band.n + 1, band.w
     out = np.full((n1, w), np.nan, np.float32)
+    bad_x = np.isnan(x[:, 0]) if len(x) else np.zeros(0, bool)
+    bad_y = np.isnan(y[:, 0]) if len(y) else np.zeros(0, bool)
+    if bad_x.any():
+        x = np.where(bad_x[:, None], 0.0, x).astype(np.float32)
+    if bad_y.any():
+        y = np.where(bad_y[:, None], 0.0, y).astype(np.float32)
     offs = np.arange(w)
     for r0 in range(a, n1, chunk):
-        r1 = min(n1, r0 + chunk)
+        r1 = min(n1, r0 + chunk, len(x) + a)
+        if r1 <= r0:
+            break
         lo = band.lo[r0:r1]
         c0 = max(0, int(lo[0]) - b)
         c1 = min(len(y), int(lo[-1]) + w - b)
-        if c1 <= c0 or r0 - a >= len(x):
+        if c1 <= c0:
             continue
-        xs = x[r0 - a:r1 - a]
-        block = np.nan_to_num(xs) @ np.nan_to_num(y[c0:c1]).T
-        bad_x = np.isnan(xs[:, 0])
-        bad_y = np.isnan(y[c0:c1, 0])
+        block = x[r0 - a:r1 - a] @ y[c0:c1].T
         jj = lo[:, None] + offs[None, :] - b - c0
         ok = (jj >= 0) & (jj < c1 - c0) & (offs[None, :] < band.width[r0:r1, None])
-        jc = np.clip(jj, 0, max(0, c1 - c0 - 1))
+        jc = np.clip(jj, 0, c1 - c0 - 1)
         vals = np.take_along_axis(block, jc, axis=1)
-        bad = bad_x[:, None] | bad_y[jc]
+        bad = bad_x[r0 - a:r1 - a, None] | bad_y[c0 + jc]
         vals[~ok | bad] = np.nan
         out[r0:r1] = vals
     return out
@@ -420,7 +426,7 @@ def _soft(costs: np.ndarray, types: list[tuple[int, int]], band: _Band, del_t: f
         for i in range(n, -1, -1):
             cand.fill(-_INF)
             for k, t in enumerate(live):
-                a, b = types[t]
+                a, _b = types[t]
                 s = int(sb[t, i])
                 if i + a > n or s >= w or s <= -w:
                     continue

@@ -170,6 +170,8 @@ class CachedEncoder:
         self.revision = inner.revision
         self.hits = 0
         self.misses = 0
+        # Within one run the aligner and the drift scorer ask for the same texts: never twice.
+        self._memo: dict[str, np.ndarray] = {}
 
     @property
     def prompt(self) -> str:
@@ -181,13 +183,14 @@ class CachedEncoder:
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         unique = list(dict.fromkeys(texts))
-        vecs: dict[str, np.ndarray] = {}
+        vecs: dict[str, np.ndarray] = {t: self._memo[t] for t in unique if t in self._memo}
         keys: dict[str, str] = {}
-        if self.cache is not None and unique:
+        if self.cache is not None:
             prompt = self.inner.prompt
-            keys = {t: entry_key(self.name, self.revision, prompt, t) for t in unique}
+            keys = {t: entry_key(self.name, self.revision, prompt, t)
+                    for t in unique if t not in vecs}
             found = self.cache.get_many(list(keys.values()))
-            vecs = {t: found[k] for t, k in keys.items() if k in found}
+            vecs.update({t: found[k] for t, k in keys.items() if k in found})
         todo = [t for t in unique if t not in vecs]
         self.hits += len(unique) - len(todo)
         self.misses += len(todo)
@@ -199,6 +202,7 @@ class CachedEncoder:
                 )
             fresh = dict(zip(todo, new, strict=True))
             vecs.update(fresh)
+            self._memo.update(fresh)
             if self.cache is not None:
                 self.cache.put_many({keys[t]: v for t, v in fresh.items()})
         elif progress:

@@ -45,7 +45,8 @@ GENERIC_MODEL = "generic"
 FEATURES_ALL = ("cos", "z_doc", "margin", "nbr", "len_dev", "short",
                 "chk_number", "chk_entity", "chk_negation")
 SPAN_FEATURES = ("gain_src", "gain_tgt", "clause_src", "clause_tgt")
-CHECK_KINDS = ("number", "entity", "negation")
+CHECK_KINDS = ("number", "entity", "negation")  # Hit.kind values, in chk_* feature order
+CHECK_NAMES = ("numbers", "entities", "negation")  # the checks registry names that emit them
 
 # Competing pairings are looked for among this many beads either side (the aligner's horizon).
 COMPETITOR_WINDOW = 20
@@ -143,7 +144,7 @@ def check_scores(src_text: str, tgt_text: str, src_lang: str,
     except ImportError:  # the checks are optional features; the model was told which it had
         return tuple(0.0 for _ in CHECK_KINDS)
     best = dict.fromkeys(CHECK_KINDS, 0.0)
-    for hit in run_checks(src_text, tgt_text, src_lang, tgt_lang, list(CHECK_KINDS)):
+    for hit in run_checks(src_text, tgt_text, src_lang, tgt_lang, CHECK_NAMES):
         if hit.kind in best:
             best[hit.kind] = max(best[hit.kind], float(hit.score))
     return tuple(best[k] for k in CHECK_KINDS)

@@ -449,8 +449,9 @@ def _heat(report: Mapping[str, Any], first_row_of_src_par: Mapping[int, int]) ->
             v = max(known)
             s_lab = _id_range(range(r * bs, min(n_src, (r + 1) * bs)), "\u00b6")
             t_lab = _id_range(range(c * bt, min(n_tgt, (c + 1) * bt)), "\u00b6")
+            title = f"source {s_lab} \u00d7 target {t_lab}: {v:.2f}"
             cells.append(HeatCell(_num(c * cell), _num(r * cell), _num(cell), _num(cell),
-                                  viridis((v - lo) / (hi - lo)), f"source {s_lab} \u00d7 target {t_lab}: {v:.2f}",
+                                  viridis((v - lo) / (hi - lo)), title,
                                   first_row_of_src_par.get(r * bs, -1)))
     aligned: list[HeatCell] = []
     for bead in report.get("paragraph_alignment", []):

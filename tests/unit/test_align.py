@@ -75,7 +75,8 @@ def test_parse_beads(line: str, expected: tuple[tuple[int, ...], tuple[int, ...]
 
 
 def test_format_roundtrip() -> None:
-    beads = [Bead((0, 1), (0,), 0.9, 0.812345), Bead((), (1,), None, 0.5), Bead((2,), (), None, 1.0)]
+    beads = [Bead((0, 1), (0,), 0.9, 0.812345), Bead((), (1,), None, 0.5),
+             Bead((2,), (), None, 1.0)]
     text = format_beads(beads)
     assert text.splitlines()[0] == "[0, 1]:[0]:0.812345"
     assert parse_beads(text) == [(b.source, b.target) for b in beads]
@@ -108,7 +109,7 @@ def test_identical_documents_align_one_to_one_with_top_confidence() -> None:
 
 def test_merge_and_split_are_found() -> None:
     src = src_doc(range(12))
-    tgt = tgt_doc([0, 1, 2]) + ["t3 t4"] + tgt_doc([5, 6, 7, 8, 9, 10, 11])
+    tgt = [*tgt_doc([0, 1, 2]), "t3 t4", *tgt_doc([5, 6, 7, 8, 9, 10, 11])]
     pairs = [(b.source, b.target) for b in align_sentences(src, tgt, toy_embed)]
     assert ((3, 4), (3,)) in pairs
     pairs = [(b.source, b.target) for b in align_sentences(tgt, src, toy_embed)]
