@@ -8,6 +8,7 @@ lax hit needs overlap on both sides.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -23,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 from qa_pipeline.align import overlap_texts  # noqa: E402
 
 BeadPair = tuple[tuple[int, ...], tuple[int, ...]]
-CACHE = Path(os.environ.get("ALIGN_BENCH_CACHE", "/tmp/align_bench_cache.sqlite"))
+CACHE_DIR = Path(os.environ.get("QA_BENCH_CACHE", str(ROOT / ".bench-cache")))
+CACHE = CACHE_DIR / "align.sqlite"
 
 
 def make_embed(model: str, chunk: int = 128,
@@ -38,7 +40,8 @@ def make_embed(model: str, chunk: int = 128,
     from qa_pipeline.cache import EmbeddingCache
     from qa_pipeline.embed import CachedEncoder, load_encoder
 
-    store_path = Path(f"/tmp/align_vecs_{Path(model).name}.pkl")
+    store_path = CACHE_DIR / f"align_vecs_{Path(model).name}.pkl"
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
     store: dict[str, np.ndarray] = {}
     if store_path.exists():
         store = pickle.loads(store_path.read_bytes())
@@ -113,6 +116,34 @@ def score(golds: Sequence[Sequence[BeadPair]],
     rs, rl = ratio(int(r[0]), int(r[1])), ratio(int(r[2]), int(r[3]))
     return {"precision_strict": ps, "recall_strict": rs, "f1_strict": f1(ps, rs),
             "precision_lax": pl, "recall_lax": rl, "f1_lax": f1(pl, rl)}
+
+
+def write_results(name: str, data: object) -> Path:
+    """Write a benchmark's results to bench/results/<name>.json and return the path."""
+    out = ROOT / "bench" / "results" / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"results written to {out.relative_to(ROOT)}", file=sys.stderr)
+    return out
+
+
+def result_name(base: str, model: str, overrides: Sequence[str] = ()) -> str:
+    """`base` for the project's default model and default parameters, else a suffixed name, so
+    that tuning runs and second models never overwrite the headline results."""
+    from qa_pipeline.config import DEFAULT_MODEL
+
+    name = base if model == DEFAULT_MODEL else f"{base}_{Path(model).name}"
+    return name + ("_tuning" if overrides else "")
+
+
+def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A markdown table; floats are printed with three decimals."""
+    def cell(x: object) -> str:
+        return f"{x:.3f}" if isinstance(x, float) else str(x)
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(x) for x in r) + " |" for r in rows]
+    return "\n".join(lines)
 
 
 def precompute(texts: Sequence[str], embed: Callable[[Sequence[str]], np.ndarray],

@@ -24,15 +24,19 @@ csv.field_size_limit(10**8)
 from qa_pipeline.cache import EmbeddingCache  # noqa: E402
 from qa_pipeline.embed import CachedEncoder, Encoder, load_encoder  # noqa: E402
 
-DATA = Path(os.environ.get("QA_SHARED_DATA", "/work/shared/data"))
-CACHE = Path(os.environ.get("DRIFT_BENCH_CACHE", "/tmp/drift_bench_cache.sqlite"))
+DATA = Path(os.environ.get("QA_SHARED_DATA", str(ROOT.parent / "shared" / "data")))
+CACHE = Path(os.environ.get("QA_BENCH_CACHE", str(ROOT / ".bench-cache"))) / "drift.sqlite"
 KINDS = ("replace", "clause_drop", "entity_swap", "negation", "number")
+# Calibration also sees short mistranslated phrases (a calque, a wrong word): 1-3 words of the
+# target replaced by words from another sentence of the same document.
+TRAIN_KINDS = (*KINDS, "phrase")
 Pair = tuple[str, str]
 
 
 def cached_encoder(model: str) -> Encoder:
     if model.startswith("hash"):
         return load_encoder(model)
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
     return CachedEncoder(load_encoder(model), EmbeddingCache(CACHE))
 
 
@@ -153,7 +157,24 @@ def local_damage(pairs: Sequence[Pair], i: int, kind: str, lang: str,
         return _negation(t, lang, rng)
     if kind == "number":
         return _number(t, rng)
+    if kind == "phrase":
+        return _phrase(pairs, i, rng)
     raise ValueError(kind)
+
+
+def _phrase(pairs: Sequence[Pair], i: int, rng: random.Random) -> str | None:
+    words = list(_WORD.finditer(pairs[i][1]))
+    donors = [j for j in range(len(pairs)) if j != i and len(_WORD.findall(pairs[j][1])) >= 4]
+    if len(words) < 6 or not donors:
+        return None
+    k = rng.randint(1, 3)
+    start = rng.randint(1, len(words) - k)
+    dw = _WORD.findall(pairs[rng.choice(donors)][1])
+    d0 = rng.randint(0, len(dw) - k)
+    new = " ".join(dw[d0:d0 + k]).lower()
+    text = pairs[i][1]
+    a, b = words[start].start(), words[start + k - 1].end()
+    return text[:a] + new + text[b:]
 
 
 def entity_pool(texts: Sequence[str]) -> list[str]:
@@ -188,7 +209,7 @@ def damage_docs(docs: Sequence[Sequence[Pair]], kind: str, lang: str, rate: floa
 def doc_features(docs: Sequence[Sequence[Pair]], encoder: Encoder, calib: object,
                  src_lang: str, tgt_lang: str) -> tuple[np.ndarray, list[np.ndarray]]:
     """FEATURES_ALL rows for every pair of every doc (one encode call); also per-doc vecs."""
-    from qa_pipeline.detect.drift import bead_features
+    from qa_pipeline.detect.drift import FEATURES_ALL, bead_features
 
     texts = [s for d in docs for s, _ in d] + [t for d in docs for _, t in d]
     vecs = encoder.encode(texts)
@@ -203,7 +224,7 @@ def doc_features(docs: Sequence[Sequence[Pair]], encoder: Encoder, calib: object
                                   calib, src_lang, tgt_lang))  # type: ignore[arg-type]
         per_doc.append(np.stack([sv, tv]))
         pos += k
-    return np.concatenate(rows) if rows else np.zeros((0, 9)), per_doc
+    return np.concatenate(rows) if rows else np.zeros((0, len(FEATURES_ALL))), per_doc
 
 
 def pairs_document(pairs: Sequence[Pair], src_lang: str, tgt_lang: str) -> tuple[object, object,

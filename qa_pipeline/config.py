@@ -8,7 +8,7 @@ from typing import Literal
 
 FailOn = Literal["critical", "major", "minor", "none"]
 
-DEFAULT_MODEL = "embeddinggemma-300m"
+DEFAULT_MODEL = "multilingual-e5-small"
 DEFAULT_SRC_LANG = "lt"
 DEFAULT_TGT_LANG = "et"
 DEFAULT_FAIL_ON: FailOn = "major"

@@ -143,6 +143,7 @@ def analyse(
         model_revision=encoder.revision,
         segmenter=SEGMENTER if inputs.beads is None else "pre-aligned-tsv",
         thresholds={**drift.thresholds, **GAP_THRESHOLDS},
+        drift_model=drift.model_id,
     )
     scored = tuple(ScoredBead(b, float(d)) for b, d in zip(beads, drift.drift, strict=True))
     return Report(

@@ -95,6 +95,7 @@ class Signature:
     model_revision: str
     segmenter: str
     thresholds: dict[str, float] = field(default_factory=dict)
+    drift_model: str = ""  # the calibration that turned signals into drift scores
 
 
 @dataclass(frozen=True)

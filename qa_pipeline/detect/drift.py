@@ -12,7 +12,10 @@ gets a few cheap signals, all from the embeddings the aligner already computed (
 * ``nbr``     the mean of the closest competing cosines (a hub-ness correction, as in CSLS);
 * ``len_dev`` how far the length ratio strays from the document's typical ratio;
 * ``short``   the log word count of the shorter side (short sentences have noisier cosines);
-* ``chk_*``   the mechanical checks' hits (numbers, entities, negation) when available.
+* ``chk_*``   the mechanical checks' hits (numbers, entities, negation) when available;
+* ``qe``      a quality estimate: a ridge regression from the element-wise product of the two
+              embeddings to human direct-assessment scores (MLQE-PE train), i.e. which
+              embedding dimensions must agree for a translation to be rated good.
 
 A logistic model, trained per embedding model by ``bench/train_drift.py`` and shipped as a small
 JSON file in ``qa_pipeline/data``, turns them into a probability. The beads it ranks highest then
@@ -43,8 +46,11 @@ Progress = Callable[[int, int], None]
 
 GENERIC_MODEL = "generic"
 FEATURES_ALL = ("cos", "z_doc", "margin", "nbr", "len_dev", "short",
-                "chk_number", "chk_entity", "chk_negation")
-SPAN_FEATURES = ("gain_src", "gain_tgt", "clause_src", "clause_tgt")
+                "chk_number", "chk_entity", "chk_negation", "qe")
+QE_COLUMN = FEATURES_ALL.index("qe")
+# Symmetric on purpose: either side may carry the words without counterpart, and the
+# calibration data damages only one side.
+SPAN_FEATURES = ("gain_max", "clause_max")
 CHECK_KINDS = ("number", "entity", "negation")  # Hit.kind values, in chk_* feature order
 CHECK_NAMES = ("numbers", "entities", "negation")  # the checks registry names that emit them
 
@@ -57,7 +63,7 @@ SHRINK_BEADS = 8.0
 # Occlusion budget: embeddings for span attribution, as a share of the bead texts embedded,
 # with a floor so that a short document still gets its worst beads explained.
 SPAN_BUDGET_FRACTION = 0.4
-SPAN_BUDGET_FLOOR = 160
+SPAN_BUDGET_FLOOR = 240
 
 
 @dataclass(frozen=True)
@@ -82,11 +88,17 @@ class Calibration:
     ref_median: float | None  # cosine of correct translations; None for the generic model
     ref_mad: float | None
     thresholds: dict[str, float]
+    qe_coef: np.ndarray | None = None  # ridge weights over src * tgt (the embedding's width)
+    qe_intercept: float = 0.0
 
     @staticmethod
     def from_dict(d: dict[str, Any]) -> Calibration:
         span = d.get("span_model")
         ref = d.get("reference") or {}
+        if span and len(span["coef"]) != 1 + len(SPAN_FEATURES):
+            raise ValueError(f"drift calibration {d['model_id']}: its span model takes "
+                             f"{len(span['coef'])} inputs, this version computes "
+                             f"{1 + len(SPAN_FEATURES)}; re-run bench/train_drift.py")
         return Calibration(
             model_id=str(d["model_id"]), features=tuple(d["features"]),
             mean=np.asarray(d["mean"], float), scale=np.asarray(d["scale"], float),
@@ -95,7 +107,16 @@ class Calibration:
             span_intercept=0.0 if not span else float(span["intercept"]),
             ref_median=ref.get("median"), ref_mad=ref.get("mad"),
             thresholds={k: float(v) for k, v in d["thresholds"].items()},
+            qe_coef=None if not d.get("qe") else np.asarray(d["qe"]["coef"], float),
+            qe_intercept=0.0 if not d.get("qe") else float(d["qe"]["intercept"]),
         )
+
+    def quality(self, src_vecs: np.ndarray, tgt_vecs: np.ndarray) -> np.ndarray:
+        """The ridge quality estimate per pair (a DA z-score scale: higher is better)."""
+        if self.qe_coef is None or src_vecs.shape[1] != self.qe_coef.shape[0]:
+            return np.zeros(src_vecs.shape[0])
+        prod = np.asarray(src_vecs, float) * np.asarray(tgt_vecs, float)
+        return np.asarray(prod @ self.qe_coef + self.qe_intercept, dtype=float)
 
     def stage1_logit(self, x: np.ndarray) -> np.ndarray:
         if x.shape[0] == 0:
@@ -182,6 +203,7 @@ def bead_features(src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: 
     if any(f.startswith("chk_") for f in calib.features):
         for i, (s, t) in enumerate(zip(src_texts, tgt_texts, strict=True)):
             out[i, 6:9] = check_scores(s, t, src_lang, tgt_lang)
+    out[:, QE_COLUMN] = calib.quality(src_vecs, tgt_vecs)
     return out
 
 
@@ -191,7 +213,7 @@ def select(x: np.ndarray, calib: Calibration) -> np.ndarray:
 
 
 def span_features(ev: Sequence[tuple[SideEvidence, SideEvidence]]) -> np.ndarray:
-    return np.array([[s.gain, t.gain, s.clause_gain, t.clause_gain] for s, t in ev],
+    return np.array([[max(s.gain, t.gain), max(s.clause_gain, t.clause_gain)] for s, t in ev],
                     dtype=float).reshape(len(ev), len(SPAN_FEATURES))
 
 
@@ -224,13 +246,12 @@ def score_drift(src: Document, tgt: Document, beads: Sequence[Bead], encoder: En
     if progress:
         progress(1, 3)
 
-    # Span attribution for the highest-scoring flagged beads, within the occlusion budget.
+    # Span attribution for the highest-scoring beads, within the occlusion budget: a short
+    # document gets every bead explained, a long one its most suspicious share.
     budget = max(SPAN_BUDGET_FLOOR, int(SPAN_BUDGET_FRACTION * 2 * m))
     chosen: list[int] = []
     spent = 0
     for k in np.argsort(-drift, kind="stable"):
-        if drift[k] < th["drift_minor"]:
-            break
         # The refining pass adds a handful per side on top of the coarse pass.
         cost = coarse_cost(s_texts[k]) + coarse_cost(t_texts[k]) + 12
         if spent + cost > budget:

@@ -195,6 +195,9 @@ def test_identical_is_one_to_one(n: int) -> None:
     texts = src_doc(range(n))
     beads = align_sentences(texts, tgt_doc(range(n)), toy_embed)
     assert [(b.source, b.target) for b in beads] == [((i,), (i,)) for i in range(n)]
+    same = align_sentences(texts, texts, toy_embed)
+    assert [(b.source, b.target) for b in same] == [((i,), (i,)) for i in range(n)]
+    assert min(b.confidence or 0.0 for b in same) > 0.95
 
 
 # --------------------------------------------------------------------------- documents
@@ -222,6 +225,28 @@ def test_title_paragraph_maps_to_nothing() -> None:
     check_cover(al.sentences, 13, 12)
     assert al.sentences[0].source == (0,) and al.sentences[0].target == ()
     assert all(b.source == (b.target[0] + 1,) for b in al.sentences[1:])
+
+
+_COMMON = np.random.default_rng(11).normal(size=DIM).astype(np.float32)
+
+
+def cone_embed(texts: Sequence[str]) -> np.ndarray:
+    """toy_embed inside a narrow cone: a shared direction dominates every vector, so that any
+    two texts have a cosine near 0.9 (as with e5 on paragraphs of one article)."""
+    v = toy_embed(texts) + 2.5 * _COMMON / np.linalg.norm(_COMMON)
+    return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_title_paragraph_maps_to_nothing_in_a_narrow_cone() -> None:
+    body = [[0, 1, 2], [3, 4, 5, 6], [7, 8], [9, 10, 11], [12, 13, 14]]
+    src = make_doc([src_doc([100])] + [src_doc(p) for p in body], "lt")
+    tgt = make_doc([tgt_doc(p) for p in body], "et")
+    sims = cone_embed(src_doc([0, 7])) @ cone_embed(tgt_doc([0, 7])).T
+    assert sims.min() > 0.8  # unrelated texts look alike before centring
+    al = align_documents(src, tgt, cone_embed)
+    assert [(b.source, b.target) for b in al.paragraphs] == [((0,), ())] + [
+        ((i + 1,), (i,)) for i in range(5)]
+    assert all(b.similarity is None or b.similarity > 0.8 for b in al.sentences)  # raw cosines
 
 
 def test_single_paragraph_side_falls_back_to_sentences() -> None:

@@ -250,12 +250,9 @@ def check_negation(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit
     # "jäi samaks"). The score carries the confidence for combining with the drift signal.
     severity = "minor"
     if n_few + few_weak >= n_many:
-        # the shorter side may express the negation lexically ("not happy" / "unhappy")
-        score = 0.25
-        msg += " (the other side has a lexical negation)"
-    elif odd:
-        score = 0.6
-    else:
-        score = 0.4
+        # The other side expresses the negation lexically ("not happy" / "unhappy", lt
+        # constituent "ne" / et "pole"): the count difference is explained, nothing to report.
+        return []
+    score = 0.6 if odd else 0.4
     return [Hit("negation", severity, score, msg,
                 tuple((m.start, m.end) for m in sm), tuple((m.start, m.end) for m in tm))]

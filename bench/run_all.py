@@ -1,0 +1,72 @@
+"""Run every benchmark in turn (`make bench`); each writes bench/results/<name>.json.
+
+One at a time on purpose: they all want both cores. BENCHMARKS.md quotes the numbers with the
+command of each script; `--only NAME ...` re-runs a subset, `--list` shows them.
+
+    .venv/bin/python bench/run_all.py
+    .venv/bin/python bench/run_all.py --only drift_mlqe drift_ntrex
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from paths import DATA
+
+BENCH = Path(__file__).resolve().parent
+
+# name -> arguments after the script; the seed defect is named here, on the command line of a
+# benchmark, never in the package.
+SUITE: dict[str, list[str]] = {
+    "align_scale": ["--svg", "docs/align_scaling.svg"],
+    "align_seeds": [],
+    "align_textberg": [],
+    "align_ntrex": [],
+    "e2e_ntrex": [],
+    "drift_seeds": ["--paragraph", "4", "--sentence", "3", "--words", "politseisse panna"],
+    "drift_mlqe": [],
+    "drift_ntrex": [],
+    "drift_checks": [],
+    "embed_speed": [],
+    "report_speed": [],
+}
+NEEDS_DATA = {"align_textberg", "align_ntrex", "e2e_ntrex", "drift_mlqe", "drift_ntrex",
+              "drift_checks", "embed_speed"}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", nargs="*", default=None)
+    ap.add_argument("--list", action="store_true")
+    args = ap.parse_args()
+    if args.list:
+        print("\n".join(SUITE))
+        return 0
+    names = args.only or list(SUITE)
+    unknown = [n for n in names if n not in SUITE]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; see --list", file=sys.stderr)
+        return 2
+    if any(n in NEEDS_DATA for n in names) and not DATA.is_dir():
+        print(f"{DATA}: shared benchmark data not found (set QA_SHARED_DATA)", file=sys.stderr)
+        return 2
+    failed = []
+    for name in names:
+        cmd = [sys.executable, str(BENCH / f"{name}.py"), *SUITE[name]]
+        print(f"\n## {name}\n$ {' '.join(cmd[1:])}", flush=True)
+        t0 = time.time()
+        rc = subprocess.run(cmd, cwd=BENCH.parent, check=False).returncode
+        print(f"({name}: exit {rc}, {time.time() - t0:.0f} s)", flush=True)
+        if rc:
+            failed.append(name)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
