@@ -68,7 +68,7 @@ def score_docs(docs: list[list[Pair]],
         res = score_drift(src, tgt, beads, enc)  # type: ignore[arg-type]
         drift.append(list(res.drift))
         extra.append({"thresholds": res.thresholds, "partial": res.partial, "spans": res.spans,
-                      "model_id": res.model_id})
+                      "model_id": res.model_id, "relative": res.relative})
     return drift, extra
 
 
@@ -105,7 +105,8 @@ def main() -> None:
     th = extra[0]["thresholds"]
     assert isinstance(th, dict)
     flat_clean = [x for d in clean for x in d]
-    sev = [severity_for(x, th) for x in flat_clean]
+    flat_rel = [r for e in extra for r in e["relative"]]  # type: ignore[attr-defined]
+    sev = [severity_for(x, th, r) for x, r in zip(flat_clean, flat_rel, strict=True)]
     major_chk: set[int] = set()
     offset = 0
     for doc in docs:

@@ -45,7 +45,7 @@ def main() -> None:
         spans = res.spans.get(i, ((), ()))
         rows.append({"rank": rank, "bead": [list(b.source), list(b.target)],
                      "drift": round(res.drift[i], 4), "cos": round(b.similarity or 0.0, 4),
-                     "severity": severity_for(res.drift[i], res.thresholds),
+                     "severity": severity_for(res.drift[i], res.thresholds, res.relative[i]),
                      "kind": res.partial.get(i, "drift"),
                      "target_spans": [tgt.sentences[s].text[a:e] for s, a, e in spans[1]],
                      "source_spans": [src.sentences[s].text[a:e] for s, a, e in spans[0]]})

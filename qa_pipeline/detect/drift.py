@@ -64,6 +64,10 @@ SHRINK_BEADS = 8.0
 # with a floor so that a short document still gets its worst beads explained.
 SPAN_BUDGET_FRACTION = 0.4
 SPAN_BUDGET_FLOOR = 240
+# Document-relative outliers need a distribution: at least this many beads, and a spread of at
+# least this much (a document of uniformly good pairs has no outliers worth a look).
+RELATIVE_MIN_BEADS = 6
+RELATIVE_MAD_FLOOR = 0.05
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,9 @@ class DriftResult:
     partial: dict[int, str]  # bead -> "partial_omission" | "partial_addition"
     thresholds: dict[str, float]  # drift_critical / drift_major / drift_minor and span gains
     model_id: str  # which calibration file was used
+    # Robust z-score of each bead's drift within its own document (0 for gap beads and for
+    # documents too short to have a distribution): the document's own outliers.
+    relative: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -279,12 +286,24 @@ def score_drift(src: Document, tgt: Document, beads: Sequence[Bead], encoder: En
                           to_sentence_spans(tgt, bead.target, t_span))
 
     out = [1.0] * len(beads)
+    rel = [0.0] * len(beads)
+    z = relative_drift(drift)
     for k, i in enumerate(full):
         out[i] = float(min(1.0, max(0.0, drift[k])))
+        rel[i] = float(z[k])
     if progress:
         progress(3, 3)
     return DriftResult(drift=tuple(out), spans=spans, partial=partial,
-                       thresholds=dict(th), model_id=calib.model_id)
+                       thresholds=dict(th), model_id=calib.model_id, relative=tuple(rel))
+
+
+def relative_drift(drift: np.ndarray) -> np.ndarray:
+    """Robust z-score of each drift within the document (zeros below RELATIVE_MIN_BEADS)."""
+    if drift.size < RELATIVE_MIN_BEADS:
+        return np.zeros(drift.size)
+    med = float(np.median(drift))
+    mad = 1.4826 * float(np.median(np.abs(drift - med)))
+    return np.asarray((drift - med) / max(mad, RELATIVE_MAD_FLOOR), dtype=float)
 
 
 def _side_span(ev: SideEvidence, use_clause: bool, limit: float) -> list[tuple[int, int]]:
@@ -295,10 +314,17 @@ def _side_span(ev: SideEvidence, use_clause: bool, limit: float) -> list[tuple[i
     return []
 
 
-def severity_for(drift: float, thresholds: dict[str, float]) -> str | None:
+def severity_for(drift: float, thresholds: dict[str, float],
+                 relative: float | None = None) -> str | None:
+    """Critical/major from absolute thresholds (quantiles of clean pairs); minor also for a
+    document's own outliers (relative z at or above `drift_minor_relative`, the same quantile
+    of clean documents): the shortlist a reviewer reads first."""
     for sev in ("critical", "major", "minor"):
         if drift >= thresholds[f"drift_{sev}"]:
             return sev
+    limit = thresholds.get("drift_minor_relative")
+    if relative is not None and limit is not None and relative >= limit:
+        return "minor"
     return None
 
 

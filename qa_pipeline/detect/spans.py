@@ -145,10 +145,10 @@ def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: 
     for (k, w, _), gain in zip(jobs, _gains(sides, jobs, encoder), strict=True):
         side = sides[k]
         assert side.best is not None
-        # A shorter span wins unless the longer one explains clearly more of the gap.
+        # The deletion that raises the similarity most; a tie goes to the shorter span. A word
+        # with a counterpart lowers the gain when added, so spans do not grow without cause.
         cur_w, cur_g = side.best
-        shorter = (w[1] - w[0]) < (cur_w[1] - cur_w[0])
-        if (shorter and gain >= 0.85 * cur_g) or (not shorter and gain > cur_g * 1.15 + 1e-3):
+        if (gain, cur_w[1] - cur_w[0]) > (cur_g, w[1] - w[0]):
             side.best = (w, gain)
 
     out: list[tuple[SideEvidence, SideEvidence]] = []

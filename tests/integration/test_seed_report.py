@@ -39,7 +39,6 @@ def test_title_is_an_omission(seed_report: dict) -> None:  # type: ignore[type-a
     assert [(f["source"], f["target"]) for f in om] == [([0], [])]
 
 
-@pytest.mark.xfail(reason="default-model drift calibration pending", strict=False)
 def test_calque_is_a_top_two_drift_finding_with_spans(seed_report: dict) -> None:  # type: ignore[type-arg]
     target = seed_report["target"]["sentences"]
     calque = next(s["id"] for s in target if "politseisse panna" in s["text"])
