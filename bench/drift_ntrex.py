@@ -45,19 +45,25 @@ Pair = tuple[str, str]
 
 def external_damage(docs: list[list[Pair]], kind: str,
                     seed: int) -> list[tuple[list[Pair], list[int]]] | None:
+    """About RATE of each document's pairs damaged by bench/damage_drift.py (None if absent)."""
     try:
-        from damage_drift import damage  # the other engineer's generator, when present
+        from damage_drift import damage
     except ImportError:
         return None
     rng = random.Random(f"{seed}-{kind}")
-    out = []
-    for doc in docs:
-        res = damage(list(doc), kind, rng)
-        changed = [i for i, (a, b) in enumerate(zip(doc, res, strict=True)) if a != b]
-        keep = sorted(i for i in changed if rng.random() < RATE) if len(changed) > 1 else changed
-        pairs = [res[i] if i in keep else doc[i] for i in range(len(doc))]
-        out.append((pairs, keep))
-    return out
+    # One call over the corpus with document ids: replacements stay inside their document,
+    # swapped names come from other documents.
+    flat = [(s, t, str(k)) for k, doc in enumerate(docs) for s, t in doc]
+    starts = np.cumsum([0] + [len(d) for d in docs])
+    out = [(list(doc), []) for doc in docs]
+    for d in damage(flat, kind, rng, tgt_lang="et"):
+        if rng.random() >= RATE:
+            continue
+        k = int(np.searchsorted(starts, d.index, side="right")) - 1
+        i = d.index - int(starts[k])
+        out[k][0][i] = (d.src, d.tgt)
+        out[k][1].append(i)
+    return [(pairs, sorted(hit)) for pairs, hit in out]
 
 
 def score_docs(docs: list[list[Pair]],

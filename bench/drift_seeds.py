@@ -14,15 +14,17 @@ import json
 from pathlib import Path
 
 from drift_common import ROOT, cached_encoder
+from paths import RESULTS
 
 from qa_pipeline.align import align_documents
+from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.detect.drift import score_drift, severity_for
 from qa_pipeline.io.readers import read_document
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default="multilingual-e5-small")
+    ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "customer-loyalty")
     ap.add_argument("--src", default="lt")
     ap.add_argument("--tgt", default="et")
@@ -60,10 +62,14 @@ def main() -> None:
         at = text.find(w)
         covered.append(any(s == want and a <= at and at + len(w) <= e
                            for s, a, e in res.spans.get(ranked[target_rank - 1], ((), ()))[1]))
-    print(json.dumps({"model": args.model, "calibration": res.model_id,
-                      "full_beads": len(ranked), "defect_rank_drift": target_rank,
-                      "defect_rank_cosine": cos_rank, "spans_cover_words": all(covered),
-                      "defect": row, "top5": rows[:5]}, indent=1, ensure_ascii=False))
+    out = {"model": args.model, "calibration": res.model_id,
+           "full_beads": len(ranked), "defect_rank_drift": target_rank,
+           "defect_rank_cosine": cos_rank, "spans_cover_words": all(covered),
+           "defect": row, "top5": rows[:5]}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "drift_seeds.json").write_text(json.dumps(out, indent=1, ensure_ascii=False)
+                                              + "\n", encoding="utf-8")
+    print(json.dumps(out, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":

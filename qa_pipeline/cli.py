@@ -33,6 +33,9 @@ SegOpt = Annotated[
 ]
 DeviceOpt = Annotated[str | None, typer.Option("--device", help="torch device, e.g. cpu, cuda")]
 BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="embedding batch size")]
+FailOnOpt = Annotated[
+    C.FailOnChoice, typer.Option("--fail-on", help="exit 1 at this severity")
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")]
 
 
@@ -137,9 +140,7 @@ def check(
     tgt_lang: TgtLang = C.DEFAULT_TGT_LANG,
     segmented: SegOpt = False,
     model: ModelOpt = C.DEFAULT_MODEL,
-    fail_on: Annotated[
-        C.FailOnChoice, typer.Option("--fail-on", help="exit 1 at this severity")
-    ] = C.FailOnChoice(C.DEFAULT_FAIL_ON),
+    fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
     device: DeviceOpt = None,
     batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
     no_cache: Annotated[
@@ -248,9 +249,7 @@ def batch(
     src_lang: SrcLang = C.DEFAULT_SRC_LANG,
     tgt_lang: TgtLang = C.DEFAULT_TGT_LANG,
     model: ModelOpt = C.DEFAULT_MODEL,
-    fail_on: Annotated[
-        C.FailOnChoice, typer.Option("--fail-on", help="exit 1 at this severity")
-    ] = C.FailOnChoice(C.DEFAULT_FAIL_ON),
+    fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
     device: DeviceOpt = None,
     batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
     quiet: QuietOpt = False,
