@@ -1,4 +1,4 @@
-"""Run every benchmark in turn (`make bench`); each writes bench/results/<name>.json.
+"""Run every benchmark in turn (`make bench`); results land in bench/results/<name>.{json,md}.
 
 One at a time on purpose: they all want both cores. BENCHMARKS.md quotes the numbers with the
 command of each script; `--only NAME ...` re-runs a subset, `--list` shows them.
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from paths import DATA
+from paths import DATA, RESULTS
 
 BENCH = Path(__file__).resolve().parent
 
@@ -55,11 +55,17 @@ def main() -> int:
         print(f"{DATA}: shared benchmark data not found (set QA_SHARED_DATA)", file=sys.stderr)
         return 2
     failed = []
+    RESULTS.mkdir(parents=True, exist_ok=True)
     for name in names:
         cmd = [sys.executable, str(BENCH / f"{name}.py"), *SUITE[name]]
         print(f"\n## {name}\n$ {' '.join(cmd[1:])}", flush=True)
         t0 = time.time()
-        rc = subprocess.run(cmd, cwd=BENCH.parent, check=False).returncode
+        proc = subprocess.run(cmd, cwd=BENCH.parent, check=False, stdout=subprocess.PIPE,
+                              text=True)
+        rc = proc.returncode
+        print(proc.stdout, end="", flush=True)
+        # The printed tables too, beside the script's own JSON.
+        (RESULTS / f"{name}.md").write_text(proc.stdout, encoding="utf-8")
         print(f"({name}: exit {rc}, {time.time() - t0:.0f} s)", flush=True)
         if rc:
             failed.append(name)

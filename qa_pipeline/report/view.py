@@ -208,6 +208,7 @@ class HeaderView:
     model: str
     model_revision: str
     segmenter: str
+    drift_model: str
     thresholds: tuple[Threshold, ...]
     severity_counts: tuple[Count, ...]
     kind_counts: tuple[Count, ...]
@@ -562,6 +563,7 @@ def build_view(report: Mapping[str, Any]) -> ReportView:
         version=str(sig.get("version", "")), model=str(sig.get("model", "")),
         model_revision=str(sig.get("model_revision", "")),
         segmenter=str(sig.get("segmenter", "")),
+        drift_model=str(sig.get("drift_model", "")),
         thresholds=tuple(Threshold(k, f"{v:g}") for k, v in sorted(thresholds.items())),
         severity_counts=sev_counts, kind_counts=kind_counts, total_findings=len(findings),
         n_rows=len(rows), n_source=len(src_sents), n_target=len(tgt_sents),
