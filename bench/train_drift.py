@@ -56,7 +56,9 @@ from qa_pipeline.detect.spans import attribute
 DOC = 16
 DAMAGE_RATE = 0.25
 GOOD_Z = 0.5  # held-out pairs rated at least this well are the "clean" reference
-QUANTILES = {"drift_minor": 0.90, "drift_major": 0.98, "drift_critical": 0.995}
+# Major at 98.5 %: with the mechanical checks (about 1 % of clean pairs at major+) the union
+# stays within the 3 % budget of clean pairs with a major+ finding.
+QUANTILES = {"drift_minor": 0.90, "drift_major": 0.985, "drift_critical": 0.995}
 RELATIVE_QUANTILE = 0.95  # a document's own outliers: one clean bead in twenty
 
 
