@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
+
+from paths import DATA
 
 from qa_pipeline.embed import load_encoder
 
-NTREX = Path(__file__).resolve().parents[2] / "shared" / "data" / "ntrex128" / "lit.txt"
+NTREX = DATA / "ntrex128" / "lit.txt"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", default="multilingual-e5-small,embeddinggemma-300m")
     ap.add_argument("--n", type=int, default=256)
-    ap.add_argument("--batch-sizes", default="32")
+    ap.add_argument("--batch-sizes", default="16,64")
     ap.add_argument("--device", default="cpu")
     args = ap.parse_args()
     sents = NTREX.read_text(encoding="utf-8").splitlines()[: args.n]
