@@ -9,7 +9,6 @@ lax hit needs overlap on both sides.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections import defaultdict
@@ -21,10 +20,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from paths import CACHE_DIR  # noqa: E402
+
 from qa_pipeline.align import overlap_texts  # noqa: E402
 
 BeadPair = tuple[tuple[int, ...], tuple[int, ...]]
-CACHE_DIR = Path(os.environ.get("QA_BENCH_CACHE", str(ROOT / ".bench-cache")))
 CACHE = CACHE_DIR / "align.sqlite"
 
 

@@ -13,7 +13,6 @@ human translations).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import time
@@ -25,10 +24,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from damage_drift import DAMAGE_KINDS, Pair, damage  # noqa: E402
+from paths import DATA as SHARED  # noqa: E402
 
 from qa_pipeline.detect.checks import CHECKS, Hit  # noqa: E402
 
-DATA = Path(os.environ.get("QA_SHARED_DATA", str(ROOT.parent / "shared" / "data"))) / "ntrex128"
+DATA = SHARED / "ntrex128"
 SEED = 20240301
 MAJOR = {"major", "critical"}
 CONFIDENT = 0.5  # score threshold for the minor-only checks' confidence column

@@ -8,7 +8,6 @@ that computes drift features for a list of pseudo-documents with one encode call
 from __future__ import annotations
 
 import csv
-import os
 import random
 import re
 import sys
@@ -21,11 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 csv.field_size_limit(10**8)
 
+from paths import CACHE_DIR, DATA  # noqa: E402
+
 from qa_pipeline.cache import EmbeddingCache  # noqa: E402
 from qa_pipeline.embed import CachedEncoder, Encoder, load_encoder  # noqa: E402
 
-DATA = Path(os.environ.get("QA_SHARED_DATA", str(ROOT.parent / "shared" / "data")))
-CACHE = Path(os.environ.get("QA_BENCH_CACHE", str(ROOT / ".bench-cache"))) / "drift.sqlite"
+CACHE = CACHE_DIR / "drift.sqlite"
 KINDS = ("replace", "clause_drop", "entity_swap", "negation", "number")
 # Calibration also sees short mistranslated phrases (a calque, a wrong word): 1-3 words of the
 # target replaced by words from another sentence of the same document.
@@ -52,6 +52,16 @@ def read_ntrex() -> tuple[list[str], list[str], list[str]]:
     est = (d / "est.txt").read_text(encoding="utf-8").splitlines()
     ids = (d / "document_ids.txt").read_text(encoding="utf-8").splitlines()
     return lit, est, ids
+
+
+def ntrex_docs(half: str = "all") -> list[list[Pair]]:
+    """NTREX-128 as (lt, et) pair lists per document; "even"/"odd" take every other one
+    (drift thresholds are set on the even-numbered documents, benchmarks use the odd)."""
+    lit, est, ids = read_ntrex()
+    docs = [[(lit[i], est[i]) for i in d] for d in group_docs(ids)]
+    if half == "all":
+        return docs
+    return docs[0::2] if half == "even" else docs[1::2]
 
 
 def group_docs(ids: Sequence[str]) -> list[list[int]]:

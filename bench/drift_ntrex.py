@@ -27,9 +27,8 @@ from drift_common import (
     KINDS,
     auc,
     damage_docs,
-    group_docs,
+    ntrex_docs,
     pairs_document,
-    read_ntrex,
 )
 from paths import RESULTS
 
@@ -86,10 +85,7 @@ def main() -> None:
     ap.add_argument("--half", choices=("odd", "even", "all"), default="odd",
                     help="odd-numbered documents: held out from threshold calibration")
     args = ap.parse_args()
-    lit, est, ids = read_ntrex()
-    docs = [[(lit[i], est[i]) for i in d] for d in group_docs(ids)]
-    if args.half != "all":  # thresholds were set on the even-numbered documents
-        docs = docs[1::2] if args.half == "odd" else docs[0::2]
+    docs = ntrex_docs(args.half)
     if args.docs:
         docs = docs[:args.docs]
     n_pairs = sum(len(d) for d in docs)

@@ -23,6 +23,7 @@ import json
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +33,9 @@ from drift_common import (
     cached_encoder,
     damage_docs,
     doc_features,
-    group_docs,
+    ntrex_docs,
     pairs_document,
     read_mlqe,
-    read_ntrex,
 )
 from scipy.stats import pearsonr, spearmanr
 from sklearn.linear_model import LogisticRegression
@@ -46,7 +46,6 @@ from qa_pipeline.detect.drift import (
     SPAN_FEATURES,
     Calibration,
     _sigmoid,
-    load_calibration,
     score_drift,
     select,
     span_features,
@@ -170,54 +169,47 @@ def main() -> None:
             print("checks not available: chk_* features left out", file=sys.stderr)
     prov = provisional(ref[0], ref[1], FEATURES_ALL, qe)
 
-    def features(ds: list[list[tuple[str, str]]]) -> np.ndarray:
-        return select(doc_features(ds, enc, prov, "et", "en")[0], provisional(
+    def features(ds: list[list[tuple[str, str]]], src_lang: str, tgt_lang: str) -> np.ndarray:
+        return select(doc_features(ds, enc, prov, src_lang, tgt_lang)[0], provisional(
             ref[0], ref[1], feats))
 
     # x rows, labels, z (nan for damage), kind, held-out flag
     xs, ys, zz, kinds, hold = [], [], [], [], []
-    clean_x = features(docs)
-    xs.append(clean_x)
-    ys.append(soft_label(np.concatenate(zdocs)))
-    zz.append(np.concatenate(zdocs))
-    kinds += ["clean"] * len(pairs)
-    hold += [d < n_hold for d, doc in enumerate(docs) for _ in doc]
-    for kind in TRAIN_KINDS:
-        dmg = damage_docs(docs, kind, "en", DAMAGE_RATE, args.seed)
-        x = features([p for p, _ in dmg])
-        offs = np.cumsum([0] + [len(d) for d in docs])
-        idx = [int(offs[d]) + i for d, (_, hit) in enumerate(dmg) for i in hit]
-        xs.append(x[idx])
-        ys.append(np.ones(len(idx)))
-        zz.append(np.full(len(idx), np.nan))
-        kinds += [kind] * len(idx)
-        hold += [d < n_hold for d, (_, hit) in enumerate(dmg) for _ in hit]
-        print(f"{kind}: {len(idx)} damaged pairs ({time.time() - t0:.0f}s)", file=sys.stderr)
+
+    def add_rows(x: np.ndarray, y: np.ndarray, z: np.ndarray | None, kind: str,
+                 held: list[bool]) -> None:
+        xs.append(x)
+        ys.append(y)
+        zz.append(np.full(len(x), np.nan) if z is None else z)
+        kinds.extend([kind] * len(x))
+        hold.extend(held)
+
+    def add_damage(ds: list[list[tuple[str, str]]], src_lang: str, tgt_lang: str, prefix: str,
+                   held_doc: Callable[[int], bool]) -> None:
+        """Rows for the damaged pairs of every TRAIN_KINDS pass over `ds` (target side)."""
+        offs = np.cumsum([0] + [len(d) for d in ds])
+        for kind in TRAIN_KINDS:
+            dmg = damage_docs(ds, kind, tgt_lang, DAMAGE_RATE, args.seed)
+            x = features([p for p, _ in dmg], src_lang, tgt_lang)
+            idx = [int(offs[d]) + i for d, (_, hit) in enumerate(dmg) for i in hit]
+            add_rows(x[idx], np.ones(len(idx)), None, prefix + kind,
+                     [held_doc(d) for d, (_, hit) in enumerate(dmg) for _ in hit])
+            print(f"{prefix}{kind}: {len(idx)} damaged pairs ({time.time() - t0:.0f}s)",
+                  file=sys.stderr)
+
+    add_rows(features(docs, "et", "en"), soft_label(np.concatenate(zdocs)),
+             np.concatenate(zdocs), "clean",
+             [d < n_hold for d, doc in enumerate(docs) for _ in doc])
+    add_damage(docs, "et", "en", "", lambda d: d < n_hold)
     if args.ntrex_train and not args.generic:
         # In-domain rows: clean lt-et pairs of the even-numbered NTREX documents (human
         # translations, a small soft label) and their seeded damage (the fallback generator in
         # drift_common, not the benchmark's). The odd-numbered documents stay unseen.
-        lit, est, ids = read_ntrex()
-        nd = [[(lit[i], est[i]) for i in d] for d in group_docs(ids)][0::2]
-        sel = provisional(ref[0], ref[1], feats)
-        xn = select(doc_features(nd, enc, prov, "lt", "et")[0], sel)
-        xs.append(xn)
-        ys.append(np.full(len(xn), NTREX_CLEAN_LABEL))
-        zz.append(np.full(len(xn), np.nan))
-        kinds += ["ntrex_clean"] * len(xn)
-        hold += [False] * len(xn)
-        for kind in TRAIN_KINDS:
-            dmg = damage_docs(nd, kind, "et", DAMAGE_RATE, args.seed)
-            x = select(doc_features([p for p, _ in dmg], enc, prov, "lt", "et")[0], sel)
-            offs = np.cumsum([0] + [len(d) for d in nd])
-            idx = [int(offs[d]) + i for d, (_, hit) in enumerate(dmg) for i in hit]
-            xs.append(x[idx])
-            ys.append(np.ones(len(idx)))
-            zz.append(np.full(len(idx), np.nan))
-            kinds += [f"ntrex_{kind}"] * len(idx)
-            hold += [False] * len(idx)
-        print(f"NTREX even documents: {len(xn)} clean pairs and their damage "
-              f"({time.time() - t0:.0f}s)", file=sys.stderr)
+        nd = ntrex_docs("even")
+        xn = features(nd, "lt", "et")
+        add_rows(xn, np.full(len(xn), NTREX_CLEAN_LABEL), None, "ntrex_clean",
+                 [False] * len(xn))
+        add_damage(nd, "lt", "et", "ntrex_", lambda d: False)
     x_all = np.concatenate(xs)
     y_all = np.concatenate(ys)
     z_all = np.concatenate(zz)
@@ -269,22 +261,19 @@ def main() -> None:
     }
     name = GENERIC if args.generic else enc.name
     path = args.out or ROOT / "qa_pipeline" / "data" / f"drift_{name}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     if args.ntrex_thresholds and not args.generic:
         # Severity thresholds from the product's own domain: quantiles of the final drift
         # (stage 2 included, span budget as in the pipeline) over clean lt-et NTREX pairs of
         # the even-numbered documents; the drift benchmark reports on the odd-numbered ones.
-        load_calibration.cache_clear()
-        vals, rel = ntrex_clean_drift(enc, "even")
+        vals, rel = ntrex_clean_drift(enc, Calibration.from_dict(out), "even")
         th = {k: round(float(np.quantile(vals, q)), 6) for k, q in QUANTILES.items()}
         th["drift_minor_relative"] = round(float(np.quantile(rel, RELATIVE_QUANTILE)), 6)
         out["thresholds"].update(th)  # type: ignore[attr-defined]
         out["trained"]["thresholds_from"] = (  # type: ignore[index]
             f"quantiles {QUANTILES} of drift, and {RELATIVE_QUANTILE} of its within-document "
             f"robust z, on {len(vals)} clean NTREX-128 lt-et pairs (even-numbered documents)")
-        path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
-        load_calibration.cache_clear()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=1))
     print(f"wrote {path} in {time.time() - t0:.0f}s", file=sys.stderr)
 
@@ -292,16 +281,15 @@ def main() -> None:
 GENERIC = "generic"
 
 
-def ntrex_clean_drift(enc: object, half: str) -> tuple[np.ndarray, np.ndarray]:
-    """Final drift, and its within-document z, of every clean pair of half the NTREX docs."""
-    lit, est, ids = read_ntrex()
-    docs = [[(lit[i], est[i]) for i in d] for d in group_docs(ids)]
-    docs = docs[0::2] if half == "even" else docs[1::2]
+def ntrex_clean_drift(enc: object, calib: Calibration,
+                      half: str) -> tuple[np.ndarray, np.ndarray]:
+    """Final drift under `calib`, and its within-document z, of every clean pair of half the
+    NTREX documents."""
     out: list[float] = []
     rel: list[float] = []
-    for doc in docs:
+    for doc in ntrex_docs(half):
         src, tgt, beads = pairs_document(doc, "lt", "et")
-        res = score_drift(src, tgt, beads, enc)  # type: ignore[arg-type]
+        res = score_drift(src, tgt, beads, enc, calibration=calib)  # type: ignore[arg-type]
         out += res.drift
         rel += res.relative
     return np.array(out), np.array(rel)

@@ -119,8 +119,7 @@ def analyse(
         if not (bead.source and bead.target):
             findings.append(gap_finding(src, tgt, bead))
             continue
-        rel = drift.relative[i] if drift.relative else None
-        sev = severity_for(drift.drift[i], drift.thresholds, rel)
+        sev = severity_for(drift.drift[i], drift.thresholds, drift.relative[i])
         if sev is None:
             continue
         src_spans, tgt_spans = drift.spans.get(i, ((), ()))

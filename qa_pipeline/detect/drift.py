@@ -79,7 +79,7 @@ class DriftResult:
     model_id: str  # which calibration file was used
     # Robust z-score of each bead's drift within its own document (0 for gap beads and for
     # documents too short to have a distribution): the document's own outliers.
-    relative: tuple[float, ...] = ()
+    relative: tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -238,8 +238,11 @@ def partial_kind(src_ev: SideEvidence, tgt_ev: SideEvidence,
 
 
 def score_drift(src: Document, tgt: Document, beads: Sequence[Bead], encoder: Encoder,
-                progress: Progress | None = None) -> DriftResult:
-    calib = load_calibration(encoder.name)
+                progress: Progress | None = None,
+                calibration: Calibration | None = None) -> DriftResult:
+    """Drift, spans and partial gaps for `beads`; the shipped calibration of the encoder's
+    model unless `calibration` is given (the calibration script scores with a new one)."""
+    calib = calibration or load_calibration(encoder.name)
     th = calib.thresholds
     full = [i for i, b in enumerate(beads) if b.source and b.target]
     s_texts = [join_side(src, beads[i].source)[0] for i in full]
