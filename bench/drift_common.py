@@ -46,19 +46,18 @@ def read_mlqe(split: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def read_ntrex() -> tuple[list[str], list[str], list[str]]:
+NTREX_FILES = {"lt": "lit.txt", "et": "est.txt", "en": "eng.txt"}
+
+
+def ntrex_docs(half: str = "all", src: str = "lt", tgt: str = "et") -> list[list[Pair]]:
+    """NTREX-128 as (src, tgt) pair lists per document (lt, et or en; line-aligned);
+    "even"/"odd" take every other one (drift thresholds are set on the even-numbered
+    documents, benchmarks use the odd)."""
     d = DATA / "ntrex128"
-    lit = (d / "lit.txt").read_text(encoding="utf-8").splitlines()
-    est = (d / "est.txt").read_text(encoding="utf-8").splitlines()
+    a = (d / NTREX_FILES[src]).read_text(encoding="utf-8").splitlines()
+    b = (d / NTREX_FILES[tgt]).read_text(encoding="utf-8").splitlines()
     ids = (d / "document_ids.txt").read_text(encoding="utf-8").splitlines()
-    return lit, est, ids
-
-
-def ntrex_docs(half: str = "all") -> list[list[Pair]]:
-    """NTREX-128 as (lt, et) pair lists per document; "even"/"odd" take every other one
-    (drift thresholds are set on the even-numbered documents, benchmarks use the odd)."""
-    lit, est, ids = read_ntrex()
-    docs = [[(lit[i], est[i]) for i in d] for d in group_docs(ids)]
+    docs = [[(a[i], b[i]) for i in g] for g in group_docs(ids)]
     if half == "all":
         return docs
     return docs[0::2] if half == "even" else docs[1::2]
@@ -231,7 +230,7 @@ def doc_features(docs: Sequence[Sequence[Pair]], encoder: Encoder, calib: object
         k = len(d)
         sv, tv = vecs[pos:pos + k], vecs[n + pos:n + pos + k]
         rows.append(bead_features([s for s, _ in d], [t for _, t in d], sv, tv,
-                                  calib, src_lang, tgt_lang))  # type: ignore[arg-type]
+                                  calib, src_lang, tgt_lang, encoder))  # type: ignore
         per_doc.append(np.stack([sv, tv]))
         pos += k
     return np.concatenate(rows) if rows else np.zeros((0, len(FEATURES_ALL))), per_doc

@@ -13,16 +13,25 @@ gets a few cheap signals, all from the embeddings the aligner already computed (
 * ``len_dev`` how far the length ratio strays from the document's typical ratio;
 * ``short``   the log word count of the shorter side (short sentences have noisier cosines);
 * ``chk_*``   the mechanical checks' hits (numbers, entities, negation) when available;
-* ``qe``      a quality estimate: a ridge regression from the element-wise product of the two
-              embeddings to human direct-assessment scores (MLQE-PE train), i.e. which
-              embedding dimensions must agree for a translation to be rated good.
+* ``ent_gain`` how much the cosine rises when the names the entity check found without a
+              counterpart are cut out of both sides and the rest re-embedded (a swapped name
+              has no counterpart and takes meaning with it; a translated or transliterated one
+              that the spelling rules missed still has one, so cutting it gains nothing);
+* ``qe``      a quality estimate: a ridge regression from the two embeddings (their
+              element-wise product, absolute difference and the embeddings themselves) to
+              human direct-assessment scores (MLQE-PE train). It is language-pair specific, so
+              only a calibration for one language pair uses it (see ``load_calibration``).
 
 A logistic model, trained per embedding model by ``bench/train_drift.py`` and shipped as a small
-JSON file in ``qa_pipeline/data``, turns them into a probability. The beads it ranks highest then
-get occlusion-based span attribution (``spans.py``) within a budget proportional to the
-document, and the span evidence refines their score and finds partial omissions/additions.
-Severity thresholds come from the same calibration run (quantiles of clean pairs), never from
-hand-set constants.
+JSON file in ``qa_pipeline/data``, turns them into a probability. Its data are machine
+translations with human scores; a separate in-domain fit on human translations (the "domain"
+stage: a non-negative weight for the name evidence, the first stage's logit as a fixed offset)
+sets how much an unmatched name is worth where names are inflected and transliterated; its
+term is added to the logit of whichever stage scored the bead. The
+beads it ranks highest then get occlusion-based span attribution (``spans.py``) within a budget
+proportional to the document, and the span evidence refines their score and finds partial
+omissions/additions. Severity thresholds come from the same calibration run (quantiles of clean
+pairs), never from hand-set constants.
 """
 
 from __future__ import annotations
@@ -40,17 +49,20 @@ import numpy as np
 from ..embed import Encoder
 from ..types import Bead, Document, Span
 from .findings import join_side, to_sentence_spans
-from .spans import EMPTY_EVIDENCE, SideEvidence, attribute, coarse_cost
+from .spans import EMPTY_EVIDENCE, SideEvidence, attribute, coarse_cost, cut_spans
 
 Progress = Callable[[int, int], None]
 
 GENERIC_MODEL = "generic"
 FEATURES_ALL = ("cos", "z_doc", "margin", "nbr", "len_dev", "short",
-                "chk_number", "chk_entity", "chk_negation", "qe")
+                "chk_number", "chk_entity", "chk_negation", "qe", "ent_gain")
 QE_COLUMN = FEATURES_ALL.index("qe")
+ENT_GAIN_COLUMN = FEATURES_ALL.index("ent_gain")
 # Symmetric on purpose: either side may carry the words without counterpart, and the
 # calibration data damages only one side.
 SPAN_FEATURES = ("gain_max", "clause_max")
+# Inputs of the in-domain stage added to the first stage's logit.
+DOMAIN_FEATURES = ("chk_entity", "ent_gain")
 CHECK_KINDS = ("number", "entity", "negation")  # Hit.kind values, in chk_* feature order
 CHECK_NAMES = ("numbers", "entities", "negation")  # the checks registry names that emit them
 
@@ -95,13 +107,21 @@ class Calibration:
     ref_median: float | None  # cosine of correct translations; None for the generic model
     ref_mad: float | None
     thresholds: dict[str, float]
-    qe_coef: np.ndarray | None = None  # ridge weights over src * tgt (the embedding's width)
+    qe_coef: np.ndarray | None = None  # ridge weights over the QE_INPUTS blocks named below
     qe_intercept: float = 0.0
+    qe_inputs: tuple[str, ...] = ("prod",)
+    domain_coef: np.ndarray | None = None  # weights over DOMAIN_FEATURES, or None
+    domain_intercept: float = 0.0
 
     @staticmethod
     def from_dict(d: dict[str, Any]) -> Calibration:
         span = d.get("span_model")
+        dom = d.get("domain_model")
         ref = d.get("reference") or {}
+        if dom and tuple(dom["inputs"]) != DOMAIN_FEATURES:
+            raise ValueError(f"drift calibration {d['model_id']}: its domain stage takes "
+                             f"{dom['inputs']}, this version computes {list(DOMAIN_FEATURES)}; "
+                             "re-run bench/train_drift.py")
         if span and len(span["coef"]) != 1 + len(SPAN_FEATURES):
             raise ValueError(f"drift calibration {d['model_id']}: its span model takes "
                              f"{len(span['coef'])} inputs, this version computes "
@@ -116,20 +136,32 @@ class Calibration:
             thresholds={k: float(v) for k, v in d["thresholds"].items()},
             qe_coef=None if not d.get("qe") else np.asarray(d["qe"]["coef"], float),
             qe_intercept=0.0 if not d.get("qe") else float(d["qe"]["intercept"]),
+            qe_inputs=tuple(d["qe"].get("inputs", ("prod",))) if d.get("qe") else ("prod",),
+            domain_coef=None if not dom else np.asarray(dom["coef"], float),
+            domain_intercept=0.0 if not dom else float(dom["intercept"]),
         )
 
     def quality(self, src_vecs: np.ndarray, tgt_vecs: np.ndarray) -> np.ndarray:
         """The ridge quality estimate per pair (a DA z-score scale: higher is better)."""
-        if self.qe_coef is None or src_vecs.shape[1] != self.qe_coef.shape[0]:
+        if self.qe_coef is None:
             return np.zeros(src_vecs.shape[0])
-        prod = np.asarray(src_vecs, float) * np.asarray(tgt_vecs, float)
-        return np.asarray(prod @ self.qe_coef + self.qe_intercept, dtype=float)
+        x = qe_inputs(src_vecs, tgt_vecs, self.qe_inputs)
+        if x.shape[1] != self.qe_coef.shape[0]:
+            return np.zeros(src_vecs.shape[0])  # another model's width: no estimate
+        return np.asarray(x @ self.qe_coef + self.qe_intercept, dtype=float)
 
     def stage1_logit(self, x: np.ndarray) -> np.ndarray:
         if x.shape[0] == 0:
             return np.zeros(0)
         z = (x - self.mean) / self.scale
         return np.asarray(z @ self.coef + self.intercept, dtype=float)
+
+    def domain_logit(self, x_all: np.ndarray) -> np.ndarray:
+        """The in-domain stage's addition to the logit, from full FEATURES_ALL rows."""
+        if self.domain_coef is None or not x_all.shape[0]:
+            return np.zeros(x_all.shape[0])
+        idx = [FEATURES_ALL.index(f) for f in DOMAIN_FEATURES]
+        return np.asarray(x_all[:, idx] @ self.domain_coef + self.domain_intercept, dtype=float)
 
     def stage2_logit(self, logit1: np.ndarray, span_x: np.ndarray) -> np.ndarray:
         if self.span_coef is None:
@@ -138,19 +170,44 @@ class Calibration:
         return np.asarray(full @ self.span_coef + self.span_intercept, dtype=float)
 
 
+QE_BLOCKS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    "prod": lambda u, v: u * v,
+    "absdiff": lambda u, v: np.abs(u - v),
+    "src": lambda u, v: u,
+    "tgt": lambda u, v: v,
+}
+
+
+def qe_inputs(src_vecs: np.ndarray, tgt_vecs: np.ndarray, blocks: Sequence[str]) -> np.ndarray:
+    """The quality regression's input: the named blocks of the two embeddings side by side."""
+    u, v = np.asarray(src_vecs, float), np.asarray(tgt_vecs, float)
+    return np.hstack([QE_BLOCKS[b](u, v) for b in blocks])
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -40, 40))), dtype=float)
 
 
-@lru_cache(maxsize=8)
-def load_calibration(model_name: str) -> Calibration:
-    """The shipped calibration for `model_name`, or the scale-free generic one."""
+@lru_cache(maxsize=16)
+def load_calibration(model_name: str, src_lang: str = "", tgt_lang: str = "") -> Calibration:
+    """The shipped calibration for `model_name` and this language pair when there is one
+    (``drift_<model>.<src>-<tgt>.json``), else the model's, else the scale-free generic one."""
     data = resources.files("qa_pipeline") / "data"
-    for name in (f"drift_{model_name}.json", f"drift_{GENERIC_MODEL}.json"):
+    names = [f"drift_{model_name}.json", f"drift_{GENERIC_MODEL}.json"]
+    if src_lang and tgt_lang:
+        names.insert(0, f"drift_{model_name}.{_lang(src_lang)}-{_lang(tgt_lang)}.json")
+    for name in names:
         f = data / name
         if f.is_file():
             return Calibration.from_dict(json.loads(f.read_text(encoding="utf-8")))
     raise FileNotFoundError(f"no drift calibration in {data}")  # the package is broken
+
+
+def _lang(code: str) -> str:
+    """'et-EE' / 'EST' -> 'et', as the language-pair calibration files are named."""
+    from .checks.base import base_lang
+
+    return base_lang(code)
 
 
 def _robust(values: np.ndarray, ref_median: float | None,
@@ -164,24 +221,60 @@ def _robust(values: np.ndarray, ref_median: float | None,
     return w * med + (1 - w) * ref_median, max(w * mad + (1 - w) * ref_mad, 1e-3)
 
 
+CharSpans = tuple[tuple[int, int], ...]
+
+
 def check_scores(src_text: str, tgt_text: str, src_lang: str,
-                 tgt_lang: str) -> tuple[float, ...]:
-    """Highest score per check kind (numbers, entities, negation); zeros without checks."""
+                 tgt_lang: str) -> tuple[tuple[float, ...], tuple[CharSpans, CharSpans]]:
+    """Highest score per check kind (numbers, entities, negation), zeros without checks; and
+    the (source, target) character spans of the names the entity check found unmatched."""
     try:
         from .checks import run_checks
     except ImportError:  # the checks are optional features; the model was told which it had
-        return tuple(0.0 for _ in CHECK_KINDS)
+        return tuple(0.0 for _ in CHECK_KINDS), ((), ())
     best = dict.fromkeys(CHECK_KINDS, 0.0)
+    names: tuple[CharSpans, CharSpans] = ((), ())
     for hit in run_checks(src_text, tgt_text, src_lang, tgt_lang, CHECK_NAMES):
         if hit.kind in best:
             best[hit.kind] = max(best[hit.kind], float(hit.score))
-    return tuple(best[k] for k in CHECK_KINDS)
+        if hit.kind == "entity":
+            names = (names[0] + hit.source_spans, names[1] + hit.target_spans)
+    return tuple(best[k] for k in CHECK_KINDS), names
+
+
+def entity_gain(src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np.ndarray,
+                tgt_vecs: np.ndarray, names: Sequence[tuple[CharSpans, CharSpans]],
+                encoder: Encoder) -> np.ndarray:
+    """How much the cosine rises when each bead's unmatched names are cut (0 without names,
+    or when it falls); one encode call for all shortened sides."""
+    out = np.zeros(len(src_texts))
+    texts: list[str] = []
+    slots: list[tuple[int, int]] = []  # (bead, side) of each shortened text
+    for i, (s_sp, t_sp) in enumerate(names):
+        for side, (text, spans) in enumerate(((src_texts[i], s_sp), (tgt_texts[i], t_sp))):
+            cut = cut_spans(text, spans) if spans else ""
+            if cut:
+                texts.append(cut)
+                slots.append((i, side))
+    if not texts:
+        return out
+    vecs = encoder.encode(texts)
+    new_s = np.array(src_vecs, dtype=float, copy=True)
+    new_t = np.array(tgt_vecs, dtype=float, copy=True)
+    for (i, side), v in zip(slots, vecs, strict=True):
+        (new_s if side == 0 else new_t)[i] = v
+    touched = sorted({i for i, _ in slots})
+    before = np.einsum("ij,ij->i", src_vecs[touched], tgt_vecs[touched])
+    after = np.einsum("ij,ij->i", new_s[touched], new_t[touched])
+    out[touched] = np.maximum(after - before, 0.0)  # a loss means the names had counterparts
+    return out
 
 
 def bead_features(src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np.ndarray,
                   tgt_vecs: np.ndarray, calib: Calibration, src_lang: str,
-                  tgt_lang: str) -> np.ndarray:
-    """One row of FEATURES_ALL per full bead of one document (beads in document order)."""
+                  tgt_lang: str, encoder: Encoder | None = None) -> np.ndarray:
+    """One row of FEATURES_ALL per full bead of one document (beads in document order);
+    ``ent_gain`` needs the `encoder` (it stays 0 without one)."""
     m = len(src_texts)
     out = np.zeros((m, len(FEATURES_ALL)))
     if m == 0:
@@ -207,9 +300,17 @@ def bead_features(src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: 
     out[:, 4] = np.abs(ratio - w * float(np.median(ratio)))
     out[:, 5] = [math.log1p(min(len(s.split()), len(t.split())))
                  for s, t in zip(src_texts, tgt_texts, strict=True)]
-    if any(f.startswith("chk_") for f in calib.features):
+    wanted = set(calib.features) | (set(DOMAIN_FEATURES) if calib.domain_coef is not None
+                                    else set())
+    if any(f.startswith("chk_") or f == "ent_gain" for f in wanted):
+        names = []
         for i, (s, t) in enumerate(zip(src_texts, tgt_texts, strict=True)):
-            out[i, 6:9] = check_scores(s, t, src_lang, tgt_lang)
+            scores, unmatched = check_scores(s, t, src_lang, tgt_lang)
+            out[i, 6:9] = scores
+            names.append(unmatched)
+        if "ent_gain" in wanted and encoder is not None:
+            out[:, ENT_GAIN_COLUMN] = entity_gain(src_texts, tgt_texts, src_vecs, tgt_vecs,
+                                                  names, encoder)
     out[:, QE_COLUMN] = calib.quality(src_vecs, tgt_vecs)
     return out
 
@@ -242,7 +343,7 @@ def score_drift(src: Document, tgt: Document, beads: Sequence[Bead], encoder: En
                 calibration: Calibration | None = None) -> DriftResult:
     """Drift, spans and partial gaps for `beads`; the shipped calibration of the encoder's
     model unless `calibration` is given (the calibration script scores with a new one)."""
-    calib = calibration or load_calibration(encoder.name)
+    calib = calibration or load_calibration(encoder.name, src.lang, tgt.lang)
     th = calib.thresholds
     full = [i for i, b in enumerate(beads) if b.source and b.target]
     s_texts = [join_side(src, beads[i].source)[0] for i in full]
@@ -250,9 +351,10 @@ def score_drift(src: Document, tgt: Document, beads: Sequence[Bead], encoder: En
     vecs = encoder.encode(s_texts + t_texts)  # the aligner embedded the same texts: cached
     m = len(full)
     sv, tv = vecs[:m], vecs[m:]
-    x = bead_features(s_texts, t_texts, sv, tv, calib, src.lang, tgt.lang)
+    x = bead_features(s_texts, t_texts, sv, tv, calib, src.lang, tgt.lang, encoder)
     logit = calib.stage1_logit(select(x, calib))
-    drift = _sigmoid(logit)
+    domain = calib.domain_logit(x)  # name evidence, added after either stage
+    drift = _sigmoid(logit + domain)
     if progress:
         progress(1, 3)
 
@@ -273,7 +375,8 @@ def score_drift(src: Document, tgt: Document, beads: Sequence[Bead], encoder: En
     if progress:
         progress(2, 3)
     if chosen and calib.span_coef is not None:
-        drift[chosen] = _sigmoid(calib.stage2_logit(logit[chosen], span_features(evidence)))
+        drift[chosen] = _sigmoid(calib.stage2_logit(logit[chosen], span_features(evidence))
+                                 + domain[chosen])
 
     spans: dict[int, tuple[tuple[Span, ...], tuple[Span, ...]]] = {}
     partial: dict[int, str] = {}

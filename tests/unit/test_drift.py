@@ -5,11 +5,21 @@ from __future__ import annotations
 import json
 from importlib import resources
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa_pipeline.detect.drift import score_drift, severity_for
+from qa_pipeline.detect.drift import (
+    DOMAIN_FEATURES,
+    FEATURES_ALL,
+    Calibration,
+    entity_gain,
+    load_calibration,
+    score_drift,
+    severity_for,
+)
+from qa_pipeline.detect.spans import cut_spans
 from qa_pipeline.embed import HashEncoder
 from qa_pipeline.segment import build_document
 from qa_pipeline.types import Bead, Document
@@ -106,3 +116,60 @@ def test_shipped_thresholds_ordered(name: str) -> None:
 def test_severity_for(drift: float, expected: str | None) -> None:
     th = {"drift_minor": 0.4, "drift_major": 0.7, "drift_critical": 0.9}
     assert severity_for(drift, th) == expected
+
+
+def test_entity_gain_rises_only_for_names_without_counterpart() -> None:
+    """Cutting a name the other side lacks (a swap) raises the cosine; cutting nothing, or a
+    name whose cut leaves the pair no closer, gives 0 (never negative)."""
+    src = ["Jonas Petraitis visited Vilnius with the delegation yesterday.",
+           "The museum will stay closed during the renovation works."]
+    tgt = ["Jonas Petraitis visited Tallinn with the delegation yesterday.",
+           "The museum will stay closed during the renovation works."]
+    enc = HashEncoder()
+    sv, tv = enc.encode(src), enc.encode(tgt)
+    s0, t0 = src[0].index("Vilnius"), tgt[0].index("Tallinn")
+    names = [(((s0, s0 + 7),), ((t0, t0 + 7),)), ((), ())]
+    gain = entity_gain(src, tgt, sv, tv, names, enc)
+    assert gain[0] > 0.05 and gain[1] == 0.0
+    # A name present on both sides: cutting it from one side only cannot help.
+    j = tgt[0].index("Jonas")
+    assert entity_gain(src, tgt, sv, tv, [((), ((j, j + 5),)), ((), ())], enc)[0] == 0.0
+
+
+def test_cut_spans_merges_overlaps_and_keeps_spacing() -> None:
+    text = "Jonas ir Petras, Vilniuje, kalbėjo."
+    a = text.index("Petras")
+    assert cut_spans(text, [(a, a + 6), (a + 2, a + 6)]) == "Jonas ir, Vilniuje, kalbėjo."
+    assert cut_spans(text, []) == text
+
+
+def test_calibration_domain_and_qe_blocks() -> None:
+    base = {"model_id": "t/1", "features": ["cos"], "mean": [0.0], "scale": [1.0],
+            "coef": [-1.0], "intercept": 0.0, "thresholds": {"drift_minor": 0.5}}
+    cal = Calibration.from_dict({
+        **base, "domain_model": {"inputs": list(DOMAIN_FEATURES), "coef": [0.0, 10.0],
+                                 "intercept": 0.0},
+        "qe": {"inputs": ["prod", "src"], "coef": [1.0, 1.0, 0.0, 0.0], "intercept": 0.5}})
+    x = np.zeros((2, len(FEATURES_ALL)))
+    x[1, FEATURES_ALL.index("ent_gain")] = 0.2
+    assert cal.domain_logit(x).tolist() == [0.0, 2.0]
+    u = np.array([[1.0, 0.0], [0.0, 1.0]])
+    v = np.array([[1.0, 0.0], [1.0, 0.0]])
+    # prod block [u*v] then src block [u]: weights 1, 1 on the prod block only.
+    assert cal.quality(u, v).tolist() == [1.5, 0.5]
+    with pytest.raises(ValueError, match="domain stage"):
+        Calibration.from_dict({**base, "domain_model": {"inputs": ["cos"], "coef": [1.0],
+                                                        "intercept": 0.0}})
+
+
+def test_language_pair_calibration_is_preferred() -> None:
+    generic_pair = load_calibration("multilingual-e5-small", "lt", "et")
+    assert generic_pair.model_id == "drift-multilingual-e5-small/2"
+    names = shipped()
+    for name in names:
+        stem = name.removeprefix("drift_").removesuffix(".json")
+        if "." in stem:  # drift_<model>.<src>-<tgt>.json
+            model, pair = stem.rsplit(".", 1)
+            src, tgt = pair.split("-")
+            assert f".{pair}/" in load_calibration(model, src.upper() + "-XX", tgt).model_id
+            assert load_calibration(model, tgt, src).model_id.startswith(f"drift-{model}/")
