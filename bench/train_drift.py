@@ -19,11 +19,12 @@ that keeps 95 % of those pairs below it.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from qa_pipeline.detect.drift import (
+    DOMAIN_COLUMNS,
     DOMAIN_FEATURES,
     FEATURES_ALL,
     SPAN_FEATURES,
@@ -76,12 +78,25 @@ def soft_label(z: np.ndarray) -> np.ndarray:
 
 def provisional(ref_median: float | None, ref_mad: float | None,
                 features: tuple[str, ...], qe: dict[str, object] | None = None) -> Calibration:
+    """A calibration with neutral weights over `features`: it computes features, not scores."""
     k = len(features)
-    return Calibration("provisional", features, np.zeros(k), np.ones(k), np.zeros(k), 0.0,
-                       None, 0.0, ref_median, ref_mad, {},
-                       None if qe is None else np.asarray(qe["coef"], float),
-                       0.0 if qe is None else float(qe["intercept"]),  # type: ignore[arg-type]
-                       tuple(qe["inputs"]) if qe is not None else ("prod",))  # type: ignore
+    return Calibration.from_dict({
+        "model_id": "provisional", "features": list(features), "mean": [0.0] * k,
+        "scale": [1.0] * k, "coef": [0.0] * k, "intercept": 0.0,
+        "reference": {"median": ref_median, "mad": ref_mad}, "thresholds": {}, "qe": qe})
+
+
+def damage_rows(docs: list[list[tuple[str, str]]], enc: object, prov: Calibration,
+                pair: tuple[str, ...], seed: int,
+                ) -> Iterator[tuple[str, np.ndarray, list[int]]]:
+    """Per TRAIN_KINDS kind: FEATURES_ALL rows of the pairs its seeded damage pass over `docs`
+    changed (target side), and the document index of each row."""
+    offs = np.cumsum([0] + [len(d) for d in docs])
+    for kind in TRAIN_KINDS:
+        dmg = damage_docs(docs, kind, pair[1], DAMAGE_RATE, seed)
+        x, _ = doc_features([p for p, _ in dmg], enc, prov, *pair)  # type: ignore[arg-type]
+        hits = [(d, i) for d, (_, hit) in enumerate(dmg) for i in hit]
+        yield kind, x[[int(offs[d]) + i for d, i in hits]], [d for d, _ in hits]
 
 
 # Blocks of the quality regression's input, chosen by 5-fold CV on train (r 0.472 product only,
@@ -193,9 +208,10 @@ def main() -> None:
             print("checks not available: chk_* features left out", file=sys.stderr)
     prov = provisional(ref[0], ref[1], FEATURES_ALL, qe)
 
+    sel = provisional(ref[0], ref[1], feats)
+
     def features(ds: list[list[tuple[str, str]]], src_lang: str, tgt_lang: str) -> np.ndarray:
-        return select(doc_features(ds, enc, prov, src_lang, tgt_lang)[0], provisional(
-            ref[0], ref[1], feats))
+        return select(doc_features(ds, enc, prov, src_lang, tgt_lang)[0], sel)
 
     # x rows, labels, z (nan for damage), kind, held-out flag
     xs, ys, zz, kinds, hold = [], [], [], [], []
@@ -211,14 +227,10 @@ def main() -> None:
     def add_damage(ds: list[list[tuple[str, str]]], src_lang: str, tgt_lang: str, prefix: str,
                    held_doc: Callable[[int], bool]) -> None:
         """Rows for the damaged pairs of every TRAIN_KINDS pass over `ds` (target side)."""
-        offs = np.cumsum([0] + [len(d) for d in ds])
-        for kind in TRAIN_KINDS:
-            dmg = damage_docs(ds, kind, tgt_lang, DAMAGE_RATE, args.seed)
-            x = features([p for p, _ in dmg], src_lang, tgt_lang)
-            idx = [int(offs[d]) + i for d, (_, hit) in enumerate(dmg) for i in hit]
-            add_rows(x[idx], np.ones(len(idx)), None, prefix + kind,
-                     [held_doc(d) for d, (_, hit) in enumerate(dmg) for _ in hit])
-            print(f"{prefix}{kind}: {len(idx)} damaged pairs ({time.time() - t0:.0f}s)",
+        for kind, x, doc_of in damage_rows(ds, enc, prov, (src_lang, tgt_lang), args.seed):
+            add_rows(select(x, sel), np.ones(len(x)), None, prefix + kind,
+                     [held_doc(d) for d in doc_of])
+            print(f"{prefix}{kind}: {len(x)} damaged pairs ({time.time() - t0:.0f}s)",
                   file=sys.stderr)
 
     add_rows(features(docs, "et", "en"), soft_label(np.concatenate(zdocs)),
@@ -257,8 +269,8 @@ def main() -> None:
             report[f"heldout_auc_{kind}"] = float(roc_auc_score(lab, np.concatenate(
                 [p[good_ho], p[m]])))
     thresholds = {k: float(np.quantile(p[good_ho], q)) for k, q in QUANTILES.items()}
-    stage1 = Calibration("stage1", feats, mean, scale, coef, icpt, None, 0.0, ref[0], ref[1],
-                         {}, prov.qe_coef, prov.qe_intercept, prov.qe_inputs)
+    stage1 = dataclasses.replace(prov, model_id="stage1", features=feats, mean=mean,
+                                 scale=scale, coef=coef, intercept=icpt)
 
     domain_model = None
     if args.domain and not args.generic and not args.no_checks:
@@ -343,19 +355,15 @@ def fit_domain_stage(enc: object, prov: Calibration, stage1: Calibration, seed: 
     xs_.append(xc)
     ys_.append(np.zeros(len(xc)))
     kinds_ = ["clean"] * len(xc)
-    offs = np.cumsum([0] + [len(d) for d in docs])
-    for kind in TRAIN_KINDS:
-        dmg = damage_docs(docs, kind, pair[1], DAMAGE_RATE, seed)
-        xd, _ = doc_features([p for p, _ in dmg], enc, prov, *pair)  # type: ignore
-        idx = [int(offs[d]) + i for d, (_, hit) in enumerate(dmg) for i in hit]
-        xs_.append(xd[idx])
-        ys_.append(np.ones(len(idx)))
-        kinds_ += [kind] * len(idx)
+    for kind, xd, _ in damage_rows(docs, enc, prov, pair, seed):
+        xs_.append(xd)
+        ys_.append(np.ones(len(xd)))
+        kinds_ += [kind] * len(xd)
     x = np.concatenate(xs_)
     y = np.concatenate(ys_)
     kinds = np.array(kinds_)
     off = stage1.stage1_logit(select(x, stage1))
-    f = x[:, [FEATURES_ALL.index(n) for n in DOMAIN_FEATURES]]
+    f = x[:, DOMAIN_COLUMNS]
     sd = np.where(f.std(0) < 1e-9, 1.0, f.std(0))
     w = np.where(y == 1, 0.5 / y.sum(), 0.5 / (1 - y).sum())
 

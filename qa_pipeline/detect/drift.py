@@ -27,11 +27,11 @@ JSON file in ``qa_pipeline/data``, turns them into a probability. Its data are m
 translations with human scores; a separate in-domain fit on human translations (the "domain"
 stage: a non-negative weight for the name evidence, the first stage's logit as a fixed offset)
 sets how much an unmatched name is worth where names are inflected and transliterated; its
-term is added to the logit of whichever stage scored the bead. The
-beads it ranks highest then get occlusion-based span attribution (``spans.py``) within a budget
-proportional to the document, and the span evidence refines their score and finds partial
-omissions/additions. Severity thresholds come from the same calibration run (quantiles of clean
-pairs), never from hand-set constants.
+term is added to the logit of whichever stage scored the bead. The beads it ranks highest then
+get occlusion-based span attribution (``spans.py``) within a budget proportional to the
+document, and the span evidence refines their score and finds partial omissions/additions.
+Severity thresholds come from the same calibration run (quantiles of clean pairs), never from
+hand-set constants.
 """
 
 from __future__ import annotations
@@ -61,8 +61,9 @@ ENT_GAIN_COLUMN = FEATURES_ALL.index("ent_gain")
 # Symmetric on purpose: either side may carry the words without counterpart, and the
 # calibration data damages only one side.
 SPAN_FEATURES = ("gain_max", "clause_max")
-# Inputs of the in-domain stage added to the first stage's logit.
+# Inputs of the in-domain stage added to the first stage's logit, and their FEATURES_ALL columns.
 DOMAIN_FEATURES = ("chk_entity", "ent_gain")
+DOMAIN_COLUMNS = [FEATURES_ALL.index(f) for f in DOMAIN_FEATURES]
 CHECK_KINDS = ("number", "entity", "negation")  # Hit.kind values, in chk_* feature order
 CHECK_NAMES = ("numbers", "entities", "negation")  # the checks registry names that emit them
 
@@ -160,8 +161,8 @@ class Calibration:
         """The in-domain stage's addition to the logit, from full FEATURES_ALL rows."""
         if self.domain_coef is None or not x_all.shape[0]:
             return np.zeros(x_all.shape[0])
-        idx = [FEATURES_ALL.index(f) for f in DOMAIN_FEATURES]
-        return np.asarray(x_all[:, idx] @ self.domain_coef + self.domain_intercept, dtype=float)
+        return np.asarray(x_all[:, DOMAIN_COLUMNS] @ self.domain_coef + self.domain_intercept,
+                          dtype=float)
 
     def stage2_logit(self, logit1: np.ndarray, span_x: np.ndarray) -> np.ndarray:
         if self.span_coef is None:
