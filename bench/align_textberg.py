@@ -37,7 +37,7 @@ def params_from(args: list[str]) -> AlignParams:
         k, v = kv.split("=", 1)
         t = str(types[k])
         cast = ((lambda x: x in ("1", "true", "True")) if "bool" in t
-                else int if "int" in t else float)
+                else int if "int" in t else str if "str" in t else float)
         p = replace(p, **{k: cast(v)})
     return p
 

@@ -198,8 +198,10 @@ def align(
     quiet: QuietOpt = False,
 ) -> None:
     """Align SRC and TGT and print the beads to stdout."""
-    from .align import align_documents, format_beads
-    from .pipeline import read_inputs
+    from . import __version__
+    from .align import align_documents, describe, format_beads
+    from .pipeline import ALIGN_PARAMS, read_inputs
+    from .segment import SEGMENTER
 
     cfg = C.Config(
         model=model,
@@ -214,7 +216,8 @@ def align(
         with _progress(quiet) as progress:
             encoder = _load_encoder(cfg, progress)
             stage = (lambda d, t: progress("align", d, t)) if progress else None
-            result = align_documents(inputs.source, inputs.target, encoder.encode, progress=stage)
+            result = align_documents(inputs.source, inputs.target, encoder.encode,
+                                     ALIGN_PARAMS, progress=stage)
     except QAError as e:
         raise _fail(e) from None
     if fmt is C.AlignFormat.beads:
@@ -223,6 +226,13 @@ def align(
             sys.stdout.write("\n")
         return
     doc = {
+        "signature": {
+            "version": __version__,
+            "model": encoder.name,
+            "model_revision": encoder.revision,
+            "segmenter": SEGMENTER,
+            "aligner": describe(ALIGN_PARAMS),
+        },
         "paragraph_alignment": [
             {"source": list(b.source), "target": list(b.target), "similarity": b.similarity}
             for b in result.paragraphs

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .align import align_documents
+from .align import AlignParams, align_documents, describe
 from .cache import EmbeddingCache
 from .config import Config
 from .detect.checks import run_checks
@@ -26,6 +26,8 @@ from .io.readers import read_document, read_pairs_tsv
 from .models import cache_root
 from .segment import SEGMENTER
 from .types import Alignment, Bead, Document, Finding, Report, ScoredBead, Signature
+
+ALIGN_PARAMS = AlignParams()  # the aligner's defaults; the signature stamps them
 
 StageProgress = Callable[[str, int, int], None]
 
@@ -107,7 +109,8 @@ def analyse(
 ) -> Report:
     src, tgt = inputs.source, inputs.target
     if inputs.beads is None:
-        alignment = align_documents(src, tgt, encoder.encode, progress=_stage(progress, "align"))
+        alignment = align_documents(src, tgt, encoder.encode, ALIGN_PARAMS,
+                                    progress=_stage(progress, "align"))
     else:
         beads = _with_similarity(src, tgt, inputs.beads, encoder)
         paras = tuple(Bead((i,), (i,), b.similarity, b.confidence) for i, b in enumerate(beads))
@@ -144,6 +147,7 @@ def analyse(
         segmenter=SEGMENTER if inputs.beads is None else "pre-aligned-tsv",
         thresholds={**drift.thresholds, **GAP_THRESHOLDS},
         drift_model=drift.model_id,
+        aligner=describe(ALIGN_PARAMS) if inputs.beads is None else "pre-aligned",
     )
     scored = tuple(ScoredBead(b, float(d)) for b, d in zip(beads, drift.drift, strict=True))
     return Report(

@@ -96,6 +96,7 @@ class Signature:
     segmenter: str
     thresholds: dict[str, float] = field(default_factory=dict)
     drift_model: str = ""  # the calibration that turned signals into drift scores
+    aligner: str = ""  # the alignment objective and its knobs (align.describe)
 
 
 @dataclass(frozen=True)

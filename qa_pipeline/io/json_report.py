@@ -62,6 +62,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "model_revision": sig.model_revision,
             "segmenter": sig.segmenter,
             "drift_model": sig.drift_model,
+            "aligner": sig.aligner,
             "thresholds": {k: round(float(v), 6) for k, v in sig.thresholds.items()},
         },
         "source": _doc(report.source),

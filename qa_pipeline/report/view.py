@@ -209,6 +209,7 @@ class HeaderView:
     model_revision: str
     segmenter: str
     drift_model: str
+    aligner: str
     thresholds: tuple[Threshold, ...]
     severity_counts: tuple[Count, ...]
     kind_counts: tuple[Count, ...]
@@ -564,6 +565,7 @@ def build_view(report: Mapping[str, Any]) -> ReportView:
         model_revision=str(sig.get("model_revision", "")),
         segmenter=str(sig.get("segmenter", "")),
         drift_model=str(sig.get("drift_model", "")),
+        aligner=str(sig.get("aligner", "")),
         thresholds=tuple(Threshold(k, f"{v:g}") for k, v in sorted(thresholds.items())),
         severity_counts=sev_counts, kind_counts=kind_counts, total_findings=len(findings),
         n_rows=len(rows), n_source=len(src_sents), n_target=len(tgt_sents),

@@ -21,6 +21,7 @@ from qa_pipeline.align import (
     align_sentences,
     align_vectors,
     bead_types,
+    describe,
     format_beads,
     parse_beads,
     sum_overlaps,
@@ -176,6 +177,35 @@ def test_beads_monotone_and_cover_everything(plan: list[str]) -> None:
     src, tgt = build(plan)
     beads = align_sentences(src, tgt, toy_embed)
     check_cover(beads, len(src), len(tgt))
+
+
+@settings(max_examples=30, deadline=None)
+@given(ops)
+def test_ratio_scoring_also_monotone_and_covering(plan: list[str]) -> None:
+    src, tgt = build(plan)
+    beads = align_sentences(src, tgt, toy_embed, AlignParams(scoring="ratio"))
+    check_cover(beads, len(src), len(tgt))
+
+
+@pytest.mark.parametrize("scoring", ["margin", "ratio"])
+def test_both_scorings_find_merges_and_deletions(scoring: str) -> None:
+    src = src_doc(range(14))
+    tgt = [*tgt_doc([0, 1, 2]), "t3 t4", *tgt_doc([5, 6, 8, 9, 10, 11, 12, 13])]
+    pairs = [(b.source, b.target)
+             for b in align_sentences(src, tgt, toy_embed, AlignParams(scoring=scoring))]
+    assert ((3, 4), (3,)) in pairs and ((7,), ()) in pairs
+
+
+def test_unknown_scoring_is_refused() -> None:
+    with pytest.raises(ValueError, match="scoring"):
+        align_sentences(src_doc(range(12)), tgt_doc(range(12)), toy_embed,
+                        AlignParams(scoring="cosine"))
+
+
+def test_describe_names_the_objective_and_its_knobs() -> None:
+    assert describe(AlignParams()) == (
+        "margin(margin_weight=0.5,skip=0.1,coverage=0.5@0.1,max_bead=5,max_overlap=4)")
+    assert describe(AlignParams(scoring="ratio")).startswith("ratio(deletion_percentile=95,")
 
 
 @settings(max_examples=40, deadline=None)

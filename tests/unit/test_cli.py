@@ -27,6 +27,7 @@ def test_seed_check_writes_valid_report(
     validate(data)
     assert (tmp_path / "r" / "report.html").stat().st_size > 1000
     assert data["signature"]["model"] == "hash-256"
+    assert data["signature"]["aligner"].startswith("margin(")
     # every sentence in exactly one bead, monotone
     for side, doc in (("source", data["source"]), ("target", data["target"])):
         ids = [i for b in data["alignment"] for i in b[side]]
@@ -114,6 +115,17 @@ def test_align_beads_format(seeds: tuple[Path, Path], isolated_cache: Path) -> N
 
     pattern = re.compile(r"^\[(\d+(, \d+)*)?\]:\[(\d+(, \d+)*)?\]:\d+\.\d{6}$")
     assert lines and all(pattern.match(line) for line in lines), lines[:3]
+
+
+def test_align_json_is_signed(seeds: tuple[Path, Path], isolated_cache: Path) -> None:
+    res = runner.invoke(app, ["align", str(seeds[0]), str(seeds[1]), "--model", "hash",
+                              "--quiet"])
+    assert res.exit_code == 0
+    data = json.loads(res.stdout)
+    assert data["signature"]["model"] == "hash-256"
+    assert data["signature"]["aligner"].startswith("margin(")
+    covered = [i for b in data["alignment"] for i in b["source"]]
+    assert covered == sorted(covered) and len(covered) == len(set(covered))
 
 
 @pytest.mark.parametrize("cmd", [["models", "list"], ["--help"]])
