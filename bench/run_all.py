@@ -26,6 +26,7 @@ SUITE: dict[str, list[str]] = {
     "align_seeds": [],
     "align_textberg": [],
     "align_ntrex": [],
+    "align_ablation": [],  # reads the embeddings the two before it cached
     "e2e_ntrex": [],
     "drift_seeds": ["--paragraph", "4", "--sentence", "3", "--words", "politseisse panna"],
     "drift_mlqe": [],
@@ -34,8 +35,8 @@ SUITE: dict[str, list[str]] = {
     "embed_speed": [],
     "report_speed": [],
 }
-NEEDS_DATA = {"align_textberg", "align_ntrex", "e2e_ntrex", "drift_mlqe", "drift_ntrex",
-              "drift_checks", "embed_speed"}
+NEEDS_DATA = {"align_textberg", "align_ntrex", "align_ablation", "e2e_ntrex", "drift_mlqe",
+              "drift_ntrex", "drift_checks", "embed_speed"}
 
 
 def main() -> int:
