@@ -221,9 +221,7 @@ def align(
     except QAError as e:
         raise _fail(e) from None
     if fmt is C.AlignFormat.beads:
-        sys.stdout.write(format_beads(result.sentences))
-        if result.sentences:
-            sys.stdout.write("\n")
+        sys.stdout.write(format_beads(result.sentences))  # one line per bead, no blank line
         return
     doc = {
         "signature": {

@@ -110,6 +110,7 @@ def test_align_beads_format(seeds: tuple[Path, Path], isolated_cache: Path) -> N
         ["align", str(seeds[0]), str(seeds[1]), "--model", "hash", "--format", "beads", "--quiet"],
     )
     assert res.exit_code == 0
+    assert res.stdout.endswith("\n") and not res.stdout.endswith("\n\n")  # no blank line
     lines = res.stdout.strip().splitlines()
     import re
 
