@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -160,6 +161,11 @@ class HashEncoder:
         return _normalise(out)
 
 
+# Vectors kept in memory per encoder (about 75 MB at 384 dimensions): the texts of one report
+# many times over; the on-disk cache holds the rest.
+MEMO_LIMIT = 50_000
+
+
 class CachedEncoder:
     """Wraps an encoder with the on-disk cache; deduplicates texts within a call."""
 
@@ -171,7 +177,9 @@ class CachedEncoder:
         self.hits = 0
         self.misses = 0
         # Within one run the aligner and the drift scorer ask for the same texts: never twice.
-        self._memo: dict[str, np.ndarray] = {}
+        # Least recently used entries go beyond `memo_limit`, so a long batch run stays small.
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.memo_limit = MEMO_LIMIT
 
     @property
     def prompt(self) -> str:
@@ -183,7 +191,11 @@ class CachedEncoder:
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         unique = list(dict.fromkeys(texts))
-        vecs: dict[str, np.ndarray] = {t: self._memo[t] for t in unique if t in self._memo}
+        vecs: dict[str, np.ndarray] = {}
+        for t in unique:
+            if t in self._memo:
+                self._memo.move_to_end(t)
+                vecs[t] = self._memo[t]
         keys: dict[str, str] = {}
         if self.cache is not None:
             prompt = self.inner.prompt
@@ -203,6 +215,8 @@ class CachedEncoder:
             fresh = dict(zip(todo, new, strict=True))
             vecs.update(fresh)
             self._memo.update(fresh)
+            while len(self._memo) > self.memo_limit:
+                self._memo.popitem(last=False)
             if self.cache is not None:
                 self.cache.put_many({keys[t]: v for t, v in fresh.items()})
         elif progress:

@@ -46,6 +46,20 @@ def test_cached_encoder_dedups_and_reuses_disk_cache(tmp_path: Path) -> None:
     np.testing.assert_array_equal(first[0], first[2])
 
 
+def test_memo_is_bounded_and_keeps_recently_used() -> None:
+    inner = CountingEncoder()
+    enc = CachedEncoder(inner, None)
+    enc.memo_limit = 3
+    enc.encode(["a", "b", "c"])
+    enc.encode(["a"])  # a becomes the most recently used
+    enc.encode(["d"])  # evicts b, the least recently used
+    inner.calls.clear()
+    enc.encode(["a", "c", "d"])
+    assert inner.calls == []
+    enc.encode(["b"])
+    assert inner.calls == [["b"]]
+
+
 def test_cache_key_separates_every_field() -> None:
     base = entry_key("m", "r", "p", "text")
     assert (
