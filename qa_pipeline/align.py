@@ -8,8 +8,10 @@ confidence come out. What it takes from the two reference aligners and what it a
   - "margin" (default), after bertalign: the path maximises the sum over beads of the bead's
     cosine minus its cosine to the sentences adjacent to the other side (a margin: a bead
     that is no closer to its counterpart than to that counterpart's neighbours is misplaced),
-    times a length agreement; each 1-0 / 0-1 costs a fixed skip. Computed on centred vectors
-    (below), it is the better of the two on Text+Berg (strict F1 0.919 against 0.899).
+    times a length agreement; each 1-0 / 0-1 costs a fixed skip, and a merged sentence that
+    is not in the other side's text pays a length-weighted coverage penalty (added here, so a
+    lost sentence cannot ride along in a merge). Computed on centred vectors (below), it is
+    the better of the two on Text+Berg (strict F1 0.921 against 0.899).
   - "ratio", after vecalign: bead cost = cosine distance normalised by the distance of each
     side to random segments of the other document (so "hub" sentences that resemble
     everything do not attract beads), times the bead's size; deletion cost from a percentile
@@ -68,12 +70,14 @@ class AlignParams:
     # and every 1-0 / 0-1 costs `skip` (bertalign's objective, on centred vectors).
     # "ratio": vecalign's cost, 1 - cosine normalised by random pairs, times the bead's size,
     # with a deletion cost from a percentile of random-pair costs (the knobs below).
-    # Text+Berg strict F1, e5-small: ratio 0.899, margin 0.923 (BENCHMARKS.md).
+    # Text+Berg strict F1, e5-small: ratio 0.899, margin 0.921 (bench/align_ablation.py).
     scoring: str = "margin"
     # weight of the mean similarity to the sentences just outside the bead on either side
-    # (Text+Berg: 1.0 -> 0.918, 0.75 -> 0.919, 0.5 -> 0.923)
+    # (Text+Berg / NTREX 15 %: 0 -> 0.915 / 0.968, 0.5 -> 0.921 / 0.967, 1.0 -> 0.917 / 0.942)
     margin_weight: float = 0.5
-    skip: float = 0.1  # cost of each 1-0 / 0-1 bead under "margin" scoring
+    # cost of each 1-0 / 0-1 bead under "margin" scoring (Text+Berg / NTREX 15 %: 0.05 ->
+    # 0.906 / 0.982, 0.1 -> 0.921 / 0.967, 0.13 -> 0.922 / 0.956)
+    skip: float = 0.1
     # ("margin") An n:m bead pays coverage_weight * sum over the sentences of its longer side
     # of (share of the side's characters) * max(0, coverage_floor - cosine of that sentence
     # to the whole other side): a sentence that is not in the other side's text (a lost
