@@ -78,17 +78,18 @@ class AlignParams:
     # cost of each 1-0 / 0-1 bead under "margin" scoring (Text+Berg / NTREX 15 %: 0.05 ->
     # 0.906 / 0.982, 0.1 -> 0.921 / 0.967, 0.13 -> 0.922 / 0.956)
     skip: float = 0.1
-    # ("margin") An n:m bead pays coverage_weight * sum over the sentences of its longer side
-    # of (share of the side's characters) * max(0, coverage_floor - cosine of that sentence
-    # to the whole other side): a sentence that is not in the other side's text (a lost
-    # sentence, a caption) cannot ride along in a merge, while a short fragment costs little.
+    # ("margin") An n:m bead pays coverage_weight * sum over the sentences of each side that
+    # has several of (share of the side's characters) * max(0, coverage_floor - cosine of
+    # that sentence to the whole other side): a sentence that is not in the other side's
+    # text (a lost sentence, a caption) cannot ride along in a merge, while a short fragment
+    # costs little.
     # Strict F1 Text+Berg / NTREX 15 % damage: weight 0 -> 0.919 / 0.961, 0.5 -> 0.921 /
     # 0.967, 1.0 -> 0.918 / 0.970; floor 0.2 at weight 1.0 -> 0.914 / 0.977.
     coverage_weight: float = 0.5
     coverage_floor: float = 0.1
     # ("ratio" scoring) 1-0 + 0-1 together cost this percentile of the costs of random 1-1
-    # pairs (Text+Berg
-    # de-fr, strict F1 over 7 documents, e5-small: 40 -> 0.877, 80 -> 0.891, 95 -> 0.899;
+    # pairs (Text+Berg de-fr, strict F1 over 7 documents, e5-small: 40 -> 0.877, 80 ->
+    # 0.891, 95 -> 0.899;
     # NTREX 15 % damage 0.980 at 80, 0.975 at 95) ...
     deletion_percentile: float = 95.0
     # ... times this factor. Random-pair costs are narrowly spread once normalised, so the
@@ -436,7 +437,8 @@ def _margin_costs(prob: _Problem, band: _Band, params: AlignParams) -> np.ndarra
     counterpart than to that counterpart's neighbours is probably misplaced), times the
     length agreement log2(1 + shorter / longer) of its character lengths after rescaling the
     target by the document's length ratio. The cost is the negated score, so the DP maximises
-    the summed score; 1-0 / 0-1 beads cost `skip` each.
+    the summed score; 1-0 / 0-1 beads cost `skip` each, and n:m beads add the coverage
+    penalty of `_uncovered`.
     """
     n1 = band.n + 1
     costs = np.full((len(prob.types), n1, band.w), _INF, np.float32)
