@@ -133,7 +133,9 @@ def describe(params: AlignParams) -> str:
                  f"coverage={params.coverage_weight:g}@{params.coverage_floor:g}")
     else:
         knobs = (f"deletion_percentile={params.deletion_percentile:g},"
-                 f"deletion_scale={params.deletion_scale:g},merge_penalty={params.merge_penalty:g}")
+                 f"deletion_scale={params.deletion_scale:g},merge_penalty={params.merge_penalty:g},"
+                 f"length_weight={params.length_weight:g},"
+                 f"merge_gain_weight={params.merge_gain_weight:g}")
     return f"{params.scoring}({knobs},max_bead={params.max_bead},max_overlap={params.max_overlap})"
 
 
