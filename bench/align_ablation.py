@@ -14,12 +14,11 @@ import argparse
 from pathlib import Path
 
 from align_common import make_embed, md_table, score, write_results
-from align_ntrex import documents
-from align_textberg import DATA as TEXTBERG
-from align_textberg import params_from, read_lines
-from damage_align import damage
+from align_ntrex import damaged, documents
+from align_textberg import documents as textberg_documents
+from align_textberg import params_from
 
-from qa_pipeline.align import EmbedFn, align_sentences, bead_pairs, describe, parse_beads
+from qa_pipeline.align import EmbedFn, align_sentences, bead_pairs, describe
 from qa_pipeline.config import DEFAULT_MODEL
 
 ROWS: list[tuple[str, list[str]]] = [
@@ -41,9 +40,8 @@ ROWS: list[tuple[str, list[str]]] = [
 def textberg(embed: EmbedFn, overrides: list[str]) -> float:
     params = params_from(overrides)
     golds, tests = [], []
-    for doc in sorted(p.name for p in (TEXTBERG / "de").iterdir()):
-        de, fr = read_lines(TEXTBERG / "de" / doc), read_lines(TEXTBERG / "fr" / doc)
-        golds.append(parse_beads((TEXTBERG / "gold" / doc).read_text(encoding="utf-8")))
+    for _, de, fr, gold in textberg_documents():
+        golds.append(gold)
         tests.append(bead_pairs(align_sentences(de, fr, embed, params)))
     return score(golds, tests)["f1_strict"]
 
@@ -52,8 +50,7 @@ def ntrex(embed: EmbedFn, overrides: list[str], rate: float,
           docs: list[tuple[list[str], list[str]]]) -> float:
     params = params_from(overrides)
     golds, tests = [], []
-    for k, (lt, et) in enumerate(docs):
-        dmg = damage(lt, et, rate, seed=1 * 100_003 + k)
+    for dmg in damaged(docs, rate, seed=1):
         golds.append(dmg.gold)
         tests.append(bead_pairs(align_sentences(dmg.src, dmg.tgt, embed, params)))
     return score(golds, tests)["f1_strict"]

@@ -22,7 +22,7 @@ from itertools import pairwise
 import numpy as np
 from align_common import make_embed, md_table, result_name, score, write_results
 from align_textberg import params_from
-from damage_align import damage
+from damage_align import Damaged, damage
 from paths import DATA as SHARED
 
 from qa_pipeline.align import align_sentences, bead_pairs
@@ -42,6 +42,11 @@ def documents(limit: int | None) -> list[tuple[list[str], list[str]]]:
         docs[d][1].append(" ".join(b.split()))
     out = list(docs.values())
     return out[:limit] if limit else out
+
+
+def damaged(docs: list[tuple[list[str], list[str]]], rate: float, seed: int) -> list[Damaged]:
+    """Each document damaged at `rate`, seeded per document from `seed`."""
+    return [damage(lt, et, rate, seed=seed * 100_003 + k) for k, (lt, et) in enumerate(docs)]
 
 
 def calibration(confs: list[float], hits: list[bool], bins: int = 5) -> dict[str, object]:
@@ -73,12 +78,12 @@ def main() -> None:
     docs = documents(args.limit)
     results = {}
     for rate in args.rates:
-        golds, tests, touched, total = [], [], 0, 0
+        golds, tests, touched = [], [], 0
+        total = sum(len(lt) for lt, _ in docs)  # original pairs, before damage
         confs: list[float] = []
         hits: list[bool] = []
         t0 = time.perf_counter()
-        for k, (lt, et) in enumerate(docs):
-            dmg = damage(lt, et, rate, seed=args.seed * 100_003 + k)
+        for dmg in damaged(docs, rate, args.seed):
             beads = align_sentences(dmg.src, dmg.tgt, embed, params)
             golds.append(dmg.gold)
             tests.append(bead_pairs(beads))
@@ -87,7 +92,6 @@ def main() -> None:
                 confs.append(b.confidence or 0.0)
                 hits.append((b.source, b.target) in gold_set)
             touched += dmg.touched
-            total += len(lt)
         res = score(golds, tests)
         res["damage_measured"] = touched / total
         res["seconds"] = time.perf_counter() - t0

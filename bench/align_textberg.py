@@ -17,13 +17,21 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 from align_common import make_embed, md_table, result_name, score, write_results
 from paths import DATA as SHARED
 
-from qa_pipeline.align import AlignParams, align_sentences, bead_pairs, format_beads, parse_beads
+from qa_pipeline.align import (
+    AlignParams,
+    BeadPair,
+    align_sentences,
+    bead_pairs,
+    format_beads,
+    parse_beads,
+)
 from qa_pipeline.config import DEFAULT_MODEL
 
 DATA = SHARED / "textberg"
@@ -46,6 +54,14 @@ def read_lines(path: Path) -> list[str]:
     return [x.strip() for x in path.read_text(encoding="utf-8").splitlines()]
 
 
+def documents(data: Path = DATA, names: list[str] | None = None
+              ) -> Iterator[tuple[str, list[str], list[str], list[BeadPair]]]:
+    """(name, German lines, French lines, gold beads) of each Text+Berg document."""
+    for doc in names or sorted(p.name for p in (data / "de").iterdir()):
+        yield (doc, read_lines(data / "de" / doc), read_lines(data / "fr" / doc),
+               parse_beads((data / "gold" / doc).read_text(encoding="utf-8")))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=DEFAULT_MODEL)
@@ -56,13 +72,10 @@ def main() -> None:
     args = ap.parse_args()
     params = params_from(args.set)
     embed = make_embed(args.model)
-    data = Path(args.data)
-    docs = args.docs or sorted(p.name for p in (data / "de").iterdir())
     golds, tests = [], []
     per_doc = {}
     t_align = 0.0
-    for doc in docs:
-        de, fr = read_lines(data / "de" / doc), read_lines(data / "fr" / doc)
+    for doc, de, fr, gold in documents(Path(args.data), args.docs):
         ke = params.max_overlap if params.embed_overlaps else 1
         embed([" ".join(de[i:i + k]) for k in range(1, ke + 1)
                for i in range(len(de) - k + 1)])  # warm the store outside the timing
@@ -71,7 +84,7 @@ def main() -> None:
         t0 = time.perf_counter()
         beads = align_sentences(de, fr, embed, params)
         t_align += time.perf_counter() - t0
-        golds.append(parse_beads((data / "gold" / doc).read_text(encoding="utf-8")))
+        golds.append(gold)
         tests.append(bead_pairs(beads))
         if args.out:
             Path(args.out).mkdir(parents=True, exist_ok=True)
