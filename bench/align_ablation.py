@@ -18,20 +18,21 @@ from align_ntrex import damaged, documents
 from align_textberg import documents as textberg_documents
 from align_textberg import params_from
 
-from qa_pipeline.align import EmbedFn, align_sentences, bead_pairs, describe
+from qa_pipeline.align import EmbedFn, align_sentences, describe
 from qa_pipeline.config import DEFAULT_MODEL
+from qa_pipeline.io.beads import bead_pairs
 
 ROWS: list[tuple[str, list[str]]] = [
     ("default", []),
     ("ratio scoring (vecalign's objective, previous default)", ["scoring=ratio"]),
-    ("no coverage penalty", ["coverage_weight=0"]),
-    ("coverage 1.0", ["coverage_weight=1.0"]),
-    ("coverage 1.0, floor 0.2", ["coverage_weight=1.0", "coverage_floor=0.2"]),
-    ("margin weight 1.0 (bertalign's)", ["margin_weight=1.0"]),
-    ("margin weight 0.25", ["margin_weight=0.25"]),
-    ("no margin", ["margin_weight=0"]),
-    ("skip 0.05", ["skip=0.05"]),
-    ("skip 0.13", ["skip=0.13"]),
+    ("no coverage penalty", ["margin.coverage_weight=0"]),
+    ("coverage 1.0", ["margin.coverage_weight=1.0"]),
+    ("coverage 1.0, floor 0.2", ["margin.coverage_weight=1.0", "margin.coverage_floor=0.2"]),
+    ("margin weight 1.0 (bertalign's)", ["margin.margin_weight=1.0"]),
+    ("margin weight 0.25", ["margin.margin_weight=0.25"]),
+    ("no margin", ["margin.margin_weight=0"]),
+    ("skip 0.05", ["margin.skip=0.05"]),
+    ("skip 0.13", ["margin.skip=0.13"]),
     ("no centring", ["center_min_items=0"]),
     ("max bead 4", ["max_bead=4"]),
 ]

@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 from paths import CACHE_DIR  # noqa: E402
 
 from qa_pipeline.align import overlap_texts  # noqa: E402
+from qa_pipeline.io.beads import BeadPair  # noqa: E402
 
-BeadPair = tuple[tuple[int, ...], tuple[int, ...]]
 CACHE = CACHE_DIR / "align.sqlite"
 
 

@@ -25,8 +25,9 @@ from align_textberg import params_from
 from damage_align import Damaged, damage
 from paths import DATA as SHARED
 
-from qa_pipeline.align import align_sentences, bead_pairs
+from qa_pipeline.align import align_sentences
 from qa_pipeline.config import DEFAULT_MODEL
+from qa_pipeline.io.beads import bead_pairs
 
 DATA = SHARED / "ntrex128"
 

@@ -17,8 +17,9 @@ import sys
 from align_common import ROOT, make_embed, md_table, write_results
 from align_textberg import params_from
 
-from qa_pipeline.align import align_documents, format_beads
+from qa_pipeline.align import align_documents
 from qa_pipeline.config import DEFAULT_MODEL, Config
+from qa_pipeline.io.beads import format_beads
 from qa_pipeline.pipeline import read_inputs
 
 SEEDS = ROOT / "corpora" / "customer-loyalty"

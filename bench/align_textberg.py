@@ -17,37 +17,48 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Iterator
-from dataclasses import asdict, fields, replace
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, fields, is_dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from align_common import make_embed, md_table, result_name, score, write_results
 from paths import DATA as SHARED
 
-from qa_pipeline.align import (
-    AlignParams,
-    BeadPair,
-    align_sentences,
-    bead_pairs,
-    format_beads,
-    parse_beads,
-)
+from qa_pipeline.align import AlignParams, align_sentences
 from qa_pipeline.config import DEFAULT_MODEL
+from qa_pipeline.io.beads import BeadPair, bead_pairs, format_beads, parse_beads
 
 DATA = SHARED / "textberg"
 
 
 def params_from(args: list[str]) -> AlignParams:
-    """KEY=VALUE overrides of AlignParams (for tuning runs)."""
+    """KEY=VALUE overrides of AlignParams (for tuning runs).
+
+    KEY is a field of AlignParams (`max_bead=4`, `scoring=ratio`) or, dotted, a field of one
+    objective's group (`margin.skip=0.05`, `ratio.deletion_percentile=80`); VALUE is read as
+    the type of the field's default.
+    """
     p = AlignParams()
-    types = {f.name: f.type for f in fields(AlignParams)}
     for kv in args:
-        k, v = kv.split("=", 1)
-        t = str(types[k])
-        cast = ((lambda x: x in ("1", "true", "True")) if "bool" in t
-                else int if "int" in t else str if "str" in t else float)
-        p = replace(p, **{k: cast(v)})
+        key, value = kv.split("=", 1)
+        p = _override(p, key.split("."), value, key)
     return p
+
+
+def _override(obj: Any, path: list[str], value: str, key: str) -> Any:
+    name, *rest = path
+    if not is_dataclass(obj) or name not in {f.name for f in fields(obj)}:
+        raise ValueError(f"unknown AlignParams override {key!r}")
+    current = getattr(obj, name)
+    if rest:
+        return replace(obj, **{name: _override(current, rest, value, key)})
+    if is_dataclass(current):
+        raise ValueError(f"{key!r} is a group: set one of its fields ({key}.NAME=VALUE)")
+    cast: Callable[[str], Any] = (
+        (lambda x: x in ("1", "true", "True")) if isinstance(current, bool)
+        else type(current))
+    return replace(obj, **{name: cast(value)})
 
 
 def read_lines(path: Path) -> list[str]:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-BeadPair = tuple[tuple[int, ...], tuple[int, ...]]
+from qa_pipeline.io.beads import BeadPair
 
 OPS = (("delete_src", 0.15), ("delete_tgt", 0.15), ("merge_src", 0.15), ("merge_tgt", 0.15),
        ("split_src", 0.125), ("split_tgt", 0.125), ("drop_src", 0.075), ("drop_tgt", 0.075))

@@ -2,7 +2,7 @@
 rates on seeded synthetic damage (bench/damage_drift.py).
 
     .venv/bin/python bench/drift_checks.py               # Markdown tables
-    .venv/bin/python bench/drift_checks.py --fit-length  # refit the length-ratio constants
+    .venv/bin/python bench/drift_checks.py --fit-length --write  # refit the length model
     .venv/bin/python bench/drift_checks.py --show number # print clean pairs the check flags
 
 Clean pairs are the 1,997 line-aligned NTREX sentences, treated as correct translations (they
@@ -113,10 +113,16 @@ def damage_table(pairs: Sequence[Pair], clean: list[dict[str, list[Hit]]], sl: s
     return "\n".join(rows) + "\n\n" + "\n".join(extra)
 
 
-def fit_length(pairs: Sequence[Pair]) -> None:
-    """Print (mu, A, B) for qa_pipeline/detect/checks/length.py: var(log ratio) = A + B/n."""
+def fit_length(pairs: Sequence[Pair], write: bool) -> None:
+    """Fit (mu, A, B) per pair, var(log ratio) = A + B/n; print, and with `write` replace
+    the package's data/length_model.json (the format the length check reads)."""
+    import json
+
     import numpy as np
 
+    from qa_pipeline.detect.checks import length as length_check
+
+    fitted: dict[str, list[float]] = {}
     texts = {k: (DATA / f"{f}.txt").read_text(encoding="utf-8").split("\n")[: len(pairs)]
              for k, f in (("lt", "lit"), ("et", "est"), ("en", "eng"))}
     for a, b in (("lt", "et"), ("lt", "en"), ("et", "en")):
@@ -132,13 +138,21 @@ def fit_length(pairs: Sequence[Pair]) -> None:
         c = float(np.median(np.abs(z)) / 0.6745)  # rescale so |z| has a normal median
         coef_a, coef_b = coef_a * c * c, coef_b * c * c
         z = (r - mu) / np.sqrt(np.maximum(coef_a + coef_b / n, 1e-4))
-        print(f'("{a}", "{b}"): ({mu:.4f}, {coef_a:.5f}, {coef_b:.4f}),  '
+        fitted[f"{a}-{b}"] = [round(mu, 4), round(float(coef_a), 5), round(float(coef_b), 4)]
+        print(f'{a}-{b}: {fitted[f"{a}-{b}"]}  '
               f"|z|>3 {100 * (abs(z) > 3).mean():.2f} %, |z|>4 {100 * (abs(z) > 4).mean():.2f} %")
+    if write:
+        target = ROOT / "qa_pipeline" / "data" / length_check.LENGTH_MODEL_FILE
+        old = json.loads(target.read_text(encoding="utf-8"))
+        old.update(format=length_check.LENGTH_MODEL_FORMAT, pairs=fitted)
+        target.write_text(json.dumps(old, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {target}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--fit-length", action="store_true")
+    ap.add_argument("--write", action="store_true", help="with --fit-length: update the package")
     ap.add_argument("--show", metavar="CHECK", help="list clean NTREX pairs flagged by CHECK")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N pairs")
     args = ap.parse_args()
@@ -146,13 +160,13 @@ def main() -> None:
     if args.limit:
         pairs = pairs[: args.limit]
     if args.fit_length:
-        fit_length(pairs)
+        fit_length(pairs, args.write)
         return
     sl, tl = "lt", "et"
     t0 = time.time()
     if args.show:
         for i, p in enumerate(pairs):
-            for h in CHECKS[args.show](p.src, p.tgt, sl, tl):
+            for h in CHECKS[args.show].run(p.src, p.tgt, sl, tl):
                 print(f"{i}\t{h.severity}\t{h.message}\n\tLT {p.src}\n\tET {p.tgt}")
         return
     print(f"## Mechanical checks on NTREX-128 {sl}-{tl} ({len(pairs)} pairs, seed {SEED})\n")

@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -215,6 +216,16 @@ def damage_docs(docs: Sequence[Sequence[Pair]], kind: str, lang: str, rate: floa
     return out
 
 
+def pairs_context(pairs: Sequence[Pair], src_lang: str, tgt_lang: str, encoder: Encoder,
+                  vectors: dict[str, np.ndarray] | None = None) -> Any:
+    """The pipeline's PairContext for `pairs` as 1-1 beads (vectors taken from `vectors`
+    where given, else encoded; every check run once)."""
+    from qa_pipeline.detect.context import build_context
+
+    src, tgt, beads = pairs_document(pairs, src_lang, tgt_lang)
+    return build_context(src, tgt, beads, vectors or {}, encoder)  # type: ignore[arg-type]
+
+
 def doc_features(docs: Sequence[Sequence[Pair]], encoder: Encoder, calib: object,
                  src_lang: str, tgt_lang: str) -> tuple[np.ndarray, list[np.ndarray]]:
     """FEATURES_ALL rows for every pair of every doc (one encode call); also per-doc vecs."""
@@ -222,17 +233,13 @@ def doc_features(docs: Sequence[Sequence[Pair]], encoder: Encoder, calib: object
 
     texts = [s for d in docs for s, _ in d] + [t for d in docs for _, t in d]
     vecs = encoder.encode(texts)
-    n = sum(len(d) for d in docs)
+    table = dict(zip(texts, vecs, strict=True))
     rows = []
     per_doc = []
-    pos = 0
     for d in docs:
-        k = len(d)
-        sv, tv = vecs[pos:pos + k], vecs[n + pos:n + pos + k]
-        rows.append(bead_features([s for s, _ in d], [t for _, t in d], sv, tv,
-                                  calib, src_lang, tgt_lang, encoder))  # type: ignore
-        per_doc.append(np.stack([sv, tv]))
-        pos += k
+        ctx = pairs_context(d, src_lang, tgt_lang, encoder, table)
+        rows.append(bead_features(ctx, calib, encoder=encoder))  # type: ignore[arg-type]
+        per_doc.append(np.stack([ctx.source_vecs, ctx.target_vecs]))
     return np.concatenate(rows) if rows else np.zeros((0, len(FEATURES_ALL))), per_doc
 
 

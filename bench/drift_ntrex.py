@@ -28,15 +28,15 @@ from drift_common import (
     auc,
     damage_docs,
     ntrex_docs,
-    pairs_document,
+    pairs_context,
 )
 from paths import RESULTS
 
 from qa_pipeline.cache import EmbeddingCache
 from qa_pipeline.config import DEFAULT_MODEL
-from qa_pipeline.detect.drift import score_drift, severity_for
+from qa_pipeline.detect.drift import score_drift
+from qa_pipeline.detect.findings import check_findings, severity_for
 from qa_pipeline.embed import CachedEncoder, Encoder, load_encoder
-from qa_pipeline.pipeline import check_findings
 
 RATE = 0.25
 Pair = tuple[str, str]
@@ -69,8 +69,7 @@ def score_docs(docs: list[list[Pair]],
                enc: Encoder) -> tuple[list[list[float]], list[dict[str, object]]]:
     drift, extra = [], []
     for doc in docs:
-        src, tgt, beads = pairs_document(doc, "lt", "et")
-        res = score_drift(src, tgt, beads, enc)  # type: ignore[arg-type]
+        res = score_drift(pairs_context(doc, "lt", "et", enc), enc)
         drift.append(list(res.drift))
         extra.append({"thresholds": res.thresholds, "partial": res.partial, "spans": res.spans,
                       "model_id": res.model_id, "relative": res.relative})
@@ -112,8 +111,7 @@ def main() -> None:
     major_chk: set[int] = set()
     offset = 0
     for doc in docs:
-        src, tgt, beads = pairs_document(doc, "lt", "et")
-        for f in check_findings(src, tgt, beads, None):  # type: ignore[arg-type]
+        for f in check_findings(pairs_context(doc, "lt", "et", enc)):
             if f.severity in ("major", "critical"):
                 major_chk.add(offset + f.source[0])
         offset += len(doc)

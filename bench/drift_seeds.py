@@ -18,7 +18,9 @@ from paths import RESULTS
 
 from qa_pipeline.align import align_documents
 from qa_pipeline.config import DEFAULT_MODEL
-from qa_pipeline.detect.drift import score_drift, severity_for
+from qa_pipeline.detect.context import build_context
+from qa_pipeline.detect.drift import score_drift
+from qa_pipeline.detect.findings import severity_for
 from qa_pipeline.io.readers import read_document
 
 
@@ -35,9 +37,9 @@ def main() -> None:
     src = read_document(args.corpus / f"{args.src}.txt", args.src)
     tgt = read_document(args.corpus / f"{args.tgt}.txt", args.tgt)
     enc = cached_encoder(args.model)
-    alignment = align_documents(src, tgt, enc.encode)
-    beads = alignment.sentences
-    res = score_drift(src, tgt, beads, enc)
+    aligned = align_documents(src, tgt, enc.encode)
+    beads = aligned.sentences
+    res = score_drift(build_context(src, tgt, beads, aligned.vectors, enc), enc)
     want = tgt.paragraphs[args.paragraph - 1].sentences[args.sentence - 1]
     ranked = sorted((i for i, b in enumerate(beads) if b.source and b.target),
                     key=lambda i: -res.drift[i])

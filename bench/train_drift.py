@@ -36,26 +36,32 @@ from drift_common import (
     damage_docs,
     doc_features,
     ntrex_docs,
-    pairs_document,
+    pairs_context,
     read_mlqe,
 )
 from scipy.stats import pearsonr, spearmanr
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from qa_pipeline.detect.drift import (
-    DOMAIN_COLUMNS,
+from qa_pipeline.detect.calibration import (
+    CALIBRATION_FORMAT,
     DOMAIN_FEATURES,
-    FEATURES_ALL,
     SPAN_FEATURES,
     Calibration,
-    _sigmoid,
     qe_inputs,
+    write_calibration,
+)
+from qa_pipeline.detect.calibration import sigmoid as _sigmoid
+from qa_pipeline.detect.drift import (
+    DOMAIN_COLUMNS,
+    FEATURES_ALL,
+    check_features,
     score_drift,
     select,
     span_features,
 )
 from qa_pipeline.detect.spans import attribute
+from qa_pipeline.text import robust_stats
 
 DOC = 16
 # Bumped when the calibration's inputs change (2: name-evidence domain stage, QE blocks).
@@ -81,8 +87,8 @@ def provisional(ref_median: float | None, ref_mad: float | None,
     """A calibration with neutral weights over `features`: it computes features, not scores."""
     k = len(features)
     return Calibration.from_dict({
-        "model_id": "provisional", "features": list(features), "mean": [0.0] * k,
-        "scale": [1.0] * k, "coef": [0.0] * k, "intercept": 0.0,
+        "format": CALIBRATION_FORMAT, "model_id": "provisional", "features": list(features),
+        "mean": [0.0] * k, "scale": [1.0] * k, "coef": [0.0] * k, "intercept": 0.0,
         "reference": {"median": ref_median, "mad": ref_mad}, "thresholds": {}, "qe": qe})
 
 
@@ -183,8 +189,7 @@ def main() -> None:
     clean_vecs = enc.encode([s for s, _ in pairs] + [t for _, t in pairs])
     cos = np.einsum("ij,ij->i", clean_vecs[:len(pairs)], clean_vecs[len(pairs):])
     good = cos[zs >= GOOD_Z]
-    ref_med = float(np.median(good))
-    ref_mad = float(np.median(np.abs(good - ref_med)) * 1.4826)
+    ref_med, ref_mad = robust_stats(good)
     print(f"embedded {len(pairs)} clean pairs in {time.time() - t0:.0f}s; "
           f"reference cos median {ref_med:.3f} mad {ref_mad:.3f}", file=sys.stderr)
 
@@ -199,13 +204,8 @@ def main() -> None:
             qe = fit_quality(enc, qe_rows)
             feats += ("qe",)
     if not args.no_checks:
-        try:
-            from qa_pipeline.detect.checks import run_checks  # noqa: F401
-
-            # ent_gain enters through the in-domain stage only (fit_domain_stage).
-            feats += ("chk_number", "chk_entity", "chk_negation")
-        except ImportError:
-            print("checks not available: chk_* features left out", file=sys.stderr)
+        # ent_gain enters through the in-domain stage only (fit_domain_stage).
+        feats += check_features()
     prov = provisional(ref[0], ref[1], FEATURES_ALL, qe)
 
     sel = provisional(ref[0], ref[1], feats)
@@ -286,6 +286,7 @@ def main() -> None:
         report.update(span_rep)
 
     out = {
+        "format": CALIBRATION_FORMAT,
         "model_id": f"drift-{GENERIC if args.generic else enc.name}"
                     f"{'.' + args.pair if args.pair else ''}/{CALIBRATION_VERSION}",
         "encoder": None if args.generic else enc.name,
@@ -318,7 +319,7 @@ def main() -> None:
             f"robust z, on {len(vals)} clean NTREX-128 {'-'.join(pair)} pairs (even-numbered "
             "documents)")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    write_calibration(Calibration.from_dict(out), path)
     print(json.dumps(report, indent=1))
     print(f"wrote {path} in {time.time() - t0:.0f}s", file=sys.stderr)
 
@@ -333,8 +334,8 @@ def ntrex_clean_drift(enc: object, calib: Calibration, half: str,
     out: list[float] = []
     rel: list[float] = []
     for doc in ntrex_docs(half, *pair):
-        src, tgt, beads = pairs_document(doc, *pair)
-        res = score_drift(src, tgt, beads, enc, calibration=calib)  # type: ignore[arg-type]
+        ctx = pairs_context(doc, pair[0], pair[1], enc)  # type: ignore[arg-type]
+        res = score_drift(ctx, enc, calibration=calib)  # type: ignore[arg-type]
         out += res.drift
         rel += res.relative
     return np.array(out), np.array(rel)

@@ -37,6 +37,7 @@ FailOnOpt = Annotated[
     C.FailOnChoice, typer.Option("--fail-on", help="exit 1 at this severity")
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="do not use the embedding cache")]
 
 
 def _err(msg: str) -> None:
@@ -106,29 +107,37 @@ def _load_encoder(cfg: C.Config, progress: Callable[[str, int, int], None] | Non
     enc = make_encoder(cfg)
     if progress:
         progress("model", 0, 1)
-    load = getattr(getattr(enc, "inner", enc), "load", None)
-    if callable(load):
-        load()
+    enc.load()
     if progress:
         progress("model", 1, 1)
     return enc
 
 
 def write_outputs(report: Any, out: Path) -> dict[str, Any]:
-    from .io.json_report import report_to_dict, validate, write_json
-    from .report import write_exports, write_html
+    """Every registered writer's file for `report`, moved into `out` only when all succeeded."""
+    from .io.json_report import report_to_dict, validate
+    from .report.writers import write_report
 
     data = report_to_dict(report)
     validate(data)
     with _atomic_dir(out) as tmp:
-        write_json(data, tmp / "report.json")
-        write_html(data, tmp / "report.html")
-        write_exports(data, tmp)
+        write_report(data, tmp)
     return data
 
 
 def _worst_rank(data: dict[str, Any]) -> int:
-    return max((C.SEVERITY_RANK[f["severity"]] for f in data["findings"]), default=0)
+    from .types import SEVERITY_RANK
+
+    return max((SEVERITY_RANK[f["severity"]] for f in data["findings"]), default=0)
+
+
+def _config(model: str, src_lang: str, tgt_lang: str, segmented: bool, device: str | None,
+            batch_size: int, no_cache: bool, fail_on: C.FailOnChoice | None = None) -> C.Config:
+    """The one mapping from the shared command-line options to a Config."""
+    return C.Config(model=model, src_lang=src_lang, tgt_lang=tgt_lang,
+                    fail_on=C.DEFAULT_FAIL_ON if fail_on is None else fail_on.value,
+                    segmented=segmented, device=device, batch_size=batch_size,
+                    use_cache=not no_cache)
 
 
 @app.command()
@@ -143,27 +152,14 @@ def check(
     fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
     device: DeviceOpt = None,
     batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="do not use the embedding cache")
-    ] = False,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Align SRC and TGT, score drift, write DIR/report.json and DIR/report.html."""
     from .pipeline import analyse, read_inputs
 
-    cfg = C.Config(
-        model=model,
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-        fail_on=fail_on.value,
-        segmented=segmented,
-        device=device,
-        batch_size=batch_size,
-        use_cache=not no_cache,
-    )
+    cfg = _config(model, src_lang, tgt_lang, segmented, device, batch_size, no_cache, fail_on)
     try:
-        if tgt is None and src.suffix.lower() not in (".tsv", ".tab"):
-            raise QAError(f"{src}: give a TGT file, or a .tsv file of source<TAB>target pairs")
         inputs = read_inputs(src, tgt, cfg)
         with _progress(quiet) as progress:
             encoder = _load_encoder(cfg, progress)
@@ -195,29 +191,24 @@ def align(
     ] = C.AlignFormat.json,
     device: DeviceOpt = None,
     batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Align SRC and TGT and print the beads to stdout."""
     from . import __version__
-    from .align import align_documents, describe, format_beads
-    from .pipeline import ALIGN_PARAMS, read_inputs
+    from .align import align_documents, describe
+    from .io.beads import format_beads
+    from .pipeline import read_inputs
     from .segment import SEGMENTER
 
-    cfg = C.Config(
-        model=model,
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-        segmented=segmented,
-        device=device,
-        batch_size=batch_size,
-    )
+    cfg = _config(model, src_lang, tgt_lang, segmented, device, batch_size, no_cache)
     try:
         inputs = read_inputs(src, tgt, cfg)
         with _progress(quiet) as progress:
             encoder = _load_encoder(cfg, progress)
             stage = (lambda d, t: progress("align", d, t)) if progress else None
             result = align_documents(inputs.source, inputs.target, encoder.encode,
-                                     ALIGN_PARAMS, progress=stage)
+                                     cfg.align, progress=stage)
     except QAError as e:
         raise _fail(e) from None
     if fmt is C.AlignFormat.beads:
@@ -229,7 +220,7 @@ def align(
             "model": encoder.name,
             "model_revision": encoder.revision,
             "segmenter": SEGMENTER,
-            "aligner": describe(ALIGN_PARAMS),
+            "aligner": describe(cfg.align),
         },
         "paragraph_alignment": [
             {"source": list(b.source), "target": list(b.target), "similarity": b.similarity}
@@ -256,24 +247,19 @@ def batch(
     out: Annotated[Path, typer.Option("--out", "-o", help="reports folder")] = Path("reports"),
     src_lang: SrcLang = C.DEFAULT_SRC_LANG,
     tgt_lang: TgtLang = C.DEFAULT_TGT_LANG,
+    segmented: SegOpt = False,
     model: ModelOpt = C.DEFAULT_MODEL,
     fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
     device: DeviceOpt = None,
     batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Check every CORPORA/NAME/{SRC_LANG,TGT_LANG}.txt pair; write OUT/NAME/ and OUT/index.html."""
     from .pipeline import analyse, read_inputs
     from .report import IndexEntry, write_index
 
-    cfg = C.Config(
-        model=model,
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-        fail_on=fail_on.value,
-        device=device,
-        batch_size=batch_size,
-    )
+    cfg = _config(model, src_lang, tgt_lang, segmented, device, batch_size, no_cache, fail_on)
     try:
         if not corpora.is_dir():
             raise QAError(f"{corpora}: not a directory")

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+from .align.params import AlignParams
+from .detect.params import DriftParams
+from .types import SEVERITY_RANK
+
 FailOn = Literal["critical", "major", "minor", "none"]
 
 DEFAULT_MODEL = "multilingual-e5-small"
@@ -15,8 +19,8 @@ DEFAULT_FAIL_ON: FailOn = "major"
 DEFAULT_BATCH_SIZE = 32
 REPORT_SCHEMA = "qa_pipeline.report/1"
 
-SEVERITY_RANK = {"minor": 1, "major": 2, "critical": 3}
-FAIL_ON_RANK = {"none": 99, **SEVERITY_RANK}
+# A run fails (exit 1) when its worst finding's rank reaches this; "none" never fails.
+FAIL_ON_RANK: dict[str, int] = {"none": max(SEVERITY_RANK.values()) + 1, **SEVERITY_RANK}
 
 
 class FailOnChoice(StrEnum):
@@ -41,6 +45,6 @@ class Config:
     device: str | None = None
     batch_size: int = DEFAULT_BATCH_SIZE
     use_cache: bool = True
-    spans: bool = True  # span attribution for flagged beads (costs extra embedding calls)
-    checks: tuple[str, ...] | None = None  # mechanical checks to run; None = all
-    extra: dict[str, str] = field(default_factory=dict)
+    checks: tuple[str, ...] | None = None  # mechanical checks to report; None = all
+    align: AlignParams = field(default_factory=AlignParams)
+    drift: DriftParams = field(default_factory=DriftParams)

@@ -1,5 +1,6 @@
-"""Encoders: the protocol, the sentence-transformers encoder, a deterministic test encoder,
-and a caching wrapper. Every encoder returns float32 rows with unit L2 norm."""
+"""Encoders: the protocol, the ENCODERS registry (sentence-transformers models and a
+deterministic test encoder), and a caching wrapper. Every encoder returns float32 rows with
+unit L2 norm; none loads a model before its `load()` or first `encode()`."""
 
 from __future__ import annotations
 
@@ -8,19 +9,21 @@ import os
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from .cache import EmbeddingCache, entry_key
+from .config import DEFAULT_BATCH_SIZE
 from .errors import ModelError
+from .text import unit_rows
 
 Progress = Callable[[int, int], None]
 
 # Prompt names tried in order: a symmetric similarity task is what drift and alignment need.
 PROMPT_PREFERENCE = ("STS", "PairClassification", "query")
-DEFAULT_BATCH_SIZE = 32
 
 
 class Encoder(Protocol):
@@ -33,14 +36,11 @@ class Encoder(Protocol):
     @property
     def dim(self) -> int: ...
 
+    def load(self) -> object:
+        """Load the model now (idempotent); encoders without one do nothing."""
+        ...
+
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray: ...
-
-
-def _normalise(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    n = np.linalg.norm(x, axis=1, keepdims=True)
-    n[n == 0] = 1.0
-    return x / n
 
 
 class SentenceTransformerEncoder:
@@ -140,6 +140,9 @@ class HashEncoder:
     def dim(self) -> int:
         return self._dim
 
+    def load(self) -> None:
+        return None
+
     def _features(self, text: str) -> list[str]:
         words = [w.lower() for w in _TOKEN.findall(text)]
         feats = [f"w:{w}" for w in words]
@@ -158,7 +161,7 @@ class HashEncoder:
                 out[row, 0] = 1.0  # empty text still gets a unit vector, identical for all
         if progress:
             progress(len(texts), len(texts))
-        return _normalise(out)
+        return unit_rows(out)
 
 
 # Vectors kept in memory per encoder (about 75 MB at 384 dimensions): the texts of one report
@@ -188,6 +191,9 @@ class CachedEncoder:
     @property
     def dim(self) -> int:
         return self.inner.dim
+
+    def load(self) -> object:
+        return self.inner.load()
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         unique = list(dict.fromkeys(texts))
@@ -226,14 +232,37 @@ class CachedEncoder:
         return np.stack([vecs[t] for t in texts]).astype(np.float32, copy=False)
 
 
-def load_encoder(
-    name_or_path: str, device: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE
-) -> Encoder:
-    """A registry name (see `models`), a model directory, or `hash` / `hash-DIM` for tests."""
-    if name_or_path == "hash" or name_or_path.startswith("hash-"):
-        dim = int(name_or_path.split("-", 1)[1]) if "-" in name_or_path else 256
-        return HashEncoder(dim)
+@dataclass(frozen=True)
+class EncoderSpec:
+    """A registered encoder backend: `matches(name)` says whether a --model value is one of
+    its models; `create(name, device, batch_size)` builds the (not yet loaded) encoder."""
+
+    name: str
+    matches: Callable[[str], bool]
+    create: Callable[[str, str | None, int], Encoder]
+
+
+def _hash_encoder(name: str, device: str | None, batch_size: int) -> Encoder:
+    return HashEncoder(int(name.split("-", 1)[1]) if "-" in name else 256)
+
+
+def _sentence_transformer(name_or_path: str, device: str | None, batch_size: int) -> Encoder:
     from .models import resolve
 
     source, name, revision = resolve(name_or_path)
     return SentenceTransformerEncoder(source, name, revision, device=device, batch_size=batch_size)
+
+
+# Tried in order; the last one takes any registry name or model directory.
+ENCODERS: dict[str, EncoderSpec] = {spec.name: spec for spec in (
+    EncoderSpec("hash", lambda n: n == "hash" or n.startswith("hash-"), _hash_encoder),
+    EncoderSpec("sentence-transformers", lambda n: True, _sentence_transformer),
+)}
+
+
+def load_encoder(
+    name_or_path: str, device: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE
+) -> Encoder:
+    """A registry name (see `models`), a model directory, or `hash` / `hash-DIM` for tests."""
+    spec = next(s for s in ENCODERS.values() if s.matches(name_or_path))
+    return spec.create(name_or_path, device, batch_size)

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
+# The one vocabulary: severities and finding kinds, their order, ranks and labels. The JSON
+# schema's enums, the checks' kinds and the report's labels are tested against these.
 Severity = Literal["critical", "major", "minor"]
-SEVERITIES: tuple[Severity, ...] = ("critical", "major", "minor")
+SEVERITY_ORDER: tuple[Severity, ...] = get_args(Severity)  # worst first
+# Higher is worse; 0 is "no finding" (e.g. the worst severity of an empty report).
+SEVERITY_RANK: dict[str, int] = {s: len(SEVERITY_ORDER) - i for i, s in enumerate(SEVERITY_ORDER)}
+SEVERITY_LABELS: dict[str, str] = {s: s.capitalize() for s in SEVERITY_ORDER}
+
+# Kinds the mechanical checks emit (a Hit's kind); each check module declares one of these.
+CheckKind = Literal[
+    "number", "negation", "entity", "url", "punctuation", "brackets", "language", "length",
+]
+DriftKind = Literal["drift", "partial_omission", "partial_addition"]
+GapKind = Literal["omission", "addition"]
 FindingKind = Literal[
     "drift",
     "omission",
@@ -22,6 +34,22 @@ FindingKind = Literal[
     "language",
     "length",
 ]
+KIND_ORDER: tuple[FindingKind, ...] = get_args(FindingKind)  # the report lists kinds so
+KIND_LABELS: dict[str, str] = {
+    "drift": "Meaning drift",
+    "omission": "Omission",
+    "addition": "Addition",
+    "partial_omission": "Partial omission",
+    "partial_addition": "Partial addition",
+    "number": "Number mismatch",
+    "negation": "Negation",
+    "entity": "Named entity",
+    "url": "URL",
+    "punctuation": "Punctuation",
+    "brackets": "Brackets",
+    "language": "Wrong language",
+    "length": "Length ratio",
+}
 # (sentence_id, start, end): character offsets into that sentence's text.
 Span = tuple[int, int, int]
 
@@ -72,6 +100,9 @@ class Alignment:
 
 @dataclass(frozen=True)
 class Finding:
+    """One reported problem. `id` is stable across runs (kind + texts, see detect.findings);
+    `row` is the index of the sentence bead it belongs to (-1 for none)."""
+
     kind: FindingKind
     severity: Severity
     score: float
@@ -80,6 +111,8 @@ class Finding:
     source_spans: tuple[Span, ...] = ()
     target_spans: tuple[Span, ...] = ()
     message: str = ""
+    id: str = ""
+    row: int = -1
 
 
 @dataclass(frozen=True)

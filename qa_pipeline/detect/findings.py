@@ -1,12 +1,15 @@
-"""Turn scored beads, check hits and 1-0/0-1 beads into sorted Findings."""
+"""Turn a pair's drift scores, check hits and 1-0/0-1 beads into Findings: severity, message,
+id and the one sort order every output uses."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 
-from ..config import SEVERITY_RANK
-from ..types import Bead, Document, Finding, Severity, Span
+from ..types import SEVERITY_ORDER, SEVERITY_RANK, Bead, Document, Finding, Severity, Span
+from .context import PairContext, side_text
+from .drift import DriftResult
 
 # Omission/addition severity by the number of words without a counterpart: a heading-sized gap
 # is minor, a sentence is major, a paragraph's worth is critical.
@@ -27,32 +30,24 @@ def finding_id(kind: str, src_texts: Sequence[str], tgt_texts: Sequence[str]) ->
     return h.hexdigest()[:12]
 
 
-def join_side(doc: Document, ids: Sequence[int]) -> tuple[str, list[tuple[int, int]]]:
-    """Concatenate sentences with one space; return text and each sentence's start offset."""
-    parts: list[str] = []
-    starts: list[tuple[int, int]] = []
-    pos = 0
-    for i in ids:
-        text = doc.sentences[i].text
-        starts.append((i, pos))
-        parts.append(text)
-        pos += len(text) + 1
-    return " ".join(parts), starts
+def sort_key(severity: str, score: float, row: int, fid: str) -> tuple[int, float, int, str]:
+    """The one order of findings: worst severity first, then higher score, then document
+    order (findings without a row last); the id makes it total."""
+    return (-SEVERITY_RANK[severity], -float(score), row if row >= 0 else 1 << 30, fid)
 
 
-def to_sentence_spans(
-    doc: Document, ids: Sequence[int], spans: Sequence[tuple[int, int]]
-) -> tuple[Span, ...]:
-    """Map character spans in the joined side text back to (sentence_id, start, end)."""
-    _, starts = join_side(doc, ids)
-    out: list[Span] = []
-    for start, end in spans:
-        for sid, off in starts:
-            text_len = len(doc.sentences[sid].text)
-            lo, hi = max(start, off), min(end, off + text_len)
-            if lo < hi:
-                out.append((sid, lo - off, hi - off))
-    return tuple(out)
+def severity_for(drift: float, thresholds: dict[str, float],
+                 relative: float | None = None) -> Severity | None:
+    """Critical/major from absolute thresholds (quantiles of clean pairs); minor also for a
+    document's own outliers (relative z at or above `drift_minor_relative`, the same quantile
+    of clean documents): the shortlist a reviewer reads first."""
+    for sev in SEVERITY_ORDER:
+        if drift >= thresholds[f"drift_{sev}"]:
+            return sev
+    limit = thresholds.get("drift_minor_relative")
+    if relative is not None and limit is not None and relative >= limit:
+        return "minor"
+    return None
 
 
 def gap_severity(words: int) -> Severity:
@@ -63,13 +58,11 @@ def gap_severity(words: int) -> Severity:
     return "minor"
 
 
-def gap_finding(src: Document, tgt: Document, bead: Bead) -> Finding:
+def gap_finding(src: Document, tgt: Document, bead: Bead, row: int = -1) -> Finding:
     """A 1-0 (omission: source material missing in target) or 0-1 (addition) bead."""
     omission = bool(bead.source) and not bead.target
     doc, ids = (src, bead.source) if omission else (tgt, bead.target)
-    text, _ = join_side(doc, ids)
-    words = len(text.split())
-    sev = gap_severity(words)
+    words = len(side_text(doc, ids).text.split())
     n = len(ids)
     what = f"{n} sentence{'s' if n > 1 else ''} ({words} words)"
     msg = (
@@ -80,20 +73,103 @@ def gap_finding(src: Document, tgt: Document, bead: Bead) -> Finding:
     spans: tuple[Span, ...] = tuple((i, 0, len(doc.sentences[i].text)) for i in ids)
     return Finding(
         kind="omission" if omission else "addition",
-        severity=sev,
+        severity=gap_severity(words),
         score=min(1.0, words / GAP_CRITICAL_WORDS),
         source=bead.source,
         target=bead.target,
         source_spans=spans if omission else (),
         target_spans=() if omission else spans,
         message=msg,
+        row=row,
     )
 
 
-def sort_findings(findings: Sequence[Finding], src: Document, tgt: Document) -> list[Finding]:
-    def key(f: Finding) -> tuple[int, float, int, int]:
-        first_s = f.source[0] if f.source else -1
-        first_t = f.target[0] if f.target else -1
-        return (-SEVERITY_RANK[f.severity], -f.score, first_s, first_t)
+def _quote(doc: Document, spans: Sequence[Span]) -> str:
+    words = [doc.sentences[s].text[a:b] for s, a, b in spans]
+    return ", ".join(f"“{w}”" for w in words[:3])
 
-    return sorted(findings, key=key)
+
+def drift_message(kind: str, score: float, bead: Bead, src: Document, tgt: Document,
+                  src_spans: Sequence[Span], tgt_spans: Sequence[Span]) -> str:
+    sim = f"similarity {bead.similarity:.2f}" if bead.similarity is not None else ""
+    if kind == "partial_omission":
+        head = f"part of the {src.lang} sentence seems missing in the {tgt.lang} text"
+    elif kind == "partial_addition":
+        head = f"the {tgt.lang} text adds material not in the {src.lang} text"
+    else:
+        head = f"meaning may differ (drift {score:.2f}, {sim})"
+    details = []
+    if tgt_spans:
+        details.append(f"{tgt.lang} {_quote(tgt, tgt_spans)} has no clear counterpart")
+    if src_spans:
+        details.append(f"{src.lang} {_quote(src, src_spans)} has no clear counterpart")
+    return head + ("; " + "; ".join(details) if details else "")
+
+
+def drift_findings(ctx: PairContext, drift: DriftResult) -> list[Finding]:
+    """Gap findings for 1-0/0-1 beads, drift findings for beads at a severity threshold."""
+    src, tgt = ctx.source, ctx.target
+    out: list[Finding] = []
+    for i, bead in enumerate(ctx.beads):
+        if not (bead.source and bead.target):
+            out.append(gap_finding(src, tgt, bead, i))
+            continue
+        sev = severity_for(drift.drift[i], drift.thresholds, drift.relative[i])
+        if sev is None:
+            continue
+        src_spans, tgt_spans = drift.spans.get(i, ((), ()))
+        kind = drift.partial.get(i, "drift")
+        out.append(Finding(
+            kind=kind,  # type: ignore[arg-type]  # partial_kind returns one of DriftKind
+            severity=sev,
+            score=round(float(drift.drift[i]), 6),
+            source=bead.source,
+            target=bead.target,
+            source_spans=src_spans,
+            target_spans=tgt_spans,
+            message=drift_message(kind, drift.drift[i], bead, src, tgt, src_spans, tgt_spans),
+            row=i,
+        ))
+    return out
+
+
+def check_findings(ctx: PairContext) -> list[Finding]:
+    """One finding per hit of an enabled check (the context ran them once)."""
+    out: list[Finding] = []
+    for k, i in enumerate(ctx.full):
+        bead = ctx.beads[i]
+        s_side, t_side = ctx.source_sides[k], ctx.target_sides[k]
+        for name in ctx.enabled_checks:
+            for hit in ctx.hits[k].get(name, ()):
+                out.append(Finding(
+                    kind=hit.kind,
+                    severity=hit.severity,
+                    score=float(hit.score),
+                    source=bead.source,
+                    target=bead.target,
+                    source_spans=s_side.sentence_spans(ctx.source, hit.source_spans),
+                    target_spans=t_side.sentence_spans(ctx.target, hit.target_spans),
+                    message=hit.message,
+                    row=i,
+                ))
+    return out
+
+
+def finalise(findings: Sequence[Finding], src: Document, tgt: Document) -> tuple[Finding, ...]:
+    """Give every finding its id (unique: a repeat of kind and texts gets a -1, -2 suffix in
+    sort order) and return them in the one sort order."""
+    with_ids = [replace(f, id=finding_id(f.kind, [src.sentences[i].text for i in f.source],
+                                         [tgt.sentences[i].text for i in f.target]))
+                for f in findings]
+    ordered = sorted(with_ids, key=lambda f: sort_key(f.severity, f.score, f.row, f.id))
+    seen: dict[str, int] = {}
+    out = []
+    for f in ordered:
+        n = seen.get(f.id, 0)
+        seen[f.id] = n + 1
+        out.append(replace(f, id=f"{f.id}-{n}") if n else f)
+    return tuple(out)
+
+
+def build_findings(ctx: PairContext, drift: DriftResult) -> tuple[Finding, ...]:
+    return finalise(drift_findings(ctx, drift) + check_findings(ctx), ctx.source, ctx.target)

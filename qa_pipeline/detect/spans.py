@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..embed import Encoder
+from ..text import word_spans
 
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 # Clause boundaries: punctuation only, so the method stays language independent.
 _CLAUSE_BREAK = re.compile(r"[,;:()–—]|\s-\s")
 
@@ -43,10 +43,6 @@ class SideEvidence:
 
 
 EMPTY_EVIDENCE = SideEvidence(None, 0.0, None, 0.0, 0.0)
-
-
-def word_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
 def cut_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:

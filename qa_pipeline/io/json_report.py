@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import REPORT_SCHEMA
-from ..detect.findings import finding_id
+from ..report.output import WriterSpec
 from ..types import Bead, Document, Finding, Report
 
 
@@ -36,11 +36,9 @@ def _bead(b: Bead) -> dict[str, Any]:
     }
 
 
-def _finding(f: Finding, src: Document, tgt: Document) -> dict[str, Any]:
-    src_texts = [src.sentences[i].text for i in f.source]
-    tgt_texts = [tgt.sentences[i].text for i in f.target]
+def _finding(f: Finding) -> dict[str, Any]:
     return {
-        "id": finding_id(f.kind, src_texts, tgt_texts),
+        "id": f.id,
         "kind": f.kind,
         "severity": f.severity,
         "score": round(float(f.score), 6),
@@ -74,24 +72,11 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "alignment": [
             {**_bead(sb.bead), "drift": round(float(sb.drift), 6)} for sb in report.scored
         ],
-        "findings": _unique_ids(
-            [_finding(f, report.source, report.target) for f in report.findings]
-        ),
+        "findings": [_finding(f) for f in report.findings],
     }
     if report.paragraph_similarity:
         out["paragraph_similarity"] = [list(r) for r in report.paragraph_similarity]
     return out
-
-
-def _unique_ids(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Two checks may flag the same bead with the same kind: keep ids unique but stable."""
-    seen: dict[str, int] = {}
-    for f in findings:
-        n = seen.get(f["id"], 0)
-        seen[f["id"]] = n + 1
-        if n:
-            f["id"] = f"{f['id']}-{n}"
-    return findings
 
 
 def load_schema() -> dict[str, Any]:
@@ -113,3 +98,6 @@ def dumps(data: dict[str, Any]) -> str:
 
 def write_json(data: dict[str, Any], path: Path) -> None:
     path.write_text(dumps(data), encoding="utf-8")
+
+
+WRITER = WriterSpec("json", "report.json", lambda out, path: write_json(dict(out.data), path))

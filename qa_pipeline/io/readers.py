@@ -1,77 +1,58 @@
-"""Readers: plain text, pre-segmented text and aligned TSV pairs, with errors that name the file."""
+"""The readers registry: one module per input format, one line each in READERS."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..segment import build_document, parse_segmented, segment_text
-from ..types import Bead, Document
+from ..types import Document
+from . import plain, segmented, tsv
+from .base import Inputs, ReaderSpec
+from .text import read_text
 
-MAX_BYTES = 50 * 1024 * 1024
+READERS: dict[str, ReaderSpec] = {spec.name: spec for spec in (
+    plain.READER,
+    segmented.READER,
+    tsv.READER,
+)}
+DEFAULT_FORMAT = "txt"  # a monolingual file whose suffix no reader claims is plain text
 
 
-def read_text(path: Path) -> str:
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a text file")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: {size} bytes is larger than the {MAX_BYTES} byte limit")
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{path}: looks like a binary file, expected UTF-8 text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(
-            f"{path}: not valid UTF-8 (byte {e.start}); convert it, e.g. with iconv -t UTF-8"
-        ) from e
-    if not text.strip():
-        raise InputError(f"{path}: the file is empty")
-    return text
+def reader_for(path: Path, fmt: str | None = None, bilingual: bool = False) -> ReaderSpec:
+    """The reader named `fmt`, else the one claiming `path`'s suffix."""
+    if fmt is not None:
+        if fmt not in READERS:
+            raise InputError(f"{path}: unknown format {fmt!r}; known: {', '.join(READERS)}")
+        spec = READERS[fmt]
+        if spec.bilingual != bilingual:
+            what = "one bilingual file" if spec.bilingual else "one side of a pair of files"
+            raise InputError(f"{path}: format {fmt!r} reads {what}")
+        return spec
+    suffix = path.suffix.lower()
+    for spec in READERS.values():
+        if spec.bilingual == bilingual and suffix in spec.suffixes:
+            return spec
+    if bilingual:
+        known = sorted(s for r in READERS.values() if r.bilingual for s in r.suffixes)
+        raise InputError(f"{path}: give a TGT file, or a bilingual file ({', '.join(known)})")
+    return READERS[DEFAULT_FORMAT]
 
 
 def read_document(path: Path, lang: str, segmented: bool = False) -> Document:
-    text = read_text(path)
-    doc = (
-        parse_segmented(text, str(path), lang) if segmented else segment_text(text, str(path), lang)
-    )
-    if not doc.sentences:
-        raise InputError(f"{path}: no sentences found")
-    return doc
+    spec = reader_for(path, "segmented" if segmented else None)
+    assert spec.read_document is not None
+    return spec.read_document(path, lang)
 
 
-@dataclass(frozen=True)
-class PairedInput:
-    source: Document
-    target: Document
-    beads: tuple[Bead, ...]
+def read_inputs(src: Path, tgt: Path | None, src_lang: str, tgt_lang: str,
+                segmented: bool = False) -> Inputs:
+    """Both documents of a check: a pair of files, or one bilingual file when `tgt` is None."""
+    if tgt is None:
+        spec = reader_for(src, bilingual=True)
+        assert spec.read_pairs is not None
+        return spec.read_pairs(src, src_lang, tgt_lang)
+    return Inputs(read_document(src, src_lang, segmented), read_document(tgt, tgt_lang, segmented))
 
 
-def read_pairs_tsv(path: Path, src_lang: str, tgt_lang: str) -> PairedInput:
-    """`source<TAB>target` per line: one 1-1 bead per line, no alignment step."""
-    text = read_text(path)
-    src: list[str] = []
-    tgt: list[str] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = line.split("\t")
-        if len(parts) != 2:
-            raise InputError(
-                f"{path}:{lineno}: expected 2 tab-separated columns (source<TAB>target), "
-                f"found {len(parts)}"
-            )
-        s, t = (p.strip() for p in parts)
-        if not s or not t:
-            raise InputError(f"{path}:{lineno}: empty {'source' if not s else 'target'} column")
-        src.append(s)
-        tgt.append(t)
-    # One paragraph per pair keeps paragraph-level structure trivially aligned.
-    sdoc = build_document(str(path), src_lang, [[s] for s in src])
-    tdoc = build_document(str(path), tgt_lang, [[t] for t in tgt])
-    beads = tuple(Bead(source=(i,), target=(i,)) for i in range(len(src)))
-    return PairedInput(sdoc, tdoc, beads)
+__all__ = ["READERS", "Inputs", "ReaderSpec", "read_document", "read_inputs", "read_text",
+           "reader_for"]

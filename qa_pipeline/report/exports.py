@@ -11,13 +11,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from qa_pipeline.report.output import ReportOutput, WriterSpec
 from qa_pipeline.report.view import (
-    KIND_LABELS,
     SEVERITY_COLOURS,
     check_report,
     finding_sort_key,
     rows_of_findings,
 )
+from qa_pipeline.types import KIND_LABELS
 
 COLUMNS: tuple[str, ...] = (
     "finding_id", "severity", "kind", "issue", "score", "row",
@@ -49,8 +50,7 @@ def _offsets(spans: Sequence[Sequence[int]]) -> str:
     return " ".join(f"{sid}:{a}-{b}" for sid, a, b in spans)
 
 
-def finding_records(report: Mapping[str, Any],
-                    marks: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+def finding_records(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One dict per finding, keys = COLUMNS, sorted like the report's findings panel."""
     check_report(report)
     src, tgt = report["source"], report["target"]
@@ -74,7 +74,8 @@ def finding_records(report: Mapping[str, Any],
             "target_spans": _spans(tgt["sentences"], t_spans),
             "source_offsets": _offsets(s_spans), "target_offsets": _offsets(t_spans),
             "message": str(f.get("message", "")),
-            "review": (marks or {}).get(str(f["id"]), ""),
+            # The reviewer's mark lives in the page (and the marks file it saves), not here.
+            "review": "",
         })
     return out
 
@@ -133,8 +134,9 @@ def write_xlsx(records: Sequence[Mapping[str, Any]], report: Mapping[str, Any],
     sig = report["signature"]
     info = wb.create_sheet("Signature")
     info.append(["key", "value"])
-    for k in ("version", "model", "model_revision", "segmenter"):
-        info.append([k, str(sig.get(k, ""))])
+    for k, v in sig.items():  # the whole signature: every output carries it
+        if k != "thresholds":
+            info.append([k, str(v)])
     for k, v in sorted(dict(sig.get("thresholds", {})).items()):
         info.append([f"threshold.{k}", float(v)])
     info.append(["source", str(report["source"]["path"])])
@@ -148,11 +150,16 @@ def write_xlsx(records: Sequence[Mapping[str, Any]], report: Mapping[str, Any],
     wb.save(str(path))
 
 
-def write_exports(report: Mapping[str, Any], out_dir: Path,
-                  marks: Mapping[str, str] | None = None) -> None:
+CSV_WRITER = WriterSpec("csv", "findings.csv",
+                        lambda out, path: write_csv(out.records, path))
+XLSX_WRITER = WriterSpec("xlsx", "findings.xlsx",
+                         lambda out, path: write_xlsx(out.records, out.data, path))
+
+
+def write_exports(report: Mapping[str, Any], out_dir: Path) -> None:
     """Write findings.csv and findings.xlsx into `out_dir` (created if missing)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    records = finding_records(report, marks)
-    write_csv(records, out / "findings.csv")
-    write_xlsx(records, report, out / "findings.xlsx")
+    output = ReportOutput(report)
+    for spec in (CSV_WRITER, XLSX_WRITER):
+        spec.write(output, out / spec.filename)

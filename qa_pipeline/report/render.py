@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from qa_pipeline import __version__
+from qa_pipeline.report.output import WriterSpec
 from qa_pipeline.report.view import (
     IndexRowView,
     ReportSummary,
@@ -83,6 +84,10 @@ def write_html(report: Mapping[str, Any], path: Path) -> None:
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(report), encoding="utf-8")
+
+
+WRITER = WriterSpec("html", "report.html",
+                    lambda out, path: write_html(out.data, path))
 
 
 def _index_row(entry: IndexEntry) -> IndexRowView:

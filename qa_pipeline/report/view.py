@@ -13,35 +13,19 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from qa_pipeline.config import REPORT_SCHEMA
+from qa_pipeline.detect.findings import sort_key
 from qa_pipeline.errors import InputError
+from qa_pipeline.types import (
+    KIND_LABELS,
+    KIND_ORDER,
+    SEVERITY_LABELS,
+    SEVERITY_ORDER,
+    SEVERITY_RANK,
+)
 
-REPORT_SCHEMA = "qa_pipeline.report/1"
-
-SEVERITY_ORDER: tuple[str, ...] = ("critical", "major", "minor")
-SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITY_ORDER)}
-SEVERITY_LABELS: dict[str, str] = {"critical": "Critical", "major": "Major", "minor": "Minor"}
 # Shapes carry severity in plots without relying on colour (triangle, diamond, circle).
 SEVERITY_GLYPHS: dict[str, str] = {"critical": "\u25b2", "major": "\u25c6", "minor": "\u25cf"}
-
-KIND_ORDER: tuple[str, ...] = (
-    "drift", "omission", "addition", "partial_omission", "partial_addition", "number",
-    "negation", "entity", "url", "punctuation", "brackets", "language", "length",
-)
-KIND_LABELS: dict[str, str] = {
-    "drift": "Meaning drift",
-    "omission": "Omission",
-    "addition": "Addition",
-    "partial_omission": "Partial omission",
-    "partial_addition": "Partial addition",
-    "number": "Number mismatch",
-    "negation": "Negation",
-    "entity": "Named entity",
-    "url": "URL",
-    "punctuation": "Punctuation",
-    "brackets": "Brackets",
-    "language": "Wrong language",
-    "length": "Length ratio",
-}
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 SEVERITY_COLOURS: dict[str, str] = {"critical": "#D55E00", "major": "#E69F00", "minor": "#0072B2"}
@@ -239,19 +223,20 @@ def _require(obj: Mapping[str, Any], key: str, where: str) -> Any:
 
 
 def check_report(report: Mapping[str, Any]) -> None:
-    """Fail loudly on a dict that is not a `qa_pipeline.report/1` report."""
-    schema = _require(report, "schema", "report")
-    if schema != REPORT_SCHEMA:
-        raise InputError(f"report: schema is {schema!r}, this renderer reads {REPORT_SCHEMA!r}")
-    for key in ("signature", "source", "target", "alignment", "findings"):
-        _require(report, key, "report")
-    for side in ("source", "target"):
-        for key in ("path", "lang", "paragraphs", "sentences"):
-            _require(report[side], key, side)
-    for f in report["findings"]:
-        sev = _require(f, "severity", "finding")
-        if sev not in SEVERITY_RANK:
-            raise InputError(f"report: finding {f.get('id')!r} has unknown severity {sev!r}")
+    """Fail loudly on a dict that is not a `qa_pipeline.report/1` report (the shipped JSON
+    Schema decides; the message names the first problem)."""
+    if not isinstance(report, Mapping) or report.get("schema") != REPORT_SCHEMA:
+        found = report.get("schema") if isinstance(report, Mapping) else type(report).__name__
+        raise InputError(f"report: schema is {found!r}, this renderer reads {REPORT_SCHEMA!r}")
+    import jsonschema
+
+    from qa_pipeline.io.json_report import load_schema
+
+    try:
+        jsonschema.validate(report, load_schema())
+    except jsonschema.ValidationError as e:
+        where = "/".join(str(p) for p in e.absolute_path) or "report"
+        raise InputError(f"report: {where}: {e.message}; was it written by qa_pipeline?") from None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -275,14 +260,17 @@ def _id_range(ids: Sequence[int], prefix: str) -> str:
 
 
 def _worst(severities: Iterable[str]) -> str:
-    ranked = sorted(severities, key=lambda s: SEVERITY_RANK.get(s, 99))
-    return ranked[0] if ranked else ""
+    return max(severities, key=lambda s: SEVERITY_RANK.get(s, 0), default="")
+
+
+def _lane(severity: str) -> int:
+    """0 for the worst severity, counting up; unknown or none after all of them."""
+    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
 
 
 def finding_sort_key(f: Mapping[str, Any], row: int) -> tuple[int, float, int, str]:
-    """Severity first, then higher score, then document order; the id makes it total."""
-    return (SEVERITY_RANK[f["severity"]], -float(f["score"]), row if row >= 0 else 1 << 30,
-            str(f["id"]))
+    """The library's one finding order (detect.findings.sort_key) on a report dict."""
+    return sort_key(f["severity"], f["score"], row, str(f["id"]))
 
 
 def segments_for(text: str, marks: Sequence[tuple[int, int, str, str]]) -> tuple[Segment, ...]:
@@ -394,7 +382,7 @@ def _strip(alignment: Sequence[Mapping[str, Any]], findings: Sequence[FindingVie
     tick = max(3.0, min(12.0, w / n * 0.3))
     markers = []
     seen: set[tuple[int, str]] = set()
-    for f in sorted(findings, key=lambda f: SEVERITY_RANK[f.severity], reverse=True):
+    for f in sorted(findings, key=lambda f: SEVERITY_RANK[f.severity]):  # worst drawn last
         if f.row < 0:
             continue
         key = (f.row * cols // n, f.severity)
@@ -402,7 +390,7 @@ def _strip(alignment: Sequence[Mapping[str, Any]], findings: Sequence[FindingVie
             continue
         seen.add(key)
         markers.append(StripMarker(_num((f.row + 0.5) * w / n - tick / 2),
-                                   str(SEVERITY_RANK[f.severity] * STRIP_LANE), f.severity, f.row,
+                                   str(_lane(f.severity) * STRIP_LANE), f.severity, f.row,
                                    f"row {f.row}: {f.severity_label} {f.kind_label}"))
     lines = tuple(
         StripLine(_num(h - float(v) * (h - STRIP_AREA_TOP)), f"{name} = {float(v):.2f}")
@@ -663,7 +651,7 @@ def index_row(name: str, href: str, summary: ReportSummary | None, error: str = 
         total=summary.total, max_drift=f"{summary.max_drift:.2f}",
         worst_severity=summary.worst_severity,
         worst_severity_label=SEVERITY_LABELS.get(summary.worst_severity, ""),
-        worst_rank=SEVERITY_RANK.get(summary.worst_severity, 3),
+        worst_rank=_lane(summary.worst_severity),
         worst_kind_label=KIND_LABELS.get(summary.worst_kind, summary.worst_kind),
         worst_message=_excerpt(summary.worst_message, 120), error=error,
     )

@@ -17,15 +17,16 @@ from hypothesis import strategies as st
 
 from qa_pipeline.align import (
     AlignParams,
+    MarginParams,
+    RatioParams,
     align_documents,
     align_sentences,
     align_vectors,
     bead_types,
     describe,
-    format_beads,
-    parse_beads,
     sum_overlaps,
 )
+from qa_pipeline.io.beads import format_beads, parse_beads
 from qa_pipeline.types import Bead, Document, Paragraph, Sentence
 
 DIM = 128
@@ -205,7 +206,13 @@ def test_unknown_scoring_is_refused() -> None:
 def test_describe_names_the_objective_and_its_knobs() -> None:
     assert describe(AlignParams()) == (
         "margin(margin_weight=0.5,skip=0.1,coverage=0.5@0.1,max_bead=5,max_overlap=4)")
-    assert describe(AlignParams(scoring="ratio")).startswith("ratio(deletion_percentile=95,")
+    assert describe(AlignParams(scoring="ratio")) == (
+        "ratio(deletion_percentile=95,deletion_scale=1.2,merge_penalty=0.03,length_weight=0.01,"
+        "merge_gain_weight=2,max_bead=5,max_overlap=4)")
+    assert describe(AlignParams(margin=MarginParams(skip=0.05))).startswith(
+        "margin(margin_weight=0.5,skip=0.05,")
+    assert describe(AlignParams(scoring="ratio", ratio=RatioParams(deletion_percentile=80))
+                    ).startswith("ratio(deletion_percentile=80,")
 
 
 @settings(max_examples=40, deadline=None)
@@ -298,3 +305,24 @@ def test_align_documents_embeds_each_text_once() -> None:
     tgt = make_doc([tgt_doc([0, 1]), tgt_doc([2, 3, 4])], "et")
     align_documents(src, tgt, counting)
     assert len(seen) == len(set(seen))
+
+
+def test_align_documents_returns_the_vectors_it_embedded() -> None:
+    seen: list[str] = []
+
+    def counting(texts: Sequence[str]) -> np.ndarray:
+        seen.extend(texts)
+        return toy_embed(texts)
+
+    src = make_doc([src_doc([0, 1]), src_doc([2, 3, 4])], "lt")
+    tgt = make_doc([tgt_doc([0, 1]), tgt_doc([2, 3, 4])], "et")
+    res = align_documents(src, tgt, counting)
+    assert res.paragraphs is res.alignment.paragraphs
+    assert res.sentences is res.alignment.sentences
+    assert set(res.vectors) == set(seen)
+    assert {"s0", "s0 s1", "s2 s3 s4"} <= set(res.vectors)  # sentences, runs, paragraphs
+    for text, vec in res.vectors.items():
+        assert vec.dtype == np.float32
+        np.testing.assert_array_equal(vec, toy_embed([text])[0])
+    with pytest.raises(TypeError):
+        res.vectors["new"] = vec  # type: ignore[index]  # read-only

@@ -10,6 +10,7 @@ from qa_pipeline.detect.checks.language import check_language
 from qa_pipeline.detect.checks.length import check_length, z_score
 from qa_pipeline.detect.checks.punctuation import check_punctuation
 from qa_pipeline.detect.checks.urls import check_urls
+from qa_pipeline.types import SEVERITY_ORDER
 
 
 @pytest.mark.parametrize(
@@ -103,11 +104,18 @@ _CHEAP = [n for n in CHECKS if n != "language"]  # lingua is covered by the tabl
 @settings(max_examples=150, deadline=None)
 @given(src=_TEXT, tgt=_TEXT)
 def test_hits_are_well_formed(src: str, tgt: str) -> None:
-    for h in run_checks(src, tgt, "lt", "et", enabled=_CHEAP):
-        assert 0.0 <= h.score <= 1.0
-        assert h.severity in {"minor", "major", "critical"}
-        assert all(0 <= a <= b <= len(src) for a, b in h.source_spans)
-        assert all(0 <= a <= b <= len(tgt) for a, b in h.target_spans)
+    for name in _CHEAP:
+        for h in CHECKS[name].run(src, tgt, "lt", "et"):
+            assert h.kind == CHECKS[name].kind  # each check emits the kind it registers
+            _well_formed(h, src, tgt)
+
+
+def _well_formed(h: Hit, src: str, tgt: str) -> None:
+    assert 0.0 <= h.score <= 1.0
+    assert h.severity in SEVERITY_ORDER
+    assert h.message
+    assert all(0 <= a <= b <= len(src) for a, b in h.source_spans)
+    assert all(0 <= a <= b <= len(tgt) for a, b in h.target_spans)
 
 
 @settings(max_examples=150, deadline=None)

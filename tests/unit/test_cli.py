@@ -129,8 +129,56 @@ def test_align_json_is_signed(seeds: tuple[Path, Path], isolated_cache: Path) ->
     assert covered == sorted(covered) and len(covered) == len(set(covered))
 
 
-@pytest.mark.parametrize("cmd", [["models", "list"], ["--help"]])
-def test_info_commands(cmd: list[str]) -> None:
-    res = runner.invoke(app, cmd)
+def test_models_list_names_every_registered_model() -> None:
+    from qa_pipeline.models import REGISTRY
+
+    res = runner.invoke(app, ["models", "list"])
     assert res.exit_code == 0
-    assert "embeddinggemma-300m" in res.output or "check" in res.output
+    for name in REGISTRY:
+        assert name in res.output
+    assert "(default)" in res.output
+
+
+def test_help_lists_every_command() -> None:
+    res = runner.invoke(app, ["--help"])
+    assert res.exit_code == 0
+    for cmd in ("check", "align", "batch", "models"):
+        assert cmd in res.output
+
+
+@pytest.mark.parametrize("cmd", ["check", "align", "batch"])
+def test_commands_share_the_run_options(cmd: str) -> None:
+    """One set of options for the three commands that run the pipeline."""
+    res = runner.invoke(app, [cmd, "--help"], terminal_width=200)
+    assert res.exit_code == 0
+    for opt in ("--model", "--src-lang", "--tgt-lang", "--segmented", "--device",
+                "--batch-size", "--no-cache", "--quiet"):
+        assert opt in res.output, f"{cmd} lacks {opt}"
+
+
+def test_batch_writes_reports_and_index(tmp_path: Path, seeds: tuple[Path, Path],
+                                        isolated_cache: Path) -> None:
+    corpora = tmp_path / "corpora"
+    for name in ("one", "two"):
+        (corpora / name).mkdir(parents=True)
+        (corpora / name / "lt.txt").write_text(seeds[0].read_text("utf-8"), "utf-8")
+        (corpora / name / "et.txt").write_text(seeds[1].read_text("utf-8"), "utf-8")
+    (corpora / "lonely").mkdir()
+    (corpora / "lonely" / "lt.txt").write_text("Vienas sakinys.", "utf-8")
+    out = tmp_path / "reports"
+    res = runner.invoke(app, ["batch", str(corpora), "--out", str(out), "--model", "hash",
+                              "--quiet", "--fail-on", "none"])
+    assert res.exit_code == 0, res.output
+    one = json.loads((out / "one" / "report.json").read_text("utf-8"))
+    two = json.loads((out / "two" / "report.json").read_text("utf-8"))
+    validate(one)
+    assert one["findings"] == two["findings"] and one["findings"]
+    for name in ("report.html", "findings.csv", "findings.xlsx"):
+        assert (out / "one" / name).is_file()
+    index = (out / "index.html").read_text("utf-8")
+    assert 'href="one/report.html"' in index and 'href="two/report.html"' in index
+    assert not (out / "lonely").exists()
+    # The same corpus fails the gate at minor: the seed pair has minor findings.
+    res = runner.invoke(app, ["batch", str(corpora), "--out", str(out), "--model", "hash",
+                              "--quiet", "--fail-on", "minor"])
+    assert res.exit_code == 1

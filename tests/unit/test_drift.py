@@ -10,17 +10,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa_pipeline.detect.drift import (
+from qa_pipeline.detect.calibration import (
+    CALIBRATION_FORMAT,
     DOMAIN_FEATURES,
-    FEATURES_ALL,
     Calibration,
-    entity_gain,
     load_calibration,
-    score_drift,
-    severity_for,
 )
+from qa_pipeline.detect.context import build_context
+from qa_pipeline.detect.drift import DOMAIN_COLUMNS, FEATURES_ALL, DriftResult, entity_gain
+from qa_pipeline.detect.drift import score_drift as score_context
+from qa_pipeline.detect.findings import severity_for
 from qa_pipeline.detect.spans import cut_spans
 from qa_pipeline.embed import HashEncoder
+from qa_pipeline.errors import ModelError
 from qa_pipeline.segment import build_document
 from qa_pipeline.types import Bead, Document
 
@@ -41,6 +43,11 @@ def docs(pairs: list[tuple[str, str]]) -> tuple[Document, Document, list[Bead]]:
     src = build_document("s", "en", [[s] for s, _ in pairs])
     tgt = build_document("t", "en", [[t] for _, t in pairs])
     return src, tgt, [Bead((i,), (i,)) for i in range(len(pairs))]
+
+
+def score_drift(src: Document, tgt: Document, beads: list[Bead],
+                enc: HashEncoder) -> DriftResult:
+    return score_context(build_context(src, tgt, beads, {}, enc), enc)
 
 
 def test_identical_low_unrelated_high() -> None:
@@ -144,20 +151,21 @@ def test_cut_spans_merges_overlaps_and_keeps_spacing() -> None:
 
 
 def test_calibration_domain_and_qe_blocks() -> None:
-    base = {"model_id": "t/1", "features": ["cos"], "mean": [0.0], "scale": [1.0],
-            "coef": [-1.0], "intercept": 0.0, "thresholds": {"drift_minor": 0.5}}
+    base = {"format": CALIBRATION_FORMAT, "model_id": "t/1", "features": ["cos"],
+            "mean": [0.0], "scale": [1.0], "coef": [-1.0], "intercept": 0.0,
+            "thresholds": {"drift_minor": 0.5}}
     cal = Calibration.from_dict({
         **base, "domain_model": {"inputs": list(DOMAIN_FEATURES), "coef": [0.0, 10.0],
                                  "intercept": 0.0},
         "qe": {"inputs": ["prod", "src"], "coef": [1.0, 1.0, 0.0, 0.0], "intercept": 0.5}})
     x = np.zeros((2, len(FEATURES_ALL)))
     x[1, FEATURES_ALL.index("ent_gain")] = 0.2
-    assert cal.domain_logit(x).tolist() == [0.0, 2.0]
+    assert cal.domain_logit(x[:, DOMAIN_COLUMNS]).tolist() == [0.0, 2.0]
     u = np.array([[1.0, 0.0], [0.0, 1.0]])
     v = np.array([[1.0, 0.0], [1.0, 0.0]])
     # prod block [u*v] then src block [u]: weights 1, 1 on the prod block only.
     assert cal.quality(u, v).tolist() == [1.5, 0.5]
-    with pytest.raises(ValueError, match="domain stage"):
+    with pytest.raises(ModelError, match="domain stage"):
         Calibration.from_dict({**base, "domain_model": {"inputs": ["cos"], "coef": [1.0],
                                                         "intercept": 0.0}})
 
@@ -165,11 +173,26 @@ def test_calibration_domain_and_qe_blocks() -> None:
 def test_language_pair_calibration_is_preferred() -> None:
     generic_pair = load_calibration("multilingual-e5-small", "lt", "et")
     assert generic_pair.model_id == "drift-multilingual-e5-small/2"
-    names = shipped()
-    for name in names:
-        stem = name.removeprefix("drift_").removesuffix(".json")
-        if "." in stem:  # drift_<model>.<src>-<tgt>.json
-            model, pair = stem.rsplit(".", 1)
-            src, tgt = pair.split("-")
-            assert f".{pair}/" in load_calibration(model, src.upper() + "-XX", tgt).model_id
-            assert load_calibration(model, tgt, src).model_id.startswith(f"drift-{model}/")
+    pair_files = [n for n in shipped()
+                  if "." in n.removeprefix("drift_").removesuffix(".json")]
+    assert pair_files, "no language-pair calibration ships (drift_<model>.<src>-<tgt>.json)"
+    for name in pair_files:
+        model, pair = name.removeprefix("drift_").removesuffix(".json").rsplit(".", 1)
+        src, tgt = pair.split("-")
+        assert f".{pair}/" in load_calibration(model, src.upper() + "-XX", tgt).model_id
+        assert load_calibration(model, tgt, src).model_id.startswith(f"drift-{model}/")
+
+
+@pytest.mark.parametrize("name", shipped())
+def test_shipped_calibration_round_trips(name: str) -> None:
+    """The format has one owner: every shipped file is exactly what to_dict writes."""
+    d = json.loads((resources.files("qa_pipeline") / "data" / name).read_text())
+    assert Calibration.from_dict(d).to_dict() == d
+
+
+def test_calibration_format_is_checked() -> None:
+    d = json.loads((resources.files("qa_pipeline") / "data" / shipped()[0]).read_text())
+    with pytest.raises(ModelError, match="format"):
+        Calibration.from_dict({**d, "format": "qa_pipeline.drift_calibration/0"})
+    with pytest.raises(ModelError, match="format"):
+        Calibration.from_dict({k: v for k, v in d.items() if k != "format"})

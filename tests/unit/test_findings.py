@@ -2,14 +2,8 @@
 
 import pytest
 
-from qa_pipeline.detect.findings import (
-    finding_id,
-    gap_finding,
-    gap_severity,
-    join_side,
-    sort_findings,
-    to_sentence_spans,
-)
+from qa_pipeline.detect.context import side_text
+from qa_pipeline.detect.findings import finalise, finding_id, gap_finding, gap_severity
 from qa_pipeline.segment import build_document
 from qa_pipeline.types import Bead, Finding
 
@@ -17,17 +11,17 @@ SRC = build_document("s", "lt", [["Antraštė"], ["Pirmas sakinys čia.", "Antra
 TGT = build_document("t", "et", [["Esimene lause siin.", "Teine lause."]])
 
 
-def test_join_side_offsets() -> None:
-    text, starts = join_side(SRC, (1, 2))
-    assert text == "Pirmas sakinys čia. Antras sakinys."
-    assert starts == [(1, 0), (2, 20)]
+def test_side_text_offsets() -> None:
+    side = side_text(SRC, (1, 2))
+    assert side.text == "Pirmas sakinys čia. Antras sakinys."
+    assert side.starts == ((1, 0), (2, 20))
 
 
 def test_spans_map_back_to_sentences_and_split_at_boundaries() -> None:
-    text, _ = join_side(SRC, (1, 2))
-    start = text.index("čia")
-    end = text.index("sakinys.") + len("sakinys")
-    spans = to_sentence_spans(SRC, (1, 2), [(start, end)])
+    side = side_text(SRC, (1, 2))
+    start = side.text.index("čia")
+    end = side.text.index("sakinys.") + len("sakinys")
+    spans = side.sentence_spans(SRC, [(start, end)])
     assert spans == ((1, 15, 19), (2, 0, 14))
     assert SRC.sentences[1].text[15:19] == "čia."
     assert SRC.sentences[2].text[0:14] == "Antras sakinys"
@@ -66,11 +60,21 @@ def test_finding_id_is_stable_and_distinguishes() -> None:
     )
 
 
-def test_sort_by_severity_then_score() -> None:
+def test_sort_by_severity_then_score_then_row() -> None:
     fs = [
-        Finding("drift", "minor", 0.9, (1,), (0,)),
-        Finding("drift", "major", 0.5, (2,), (1,)),
-        Finding("omission", "major", 0.7, (0,), ()),
+        Finding("drift", "minor", 0.9, (1,), (0,), row=1),
+        Finding("drift", "major", 0.5, (2,), (1,), row=2),
+        Finding("omission", "major", 0.7, (0,), (), row=0),
+        Finding("number", "major", 0.5, (1,), (0,), row=1),
     ]
-    out = sort_findings(fs, SRC, TGT)
-    assert [(f.severity, f.score) for f in out] == [("major", 0.7), ("major", 0.5), ("minor", 0.9)]
+    out = finalise(fs, SRC, TGT)
+    assert [(f.severity, f.score, f.row) for f in out] == [
+        ("major", 0.7, 0), ("major", 0.5, 1), ("major", 0.5, 2), ("minor", 0.9, 1)]
+
+
+def test_ids_are_assigned_and_repeats_get_a_suffix() -> None:
+    twice = [Finding("number", "major", 0.5, (1,), (0,), row=1),
+             Finding("number", "minor", 0.2, (1,), (0,), row=1)]
+    out = finalise(twice, SRC, TGT)
+    base = finding_id("number", [SRC.sentences[1].text], [TGT.sentences[0].text])
+    assert [f.id for f in out] == [base, f"{base}-1"]

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from qa_pipeline.errors import InputError
-from qa_pipeline.io.readers import read_document, read_pairs_tsv
+from qa_pipeline.io.readers import read_document
+from qa_pipeline.io.tsv import read_pairs_tsv
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ def exported(tmp_path: Path) -> Path:
     report = load_fixture()
     # A sentence that a spreadsheet would run as a formula if written naively.
     report["source"]["sentences"][1]["text"] = "=HYPERLINK(\"http://x\") 24 valandas"
-    write_exports(report, tmp_path / "out", marks={"a1b2c3d4e5f6": "accepted"})
+    write_exports(report, tmp_path / "out")
     return tmp_path / "out"
 
 
@@ -50,7 +50,7 @@ def test_csv_carries_texts_spans_and_review(exported: Path) -> None:
     assert num["kind"] == "number" and num["issue"] == "Number mismatch"
     assert num["target_text"] == "Seadet võib kasutada 12 tundi ilma pausita."
     assert num["target_spans"] == "12" and num["target_offsets"] == "1:21-23"
-    assert num["review"] == "accepted" and by_id["0f1e2d3c4b5a"]["review"] == ""
+    assert num["review"] == "" and by_id["0f1e2d3c4b5a"]["review"] == ""
     assert float(num["score"]) == 0.9 and num["row"] == "1"
     # Formula-looking text is neutralised in CSV (OWASP CSV injection).
     assert num["source_text"].startswith("'=HYPERLINK")

@@ -1,60 +1,46 @@
-"""The Hit record every mechanical check returns, plus small text helpers they share."""
+"""The Hit record every mechanical check returns, the CheckSpec that registers a check, and
+the small text helpers the checks share."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
-HitKind = Literal[
-    "number", "negation", "entity", "url", "punctuation", "brackets", "language", "length",
-]
-HitSeverity = Literal["critical", "major", "minor"]
+from ...langs import base_lang
+from ...text import strip_diacritics, word_count, words
+from ...types import CheckKind, Severity
+
 Spans = tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)
 class Hit:
-    kind: str  # one of HitKind
-    severity: str  # one of HitSeverity
+    kind: CheckKind
+    severity: Severity
     score: float  # in [0, 1]: confidence that this is a real defect
     message: str
     source_spans: Spans  # character offsets into the source text given to the check
     target_spans: Spans
 
 
-# Words as the checks see them: letters/digits with inner apostrophes or hyphens
-# ("Sturridge'as", "13-aastast"); offsets matter, so we never normalise before matching.
-_WORD = re.compile(r"[^\W_]+(?:['’‘\-][^\W_]+)*")
+CheckFn = Callable[[str, str, str, str], list[Hit]]
 
 
-def words(text: str) -> Iterator[tuple[str, int, int]]:
-    """(word, start, end) for each word in `text`."""
-    for m in _WORD.finditer(text):
-        yield m.group(), m.start(), m.end()
+@dataclass(frozen=True)
+class CheckSpec:
+    """A registered check: `run(src, tgt, src_lang, tgt_lang)` is pure and returns Hits of
+    `kind` with offsets into the texts it was given. A check whose highest score per bead is
+    an input of the drift model names that input in `drift_feature` (e.g. "chk_number")."""
 
-
-def word_count(text: str) -> int:
-    return sum(1 for _ in _WORD.finditer(text))
-
-
-def strip_diacritics(text: str) -> str:
-    """'Šiaulių' -> 'Siauliu'; keeps length-independent comparisons language-neutral."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def base_lang(lang: str) -> str:
-    """'et-EE' / 'est' / 'ET' -> 'et': the checks key their rules on ISO 639-1 codes."""
-    code = lang.strip().lower().replace("_", "-").split("-")[0]
-    return _ISO3.get(code, code)
-
-
-_ISO3 = {"lit": "lt", "est": "et", "eng": "en", "lav": "lv", "fin": "fi", "rus": "ru",
-         "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "pol": "pl"}
+    name: str
+    kind: CheckKind
+    run: CheckFn
+    drift_feature: str | None = None
 
 
 def clamp01(x: float) -> float:
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+
+
+__all__ = ["CheckFn", "CheckSpec", "Hit", "Spans", "base_lang", "clamp01", "strip_diacritics",
+           "word_count", "words"]

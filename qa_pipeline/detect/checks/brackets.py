@@ -3,7 +3,7 @@ probably lost or gained a mark in translation (a dropped closing quote, a parent
 
 from __future__ import annotations
 
-from .base import Hit
+from .base import CheckSpec, Hit
 
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("‹", "›"))
 
@@ -48,3 +48,6 @@ def check_brackets(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit
     msg = f"the {side} has unbalanced brackets/quotes ({'; '.join(d for d, _ in probs)})"
     return [Hit("brackets", "minor", 0.4, msg,
                 spans if side == "source" else (), spans if side == "target" else ())]
+
+
+CHECK = CheckSpec("brackets", "brackets", check_brackets)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import Hit, base_lang, strip_diacritics, words
+from ...types import Severity
+from .base import CheckSpec, Hit, base_lang, strip_diacritics, words
 
 _SENT_START = re.compile(r"(?:^|[.!?…:;]\s+|[\n\r]+)[\"'„“”«»(\[–—\-\s]*$")
 _ACRONYM = re.compile(r"[A-ZÀ-ÞĄČĘĖĮŠŲŪŽÕÄÖÜ]{2,}")
@@ -239,6 +240,7 @@ def check_entities(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit
     codes = [e for e in s_miss + t_miss if _HAS_DIGIT.search(e.text)]
     both = bool(s_miss) and bool(t_miss)
     n = len(s_miss) + len(t_miss)
+    severity: Severity
     if codes:
         severity, score = "major", 0.8
     else:
@@ -251,3 +253,6 @@ def check_entities(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit
     msg = "names/codes without a counterpart on the other side: " + "; ".join(parts)
     return [Hit("entity", severity, score, msg,
                 tuple((e.start, e.end) for e in s_miss), tuple((e.start, e.end) for e in t_miss))]
+
+
+CHECK = CheckSpec("entities", "entity", check_entities, drift_feature="chk_entity")

@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .base import Hit, base_lang, word_count
+from ...text import word_key
+from .base import CheckSpec, Hit, base_lang, word_count
 
 SUPPORTED = ("lt", "et", "en", "lv", "fi", "ru", "de", "fr", "pl")
 MIN_WORDS = 4
@@ -58,13 +59,9 @@ def _side_hit(text: str, lang: str, side: str) -> Hit | None:
                span if side == "source" else (), span if side == "target" else ())
 
 
-def _normalise(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
 def check_language(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:
     if (word_count(src) >= MIN_WORDS and base_lang(src_lang) != base_lang(tgt_lang)
-            and _normalise(src) == _normalise(tgt)):
+            and word_key(src) == word_key(tgt)):
             return [Hit("language", "major", 0.95, "the target is a copy of the source "
                         "(left untranslated)", ((0, len(src)),), ((0, len(tgt)),))]
     hits = []
@@ -73,3 +70,6 @@ def check_language(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit
         if h is not None:
             hits.append(h)
     return hits
+
+
+CHECK = CheckSpec("language", "language", check_language)

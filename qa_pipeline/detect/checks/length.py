@@ -1,7 +1,7 @@
 """Length ratio outliers: log(len_t / len_s) far from what the language pair usually shows.
 
-The expected mean and the spread are fitted on NTREX-128 (1,997 line-aligned sentences) with
-    .venv/bin/python bench/drift_checks.py --fit-length
+The expected mean and the spread are fitted on NTREX-128 (1,997 line-aligned sentences) by
+``bench/drift_checks.py --fit-length --write`` and ship as ``data/length_model.json``.
 The spread shrinks with length: var(log ratio) = A + B / n, n = mean character length of the
 two sides; mu is the median log ratio. Pairs not listed fall back to mu = 0 and the widest
 spread seen, so unknown languages are judged leniently.
@@ -9,33 +9,52 @@ spread seen, so unknown languages are judged leniently.
 
 from __future__ import annotations
 
+import json
 import math
+from functools import lru_cache
+from importlib import resources
 
-from .base import Hit, base_lang
+from ...types import Severity
+from .base import CheckSpec, Hit, base_lang
 
-# (src, tgt): (mu, A, B), fitted on NTREX-128 (see the module docstring for the command).
-LENGTH_MODEL: dict[tuple[str, str], tuple[float, float, float]] = {
-    ("lt", "et"): (-0.0488, 0.01851, 0.6475),
-    ("lt", "en"): (-0.0417, 0.01625, 0.5572),
-    ("et", "en"): (0.0000, 0.01389, 0.4728),
-}
-_FALLBACK = (0.0, 0.02, 0.70)
+LENGTH_MODEL_FILE = "length_model.json"
+LENGTH_MODEL_FORMAT = "qa_pipeline.length_model/1"
+Model = tuple[float, float, float]  # (mu, A, B)
+
+
+@lru_cache(maxsize=1)
+def length_model() -> tuple[dict[tuple[str, str], Model], Model]:
+    """The shipped fit: {(src, tgt): (mu, A, B)} and the fallback for unlisted pairs."""
+    from ...errors import ModelError
+
+    f = resources.files("qa_pipeline") / "data" / LENGTH_MODEL_FILE
+    data = json.loads(f.read_text(encoding="utf-8"))
+    if data.get("format") != LENGTH_MODEL_FORMAT:
+        raise ModelError(f"{LENGTH_MODEL_FILE}: format {data.get('format')!r}, this version "
+                         f"reads {LENGTH_MODEL_FORMAT!r}; reinstall qa_pipeline")
+    pairs = {tuple(k.split("-", 1)): (float(v[0]), float(v[1]), float(v[2]))
+             for k, v in data["pairs"].items()}
+    fb = data["fallback"]
+    return pairs, (float(fb[0]), float(fb[1]), float(fb[2]))  # type: ignore[return-value]
+
+
 MINOR_Z = 3.0
 MAJOR_Z = 4.0
 MIN_CHARS = 10  # when both sides are shorter, one word decides the ratio
 
 
-def _model(src_lang: str, tgt_lang: str) -> tuple[float, float, float]:
+def _model(src_lang: str, tgt_lang: str) -> Model:
+    pairs, fallback = length_model()
     key = (base_lang(src_lang), base_lang(tgt_lang))
-    if key in LENGTH_MODEL:
-        return LENGTH_MODEL[key]
+    if key in pairs:
+        return pairs[key]
     rev = (key[1], key[0])
-    if rev in LENGTH_MODEL:
-        mu, a, b = LENGTH_MODEL[rev]
+    if rev in pairs:
+        mu, a, b = pairs[rev]
         return -mu, a, b
     if key[0] == key[1]:
-        return 0.0, _FALLBACK[1], _FALLBACK[2]
-    return _FALLBACK
+        return 0.0, fallback[1], fallback[2]
+    return fallback
 
 
 def z_score(src: str, tgt: str, src_lang: str, tgt_lang: str) -> float:
@@ -53,10 +72,13 @@ def check_length(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:
     z = z_score(src, tgt, src_lang, tgt_lang)
     if abs(z) <= MINOR_Z:
         return []
-    severity = "major" if abs(z) > MAJOR_Z else "minor"
+    severity: Severity = "major" if abs(z) > MAJOR_Z else "minor"
     longer = "target" if z > 0 else "source"
     msg = (f"the {longer} is unusually long for this language pair "
            f"({len(tgt.strip())} vs {len(src.strip())} characters, z = {z:+.1f})")
     score = min(1.0, (abs(z) - MINOR_Z) / 3 + 0.3)
     return [Hit("length", severity, round(score, 3), msg,
                 ((0, len(src)),) if z < 0 else (), ((0, len(tgt)),) if z > 0 else ())]
+
+
+CHECK = CheckSpec("length", "length", check_length)

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import Hit, base_lang, words
+from ...types import Severity
+from .base import CheckSpec, Hit, base_lang, words
 
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—.!?…\"“”„«»]")
+_SCOPE_BREAK = re.compile(r"[,;:()\[\]–—.!?…\"“”„«»]")
 
 # ---------------------------------------------------------------- Lithuanian
 _LT_ALWAYS = frozenset({
@@ -137,7 +138,7 @@ def _clause_ids(text: str) -> list[int]:
     ids = []
     c = 0
     for ch in text:
-        if _CLAUSE_BREAK.match(ch):
+        if _SCOPE_BREAK.match(ch):
             c += 1
         ids.append(c)
     return ids
@@ -248,7 +249,7 @@ def check_negation(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit
     # Severity stays minor: on NTREX lt-et, 4.7 % of correct pairs differ in (concord-resolved)
     # negation count, because translators move negation into the lexicon ("nepasikeitė" /
     # "jäi samaks"). The score carries the confidence for combining with the drift signal.
-    severity = "minor"
+    severity: Severity = "minor"
     if n_few + few_weak >= n_many:
         # The other side expresses the negation lexically ("not happy" / "unhappy", lt
         # constituent "ne" / et "pole"): the count difference is explained, nothing to report.
@@ -256,3 +257,6 @@ def check_negation(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit
     score = 0.6 if odd else 0.4
     return [Hit("negation", severity, score, msg,
                 tuple((m.start, m.end) for m in sm), tuple((m.start, m.end) for m in tm))]
+
+
+CHECK = CheckSpec("negation", "negation", check_negation, drift_feature="chk_negation")

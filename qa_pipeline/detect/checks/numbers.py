@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .base import Hit, base_lang, words
+from ...types import Severity
+from .base import CheckSpec, Hit, base_lang, words
 
 _SPACE = "\u0020\u00a0\u202f\u2009"
 _NUM_RE = re.compile(
@@ -513,10 +514,11 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]
     # of leftovers of the same magnitude is a changed value (critical).
     t_pool = list(t_left)
     s_pool = list(s_left)
-    for relation, severity, score, what in (
+    rules: tuple[tuple[Callable[[Mention, Mention], bool], Severity, float, str], ...] = (
         (_benign, "minor", 0.3, "differ (a unit/currency conversion or rounding)"),
         (_near, "critical", 0.9, "differ: the value was changed"),
-    ):
+    )
+    for relation, severity, score, what in rules:
         cands = sorted(((_distance(a, b), i, j) for i, a in enumerate(s_pool)
                         for j, b in enumerate(t_pool) if relation(a, b)))
         used_s: set[int] = set()
@@ -556,3 +558,6 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]
 def values(text: str) -> Iterable[frozenset[str]]:
     """Candidate value sets of each number in `text` (for tests and the damage generator)."""
     return [m.keys for m in extract(text)]
+
+
+CHECK = CheckSpec("numbers", "number", check_numbers, drift_feature="chk_number")

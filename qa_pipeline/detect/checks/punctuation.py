@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Hit
+from .base import CheckSpec, Hit
 
 _TRAILING_JUNK = re.compile(r"[\s\"'’‘“”„«»)\]}›‹–—-]+$")
 _TERMINAL = re.compile(r"(\?!|!\?|\?|!|\.{3}|…|\.)$")
@@ -42,3 +42,6 @@ def check_punctuation(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[
                     tuple((m.start(), m.end()) for m in _QMARK.finditer(src)),
                     tuple((m.start(), m.end()) for m in _QMARK.finditer(tgt)))]
     return []
+
+
+CHECK = CheckSpec("punctuation", "punctuation", check_punctuation)

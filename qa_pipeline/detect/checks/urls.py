@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Hit
+from .base import CheckSpec, Hit
 
 _TLDS = ("com|org|net|edu|gov|int|info|io|ai|co|eu|uk|de|fr|lt|lv|ee|fi|ru|pl|se|no|dk|"
          "es|it|nl|be|ch|at|us|ca|au|tv|me|ly|app|dev")
@@ -53,3 +53,6 @@ def check_urls(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:
                             f'"{tgt[a:b]}" in the target is missing or altered in the source',
                             (), ((a, b),)))
     return hits
+
+
+CHECK = CheckSpec("urls", "url", check_urls)

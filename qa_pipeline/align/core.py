@@ -1,0 +1,126 @@
+"""The array-level aligner: run embeddings in, beads with similarity and confidence out.
+
+`align_vectors` centres the vectors, chooses the search band (paragraph groups, or
+coarse-to-fine on halved documents for long ones), prices every bead with the objective
+named by `AlignParams.scoring`, takes the best path and reads each bead's posterior from a
+soft-min version of the same DP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from ..types import Bead
+from .band import _Band, _band_around_path, _downsample, _full_band, _group_band
+from .costs import _Problem
+from .costs_margin import _margin_costs
+from .costs_ratio import _ratio_costs
+from .dp import _soft, _viterbi
+from .params import AlignParams, bead_types
+from .runs import _center, _group_of_overlaps, _len_overlaps, sum_overlaps
+
+Progress = Callable[[int, int], None]
+
+
+def _costs(prob: _Problem, band: _Band, params: AlignParams,
+           rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    """Cost (T, n+1, w) of every bead type ending at every band cell, and the deletion cost."""
+    if params.scoring == "margin":
+        return _margin_costs(prob, band, params.margin), params.margin.skip
+    if params.scoring != "ratio":
+        raise ValueError(f"unknown alignment scoring {params.scoring!r} (margin or ratio)")
+    return _ratio_costs(prob, band, params.ratio, rng)
+
+
+def _coarse_band(src: np.ndarray, tgt: np.ndarray, params: AlignParams,
+                 rng: np.random.Generator) -> _Band:
+    """Search band for full-resolution rows, from the path found on halved documents."""
+    n, m = len(src), len(tgt)
+    if (n + 1) * (m + 1) <= params.full_dp_cells or n < 4 or m < 4:
+        return _full_band(n, m)
+    cs, ct = _downsample(src), _downsample(tgt)
+    cband = _coarse_band(cs, ct, params, rng)
+    types = bead_types(2, 3)
+    prob = _Problem(sum_overlaps(cs, 2), sum_overlaps(ct, 2), types, None, None, None, None)
+    coarse_params = replace(params, ratio=replace(params.ratio, merge_penalty=0.0))
+    costs, del_t = _costs(prob, cband, coarse_params, rng)
+    path = _viterbi(costs, types, cband, del_t)
+    return _band_around_path(path, n, m, params.search_buffer)
+
+
+def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
+                  params: AlignParams = AlignParams(),
+                  src_lengths: np.ndarray | None = None,
+                  tgt_lengths: np.ndarray | None = None,
+                  src_groups: np.ndarray | None = None,
+                  tgt_groups: np.ndarray | None = None,
+                  progress: Progress | None = None) -> list[Bead]:
+    """Align two documents given their overlap embeddings; the pure numpy core.
+
+    `src[k-1]` holds the L2-normalised embeddings of every run of k consecutive source
+    sentences (row i = sentences i..i+k-1), for k = 1..params.max_overlap (see
+    `sum_overlaps` for an approximation from sentence vectors). Optional character lengths
+    switch on the length model. Optional non-decreasing group ids per sentence (aligned
+    paragraph groups: equal ids on both sides are aligned) forbid beads that cross groups;
+    overlaps that cross groups may then be NaN rows, since they are never read.
+    Returns beads in order covering every sentence once; `confidence` is the bead's posterior
+    probability, `similarity` the cosine of the two sides (None for 1-0 / 0-1).
+    """
+    k = params.max_overlap
+    srcv = [np.asarray(v, np.float32) for v in list(src)[:k]]
+    tgtv = [np.asarray(v, np.float32) for v in list(tgt)[:k]]
+    n = len(srcv[0]) if srcv else 0
+    m = len(tgtv[0]) if tgtv else 0
+    if n == 0 or m == 0:
+        return [Bead((i,), (), None, 1.0) for i in range(n)] + [
+            Bead((), (j,), None, 1.0) for j in range(m)]
+    rng = np.random.default_rng(params.ratio.seed)
+    types = bead_types(min(k, len(srcv), len(tgtv)), params.max_bead)
+    if progress:
+        progress(0, 3)
+    raw_s, raw_t = srcv, tgtv  # reported similarities are plain cosines of the texts
+    srcv = _center(srcv, params.center_min_items)
+    tgtv = _center(tgtv, params.center_min_items)
+    if src_groups is not None and tgt_groups is not None:
+        sg = np.asarray(src_groups, np.int64)
+        tg = np.asarray(tgt_groups, np.int64)
+        band = _group_band(sg, tg, n, m)
+        sgo: list[np.ndarray] | None = _group_of_overlaps(sg, k)
+        tgo: list[np.ndarray] | None = _group_of_overlaps(tg, k)
+    else:
+        band = _coarse_band(np.nan_to_num(srcv[0]), np.nan_to_num(tgtv[0]), params, rng)
+        sgo = tgo = None
+    if progress:
+        progress(1, 3)
+    prob = _Problem(
+        srcv, tgtv, types,
+        _len_overlaps(src_lengths, k) if src_lengths is not None else None,
+        _len_overlaps(tgt_lengths, k) if tgt_lengths is not None else None,
+        sgo, tgo,
+    )
+    costs, del_t = _costs(prob, band, params, rng)
+    path = _viterbi(costs, types, band, del_t)
+    if progress:
+        progress(2, 3)
+    fw, bw, pad = _soft(costs, types, band, del_t, params.temperature)
+    total = fw[n, pad + m - band.lo[n]]
+    beads: list[Bead] = []
+    for t, i, j in path:
+        if t == -1:
+            a, b, c = 0, 1, del_t
+        else:
+            a, b = types[t]
+            c = float(costs[t, i, j - band.lo[i]])
+        start = fw[i - a, pad + j - b - band.lo[i - a]]
+        logp = start - c / params.temperature + bw[i, pad + j - band.lo[i]] - total
+        conf = float(np.clip(np.exp(min(0.0, logp)), 0.0, 1.0))
+        sim = None
+        if a and b:
+            sim = float(np.dot(raw_s[a - 1][i - a], raw_t[b - 1][j - b]))
+        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), sim, conf))
+    if progress:
+        progress(3, 3)
+    return beads

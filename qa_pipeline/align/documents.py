@@ -1,0 +1,241 @@
+"""The document level: texts in, beads out, with the vectors of every text embedded.
+
+Each text a document needs (sentences, runs of sentences joined by one space, paragraphs and
+their runs) is embedded once through the caller's embed function into a text -> vector
+table; the run matrices for `core.align_vectors` are read from that table, and the table is
+returned with the alignment so that later stages need not ask the encoder again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+
+import numpy as np
+
+from ..types import Alignment, Bead, Document
+from .core import Progress, align_vectors
+from .params import AlignParams
+from .runs import sum_overlaps
+
+EmbedFn = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class DocumentAlignment:
+    """An alignment and the vectors it was computed from.
+
+    `vectors` maps every text that was embedded (sentences, runs of sentences joined by one
+    space, paragraphs and runs of paragraphs) to its row of the embed function's output, as
+    float32; read-only.
+    """
+
+    alignment: Alignment
+    vectors: Mapping[str, np.ndarray]
+
+    @property
+    def paragraphs(self) -> tuple[Bead, ...]:
+        return self.alignment.paragraphs
+
+    @property
+    def sentences(self) -> tuple[Bead, ...]:
+        return self.alignment.sentences
+
+
+def _overlap_matrix(texts: Sequence[str], k_max: int, vec: dict[str, np.ndarray], dim: int,
+                    groups: np.ndarray | None) -> list[np.ndarray]:
+    """Overlap embeddings from a text -> vector table; crossing overlaps are NaN (unused)."""
+    out = []
+    for k in range(1, k_max + 1):
+        rows = np.full((max(0, len(texts) - k + 1), dim), np.nan, np.float32)
+        for i in range(len(texts) - k + 1):
+            if groups is None or groups[i] == groups[i + k - 1]:
+                rows[i] = vec[" ".join(texts[i:i + k])]
+        out.append(rows)
+    return out
+
+
+def _needed(texts: Sequence[str], k_max: int, groups: np.ndarray | None) -> list[str]:
+    """The run texts `_overlap_matrix` will look up: those that stay inside one group."""
+    out = []
+    for k in range(1, k_max + 1):
+        for i in range(len(texts) - k + 1):
+            if groups is None or groups[i] == groups[i + k - 1]:
+                out.append(" ".join(texts[i:i + k]))
+    return out
+
+
+def _embed_table(texts: list[str], embed: EmbedFn) -> tuple[dict[str, np.ndarray], int]:
+    """One embed call for the distinct texts: their text -> vector table, and the dimension."""
+    uniq = list(dict.fromkeys(texts))
+    if not uniq:
+        return {}, 0
+    vecs = np.asarray(embed(uniq), np.float32)
+    if vecs.shape[0] != len(uniq):
+        raise ValueError(f"embed returned {vecs.shape[0]} rows for {len(uniq)} texts")
+    return dict(zip(uniq, vecs, strict=True)), int(vecs.shape[1])
+
+
+def _overlaps(texts: Sequence[str], k: int, table: dict[str, np.ndarray], dim: int,
+              groups: np.ndarray | None, params: AlignParams) -> list[np.ndarray]:
+    if params.embed_overlaps:
+        return _overlap_matrix(texts, k, table, dim, groups)
+    return sum_overlaps(_overlap_matrix(texts, 1, table, dim, None)[0], k)
+
+
+def align_sentences(src_texts: Sequence[str], tgt_texts: Sequence[str], embed: EmbedFn,
+                    params: AlignParams = AlignParams()) -> list[Bead]:
+    """Whole-document sentence alignment (no paragraph step); one embed call."""
+    k = params.max_overlap
+    ke = k if params.embed_overlaps else 1
+    table, dim = _embed_table(_needed(src_texts, ke, None) + _needed(tgt_texts, ke, None), embed)
+    if not table:
+        return align_vectors([np.zeros((0, 1))], [np.zeros((0, 1))], params)
+    return align_vectors(
+        _overlaps(src_texts, k, table, dim, None, params),
+        _overlaps(tgt_texts, k, table, dim, None, params),
+        params,
+        np.array([len(t) for t in src_texts], np.float64),
+        np.array([len(t) for t in tgt_texts], np.float64),
+    )
+
+
+def _paragraph_params(params: AlignParams) -> AlignParams:
+    return replace(params, max_overlap=params.paragraph_max_overlap,
+                   max_bead=params.paragraph_max_bead)
+
+
+def align_documents(src: Document, tgt: Document, embed: EmbedFn,
+                    params: AlignParams = AlignParams(),
+                    progress: Progress | None = None) -> DocumentAlignment:
+    """Paragraphs first, then sentences inside aligned paragraph groups.
+
+    Falls back to whole-document sentence alignment when either side has a single paragraph
+    or the paragraph beads are not confident enough (structure absent or disagreeing).
+    Sentence confidences inside a group are multiplied by the group's paragraph confidence.
+    Returns the alignment with every vector embedded on the way (`DocumentAlignment`).
+    """
+    s_texts, t_texts = src.texts, tgt.texts
+    k = params.max_overlap
+    pk = params.paragraph_max_overlap
+    n_sp, n_tp = len(src.paragraphs), len(tgt.paragraphs)
+    use_par = n_sp > 1 and n_tp > 1
+    if progress:
+        progress(0, 4)
+    para_beads: list[Bead] = []
+    table: dict[str, np.ndarray] = {}
+    dim = 0
+    s_par = [src.paragraph_text(p.id) for p in src.paragraphs]
+    t_par = [tgt.paragraph_text(p.id) for p in tgt.paragraphs]
+    if use_par:
+        first = _needed(s_par, pk, None) + _needed(t_par, pk, None) + s_texts + t_texts
+        table, dim = _embed_table(first, embed)
+        para_beads = align_vectors(
+            _overlap_matrix(s_par, pk, table, dim, None),
+            _overlap_matrix(t_par, pk, table, dim, None),
+            _paragraph_params(params),
+            np.array([len(t) for t in s_par], np.float64),
+            np.array([len(t) for t in t_par], np.float64),
+        )
+    if progress:
+        progress(1, 4)
+    paired = [b for b in para_beads if b.source and b.target]
+    use_groups = bool(paired) and float(np.mean([b.confidence or 0.0 for b in paired])) >= (
+        params.paragraph_min_confidence)
+    s_groups: np.ndarray | None = None
+    t_groups: np.ndarray | None = None
+    group_conf: list[float] = []
+    if use_groups:
+        s_groups = np.zeros(len(s_texts), np.int64)
+        t_groups = np.zeros(len(t_texts), np.int64)
+        for g, b in enumerate(para_beads):
+            for p in b.source:
+                s_groups[list(src.paragraphs[p].sentences)] = g
+            for p in b.target:
+                t_groups[list(tgt.paragraphs[p].sentences)] = g
+            group_conf.append(b.confidence if b.confidence is not None else 1.0)
+    ke = k if params.embed_overlaps else 1
+    need = [t for t in _needed(s_texts, ke, s_groups) + _needed(t_texts, ke, t_groups)
+            if t not in table]
+    more, dim2 = _embed_table(need, embed)
+    table.update(more)
+    dim = dim or dim2
+    if progress:
+        progress(2, 4)
+    if not s_texts or not t_texts or not table:
+        sent = align_vectors([np.zeros((len(s_texts), 1))], [np.zeros((len(t_texts), 1))], params)
+    else:
+        sent = align_vectors(
+            _overlaps(s_texts, k, table, dim, s_groups, params),
+            _overlaps(t_texts, k, table, dim, t_groups, params),
+            params,
+            np.array([len(t) for t in s_texts], np.float64),
+            np.array([len(t) for t in t_texts], np.float64),
+            s_groups, t_groups,
+        )
+    if use_groups and s_groups is not None and t_groups is not None:
+        scaled = []
+        for b in sent:
+            g = int(s_groups[b.source[0]] if b.source else t_groups[b.target[0]])
+            scaled.append(replace(b, confidence=(b.confidence or 0.0) * group_conf[g]))
+        sent = scaled
+    if use_groups:
+        para_beads = _split_unmatched_edges(para_beads, sent, src, tgt, s_par, t_par, table)
+    if progress:
+        progress(4, 4)
+    return DocumentAlignment(Alignment(paragraphs=tuple(para_beads), sentences=tuple(sent)),
+                             MappingProxyType(table))
+
+
+def _split_unmatched_edges(para_beads: Sequence[Bead], sent: Sequence[Bead], src: Document,
+                           tgt: Document, s_par: Sequence[str], t_par: Sequence[str],
+                           table: dict[str, np.ndarray]) -> list[Bead]:
+    """Refine n:m paragraph beads with the sentence evidence found inside them.
+
+    A paragraph that adds little text to a merged bead (a title, a caption) barely moves the
+    bead's embedding, so the paragraph DP may take it into a 2-1 bead instead of deleting it.
+    The sentence DP inside the group sees it clearly: if every sentence of a paragraph at
+    either end of a bead is a 1-0 / 0-1 bead, that paragraph is split off as its own 1-0 / 0-1
+    paragraph bead (confidence: the mean of its sentences'), and the rest keeps the group's
+    confidence with its similarity recomputed.
+    """
+    deleted_s = {b.source[0]: b.confidence or 0.0 for b in sent if b.source and not b.target}
+    deleted_t = {b.target[0]: b.confidence or 0.0 for b in sent if b.target and not b.source}
+
+    def unmatched(par: int, side: Document, deleted: dict[int, float]) -> float | None:
+        ids = side.paragraphs[par].sentences
+        if ids and all(i in deleted for i in ids):
+            return float(np.mean([deleted[i] for i in ids]))
+        return None
+
+    out: list[Bead] = []
+    for b in para_beads:
+        if not (b.source and b.target) or len(b.source) + len(b.target) <= 2:
+            out.append(b)
+            continue
+        s_ids, t_ids = list(b.source), list(b.target)
+        head: list[Bead] = []
+        tail: list[Bead] = []
+        for ids, side, deleted, is_src in ((s_ids, src, deleted_s, True),
+                                           (t_ids, tgt, deleted_t, False)):
+            for at_end in (False, True):
+                while len(ids) > 1:
+                    par = ids[-1] if at_end else ids[0]
+                    conf = unmatched(par, side, deleted)
+                    if conf is None:
+                        break
+                    ids.remove(par)
+                    one = Bead((par,), (), None, conf) if is_src else Bead((), (par,), None, conf)
+                    if at_end:
+                        tail.insert(0, one)
+                    else:
+                        head.append(one)
+        if len(s_ids) == len(b.source) and len(t_ids) == len(b.target):
+            out.append(b)
+            continue
+        sv = table.get(" ".join(s_par[i] for i in s_ids))
+        tv = table.get(" ".join(t_par[j] for j in t_ids))
+        sim = float(np.dot(sv, tv)) if sv is not None and tv is not None else b.similarity
+        out += [*head, Bead(tuple(s_ids), tuple(t_ids), sim, b.confidence), *tail]
+    return out

@@ -1,0 +1,110 @@
+"""Alignment parameters: every knob with its default, and the stamp that names them.
+
+Knobs shared by both objectives sit on `AlignParams`; those that only one objective reads sit
+in its own group (`MarginParams`, `RatioParams`), so a stamp or an override names the objective
+it belongs to. Measured effects of the values are in BENCHMARKS.md (Alignment).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Scoring = Literal["margin", "ratio"]
+
+
+@dataclass(frozen=True)
+class MarginParams:
+    """Knobs of the "margin" objective (after bertalign, on centred vectors)."""
+
+    # Weight of the mean similarity to the sentences just outside the bead on either side: a
+    # bead no closer to its counterpart than to that counterpart's neighbours is misplaced.
+    margin_weight: float = 0.5
+    # Cost of each 1-0 / 0-1 bead: how much a pair must score before it beats two deletions.
+    skip: float = 0.1
+    # An n:m bead pays coverage_weight * sum over the sentences of each side that has several
+    # of (share of the side's characters) * max(0, coverage_floor - cosine of that sentence to
+    # the whole other side): a sentence that is not in the other side's text (a lost sentence,
+    # a caption) cannot ride along in a merge, while a short fragment costs little.
+    coverage_weight: float = 0.5
+    coverage_floor: float = 0.1
+
+
+@dataclass(frozen=True)
+class RatioParams:
+    """Knobs of the "ratio" objective (after vecalign)."""
+
+    # 1-0 + 0-1 together cost this percentile of the costs of random 1-1 pairs, so a pair is
+    # kept only if it beats most non-matching pairs ...
+    deletion_percentile: float = 95.0
+    # ... times this factor: random-pair costs are narrowly spread once normalised, so the
+    # percentile alone cannot move deletions far.
+    deletion_scale: float = 1.2
+    # Extra cost per sentence beyond 1-1: prefers 1-1 when the merged bead is no better.
+    # Small: larger values cut genuine 2-1 beads into 1-1 + 1-0.
+    merge_penalty: float = 0.03
+    # Weight of the squared z-score of the log length ratio: a tie-breaker only, since larger
+    # weights override the embeddings on noisy (OCR) lines.
+    length_weight: float = 0.01
+    # Weight of how much less similar an n:m bead is than its best part without an end
+    # sentence (see `costs_ratio._best_part`): merges must earn their extra sentences.
+    merge_gain_weight: float = 2.0
+    length_z_cap: float = 5.0  # z-scores beyond this cost no more (lengths are noisy)
+    random_samples: int = 128  # segments of the other side used to normalise each cost
+    seed: int = 0  # sampling of random pairs: fixed so results are reproducible
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Every alignment knob, with its default: the single source of defaults."""
+
+    max_overlap: int = 4  # most sentences on one side of a bead
+    max_bead: int = 5  # most sentences in a bead, both sides together (2-2, 3-2, 4-1)
+    # How a bead is priced. "margin" (default): the path maximises the sum over beads of
+    # (similarity - margin_weight * similarity to the adjacent sentences) * length agreement,
+    # and every 1-0 / 0-1 costs `skip` (bertalign's objective, on centred vectors); the better
+    # of the two on Text+Berg. "ratio": vecalign's cost, 1 - cosine normalised by random pairs,
+    # times the bead's size, with a deletion cost from a percentile of random-pair costs.
+    scoring: Scoring = "margin"
+    margin: MarginParams = field(default_factory=MarginParams)  # read only by "margin"
+    ratio: RatioParams = field(default_factory=RatioParams)  # read only by "ratio"
+    search_buffer: int = 6  # extra target boundaries kept either side of the coarse path
+    full_dp_cells: int = 250_000  # below this many DP cells, no coarse-to-fine
+    temperature: float = 0.015  # soft-min temperature of the confidence posterior
+    paragraph_max_overlap: int = 3  # paragraph beads up to 3-1 / 1-3
+    paragraph_max_bead: int = 4
+    # Paragraph groups are used only if their mean confidence reaches this; else the whole
+    # document is aligned sentence by sentence (structure absent or disagreeing).
+    paragraph_min_confidence: float = 0.5
+    # Embed every run of sentences as joined text (accurate, about k times the embedding
+    # work); False approximates a run by the normalised sum of its sentences' vectors.
+    embed_overlaps: bool = True
+    # Subtract each side's mean sentence vector before computing costs (removes the shared
+    # language and topic direction that makes every pair look alike with anisotropic models);
+    # only with at least this many sentences on each side, 0 switches it off.
+    center_min_items: int = 4
+
+
+def describe(params: AlignParams) -> str:
+    """A short stamp of the objective and the knobs that set it, for report signatures."""
+    if params.scoring == "margin":
+        mp = params.margin
+        knobs = (f"margin_weight={mp.margin_weight:g},skip={mp.skip:g},"
+                 f"coverage={mp.coverage_weight:g}@{mp.coverage_floor:g}")
+    else:
+        rp = params.ratio
+        knobs = (f"deletion_percentile={rp.deletion_percentile:g},"
+                 f"deletion_scale={rp.deletion_scale:g},merge_penalty={rp.merge_penalty:g},"
+                 f"length_weight={rp.length_weight:g},"
+                 f"merge_gain_weight={rp.merge_gain_weight:g}")
+    return f"{params.scoring}({knobs},max_bead={params.max_bead},max_overlap={params.max_overlap})"
+
+
+def bead_types(max_overlap: int, max_bead: int) -> list[tuple[int, int]]:
+    """(1, 0), (0, 1), then every a:b with 1 <= a, b <= max_overlap and a + b <= max_bead."""
+    types = [(1, 0), (0, 1)]
+    for a in range(1, max_overlap + 1):
+        for b in range(1, max_overlap + 1):
+            if a + b <= max_bead:
+                types.append((a, b))
+    return types

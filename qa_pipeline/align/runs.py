@@ -1,0 +1,75 @@
+"""Runs ("overlaps") of 1..k consecutive sentences: their texts, vectors, lengths and groups.
+
+`xs[k-1][i]` always describes the run of sentences i..i+k-1, whatever `x` holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..text import unit_rows
+
+
+def overlap_texts(texts: Sequence[str], max_overlap: int) -> list[str]:
+    """All runs of 1..max_overlap consecutive texts joined by one space, deduplicated."""
+    out: list[str] = []
+    for k in range(1, max_overlap + 1):
+        for i in range(len(texts) - k + 1):
+            out.append(" ".join(texts[i:i + k]))
+    return list(dict.fromkeys(out))
+
+
+
+
+def sum_overlaps(vecs: np.ndarray, max_overlap: int) -> list[np.ndarray]:
+    """Overlap embeddings approximated by the normalised sum of sentence embeddings.
+
+    Used for the coarse levels and for synthetic benchmarks; real runs embed the joined text.
+    """
+    vecs = np.asarray(vecs, dtype=np.float32)
+    out = [vecs]
+    csum = np.concatenate([np.zeros((1, vecs.shape[1]), np.float32), np.cumsum(vecs, axis=0)])
+    for k in range(2, max_overlap + 1):
+        if len(vecs) >= k:
+            out.append(unit_rows(csum[k:] - csum[:-k]))
+        else:
+            out.append(np.zeros((0, vecs.shape[1]), np.float32))
+    return out
+
+
+def _center(vecs: list[np.ndarray], min_items: int) -> list[np.ndarray]:
+    """Overlap embeddings minus the side's mean 1-sentence vector, renormalised.
+
+    Multilingual encoders put every text of one language and topic in a narrow cone, so raw
+    cosines of unrelated pairs are high and nearly equal (e5: 0.85-0.92 for any two paragraphs
+    of one article). The mean of a side estimates that shared direction; what remains is what
+    tells one segment from another. NaN rows (unused overlaps) stay NaN. Too few sentences
+    give a poor mean (it would be mostly the segments themselves), so then nothing changes.
+    """
+    if min_items <= 0 or not vecs or len(vecs[0]) < min_items:
+        return vecs
+    ok = ~np.isnan(vecs[0][:, 0])
+    if ok.sum() < min_items:
+        return vecs
+    mu = vecs[0][ok].mean(axis=0)
+    return [unit_rows(v - mu) if len(v) else v for v in vecs]
+
+
+def _len_overlaps(lengths: np.ndarray, k_max: int) -> list[np.ndarray]:
+    """Character length of every run as embedded: a joining space per extra sentence."""
+    csum = np.concatenate([[0.0], np.cumsum(np.asarray(lengths, np.float64))])
+    return [csum[k:] - csum[:-k] + (k - 1) for k in range(1, k_max + 1)]
+
+
+def _group_of_overlaps(groups: np.ndarray, k_max: int) -> list[np.ndarray]:
+    """Group id of every run, -1 where the run crosses a group boundary."""
+    out = []
+    for k in range(1, k_max + 1):
+        if len(groups) < k:
+            out.append(np.zeros(0, np.int64))
+            continue
+        first, last = groups[:len(groups) - k + 1], groups[k - 1:]
+        out.append(np.where(first == last, first, -1))
+    return out

@@ -1,0 +1,123 @@
+"""Everything the detectors need about one aligned document pair, built once.
+
+After alignment, :func:`build_context` joins each bead's sentences into its two side texts
+(with each sentence's offset, so spans map back), takes the side vectors from the aligner's
+own table (encoding, in one call, only the texts it never embedded: pre-aligned input, or
+sides longer than the aligner's runs), and runs every mechanical check once. The drift
+scorer, the findings and the paragraph matrix read from it; nothing is recomputed downstream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..embed import Encoder
+from ..types import Bead, Document, Span
+from .checks import CHECKS, Hit, check_names, drift_feature_checks
+
+CharSpans = Sequence[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class SideText:
+    """One side of a bead: its sentences joined with single spaces."""
+
+    text: str
+    starts: tuple[tuple[int, int], ...]  # (sentence id, offset of that sentence in `text`)
+
+    def sentence_spans(self, doc: Document, spans: CharSpans) -> tuple[Span, ...]:
+        """Character spans in `text` as (sentence_id, start, end) in that sentence."""
+        out: list[Span] = []
+        for start, end in spans:
+            for sid, off in self.starts:
+                n = len(doc.sentences[sid].text)
+                lo, hi = max(start, off), min(end, off + n)
+                if lo < hi:
+                    out.append((sid, lo - off, hi - off))
+        return tuple(out)
+
+
+def side_text(doc: Document, ids: Sequence[int]) -> SideText:
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []
+    pos = 0
+    for i in ids:
+        text = doc.sentences[i].text
+        starts.append((i, pos))
+        parts.append(text)
+        pos += len(text) + 1
+    return SideText(" ".join(parts), tuple(starts))
+
+
+@dataclass(frozen=True)
+class PairContext:
+    source: Document
+    target: Document
+    beads: tuple[Bead, ...]
+    # Beads with both sides (the ones drift and checks look at), as indices into `beads`;
+    # the per-bead fields below follow this order.
+    full: tuple[int, ...]
+    source_sides: tuple[SideText, ...]
+    target_sides: tuple[SideText, ...]
+    source_vecs: np.ndarray  # (len(full), dim), unit rows
+    target_vecs: np.ndarray
+    hits: tuple[Mapping[str, tuple[Hit, ...]], ...]  # check name -> its hits on that bead
+    vectors: Mapping[str, np.ndarray]  # every text embedded for this pair -> unit vector
+    enabled_checks: tuple[str, ...]  # the checks whose hits become findings
+
+    @property
+    def source_texts(self) -> list[str]:
+        return [s.text for s in self.source_sides]
+
+    @property
+    def target_texts(self) -> list[str]:
+        return [s.text for s in self.target_sides]
+
+    def vectors_for(self, texts: Sequence[str], encoder: Encoder) -> np.ndarray:
+        """Vectors of `texts` from the table; the missing ones in one encode call."""
+        return lookup_vectors(texts, self.vectors, encoder)
+
+
+def lookup_vectors(texts: Sequence[str], table: Mapping[str, np.ndarray],
+                   encoder: Encoder) -> np.ndarray:
+    missing = list(dict.fromkeys(t for t in texts if t not in table))
+    found = dict(zip(missing, encoder.encode(missing), strict=True)) if missing else {}
+    if not texts:
+        return np.zeros((0, 0), np.float32)
+    return np.stack([table[t] if t in table else found[t] for t in texts]).astype(
+        np.float32, copy=False)
+
+
+def build_context(source: Document, target: Document, beads: Sequence[Bead],
+                  vectors: Mapping[str, np.ndarray], encoder: Encoder,
+                  checks: Sequence[str] | None = None) -> PairContext:
+    """The context of one aligned pair; `vectors` is what the aligner embedded (may be empty).
+
+    Every enabled check (all when `checks` is None) and every check the drift model reads
+    runs once per full bead.
+    """
+    enabled = tuple(check_names(checks))
+    run = [n for n in CHECKS if n in enabled or n in {c.name for c in drift_feature_checks()}]
+    full = tuple(i for i, b in enumerate(beads) if b.source and b.target)
+    s_sides = tuple(side_text(source, beads[i].source) for i in full)
+    t_sides = tuple(side_text(target, beads[i].target) for i in full)
+    texts = [s.text for s in s_sides] + [t.text for t in t_sides]
+    missing = list(dict.fromkeys(t for t in texts if t not in vectors))
+    table = dict(vectors)
+    if missing:
+        table.update(zip(missing, encoder.encode(missing), strict=True))
+    m = len(full)
+    if m:
+        vecs = np.stack([table[t] for t in texts]).astype(np.float32, copy=False)
+    else:
+        vecs = np.zeros((0, 0), np.float32)
+    hits = tuple(
+        {name: tuple(CHECKS[name].run(s.text, t.text, source.lang, target.lang)) for name in run}
+        for s, t in zip(s_sides, t_sides, strict=True)
+    )
+    return PairContext(source=source, target=target, beads=tuple(beads), full=full,
+                       source_sides=s_sides, target_sides=t_sides, source_vecs=vecs[:m],
+                       target_vecs=vecs[m:], hits=hits, vectors=table, enabled_checks=enabled)

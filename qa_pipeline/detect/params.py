@@ -1,0 +1,24 @@
+"""The drift stage's knobs, with their defaults; `Config.drift` holds one of these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DriftParams:
+    # Competing pairings are looked for among this many beads either side (the aligner's
+    # horizon), and the closest `neighbours` of them give the hub-ness correction.
+    competitor_window: int = 20
+    neighbours: int = 3
+    # Pseudo-count of reference beads mixed into a document's median/MAD: a 5-bead document
+    # leans on the model's reference distribution, a 500-bead one on its own.
+    shrink_beads: float = 8.0
+    # Occlusion budget: embeddings for span attribution, as a share of the bead texts embedded,
+    # with a floor so that a short document still gets its worst beads explained.
+    span_budget_fraction: float = 0.4
+    span_budget_floor: int = 240
+    # Document-relative outliers need a distribution: at least this many beads, and a spread
+    # of at least this much (a document of uniformly good pairs has no outliers worth a look).
+    relative_min_beads: int = 6
+    relative_mad_floor: float = 0.05

@@ -1,0 +1,152 @@
+"""The wired pipeline (`analyse`) with the deterministic hash encoder: a golden report.json,
+each fact computed once, pre-aligned input, and the registries' extension points."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from qa_pipeline.config import Config
+from qa_pipeline.detect import checks as checks_mod
+from qa_pipeline.detect.checks import CHECKS, CheckSpec, Hit
+from qa_pipeline.embed import HashEncoder
+from qa_pipeline.io.json_report import report_to_dict, validate
+from qa_pipeline.io.readers import Inputs, read_inputs
+from qa_pipeline.pipeline import analyse
+from qa_pipeline.segment import build_document
+from qa_pipeline.types import Bead
+
+GOLD = Path(__file__).resolve().parents[1] / "data" / "golden" / "seed_hash.report.json"
+CONFIG = Config(model="hash")
+
+
+class Recording(HashEncoder):
+    """A HashEncoder that remembers every text it was asked to encode, call by call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str], progress: Any = None) -> np.ndarray:
+        self.calls.append(list(texts))
+        return super().encode(texts, progress)
+
+
+def seed_inputs(seeds: tuple[Path, Path]) -> Inputs:
+    return read_inputs(seeds[0], seeds[1], "lt", "et")
+
+
+def scrub(data: dict[str, Any]) -> dict[str, Any]:
+    """The report without what changes with the checkout or release: version, paths."""
+    data = json.loads(json.dumps(data))
+    data["signature"]["version"] = "X.Y.Z"
+    for side in ("source", "target"):
+        data[side]["path"] = Path(data[side]["path"]).name
+    return data
+
+
+def test_golden_report_json(seeds: tuple[Path, Path]) -> None:
+    data = report_to_dict(analyse(seed_inputs(seeds), HashEncoder(), CONFIG))
+    validate(data)
+    actual = json.dumps(scrub(data), ensure_ascii=False, indent=1) + "\n"
+    if os.environ.get("UPDATE_GOLD") == "1":
+        GOLD.write_text(actual, encoding="utf-8")
+    assert actual == GOLD.read_text(encoding="utf-8"), (
+        f"{GOLD.name} differs; if intended, run `make update-gold` and review the diff")
+
+
+def test_bead_and_paragraph_texts_are_embedded_once(seeds: tuple[Path, Path]) -> None:
+    """The aligner's vectors are handed on: drift, checks and the paragraph matrix never ask
+    the encoder again for a bead side or a paragraph (no memo needed)."""
+    enc = Recording()
+    inputs = seed_inputs(seeds)
+    report = analyse(inputs, enc, CONFIG)
+    src, tgt = inputs.source, inputs.target
+    full = [s.bead for s in report.scored if s.bead.source and s.bead.target]
+    wanted = {" ".join(src.sentences[i].text for i in b.source) for b in full}
+    wanted |= {" ".join(tgt.sentences[i].text for i in b.target) for b in full}
+    wanted |= {src.paragraph_text(p.id) for p in src.paragraphs}
+    wanted |= {tgt.paragraph_text(p.id) for p in tgt.paragraphs}
+    seen: dict[str, int] = {}
+    for call in enc.calls:
+        for t in set(call):
+            seen[t] = seen.get(t, 0) + 1
+    assert all(seen.get(t) == 1 for t in wanted), {t: seen.get(t) for t in wanted
+                                                   if seen.get(t) != 1}
+
+
+def test_checks_run_once_per_bead(seeds: tuple[Path, Path],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, str]] = []
+    numbers = CHECKS["numbers"]
+
+    def counting(src: str, tgt: str, sl: str, tl: str) -> list[Hit]:
+        calls.append((src, tgt))
+        return numbers.run(src, tgt, sl, tl)
+
+    monkeypatch.setitem(CHECKS, "numbers", CheckSpec("numbers", "number", counting,
+                                                     drift_feature="chk_number"))
+    report = analyse(seed_inputs(seeds), HashEncoder(), CONFIG)
+    full = [b for b in report.scored if b.bead.source and b.bead.target]
+    assert len(calls) == len(full)  # once per bead: for the drift feature and the findings
+
+
+def test_a_registered_check_reports_findings(seeds: tuple[Path, Path],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding a check is one spec in the registry: its hits become findings, with spans."""
+    def exclamation(src: str, tgt: str, sl: str, tl: str) -> list[Hit]:
+        if "," in src and "," not in tgt:
+            i = src.index(",")
+            return [Hit("punctuation", "minor", 0.5, "comma lost", ((i, i + 1),), ())]
+        return []
+
+    monkeypatch.setitem(CHECKS, "commas", CheckSpec("commas", "punctuation", exclamation))
+    report = analyse(seed_inputs(seeds), HashEncoder(), CONFIG)
+    mine = [f for f in report.findings if f.message == "comma lost"]
+    assert mine and all(f.source_spans for f in mine)
+    for f in mine:
+        sid, a, b = f.source_spans[0]
+        assert report.source.sentences[sid].text[a:b] == ","
+    assert checks_mod.check_names() == list(CHECKS)
+
+
+def test_enabled_checks_limit_findings_not_drift(seeds: tuple[Path, Path]) -> None:
+    full = analyse(seed_inputs(seeds), HashEncoder(), CONFIG)
+    none = analyse(seed_inputs(seeds), HashEncoder(), Config(model="hash", checks=()))
+    assert [s.drift for s in none.scored] == [s.drift for s in full.scored]
+    check_kinds = {spec.kind for spec in CHECKS.values()}
+    assert any(f.kind in check_kinds for f in full.findings)
+    assert not any(f.kind in check_kinds - {"drift"} for f in none.findings)
+
+
+def test_pre_aligned_input_keeps_beads_and_fills_similarity() -> None:
+    pairs = [("Kaina yra 5 eurai.", "Hind on 5 eurot."),
+             ("Jis atvyko vakar.", "Ta saabus eile."),
+             ("Parduotuvė uždaryta.", "Pood on suletud.")]
+    src = build_document("p.tsv", "lt", [[s] for s, _ in pairs])
+    tgt = build_document("p.tsv", "et", [[t] for _, t in pairs])
+    beads = tuple(Bead((i,), (i,)) for i in range(len(pairs)))
+    report = analyse(Inputs(src, tgt, beads), HashEncoder(), CONFIG)
+    assert [(b.source, b.target) for b in report.alignment.sentences] == [
+        (b.source, b.target) for b in beads]
+    enc = HashEncoder()
+    for (s, t), b in zip(pairs, report.alignment.sentences, strict=True):
+        assert b.similarity == pytest.approx(float(enc.encode([s])[0] @ enc.encode([t])[0]))
+    assert report.signature.aligner == "pre-aligned"
+    assert len(report.alignment.paragraphs) == len(pairs)
+
+
+def test_finding_ids_are_unique_and_order_is_the_one_sort(seeds: tuple[Path, Path]) -> None:
+    from qa_pipeline.detect.findings import sort_key
+
+    report = analyse(seed_inputs(seeds), HashEncoder(), CONFIG)
+    ids = [f.id for f in report.findings]
+    assert len(ids) == len(set(ids)) and all(ids)
+    keys = [sort_key(f.severity, f.score, f.row, f.id) for f in report.findings]
+    assert keys == sorted(keys)
