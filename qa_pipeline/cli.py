@@ -142,11 +142,19 @@ def _config(model: str, src_lang: str, tgt_lang: str, segmented: bool, device: s
 
 @app.command()
 def check(
-    src: Annotated[Path, typer.Argument(help="source text, or a TSV of aligned pairs")],
-    tgt: Annotated[Path | None, typer.Argument(help="target text (omit for TSV input)")] = None,
+    files: Annotated[list[Path], typer.Argument(
+        help="SRC TGT; a bilingual file (TSV); or, with --source or three or more files, "
+             "the translations of an n-way check", show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="output directory")] = Path("reports"),
     src_lang: SrcLang = C.DEFAULT_SRC_LANG,
     tgt_lang: TgtLang = C.DEFAULT_TGT_LANG,
+    source: Annotated[Path | None, typer.Option(
+        "--source", help="n-way: the text the translations were made from")] = None,
+    source_lang: Annotated[str | None, typer.Option(
+        "--source-lang", help="n-way: the source's language (default: its file stem)")] = None,
+    langs: Annotated[str | None, typer.Option(
+        "--langs", help="n-way: the translations' languages in file order, e.g. lt,et,lv "
+                        "(default: each file's stem)")] = None,
     segmented: SegOpt = False,
     model: ModelOpt = C.DEFAULT_MODEL,
     fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
@@ -155,16 +163,26 @@ def check(
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Align SRC and TGT, score drift, write DIR/report.json and DIR/report.html."""
+    """Align SRC and TGT, score drift, write DIR/report.json and DIR/report.html.
+
+    With --source SRC (or three or more files and no source) every translation is checked
+    against the source and against the others, and findings name the translation that
+    drifted (n-way report, schema qa_pipeline.nway/1).
+    """
     from .pipeline import analyse, read_inputs
 
     cfg = _config(model, src_lang, tgt_lang, segmented, device, batch_size, no_cache, fail_on)
     try:
-        inputs = read_inputs(src, tgt, cfg)
-        with _progress(quiet) as progress:
-            encoder = _load_encoder(cfg, progress)
-            report = analyse(inputs, encoder, cfg, progress)
-        data = write_outputs(report, out)
+        if source is not None or len(files) >= 3:
+            data = _check_nway(files, source, source_lang, langs, cfg, out, quiet)
+        else:
+            if len(files) > 2:
+                raise QAError("give SRC TGT, one bilingual file, or --source for n-way")
+            inputs = read_inputs(files[0], files[1] if len(files) == 2 else None, cfg)
+            with _progress(quiet) as progress:
+                encoder = _load_encoder(cfg, progress)
+                report = analyse(inputs, encoder, cfg, progress)
+            data = write_outputs(report, out)
     except QAError as e:
         raise _fail(e) from None
     n = len(data["findings"])
@@ -176,6 +194,48 @@ def check(
     if _worst_rank(data) >= C.FAIL_ON_RANK[cfg.fail_on]:
         raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_OK)
+
+
+def _lang_of(path: Path, given: str | None, what: str) -> str:
+    """A language from the option, else from a file stem that is a language code."""
+    import langcodes
+
+    if given:
+        return given
+    stem = path.stem
+    if langcodes.tag_is_valid(stem.replace("_", "-")):
+        return stem
+    raise QAError(f"{path}: cannot tell the {what}'s language from the file name; "
+                  "give --source-lang / --langs")
+
+
+def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
+                langs: str | None, cfg: C.Config, out: Path, quiet: bool) -> dict[str, Any]:
+    from .io.nway_json import nway_to_dict, validate_nway
+    from .io.readers import read_document
+    from .nway.pipeline import analyse_nway
+    from .report.render import render_nway_html
+
+    codes = [x.strip() for x in langs.split(",")] if langs else []
+    if codes and len(codes) != len(files):
+        raise QAError(f"--langs names {len(codes)} languages for {len(files)} files")
+    tr_langs = [_lang_of(f, codes[i] if codes else None, "translation")
+                for i, f in enumerate(files)]
+    src_doc = None
+    if source is not None:
+        src_doc = read_document(source, _lang_of(source, source_lang, "source"), cfg.segmented)
+    docs = [read_document(f, lang, cfg.segmented) for f, lang in zip(files, tr_langs,
+                                                                       strict=True)]
+    with _progress(quiet) as progress:
+        encoder = _load_encoder(cfg, progress)
+        report = analyse_nway(src_doc, docs, encoder, cfg, progress)
+    data = nway_to_dict(report)
+    validate_nway(data)
+    with _atomic_dir(out) as tmp:
+        (tmp / "report.json").write_text(
+            json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (tmp / "report.html").write_text(render_nway_html(data), encoding="utf-8")
+    return data
 
 
 @app.command()

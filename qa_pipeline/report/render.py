@@ -90,6 +90,16 @@ WRITER = WriterSpec("html", "report.html",
                     lambda out, path: write_html(out.data, path))
 
 
+def render_nway_html(report: Mapping[str, Any]) -> str:
+    """The n-way report page (one column per text) as a string."""
+    from qa_pipeline.report.nway_view import build_nway_view
+
+    js = static_text("nway.js")
+    css = static_text("report.css") + "\n" + static_text("nway.css")
+    return _env().get_template("nway.html.j2").render(
+        v=build_nway_view(report), css=Markup(css), js=Markup(js), csp=_csp(js))
+
+
 def _index_row(entry: IndexEntry) -> IndexRowView:
     if entry.report is None:
         return index_row(entry.name, entry.href, None, entry.error or "no report")

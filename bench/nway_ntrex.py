@@ -1,0 +1,259 @@
+"""N-way attribution on NTREX-128: which translation drifted?
+
+Documents as units, English source plus three translations (lt, et, lv; line-aligned, so the
+gold table is known). One damage at a time (replaced sentence, clause drop, entity swap,
+negation, number; bench/damage_drift.py, seeded) goes into one translation of one row; the
+benchmark asks whether the flagged row names the damaged language, with a source and without
+one, and counts "drifted" attributions on clean rows. The same damage in pairwise mode (lt vs
+et only) shows what the source adds: the pair can say *that* a row differs, never *which* side.
+
+    .venv/bin/python bench/nway_ntrex.py --calibrate   # even docs: writes the shipped margin
+    .venv/bin/python bench/nway_ntrex.py               # odd docs: the benchmark
+
+Results: bench/results/nway_ntrex.json; the margin: qa_pipeline/data/nway_<model>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from damage_drift import DAMAGE_KINDS, damage  # noqa: E402
+from drift_common import group_docs  # noqa: E402
+from paths import CACHE_DIR, DATA, RESULTS  # noqa: E402
+
+from qa_pipeline.cache import EmbeddingCache  # noqa: E402
+from qa_pipeline.config import DEFAULT_MODEL, Config  # noqa: E402
+from qa_pipeline.embed import CachedEncoder, Encoder, load_encoder  # noqa: E402
+from qa_pipeline.io.readers import Inputs  # noqa: E402
+from qa_pipeline.nway.attribute import contrasts  # noqa: E402
+from qa_pipeline.nway.pipeline import analyse_nway  # noqa: E402
+from qa_pipeline.nway.thresholds import NWAY_FORMAT  # noqa: E402
+from qa_pipeline.pipeline import analyse  # noqa: E402
+from qa_pipeline.segment import build_document  # noqa: E402
+from qa_pipeline.types import Document  # noqa: E402
+
+FILES = {"en": "eng", "lt": "lit", "et": "est", "lv": "lav"}
+TRANSLATIONS = ("lt", "et", "lv")
+NEGATION_LANGS = ("lt", "et")  # the damage generator's negation rules
+CLEAN_BLAME_RATE = 0.01  # the calibrated margin allows this share of clean rows a blame
+
+
+def load_docs(half: str) -> list[dict[str, list[str]]]:
+    d = DATA / "ntrex128"
+    lines = {k: (d / f"{f}.txt").read_text(encoding="utf-8").splitlines()
+             for k, f in FILES.items()}
+    ids = (d / "document_ids.txt").read_text(encoding="utf-8").splitlines()
+    docs = [{k: [lines[k][i] for i in g] for k in FILES} for g in group_docs(ids)]
+    return docs[0::2] if half == "even" else docs[1::2]
+
+
+def as_doc(lang: str, sents: list[str]) -> Document:
+    return build_document(f"{lang}.txt", lang, [sents])
+
+
+def encoder(model: str) -> Encoder:
+    if model.startswith("hash"):
+        return load_encoder(model)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    return CachedEncoder(load_encoder(model), EmbeddingCache(CACHE_DIR / "nway.sqlite"))
+
+
+def damaged_variant(doc: dict[str, list[str]], kind: str, rng: random.Random,
+                    pool: list[tuple[str, str, str]]) -> tuple[str, int, str] | None:
+    """(language, sentence index, damaged text) for one damage of `kind` in this document."""
+    langs = [x for x in TRANSLATIONS if kind != "negation" or x in NEGATION_LANGS]
+    lang = rng.choice(langs)
+    pairs = [(s, t, "doc") for s, t in zip(doc["en"], doc[lang], strict=True)]
+    if kind == "entity_swap":  # names come from other documents
+        pairs += [p for p in pool if p[2] != "doc"]
+    cands = [d for d in damage(pairs, kind, rng, tgt_lang=lang)
+             if d.index < len(doc["en"]) and d.tgt != d.original_tgt]
+    if not cands:
+        return None
+    d = rng.choice(cands)
+    return lang, d.index, d.tgt
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    enc = encoder(args.model)
+    cfg = Config(model=args.model)
+    docs = load_docs("even" if args.calibrate else "odd")
+    if args.docs:
+        docs = docs[:args.docs]
+    rng = random.Random(args.seed)
+    pool = [(s, t, f"d{k}") for k, doc in enumerate(docs) for s, t in zip(doc["en"], doc["lt"],
+                                                                          strict=True)]
+    t0 = time.time()
+    texts0 = getattr(enc, "misses", 0)
+    clean = {"with_source": Counter(), "no_source": Counter()}
+    cvals: dict[str, list[float]] = {"t": [], "g_src": [], "g_nosrc": []}
+    for doc in docs:
+        src = as_doc("en", doc["en"])
+        trs = [as_doc(x, doc[x]) for x in TRANSLATIONS]
+        rep = analyse_nway(src, trs, enc, cfg)
+        if args.calibrate:
+            for key, vals in zip(cvals, _stats(src, trs, enc, cfg), strict=True):
+                cvals[key] += vals
+        for mode, r in (("with_source", rep), ("no_source", None if args.calibrate else
+                                                 analyse_nway(None, trs, enc, cfg))):
+            if r is None:
+                continue
+            clean[mode]["rows"] += len(r.rows)
+            clean[mode]["blamed_rows"] += len({f.row for f in r.findings if f.drifted})
+            clean[mode]["flagged_rows"] += len({f.row for f in r.findings})
+    clean_time = time.time() - t0
+    out: dict[str, object] = {"model": args.model, "docs": len(docs),
+                              "half": "even" if args.calibrate else "odd",
+                              "clean": {m: dict(c) for m, c in clean.items()},
+                              "clean_seconds": round(clean_time, 1),
+                              "texts_embedded_clean": getattr(enc, "misses", 0) - texts0}
+    if args.calibrate:
+        return out | {"contrasts": cvals}
+    per_kind: dict[str, Counter[str]] = {}
+    for k, doc in enumerate(docs):
+        for kind in DAMAGE_KINDS:
+            v = damaged_variant(doc, kind, rng, pool)
+            if v is None:
+                continue
+            lang, i, text = v
+            sents = {x: list(doc[x]) for x in TRANSLATIONS}
+            sents[lang][i] = text
+            src = as_doc("en", doc["en"])
+            trs = [as_doc(x, sents[x]) for x in TRANSLATIONS]
+            c = per_kind.setdefault(kind, Counter())
+            c["n"] += 1
+            for mode, s in (("src", src), ("nosrc", None)):
+                rep = analyse_nway(s, trs, enc, cfg)
+                row = next(r for r, row in enumerate(rep.rows) if i in row.cells[lang])
+                here = [f for f in rep.findings if f.row == row]
+                if here:
+                    c[f"{mode}_flagged"] += 1
+                    c[f"{mode}_named"] += any(f.drifted == lang for f in here)
+                    c[f"{mode}_wrong"] += any(f.drifted not in (None, lang) for f in here)
+            if lang in ("lt", "et"):  # pairwise mode: lt vs et, damage on either side
+                rep2 = analyse(Inputs(as_doc("lt", sents["lt"]), as_doc("et", sents["et"])),
+                               enc, cfg)
+                side = "source" if lang == "lt" else "target"
+                c["pair_n"] += 1
+                c["pair_flagged"] += any(i in getattr(f, side) for f in rep2.findings)
+        print(f"  damaged doc {k + 1}/{len(docs)}", file=sys.stderr, flush=True)
+    out["damage"] = {k: dict(c) for k, c in per_kind.items()}
+    out["seconds"] = round(time.time() - t0, 1)
+    return out
+
+
+def _stats(src: Document, trs: list[Document], enc: Encoder,
+           cfg: Config) -> tuple[list[float], list[float], list[float]]:
+    """For calibration, on a clean document: the drift-logit contrast and the agreement gap of
+    every cell flagged against the source, and the agreement gap of every cell in a flagged
+    translation pair (no source)."""
+    from itertools import combinations
+
+    from qa_pipeline.align import align_documents
+    from qa_pipeline.nway.score import agreement_gaps, pair_evidence
+    from qa_pipeline.nway.table import Row, build_rows
+
+    langs = list(TRANSLATIONS)
+    docs = {d.lang: d for d in trs}
+    aligned = {d.lang: align_documents(src, d, enc.encode, cfg.align) for d in trs}
+    vectors = {t: v for a in aligned.values() for t, v in a.vectors.items()}
+    rows = build_rows(len(src.sentences), {k: v.sentences for k, v in aligned.items()})
+    ev = {d.lang: pair_evidence(src, d, rows, "en", vectors, enc, cfg.checks, cfg.drift)
+          for d in trs}
+    t = [c for _, _, c in contrasts(rows, langs, ev)]
+    gaps = agreement_gaps(rows, docs, vectors, enc)
+    g_src = [g for (r, x), g in gaps.items() if ev[x].severity.get(r) is not None]
+    # Without a source: the pivot is a translation (as the pipeline chooses it).
+    from qa_pipeline.nway.pipeline import choose_pivot
+
+    pivot = choose_pivot(trs, enc)
+    al2 = {d.lang: align_documents(pivot, d, enc.encode, cfg.align) for d in trs
+           if d.lang != pivot.lang}
+    v2 = dict(vectors) | {t_: v for a in al2.values() for t_, v in a.vectors.items()}
+    rows2 = build_rows(len(pivot.sentences), {k: v.sentences for k, v in al2.items()})
+    rows2 = tuple(Row((), {**r.cells, pivot.lang: r.pivot}) for r in rows2)
+    rows2 = tuple(Row((), {x: r.cells[x] for x in langs}) for r in rows2)
+    pev = {(a.lang, b.lang): pair_evidence(a, b, rows2, "", v2, enc, cfg.checks, cfg.drift)
+           for a, b in combinations(trs, 2)}
+    gaps2 = agreement_gaps(rows2, docs, v2, enc)
+    g_nosrc = [g for (r, x), g in gaps2.items()
+               if any(e.severity.get(r) is not None for (a, b), e in pev.items() if x in (a, b))]
+    return t, g_src, g_nosrc
+
+
+def rate(n: int, d: int) -> float:
+    return round(n / d, 4) if d else float("nan")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=DEFAULT_MODEL)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--docs", type=int, default=0, help="first N documents only")
+    ap.add_argument("--calibrate", action="store_true",
+                    help="even documents: fit the margin and write the package's data file")
+    args = ap.parse_args()
+    res = run(args)
+    if args.calibrate:
+        import numpy as np
+
+        stats: dict[str, list[float]] = res.pop("contrasts")  # type: ignore[assignment]
+        rows = int(res["clean"]["with_source"]["rows"])  # type: ignore[index]
+        # Each statistic alone may blame CLEAN_BLAME_RATE / 2 of the clean rows.
+        allowed = int(CLEAN_BLAME_RATE / 2 * rows)
+
+        def margin(vals: list[float]) -> float:
+            v = np.sort(np.array(vals))
+            return round(float(v[-allowed - 1]) + 1e-6, 6) if len(v) > allowed else 0.0
+
+        data = {"format": NWAY_FORMAT, "model_id": f"nway-{args.model}/1",
+                "margin": max(margin(stats["t"]), 0.0),
+                "agreement_margin": max(margin(stats["g_src"]), 0.0),
+                "agreement_margin_no_source": max(margin(stats["g_nosrc"]), 0.0),
+                "fitted": f"each margin lets {CLEAN_BLAME_RATE / 2:.1%} of {rows} clean rows "
+                          "(en + lt, et, lv; NTREX-128 even-numbered documents) blame a cell",
+                "command": ".venv/bin/python bench/nway_ntrex.py --calibrate"}
+        path = ROOT / "qa_pipeline" / "data" / f"nway_{args.model}.json"
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(json.dumps(res | {k: data[k] for k in ("margin", "agreement_margin",
+                                                     "agreement_margin_no_source")}
+                         | {f"n_{k}": len(v) for k, v in stats.items()}, indent=1))
+        return
+    dmg = res["damage"]
+    tot: Counter[str] = Counter()
+    for c in dmg.values():  # type: ignore[union-attr]
+        tot.update(c)
+    print(f"## N-way attribution, NTREX-128 odd documents ({res['docs']}), en + lt, et, lv\n")
+    print("| damage | n | with source: flagged | named / flagged | wrong | no source: flagged "
+          "| named / flagged | wrong | pairwise lt-et: flagged |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for kind, c in [*dmg.items(), ("all", tot)]:  # type: ignore[union-attr]
+        print(f"| {kind} | {c['n']} | {rate(c['src_flagged'], c['n'])} | "
+              f"{rate(c['src_named'], c['src_flagged'])} | {c['src_wrong']} | "
+              f"{rate(c['nosrc_flagged'], c['n'])} | {rate(c['nosrc_named'], c['nosrc_flagged'])}"
+              f" | {c['nosrc_wrong']} | {rate(c['pair_flagged'], c['pair_n'])} |")
+    for mode, c in res["clean"].items():  # type: ignore[union-attr]
+        print(f"\nclean rows, {mode}: {c['rows']} rows, with a 'drifted' attribution "
+              f"{rate(c['blamed_rows'], c['rows'])}, with any finding "
+              f"{rate(c['flagged_rows'], c['rows'])}")
+    res["summary"] = {"named_with_source": rate(tot["src_named"], tot["src_flagged"]),
+                      "named_without_source": rate(tot["nosrc_named"], tot["nosrc_flagged"])}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "nway_ntrex.json").write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+    print(f"\n_{res['seconds']} s; {res['texts_embedded_clean']} texts embedded for the clean "
+          f"runs_")
+
+
+if __name__ == "__main__":
+    main()

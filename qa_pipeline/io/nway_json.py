@@ -1,0 +1,54 @@
+"""report.json of an n-way check (schema qa_pipeline.nway/1): build the dict, validate it."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from ..nway.pipeline import NwayReport
+from ..types import Document
+
+NWAY_SCHEMA = "qa_pipeline.nway/1"
+
+
+def _text(doc: Document) -> dict[str, Any]:
+    return {"path": doc.path, "lang": doc.lang,
+            "sentences": [{"id": s.id, "paragraph": s.paragraph, "text": s.text}
+                          for s in doc.sentences]}
+
+
+def nway_to_dict(report: NwayReport) -> dict[str, Any]:
+    sig = report.signature
+    return {
+        "schema": NWAY_SCHEMA,
+        "signature": {
+            "version": sig.version, "model": sig.model, "model_revision": sig.model_revision,
+            "segmenter": sig.segmenter, "drift_model": sig.drift_model, "aligner": sig.aligner,
+            "thresholds": {k: round(float(v), 6) for k, v in sig.thresholds.items()},
+        },
+        "source": None if report.source is None else _text(report.source),
+        "translations": [_text(d) for d in report.translations],
+        "rows": [{"source": list(r.pivot), "cells": {k: list(v) for k, v in r.cells.items()}}
+                 for r in report.rows],
+        "findings": [{
+            "kind": f.kind, "severity": f.severity, "score": round(float(f.score), 6),
+            "drifted": f.drifted, "row": f.row,
+            "sentences": {k: list(v) for k, v in f.sentences.items()},
+            "spans": {k: [list(s) for s in v] for k, v in f.spans.items()},
+            "message": f.message,
+        } for f in report.findings],
+    }
+
+
+def load_nway_schema() -> dict[str, Any]:
+    text = resources.files("qa_pipeline").joinpath("schemas/nway.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def validate_nway(data: dict[str, Any]) -> None:
+    """Raise jsonschema.ValidationError unless `data` follows the shipped n-way schema."""
+    import jsonschema
+
+    jsonschema.validate(data, load_nway_schema())

@@ -1,0 +1,225 @@
+"""N-way analysis wired together: align every translation to one pivot, build the table,
+gather pairwise evidence, blame, attach spans and messages.
+
+Every text is embedded once: the aligners share the encoder (and its cache), and each pair's
+context takes its vectors from the aligners' tables, so n translations cost about n pairwise
+alignments of embedding, not n².
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from .. import __version__
+from ..align import align_documents, describe
+from ..config import Config
+from ..detect.spans import attribute
+from ..embed import Encoder
+from ..errors import InputError
+from ..segment import SEGMENTER
+from ..types import SEVERITY_RANK, Document, Severity, Signature, Span
+from .attribute import Blame, with_source, without_source
+from .score import PairEvidence, agreement_gaps, pair_evidence
+from .table import Row, build_rows
+from .thresholds import load_nway_thresholds
+
+StageProgress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class NwayFinding:
+    kind: str
+    severity: Severity
+    score: float
+    drifted: str | None  # the translation judged to have drifted; None: no majority
+    row: int
+    sentences: Mapping[str, tuple[int, ...]]  # language -> sentence ids in that row
+    spans: Mapping[str, tuple[Span, ...]]  # language -> (sentence id, start, end)
+    message: str
+
+
+@dataclass(frozen=True)
+class NwayReport:
+    signature: Signature
+    source: Document | None
+    translations: tuple[Document, ...]
+    rows: tuple[Row, ...]  # cells hold every translation's ids (the pivot's too)
+    findings: tuple[NwayFinding, ...]
+
+
+def choose_pivot(docs: Sequence[Document], encoder: Encoder) -> Document:
+    """The translation closest to all the others (mean sentence vector, summed cosines)."""
+    means = []
+    for d in docs:
+        v = encoder.encode(d.texts).mean(axis=0)
+        means.append(v / max(float(np.linalg.norm(v)), 1e-12))
+    m = np.stack(means)
+    sims = m @ m.T
+    return docs[int(np.argmax(sims.sum(axis=1)))]
+
+
+def _quote(doc: Document, spans: Sequence[Span]) -> str:
+    return ", ".join(f"“{doc.sentences[s].text[a:b]}”" for s, a, b in spans[:3])
+
+
+def _and(xs: Sequence[str]) -> str:
+    if not xs:
+        return "the others"
+    return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]
+
+
+class _Finder:
+    """Attaches sentences, spans and a message to each Blame."""
+
+    def __init__(self, source: Document | None, docs: Mapping[str, Document],
+                 rows: Sequence[Row], evidence: Mapping[tuple[str, str], PairEvidence],
+                 encoder: Encoder) -> None:
+        self.source, self.docs, self.rows = source, docs, rows
+        self.evidence, self.encoder = evidence, encoder
+
+    def _pair(self, x: str) -> PairEvidence | None:
+        """The evidence that judged `x`: against the source, or x's first pair."""
+        if self.source is not None:
+            return self.evidence.get((self.source.lang, x))
+        return next((e for (a, b), e in self.evidence.items() if x in (a, b)), None)
+
+    def _drift_spans(self, ev: PairEvidence, r: int, x: str) -> dict[str, tuple[Span, ...]]:
+        """Occlusion spans on `x`'s side of its pair (only blamed cells pay for occlusion)."""
+        ctx = ev.context
+        k = ctx.full.index(ev.row_bead[r])
+        s_side, t_side = ctx.source_sides[k], ctx.target_sides[k]
+        (s_ev, t_ev), = attribute([(s_side.text, t_side.text)], ctx.source_vecs[[k]],
+                                  ctx.target_vecs[[k]], self.encoder)
+        limit = ev.result.thresholds.get("span_gain", 0.0)
+        side, side_ev, doc = ((t_side, t_ev, ctx.target) if ev.pair[1] == x
+                              else (s_side, s_ev, ctx.source))
+        if side_ev.span is None or side_ev.gain < limit:
+            return {}
+        return {x: side.sentence_spans(doc, [side_ev.span])}
+
+    def _check_spans(self, ev: PairEvidence, r: int, kind: str) -> dict[str, tuple[Span, ...]]:
+        ctx = ev.context
+        k = ctx.full.index(ev.row_bead[r])
+        src: list[Span] = []
+        tgt: list[Span] = []
+        for name in ctx.enabled_checks:
+            for h in ctx.hits[k].get(name, ()):
+                if h.kind == kind:
+                    src += ctx.source_sides[k].sentence_spans(ctx.source, h.source_spans)
+                    tgt += ctx.target_sides[k].sentence_spans(ctx.target, h.target_spans)
+        out = {ev.pair[1]: tuple(tgt)} if tgt else {}
+        if src:
+            out[ev.pair[0]] = tuple(src)
+        return out
+
+    def finding(self, b: Blame) -> NwayFinding:
+        row = self.rows[b.row]
+        sentences: dict[str, tuple[int, ...]] = {}
+        if self.source is not None and row.pivot:
+            sentences[self.source.lang] = row.pivot
+        for lang, ids in row.cells.items():
+            if ids:
+                sentences[lang] = ids
+        spans: dict[str, tuple[Span, ...]] = {}
+        langs = list(self.docs)
+        x = b.drifted
+        peers = [y for y in langs if y != x and row.cells[y]]
+        ev = self._pair(x) if x is not None else None
+        if b.kind in ("omission", "addition"):
+            if b.kind == "addition" and x is not None:
+                doc = self.docs[x]
+                spans[x] = tuple((i, 0, len(doc.sentences[i].text)) for i in row.cells[x])
+            elif b.kind == "omission" and self.source is not None and row.pivot:
+                spans[self.source.lang] = tuple(
+                    (i, 0, len(self.source.sentences[i].text)) for i in row.pivot)
+        elif b.kind == "drift" and ev is not None and b.row in ev.row_bead:
+            spans = self._drift_spans(ev, b.row, x or "")
+        elif ev is not None and b.row in ev.row_bead:
+            spans = self._check_spans(ev, b.row, b.kind)
+        return NwayFinding(b.kind, b.severity, b.score, x, b.row, sentences, spans,
+                           self._message(b, peers, spans))
+
+    def _message(self, b: Blame, peers: Sequence[str], spans: Mapping[str, Sequence[Span]]
+                 ) -> str:
+        x = b.drifted
+        has_src = self.source is not None
+        if x is None:
+            if b.evidence == "all-differ":
+                return ("every translation departs from the source here: the source sentence "
+                        "may be the problem")
+            if b.evidence == "no-majority" or not has_src:
+                return "the translations disagree here and no majority exists"
+            return b.evidence
+        quote = _quote(self.docs[x], spans[x]) if spans.get(x) else ""
+        who = (f"{x} diverges from the source" + (f" and from {_and(peers)}" if peers else "")
+               if has_src else f"{x} diverges from {_and(peers)}, which agree with each other")
+        if b.kind == "drift":
+            detail = f": {quote} has no counterpart" if quote else ""
+            return f"{who}{detail} (drift {b.score:.2f})"
+        if b.kind in ("omission", "addition"):
+            return f"{b.evidence}; {who}"
+        return f"{b.kind}: {b.evidence}; {who}" + (f": {quote}" if quote else "")
+
+
+def analyse_nway(source: Document | None, translations: Sequence[Document], encoder: Encoder,
+                 config: Config, progress: StageProgress | None = None) -> NwayReport:
+    langs = [d.lang for d in translations]
+    if len(set(langs)) != len(langs):
+        raise InputError(f"each translation needs its own language; got {', '.join(langs)}")
+    if source is None and len(translations) < 3:
+        raise InputError("n-way without a source needs at least three translations")
+    if source is not None and source.lang in langs:
+        raise InputError(f"the source language {source.lang} is also a translation's")
+    docs = {d.lang: d for d in translations}
+    pivot = source if source is not None else choose_pivot(translations, encoder)
+    others = [d for d in translations if d.lang != pivot.lang]
+    aligned = {}
+    vectors: dict[str, np.ndarray] = {}
+    for n, d in enumerate(others):
+        if progress:
+            progress("align", n, len(others))
+        aligned[d.lang] = align_documents(pivot, d, encoder.encode, config.align)
+        vectors.update(aligned[d.lang].vectors)
+    if progress:
+        progress("align", len(others), len(others))
+    rows = build_rows(len(pivot.sentences), {k: v.sentences for k, v in aligned.items()})
+    if source is None:  # the pivot is a translation: its ids become its own column
+        rows = tuple(Row((), {**r.cells, pivot.lang: r.pivot}) for r in rows)
+    rows = tuple(Row(r.pivot, {lang: r.cells[lang] for lang in langs}) for r in rows)
+    th = load_nway_thresholds(encoder.name)
+    evidence: dict[tuple[str, str], PairEvidence] = {}
+    pairs = ([(source, d) for d in translations] if source is not None
+             else list(combinations(translations, 2)))
+    for n, (a, b) in enumerate(pairs):
+        if progress:
+            progress("drift", n, len(pairs))
+        evidence[(a.lang, b.lang)] = pair_evidence(
+            a, b, rows, source.lang if source is not None else "", vectors, encoder,
+            config.checks, config.drift)
+    if progress:
+        progress("drift", len(pairs), len(pairs))
+    gaps = agreement_gaps(rows, docs, vectors, encoder)
+    if source is not None:
+        blames = with_source(rows, langs, {b: e for (_, b), e in evidence.items()}, gaps, th)
+    else:
+        blames = without_source(rows, langs, evidence, gaps, th)
+    finder = _Finder(source, docs, rows, evidence, encoder)
+    findings = sorted((finder.finding(b) for b in blames),
+                      key=lambda f: (-SEVERITY_RANK[f.severity], -f.score, f.row, f.kind,
+                                     f.drifted or ""))
+    first = next(iter(evidence.values()))
+    signature = Signature(
+        version=__version__, model=encoder.name, model_revision=encoder.revision,
+        segmenter=SEGMENTER,
+        thresholds={**first.result.thresholds, "nway_margin": th.margin,
+                    "nway_agreement_margin": (th.agreement_margin if source is not None
+                                              else th.agreement_margin_no_source)},
+        drift_model=f"{first.result.model_id}+{th.model_id}",
+        aligner=describe(config.align),
+    )
+    return NwayReport(signature, source, tuple(translations), rows, tuple(findings))
+

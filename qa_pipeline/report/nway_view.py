@@ -1,0 +1,133 @@
+"""View models for the n-way HTML report: one column per text, drift marked per cell.
+
+Built from the ``qa_pipeline.nway/1`` dict; every decision (which cell is marked, labels,
+excerpts) is made here so the template only loops and prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..types import KIND_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, SEVERITY_RANK
+from .view import SEVERITY_GLYPHS, Count, SentenceView, segments_for
+
+NO_MAJORITY = "none"  # the filter value of findings that name no translation
+
+
+@dataclass(frozen=True)
+class CellView:
+    lang: str
+    sentences: tuple[SentenceView, ...]
+    severity: str  # worst severity of the findings that blame this cell ("" for none)
+    is_source: bool
+
+
+@dataclass(frozen=True)
+class NwayRowView:
+    index: int
+    anchor: str
+    cells: tuple[CellView, ...]  # the source first (when there is one), then each translation
+    severity: str  # worst finding on the row ("" for none)
+    drifted: str  # space-separated languages blamed on this row ("none" for no majority)
+
+
+@dataclass(frozen=True)
+class NwayFindingView:
+    id: str
+    row: int
+    anchor: str
+    severity: str
+    severity_label: str
+    glyph: str
+    kind_label: str
+    drifted: str  # a language, or NO_MAJORITY
+    drifted_label: str
+    score_label: str
+    message: str
+
+
+@dataclass(frozen=True)
+class LangView:
+    lang: str
+    path: str
+    n_sentences: int
+    role: str  # "source" or "translation"
+    blamed: int  # findings naming this translation
+
+
+@dataclass(frozen=True)
+class NwayView:
+    title: str
+    version: str
+    model: str
+    aligner: str
+    drift_model: str
+    texts: tuple[LangView, ...]
+    translations: tuple[str, ...]
+    severity_counts: tuple[Count, ...]
+    no_majority: int
+    rows: tuple[NwayRowView, ...]
+    findings: tuple[NwayFindingView, ...]
+
+
+def _worst(sevs: Sequence[str]) -> str:
+    return max(sevs, key=lambda s: SEVERITY_RANK.get(s, 0), default="")
+
+
+def build_nway_view(report: Mapping[str, Any]) -> NwayView:
+    sig = report["signature"]
+    src = report["source"]
+    trs = list(report["translations"])
+    texts = ([src] if src else []) + trs
+    by_lang = {t["lang"]: t for t in texts}
+    src_lang = src["lang"] if src else None
+    findings = list(report["findings"])
+    # marks[(lang, sentence id)] -> (start, end, severity, finding id)
+    marks: dict[tuple[str, int], list[tuple[int, int, str, str]]] = {}
+    blamed: dict[tuple[int, str], list[str]] = {}
+    views = []
+    for n, f in enumerate(findings):
+        fid = f"n{n}"
+        for lang, spans in f["spans"].items():
+            for sid, a, b in spans:
+                marks.setdefault((lang, int(sid)), []).append((int(a), int(b), f["severity"], fid))
+        who = f["drifted"] or NO_MAJORITY
+        blamed.setdefault((int(f["row"]), who), []).append(f["severity"])
+        views.append(NwayFindingView(
+            id=fid, row=int(f["row"]), anchor=f"row-{f['row']}", severity=f["severity"],
+            severity_label=SEVERITY_LABELS[f["severity"]], glyph=SEVERITY_GLYPHS[f["severity"]],
+            kind_label=KIND_LABELS.get(f["kind"], f["kind"]),
+            drifted=who, drifted_label=f["drifted"] or "no majority",
+            score_label=f"{float(f['score']):.2f}", message=str(f["message"])))
+    rows = []
+    for r, row in enumerate(report["rows"]):
+        cells = []
+        ids_by_lang = ({src_lang: row["source"]} if src_lang else {}) | dict(row["cells"])
+        for t in texts:
+            lang = t["lang"]
+            sents = tuple(
+                SentenceView(int(i), segments_for(str(by_lang[lang]["sentences"][i]["text"]),
+                                                  marks.get((lang, int(i)), [])))
+                for i in ids_by_lang.get(lang, []))
+            cells.append(CellView(lang, sents, _worst(blamed.get((r, lang), [])),
+                                  lang == src_lang))
+        here = [w for (rr, w) in blamed if rr == r]
+        rows.append(NwayRowView(r, f"row-{r}", tuple(cells),
+                                _worst([s for (rr, _), ss in blamed.items() if rr == r
+                                        for s in ss]),
+                                " ".join(sorted(set(here)))))
+    count = {s: sum(f["severity"] == s for f in findings) for s in SEVERITY_ORDER}
+    return NwayView(
+        title=" / ".join(t["lang"] for t in texts), version=str(sig["version"]),
+        model=f"{sig['model']}@{sig['model_revision']}", aligner=str(sig.get("aligner", "")),
+        drift_model=str(sig.get("drift_model", "")),
+        texts=tuple(LangView(t["lang"], t["path"], len(t["sentences"]),
+                             "source" if t["lang"] == src_lang else "translation",
+                             sum(f["drifted"] == t["lang"] for f in findings)) for t in texts),
+        translations=tuple(t["lang"] for t in trs),
+        severity_counts=tuple(Count(s, SEVERITY_LABELS[s], count[s], SEVERITY_GLYPHS[s])
+                              for s in SEVERITY_ORDER),
+        no_majority=sum(f["drifted"] is None for f in findings),
+        rows=tuple(rows), findings=tuple(views))

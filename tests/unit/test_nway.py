@@ -1,0 +1,173 @@
+"""N-way: the table builder (properties), the attribution rules, and the CLI/JSON contract
+(hash encoder; the real model's attribution is in tests/integration/test_nway_e5.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from qa_pipeline.cli import app
+from qa_pipeline.io.nway_json import validate_nway
+from qa_pipeline.nway.attribute import with_source, without_source
+from qa_pipeline.nway.score import PairEvidence
+from qa_pipeline.nway.table import Row, build_rows, check_rows
+from qa_pipeline.nway.thresholds import NwayThresholds
+from qa_pipeline.types import Bead
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "nway"
+runner = CliRunner()
+TH = NwayThresholds("test/1", margin=1.0, agreement_margin=0.1, agreement_margin_no_source=0.1)
+
+
+@st.composite
+def monotone_beads(draw: Any, n_pivot: int) -> tuple[list[Bead], int]:
+    """A random monotone alignment of n_pivot pivot sentences to some target sentences."""
+    beads: list[Bead] = []
+    i = j = 0
+    while i < n_pivot:
+        a = draw(st.integers(0, min(3, n_pivot - i)))
+        b = draw(st.integers(0 if a else 1, 3))
+        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b))))
+        i, j = i + a, j + b
+    if draw(st.booleans()):
+        beads.append(Bead((), (j,)))
+        j += 1
+    return beads, j
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 12).flatmap(
+    lambda n: st.tuples(st.just(n), monotone_beads(n), monotone_beads(n), monotone_beads(n))))
+def test_rows_cover_every_sentence_once_in_order(case: Any) -> None:
+    n, (a, na), (b, nb), (c, nc) = case
+    rows = build_rows(n, {"lt": a, "et": b, "lv": c})
+    check_rows(rows, n, {"lt": na, "et": nb, "lv": nc})
+    assert all(r.pivot or any(r.cells.values()) for r in rows)
+
+
+def test_rows_merge_what_any_translation_merges() -> None:
+    lt = [Bead((0,), (0,)), Bead((1, 2), (1,)), Bead((3,), (2,)), Bead((), (3,)),
+          Bead((4,), (4,))]
+    et = [Bead((0,), ()), Bead((), (0,)), Bead((1,), (1,)), Bead((2,), (2,)),
+          Bead((3, 4), (3, 4))]
+    assert build_rows(5, {"lt": lt, "et": et}) == (
+        Row((0,), {"lt": (0,), "et": ()}),
+        Row((), {"lt": (), "et": (0,)}),
+        Row((1, 2), {"lt": (1,), "et": (1, 2)}),
+        Row((3, 4), {"lt": (2, 3, 4), "et": (3, 4)}),
+    )
+
+
+def _ev(drift: dict[int, float], sev: dict[int, Any], checks: dict[int, dict[str, Any]] | None
+        = None) -> PairEvidence:
+    """Evidence with only what the attribution rules read (no context)."""
+    return PairEvidence(("en", "x"), None, None, {}, drift, sev,  # type: ignore[arg-type]
+                        checks or {r: {} for r in drift})
+
+
+ROWS = tuple(Row((i,), {"lt": (i,), "et": (i,), "lv": (i,)}) for i in range(6))
+LANGS = ["lt", "et", "lv"]
+CALM = {r: 0.3 for r in range(6)}
+
+
+def test_the_translation_that_stands_out_is_blamed() -> None:
+    ev = {"lt": _ev(CALM, dict.fromkeys(range(6))),
+          "et": _ev(CALM | {3: 0.97}, dict.fromkeys(range(6)) | {3: "major"}),
+          "lv": _ev(CALM, dict.fromkeys(range(6)))}
+    blames = with_source(ROWS, LANGS, ev, {}, TH)
+    assert [(b.row, b.kind, b.drifted) for b in blames] == [(3, "drift", "et")]
+
+
+def test_all_translations_departing_blames_none() -> None:
+    sev = dict.fromkeys(range(6)) | {2: "major"}
+    ev = {x: _ev(CALM | {2: 0.99}, sev) for x in LANGS}
+    blames = with_source(ROWS, LANGS, ev, {}, TH)
+    assert [(b.row, b.drifted, b.evidence) for b in blames] == [(2, None, "all-differ")]
+
+
+def test_a_precise_check_alone_blames_and_a_shared_one_does_not() -> None:
+    ck = {r: {} for r in range(6)}
+    ev = {"lt": _ev(CALM, dict.fromkeys(range(6)), ck | {1: {"number": ("critical", 0.9)}}),
+          "et": _ev(CALM, dict.fromkeys(range(6)), ck | {4: {"number": ("critical", 0.9)}}),
+          "lv": _ev(CALM, dict.fromkeys(range(6)), ck | {4: {"number": ("critical", 0.9)},
+                                                         5: {"length": ("major", 0.9)}})}
+    blames = with_source(ROWS, LANGS, ev, {}, TH)
+    assert [(b.row, b.kind, b.drifted) for b in blames] == [(1, "number", "lt")]
+
+
+def test_gaps_name_the_translation_that_lacks_a_sentence() -> None:
+    rows = (Row((0,), {"lt": (0,), "et": (), "lv": (0,)}),
+            Row((), {"lt": (), "et": (), "lv": (1,)}))
+    ev = {x: _ev({}, {}) for x in LANGS}
+    got = [(b.kind, b.drifted) for b in with_source(rows, LANGS, ev, {}, TH)]
+    assert got == [("omission", "et"), ("addition", "lv")]
+
+
+def test_without_source_the_odd_one_out_or_no_majority() -> None:
+    rows = tuple(Row((), {"lt": (i,), "et": (i,), "lv": (i,)}) for i in range(3))
+    none = dict.fromkeys(range(3))
+    pairs = {("lt", "et"): _ev({0: .9, 1: .9, 2: .2}, none | {0: "major", 1: "major"}),
+             ("lt", "lv"): _ev({0: .2, 1: .9, 2: .2}, none | {1: "major"}),
+             ("et", "lv"): _ev({0: .9, 1: .9, 2: .2}, none | {0: "major", 1: "major"})}
+    got = [(b.row, b.drifted, b.evidence) for b in without_source(rows, LANGS, pairs, {}, TH)]
+    assert got == [(0, "et", "vote"), (1, None, "no-majority")]
+
+
+def _nway(*args: str) -> tuple[int, str]:
+    res = runner.invoke(app, ["check", *args, "--model", "hash", "--quiet"])
+    return res.exit_code, res.output
+
+
+@pytest.mark.parametrize("with_source", [True, False])
+def test_cli_writes_the_nway_contract(tmp_path: Path, isolated_cache: Path,
+                                      with_source: bool) -> None:
+    files = [str(DATA / f"{x}.txt") for x in ("lt", "et", "lv")]
+    args = (["--source", str(DATA / "en.txt")] if with_source else []) + files
+    code, out = _nway(*args, "--out", str(tmp_path / "r"), "--fail-on", "none")
+    assert code == 0, out
+    data = json.loads((tmp_path / "r" / "report.json").read_text("utf-8"))
+    validate_nway(data)
+    assert data["schema"] == "qa_pipeline.nway/1"
+    assert (data["source"] is not None) == with_source
+    assert [t["lang"] for t in data["translations"]] == ["lt", "et", "lv"]
+    for t in data["translations"]:
+        ids = [i for r in data["rows"] for i in r["cells"][t["lang"]]]
+        assert ids == list(range(len(t["sentences"])))
+    if with_source:
+        assert [i for r in data["rows"] for i in r["source"]] == list(
+            range(len(data["source"]["sentences"])))
+    for f in data["findings"]:
+        assert f["drifted"] in (None, "lt", "et", "lv")
+        assert 0 <= f["row"] < len(data["rows"])
+    html = (tmp_path / "r" / "report.html").read_text("utf-8")
+    assert "N-way consistency report" in html and 'data-lang="lv"' in html
+
+
+def test_cli_langs_option_and_errors(tmp_path: Path, isolated_cache: Path) -> None:
+    a, b, c = (tmp_path / f"{n}.txt" for n in ("first", "second", "third"))
+    for f, x in zip((a, b, c), ("lt", "et", "lv"), strict=True):
+        f.write_text((DATA / f"{x}.txt").read_text("utf-8"), "utf-8")
+    code, out = _nway(str(a), str(b), str(c), "--out", str(tmp_path / "r"))
+    assert code == 2 and "cannot tell the translation's language" in out
+    code, out = _nway(str(a), str(b), str(c), "--langs", "lt,et", "--out", str(tmp_path / "r"))
+    assert code == 2 and "names 2 languages for 3 files" in out
+    assert not (tmp_path / "r").exists()
+    code, _ = _nway(str(a), str(b), str(c), "--langs", "lt,et,lv", "--out", str(tmp_path / "r"),
+                    "--fail-on", "none")
+    assert code == 0
+    data = json.loads((tmp_path / "r" / "report.json").read_text("utf-8"))
+    assert [t["lang"] for t in data["translations"]] == ["lt", "et", "lv"]
+
+
+def test_two_files_without_source_stay_pairwise(tmp_path: Path, isolated_cache: Path) -> None:
+    code, _ = _nway(str(DATA / "lt.txt"), str(DATA / "et.txt"), "--out", str(tmp_path / "r"),
+                    "--fail-on", "none")
+    assert code == 0
+    data = json.loads((tmp_path / "r" / "report.json").read_text("utf-8"))
+    assert data["schema"] == "qa_pipeline.report/1"
