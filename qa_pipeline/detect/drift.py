@@ -45,7 +45,7 @@ import numpy as np
 
 from ..embed import Encoder
 from ..text import robust_stats, robust_z
-from ..types import Span
+from ..types import DriftKind, Span
 from .calibration import (
     DOMAIN_FEATURES,
     SPAN_FEATURES,
@@ -76,7 +76,7 @@ DOMAIN_COLUMNS = [FEATURES_ALL.index(f) for f in DOMAIN_FEATURES]
 class DriftResult:
     drift: tuple[float, ...]  # one per bead, in [0, 1]; 1-0/0-1 beads get 1.0
     spans: dict[int, tuple[tuple[Span, ...], tuple[Span, ...]]]  # bead -> (source, target)
-    partial: dict[int, str]  # bead -> "partial_omission" | "partial_addition"
+    partial: dict[int, DriftKind]  # bead -> "partial_omission" | "partial_addition"
     thresholds: dict[str, float]  # drift_critical / drift_major / drift_minor and span gains
     model_id: str  # which calibration file was used
     # Robust z-score of each bead's drift within its own document (0 for gap beads and for
@@ -194,13 +194,15 @@ def span_features(ev: Sequence[tuple[SideEvidence, SideEvidence]]) -> np.ndarray
 
 
 def partial_kind(src_ev: SideEvidence, tgt_ev: SideEvidence,
-                 thresholds: dict[str, float]) -> str | None:
+                 thresholds: dict[str, float]) -> DriftKind | None:
     """A clause-sized deletion explains the gap better than any short one: partial gap."""
     limit = thresholds.get("partial_gain")
     if limit is None:
         return None
-    cands = []
-    for kind, ev in (("partial_omission", src_ev), ("partial_addition", tgt_ev)):
+    cands: list[tuple[float, DriftKind]] = []
+    pairs: tuple[tuple[DriftKind, SideEvidence], ...] = (("partial_omission", src_ev),
+                                                         ("partial_addition", tgt_ev))
+    for kind, ev in pairs:
         if ev.clause_gain >= limit and ev.clause_gain > ev.gain:
             cands.append((ev.clause_gain, kind))
     return max(cands)[1] if cands else None
@@ -246,7 +248,7 @@ def score_drift(ctx: PairContext, encoder: Encoder, params: DriftParams = DriftP
                                 + domain[chosen])
 
     spans: dict[int, tuple[tuple[Span, ...], tuple[Span, ...]]] = {}
-    partial: dict[int, str] = {}
+    partial: dict[int, DriftKind] = {}
     span_limit = th.get("span_gain", 0.0)
     for k, (s_ev, t_ev) in zip(chosen, evidence, strict=True):
         kind = partial_kind(s_ev, t_ev, th)

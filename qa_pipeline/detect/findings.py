@@ -7,7 +7,16 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..types import SEVERITY_ORDER, SEVERITY_RANK, Bead, Document, Finding, Severity, Span
+from ..types import (
+    SEVERITY_ORDER,
+    SEVERITY_RANK,
+    Bead,
+    Document,
+    DriftKind,
+    Finding,
+    Severity,
+    Span,
+)
 from .context import PairContext, side_text
 from .drift import DriftResult
 
@@ -118,9 +127,9 @@ def drift_findings(ctx: PairContext, drift: DriftResult) -> list[Finding]:
         if sev is None:
             continue
         src_spans, tgt_spans = drift.spans.get(i, ((), ()))
-        kind = drift.partial.get(i, "drift")
+        kind: DriftKind = drift.partial.get(i, "drift")
         out.append(Finding(
-            kind=kind,  # type: ignore[arg-type]  # partial_kind returns one of DriftKind
+            kind=kind,
             severity=sev,
             score=round(float(drift.drift[i]), 6),
             source=bead.source,

@@ -109,7 +109,7 @@ def agreement_gaps(rows: Sequence[Row], docs: Mapping[str, Document],
         if len(full) < 3:
             continue
         for x in full:
-            mine = [centred[tuple(sorted((x, y), key=langs.index))][r]  # type: ignore[index]
+            mine = [centred[(x, y) if langs.index(x) < langs.index(y) else (y, x)][r]
                     for y in full if y != x]
             theirs = [centred[(y, z)][r] for y, z in combinations(full, 2) if x not in (y, z)]
             out[(r, x)] = float(np.mean(theirs) - np.mean(mine))

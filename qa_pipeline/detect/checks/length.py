@@ -32,10 +32,12 @@ def length_model() -> tuple[dict[tuple[str, str], Model], Model]:
     if data.get("format") != LENGTH_MODEL_FORMAT:
         raise ModelError(f"{LENGTH_MODEL_FILE}: format {data.get('format')!r}, this version "
                          f"reads {LENGTH_MODEL_FORMAT!r}; reinstall qa_pipeline")
-    pairs = {tuple(k.split("-", 1)): (float(v[0]), float(v[1]), float(v[2]))
-             for k, v in data["pairs"].items()}
+    pairs: dict[tuple[str, str], Model] = {}
+    for k, v in data["pairs"].items():
+        src, tgt = k.split("-", 1)
+        pairs[(src, tgt)] = (float(v[0]), float(v[1]), float(v[2]))
     fb = data["fallback"]
-    return pairs, (float(fb[0]), float(fb[1]), float(fb[2]))  # type: ignore[return-value]
+    return pairs, (float(fb[0]), float(fb[1]), float(fb[2]))
 
 
 MINOR_Z = 3.0
