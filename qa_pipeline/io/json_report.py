@@ -79,8 +79,9 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     return out
 
 
-def load_schema() -> dict[str, Any]:
-    text = resources.files("qa_pipeline").joinpath("schemas/report.schema.json").read_text("utf-8")
+def load_schema(name: str = "report.schema.json") -> dict[str, Any]:
+    """A JSON Schema shipped in qa_pipeline/schemas."""
+    text = resources.files("qa_pipeline").joinpath("schemas", name).read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

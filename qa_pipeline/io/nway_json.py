@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from typing import Any
 
 from ..nway.pipeline import NwayReport
 from ..types import Document
+from .json_report import load_schema
 
 NWAY_SCHEMA = "qa_pipeline.nway/1"
 
@@ -41,14 +40,8 @@ def nway_to_dict(report: NwayReport) -> dict[str, Any]:
     }
 
 
-def load_nway_schema() -> dict[str, Any]:
-    text = resources.files("qa_pipeline").joinpath("schemas/nway.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
-
-
 def validate_nway(data: dict[str, Any]) -> None:
     """Raise jsonschema.ValidationError unless `data` follows the shipped n-way schema."""
     import jsonschema
 
-    jsonschema.validate(data, load_nway_schema())
+    jsonschema.validate(data, load_schema("nway.schema.json"))
