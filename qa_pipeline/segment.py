@@ -80,10 +80,11 @@ def block_sentences(block: str, lang: str, original: str | None = None,
             offs = compose(to_original, offs)
         found.append((piece, offs))
     out: list[SentenceText] = []
-    for k, (piece, offs) in enumerate(found):
-        if offs is None:
+    for k, (piece, maybe) in enumerate(found):
+        if maybe is None:
             out.append((piece, "", ()))
             continue
+        offs = maybe
         # Markup before the first sentence and after the last belongs to them.
         start = len(given) - len(given.lstrip()) if k == 0 else offs[0]
         end = len(given.rstrip()) if k == len(found) - 1 else max(offs[0], offs[-1])
