@@ -33,8 +33,14 @@ StageProgress = Callable[[str, int, int], None]
 MAX_MATRIX_PARAGRAPHS = 300
 
 
-def make_encoder(config: Config) -> Encoder:
-    inner = load_encoder(config.model, device=config.device, batch_size=config.batch_size)
+def resolve_encoder(config: Config) -> Encoder:
+    """The configured encoder, not loaded and without the cache: cheap, so an unknown model
+    name fails before any work."""
+    return load_encoder(config.model, device=config.device, batch_size=config.batch_size)
+
+
+def make_encoder(config: Config, inner: Encoder | None = None) -> Encoder:
+    inner = resolve_encoder(config) if inner is None else inner
     cache = EmbeddingCache(cache_root() / "embeddings.sqlite") if config.use_cache else None
     return CachedEncoder(inner, cache)
 
