@@ -228,3 +228,4 @@ def test_readers_parse_or_raise_input_error(tmp_path_factory: pytest.TempPathFac
     p.write_text(body, "utf-8", errors="surrogatepass")
     with contextlib.suppress(InputError):
         read_inputs(p, p if name == "a.md" else None, "lt", "et")
+
