@@ -15,7 +15,13 @@ from typing import Annotated, Any
 import typer
 
 from . import config as C
-from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, QAError
+from .errors import (
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    OutputError,
+    QAError,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -86,25 +92,85 @@ def _fail(e: QAError) -> typer.Exit:
 
 
 @contextlib.contextmanager
-def _atomic_dir(out: Path) -> Iterator[Path]:
-    """Write into a temp dir beside `out`; move files in only if everything succeeded."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.exists() and not out.is_dir():
-        raise QAError(f"{out}: exists and is not a directory")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+def _guard() -> Iterator[None]:
+    """A command's body: a QAError is one line and its exit code; Ctrl-C is one line and 130
+    (whatever was being written is removed by `_atomic_dir`)."""
     try:
+        yield
+    except QAError as e:
+        raise _fail(e) from None
+    except KeyboardInterrupt:
+        _err("interrupted; nothing was written")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def check_writable(out: Path) -> None:
+    """Fail before any heavy work if `out` cannot be created or written: probe with a temp
+    dir in `out` or its nearest existing ancestor, and leave nothing behind."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a directory; choose another --out")
+    probe = out
+    while not probe.exists():
+        if probe.is_symlink():  # a dangling link
+            raise OutputError(f"{out}: {probe} is a broken symbolic link; choose another --out")
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError(f"{out}: cannot be created, {probe} is not a directory; "
+                          "choose another --out")
+    try:
+        Path(tempfile.mkdtemp(prefix=".qa-probe-", dir=probe)).rmdir()
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write in {probe} ({e.strerror}); "
+                          "choose another --out") from None
+
+
+def _missing_parents(out: Path) -> list[Path]:
+    missing = []
+    p = out.parent
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    return missing
+
+
+@contextlib.contextmanager
+def _atomic_dir(out: Path) -> Iterator[Path]:
+    """Write into a temp dir beside `out`; move files in only if everything succeeded. On any
+    failure (Ctrl-C included) nothing is left: not the temp dir, nor folders made for it."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a directory")
+    made = _missing_parents(out)
+    created_out = not out.exists()
+    tmp: Path | None = None
+    ok = False
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
         yield tmp
         out.mkdir(parents=True, exist_ok=True)
         for f in tmp.iterdir():
             os.replace(f, out / f.name)
+        ok = True
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write ({e.strerror}); choose another --out") from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if not ok:
+            if created_out:
+                shutil.rmtree(out, ignore_errors=True)
+            for p in made:  # innermost first
+                with contextlib.suppress(OSError):
+                    p.rmdir()
 
 
 def _load_encoder(cfg: C.Config, progress: Callable[[str, int, int], None] | None) -> Any:
     from .pipeline import make_encoder
 
-    enc = make_encoder(cfg)
+    return _load(make_encoder(cfg), progress)
+
+
+def _load(enc: Any, progress: Callable[[str, int, int], None] | None) -> Any:
     if progress:
         progress("model", 0, 1)
     enc.load()
@@ -131,20 +197,33 @@ def _worst_rank(data: dict[str, Any]) -> int:
     return max((SEVERITY_RANK[f["severity"]] for f in data["findings"]), default=0)
 
 
+def _checked(cfg: C.Config, out: Path | None = None) -> C.Config:
+    """What can be checked before any heavy work: language codes, the output folder."""
+    from .langs import check_lang
+
+    check_lang(cfg.src_lang, "--src-lang")
+    check_lang(cfg.tgt_lang, "--tgt-lang")
+    if out is not None:
+        check_writable(out)
+    return cfg
+
+
 def _config(model: str, src_lang: str, tgt_lang: str, segmented: bool, device: str | None,
-            batch_size: int, no_cache: bool, fail_on: C.FailOnChoice | None = None) -> C.Config:
+            batch_size: int, no_cache: bool, fail_on: C.FailOnChoice | None = None,
+            tsv_header: bool | None = None) -> C.Config:
     """The one mapping from the shared command-line options to a Config."""
     return C.Config(model=model, src_lang=src_lang, tgt_lang=tgt_lang,
                     fail_on=C.DEFAULT_FAIL_ON if fail_on is None else fail_on.value,
                     segmented=segmented, device=device, batch_size=batch_size,
-                    use_cache=not no_cache)
+                    use_cache=not no_cache, tsv_header=tsv_header)
 
 
 @app.command()
 def check(
     files: Annotated[list[Path], typer.Argument(
-        help="SRC TGT; a bilingual file (TSV); or, with --source or three or more files, "
-             "the translations of an n-way check", show_default=False)],
+        help="SRC TGT (text or Markdown); one bilingual file (TSV, TMX, XLIFF); or, with "
+             "--source or three or more files, the translations of an n-way check",
+        show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="output directory")] = Path("reports"),
     src_lang: SrcLang = C.DEFAULT_SRC_LANG,
     tgt_lang: TgtLang = C.DEFAULT_TGT_LANG,
@@ -162,29 +241,33 @@ def check(
     batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
+    tsv_header: Annotated[bool | None, typer.Option(
+        "--tsv-header/--no-tsv-header", help="a TSV's first row is a header (default: detect)",
+    )] = None,
 ) -> None:
-    """Align SRC and TGT, score drift, write DIR/report.json and DIR/report.html.
+    """Align SRC and TGT (or read a bilingual file), score drift, write DIR/report.json and
+    DIR/report.html.
 
     With --source SRC (or three or more files and no source) every translation is checked
     against the source and against the others, and findings name the translation that
     drifted (n-way report, schema qa_pipeline.nway/1).
     """
-    from .pipeline import analyse, read_inputs
+    from .pipeline import analyse, make_encoder, read_inputs, resolve_encoder
 
-    cfg = _config(model, src_lang, tgt_lang, segmented, device, batch_size, no_cache, fail_on)
-    try:
+    with _guard():
+        cfg = _checked(_config(model, src_lang, tgt_lang, segmented, device, batch_size,
+                               no_cache, fail_on, tsv_header), out)
         if source is not None or len(files) >= 3:
             data = _check_nway(files, source, source_lang, langs, cfg, out, quiet)
         else:
             if len(files) > 2:
                 raise QAError("give SRC TGT, one bilingual file, or --source for n-way")
+            inner = resolve_encoder(cfg)  # an unknown model fails here; loading comes later
             inputs = read_inputs(files[0], files[1] if len(files) == 2 else None, cfg)
             with _progress(quiet) as progress:
-                encoder = _load_encoder(cfg, progress)
+                encoder = _load(make_encoder(cfg, inner), progress)
                 report = analyse(inputs, encoder, cfg, progress)
             data = write_outputs(report, out)
-    except QAError as e:
-        raise _fail(e) from None
     n = len(data["findings"])
     typer.echo(
         f"{n} finding{'s' if n != 1 else ''}; wrote {out / 'report.json'} and "
@@ -213,21 +296,24 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
                 langs: str | None, cfg: C.Config, out: Path, quiet: bool) -> dict[str, Any]:
     from .io.nway_json import nway_to_dict, validate_nway
     from .io.readers import read_document
+    from .langs import check_lang
     from .nway.pipeline import analyse_nway
+    from .pipeline import make_encoder, resolve_encoder
     from .report.render import render_nway_html
 
     codes = [x.strip() for x in langs.split(",")] if langs else []
     if codes and len(codes) != len(files):
         raise QAError(f"--langs names {len(codes)} languages for {len(files)} files")
-    tr_langs = [_lang_of(f, codes[i] if codes else None, "translation")
+    tr_langs = [check_lang(_lang_of(f, codes[i] if codes else None, "translation"), "--langs")
                 for i, f in enumerate(files)]
-    src_doc = None
-    if source is not None:
-        src_doc = read_document(source, _lang_of(source, source_lang, "source"), cfg.segmented)
+    src_lang = (check_lang(_lang_of(source, source_lang, "source"), "--source-lang")
+                if source is not None else "")
+    inner = resolve_encoder(cfg)  # an unknown model fails before any reading
+    src_doc = read_document(source, src_lang, cfg.segmented) if source is not None else None
     docs = [read_document(f, lang, cfg.segmented) for f, lang in zip(files, tr_langs,
                                                                        strict=True)]
     with _progress(quiet) as progress:
-        encoder = _load_encoder(cfg, progress)
+        encoder = _load(make_encoder(cfg, inner), progress)
         report = analyse_nway(src_doc, docs, encoder, cfg, progress)
     data = nway_to_dict(report)
     validate_nway(data)
@@ -261,16 +347,15 @@ def align(
     from .pipeline import read_inputs
     from .segment import SEGMENTER
 
-    cfg = _config(model, src_lang, tgt_lang, segmented, device, batch_size, no_cache)
-    try:
+    with _guard():
+        cfg = _checked(_config(model, src_lang, tgt_lang, segmented, device, batch_size,
+                               no_cache))
         inputs = read_inputs(src, tgt, cfg)
         with _progress(quiet) as progress:
             encoder = _load_encoder(cfg, progress)
             stage = (lambda d, t: progress("align", d, t)) if progress else None
             result = align_documents(inputs.source, inputs.target, encoder.encode,
                                      cfg.align, progress=stage)
-    except QAError as e:
-        raise _fail(e) from None
     if fmt is C.AlignFormat.beads:
         sys.stdout.write(format_beads(result.sentences))  # one line per bead, no blank line
         return
@@ -385,7 +470,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         _err("interrupted")
-        raise SystemExit(EXIT_USAGE) from None
+        raise SystemExit(EXIT_INTERRUPTED) from None
 
 
 if __name__ == "__main__":

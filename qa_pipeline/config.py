@@ -42,6 +42,7 @@ class Config:
     tgt_lang: str = DEFAULT_TGT_LANG
     fail_on: FailOn = DEFAULT_FAIL_ON
     segmented: bool = False
+    tsv_header: bool | None = None  # a TSV's first row is a header; None: detect it
     device: str | None = None
     batch_size: int = DEFAULT_BATCH_SIZE
     use_cache: bool = True

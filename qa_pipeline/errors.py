@@ -5,6 +5,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 class QAError(Exception):
@@ -30,3 +31,9 @@ class ConfigError(QAError):
     """An option or setting has an invalid value."""
 
     code = "config"
+
+
+class OutputError(QAError):
+    """The output folder cannot be created or written."""
+
+    code = "output"

@@ -260,7 +260,16 @@ def resolve(name_or_path: str) -> tuple[Path | str, str, str]:
         if not (p / "modules.json").is_file() and not (p / "config.json").is_file():
             raise ModelError(f"{p} is not a sentence-transformers model directory")
         return p, p.name, _dir_revision(p)
-    # A bare name: sentence-transformers resolves it from the local HF cache only.
+    if "/" not in name_or_path:
+        import difflib
+
+        known = [*sorted(REGISTRY), "hash"]
+        close = difflib.get_close_matches(name_or_path, known, n=1) or [
+            k for k in known if name_or_path.lower() in k]
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ModelError(f"unknown model {name_or_path!r}; {hint}known: {', '.join(known)} "
+                         "(or a model directory, or a Hugging Face id already in the local cache)")
+    # A hub id: sentence-transformers resolves it from the local HF cache only.
     return name_or_path, name_or_path, "local-cache"
 
 

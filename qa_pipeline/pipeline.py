@@ -21,6 +21,7 @@ from .detect.context import PairContext, build_context, lookup_vectors
 from .detect.drift import score_drift
 from .detect.findings import GAP_THRESHOLDS, build_findings
 from .embed import CachedEncoder, Encoder, load_encoder
+from .io.normalise import NORMALISER
 from .io.readers import Inputs
 from .io.readers import read_inputs as _read
 from .models import cache_root
@@ -32,14 +33,20 @@ StageProgress = Callable[[str, int, int], None]
 MAX_MATRIX_PARAGRAPHS = 300
 
 
-def make_encoder(config: Config) -> Encoder:
-    inner = load_encoder(config.model, device=config.device, batch_size=config.batch_size)
+def resolve_encoder(config: Config) -> Encoder:
+    """The configured encoder, not loaded and without the cache: cheap, so an unknown model
+    name fails before any work."""
+    return load_encoder(config.model, device=config.device, batch_size=config.batch_size)
+
+
+def make_encoder(config: Config, inner: Encoder | None = None) -> Encoder:
+    inner = resolve_encoder(config) if inner is None else inner
     cache = EmbeddingCache(cache_root() / "embeddings.sqlite") if config.use_cache else None
     return CachedEncoder(inner, cache)
 
 
 def read_inputs(src: Path, tgt: Path | None, config: Config) -> Inputs:
-    return _read(src, tgt, config.src_lang, config.tgt_lang, config.segmented)
+    return _read(src, tgt, config.src_lang, config.tgt_lang, config.segmented, config.tsv_header)
 
 
 def _stage(progress: StageProgress | None, name: str) -> Callable[[int, int], None] | None:
@@ -88,10 +95,12 @@ def analyse(
         version=__version__,
         model=encoder.name,
         model_revision=encoder.revision,
-        segmenter=SEGMENTER if inputs.beads is None else "pre-aligned-tsv",
+        segmenter=SEGMENTER if inputs.beads is None else f"pre-aligned-{inputs.format}",
         thresholds={**drift.thresholds, **GAP_THRESHOLDS},
         drift_model=drift.model_id,
         aligner=describe(config.align) if inputs.beads is None else "pre-aligned",
+        normaliser=NORMALISER,
+        encodings=(src.encoding, tgt.encoding),
     )
     scored = tuple(ScoredBead(b, float(d)) for b, d in zip(ctx.beads, drift.drift, strict=True))
     return Report(

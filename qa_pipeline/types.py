@@ -58,7 +58,19 @@ Span = tuple[int, int, int]
 class Sentence:
     id: int  # 0-based position in the document
     paragraph: int  # 0-based paragraph id
-    text: str
+    text: str  # the analysed text (normalised, markup stripped)
+    # The text as given (invisible characters, decomposed letters, inline markup), when it
+    # differs from `text` beyond whitespace; `offsets[i]` is where text[i] starts in it
+    # (len(text) + 1 entries). Empty when the two are the same.
+    display: str = ""
+    offsets: tuple[int, ...] = ()
+
+    def display_span(self, start: int, end: int) -> tuple[int, int]:
+        """Where text[start:end] is in the text as given (`display`, or `text` itself)."""
+        if not self.offsets:
+            return start, end
+        last = len(self.offsets) - 1
+        return self.offsets[min(start, last)], self.offsets[min(end, last)]
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,7 @@ class Document:
     lang: str
     paragraphs: tuple[Paragraph, ...]
     sentences: tuple[Sentence, ...]
+    encoding: str = ""  # how the file's bytes were decoded (io.decode); "" when not from bytes
 
     @property
     def texts(self) -> list[str]:
@@ -130,6 +143,8 @@ class Signature:
     thresholds: dict[str, float] = field(default_factory=dict)
     drift_model: str = ""  # the calibration that turned signals into drift scores
     aligner: str = ""  # the alignment objective and its knobs (align.describe)
+    normaliser: str = ""  # the text normalisation (io.normalise.NORMALISER)
+    encodings: tuple[str, str] = ("", "")  # how the source and target bytes were decoded
 
 
 @dataclass(frozen=True)

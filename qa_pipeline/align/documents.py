@@ -142,7 +142,7 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
         progress(1, 4)
     paired = [b for b in para_beads if b.source and b.target]
     use_groups = bool(paired) and float(np.mean([b.confidence or 0.0 for b in paired])) >= (
-        params.paragraph_min_confidence)
+        params.paragraph_min_confidence) and structures_agree(para_beads, params)
     s_groups: np.ndarray | None = None
     t_groups: np.ndarray | None = None
     group_conf: list[float] = []
@@ -186,6 +186,15 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
         progress(4, 4)
     return DocumentAlignment(Alignment(paragraphs=tuple(para_beads), sentences=tuple(sent)),
                              MappingProxyType(table))
+
+
+def structures_agree(para_beads: Sequence[Bead], params: AlignParams) -> bool:
+    """Whether the two sides' paragraph marks correspond: enough of the paragraph beads 1-1."""
+    if not para_beads:
+        return False
+    one = sum(1 for b in para_beads if len(b.source) == 1 and len(b.target) == 1)
+    return one >= params.paragraph_min_one_to_one * len(para_beads)
+
 
 
 def _split_unmatched_edges(para_beads: Sequence[Bead], sent: Sequence[Bead], src: Document,

@@ -76,6 +76,11 @@ class AlignParams:
     # Paragraph groups are used only if their mean confidence reaches this; else the whole
     # document is aligned sentence by sentence (structure absent or disagreeing).
     paragraph_min_confidence: float = 0.5
+    # ... and only if at least this share of the paragraph beads are 1-1. Confident n-1 and
+    # 1-0 paragraph beads mean the two sides' paragraph marks do not correspond (one sentence
+    # per line on one side, merged or shifted paragraphs): the groups would force sentences
+    # of one paragraph against a different one, so the whole document is aligned instead.
+    paragraph_min_one_to_one: float = 0.5
     # Embed every run of sentences as joined text (accurate, about k times the embedding
     # work); False approximates a run by the normalised sum of its sentences' vectors.
     embed_overlaps: bool = True

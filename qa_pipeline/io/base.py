@@ -16,6 +16,15 @@ class Inputs:
     source: Document
     target: Document
     beads: tuple[Bead, ...] | None = None
+    format: str = "txt"  # the reader's name (READERS)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Reader settings from the command line. `tsv_header`: None detects a header row."""
+
+    segmented: bool = False
+    tsv_header: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,7 @@ class ReaderSpec:
     name: str
     suffixes: tuple[str, ...]
     read_document: Callable[[Path, str], Document] | None = None
-    read_pairs: Callable[[Path, str, str], Inputs] | None = None
+    read_pairs: Callable[[Path, str, str, ReadOptions], Inputs] | None = None
 
     @property
     def bilingual(self) -> bool:

@@ -9,7 +9,15 @@ from typing import Any
 
 from ..config import REPORT_SCHEMA
 from ..report.output import WriterSpec
-from ..types import Bead, Document, Finding, Report
+from ..types import Bead, Document, Finding, Report, Sentence
+
+
+def _sentence(s: Sentence) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": s.id, "paragraph": s.paragraph, "text": s.text}
+    if s.display:
+        out["display"] = s.display
+        out["offsets"] = list(s.offsets)
+    return out
 
 
 def _doc(doc: Document) -> dict[str, Any]:
@@ -17,9 +25,7 @@ def _doc(doc: Document) -> dict[str, Any]:
         "path": doc.path,
         "lang": doc.lang,
         "paragraphs": [{"id": p.id, "sentences": list(p.sentences)} for p in doc.paragraphs],
-        "sentences": [
-            {"id": s.id, "paragraph": s.paragraph, "text": s.text} for s in doc.sentences
-        ],
+        "sentences": [_sentence(s) for s in doc.sentences],
     }
 
 
@@ -62,6 +68,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "drift_model": sig.drift_model,
             "aligner": sig.aligner,
             "thresholds": {k: round(float(v), 6) for k, v in sig.thresholds.items()},
+            "normaliser": sig.normaliser,
+            "encoding": {"source": sig.encodings[0], "target": sig.encodings[1]},
         },
         "source": _doc(report.source),
         "target": _doc(report.target),

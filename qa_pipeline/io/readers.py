@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
 from ..types import Document
-from . import plain, segmented, tsv
-from .base import Inputs, ReaderSpec
+from . import markdown, plain, segmented, tmx, tsv, xliff
+from .base import Inputs, ReaderSpec, ReadOptions
 from .text import read_text
 
 READERS: dict[str, ReaderSpec] = {spec.name: spec for spec in (
     plain.READER,
     segmented.READER,
     tsv.READER,
+    tmx.READER,
+    xliff.READER,
+    markdown.READER,
 )}
 DEFAULT_FORMAT = "txt"  # a monolingual file whose suffix no reader claims is plain text
 
@@ -38,21 +42,43 @@ def reader_for(path: Path, fmt: str | None = None, bilingual: bool = False) -> R
     return READERS[DEFAULT_FORMAT]
 
 
+def _side_reader(path: Path, segmented: bool) -> ReaderSpec:
+    """`--segmented` applies to plain text; a suffix another reader claims keeps that one."""
+    spec = reader_for(path)
+    return READERS["segmented"] if segmented and spec.name == DEFAULT_FORMAT else spec
+
+
 def read_document(path: Path, lang: str, segmented: bool = False) -> Document:
-    spec = reader_for(path, "segmented" if segmented else None)
+    spec = _side_reader(path, segmented)
     assert spec.read_document is not None
     return spec.read_document(path, lang)
 
 
 def read_inputs(src: Path, tgt: Path | None, src_lang: str, tgt_lang: str,
-                segmented: bool = False) -> Inputs:
+                segmented: bool = False, tsv_header: bool | None = None) -> Inputs:
     """Both documents of a check: a pair of files, or one bilingual file when `tgt` is None."""
     if tgt is None:
         spec = reader_for(src, bilingual=True)
         assert spec.read_pairs is not None
-        return spec.read_pairs(src, src_lang, tgt_lang)
-    return Inputs(read_document(src, src_lang, segmented), read_document(tgt, tgt_lang, segmented))
+        inputs = spec.read_pairs(src, src_lang, tgt_lang, ReadOptions(segmented, tsv_header))
+        return replace(inputs, format=spec.name)
+    for path in (src, tgt):
+        if reader_for(path).name == DEFAULT_FORMAT:
+            other = _bilingual_suffix(path)
+            if other is not None:
+                raise InputError(f"{path}: a {other} file holds both sides; give it as the "
+                                 "only file: qa-pipeline check FILE --src-lang L --tgt-lang L")
+    return Inputs(read_document(src, src_lang, segmented), read_document(tgt, tgt_lang, segmented),
+                  format=_side_reader(src, segmented).name)
 
 
-__all__ = ["READERS", "Inputs", "ReaderSpec", "read_document", "read_inputs", "read_text",
-           "reader_for"]
+def _bilingual_suffix(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    for spec in READERS.values():
+        if spec.bilingual and suffix in spec.suffixes:
+            return spec.name.upper()
+    return None
+
+
+__all__ = ["READERS", "Inputs", "ReadOptions", "ReaderSpec", "read_document", "read_inputs",
+           "read_text", "reader_for"]

@@ -8,11 +8,12 @@ from ..errors import InputError
 from ..segment import parse_segmented
 from ..types import Document
 from .base import ReaderSpec
-from .text import read_text
+from .text import read_file
 
 
 def read_segmented(path: Path, lang: str) -> Document:
-    doc = parse_segmented(read_text(path), str(path), lang)
+    f = read_file(path)
+    doc = parse_segmented(f.text, str(path), lang, f.encoding)
     if not doc.sentences:
         raise InputError(f"{path}: no sentences found")
     return doc

@@ -5,27 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
+from .decode import Decoded, read_decoded
+from .normalise import is_blank
 
+# Inputs are read whole; 50 MB of text is ~380,000 lines a side, far beyond any document
+# the aligner is meant for (see README, "Large inputs").
 MAX_BYTES = 50 * 1024 * 1024
 
 
-def read_text(path: Path) -> str:
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a text file")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: {size} bytes is larger than the {MAX_BYTES} byte limit")
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{path}: looks like a binary file, expected UTF-8 text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(
-            f"{path}: not valid UTF-8 (byte {e.start}); convert it, e.g. with iconv -t UTF-8"
-        ) from e
-    if not text.strip():
+def read_file(path: Path) -> Decoded:
+    """The decoded text of `path` and its encoding; a file holding only whitespace and
+    invisible characters is empty."""
+    decoded = read_decoded(path, MAX_BYTES)
+    if is_blank(decoded.text):
         raise InputError(f"{path}: the file is empty")
-    return text
+    return decoded
+
+
+def read_text(path: Path) -> str:
+    return read_file(path).text

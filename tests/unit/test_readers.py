@@ -19,7 +19,9 @@ def test_missing_file(tmp_path: Path) -> None:
     [
         (b"", "empty"),
         (b"  \n\n ", "empty"),
-        (b"\xff\xfeabc", "not valid UTF-8"),
+        (b"\xff\xfeabc", "not valid UTF-16-LE"),
+        (b"abc\x81\x9fdef", "not valid UTF-8"),
+        ("\u200b\u00ad\ufeff \n\u2060".encode(), "empty"),
         (b"abc\x00def", "binary"),
     ],
 )

@@ -12,7 +12,7 @@ import pytest
 from qa_pipeline.embed import ENCODERS, HashEncoder, load_encoder
 from qa_pipeline.errors import InputError
 from qa_pipeline.io import readers
-from qa_pipeline.io.base import Inputs, ReaderSpec
+from qa_pipeline.io.base import Inputs, ReaderSpec, ReadOptions
 from qa_pipeline.io.readers import READERS, read_inputs, reader_for
 from qa_pipeline.report import writers
 from qa_pipeline.report.output import ReportOutput, WriterSpec
@@ -24,8 +24,9 @@ FIXTURE = Path(__file__).resolve().parents[1] / "data" / "report" / "fixture_rep
 
 
 @pytest.mark.parametrize(("name", "bilingual", "fmt"), [
-    ("a.txt", False, "txt"), ("a.TEXT", False, "txt"), ("a.md", False, "txt"),
-    ("pairs.tsv", True, "tsv"), ("pairs.TAB", True, "tsv"),
+    ("a.txt", False, "txt"), ("a.TEXT", False, "txt"), ("a.md", False, "md"),
+    ("a.unknown", False, "txt"), ("pairs.tsv", True, "tsv"), ("pairs.TAB", True, "tsv"),
+    ("m.tmx", True, "tmx"), ("f.XLF", True, "xliff"), ("f.xliff", True, "xliff"),
 ])
 def test_reader_for_picks_by_suffix(name: str, bilingual: bool, fmt: str) -> None:
     assert reader_for(Path(name), bilingual=bilingual).name == fmt
@@ -37,7 +38,8 @@ def test_suffixes_claimed_once() -> None:
 
 
 def test_bilingual_input_needs_a_bilingual_format(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"give a TGT file, or a bilingual file \(.tab, .tsv\)"):
+    known = r"give a TGT file, or a bilingual file \(.*\.tmx.*\.tsv.*\.xlf"
+    with pytest.raises(InputError, match=known):
         read_inputs(tmp_path / "a.txt", None, "lt", "et")
     with pytest.raises(InputError, match="unknown format 'xml'"):
         reader_for(tmp_path / "a.txt", "xml")
@@ -45,7 +47,7 @@ def test_bilingual_input_needs_a_bilingual_format(tmp_path: Path) -> None:
 
 def test_a_registered_reader_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A new bilingual format is one spec: read_inputs dispatches to it by suffix."""
-    def read_pipe(path: Path, sl: str, tl: str) -> Inputs:
+    def read_pipe(path: Path, sl: str, tl: str, options: ReadOptions) -> Inputs:
         rows = [line.split("|") for line in path.read_text("utf-8").splitlines()]
         src = build_document(str(path), sl, [[s] for s, _ in rows])
         tgt = build_document(str(path), tl, [[t] for _, t in rows])

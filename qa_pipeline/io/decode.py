@@ -1,0 +1,99 @@
+"""Bytes to text: which encoding a file is in, decided once and recorded in the signature.
+
+A byte-order mark decides first (UTF-8, UTF-16 and UTF-32, either byte order); then strict
+UTF-8; then the Baltic legacy code pages a Word or PDF export may come in (Windows-1257,
+ISO-8859-13, ISO-8859-4), chosen by `charset-normalizer` among those three only, so that a
+detector guess outside the languages we check can never decide.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+
+# Longest first: the UTF-32 LE BOM starts with the UTF-16 LE one.
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+LEGACY_ENCODINGS: tuple[str, ...] = ("cp1257", "iso8859_13", "iso8859_4")
+# Control characters no text file holds (tab, newlines and form feed are text); a decoding that
+# produces them is the wrong one.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # the codec name that decoded it, e.g. "utf-8", "utf-16-le", "cp1257"
+
+
+def decode_bytes(data: bytes, name: str) -> Decoded:
+    """The text of `data` and the encoding it was read with; `name` is used in errors."""
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(codec.removesuffix("-sig"))
+            except UnicodeDecodeError as e:
+                raise InputError(
+                    f"{name}: starts with a {codec.removesuffix('-sig').upper()} byte-order mark "
+                    f"but is not valid {codec.removesuffix('-sig').upper()} (byte {e.start}); "
+                    "re-export it as UTF-8") from e
+            return Decoded(text, codec)
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: looks like a binary file (or UTF-16/32 without a byte-order "
+                         "mark), expected text; save it as UTF-8")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    legacy = _legacy(data)
+    if legacy is not None:
+        return legacy
+    raise InputError(
+        f"{name}: not valid UTF-8 (byte {utf8_error.start}) nor "
+        f"{', '.join(LEGACY_ENCODINGS)}; convert it, e.g. with iconv -t UTF-8"
+    ) from utf8_error
+
+
+def _legacy(data: bytes) -> Decoded | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS), explain=False).best()
+    if best is None:
+        return None
+    text = str(best)
+    if _CONTROL.search(text):
+        return None
+    return Decoded(text, codecs.lookup(best.encoding).name)
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """A file's bytes, with the checks every reader shares (exists, not a directory, under the
+    size limit, not empty)."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a text file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{path}: {size} bytes is larger than the {max_bytes} byte limit")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot be read ({e.strerror})") from e
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    return data
+
+
+def read_decoded(path: Path, max_bytes: int) -> Decoded:
+    """A file's decoded text (`read_bytes`, then `decode_bytes`)."""
+    return decode_bytes(read_bytes(path, max_bytes), str(path))

@@ -1,0 +1,58 @@
+"""TMX 1.4 translation memories: each <tu> is one pre-aligned unit.
+
+The <tuv> of each side is the one whose xml:lang (or TMX 1.1's `lang`) matches --src-lang /
+--tgt-lang case- and region-insensitively (`lt-LT` is `lt`). Inline codes (<bpt>, <ept>, <it>,
+<ph>, <ut>) are kept for display and left out of the analysed text; <hi> and <sub> are text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .base import Inputs, ReaderSpec, ReadOptions
+from .units import Unit, from_pieces, same_lang, units_to_inputs
+from .xmlsafe import XML_LANG, children, code_text, inline_pieces, local, parse_xml
+
+CODES = frozenset({"bpt", "ept", "it", "ph", "ut"})
+
+
+def _markup(el: Any) -> tuple[str, bool] | None:
+    name = local(el.tag)
+    if name in CODES:
+        return code_text(el), False
+    return None  # hi, sub: translatable text inside
+
+
+def read_tmx(path: Path, src_lang: str, tgt_lang: str,
+             options: ReadOptions = ReadOptions()) -> Inputs:
+    root, encoding = parse_xml(path)
+    if local(root.tag) != "tmx":
+        raise InputError(f"{path}: not a TMX file (root element <{local(root.tag)}>)")
+    body = next(children(root, "body"), None)
+    if body is None:
+        raise InputError(f"{path}: TMX without a <body>")
+    units: list[Unit] = []
+    seen: set[str] = set()
+    for tu in children(body, "tu"):
+        sides: dict[str, Any] = {}
+        for tuv in children(tu, "tuv"):
+            lang = tuv.get(XML_LANG) or tuv.get("lang") or ""
+            seen.add(lang)
+            seg = next(children(tuv, "seg"), None)
+            if seg is None:
+                continue
+            if same_lang(lang, src_lang) and "s" not in sides:
+                sides["s"] = from_pieces(inline_pieces(seg, _markup))
+            elif same_lang(lang, tgt_lang) and "t" not in sides:
+                sides["t"] = from_pieces(inline_pieces(seg, _markup))
+        units.append((sides.get("s"), sides.get("t")))
+    if not any(s and s[0] for s, _ in units) or not any(t and t[0] for _, t in units):
+        found = ", ".join(sorted(x for x in seen if x)) or "none"
+        raise InputError(f"{path}: no <tu> has a {src_lang} and a {tgt_lang} <tuv>; languages "
+                         f"in the file: {found}. Set --src-lang/--tgt-lang to two of them")
+    return units_to_inputs(path, src_lang, tgt_lang, units, encoding)
+
+
+READER = ReaderSpec("tmx", (".tmx",), read_pairs=read_tmx)

@@ -1,0 +1,87 @@
+"""XLIFF 1.2 and 2.x bilingual files: each unit's source is checked against its target.
+
+1.2: <file source-language target-language> / <trans-unit> / <source> <target>.
+2.x: <xliff srcLang trgLang> / <unit> / <segment> / <source> <target>.
+The file's languages must match --src-lang / --tgt-lang (region- and case-insensitively).
+Inline codes (1.2: x, bx, ex, ph, bpt, ept, it; 2.x: ph, sc, ec) are kept for display and left
+out of the analysed text; <g>, <pc>, <mrk> wrap text. A unit without a target is a 1-0 bead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .base import Inputs, ReaderSpec, ReadOptions
+from .units import Unit, from_pieces, same_lang, units_to_inputs
+from .xmlsafe import children, code_text, inline_pieces, local, parse_xml
+
+CODES = frozenset({"x", "bx", "ex", "ph", "bpt", "ept", "it", "sc", "ec", "sm", "em"})
+
+
+def _markup(el: Any) -> tuple[str, bool] | None:
+    name = local(el.tag)
+    if name == "cp":  # 2.x: a code point XML cannot hold
+        try:
+            return chr(int(el.get("hex", ""), 16)), True
+        except ValueError:
+            return "", True
+    if name in CODES:
+        return code_text(el), False
+    return None
+
+
+def _text(el: Any | None) -> tuple[str, str, tuple[int, ...]] | None:
+    return None if el is None else from_pieces(inline_pieces(el, _markup))
+
+
+def _check_langs(path: Path, found_src: str, found_tgt: str, src_lang: str,
+                 tgt_lang: str) -> None:
+    bad = [(what, got, want) for what, got, want in
+           (("source", found_src, src_lang), ("target", found_tgt, tgt_lang))
+           if got and not same_lang(got, want)]
+    if bad:
+        said = "; ".join(f"its {w} language is {g!r}, not {x!r}" for w, g, x in bad)
+        raise InputError(f"{path}: {said}. Set --src-lang {found_src or src_lang} "
+                         f"--tgt-lang {found_tgt or tgt_lang}")
+
+
+def _units_12(path: Path, root: Any, src_lang: str, tgt_lang: str) -> list[Unit]:
+    units: list[Unit] = []
+    for file in children(root, "file"):
+        _check_langs(path, file.get("source-language", ""), file.get("target-language", ""),
+                     src_lang, tgt_lang)
+        for tu in file.iter("{*}trans-unit", "trans-unit"):
+            units.append((_text(next(children(tu, "source"), None)),
+                          _text(next(children(tu, "target"), None))))
+    return units
+
+
+def _units_2(path: Path, root: Any, src_lang: str, tgt_lang: str) -> list[Unit]:
+    _check_langs(path, root.get("srcLang", ""), root.get("trgLang", ""), src_lang, tgt_lang)
+    units: list[Unit] = []
+    for seg in root.iter("{*}segment"):
+        units.append((_text(next(children(seg, "source"), None)),
+                      _text(next(children(seg, "target"), None))))
+    return units
+
+
+def read_xliff(path: Path, src_lang: str, tgt_lang: str,
+               options: ReadOptions = ReadOptions()) -> Inputs:
+    root, encoding = parse_xml(path)
+    if local(root.tag) != "xliff":
+        raise InputError(f"{path}: not an XLIFF file (root element <{local(root.tag)}>)")
+    version = root.get("version", "")
+    if version.startswith("1."):
+        units = _units_12(path, root, src_lang, tgt_lang)
+    elif version.startswith("2."):
+        units = _units_2(path, root, src_lang, tgt_lang)
+    else:
+        raise InputError(f"{path}: XLIFF version {version!r} is not supported (1.2, 2.x)")
+    if not units:
+        raise InputError(f"{path}: no translation units found")
+    return units_to_inputs(path, src_lang, tgt_lang, units, encoding)
+
+
+READER = ReaderSpec("xliff", (".xlf", ".xliff", ".sdlxliff", ".mqxliff"), read_pairs=read_xliff)

@@ -1,0 +1,112 @@
+"""Bad input, table-driven: the message, exit code 2 (130 for Ctrl-C), no traceback, and
+nothing written in the output folder."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qa_pipeline import pipeline
+from qa_pipeline.cli import app
+
+runner = CliRunner()
+SEEDS = Path(__file__).resolve().parents[2] / "corpora" / "customer-loyalty"
+LT, ET = str(SEEDS / "lt.txt"), str(SEEDS / "et.txt")
+
+
+def _write(name: str, data: bytes) -> Callable[[Path], str]:
+    def make(d: Path) -> str:
+        (d / name).write_bytes(data)
+        return str(d / name)
+    return make
+
+
+def _listing(d: Path) -> list[str]:
+    """Everything under `d` but the isolated embedding cache."""
+    return sorted(str(p.relative_to(d)) for p in d.rglob("*") if p.parts[len(d.parts)] != "cache")
+
+
+def _file_as_parent(d: Path) -> str:
+    (d / "afile").write_text("x", "utf-8")
+    return str(d / "afile" / "sub")
+
+
+# (id, args before --out (callables get the temp dir), out (callable or None = tmp/out),
+#  expected message, expected exit code)
+CASES: list[tuple[str, list[object], object, str, int]] = [
+    ("missing", ["nope.txt", ET], None, "nope.txt: no such file", 2),
+    ("empty", [_write("e.txt", b""), ET], None, "e.txt: the file is empty", 2),
+    ("invisible-only", [_write("i.txt", "\u200b\u00ad\n\ufeff\u2060".encode()), ET], None,
+     "i.txt: the file is empty", 2),
+    ("binary", [_write("b.txt", b"\x89PNG\r\n\x00\x00"), ET], None, "binary", 2),
+    ("utf16-odd", [_write("u.txt", b"\xff\xfeabc"), ET], None, "not valid UTF-16", 2),
+    ("unknown-encoding", [_write("k.txt", b"abc\x81\x9f"), ET], None, "not valid UTF-8", 2),
+    ("malformed-tmx", [_write("m.tmx", b"<tmx><body>\n<tu></body></tmx>")], None,
+     r"m.tmx:2:\d+: malformed XML", 2),
+    ("billion-laughs", [_write("m.xlf", b'<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
+                                       b"<xliff version='1.2'/>")], None,
+     "declares XML entities", 2),
+    ("tmx-as-side", [LT, _write("m.tmx", b"<tmx/>")], None, "holds both sides", 2),
+    ("lone-txt", [LT], None, "give a TGT file, or a bilingual file", 2),
+    ("unknown-model", [LT, ET, "--model", "e5-smal"], None,
+     "unknown model 'e5-smal'; did you mean 'multilingual-e5-small'", 2),
+    ("unknown-src-lang", [LT, ET, "--src-lang", "xx"], None, "--src-lang 'xx' is not a known", 2),
+    ("unknown-tgt-lang", [LT, ET, "--tgt-lang", "zz-ZZ"], None, "--tgt-lang 'zz-ZZ'", 2),
+    ("out-under-a-file", [LT, ET], _file_as_parent, "cannot be created", 2),
+    ("out-is-a-file", [LT, ET], lambda d: _write("o", b"x")(d), "exists and is not a directory",
+     2),
+]
+
+
+@pytest.mark.parametrize(("args", "out", "message", "code"),
+                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, isolated_cache: Path,
+                                          monkeypatch: pytest.MonkeyPatch, args: list[object],
+                                          out: object, message: str, code: int) -> None:
+    monkeypatch.chdir(tmp_path)
+    called: list[bool] = []
+    real = pipeline.analyse
+    monkeypatch.setattr(pipeline, "analyse",
+                        lambda *a, **k: (called.append(True), real(*a, **k))[1])
+    argv = [a(tmp_path) if callable(a) else str(a) for a in args]
+    out_dir = out(tmp_path) if callable(out) else str(tmp_path / "out")
+    before = _listing(tmp_path)
+    res = runner.invoke(app, ["check", *argv, "--out", out_dir, "--model", "hash", "--quiet"]
+                        if "--model" not in argv else ["check", *argv, "--out", out_dir, "-q"])
+    assert res.exit_code == code, res.output
+    assert "Traceback" not in res.output
+    assert re.search(message, res.output), res.output
+    assert len([line for line in res.output.splitlines() if line.strip()]) == 1
+    assert not called, "the error came after the analysis"
+    assert _listing(tmp_path) == before  # nothing half-written
+
+
+def test_ctrl_c_is_one_line_exit_130_and_nothing_left(tmp_path: Path, isolated_cache: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "analyse", interrupted)
+    out = tmp_path / "deep" / "out"
+    res = runner.invoke(app, ["check", LT, ET, "--out", str(out), "--model", "hash", "-q"])
+    assert res.exit_code == 130
+    assert res.output.strip() == "qa-pipeline: error: interrupted; nothing was written"
+    assert _listing(tmp_path) == []
+
+
+def test_ctrl_c_while_writing_leaves_nothing(tmp_path: Path, isolated_cache: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_pipeline.report import writers
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writers, "write_report", interrupted)
+    out = tmp_path / "deep" / "out"
+    res = runner.invoke(app, ["check", LT, ET, "--out", str(out), "--model", "hash", "-q"])
+    assert res.exit_code == 130
+    assert _listing(tmp_path) == []
