@@ -19,6 +19,7 @@ CheckKind = Literal[
 ]
 DriftKind = Literal["drift", "partial_omission", "partial_addition"]
 GapKind = Literal["omission", "addition"]
+DocumentKind = Literal["mismatch"]  # findings about the whole pair of documents
 FindingKind = Literal[
     "drift",
     "omission",
@@ -33,6 +34,7 @@ FindingKind = Literal[
     "brackets",
     "language",
     "length",
+    "mismatch",
 ]
 KIND_ORDER: tuple[FindingKind, ...] = get_args(FindingKind)  # the report lists kinds so
 KIND_LABELS: dict[str, str] = {
@@ -49,6 +51,7 @@ KIND_LABELS: dict[str, str] = {
     "brackets": "Brackets",
     "language": "Wrong language",
     "length": "Length ratio",
+    "mismatch": "Documents do not correspond",
 }
 # (sentence_id, start, end): character offsets into that sentence's text.
 Span = tuple[int, int, int]

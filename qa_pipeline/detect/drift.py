@@ -82,6 +82,9 @@ class DriftResult:
     # Robust z-score of each bead's drift within its own document (0 for gap beads and for
     # documents too short to have a distribution): the document's own outliers.
     relative: tuple[float, ...]
+    # The calibration's (median, robust spread) of the cosine of correct translations; None
+    # for a scale-free calibration.
+    reference: tuple[float, float] | None = None
 
 
 def _reference_stats(values: np.ndarray, ref_median: float | None, ref_mad: float | None,
@@ -267,8 +270,11 @@ def score_drift(ctx: PairContext, encoder: Encoder, params: DriftParams = DriftP
         rel[i] = float(z[k])
     if progress:
         progress(3, 3)
+    reference = (None if calib.ref_median is None or calib.ref_mad is None
+                 else (float(calib.ref_median), float(calib.ref_mad)))
     return DriftResult(drift=tuple(out), spans=spans, partial=partial,
-                       thresholds=dict(th), model_id=calib.model_id, relative=tuple(rel))
+                       thresholds=dict(th), model_id=calib.model_id, relative=tuple(rel),
+                       reference=reference)
 
 
 def relative_drift(drift: np.ndarray, params: DriftParams = DriftParams()) -> np.ndarray:

@@ -181,4 +181,7 @@ def finalise(findings: Sequence[Finding], src: Document, tgt: Document) -> tuple
 
 
 def build_findings(ctx: PairContext, drift: DriftResult) -> tuple[Finding, ...]:
-    return finalise(drift_findings(ctx, drift) + check_findings(ctx), ctx.source, ctx.target)
+    from .document import fold_document_findings
+
+    found = drift_findings(ctx, drift) + check_findings(ctx)
+    return finalise(fold_document_findings(ctx, drift, found), ctx.source, ctx.target)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +151,35 @@ def test_finding_ids_are_unique_and_order_is_the_one_sort(seeds: tuple[Path, Pat
     assert len(ids) == len(set(ids)) and all(ids)
     keys = [sort_key(f.severity, f.score, f.row, f.id) for f in report.findings]
     assert keys == sorted(keys)
+
+
+def test_a_copy_of_the_source_is_one_document_finding(seeds: tuple[Path, Path]) -> None:
+    """The target left untranslated: one critical finding, the sentence ones folded under it."""
+    lt = read_inputs(seeds[0], seeds[0], "lt", "et")
+    report = analyse(lt, HashEncoder(), CONFIG)
+    doc = [f for f in report.findings if f.kind == "language"]
+    assert len(doc) == 1 and doc[0].severity == "critical" and not doc[0].source
+    assert "copy of the lt text" in doc[0].message and "folded under it" in doc[0].message
+
+
+def test_unrelated_documents_are_one_mismatch_finding(seeds: tuple[Path, Path]) -> None:
+    from qa_pipeline.detect.context import build_context
+    from qa_pipeline.detect.document import fold_document_findings
+    from qa_pipeline.detect.drift import score_drift
+
+    pairs = [("Kaina yra 5 eurai.", "Kvanttitunnelointi ylittää energiavallin."),
+             ("Jis atvyko vakar.", "Sademetsä kasvaa nopeasti."),
+             ("Parduotuvė uždaryta.", "Tähdet loistavat kirkkaasti.")]
+    src = build_document("a", "lt", [[s] for s, _ in pairs])
+    tgt = build_document("b", "fi", [[t] for _, t in pairs])
+    beads = [Bead((i,), (i,)) for i in range(3)]
+    enc = HashEncoder()
+    ctx = build_context(src, tgt, beads, {}, enc)
+    drift = score_drift(ctx, enc)
+    assert drift.reference is None  # the hash encoder's generic calibration is scale-free
+    assert fold_document_findings(ctx, drift, []) == []
+    related = replace(drift, reference=(0.9, 0.02))  # as the e5 calibration has
+    (only,) = fold_document_findings(ctx, related, [])
+    assert only.kind == "mismatch" and only.severity == "critical"
+    same = build_context(src, src, beads, {}, enc)
+    assert fold_document_findings(same, related, []) == []

@@ -16,6 +16,7 @@ from qa_pipeline.types import (
     SEVERITY_ORDER,
     SEVERITY_RANK,
     CheckKind,
+    DocumentKind,
     DriftKind,
     FindingKind,
     GapKind,
@@ -35,7 +36,7 @@ def test_schema_enums_are_the_vocabulary() -> None:
 
 
 def test_kind_groups_partition_the_finding_kinds() -> None:
-    groups = [set(get_args(k)) for k in (CheckKind, DriftKind, GapKind)]
+    groups = [set(get_args(k)) for k in (CheckKind, DriftKind, GapKind, DocumentKind)]
     assert set().union(*groups) == set(get_args(FindingKind))
     assert sum(len(g) for g in groups) == len(get_args(FindingKind))
 

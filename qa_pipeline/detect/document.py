@@ -1,0 +1,107 @@
+"""Findings about the whole pair of documents, and the per-bead findings they replace.
+
+Two situations make dozens of sentence findings useless: the target is in the wrong language
+(or is a copy of the source), and the two documents do not correspond at all. Each becomes
+one `critical` finding; the sentence findings it explains fold under it (counted in its
+message). The decisions are shares of the document, judged against data:
+
+* wrong language: the language check (lingua, offline) flags the target side of most beads
+  it can judge, or the target is a copy of the source in most of them;
+* no correspondence: most sentences are either in 1-0/0-1 beads or in beads whose cosine is
+  below the calibration's reference distribution of correct translations (its median minus
+  `UNRELATED_Z` robust spreads: one correct bead in a hundred falls below).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..text import word_count
+from ..types import Finding, FindingKind
+from .checks.language import MIN_WORDS
+from .context import PairContext
+from .drift import DriftResult
+
+_LOOKS_LIKE = re.compile(r"looks like (\w+)")
+
+# A share of the document above this is "most of it".
+MAJORITY = 0.5
+# One-sided 1 % quantile of a normal distribution, in reference spreads (robust MAD).
+UNRELATED_Z = 2.326
+# Beads long enough for the language check (MIN_WORDS) needed before a document verdict.
+MIN_JUDGED_BEADS = 3
+
+
+def _wrong_language(ctx: PairContext) -> str | None:
+    """A message when most beads the language check can judge put the target in another
+    language, or copy the source."""
+    if "language" not in ctx.enabled_checks:
+        return None
+    judged = flagged = copies = 0
+    seen: dict[str, int] = {}
+    for side, hits in zip(ctx.target_sides, ctx.hits, strict=True):
+        if word_count(side.text) < MIN_WORDS:
+            continue  # too short for the check to judge
+        judged += 1
+        lang_hits = hits.get("language", ())
+        if any(h.source_spans and h.target_spans for h in lang_hits):
+            copies += 1  # the copy-of-the-source hit marks both sides
+            continue
+        for h in lang_hits:
+            m = _LOOKS_LIKE.search(h.message)
+            if h.target_spans and m:
+                flagged += 1
+                seen[m.group(1)] = seen.get(m.group(1), 0) + 1
+                break
+    if judged < MIN_JUDGED_BEADS:
+        return None
+    lang = ctx.target.lang
+    if copies / judged > MAJORITY:
+        return (f"the {lang} text is a copy of the {ctx.source.lang} text in {copies} of "
+                f"{judged} aligned pairs (left untranslated)")
+    if flagged / judged > MAJORITY:
+        other = max(seen, key=lambda k: seen[k])
+        return (f"the {lang} text is not in {lang}: {flagged} of {judged} aligned pairs look "
+                f"like {other}")
+    return None
+
+
+def _unrelated(ctx: PairContext, drift: DriftResult) -> str | None:
+    if drift.reference is None:
+        return None
+    median, mad = drift.reference
+    cut = median - UNRELATED_Z * mad
+    n_src, n_tgt = len(ctx.source.sentences), len(ctx.target.sentences)
+    total = n_src + n_tgt
+    if not total or not ctx.full:
+        return None
+    cos = np.einsum("ij,ij->i", ctx.source_vecs, ctx.target_vecs)
+    far = sum(len(ctx.beads[i].source) + len(ctx.beads[i].target)
+              for k, i in enumerate(ctx.full) if cos[k] < cut)
+    gaps = sum(len(b.source) + len(b.target) for b in ctx.beads if not (b.source and b.target))
+    if (far + gaps) / total <= MAJORITY:
+        return None
+    return (f"the documents do not correspond: {far + gaps} of {total} sentences have no "
+            f"counterpart or are far less similar than translations are (cosine below {cut:.2f})")
+
+
+def fold_document_findings(ctx: PairContext, drift: DriftResult,
+                           findings: Sequence[Finding]) -> list[Finding]:
+    """`findings` with a document-level finding in place of those it explains."""
+    unrelated = _unrelated(ctx, drift)
+    if unrelated is not None:
+        return [_document("mismatch", unrelated, len(findings))]
+    wrong = _wrong_language(ctx)
+    if wrong is not None:
+        rest = [f for f in findings if f.kind != "language"]
+        return [_document("language", wrong, len(findings) - len(rest)), *rest]
+    return list(findings)
+
+
+def _document(kind: FindingKind, message: str, folded: int) -> Finding:
+    suffix = f"; {folded} sentence finding{'s' if folded != 1 else ''} folded under it"
+    return Finding(kind=kind, severity="critical", score=1.0, source=(), target=(),
+                   message=message + (suffix if folded else ""))
