@@ -146,6 +146,9 @@ def parse_settings(table: Mapping[str, Any], where: str) -> dict[str, Any]:
         if key is None:
             raise ConfigError(f"{where}: unknown key {name!r}; known: {', '.join(KEYS)}")
         out[key.field] = key.parse(value, f"{where}: {name}")
+    if out.get("src_lang", C.DEFAULT_SRC_LANG) in out.get("tgt_langs", ()):
+        raise ConfigError(f"{where}: targets: the source language {out.get('src_lang')!r} is "
+                          "also a target")
     return out
 
 
