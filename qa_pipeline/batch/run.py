@@ -9,12 +9,13 @@ client writes every file, so the outputs are the same whatever ran them.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from ..baseline import Baseline, sha256_file
 from ..config import BatchConfig, Config, ExecutorChoice
 from ..errors import ConfigError, QAError
 from ..report.output import BatchOutput, MissingSide, PairResult
-from .corpus import DocumentJob, discover, safe_folder
+from .corpus import DocumentJob, PairJob, discover, safe_folder
 
 StageProgress = Callable[[str, int, int], None]
 
@@ -35,14 +36,73 @@ class DocumentResult:
     hits: int  # embedding cache hits and misses (texts) while processing this document
     misses: int
     model_loaded: bool  # whether the encoder that ran it has loaded its model
+    reused: bool = False  # every pair's report came from the previous run (inputs unchanged)
+
+
+def input_key(pair: PairJob, config: Config, encoder_id: tuple[str, str],
+              shas: tuple[str, str]) -> str:
+    """Everything a pair's report depends on: tool version and report format, both files'
+    paths and contents, the settings that change findings, the model and its revision. Not
+    the baseline (applied afresh on reuse) nor fail_on, device or batch size."""
+    import hashlib
+
+    from .. import __version__
+    from ..config import REPORT_SCHEMA
+
+    neutral = replace(config, tgt_lang=pair.tgt_lang, fail_on=Config.fail_on, device=None,
+                      batch_size=Config.batch_size, use_cache=True)
+    parts = [__version__, REPORT_SCHEMA, str(pair.source), str(pair.target), *shas,
+             *encoder_id, repr(neutral)]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def _shas(pair: PairJob) -> tuple[str, str]:
+    out = []
+    for path in (pair.source, pair.target):
+        try:
+            out.append(sha256_file(path))
+        except OSError:
+            out.append("")
+    return out[0], out[1]
+
+
+def _previous_keys(out: Path) -> dict[str, str]:
+    """{pair folder: input key} of the last run written to `out` ({} if none or unreadable)."""
+    try:
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        return {str(p["report"]).rsplit("/", 1)[0]: str(p["input_key"])
+                for p in summary["pairs"] if p.get("report") and p.get("input_key")}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _reuse(out: Path, pair: PairJob, key: str, previous: Mapping[str, str],
+           accepted: frozenset[str]) -> tuple[PairResult, bool] | None:
+    """The previous run's report of `pair` if its inputs are unchanged, re-marked with the
+    current baseline; and whether the marks changed (its files must be rewritten)."""
+    if previous.get(pair.folder) != key:
+        return None
+    try:
+        report = json.loads((out / pair.folder / "report.json").read_text(encoding="utf-8"))
+        findings = report["findings"]
+        changed = False
+        for f in findings:
+            now = f["fingerprint"] in accepted
+            changed |= bool(f.get("baselined")) != now
+            f["baselined"] = now
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return PairResult(document=pair.document, source_lang=pair.src_lang,
+                      target_lang=pair.tgt_lang, folder=pair.folder,
+                      source_path=str(pair.source), target_path=str(pair.target),
+                      source_sha256="", target_sha256="", report=report,
+                      input_key=key), changed
 
 
 def process_document(job: DocumentJob, config: Config, accepted: Mapping[str, frozenset[str]],
                      encoder: Any) -> DocumentResult:
     """Every pair of one document, read to a validated report dict; an input problem becomes
     that pair's error (the rest of the batch still runs)."""
-    from dataclasses import replace
-
     from ..io.json_report import report_to_dict, validate
     from ..pipeline import analyse, read_inputs
 
@@ -173,25 +233,55 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
         for pj in job.pairs:
             safe_folder(out, pj.folder)
     out.mkdir(parents=True, exist_ok=True)
-    if progress:
-        progress("documents", 0, len(jobs))
-    runner = (_run_local(jobs, bc.config, baseline) if bc.executor == ExecutorChoice.local
-              else _run_distributed(jobs, bc, baseline))
+    from ..embed import load_encoder
+
+    inner = load_encoder(bc.config.model, bc.config.device, bc.config.batch_size)
+    encoder_id = (inner.name, inner.revision)  # resolved, not loaded
+    previous = _previous_keys(out) if bc.config.use_cache else {}
+    keys: dict[str, str] = {}
+    shas: dict[str, tuple[str, str]] = {}
     results: dict[str, DocumentResult] = {}
-    for done, res in enumerate(runner, start=1):
-        for p in res.pairs:
-            if p.report is not None:
-                _write_pair(out, p)
-        results[res.document] = res
-        if progress:
-            progress("documents", done, len(jobs))
+    todo = []
+    for job in jobs:
+        reused = []
+        for pj in job.pairs:
+            shas[pj.folder] = _shas(pj)
+            keys[pj.folder] = input_key(pj, bc.config, encoder_id, shas[pj.folder])
+            accepted = baseline.accepted(pj.document, f"{pj.src_lang}-{pj.tgt_lang}")
+            reused.append(_reuse(out, pj, keys[pj.folder], previous, accepted))
+        if all(r is not None for r in reused):
+            pairs = tuple(r[0] for r in reused if r is not None)
+            for r in reused:
+                if r is not None and r[1]:  # the baseline changed its marks
+                    _write_pair(out, r[0])
+            results[job.document] = DocumentResult(job.document, pairs, 0.0, 0, 0, False,
+                                                   reused=True)
+        else:
+            todo.append(job)
+    if progress:
+        progress("documents", len(results), len(jobs))
+    runner = (_run_local(todo, bc.config, baseline) if bc.executor == ExecutorChoice.local
+              else _run_distributed(todo, bc, baseline))
+    if todo:
+        for done, res in enumerate(runner, start=len(results) + 1):
+            res = replace(res, pairs=tuple(
+                replace(p, input_key=keys[p.folder], source_sha256=shas[p.folder][0],
+                        target_sha256=shas[p.folder][1]) for p in res.pairs))
+            for p in res.pairs:
+                if p.report is not None:
+                    _write_pair(out, p)
+            results[res.document] = res
+            if progress:
+                progress("documents", done, len(jobs))
     ordered = [results[j.document] for j in jobs]
-    pairs = tuple(p for r in ordered for p in r.pairs)
+    pairs = tuple(replace(p, source_sha256=shas[p.folder][0], target_sha256=shas[p.folder][1])
+                  for r in ordered for p in r.pairs)
     run = {
         "executor": str(bc.executor),
         "workers": 1 if bc.executor == ExecutorChoice.local else bc.workers,
         "seconds": round(time.perf_counter() - start, 3),
         "cache": {"hits": sum(r.hits for r in ordered), "misses": sum(r.misses for r in ordered)},
+        "documents_reused": sum(r.reused for r in ordered),
         "model_loaded": any(r.model_loaded for r in ordered),
         "pair_seconds": {p.folder: round(r.seconds / max(len(r.pairs), 1), 3)
                          for r in ordered for p in r.pairs},

@@ -50,6 +50,9 @@ class PairResult:
     target_sha256: str
     report: Mapping[str, Any] | None
     error: str = ""
+    # What the report was computed from (inputs, settings, model, tool version): a rerun
+    # whose key matches reuses the report instead of recomputing it.
+    input_key: str = ""
 
     @property
     def pair(self) -> str:

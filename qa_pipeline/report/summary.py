@@ -32,6 +32,7 @@ def pair_summary(p: PairResult, fail_on: str) -> dict[str, Any]:
         "report": f"{p.folder}/report.json" if p.report is not None else None,
         "source": p.source_path, "target": p.target_path,
         "source_sha256": p.source_sha256, "target_sha256": p.target_sha256,
+        "input_key": p.input_key,
     }
     if p.report is None:
         return {**out, "status": "error", "error": p.error}

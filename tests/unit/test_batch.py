@@ -357,16 +357,29 @@ def test_dask_executor_needs_a_scheduler(tmp_path: Path, seeds: tuple[Path, Path
     assert res.exit_code == 2 and "--scheduler" in res.output
 
 
-def test_rerun_reports_cache_hits(tmp_path: Path, seeds: tuple[Path, Path],
-                                  isolated_cache: Path) -> None:
-    corpora = make_corpus(tmp_path, seeds)
+def test_reruns_reuse_unchanged_documents_and_embed_only_edits(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path) -> None:
+    corpora = make_corpus(tmp_path, seeds, ("a", "b"))
     out = tmp_path / "r"
-    first = batch(corpora, out, "--fail-on", "none")
-    assert " 0 hits" in first.output
+    batch(corpora, out, "--fail-on", "none")
+    cold = json.loads((out / "summary.json").read_text("utf-8"))
+    before = (out / "a" / "lt-et" / "report.json").stat().st_mtime_ns
     second = batch(corpora, out, "--fail-on", "none")
-    assert " 0 misses" in second.output
-    runs = json.loads((out / "summary.json").read_text("utf-8"))["run"]
-    assert runs["cache"]["misses"] == 0 and runs["cache"]["hits"] > 0
+    assert "0 hits, 0 misses; model not loaded" in second.output
+    warm = json.loads((out / "summary.json").read_text("utf-8"))
+    assert warm["run"]["documents_reused"] == 2 and _stable(warm) == _stable(cold)
+    assert (out / "a" / "lt-et" / "report.json").stat().st_mtime_ns == before
+    # One sentence edited in one document: only that document runs, only its new texts embed.
+    et = corpora / "b" / "et.txt"
+    et.write_text(et.read_text("utf-8").replace("Soe ja personaalne", "Soe ja isiklik"), "utf-8")
+    batch(corpora, out, "--fail-on", "none")
+    edit = json.loads((out / "summary.json").read_text("utf-8"))["run"]
+    assert edit["documents_reused"] == 1
+    assert 0 < edit["cache"]["misses"] < cold["run"]["cache"]["misses"] / 4
+    assert edit["cache"]["hits"] > 0
+    # --no-cache: nothing reused, nothing read from the embedding cache
+    batch(corpora, out, "--fail-on", "none", "--no-cache")
+    assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 0
 
 
 def test_cache_stats_and_prune(tmp_path: Path, seeds: tuple[Path, Path],
