@@ -191,10 +191,13 @@ def _run_distributed(jobs: list[DocumentJob], bc: BatchConfig,
                      baseline: Baseline) -> Iterator[DocumentResult]:
     from distributed import as_completed
 
+    import uuid
+
     client, cluster = _client(bc)
+    run_id = uuid.uuid4().hex[:12]  # keys stay unique on a cluster shared by several runs
     try:
         futures = [client.submit(_worker_document, job, bc.config, _accepted(baseline, job),
-                                 key=f"qa-document-{i}", pure=False)
+                                 key=f"qa-document-{run_id}-{i}", pure=False)
                    for i, job in enumerate(jobs)]
         for fut in as_completed(futures):
             yield fut.result()
