@@ -189,9 +189,9 @@ def _client(bc: BatchConfig) -> tuple[Any, Any]:
 
 def _run_distributed(jobs: list[DocumentJob], bc: BatchConfig,
                      baseline: Baseline) -> Iterator[DocumentResult]:
-    from distributed import as_completed
-
     import uuid
+
+    from distributed import as_completed
 
     client, cluster = _client(bc)
     run_id = uuid.uuid4().hex[:12]  # keys stay unique on a cluster shared by several runs
