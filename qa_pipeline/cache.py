@@ -1,18 +1,26 @@
 """On-disk embedding cache keyed by (format version, model, revision, prompt, text hash).
 
-SQLite keeps it one file, safe against interrupted writes, and shareable between runs.
+SQLite keeps it one file, safe against interrupted writes, and shareable between runs and
+between processes running at once (write-ahead log, a busy timeout instead of "database is
+locked"). Each row records its model and when it was last used, for `cache stats` and
+`cache prune --older-than`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 FORMAT_VERSION = 1
+# Seconds a writer waits for another process's transaction before giving up.
+BUSY_TIMEOUT_S = 60.0
 
 
 def entry_key(model: str, revision: str, prompt: str, text: str) -> str:
@@ -25,34 +33,96 @@ def entry_key(model: str, revision: str, prompt: str, text: str) -> str:
     return h.hexdigest()
 
 
+@dataclass(frozen=True)
+class CacheStats:
+    path: str
+    entries: int
+    bytes: int  # the database file and its write-ahead log
+    by_model: tuple[tuple[str, int], ...]  # (model, entries); "" for rows from before v0.2
+    oldest_use: float | None  # unix time of the least recently used entry
+    newest_use: float | None
+
+
 class EmbeddingCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path))
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, dim INTEGER, vec BLOB)"
-        )
-        self._db.commit()
+        # One connection shared by a process's threads (dask's threaded workers); the lock
+        # serialises them, SQLite's own locking serialises processes.
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        with self._lock, self._db:
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, dim INTEGER, vec BLOB)"
+            )
+            cols = {row[1] for row in self._db.execute("PRAGMA table_info(emb)")}
+            # Caches written before these columns existed gain them in place.
+            if "model" not in cols:
+                self._db.execute("ALTER TABLE emb ADD COLUMN model TEXT NOT NULL DEFAULT ''")
+            if "used" not in cols:
+                self._db.execute("ALTER TABLE emb ADD COLUMN used REAL NOT NULL DEFAULT 0")
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
-        for start in range(0, len(keys), 500):
-            chunk = list(keys[start : start + 500])
-            q = "SELECT key, dim, vec FROM emb WHERE key IN ({})".format(",".join("?" * len(chunk)))
-            for key, dim, blob in self._db.execute(q, chunk):
-                vec = np.frombuffer(blob, dtype=np.float32)
-                if vec.shape[0] == dim:
-                    found[key] = vec
+        now = time.time()
+        with self._lock, self._db:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                q = f"SELECT key, dim, vec FROM emb WHERE key IN ({marks})"
+                hit = []
+                for key, dim, blob in self._db.execute(q, chunk):
+                    vec = np.frombuffer(blob, dtype=np.float32)
+                    if vec.shape[0] == dim:
+                        found[key] = vec
+                        hit.append(key)
+                if hit:
+                    self._db.execute(
+                        f"UPDATE emb SET used = ? WHERE key IN ({','.join('?' * len(hit))})",
+                        [now, *hit],
+                    )
         return found
 
-    def put_many(self, items: dict[str, np.ndarray]) -> None:
-        rows = [(k, int(v.shape[0]), np.asarray(v, np.float32).tobytes()) for k, v in items.items()]
-        self._db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)", rows)
-        self._db.commit()
+    def put_many(self, items: dict[str, np.ndarray], model: str = "") -> None:
+        now = time.time()
+        rows = [(k, int(v.shape[0]), np.asarray(v, np.float32).tobytes(), model, now)
+                for k, v in items.items()]
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO emb (key, dim, vec, model, used) VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def stats(self) -> CacheStats:
+        with self._lock:
+            n, oldest, newest = self._db.execute(
+                "SELECT COUNT(*), MIN(used), MAX(used) FROM emb").fetchone()
+            by_model = tuple((str(m), int(c)) for m, c in self._db.execute(
+                "SELECT model, COUNT(*) FROM emb GROUP BY model ORDER BY model"))
+        size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal"))
+                   if p.exists())
+        return CacheStats(str(self.path), int(n), size, by_model,
+                          None if oldest is None else float(oldest),
+                          None if newest is None else float(newest))
+
+    def prune(self, older_than_s: float) -> int:
+        """Delete entries not used for `older_than_s` seconds; returns how many went."""
+        cutoff = time.time() - older_than_s
+        with self._lock, self._db:
+            cur = self._db.execute("DELETE FROM emb WHERE used < ?", (cutoff,))
+            removed = int(cur.rowcount)
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.execute("VACUUM")
+        return removed
 
     def __len__(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM emb").fetchone()[0])
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM emb").fetchone()[0])
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()

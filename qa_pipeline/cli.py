@@ -9,6 +9,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from .errors import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_USAGE,
     OutputError,
     QAError,
 )
@@ -30,6 +32,11 @@ app = typer.Typer(
 )
 models_app = typer.Typer(no_args_is_help=True, help="List and install the offline models.")
 app.add_typer(models_app, name="models")
+baseline_app = typer.Typer(no_args_is_help=True,
+                           help="The accepted-findings baseline: what CI no longer fails on.")
+app.add_typer(baseline_app, name="baseline")
+cache_app = typer.Typer(no_args_is_help=True, help="The embedding cache.")
+app.add_typer(cache_app, name="cache")
 
 ModelOpt = Annotated[str, typer.Option("--model", help="registry name, model dir, or 'hash'")]
 SrcLang = Annotated[str, typer.Option("--src-lang", help="source language code")]
@@ -64,6 +71,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
         SpinnerColumn,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
 
     console = Console(stderr=True)
@@ -73,6 +81,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=console,
         transient=False,
     ) as bar:
@@ -164,19 +173,16 @@ def _atomic_dir(out: Path) -> Iterator[Path]:
                     p.rmdir()
 
 
-def _load_encoder(cfg: C.Config, progress: Callable[[str, int, int], None] | None) -> Any:
+def _encoder(cfg: C.Config) -> Any:
+    """The cached encoder, not loaded: the model loads only if a text is not in the cache."""
     from .pipeline import make_encoder
 
-    return _load(make_encoder(cfg), progress)
+    return make_encoder(cfg)
 
 
-def _load(enc: Any, progress: Callable[[str, int, int], None] | None) -> Any:
-    if progress:
-        progress("model", 0, 1)
-    enc.load()
-    if progress:
-        progress("model", 1, 1)
-    return enc
+def _cache_line(enc: Any) -> str:
+    loaded = "model loaded" if getattr(enc, "loaded", False) else "model not loaded"
+    return f"embedding cache: {enc.hits} hits, {enc.misses} misses; {loaded}"
 
 
 def write_outputs(report: Any, out: Path) -> dict[str, Any]:
@@ -264,10 +270,13 @@ def check(
                 raise QAError("give SRC TGT, one bilingual file, or --source for n-way")
             inner = resolve_encoder(cfg)  # an unknown model fails here; loading comes later
             inputs = read_inputs(files[0], files[1] if len(files) == 2 else None, cfg)
+            # Not loaded: the model loads only if a text is missing from the cache.
+            encoder = make_encoder(cfg, inner)
             with _progress(quiet) as progress:
-                encoder = _load(make_encoder(cfg, inner), progress)
                 report = analyse(inputs, encoder, cfg, progress)
             data = write_outputs(report, out)
+            if not quiet:
+                typer.echo(_cache_line(encoder), err=True)
     n = len(data["findings"])
     typer.echo(
         f"{n} finding{'s' if n != 1 else ''}; wrote {out / 'report.json'} and "
@@ -313,7 +322,7 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     docs = [read_document(f, lang, cfg.segmented) for f, lang in zip(files, tr_langs,
                                                                        strict=True)]
     with _progress(quiet) as progress:
-        encoder = _load(make_encoder(cfg, inner), progress)
+        encoder = make_encoder(cfg, inner)
         report = analyse_nway(src_doc, docs, encoder, cfg, progress)
     data = nway_to_dict(report)
     validate_nway(data)
@@ -352,7 +361,7 @@ def align(
                                no_cache))
         inputs = read_inputs(src, tgt, cfg)
         with _progress(quiet) as progress:
-            encoder = _load_encoder(cfg, progress)
+            encoder = _encoder(cfg)
             stage = (lambda d, t: progress("align", d, t)) if progress else None
             result = align_documents(inputs.source, inputs.target, encoder.encode,
                                      cfg.align, progress=stage)
@@ -384,14 +393,52 @@ def align(
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
 
 
+ExecutorOpt = Annotated[C.ExecutorChoice, typer.Option(
+    "--executor", help="local: this process; processes: a local dask cluster; dask: --scheduler")]
+
+
+# batch flags -> BatchConfig/Config fields; only the flags actually given override the file.
+_BATCH_FLAGS: dict[str, str] = {
+    "src_lang": "src_lang", "tgt_lang": "tgt_langs", "segmented": "segmented", "model": "model",
+    "fail_on": "fail_on", "device": "device", "batch_size": "batch_size",
+    "no_cache": "use_cache", "executor": "executor", "scheduler": "scheduler",
+    "workers": "workers",
+}
+
+
+def _given(ctx: typer.Context, values: dict[str, Any]) -> dict[str, Any]:
+    """{field: value} for the batch flags given on the command line."""
+    out: dict[str, Any] = {}
+    for param, fld in _BATCH_FLAGS.items():
+        # By name: typer may carry its own copy of click's ParameterSource enum.
+        source = ctx.get_parameter_source(param)
+        if getattr(source, "name", "") not in ("COMMANDLINE", "ENVIRONMENT"):
+            continue
+        v = values[param]
+        if param == "no_cache":
+            v = not v
+        elif param == "tgt_lang":
+            v = tuple(v)
+        elif isinstance(v, Enum):
+            v = v.value
+        out[fld] = v
+    if "scheduler" in out and "executor" not in out:
+        out["executor"] = C.ExecutorChoice.dask.value
+    return out
+
+
 @app.command()
 def batch(
-    corpora: Annotated[Path, typer.Argument(help="folder of document-pair folders")] = Path(
-        "corpora"
+    ctx: typer.Context,
+    corpora: Annotated[Path, typer.Argument(help="folder of document folders")] = Path(
+        C.DEFAULT_CORPORA
     ),
-    out: Annotated[Path, typer.Option("--out", "-o", help="reports folder")] = Path("reports"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="reports folder")] = Path(
+        C.DEFAULT_REPORTS
+    ),
     src_lang: SrcLang = C.DEFAULT_SRC_LANG,
-    tgt_lang: TgtLang = C.DEFAULT_TGT_LANG,
+    tgt_lang: Annotated[list[str], typer.Option(
+        "--tgt-lang", help="target language code; repeat for several")] = [C.DEFAULT_TGT_LANG],  # noqa: B006
     segmented: SegOpt = False,
     model: ModelOpt = C.DEFAULT_MODEL,
     fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
@@ -399,38 +446,157 @@ def batch(
     batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help=f"settings file (default CORPORA/{C.CONFIG_FILE}, else "
+        f"[tool.{C.PYPROJECT_TABLE}] in the pyproject.toml beside CORPORA)")] = None,
+    baseline_file: Annotated[Path | None, typer.Option(
+        "--baseline", help=f"accepted findings (default CORPORA/{C.BASELINE_FILE})")] = None,
+    executor: ExecutorOpt = C.ExecutorChoice(C.DEFAULT_EXECUTOR),
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="dask scheduler address, tcp://HOST:PORT (implies --executor dask)"
+    )] = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, help="worker processes for --executor processes")] = C.DEFAULT_WORKERS,
 ) -> None:
-    """Check every CORPORA/NAME/{SRC_LANG,TGT_LANG}.txt pair; write OUT/NAME/ and OUT/index.html."""
-    from .pipeline import analyse, read_inputs
-    from .report import IndexEntry, write_index
+    """Check every CORPORA/DOC/{SRC,TGT}.txt pair; write OUT/DOC/SRC-TGT/, OUT/index.html,
+    OUT/summary.json and OUT/junit.xml. Exit 1 on a new finding at or above --fail-on."""
+    from .baseline import load_baseline
+    from .batch.run import run_batch
+    from .batch.settings import load_settings, resolve
 
-    cfg = _config(model, src_lang, tgt_lang, segmented, device, batch_size, no_cache, fail_on)
+    values = dict(src_lang=src_lang, tgt_lang=tgt_lang, segmented=segmented, model=model,
+                  fail_on=fail_on, device=device, batch_size=batch_size, no_cache=no_cache,
+                  executor=executor, scheduler=scheduler, workers=workers)
     try:
-        if not corpora.is_dir():
-            raise QAError(f"{corpora}: not a directory")
-        pairs = sorted(
-            d
-            for d in corpora.iterdir()
-            if (d / f"{src_lang}.txt").is_file() and (d / f"{tgt_lang}.txt").is_file()
-        )
-        if not pairs:
-            raise QAError(f"{corpora}: no NAME/{src_lang}.txt + NAME/{tgt_lang}.txt pairs found")
-        entries = []
-        worst = 0
+        bc = resolve(load_settings(corpora, config_file), _given(ctx, values))
+        baseline = load_baseline(baseline_file or corpora / C.BASELINE_FILE)
         with _progress(quiet) as progress:
-            encoder = _load_encoder(cfg, progress)
-            for d in pairs:
-                inputs = read_inputs(d / f"{src_lang}.txt", d / f"{tgt_lang}.txt", cfg)
-                data = write_outputs(analyse(inputs, encoder, cfg, progress), out / d.name)
-                entries.append(IndexEntry(name=d.name, report=data, href=f"{d.name}/report.html"))
-                worst = max(worst, _worst_rank(data))
-        with _atomic_dir(out) as tmp:
-            write_index(entries, tmp / "index.html")
+            result = run_batch(bc, corpora, out, baseline, progress)
     except QAError as e:
         raise _fail(e) from None
-    typer.echo(f"{len(pairs)} document pair(s); wrote {out / 'index.html'}", err=True)
-    if worst >= C.FAIL_ON_RANK[cfg.fail_on]:
+    summary = result.summary
+    for m in result.missing:
+        typer.echo(f"qa-pipeline: warning: {m.message}", err=True)
+    for p in result.pairs:
+        if p.error:
+            _err(p.error)
+    t, run = summary["totals"], summary["run"]
+    loaded = "model loaded" if run["model_loaded"] else "model not loaded"
+    typer.echo(
+        f"{t['pairs']} document pair(s): {t['findings']} findings, {t['new']} new, "
+        f"{t['baselined']} baselined; {t['failing']} new at or above {bc.config.fail_on}\n"
+        f"embedding cache: {run['cache']['hits']} hits, {run['cache']['misses']} misses; "
+        f"{loaded}; {run['seconds']:.1f} s\n"
+        f"wrote {out / 'index.html'}, {out / 'summary.json'}, {out / 'junit.xml'}",
+        err=True,
+    )
+    if t["errors"]:
+        raise typer.Exit(EXIT_USAGE)
+    if t["failing"]:
         raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_OK)
+
+
+ReportsOpt = Annotated[Path, typer.Option("--reports", help="the last batch run's output folder")]
+BaselineOpt = Annotated[Path | None, typer.Option(
+    "--baseline", help=f"baseline file (default CORPORA/{C.BASELINE_FILE})")]
+
+
+@baseline_app.command("update")
+def baseline_update(
+    corpora: Annotated[Path, typer.Argument(help="the corpus folder")] = Path(C.DEFAULT_CORPORA),
+    reports: ReportsOpt = Path(C.DEFAULT_REPORTS),
+    baseline_file: BaselineOpt = None,
+    prune: Annotated[bool, typer.Option(
+        "--prune", help="list and drop entries no longer produced")] = False,
+) -> None:
+    """Accept every finding of the last batch run (REPORTS) into CORPORA/qa-baseline.json."""
+    from .baseline import load_baseline, read_reports, update, write_baseline
+
+    path = baseline_file or corpora / C.BASELINE_FILE
+    try:
+        new, added, stale = update(load_baseline(path), read_reports(reports, corpora), prune)
+        write_baseline(new, path)
+    except QAError as e:
+        raise _fail(e) from None
+    for entry in stale:
+        what = "removed" if prune else "stale"
+        typer.echo(f"{what}: {entry.document} {entry.pair} {entry.kind} {entry.fingerprint}  "
+                   f"{entry.target}", err=True)
+    typer.echo(f"{path}: {len(new.entries)} entries ({len(added)} added, {len(stale)} "
+               f"{'pruned' if prune else 'stale; --prune drops them'})", err=True)
+
+
+@baseline_app.command("import")
+def baseline_import(
+    marks: Annotated[Path, typer.Argument(help="review marks saved from a report page")],
+    corpora: Annotated[Path, typer.Option("--corpora", help="the corpus folder")] = Path(
+        C.DEFAULT_CORPORA
+    ),
+    reports: ReportsOpt = Path(C.DEFAULT_REPORTS),
+    baseline_file: BaselineOpt = None,
+) -> None:
+    """Fold review marks ("accepted", "false positive") into the baseline."""
+    import json as _json
+
+    from .baseline import import_marks, load_baseline, read_reports, write_baseline
+    from .report.review import load_review_marks, review_report_paths
+
+    path = baseline_file or corpora / C.BASELINE_FILE
+    try:
+        table = load_review_marks(marks)
+        src, tgt = review_report_paths(_json.loads(marks.read_text(encoding="utf-8")))
+        new, added = import_marks(load_baseline(path), table, src, tgt, read_reports(reports))
+        write_baseline(new, path)
+    except QAError as e:
+        raise _fail(e) from None
+    typer.echo(f"{path}: {len(added)} marks imported; {len(new.entries)} entries", err=True)
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def _duration(text: str) -> float:
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", text)
+    if not m:
+        raise typer.BadParameter(f"{text!r}: expected a number and a unit, e.g. 30d, 12h")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def _cache() -> Any:
+    from .cache import EmbeddingCache
+    from .models import cache_root
+
+    return EmbeddingCache(cache_root() / "embeddings.sqlite")
+
+
+@cache_app.command("stats")
+def cache_stats() -> None:
+    """Entries, size and models of the embedding cache."""
+    import datetime as dt
+
+    st = _cache().stats()
+
+    def when(t: float | None) -> str:
+        return "-" if not t else dt.datetime.fromtimestamp(t).isoformat(timespec="seconds")
+
+    typer.echo(f"{st.path}\n{st.entries} entries, {st.bytes / 1e6:.1f} MB; last used "
+               f"{when(st.oldest_use)} .. {when(st.newest_use)}")
+    for model, n in st.by_model:
+        typer.echo(f"  {model or '(unrecorded)'}\t{n}")
+
+
+@cache_app.command("prune")
+def cache_prune(
+    older_than: Annotated[str, typer.Option(
+        "--older-than", help="drop entries not used for this long: 30d, 12h, 90m")],
+) -> None:
+    """Delete embeddings not used for --older-than."""
+    cache = _cache()
+    removed = cache.prune(_duration(older_than))
+    typer.echo(f"removed {removed} entries; {len(cache)} left", err=True)
 
 
 @models_app.command("list")

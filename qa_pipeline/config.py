@@ -8,7 +8,7 @@ from typing import Literal
 
 from .align.params import AlignParams
 from .detect.params import DriftParams
-from .types import SEVERITY_RANK
+from .types import SEVERITY_RANK, Severity
 
 FailOn = Literal["critical", "major", "minor", "none"]
 
@@ -18,6 +18,18 @@ DEFAULT_TGT_LANG = "et"
 DEFAULT_FAIL_ON: FailOn = "major"
 DEFAULT_BATCH_SIZE = 32
 REPORT_SCHEMA = "qa_pipeline.report/1"
+SUMMARY_SCHEMA = "qa_pipeline.summary/1"
+BASELINE_SCHEMA = "qa_pipeline.baseline/1"
+
+# Batch runs: the corpus folder's settings file and accepted-findings baseline (both in it),
+# the pyproject table read when there is no settings file, how documents are run.
+DEFAULT_CORPORA = "corpora"
+DEFAULT_REPORTS = "reports"
+CONFIG_FILE = "qa.toml"
+PYPROJECT_TABLE = "qa_pipeline"  # [tool.qa_pipeline]
+BASELINE_FILE = "qa-baseline.json"
+DEFAULT_EXECUTOR = "local"
+DEFAULT_WORKERS = 2
 
 # A run fails (exit 1) when its worst finding's rank reaches this; "none" never fails.
 FAIL_ON_RANK: dict[str, int] = {"none": max(SEVERITY_RANK.values()) + 1, **SEVERITY_RANK}
@@ -28,6 +40,12 @@ class FailOnChoice(StrEnum):
     major = "major"
     minor = "minor"
     none = "none"
+
+
+class ExecutorChoice(StrEnum):
+    local = "local"  # this process, one encoder
+    processes = "processes"  # a distributed.LocalCluster of worker processes on this machine
+    dask = "dask"  # an existing dask.distributed cluster (--scheduler tcp://HOST:PORT)
 
 
 class AlignFormat(StrEnum):
@@ -47,5 +65,19 @@ class Config:
     batch_size: int = DEFAULT_BATCH_SIZE
     use_cache: bool = True
     checks: tuple[str, ...] | None = None  # mechanical checks to report; None = all
+    # (kind, severity) pairs: every finding of that kind gets that severity
+    severity_overrides: tuple[tuple[str, Severity], ...] = ()
     align: AlignParams = field(default_factory=AlignParams)
     drift: DriftParams = field(default_factory=DriftParams)
+
+
+@dataclass(frozen=True)
+class BatchConfig:
+    """A batch run: the per-pair Config (its `tgt_lang` is the first target) plus what only a
+    batch has: every target language, and how documents are spread over workers."""
+
+    config: Config = field(default_factory=Config)
+    tgt_langs: tuple[str, ...] = (DEFAULT_TGT_LANG,)
+    executor: str = DEFAULT_EXECUTOR
+    scheduler: str | None = None
+    workers: int = DEFAULT_WORKERS

@@ -5,6 +5,7 @@ unit L2 norm; none loads a model before its `load()` or first `encode()`."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from collections import OrderedDict
@@ -62,6 +63,28 @@ class SentenceTransformerEncoder:
         self._model: Any = None
         self._prompt: str | None = None
 
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def _config_json(self, *parts: str) -> dict[str, Any]:
+        """A JSON file of the model directory, read without loading the model ({} if absent)."""
+        path = Path(self.source).joinpath(*parts)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _declared_prompt(self) -> str | None:
+        """The prompt the model directory declares: the cache key needs it before (and
+        instead of) loading the model. None when the directory does not say."""
+        cfg = self._config_json("config_sentence_transformers.json")
+        if "prompts" not in cfg:
+            return None
+        prompts = dict(cfg.get("prompts") or {})
+        return next((str(prompts[p]) for p in PROMPT_PREFERENCE if p in prompts), "")
+
     def load(self) -> Any:
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -82,16 +105,28 @@ class SentenceTransformerEncoder:
             except Exception as e:
                 raise ModelError(f"cannot load model {self.name} from {self.source}: {e}") from e
             prompts: dict[str, str] = dict(getattr(self._model, "prompts", {}) or {})
-            self._prompt = next((prompts[p] for p in PROMPT_PREFERENCE if p in prompts), "")
+            prompt = next((prompts[p] for p in PROMPT_PREFERENCE if p in prompts), "")
+            if self._prompt is not None and prompt != self._prompt:
+                # Cache keys were made with the declared prompt: never mix the two.
+                raise ModelError(f"model {self.name}: loaded prompt {prompt!r} differs from "
+                                 f"the declared {self._prompt!r}")
+            self._prompt = prompt
         return self._model
 
     @property
     def prompt(self) -> str:
-        self.load()
+        if self._prompt is None:
+            self._prompt = self._declared_prompt()
+        if self._prompt is None:
+            self.load()
         return self._prompt or ""
 
     @property
     def dim(self) -> int:
+        if self._model is None:
+            pooling = self._config_json("1_Pooling", "config.json")
+            if isinstance(pooling.get("word_embedding_dimension"), int):
+                return int(pooling["word_embedding_dimension"])
         d = self.load().get_sentence_embedding_dimension()
         return int(d)
 
@@ -140,6 +175,8 @@ class HashEncoder:
     def dim(self) -> int:
         return self._dim
 
+    loaded = False  # there is no model to load
+
     def load(self) -> None:
         return None
 
@@ -170,7 +207,10 @@ MEMO_LIMIT = 50_000
 
 
 class CachedEncoder:
-    """Wraps an encoder with the on-disk cache; deduplicates texts within a call."""
+    """Wraps an encoder with the on-disk cache; deduplicates texts within a call.
+
+    The inner encoder is loaded only when a text is in neither the memo nor the cache: a run
+    whose texts are all cached never loads the model (`loaded` says whether it was)."""
 
     def __init__(self, inner: Encoder, cache: EmbeddingCache | None) -> None:
         self.inner = inner
@@ -194,6 +234,10 @@ class CachedEncoder:
 
     def load(self) -> object:
         return self.inner.load()
+
+    @property
+    def loaded(self) -> bool:
+        return bool(getattr(self.inner, "loaded", True))
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         unique = list(dict.fromkeys(texts))
@@ -224,11 +268,11 @@ class CachedEncoder:
             while len(self._memo) > self.memo_limit:
                 self._memo.popitem(last=False)
             if self.cache is not None:
-                self.cache.put_many({keys[t]: v for t, v in fresh.items()})
+                self.cache.put_many({keys[t]: v for t, v in fresh.items()}, model=self.name)
         elif progress:
             progress(len(unique), len(unique))
         if not texts:
-            return np.zeros((0, self.inner.dim), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([vecs[t] for t in texts]).astype(np.float32, copy=False)
 
 

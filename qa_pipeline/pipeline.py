@@ -7,7 +7,7 @@ hits), and drift scoring, findings and the paragraph matrix read that context.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 
@@ -77,9 +77,18 @@ def paragraph_similarity(ctx: PairContext, encoder: Encoder) -> tuple[tuple[floa
     return tuple(tuple(round(float(x), 4) for x in row) for row in sims)
 
 
+def mark_baselined(report: Report, accepted: Collection[str]) -> Report:
+    """The report with every finding whose fingerprint is in `accepted` marked baselined."""
+    findings = tuple(replace(f, baselined=f.fingerprint in accepted) for f in report.findings)
+    return replace(report, findings=findings)
+
+
 def analyse(
-    inputs: Inputs, encoder: Encoder, config: Config, progress: StageProgress | None = None
+    inputs: Inputs, encoder: Encoder, config: Config, progress: StageProgress | None = None,
+    accepted: Collection[str] = (),
 ) -> Report:
+    """One document pair, read to findings; findings whose fingerprint is in `accepted` (the
+    baseline's entries for this pair) are marked baselined."""
     src, tgt = inputs.source, inputs.target
     if inputs.beads is None:
         aligned = align_documents(src, tgt, encoder.encode, config.align,
@@ -103,15 +112,16 @@ def analyse(
         encodings=(src.encoding, tgt.encoding),
     )
     scored = tuple(ScoredBead(b, float(d)) for b, d in zip(ctx.beads, drift.drift, strict=True))
-    return Report(
+    report = Report(
         signature=signature,
         source=src,
         target=tgt,
         alignment=alignment,
         scored=scored,
-        findings=build_findings(ctx, drift),
+        findings=build_findings(ctx, drift, config.severity_overrides),
         paragraph_similarity=paragraph_similarity(ctx, encoder),
     )
+    return mark_baselined(report, accepted) if accepted else report
 
 
 def run(

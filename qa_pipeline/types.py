@@ -129,6 +129,10 @@ class Finding:
     message: str = ""
     id: str = ""
     row: int = -1
+    # The kind plus the bead's normalised texts (see detect.findings.fingerprint): what the
+    # accepted-findings baseline stores. `baselined`: a reviewer accepted it; never fails CI.
+    fingerprint: str = ""
+    baselined: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ id and the one sort order every output uses."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from ..types import (
@@ -37,6 +39,26 @@ def finding_id(kind: str, src_texts: Sequence[str], tgt_texts: Sequence[str]) ->
         h.update(part.encode("utf-8"))
         h.update(b"\x00")
     return h.hexdigest()[:12]
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """What a fingerprint sees of a text: NFKC, whitespace runs as one space, trimmed (a
+    re-wrapped line is the same sentence; any other edit is not)."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def fingerprint(kind: str, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> str:
+    """The baseline's key for a finding: the kind and the normalised text of the bead's two
+    sides, never sentence indices, so edits elsewhere in the document leave it unchanged."""
+    h = hashlib.sha256()
+    for part in (kind, normalise(" ".join(src_texts)), normalise(" ".join(tgt_texts))):
+        b = part.encode("utf-8")
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
+    return h.hexdigest()[:20]
 
 
 def sort_key(severity: str, score: float, row: int, fid: str) -> tuple[int, float, int, str]:
@@ -164,24 +186,46 @@ def check_findings(ctx: PairContext) -> list[Finding]:
     return out
 
 
+def _number_repeats(findings: Sequence[Finding], key: str) -> dict[int, str]:
+    """Position -> value of `key` made unique: repeats get a -1, -2 suffix in that order."""
+    seen: dict[str, int] = {}
+    out = {}
+    for pos, f in enumerate(findings):
+        value = getattr(f, key)
+        n = seen.get(value, 0)
+        seen[value] = n + 1
+        out[pos] = f"{value}-{n}" if n else value
+    return out
+
+
 def finalise(findings: Sequence[Finding], src: Document, tgt: Document) -> tuple[Finding, ...]:
     """Give every finding its id (unique: a repeat of kind and texts gets a -1, -2 suffix in
-    sort order) and return them in the one sort order."""
-    with_ids = [replace(f, id=finding_id(f.kind, [src.sentences[i].text for i in f.source],
-                                         [tgt.sentences[i].text for i in f.target]))
-                for f in findings]
+    sort order) and fingerprint (repeats numbered in document order, which edits elsewhere
+    do not change) and return them in the one sort order."""
+    def texts(f: Finding) -> tuple[list[str], list[str]]:
+        return [src.sentences[i].text for i in f.source], [tgt.sentences[i].text for i in f.target]
+
+    with_ids = [replace(f, id=finding_id(f.kind, *texts(f)),
+                        fingerprint=fingerprint(f.kind, *texts(f))) for f in findings]
     ordered = sorted(with_ids, key=lambda f: sort_key(f.severity, f.score, f.row, f.id))
-    seen: dict[str, int] = {}
-    out = []
-    for f in ordered:
-        n = seen.get(f.id, 0)
-        seen[f.id] = n + 1
-        out.append(replace(f, id=f"{f.id}-{n}") if n else f)
-    return tuple(out)
+    in_doc = sorted(range(len(ordered)), key=lambda i: (ordered[i].row if ordered[i].row >= 0
+                                                        else 1 << 30, i))
+    prints = _number_repeats([ordered[i] for i in in_doc], "fingerprint")
+    fp = {in_doc[pos]: value for pos, value in prints.items()}
+    ids = _number_repeats(ordered, "id")
+    return tuple(replace(f, id=ids[i], fingerprint=fp[i]) for i, f in enumerate(ordered))
 
 
-def build_findings(ctx: PairContext, drift: DriftResult) -> tuple[Finding, ...]:
+def override_severities(findings: Iterable[Finding],
+                        overrides: Sequence[tuple[str, Severity]]) -> list[Finding]:
+    """The configured severity for each overridden kind (before the one sort order)."""
+    table = dict(overrides)
+    return [replace(f, severity=table[f.kind]) if f.kind in table else f for f in findings]
+
+
+def build_findings(ctx: PairContext, drift: DriftResult,
+                   severity_overrides: Sequence[tuple[str, Severity]] = ()) -> tuple[Finding, ...]:
     from .document import fold_document_findings
 
-    found = drift_findings(ctx, drift) + check_findings(ctx)
-    return finalise(fold_document_findings(ctx, drift, found), ctx.source, ctx.target)
+    found = fold_document_findings(ctx, drift, drift_findings(ctx, drift) + check_findings(ctx))
+    return finalise(override_severities(found, severity_overrides), ctx.source, ctx.target)

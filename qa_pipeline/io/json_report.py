@@ -53,6 +53,8 @@ def _finding(f: Finding) -> dict[str, Any]:
         "source_spans": [list(s) for s in f.source_spans],
         "target_spans": [list(s) for s in f.target_spans],
         "message": f.message,
+        "fingerprint": f.fingerprint,
+        "baselined": f.baselined,
     }
 
 

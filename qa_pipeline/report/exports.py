@@ -74,8 +74,9 @@ def finding_records(report: Mapping[str, Any]) -> list[dict[str, Any]]:
             "target_spans": _spans(tgt["sentences"], t_spans),
             "source_offsets": _offsets(s_spans), "target_offsets": _offsets(t_spans),
             "message": str(f.get("message", "")),
-            # The reviewer's mark lives in the page (and the marks file it saves), not here.
-            "review": "",
+            # A reviewer's mark lives in the page (and the marks file it saves); the baseline's
+            # acceptance (what CI skips) is shown here.
+            "review": "baselined" if f.get("baselined") else "",
         })
     return out
 

@@ -30,3 +30,65 @@ class WriterSpec:
     name: str
     filename: str
     write: Callable[[ReportOutput, Path], None]
+
+
+# --------------------------------------------------------------------------- batch outputs
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """One document pair of a batch run: where its report is and the report dict (None with
+    `error` when the pipeline could not process it)."""
+
+    document: str
+    source_lang: str
+    target_lang: str
+    folder: str  # the pair's report folder, relative to the batch's output folder
+    source_path: str
+    target_path: str
+    source_sha256: str
+    target_sha256: str
+    report: Mapping[str, Any] | None
+    error: str = ""
+    # What the report was computed from (inputs, settings, model, tool version): a rerun
+    # whose key matches reuses the report instead of recomputing it.
+    input_key: str = ""
+
+    @property
+    def pair(self) -> str:
+        return f"{self.source_lang}-{self.target_lang}"
+
+
+@dataclass(frozen=True)
+class MissingSide:
+    """A document folder without a file for one configured language: a warning, not silence."""
+
+    document: str
+    lang: str
+    message: str
+
+
+@dataclass(frozen=True)
+class BatchOutput:
+    """Everything the batch-level writers (index, summary, JUnit) read, in document order.
+    `run` holds what changes from run to run (timings, cache hits, executor)."""
+
+    pairs: tuple[PairResult, ...]
+    missing: tuple[MissingSide, ...]
+    fail_on: str
+    run: Mapping[str, Any]
+
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        from .summary import build_summary
+
+        return build_summary(self)
+
+
+@dataclass(frozen=True)
+class BatchWriterSpec:
+    """A registered batch output: `write(output, path)` writes `filename` in the reports folder."""
+
+    name: str
+    filename: str
+    write: Callable[[BatchOutput, Path], None]

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from qa_pipeline import __version__
-from qa_pipeline.report.output import WriterSpec
+from qa_pipeline.report.output import BatchOutput, BatchWriterSpec, WriterSpec
 from qa_pipeline.report.view import (
     IndexRowView,
     ReportSummary,
@@ -37,6 +37,7 @@ class IndexEntry:
     report: Mapping[str, Any] | ReportSummary | None
     href: str
     error: str = ""
+    warning: str = ""  # e.g. a language missing from the document's folder
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +102,8 @@ def render_nway_html(report: Mapping[str, Any]) -> str:
 
 
 def _index_row(entry: IndexEntry) -> IndexRowView:
+    if entry.report is None and entry.warning:
+        return index_row(entry.name, entry.href, None, warning=entry.warning)
     if entry.report is None:
         return index_row(entry.name, entry.href, None, entry.error or "no report")
     summary = entry.report if isinstance(entry.report, ReportSummary) else summarize(entry.report)
@@ -124,3 +127,20 @@ def write_index(entries: Sequence[IndexEntry], path: Path,
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_index(entries, title), encoding="utf-8")
+
+
+def batch_index_entries(out: BatchOutput) -> list[IndexEntry]:
+    """The index rows of a batch: one per document pair, one per missing language. Links are
+    percent-encoded (a folder may be called `a#b` or `50%`)."""
+    from urllib.parse import quote
+
+    entries = [IndexEntry(name=p.document, report=p.report,
+                          href=quote(f"{p.folder}/report.html"), error=p.error)
+               for p in out.pairs]
+    entries += [IndexEntry(name=m.document, report=None, href=quote(f"{m.document}/"),
+                           warning=m.message) for m in out.missing]
+    return entries
+
+
+INDEX_WRITER = BatchWriterSpec(
+    "index", "index.html", lambda out, path: write_index(batch_index_entries(out), path))

@@ -113,6 +113,7 @@ class FindingView:
     source_excerpt: str
     target_excerpt: str
     location: str
+    baselined: bool = False  # in the accepted-findings baseline: shown, never fails CI
 
 
 @dataclass(frozen=True)
@@ -496,7 +497,7 @@ def build_view(report: Mapping[str, Any]) -> ReportView:
                                          f.get("source", [])),
             target_excerpt=_span_excerpt(tgt_sents, f.get("target_spans", []),
                                          f.get("target", [])),
-            location=loc,
+            location=loc, baselined=bool(f.get("baselined", False)),
         ))
 
     by_row: dict[int, list[FindingView]] = {}
@@ -639,11 +640,14 @@ class IndexRowView:
     worst_kind_label: str
     worst_message: str
     error: str
+    warning: str = ""
 
 
-def index_row(name: str, href: str, summary: ReportSummary | None, error: str = "") -> IndexRowView:
+def index_row(name: str, href: str, summary: ReportSummary | None, error: str = "",
+              warning: str = "") -> IndexRowView:
     if summary is None:
-        return IndexRowView(name, href, "", "", 0, 0, 0, 0, 0, "", "", "", -1, "", "", error)
+        return IndexRowView(name, href, "", "", 0, 0, 0, 0, 0, "", "", "", -1 if error else 9,
+                            "", "", error, warning)
     return IndexRowView(
         name=name, href=href, langs=f"{summary.source_lang} \u2192 {summary.target_lang}",
         sentences=f"{summary.n_source} / {summary.n_target}", rows=summary.n_rows,

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ..io import json_report
-from . import exports, render
-from .output import ReportOutput, WriterSpec
+from . import exports, junit, render, summary
+from .output import BatchOutput, BatchWriterSpec, ReportOutput, WriterSpec
 
 WRITERS: dict[str, WriterSpec] = {spec.name: spec for spec in (
     json_report.WRITER,
@@ -16,6 +16,24 @@ WRITERS: dict[str, WriterSpec] = {spec.name: spec for spec in (
     exports.CSV_WRITER,
     exports.XLSX_WRITER,
 )}
+
+
+# Outputs of a whole batch run, written into the reports folder after every pair's.
+BATCH_WRITERS: dict[str, BatchWriterSpec] = {spec.name: spec for spec in (
+    render.INDEX_WRITER,
+    summary.WRITER,
+    junit.WRITER,
+)}
+
+
+def write_batch(out: BatchOutput, folder: Path) -> list[Path]:
+    """Write every registered batch output into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for spec in BATCH_WRITERS.values():
+        spec.write(out, folder / spec.filename)
+        paths.append(folder / spec.filename)
+    return paths
 
 
 def write_report(data: Mapping[str, Any], folder: Path,
@@ -31,4 +49,5 @@ def write_report(data: Mapping[str, Any], folder: Path,
     return paths
 
 
-__all__ = ["WRITERS", "ReportOutput", "WriterSpec", "write_report"]
+__all__ = ["BATCH_WRITERS", "WRITERS", "BatchOutput", "BatchWriterSpec", "ReportOutput",
+           "WriterSpec", "write_batch", "write_report"]

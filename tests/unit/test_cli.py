@@ -169,15 +169,18 @@ def test_batch_writes_reports_and_index(tmp_path: Path, seeds: tuple[Path, Path]
     res = runner.invoke(app, ["batch", str(corpora), "--out", str(out), "--model", "hash",
                               "--quiet", "--fail-on", "none"])
     assert res.exit_code == 0, res.output
-    one = json.loads((out / "one" / "report.json").read_text("utf-8"))
-    two = json.loads((out / "two" / "report.json").read_text("utf-8"))
+    one = json.loads((out / "one" / "lt-et" / "report.json").read_text("utf-8"))
+    two = json.loads((out / "two" / "lt-et" / "report.json").read_text("utf-8"))
     validate(one)
     assert one["findings"] == two["findings"] and one["findings"]
     for name in ("report.html", "findings.csv", "findings.xlsx"):
-        assert (out / "one" / name).is_file()
+        assert (out / "one" / "lt-et" / name).is_file()
     index = (out / "index.html").read_text("utf-8")
-    assert 'href="one/report.html"' in index and 'href="two/report.html"' in index
+    assert 'href="one/lt-et/report.html"' in index and 'href="two/lt-et/report.html"' in index
+    # A folder missing a language is a warning and an index row, not silence.
     assert not (out / "lonely").exists()
+    assert "lonely" in index and "no et file" in index
+    assert "warning:" in res.output and "no et file" in res.output
     # The same corpus fails the gate at minor: the seed pair has minor findings.
     res = runner.invoke(app, ["batch", str(corpora), "--out", str(out), "--model", "hash",
                               "--quiet", "--fail-on", "minor"])

@@ -87,3 +87,98 @@ def test_unknown_registry_model_not_pulled_is_a_clear_error(
         load_encoder("embeddinggemma-300m")
     with pytest.raises(ModelError, match="not a sentence-transformers model"):
         load_encoder(str(tmp_path))
+
+
+class _CountingEncoder:
+    """An inner encoder that records loads and encoded texts."""
+
+    name = "counting"
+    revision = "1"
+    prompt = ""
+    dim = 4
+
+    def __init__(self) -> None:
+        self.loads = 0
+        self.encoded: list[str] = []
+
+    @property
+    def loaded(self) -> bool:
+        return self.loads > 0
+
+    def load(self) -> None:
+        self.loads += 1
+
+    def encode(self, texts, progress=None):  # type: ignore[no-untyped-def]
+        self.load()
+        self.encoded += list(texts)
+        return np.tile(np.array([1.0, 0, 0, 0], np.float32), (len(texts), 1))
+
+
+def test_model_is_loaded_only_for_texts_missing_from_the_cache(tmp_path: Path) -> None:
+    from qa_pipeline.cache import EmbeddingCache
+    from qa_pipeline.embed import CachedEncoder
+
+    inner = _CountingEncoder()
+    cache = EmbeddingCache(tmp_path / "c.sqlite")
+    CachedEncoder(inner, cache).encode(["a", "b"])
+    assert inner.encoded == ["a", "b"]
+    fresh = _CountingEncoder()  # a new run: everything it needs is cached
+    enc = CachedEncoder(fresh, EmbeddingCache(tmp_path / "c.sqlite"))
+    enc.encode(["b", "a", "b"])
+    assert fresh.loads == 0 and not enc.loaded and (enc.hits, enc.misses) == (2, 0)
+    assert enc.encode([]).shape == (0, 4) and fresh.loads == 0
+    enc.encode(["a", "c"])  # one edited sentence: only it is embedded
+    assert fresh.encoded == ["c"] and enc.loaded
+
+
+def test_sentence_transformer_prompt_and_dim_without_loading(tmp_path: Path) -> None:
+    import json
+
+    from qa_pipeline.embed import SentenceTransformerEncoder
+
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "config_sentence_transformers.json").write_text(
+        json.dumps({"prompts": {"passage": "passage: ", "query": "query: "}}), "utf-8")
+    (tmp_path / "1_Pooling" / "config.json").write_text(
+        json.dumps({"word_embedding_dimension": 384}), "utf-8")
+    enc = SentenceTransformerEncoder(tmp_path, "m", "r")
+    assert enc.prompt == "query: " and enc.dim == 384 and not enc.loaded
+
+
+def test_cache_is_wal_and_shared_by_processes(tmp_path: Path) -> None:
+    import sqlite3
+    import subprocess
+    import sys
+
+    from qa_pipeline.cache import EmbeddingCache
+
+    path = tmp_path / "c.sqlite"
+    EmbeddingCache(path).put_many({"k0": np.ones(3, np.float32)}, model="m")
+    mode = sqlite3.connect(str(path)).execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+    code = ("import sys, numpy as np\nfrom pathlib import Path\n"
+            "from qa_pipeline.cache import EmbeddingCache\n"
+            "c = EmbeddingCache(Path(sys.argv[1]))\n"
+            "for i in range(40):\n"
+            "    c.put_many({f'{sys.argv[2]}-{i}': np.ones(3, np.float32)}, model='m')\n"
+            "    c.get_many([f'{sys.argv[2]}-{i}', 'k0'])\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path), str(n)])
+             for n in range(3)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    stats = EmbeddingCache(path).stats()
+    assert stats.entries == 1 + 3 * 40 and stats.by_model == (("m", 121),)
+
+
+def test_old_cache_files_gain_the_new_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    from qa_pipeline.cache import EmbeddingCache
+
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(str(path))
+    db.execute("CREATE TABLE emb (key TEXT PRIMARY KEY, dim INTEGER, vec BLOB)")
+    db.execute("INSERT INTO emb VALUES (?, ?, ?)", ("k", 2, np.ones(2, np.float32).tobytes()))
+    db.commit()
+    db.close()
+    cache = EmbeddingCache(path)
+    assert list(cache.get_many(["k"])) == ["k"] and cache.stats().entries == 1

@@ -1,0 +1,210 @@
+"""The accepted-findings baseline: `corpora/qa-baseline.json`, what CI no longer fails on.
+
+Format (schema ``qa_pipeline.baseline/1``)::
+
+    {"schema": "qa_pipeline.baseline/1",
+     "entries": [{"document": "customer-loyalty", "pair": "lt-et", "kind": "drift",
+                  "fingerprint": "<20 hex>", "state": "accepted" | "false_positive",
+                  "source": "<excerpt>", "target": "<excerpt>"}, ...]}
+
+An entry is keyed by (document, pair, fingerprint); the fingerprint is the finding's kind and
+the normalised text of its bead's two sides (`detect.findings.fingerprint`), so inserting or
+editing other sentences keeps it, editing the flagged sentence drops it. The excerpts are
+for the person reading the baseline's diff in review; matching never uses them. Entries are
+written sorted, so the file diffs cleanly.
+
+Updates read the reports of the last batch run (summary.json and each pair's report.json),
+never the model: `baseline` commands stay quick and never import torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import BASELINE_SCHEMA
+from .errors import ConfigError, InputError
+
+STATES: tuple[str, ...] = ("accepted", "false_positive")
+EXCERPT_CHARS = 120
+
+
+@dataclass(frozen=True, order=True)
+class BaselineEntry:
+    document: str
+    pair: str  # "<src>-<tgt>"
+    fingerprint: str
+    kind: str
+    state: str = "accepted"
+    source: str = ""
+    target: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.document, self.pair, self.fingerprint)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    entries: tuple[BaselineEntry, ...] = ()
+
+    def accepted(self, document: str, pair: str) -> frozenset[str]:
+        """The fingerprints accepted for one document pair."""
+        return frozenset(e.fingerprint for e in self.entries
+                         if e.document == document and e.pair == pair)
+
+    def merged(self, new: Iterable[BaselineEntry]) -> Baseline:
+        """This baseline plus `new` entries; an existing entry keeps its state."""
+        table = {e.key: e for e in new}
+        table.update({e.key: e for e in self.entries})
+        return Baseline(tuple(sorted(table.values())))
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def load_baseline(path: Path) -> Baseline:
+    """The baseline at `path`; an empty one when the file does not exist."""
+    if not path.exists():
+        return Baseline()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise InputError(f"{path}: cannot read the baseline ({e}); fix or delete it and run "
+                         "`qa-pipeline baseline update`") from e
+    if not isinstance(data, dict) or data.get("schema") != BASELINE_SCHEMA:
+        raise InputError(f"{path}: not a {BASELINE_SCHEMA} file")
+    entries = []
+    for i, raw in enumerate(data.get("entries", [])):
+        try:
+            entry = BaselineEntry(**{k: str(raw[k]) for k in ("document", "pair", "fingerprint",
+                                                              "kind")},
+                                  state=str(raw.get("state", "accepted")),
+                                  source=str(raw.get("source", "")),
+                                  target=str(raw.get("target", "")))
+        except (KeyError, TypeError) as err:
+            raise InputError(f"{path}: entry {i} lacks {err}") from None
+        if entry.state not in STATES:
+            raise InputError(f"{path}: entry {i} has state {entry.state!r}; expected one of "
+                             f"{', '.join(STATES)}")
+        entries.append(entry)
+    return Baseline(tuple(sorted(entries)))
+
+
+def write_baseline(baseline: Baseline, path: Path) -> None:
+    data = {"schema": BASELINE_SCHEMA,
+            "entries": [{"document": e.document, "pair": e.pair, "kind": e.kind,
+                         "fingerprint": e.fingerprint, "state": e.state,
+                         "source": e.source, "target": e.target}
+                        for e in sorted(baseline.entries)]}
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _side(doc: Mapping[str, Any], ids: Iterable[int]) -> str:
+    return " ".join(str(doc["sentences"][i]["text"]) for i in ids)
+
+
+def entry_for(document: str, pair: str, report: Mapping[str, Any],
+              finding: Mapping[str, Any], state: str = "accepted") -> BaselineEntry:
+    return BaselineEntry(
+        document=document, pair=pair, fingerprint=str(finding["fingerprint"]),
+        kind=str(finding["kind"]), state=state,
+        source=_excerpt(_side(report["source"], finding["source"])),
+        target=_excerpt(_side(report["target"], finding["target"])),
+    )
+
+
+@dataclass(frozen=True)
+class ReportedPair:
+    """A pair of the last batch run, read back from its reports folder."""
+
+    document: str
+    pair: str
+    source: str
+    target: str
+    report: Mapping[str, Any]
+
+
+def read_reports(reports: Path, corpora: Path | None = None) -> list[ReportedPair]:
+    """Every processed pair of the batch run in `reports` (summary.json + report.json). With
+    `corpora`, refuse reports made from other text than the files there now."""
+    summary_path = reports / "summary.json"
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except OSError:
+        raise InputError(f"{summary_path}: no batch summary; run `qa-pipeline batch` with "
+                         f"--out {reports} first") from None
+    except ValueError as e:
+        raise InputError(f"{summary_path}: not valid JSON ({e})") from None
+    out = []
+    for p in summary.get("pairs", []):
+        if p.get("report") is None:
+            continue
+        for side in ("source", "target"):
+            path = Path(p[side])
+            if corpora is not None and path.exists() and sha256_file(path) != p[f"{side}_sha256"]:
+                raise InputError(f"{path}: changed since {reports} was written; run "
+                                 f"`qa-pipeline batch` again first")
+        report_path = reports / p["report"]
+        try:
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise InputError(f"{report_path}: cannot read ({e})") from None
+        out.append(ReportedPair(p["document"], f"{p['source_lang']}-{p['target_lang']}",
+                                p["source"], p["target"], report))
+    return out
+
+
+def update(baseline: Baseline, reported: Iterable[ReportedPair],
+           prune: bool = False) -> tuple[Baseline, list[BaselineEntry], list[BaselineEntry]]:
+    """Accept every finding the reports show. Returns (new baseline, added, stale): stale
+    entries are no longer produced; they are kept unless `prune`."""
+    produced = [entry_for(r.document, r.pair, r.report, f) for r in reported
+                for f in r.report["findings"]]
+    have = {e.key for e in baseline.entries}
+    now = {e.key for e in produced}
+    added = [e for e in produced if e.key not in have]
+    stale = [e for e in baseline.entries if e.key not in now]
+    merged = baseline.merged(produced)
+    if prune:
+        merged = Baseline(tuple(e for e in merged.entries if e.key in now))
+    return merged, added, stale
+
+
+def import_marks(baseline: Baseline, marks: Mapping[str, str], source: str, target: str,
+                 reported: Iterable[ReportedPair]) -> tuple[Baseline, list[BaselineEntry]]:
+    """Fold in review marks ({finding id: state}) made on the report of (source, target).
+    Either state means: do not fail CI on it again; the state is kept for the record."""
+    def same(a: str, b: str) -> bool:
+        return a == b or Path(a).resolve() == Path(b).resolve()
+
+    match = [r for r in reported if same(r.source, source) and same(r.target, target)]
+    if not match:
+        raise ConfigError(f"the marks are for {source} + {target}, which the batch reports "
+                          "do not include; run `qa-pipeline batch` on that corpus first")
+    r = match[0]
+    by_id = {str(f["id"]): f for f in r.report["findings"]}
+    unknown = sorted(set(marks) - set(by_id))
+    if unknown:
+        raise InputError(f"finding(s) {', '.join(unknown)} are not in the current report of "
+                         f"{target}; the text changed since the marks were made")
+    new = [entry_for(r.document, r.pair, r.report, by_id[fid], state)
+           for fid, state in sorted(marks.items())]
+    table = {e.key: e for e in baseline.entries}
+    table.update({e.key: e for e in new})  # the reviewer's latest mark wins
+    return Baseline(tuple(sorted(table.values()))), new

@@ -1,0 +1,103 @@
+"""Corpus discovery: `corpora/<doc-id>/<lang>.<ext>` into document jobs, and where each
+pair's reports go.
+
+A document folder missing a configured language is a warning (`MissingSide`), not silence.
+A document id is one plain path component; its report folder must resolve inside the output
+folder (a symlink planted in `reports/` cannot redirect writes elsewhere).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..io.readers import READERS
+from ..report.output import MissingSide
+
+
+@dataclass(frozen=True)
+class PairJob:
+    document: str
+    src_lang: str
+    tgt_lang: str
+    source: Path
+    target: Path
+
+    @property
+    def folder(self) -> str:
+        """The pair's report folder, relative to the output folder."""
+        return f"{self.document}/{self.src_lang}-{self.tgt_lang}"
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    """The unit of work: one document and every configured pair of it."""
+
+    document: str
+    pairs: tuple[PairJob, ...]
+
+
+def side_suffixes() -> tuple[str, ...]:
+    """The file extensions a document side may have: every monolingual reader's."""
+    return tuple(s for spec in READERS.values() if not spec.bilingual for s in spec.suffixes)
+
+
+def find_side(folder: Path, lang: str) -> Path | None:
+    found = [folder / f"{lang}{s}" for s in side_suffixes() if (folder / f"{lang}{s}").is_file()]
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise InputError(f"{folder}: more than one {lang} file ({names}); keep one")
+    return found[0] if found else None
+
+
+def _is_document(folder: Path) -> bool:
+    return folder.is_dir() and not folder.name.startswith((".", "_"))
+
+
+def discover(corpora: Path, src_lang: str,
+             tgt_langs: tuple[str, ...]) -> tuple[list[DocumentJob], list[MissingSide]]:
+    """Every document folder's configured pairs, in name order, and what is missing."""
+    if not corpora.is_dir():
+        raise InputError(f"{corpora}: not a directory; give the folder of document folders")
+    jobs: list[DocumentJob] = []
+    missing: list[MissingSide] = []
+    for folder in sorted(p for p in corpora.iterdir() if _is_document(p)):
+        doc = folder.name
+        src = find_side(folder, src_lang)
+        tgts = {lang: find_side(folder, lang) for lang in tgt_langs}
+        if src is None and not any(tgts.values()):
+            continue  # not a document folder at all (no file of any configured language)
+        langs = [src_lang] if src is None else []
+        langs += [lang for lang, p in tgts.items() if p is None]
+        for lang in langs:
+            missing.append(MissingSide(doc, lang, f"{folder}: no {lang} file "
+                                       f"({lang}{'/'.join(side_suffixes())}); not checked"))
+        if src is None:
+            continue
+        pairs = tuple(PairJob(doc, src_lang, lang, src, p) for lang, p in tgts.items()
+                      if p is not None)
+        if pairs:
+            jobs.append(DocumentJob(doc, pairs))
+    if not jobs:
+        raise InputError(f"{corpora}: no document folders with {src_lang} and "
+                         f"{'/'.join(tgt_langs)} files (NAME/{src_lang}.txt + "
+                         f"NAME/{tgt_langs[0]}.txt)")
+    return jobs, missing
+
+
+def safe_folder(out: Path, relative: str) -> Path:
+    """`out / relative`, refusing anything that would land outside `out`: a name with a path
+    separator or `..`, or a symlink already in `out` pointing elsewhere."""
+    parts = Path(relative).parts
+    if Path(relative).is_absolute() or any(p in ("..", ".", "") for p in parts) or "\\" in relative:
+        raise InputError(f"{relative!r}: not a safe report folder name")
+    root = out.resolve()
+    target = out
+    for part in parts:
+        target = target / part
+        if target.is_symlink():
+            raise InputError(f"{target}: is a symlink; refusing to write reports through it")
+    if not target.resolve().is_relative_to(root):
+        raise InputError(f"{target}: resolves outside {out}; refusing to write there")
+    return target

@@ -1,0 +1,298 @@
+"""Batch runs: every document x every configured pair, on one of three executors.
+
+Documents are the unit of work. `local` runs them here with one encoder; `processes` starts a
+`distributed.LocalCluster` on this machine; `dask` connects to an existing cluster
+(`scheduler="tcp://HOST:PORT"`). On a cluster each worker builds its encoder once (and loads
+the model only if a text is not in the embedding cache); workers return report dicts and the
+client writes every file, so the outputs are the same whatever ran them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..baseline import Baseline, sha256_file
+from ..config import BatchConfig, Config, ExecutorChoice
+from ..errors import ConfigError, QAError
+from ..report.output import BatchOutput, MissingSide, PairResult
+from .corpus import DocumentJob, PairJob, discover, safe_folder
+
+StageProgress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    document: str
+    pairs: tuple[PairResult, ...]
+    seconds: float
+    hits: int  # embedding cache hits and misses (texts) while processing this document
+    misses: int
+    model_loaded: bool  # whether the encoder that ran it has loaded its model
+    reused: bool = False  # every pair's report came from the previous run (inputs unchanged)
+
+
+def input_key(pair: PairJob, config: Config, encoder_id: tuple[str, str],
+              shas: tuple[str, str]) -> str:
+    """Everything a pair's report depends on: tool version and report format, both files'
+    paths and contents, the settings that change findings, the model and its revision. Not
+    the baseline (applied afresh on reuse) nor fail_on, device or batch size."""
+    import hashlib
+
+    from .. import __version__
+    from ..config import REPORT_SCHEMA
+
+    neutral = replace(config, tgt_lang=pair.tgt_lang, fail_on=Config.fail_on, device=None,
+                      batch_size=Config.batch_size, use_cache=True)
+    parts = [__version__, REPORT_SCHEMA, str(pair.source), str(pair.target), *shas,
+             *encoder_id, repr(neutral)]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def _shas(pair: PairJob) -> tuple[str, str]:
+    out = []
+    for path in (pair.source, pair.target):
+        try:
+            out.append(sha256_file(path))
+        except OSError:
+            out.append("")
+    return out[0], out[1]
+
+
+def _previous_keys(out: Path) -> dict[str, str]:
+    """{pair folder: input key} of the last run written to `out` ({} if none or unreadable)."""
+    try:
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        return {str(p["report"]).rsplit("/", 1)[0]: str(p["input_key"])
+                for p in summary["pairs"] if p.get("report") and p.get("input_key")}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _reuse(out: Path, pair: PairJob, key: str, previous: Mapping[str, str],
+           accepted: frozenset[str]) -> tuple[PairResult, bool] | None:
+    """The previous run's report of `pair` if its inputs are unchanged, re-marked with the
+    current baseline; and whether the marks changed (its files must be rewritten)."""
+    if previous.get(pair.folder) != key:
+        return None
+    try:
+        report = json.loads((out / pair.folder / "report.json").read_text(encoding="utf-8"))
+        findings = report["findings"]
+        changed = False
+        for f in findings:
+            now = f["fingerprint"] in accepted
+            changed |= bool(f.get("baselined")) != now
+            f["baselined"] = now
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return PairResult(document=pair.document, source_lang=pair.src_lang,
+                      target_lang=pair.tgt_lang, folder=pair.folder,
+                      source_path=str(pair.source), target_path=str(pair.target),
+                      source_sha256="", target_sha256="", report=report,
+                      input_key=key), changed
+
+
+def process_document(job: DocumentJob, config: Config, accepted: Mapping[str, frozenset[str]],
+                     encoder: Any) -> DocumentResult:
+    """Every pair of one document, read to a validated report dict; an input problem becomes
+    that pair's error (the rest of the batch still runs)."""
+    from ..io.json_report import report_to_dict, validate
+    from ..pipeline import analyse, read_inputs
+
+    start = time.perf_counter()
+    hits, misses = getattr(encoder, "hits", 0), getattr(encoder, "misses", 0)
+    out = []
+    for p in job.pairs:
+        cfg = replace(config, tgt_lang=p.tgt_lang)
+        shas = []
+        for path in (p.source, p.target):
+            try:
+                shas.append(sha256_file(path))
+            except OSError:
+                shas.append("")
+        base = dict(document=p.document, source_lang=p.src_lang, target_lang=p.tgt_lang,
+                    folder=p.folder, source_path=str(p.source), target_path=str(p.target),
+                    source_sha256=shas[0], target_sha256=shas[1])
+        try:
+            inputs = read_inputs(p.source, p.target, cfg)
+            report = analyse(inputs, encoder, cfg,
+                             accepted=accepted.get(f"{p.src_lang}-{p.tgt_lang}", frozenset()))
+            data = report_to_dict(report)
+            validate(data)
+            out.append(PairResult(report=data, **base))
+        except QAError as e:
+            out.append(PairResult(report=None, error=str(e), **base))
+    return DocumentResult(
+        document=job.document, pairs=tuple(out), seconds=time.perf_counter() - start,
+        hits=getattr(encoder, "hits", 0) - hits, misses=getattr(encoder, "misses", 0) - misses,
+        model_loaded=bool(getattr(encoder, "loaded", True)),
+    )
+
+
+# One encoder per worker process (and per configuration): the model loads at most once.
+_WORKER_ENCODERS: dict[tuple[Any, ...], Any] = {}
+
+
+def _worker_document(job: DocumentJob, config: Config,
+                     accepted: Mapping[str, frozenset[str]]) -> DocumentResult:
+    from ..pipeline import make_encoder
+
+    key = (config.model, config.device, config.batch_size, config.use_cache)
+    if key not in _WORKER_ENCODERS:
+        _WORKER_ENCODERS[key] = make_encoder(config)
+    return process_document(job, config, accepted, _WORKER_ENCODERS[key])
+
+
+def _accepted(baseline: Baseline, job: DocumentJob) -> dict[str, frozenset[str]]:
+    out = {}
+    for p in job.pairs:
+        pair = f"{p.src_lang}-{p.tgt_lang}"
+        out[pair] = baseline.accepted(p.document, pair)
+    return out
+
+
+def _run_local(jobs: list[DocumentJob], config: Config,
+               baseline: Baseline) -> Iterator[DocumentResult]:
+    from ..pipeline import make_encoder
+
+    encoder = make_encoder(config)
+    for job in jobs:
+        yield process_document(job, config, _accepted(baseline, job), encoder)
+
+
+def _client(bc: BatchConfig) -> tuple[Any, Any]:
+    """A dask.distributed client and the cluster it owns (None for an external one)."""
+    try:
+        import logging
+
+        from distributed import Client, LocalCluster
+    except ImportError as e:  # pragma: no cover - a declared dependency
+        raise ConfigError(f"--executor {bc.executor} needs dask.distributed ({e})") from None
+    if bc.executor == ExecutorChoice.dask:
+        if not bc.scheduler:
+            raise ConfigError("--executor dask needs --scheduler tcp://HOST:PORT")
+        try:
+            return Client(bc.scheduler, timeout="30s"), None
+        except OSError as e:
+            raise ConfigError(f"cannot reach the dask scheduler at {bc.scheduler}: {e}") from None
+    cluster = LocalCluster(n_workers=bc.workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def _run_distributed(jobs: list[DocumentJob], bc: BatchConfig,
+                     baseline: Baseline) -> Iterator[DocumentResult]:
+    import uuid
+
+    from distributed import as_completed
+
+    client, cluster = _client(bc)
+    run_id = uuid.uuid4().hex[:12]  # keys stay unique on a cluster shared by several runs
+    try:
+        futures = [client.submit(_worker_document, job, bc.config, _accepted(baseline, job),
+                                 key=f"qa-document-{run_id}-{i}", pure=False)
+                   for i, job in enumerate(jobs)]
+        for fut in as_completed(futures):
+            yield fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _write_pair(out: Path, result: PairResult) -> None:
+    """One pair's report files, moved into place only once they are all written."""
+    from ..report.writers import write_report
+
+    assert result.report is not None
+    folder = safe_folder(out, result.folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".pair-", dir=folder.parent))
+    try:
+        write_report(result.report, tmp)
+        folder.mkdir(exist_ok=True)
+        for f in tmp.iterdir():
+            os.replace(f, folder / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
+              progress: StageProgress | None = None) -> BatchOutput:
+    """Check every document of `corpora`, write each pair's reports and the batch outputs
+    (index.html, summary.json, junit.xml) into `out`, and return what was written."""
+    from ..report.writers import write_batch
+
+    start = time.perf_counter()
+    jobs, missing = discover(corpora, bc.config.src_lang, bc.tgt_langs)
+    for job in jobs:  # refuse unsafe names before any work
+        for pj in job.pairs:
+            safe_folder(out, pj.folder)
+    out.mkdir(parents=True, exist_ok=True)
+    from ..embed import load_encoder
+
+    inner = load_encoder(bc.config.model, bc.config.device, bc.config.batch_size)
+    encoder_id = (inner.name, inner.revision)  # resolved, not loaded
+    previous = _previous_keys(out) if bc.config.use_cache else {}
+    keys: dict[str, str] = {}
+    shas: dict[str, tuple[str, str]] = {}
+    results: dict[str, DocumentResult] = {}
+    todo = []
+    for job in jobs:
+        reused = []
+        for pj in job.pairs:
+            shas[pj.folder] = _shas(pj)
+            keys[pj.folder] = input_key(pj, bc.config, encoder_id, shas[pj.folder])
+            accepted = baseline.accepted(pj.document, f"{pj.src_lang}-{pj.tgt_lang}")
+            reused.append(_reuse(out, pj, keys[pj.folder], previous, accepted))
+        if all(r is not None for r in reused):
+            pairs = tuple(r[0] for r in reused if r is not None)
+            for r in reused:
+                if r is not None and r[1]:  # the baseline changed its marks
+                    _write_pair(out, r[0])
+            results[job.document] = DocumentResult(job.document, pairs, 0.0, 0, 0, False,
+                                                   reused=True)
+        else:
+            todo.append(job)
+    if progress:
+        progress("documents", len(results), len(jobs))
+    runner = (_run_local(todo, bc.config, baseline) if bc.executor == ExecutorChoice.local
+              else _run_distributed(todo, bc, baseline))
+    if todo:
+        for done, res in enumerate(runner, start=len(results) + 1):
+            res = replace(res, pairs=tuple(
+                replace(p, input_key=keys[p.folder], source_sha256=shas[p.folder][0],
+                        target_sha256=shas[p.folder][1]) for p in res.pairs))
+            for p in res.pairs:
+                if p.report is not None:
+                    _write_pair(out, p)
+            results[res.document] = res
+            if progress:
+                progress("documents", done, len(jobs))
+    ordered = [results[j.document] for j in jobs]
+    pairs = tuple(replace(p, source_sha256=shas[p.folder][0], target_sha256=shas[p.folder][1])
+                  for r in ordered for p in r.pairs)
+    run = {
+        "executor": str(bc.executor),
+        "workers": 1 if bc.executor == ExecutorChoice.local else bc.workers,
+        "seconds": round(time.perf_counter() - start, 3),
+        "cache": {"hits": sum(r.hits for r in ordered), "misses": sum(r.misses for r in ordered)},
+        "documents_reused": sum(r.reused for r in ordered),
+        "model_loaded": any(r.model_loaded for r in ordered),
+        "pair_seconds": {p.folder: round(r.seconds / max(len(r.pairs), 1), 3)
+                         for r in ordered for p in r.pairs},
+    }
+    output = BatchOutput(pairs=pairs, missing=tuple(missing), fail_on=bc.config.fail_on,
+                         run=run)
+    write_batch(output, out)
+    return output
+
+
+__all__ = ["DocumentResult", "MissingSide", "process_document", "run_batch"]

@@ -1,0 +1,180 @@
+"""The corpus settings file: `corpora/qa.toml`, or `[tool.qa_pipeline]` in `pyproject.toml`.
+
+Every key and its validation is here, in `KEYS`; the defaults stay in `config.py`. Precedence:
+config.py's defaults < the file < command-line flags (`resolve`). A bad file is a ConfigError
+(exit 2) naming the file and the key::
+
+    source = "lt"                  # source language
+    targets = ["et"]               # one or more target languages
+    model = "multilingual-e5-small"
+    fail_on = "major"              # critical | major | minor | none
+    segmented = false
+    batch_size = 32
+
+    [checks]                       # per-check enable/disable; unnamed checks stay enabled
+    length = false
+
+    [severity]                     # every finding of this kind gets this severity
+    punctuation = "minor"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .. import config as C
+from ..errors import ConfigError
+from ..types import KIND_ORDER, SEVERITY_ORDER
+
+
+@dataclass(frozen=True)
+class Key:
+    """One settings key: what it sets (a BatchConfig or Config field) and how it is checked."""
+
+    name: str
+    field: str
+    parse: Callable[[Any, str], Any]
+    help: str
+
+
+def _str(v: Any, where: str) -> str:
+    if not isinstance(v, str) or not v.strip():
+        raise ConfigError(f"{where}: expected a non-empty string, got {v!r}")
+    return v.strip()
+
+
+def _langs(v: Any, where: str) -> tuple[str, ...]:
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, list) or not v:
+        raise ConfigError(f"{where}: expected a list of language codes, got {v!r}")
+    out = tuple(_str(x, where) for x in v)
+    if len(set(out)) != len(out):
+        raise ConfigError(f"{where}: a language is listed twice: {list(out)}")
+    return out
+
+
+def _fail_on(v: Any, where: str) -> str:
+    if v not in C.FAIL_ON_RANK:
+        raise ConfigError(f"{where}: {v!r} is not one of {', '.join(C.FailOnChoice)}")
+    return str(v)
+
+
+def _bool(v: Any, where: str) -> bool:
+    if not isinstance(v, bool):
+        raise ConfigError(f"{where}: expected true or false, got {v!r}")
+    return v
+
+
+def _positive(v: Any, where: str) -> int:
+    if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+        raise ConfigError(f"{where}: expected a positive integer, got {v!r}")
+    return v
+
+
+def _checks(v: Any, where: str) -> tuple[str, ...]:
+    from ..detect.checks import CHECKS
+
+    if not isinstance(v, dict):
+        raise ConfigError(f"{where}: expected a table of check = true|false")
+    for name, on in v.items():
+        if name not in CHECKS:
+            raise ConfigError(f"{where}.{name}: unknown check; known: {', '.join(CHECKS)}")
+        _bool(on, f"{where}.{name}")
+    return tuple(n for n in CHECKS if v.get(n, True))
+
+
+def _severity(v: Any, where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(v, dict):
+        raise ConfigError(f"{where}: expected a table of kind = \"critical|major|minor\"")
+    for kind, sev in v.items():
+        if kind not in KIND_ORDER:
+            raise ConfigError(f"{where}.{kind}: unknown finding kind; known: "
+                              f"{', '.join(KIND_ORDER)}")
+        if sev not in SEVERITY_ORDER:
+            raise ConfigError(f"{where}.{kind}: {sev!r} is not one of "
+                              f"{', '.join(SEVERITY_ORDER)}")
+    return tuple(sorted(v.items()))
+
+
+KEYS: dict[str, Key] = {k.name: k for k in (
+    Key("source", "src_lang", _str, "source language code"),
+    Key("targets", "tgt_langs", _langs, "target language codes"),
+    Key("model", "model", _str, "registry name or model directory"),
+    Key("fail_on", "fail_on", _fail_on, "the gate fails at this severity"),
+    Key("segmented", "segmented", _bool, "one sentence per line"),
+    Key("batch_size", "batch_size", _positive, "embedding batch size"),
+    Key("checks", "checks", _checks, "per-check enable/disable"),
+    Key("severity", "severity_overrides", _severity, "severity per finding kind"),
+)}
+
+
+def find_settings(corpora: Path) -> tuple[Path, Mapping[str, Any]] | None:
+    """`corpora/qa.toml`, else `[tool.qa_pipeline]` of the pyproject.toml beside `corpora`."""
+    own = corpora / C.CONFIG_FILE
+    if own.is_file():
+        return own, _read(own)
+    pyproject = corpora.parent / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read(pyproject).get("tool", {}).get(C.PYPROJECT_TABLE)
+        if table is not None:
+            if not isinstance(table, dict):
+                raise ConfigError(f"{pyproject}: [tool.{C.PYPROJECT_TABLE}] must be a table")
+            return pyproject, table
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML ({e})") from None
+
+
+def parse_settings(table: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """{field: value} for every key in `table`; unknown keys are errors naming the key."""
+    out: dict[str, Any] = {}
+    for name, value in table.items():
+        key = KEYS.get(name)
+        if key is None:
+            raise ConfigError(f"{where}: unknown key {name!r}; known: {', '.join(KEYS)}")
+        out[key.field] = key.parse(value, f"{where}: {name}")
+    if out.get("src_lang", C.DEFAULT_SRC_LANG) in out.get("tgt_langs", ()):
+        raise ConfigError(f"{where}: targets: the source language {out.get('src_lang')!r} is "
+                          "also a target")
+    return out
+
+
+def load_settings(corpora: Path, path: Path | None = None) -> dict[str, Any]:
+    """The settings for `corpora` as {field: value}: from `path` if given, else found."""
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such settings file")
+        data = _read(path)
+        if path.name == "pyproject.toml":
+            data = data.get("tool", {}).get(C.PYPROJECT_TABLE, {})
+        return parse_settings(data, str(path))
+    found = find_settings(corpora)
+    return {} if found is None else parse_settings(found[1], str(found[0]))
+
+
+def resolve(file_values: Mapping[str, Any], cli_values: Mapping[str, Any]) -> C.BatchConfig:
+    """config.py's defaults, overridden by the file, overridden by the command line (only
+    the flags actually given are in `cli_values`)."""
+    values = {**file_values, **cli_values}
+    batch_fields = {"tgt_langs", "executor", "scheduler", "workers"}
+    base = C.BatchConfig()
+    cfg = replace(base.config, **{k: v for k, v in values.items() if k not in batch_fields})
+    tgts = tuple(values.get("tgt_langs", base.tgt_langs))
+    cfg = replace(cfg, tgt_lang=tgts[0])
+    extra = {k: v for k, v in values.items() if k in batch_fields and k != "tgt_langs"}
+    if cfg.src_lang in tgts:
+        raise ConfigError(f"the source language {cfg.src_lang!r} is also a target")
+    return replace(base, config=cfg, tgt_langs=tgts, **extra)

@@ -1,0 +1,109 @@
+"""junit.xml: the batch as test results that GitLab, GitHub and Jenkins display.
+
+One testsuite per language pair, one testcase per document pair, one <failure> per new
+finding at or above `fail_on` (baselined ones never fail), naming the file, the sentence ids
+and the message; an <error> for a pair the pipeline could not process and a <skipped> case
+for a document missing one language.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..types import KIND_LABELS
+from .output import BatchOutput, BatchWriterSpec, PairResult
+from .summary import failing
+
+# XML 1.0 cannot carry these at all, escaped or not.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _ids(ids: Sequence[int]) -> str:
+    return ",".join(str(i) for i in ids) or "-"
+
+
+def _side(doc: Mapping[str, Any], ids: Sequence[int]) -> str:
+    sentences = doc["sentences"]
+    return " ".join(str(sentences[i]["text"]) for i in ids if 0 <= i < len(sentences))
+
+
+def _failure(p: PairResult, f: Mapping[str, Any]) -> ET.Element:
+    assert p.report is not None
+    src, tgt = p.report["source"], p.report["target"]
+    where = (f"{p.target_path}: {p.source_lang} sentence {_ids(f['source'])}, "
+             f"{p.target_lang} sentence {_ids(f['target'])}")
+    label = KIND_LABELS.get(f["kind"], f["kind"])
+    el = ET.Element("failure", {
+        "type": f"{f['severity']}.{f['kind']}",
+        "message": _clean(f"{f['severity']} {label} at {where}: {f['message']}"),
+    })
+    el.text = _clean("\n".join((
+        f"file: {p.target_path} (source {p.source_path})",
+        f"{p.source_lang} sentences {_ids(f['source'])}: {_side(src, f['source'])}",
+        f"{p.target_lang} sentences {_ids(f['target'])}: {_side(tgt, f['target'])}",
+        f"{f['severity']} {label} (score {float(f['score']):.2f}): {f['message']}",
+        f"finding {f.get('id', '')}, fingerprint {f.get('fingerprint', '')}; accept it with "
+        "`qa-pipeline baseline update` or the report's review marks",
+    )))
+    return el
+
+
+def _testcase(p: PairResult, fail_on: str, seconds: float) -> ET.Element:
+    case = ET.Element("testcase", {
+        "classname": f"qa_pipeline.{p.pair}", "name": _clean(p.document),
+        "file": _clean(p.target_path), "time": f"{seconds:.3f}",
+    })
+    if p.report is None:
+        err = ET.SubElement(case, "error", {"type": "input", "message": _clean(p.error)})
+        err.text = _clean(p.error)
+        return case
+    for f in failing(p.report, fail_on):
+        case.append(_failure(p, f))
+    return case
+
+
+def build_junit(out: BatchOutput) -> ET.ElementTree:
+    seconds: Mapping[str, float] = out.run.get("pair_seconds", {})
+    suites: dict[str, list[ET.Element]] = {}
+    for p in out.pairs:
+        key = f"{p.folder}"
+        suites.setdefault(p.pair, []).append(_testcase(p, out.fail_on, seconds.get(key, 0.0)))
+    for m in out.missing:
+        case = ET.Element("testcase", {"classname": "qa_pipeline.missing",
+                                       "name": _clean(f"{m.document} ({m.lang})")})
+        ET.SubElement(case, "skipped", {"message": _clean(m.message)})
+        suites.setdefault("missing", []).append(case)
+    root = ET.Element("testsuites", {"name": "qa_pipeline"})
+    totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
+    for name, cases in suites.items():
+        counts = {
+            "tests": len(cases),
+            "failures": sum(len(c.findall("failure")) for c in cases),
+            "errors": sum(len(c.findall("error")) for c in cases),
+            "skipped": sum(len(c.findall("skipped")) for c in cases),
+        }
+        suite = ET.SubElement(root, "testsuite", {
+            "name": f"qa_pipeline {name}", **{k: str(v) for k, v in counts.items()},
+            "time": f"{sum(float(c.get('time', '0')) for c in cases):.3f}",
+        })
+        suite.extend(cases)
+        for k, v in counts.items():
+            totals[k] += v
+    root.attrib.update({k: str(v) for k, v in totals.items()})
+    ET.indent(root)
+    return ET.ElementTree(root)
+
+
+def write_junit(out: BatchOutput, path: Path) -> None:
+    build_junit(out).write(path, encoding="utf-8", xml_declaration=True)
+
+
+WRITER = BatchWriterSpec("junit", "junit.xml", write_junit)

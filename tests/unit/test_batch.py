@@ -1,0 +1,435 @@
+"""Batch runs as a CI gate (hash test encoder): settings precedence, summary.json, junit.xml,
+the accepted-findings baseline, missing languages, unsafe folder names, executors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from qa_pipeline import config as C
+from qa_pipeline.cli import app
+from qa_pipeline.errors import ConfigError
+
+runner = CliRunner()
+
+
+def make_corpus(root: Path, seeds: tuple[Path, Path], names: tuple[str, ...] = ("doc",)) -> Path:
+    corpora = root / "corpora"
+    for name in names:
+        (corpora / name).mkdir(parents=True)
+        (corpora / name / "lt.txt").write_text(seeds[0].read_text("utf-8"), "utf-8")
+        (corpora / name / "et.txt").write_text(seeds[1].read_text("utf-8"), "utf-8")
+    return corpora
+
+
+def batch(corpora: Path, out: Path, *args: str) -> Any:
+    return runner.invoke(app, ["batch", str(corpora), "--out", str(out), "--model", "hash",
+                               "--quiet", *args])
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def test_settings_precedence_defaults_file_cli(tmp_path: Path) -> None:
+    from qa_pipeline.batch.settings import load_settings, resolve
+
+    corpora = tmp_path / "corpora"
+    corpora.mkdir()
+    assert resolve(load_settings(corpora), {}) == C.BatchConfig()  # no file: config.py's
+    (corpora / "qa.toml").write_text(
+        'source = "et"\ntargets = ["lt", "en"]\nfail_on = "minor"\n'
+        '[checks]\nlength = false\n[severity]\npunctuation = "major"\n', "utf-8")
+    from_file = resolve(load_settings(corpora), {})
+    assert from_file.config.src_lang == "et" and from_file.tgt_langs == ("lt", "en")
+    assert from_file.config.tgt_lang == "lt" and from_file.config.fail_on == "minor"
+    assert from_file.config.checks is not None and "length" not in from_file.config.checks
+    assert from_file.config.severity_overrides == (("punctuation", "major"),)
+    assert from_file.config.model == C.DEFAULT_MODEL  # not in the file: the default
+    cli = resolve(load_settings(corpora), {"fail_on": "critical", "tgt_langs": ("en",)})
+    assert cli.config.fail_on == "critical" and cli.tgt_langs == ("en",)
+    assert cli.config.src_lang == "et"  # the file still applies where no flag is given
+
+
+def test_pyproject_table_is_read_when_there_is_no_qa_toml(tmp_path: Path) -> None:
+    from qa_pipeline.batch.settings import load_settings
+
+    (tmp_path / "corpora").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.qa_pipeline]\nfail_on = "none"\n', "utf-8")
+    assert load_settings(tmp_path / "corpora") == {"fail_on": "none"}
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ('fail_on = "sometimes"\n', "fail_on"),
+    ('targets = []\n', "targets"),
+    ('colour = "blue"\n', "colour"),
+    ('[checks]\nspelling = true\n', "checks.spelling"),
+    ('[severity]\ndrift = "huge"\n', "severity.drift"),
+    ('batch_size = 0\n', "batch_size"),
+    ('source = "lt"\ntargets = ["lt"]\n', "also a target"),
+    ('fail_on = \n', "not valid TOML"),
+])
+def test_bad_settings_file_is_exit_2_naming_the_key(tmp_path: Path, seeds: tuple[Path, Path],
+                                                   text: str, named: str,
+                                                   isolated_cache: Path) -> None:
+    corpora = make_corpus(tmp_path, seeds)
+    (corpora / "qa.toml").write_text(text, "utf-8")
+    res = batch(corpora, tmp_path / "reports")
+    assert res.exit_code == 2, res.output
+    assert named in res.output and "qa.toml" in res.output and "Traceback" not in res.output
+
+
+def test_cli_flag_overrides_file(tmp_path: Path, seeds: tuple[Path, Path],
+                                 isolated_cache: Path) -> None:
+    corpora = make_corpus(tmp_path, seeds)
+    (corpora / "qa.toml").write_text('fail_on = "none"\n', "utf-8")
+    assert batch(corpora, tmp_path / "r").exit_code == 0  # the file says never fail
+    assert batch(corpora, tmp_path / "r", "--fail-on", "minor").exit_code == 1
+
+
+def test_severity_override_changes_the_gate(tmp_path: Path, seeds: tuple[Path, Path],
+                                            isolated_cache: Path) -> None:
+    corpora = make_corpus(tmp_path, seeds)
+    from qa_pipeline.types import KIND_ORDER
+
+    kinds = "\n".join(f'{k} = "minor"' for k in KIND_ORDER)
+    (corpora / "qa.toml").write_text(f"[severity]\n{kinds}\n", "utf-8")
+    res = batch(corpora, tmp_path / "r")
+    assert res.exit_code == 0, res.output
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text("utf-8"))
+    assert summary["pairs"][0]["by_severity"]["major"] == 0
+    assert summary["pairs"][0]["by_severity"]["minor"] == summary["pairs"][0]["findings"] > 0
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def test_summary_and_junit_are_valid(tmp_path: Path, seeds: tuple[Path, Path],
+                                     isolated_cache: Path) -> None:
+    from junitparser import Failure, JUnitXml
+
+    from qa_pipeline.report.summary import validate
+
+    corpora = make_corpus(tmp_path, seeds, ("a", "b"))
+    out = tmp_path / "reports"
+    res = batch(corpora, out)
+    assert res.exit_code == 1
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    validate(summary)
+    assert summary["status"] == "fail" and summary["totals"]["pairs"] == 2
+    pair = summary["pairs"][0]
+    assert pair["report"] == "a/lt-et/report.json" and pair["signature"]["model"] == "hash-256"
+    assert pair["new"] == pair["findings"] and pair["baselined"] == 0
+    assert sum(pair["by_kind"].values()) == pair["findings"]
+    assert "cache" in summary["run"] and "hits" in summary["run"]["cache"]
+
+    xml = JUnitXml.fromfile(str(out / "junit.xml"))
+    cases = [case for suite in xml for case in suite]
+    assert [c.name for c in cases] == ["a", "b"]
+    failures = [r for r in cases[0].result if isinstance(r, Failure)]
+    assert len(failures) == pair["failing"] > 0
+    report = json.loads((out / "a" / "lt-et" / "report.json").read_text("utf-8"))
+    worst = report["findings"][0]
+    assert worst["message"] in failures[0].message
+    assert "a/et.txt" in failures[0].message and "sentence" in failures[0].message
+    assert cases[0].classname == "qa_pipeline.lt-et"
+
+
+def test_junit_escapes_and_survives_control_characters(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from qa_pipeline.report.junit import build_junit
+    from qa_pipeline.report.output import BatchOutput, PairResult
+
+    doc = {"sentences": [{"id": 0, "paragraph": 0, "text": 'a <b> & "c"\x07'}]}
+    report = {"source": doc, "target": doc, "findings": [
+        {"id": "x", "kind": "drift", "severity": "critical", "score": 1.0, "source": [0],
+         "target": [0], "message": "bad \x01 <tag>", "fingerprint": "f"}]}
+    out = BatchOutput(pairs=(PairResult("d&<", "lt", "et", "d/lt-et", "s", "t", "", "",
+                                        report),), missing=(), fail_on="major", run={})
+    path = tmp_path / "junit.xml"
+    build_junit(out).write(path, encoding="utf-8", xml_declaration=True)
+    root = ET.parse(path).getroot()
+    assert root.get("failures") == "1"
+    assert root.find(".//testcase").get("name") == "d&<"
+
+
+def test_missing_language_folder_hash_and_symlink(tmp_path: Path, seeds: tuple[Path, Path],
+                                                  isolated_cache: Path) -> None:
+    corpora = make_corpus(tmp_path, seeds, ("a#1 50%",))
+    (corpora / "only-lt").mkdir()
+    (corpora / "only-lt" / "lt.txt").write_text("Vienas sakinys.", "utf-8")
+    out = tmp_path / "reports"
+    res = batch(corpora, out, "--fail-on", "none")
+    assert res.exit_code == 0, res.output
+    index = (out / "index.html").read_text("utf-8")
+    assert 'href="a%231%2050%25/lt-et/report.html"' in index
+    assert "only-lt" in index and "no et file" in index
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["missing"] == [{"document": "only-lt", "lang": "et",
+                                   "message": summary["missing"][0]["message"]}]
+
+    # A symlink planted in the reports folder cannot redirect writes outside it.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / "evil").symlink_to(elsewhere, target_is_directory=True)
+    (corpora / "evil").mkdir()
+    for lang in ("lt", "et"):
+        (corpora / "evil" / f"{lang}.txt").write_text("Labas.", "utf-8")
+    res = batch(corpora, out, "--fail-on", "none")
+    assert res.exit_code == 2 and "symlink" in res.output
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_safe_folder_rejects_escapes(tmp_path: Path) -> None:
+    from qa_pipeline.batch.corpus import safe_folder
+    from qa_pipeline.errors import InputError
+
+    for bad in ("../x", "/abs", "a/../../b", "a\\b"):
+        with pytest.raises(InputError):
+            safe_folder(tmp_path, bad)
+    assert safe_folder(tmp_path, "doc/lt-et") == tmp_path / "doc" / "lt-et"
+
+
+# --------------------------------------------------------------------------- baseline gate
+
+
+def _replace_sentence(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def test_gate_red_on_new_defect_green_after_baseline_update(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path) -> None:
+    corpora = make_corpus(tmp_path, seeds)
+    out = tmp_path / "reports"
+    assert batch(corpora, out).exit_code == 1  # the seed's findings, not yet accepted
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out)])
+    assert res.exit_code == 0, res.output
+    base = json.loads((corpora / "qa-baseline.json").read_text("utf-8"))
+    assert base["schema"] == "qa_pipeline.baseline/1" and base["entries"]
+    res = batch(corpora, out)
+    assert res.exit_code == 0, res.output  # green: everything is baselined
+    report = json.loads((out / "doc" / "lt-et" / "report.json").read_text("utf-8"))
+    assert report["findings"] and all(f["baselined"] for f in report["findings"])
+    assert "baselined" in (out / "doc" / "lt-et" / "report.html").read_text("utf-8")
+    csv_text = (out / "doc" / "lt-et" / "findings.csv").read_text("utf-8-sig")
+    assert csv_text.count(",baselined") == len(report["findings"])
+
+    # A new defect: a sentence replaced by one about something else entirely.
+    et = corpora / "doc" / "et.txt"
+    first = et.read_text("utf-8").split("\n")[-2].split(". ")[0]
+    _replace_sentence(et, first, "Kuu on valmistatud rohelisest juustust ja 999 kassist")
+    res = batch(corpora, out)
+    assert res.exit_code == 1, res.output
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["totals"]["failing"] > 0 and summary["totals"]["baselined"] > 0
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out)])
+    assert res.exit_code == 0, res.output
+    assert batch(corpora, out).exit_code == 0
+
+
+def test_baseline_update_lists_and_prunes_stale(tmp_path: Path, seeds: tuple[Path, Path],
+                                                isolated_cache: Path) -> None:
+    corpora = make_corpus(tmp_path, seeds)
+    out = tmp_path / "reports"
+    batch(corpora, out)
+    runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out)])
+    n = len(json.loads((corpora / "qa-baseline.json").read_text("utf-8"))["entries"])
+    et = corpora / "doc" / "et.txt"
+    et.write_text("Täiesti teine tekst.\n", "utf-8")
+    (corpora / "doc" / "lt.txt").write_text("Visiškai kitas tekstas.\n", "utf-8")
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out)])
+    assert res.exit_code == 2 and "changed since" in res.output  # stale reports refused
+    batch(corpora, out, "--fail-on", "none")
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out)])
+    assert res.exit_code == 0 and res.output.count("stale:") == n
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out),
+                              "--prune"])
+    assert res.exit_code == 0 and res.output.count("removed:") == n
+    left = json.loads((corpora / "qa-baseline.json").read_text("utf-8"))["entries"]
+    assert len(left) < n + 1 and all(e["source"] == "Visiškai kitas tekstas." for e in left)
+
+
+def test_baseline_import_review_marks(tmp_path: Path, seeds: tuple[Path, Path],
+                                      isolated_cache: Path) -> None:
+    corpora = make_corpus(tmp_path, seeds)
+    out = tmp_path / "reports"
+    batch(corpora, out)
+    report = json.loads((out / "doc" / "lt-et" / "report.json").read_text("utf-8"))
+    failing = [f for f in report["findings"] if f["severity"] in ("critical", "major")]
+    marks = {"schema": "qa_pipeline.review/1",
+             "report": {"source": report["source"]["path"], "target": report["target"]["path"]},
+             "marks": {f["id"]: ("accepted" if i % 2 else "false_positive")
+                       for i, f in enumerate(failing)}}
+    (tmp_path / "marks.json").write_text(json.dumps(marks), "utf-8")
+    res = runner.invoke(app, ["baseline", "import", str(tmp_path / "marks.json"),
+                              "--corpora", str(corpora), "--reports", str(out)])
+    assert res.exit_code == 0, res.output
+    states = {e["state"] for e in
+              json.loads((corpora / "qa-baseline.json").read_text("utf-8"))["entries"]}
+    assert states == {"accepted", "false_positive"} or len(failing) == 1
+    assert batch(corpora, out).exit_code == 0  # both states: do not fail CI again
+    report = json.loads((out / "doc" / "lt-et" / "report.json").read_text("utf-8"))
+    assert sum(f["baselined"] for f in report["findings"]) == len(failing)
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+
+def _doc(texts: list[str], lang: str) -> Any:
+    from qa_pipeline.types import Document, Paragraph, Sentence
+
+    return Document("x", lang, (Paragraph(0, tuple(range(len(texts)))),),
+                    tuple(Sentence(i, 0, t) for i, t in enumerate(texts)))
+
+
+def test_fingerprint_survives_unrelated_edits_not_its_own() -> None:
+    from qa_pipeline.detect.findings import finalise
+    from qa_pipeline.types import Finding
+
+    src = ["Pirmas sakinys.", "Antras sakinys.", "Trečias sakinys."]
+    tgt = ["Esimene lause.", "Teine lause.", "Kolmas lause."]
+
+    def fp(s: list[str], t: list[str], i: int, j: int) -> str:
+        f = Finding("drift", "major", 0.9, (i,), (j,), row=i)
+        return finalise([f], _doc(s, "lt"), _doc(t, "et"))[0].fingerprint
+
+    base = fp(src, tgt, 1, 1)
+    # another sentence edited, a sentence inserted before it (indices shift), re-wrapped
+    assert fp(["Kitas.", *src[1:]], tgt, 1, 1) == base
+    assert fp(["Naujas.", *src], ["Uus.", *tgt], 2, 2) == base
+    assert fp(src, ["Esimene lause.", "Teine   lause.\n", "Kolmas lause."], 1, 1) == base
+    # the flagged sentence itself edited, or another kind: a different fingerprint
+    assert fp(src, ["Esimene lause.", "Teine lauset.", "Kolmas lause."], 1, 1) != base
+    f = Finding("number", "major", 0.9, (1,), (1,), row=1)
+    assert finalise([f], _doc(src, "lt"), _doc(tgt, "et"))[0].fingerprint != base
+
+
+def test_repeated_fingerprints_are_numbered_in_document_order() -> None:
+    from qa_pipeline.detect.findings import finalise
+    from qa_pipeline.types import Finding
+
+    src, tgt = ["Tas pats."] * 2, ["Sama."] * 2
+    found = finalise([Finding("drift", "minor", 0.1, (0,), (0,), row=0),
+                      Finding("drift", "major", 0.9, (1,), (1,), row=1)],
+                     _doc(src, "lt"), _doc(tgt, "et"))
+    by_row = {f.row: f.fingerprint for f in found}
+    assert by_row[1] == by_row[0] + "-1"
+
+
+# --------------------------------------------------------------------------- executors, CLI
+
+
+def _stable(summary: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in summary.items() if k != "run"}
+
+
+def test_processes_executor_matches_local(tmp_path: Path, seeds: tuple[Path, Path],
+                                          isolated_cache: Path) -> None:
+    """A distributed.LocalCluster with 2 worker processes gives the same summary and reports."""
+    corpora = make_corpus(tmp_path, seeds, ("a", "b", "c"))
+    local, dist = tmp_path / "local", tmp_path / "dist"
+    assert batch(corpora, local, "--fail-on", "none").exit_code == 0
+    res = batch(corpora, dist, "--fail-on", "none", "--executor", "processes", "--workers", "2")
+    assert res.exit_code == 0, res.output
+    a = json.loads((local / "summary.json").read_text("utf-8"))
+    b = json.loads((dist / "summary.json").read_text("utf-8"))
+    assert _stable(a) == _stable(b)
+    assert b["run"]["executor"] == "processes" and b["run"]["workers"] == 2
+    for doc in ("a", "b", "c"):
+        for name in ("report.json", "findings.csv"):
+            assert (local / doc / "lt-et" / name).read_bytes() == \
+                (dist / doc / "lt-et" / name).read_bytes()
+
+
+def test_dask_executor_needs_a_scheduler(tmp_path: Path, seeds: tuple[Path, Path],
+                                         isolated_cache: Path) -> None:
+    corpora = make_corpus(tmp_path, seeds)
+    res = batch(corpora, tmp_path / "r", "--executor", "dask")
+    assert res.exit_code == 2 and "--scheduler" in res.output
+
+
+def test_reruns_reuse_unchanged_documents_and_embed_only_edits(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path) -> None:
+    corpora = make_corpus(tmp_path, seeds, ("a", "b"))
+    out = tmp_path / "r"
+    batch(corpora, out, "--fail-on", "none")
+    cold = json.loads((out / "summary.json").read_text("utf-8"))
+    before = (out / "a" / "lt-et" / "report.json").stat().st_mtime_ns
+    second = batch(corpora, out, "--fail-on", "none")
+    assert "0 hits, 0 misses; model not loaded" in second.output
+    warm = json.loads((out / "summary.json").read_text("utf-8"))
+    assert warm["run"]["documents_reused"] == 2 and _stable(warm) == _stable(cold)
+    assert (out / "a" / "lt-et" / "report.json").stat().st_mtime_ns == before
+    # One sentence edited in one document: only that document runs, only its new texts embed.
+    et = corpora / "b" / "et.txt"
+    et.write_text(et.read_text("utf-8").replace("Soe ja personaalne", "Soe ja isiklik"), "utf-8")
+    batch(corpora, out, "--fail-on", "none")
+    edit = json.loads((out / "summary.json").read_text("utf-8"))["run"]
+    assert edit["documents_reused"] == 1
+    assert 0 < edit["cache"]["misses"] < cold["run"]["cache"]["misses"] / 4
+    assert edit["cache"]["hits"] > 0
+    # --no-cache: nothing reused, nothing read from the embedding cache
+    batch(corpora, out, "--fail-on", "none", "--no-cache")
+    assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 0
+
+
+def test_cache_stats_and_prune(tmp_path: Path, seeds: tuple[Path, Path],
+                               isolated_cache: Path) -> None:
+    corpora = make_corpus(tmp_path, seeds)
+    batch(corpora, tmp_path / "r", "--fail-on", "none")
+    res = runner.invoke(app, ["cache", "stats"])
+    assert res.exit_code == 0 and "hash-256" in res.output and " entries" in res.output
+    res = runner.invoke(app, ["cache", "prune", "--older-than", "30d"])
+    assert res.exit_code == 0 and "removed 0 entries" in res.output
+    res = runner.invoke(app, ["cache", "prune", "--older-than", "0s"])
+    assert res.exit_code == 0 and "; 0 left" in res.output
+    res = runner.invoke(app, ["cache", "prune", "--older-than", "soon"])
+    assert res.exit_code == 2
+
+
+@pytest.mark.parametrize("args", [["--help"], ["baseline", "--help"], ["cache", "stats"],
+                                  ["baseline", "update", "--help"]])
+def test_quick_commands_never_import_torch(args: list[str], isolated_cache: Path) -> None:
+    code = ("import sys; from qa_pipeline.cli import app\n"
+            "try:\n    app(" + repr(args) + ")\nexcept SystemExit:\n    pass\n"
+            "assert 'torch' not in sys.modules, 'torch imported'\n"
+            "assert 'sentence_transformers' not in sys.modules\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+
+
+def test_settings_keys_are_documented() -> None:
+    from qa_pipeline.batch import settings
+
+    for key in settings.KEYS:
+        assert key in (settings.__doc__ or ""), key
+
+
+def test_config_error_is_a_config_error() -> None:
+    from qa_pipeline.batch.settings import parse_settings
+
+    with pytest.raises(ConfigError, match="fail_on"):
+        parse_settings({"fail_on": 3}, "qa.toml")
+
+
+def test_repo_config_and_baseline_are_valid() -> None:
+    """The gate's inputs: corpora/qa.toml parses, the baseline covers the seed pair."""
+    from qa_pipeline.baseline import load_baseline
+    from qa_pipeline.batch.settings import load_settings, resolve
+
+    root = Path(__file__).resolve().parents[2] / "corpora"
+    bc = resolve(load_settings(root), {})
+    assert bc.config.model == C.DEFAULT_MODEL and bc.tgt_langs == ("et",)
+    accepted = load_baseline(root / C.BASELINE_FILE).accepted("customer-loyalty", "lt-et")
+    assert accepted
