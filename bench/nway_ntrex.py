@@ -223,7 +223,8 @@ def main() -> None:
                 "agreement_margin_no_source": max(margin(stats["g_nosrc"]), 0.0),
                 "fitted": f"each margin lets {CLEAN_BLAME_RATE / 2:.1%} of {rows} clean rows "
                           "(en + lt, et, lv; NTREX-128 even-numbered documents) blame a cell",
-                "command": ".venv/bin/python bench/nway_ntrex.py --calibrate"}
+                "command": "bench/nway_ntrex.py --calibrate"
+                           + (f" --docs {args.docs}" if args.docs else "")}
         path = ROOT / "qa_pipeline" / "data" / f"nway_{args.model}.json"
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(json.dumps(res | {k: data[k] for k in ("margin", "agreement_margin",
