@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
 from ..segment import parse_segmented
 from ..types import Document
 from .base import ReaderSpec
-from .text import read_file
+from .text import read_document_with
 
 
 def read_segmented(path: Path, lang: str) -> Document:
-    f = read_file(path)
-    doc = parse_segmented(f.text, str(path), lang, f.encoding)
-    if not doc.sentences:
-        raise InputError(f"{path}: no sentences found")
-    return doc
+    return read_document_with(path, lang, parse_segmented)
 
 
 READER = ReaderSpec("segmented", (), read_document=read_segmented)

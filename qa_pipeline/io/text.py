@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError
+from ..types import Document
 from .decode import Decoded, read_decoded
 from .normalise import is_blank
 
@@ -24,3 +26,13 @@ def read_file(path: Path) -> Decoded:
 
 def read_text(path: Path) -> str:
     return read_file(path).text
+
+
+def read_document_with(path: Path, lang: str,
+                       parse: Callable[[str, str, str, str], Document]) -> Document:
+    """Decode `path` and build its Document with `parse(text, path, lang, encoding)`."""
+    f = read_file(path)
+    doc = parse(f.text, str(path), lang, f.encoding)
+    if not doc.sentences:
+        raise InputError(f"{path}: no sentences found")
+    return doc
