@@ -5,9 +5,10 @@ and against its peers: a cell is blamed when it is flagged against the source *a
 out from the other translations of the same row (its drift logit exceeds every peer's by at
 least `margin`, a quantile of clean rows shipped with the thresholds; or a check fires for it
 alone; or it alone lacks, or alone adds, material). Without a source, three or more
-translations vote: a cell is blamed when every pair it is in is flagged and no pair of the
-others is (the others agree); when disagreement is not confined to one translation there is
-no majority and the finding names none.
+translations vote: a cell is blamed when it agrees with the others less than they agree among
+themselves by the calibrated margin, a pair it is in is flagged, and no pair of the others is
+(the others agree); when disagreement is not confined to one translation there is no majority
+and the finding names none.
 """
 
 from __future__ import annotations
@@ -161,13 +162,11 @@ def without_source(rows: Sequence[Row], langs: Sequence[str],
         if not any(flagged.values()):
             continue
 
-        # The odd one out: it disagrees with the others (every pair it is in is flagged, or
-        # its agreement gap is past the margin) while the others agree (none of their pairs
-        # is flagged).
+        # The odd one out: its agreement gap is past the calibrated margin and a pair it is
+        # in is flagged, while the others agree (none of their pairs is flagged).
         odd = [x for x in full
-               if (all(_flag(flagged, x, y) for y in full if y != x)
-                   or (gaps.get((r, x), 0.0) >= th.agreement_margin_no_source
-                       and any(_flag(flagged, x, y) for y in full if y != x)))
+               if gaps.get((r, x), 0.0) >= th.agreement_margin_no_source
+               and any(_flag(flagged, x, y) for y in full if y != x)
                and not any(_flag(flagged, y, z) for y in full for z in full
                            if y != x and z != x and y < z)]
         if len(odd) == 1:
@@ -175,7 +174,8 @@ def without_source(rows: Sequence[Row], langs: Sequence[str],
             sevs = [ev(x, y).severity[r] for y in full if y != x]
             score = median([ev(x, y).drift[r] for y in full if y != x])
             out.append(Blame(r, "drift", _worst(sevs) or "minor", round(score, 6), x, "vote"))
-        elif sum(flagged.values()) >= 2:
+        elif sum(flagged.values()) >= 2 and any(
+                gaps.get((r, x), 0.0) >= th.agreement_margin_no_source for x in full):
             sevs = [ev(x, y).severity[r] for (x, y), f in flagged.items() if f]
             score = max(ev(x, y).drift[r] for (x, y), f in flagged.items() if f)
             out.append(Blame(r, "drift", _worst(sevs) or "minor", round(score, 6), None,

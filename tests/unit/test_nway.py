@@ -115,8 +115,12 @@ def test_without_source_the_odd_one_out_or_no_majority() -> None:
     pairs = {("lt", "et"): _ev({0: .9, 1: .9, 2: .2}, none | {0: "major", 1: "major"}),
              ("lt", "lv"): _ev({0: .2, 1: .9, 2: .2}, none | {1: "major"}),
              ("et", "lv"): _ev({0: .9, 1: .9, 2: .2}, none | {0: "major", 1: "major"})}
-    got = [(b.row, b.drifted, b.evidence) for b in without_source(rows, LANGS, pairs, {}, TH)]
+    gaps = {(0, "et"): 0.2, (0, "lt"): -0.1, (0, "lv"): -0.1,
+            (1, "lt"): 0.15, (1, "et"): 0.15, (1, "lv"): 0.0}
+    got = [(b.row, b.drifted, b.evidence) for b in without_source(rows, LANGS, pairs, gaps, TH)]
     assert got == [(0, "et", "vote"), (1, None, "no-majority")]
+    # Flagged pairs alone, with no agreement gap past the margin, blame nobody.
+    assert without_source(rows, LANGS, pairs, {}, TH) == []
 
 
 def _nway(*args: str) -> tuple[int, str]:
