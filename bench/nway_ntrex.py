@@ -239,7 +239,8 @@ def main() -> None:
     print("| damage | n | with source: flagged | named / flagged | wrong | no source: flagged "
           "| named / flagged | wrong | pairwise lt-et: flagged |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for kind, c in [*dmg.items(), ("all", tot)]:  # type: ignore[union-attr]
+    for kind, c0 in [*dmg.items(), ("all", tot)]:  # type: ignore[union-attr]
+        c = Counter(c0)  # absent counts are 0
         print(f"| {kind} | {c['n']} | {rate(c['src_flagged'], c['n'])} | "
               f"{rate(c['src_named'], c['src_flagged'])} | {c['src_wrong']} | "
               f"{rate(c['nosrc_flagged'], c['n'])} | {rate(c['nosrc_named'], c['nosrc_flagged'])}"
