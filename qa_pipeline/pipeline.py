@@ -11,8 +11,6 @@ from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from . import __version__
 from .align import align_documents, describe
 from .cache import EmbeddingCache
@@ -58,12 +56,9 @@ def _stage(progress: StageProgress | None, name: str) -> Callable[[int, int], No
 def _pre_aligned(ctx: PairContext) -> tuple[PairContext, Alignment]:
     """Pre-aligned (TSV) input: bead similarities from the context's vectors; one paragraph
     bead per pair."""
-    sims = np.einsum("ij,ij->i", ctx.source_vecs, ctx.target_vecs) if ctx.full else []
-    sim = dict(zip(ctx.full, (float(x) for x in sims), strict=True))
-    beads = tuple(Bead(b.source, b.target, sim[i], 1.0) if i in sim else b
-                  for i, b in enumerate(ctx.beads))
-    paras = tuple(Bead((i,), (i,), b.similarity, b.confidence) for i, b in enumerate(beads))
-    return replace(ctx, beads=beads), Alignment(paragraphs=paras, sentences=beads)
+    ctx = ctx.with_similarities(confidence=1.0)
+    paras = tuple(Bead((i,), (i,), b.similarity, b.confidence) for i, b in enumerate(ctx.beads))
+    return ctx, Alignment(paragraphs=paras, sentences=ctx.beads)
 
 
 def paragraph_similarity(ctx: PairContext, encoder: Encoder) -> tuple[tuple[float, ...], ...]:

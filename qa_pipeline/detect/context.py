@@ -10,7 +10,7 @@ scorer, the findings and the paragraph matrix read from it; nothing is recompute
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -75,6 +75,20 @@ class PairContext:
     @property
     def target_texts(self) -> list[str]:
         return [s.text for s in self.target_sides]
+
+    @property
+    def cosines(self) -> np.ndarray:
+        """The cosine of each full bead's two sides (their vectors are unit rows)."""
+        if not self.full:
+            return np.zeros(0)
+        return np.einsum("ij,ij->i", self.source_vecs, self.target_vecs)
+
+    def with_similarities(self, confidence: float | None) -> PairContext:
+        """The context with each full bead's similarity filled in from its vectors (for beads
+        the aligner did not make: pre-aligned input, n-way rows)."""
+        sim = dict(zip(self.full, (float(x) for x in self.cosines), strict=True))
+        return replace(self, beads=tuple(Bead(b.source, b.target, sim[i], confidence)
+                                         if i in sim else b for i, b in enumerate(self.beads)))
 
     def vectors_for(self, texts: Sequence[str], encoder: Encoder) -> np.ndarray:
         """Vectors of `texts` from the table; the missing ones in one encode call."""

@@ -17,8 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-import numpy as np
-
 from ..text import word_count
 from ..types import Finding, FindingKind
 from .checks.language import MIN_WORDS
@@ -78,7 +76,7 @@ def _unrelated(ctx: PairContext, drift: DriftResult) -> str | None:
     total = n_src + n_tgt
     if not total or not ctx.full:
         return None
-    cos = np.einsum("ij,ij->i", ctx.source_vecs, ctx.target_vecs)
+    cos = ctx.cosines
     far = sum(len(ctx.beads[i].source) + len(ctx.beads[i].target)
               for k, i in enumerate(ctx.full) if cos[k] < cut)
     gaps = sum(len(b.source) + len(b.target) for b in ctx.beads if not (b.source and b.target))

@@ -53,11 +53,7 @@ def pair_evidence(a: Document, b: Document, rows: Sequence[Row], pivot_lang: str
         if s or t:
             row_bead[r] = len(beads)
             beads.append(Bead(s, t))
-    ctx = build_context(a, b, beads, vectors, encoder, checks)
-    sims = np.einsum("ij,ij->i", ctx.source_vecs, ctx.target_vecs) if ctx.full else []
-    sim = dict(zip(ctx.full, (float(x) for x in sims), strict=True))
-    ctx = replace(ctx, beads=tuple(Bead(x.source, x.target, sim.get(i), None)
-                                   for i, x in enumerate(ctx.beads)))
+    ctx = build_context(a, b, beads, vectors, encoder, checks).with_similarities(None)
     # Scoring only: no occlusion here (the blamed cells get their spans afterwards).
     res = score_drift(ctx, encoder, replace(params, span_budget_floor=0,
                                             span_budget_fraction=0.0))
