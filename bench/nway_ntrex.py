@@ -36,7 +36,12 @@ from qa_pipeline.config import DEFAULT_MODEL, Config  # noqa: E402
 from qa_pipeline.embed import CachedEncoder, Encoder, load_encoder  # noqa: E402
 from qa_pipeline.io.readers import Inputs  # noqa: E402
 from qa_pipeline.nway.attribute import contrasts  # noqa: E402
-from qa_pipeline.nway.pipeline import analyse_nway  # noqa: E402
+from qa_pipeline.nway.pipeline import (  # noqa: E402
+    NwayEvidence,
+    analyse_nway,
+    gather_evidence,
+    report_from,
+)
 from qa_pipeline.nway.thresholds import NWAY_FORMAT  # noqa: E402
 from qa_pipeline.pipeline import analyse  # noqa: E402
 from qa_pipeline.segment import build_document  # noqa: E402
@@ -100,14 +105,16 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     for doc in docs:
         src = as_doc("en", doc["en"])
         trs = [as_doc(x, doc[x]) for x in TRANSLATIONS]
-        rep = analyse_nway(src, trs, enc, cfg)
+        with_src = gather_evidence(src, trs, enc, cfg)
+        no_src = gather_evidence(None, trs, enc, cfg)
         if args.calibrate:
-            for key, vals in zip(cvals, _stats(src, trs, enc, cfg), strict=True):
+            for key, vals in zip(cvals, _stats(with_src, no_src), strict=True):
                 cvals[key] += vals
-        for mode, r in (("with_source", rep), ("no_source", None if args.calibrate else
-                                                 analyse_nway(None, trs, enc, cfg))):
-            if r is None:
-                continue
+            reports = [("with_source", report_from(with_src, enc, cfg))]
+        else:
+            reports = [(m, report_from(e, enc, cfg)) for m, e in (("with_source", with_src),
+                                                                   ("no_source", no_src))]
+        for mode, r in reports:
             clean[mode]["rows"] += len(r.rows)
             clean[mode]["blamed_rows"] += len({f.row for f in r.findings if f.drifted})
             clean[mode]["flagged_rows"] += len({f.row for f in r.findings})
@@ -152,42 +159,17 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     return out
 
 
-def _stats(src: Document, trs: list[Document], enc: Encoder,
-           cfg: Config) -> tuple[list[float], list[float], list[float]]:
+def _stats(with_src: NwayEvidence, no_src: NwayEvidence) -> tuple[list[float], list[float],
+                                                                  list[float]]:
     """For calibration, on a clean document: the drift-logit contrast and the agreement gap of
     every cell flagged against the source, and the agreement gap of every cell in a flagged
     translation pair (no source)."""
-    from itertools import combinations
-
-    from qa_pipeline.align import align_documents
-    from qa_pipeline.nway.score import agreement_gaps, pair_evidence
-    from qa_pipeline.nway.table import Row, build_rows
-
-    langs = list(TRANSLATIONS)
-    docs = {d.lang: d for d in trs}
-    aligned = {d.lang: align_documents(src, d, enc.encode, cfg.align) for d in trs}
-    vectors = {t: v for a in aligned.values() for t, v in a.vectors.items()}
-    rows = build_rows(len(src.sentences), {k: v.sentences for k, v in aligned.items()})
-    ev = {d.lang: pair_evidence(src, d, rows, "en", vectors, enc, cfg.checks, cfg.drift)
-          for d in trs}
-    t = [c for _, _, c in contrasts(rows, langs, ev)]
-    gaps = agreement_gaps(rows, docs, vectors, enc)
-    g_src = [g for (r, x), g in gaps.items() if ev[x].severity.get(r) is not None]
-    # Without a source: the pivot is a translation (as the pipeline chooses it).
-    from qa_pipeline.nway.pipeline import choose_pivot
-
-    pivot = choose_pivot(trs, enc)
-    al2 = {d.lang: align_documents(pivot, d, enc.encode, cfg.align) for d in trs
-           if d.lang != pivot.lang}
-    v2 = dict(vectors) | {t_: v for a in al2.values() for t_, v in a.vectors.items()}
-    rows2 = build_rows(len(pivot.sentences), {k: v.sentences for k, v in al2.items()})
-    rows2 = tuple(Row((), {**r.cells, pivot.lang: r.pivot}) for r in rows2)
-    rows2 = tuple(Row((), {x: r.cells[x] for x in langs}) for r in rows2)
-    pev = {(a.lang, b.lang): pair_evidence(a, b, rows2, "", v2, enc, cfg.checks, cfg.drift)
-           for a, b in combinations(trs, 2)}
-    gaps2 = agreement_gaps(rows2, docs, v2, enc)
-    g_nosrc = [g for (r, x), g in gaps2.items()
-               if any(e.severity.get(r) is not None for (a, b), e in pev.items() if x in (a, b))]
+    ev = {b: e for (_, b), e in with_src.pairs.items()}
+    t = [c for _, _, c in contrasts(with_src.rows, with_src.langs, ev)]
+    g_src = [g for (r, x), g in with_src.gaps.items() if ev[x].severity.get(r) is not None]
+    g_nosrc = [g for (r, x), g in no_src.gaps.items()
+               if any(e.severity.get(r) is not None for (a, b), e in no_src.pairs.items()
+                      if x in (a, b))]
     return t, g_src, g_nosrc
 
 

@@ -165,8 +165,27 @@ class _Finder:
         return f"{b.kind}: {b.evidence}; {who}" + (f": {quote}" if quote else "")
 
 
-def analyse_nway(source: Document | None, translations: Sequence[Document], encoder: Encoder,
-                 config: Config, progress: StageProgress | None = None) -> NwayReport:
+@dataclass(frozen=True)
+class NwayEvidence:
+    """Everything the attribution reads: the table, the vectors the aligners embedded, each
+    compared pair's evidence and the agreement gaps."""
+
+    source: Document | None
+    translations: tuple[Document, ...]
+    rows: tuple[Row, ...]
+    vectors: Mapping[str, np.ndarray]
+    pairs: Mapping[tuple[str, str], PairEvidence]  # (source or a, translation or b) -> evidence
+    gaps: Mapping[tuple[int, str], float]
+
+    @property
+    def langs(self) -> list[str]:
+        return [d.lang for d in self.translations]
+
+
+def gather_evidence(source: Document | None, translations: Sequence[Document],
+                    encoder: Encoder, config: Config,
+                    progress: StageProgress | None = None) -> NwayEvidence:
+    """Align every translation to the pivot, build the table, score every compared pair."""
     langs = [d.lang for d in translations]
     if len(set(langs)) != len(langs):
         raise InputError(f"each translation needs its own language; got {', '.join(langs)}")
@@ -174,7 +193,6 @@ def analyse_nway(source: Document | None, translations: Sequence[Document], enco
         raise InputError("n-way without a source needs at least three translations")
     if source is not None and source.lang in langs:
         raise InputError(f"the source language {source.lang} is also a translation's")
-    docs = {d.lang: d for d in translations}
     pivot = source if source is not None else choose_pivot(translations, encoder)
     others = [d for d in translations if d.lang != pivot.lang]
     aligned = {}
@@ -190,7 +208,6 @@ def analyse_nway(source: Document | None, translations: Sequence[Document], enco
     if source is None:  # the pivot is a translation: its ids become its own column
         rows = tuple(Row((), {**r.cells, pivot.lang: r.pivot}) for r in rows)
     rows = tuple(Row(r.pivot, {lang: r.cells[lang] for lang in langs}) for r in rows)
-    th = load_nway_thresholds(encoder.name)
     evidence: dict[tuple[str, str], PairEvidence] = {}
     pairs = ([(source, d) for d in translations] if source is not None
              else list(combinations(translations, 2)))
@@ -202,16 +219,30 @@ def analyse_nway(source: Document | None, translations: Sequence[Document], enco
             config.checks, config.drift)
     if progress:
         progress("drift", len(pairs), len(pairs))
-    gaps = agreement_gaps(rows, docs, vectors, encoder)
+    gaps = agreement_gaps(rows, {d.lang: d for d in translations}, vectors, encoder)
+    return NwayEvidence(source, tuple(translations), rows, vectors, evidence, gaps)
+
+
+def analyse_nway(source: Document | None, translations: Sequence[Document], encoder: Encoder,
+                 config: Config, progress: StageProgress | None = None) -> NwayReport:
+    return report_from(gather_evidence(source, translations, encoder, config, progress),
+                       encoder, config)
+
+
+def report_from(ev: NwayEvidence, encoder: Encoder, config: Config) -> NwayReport:
+    """Blame, spans, messages and the signature for gathered evidence."""
+    source, rows, langs = ev.source, ev.rows, ev.langs
+    th = load_nway_thresholds(encoder.name)
     if source is not None:
-        blames = with_source(rows, langs, {b: e for (_, b), e in evidence.items()}, gaps, th)
+        blames = with_source(rows, langs, {b: e for (_, b), e in ev.pairs.items()}, ev.gaps,
+                             th)
     else:
-        blames = without_source(rows, langs, evidence, gaps, th)
-    finder = _Finder(source, docs, rows, evidence, encoder)
+        blames = without_source(rows, langs, ev.pairs, ev.gaps, th)
+    finder = _Finder(source, {d.lang: d for d in ev.translations}, rows, ev.pairs, encoder)
     findings = sorted((finder.finding(b) for b in blames),
                       key=lambda f: (-SEVERITY_RANK[f.severity], -f.score, f.row, f.kind,
                                      f.drifted or ""))
-    first = next(iter(evidence.values()))
+    first = next(iter(ev.pairs.values()))
     signature = Signature(
         version=__version__, model=encoder.name, model_revision=encoder.revision,
         segmenter=SEGMENTER,
@@ -221,5 +252,4 @@ def analyse_nway(source: Document | None, translations: Sequence[Document], enco
         drift_model=f"{first.result.model_id}+{th.model_id}",
         aligner=describe(config.align),
     )
-    return NwayReport(signature, source, tuple(translations), rows, tuple(findings))
-
+    return NwayReport(signature, source, ev.translations, rows, tuple(findings))
