@@ -90,10 +90,6 @@ class PairContext:
         return replace(self, beads=tuple(Bead(b.source, b.target, sim[i], confidence)
                                          if i in sim else b for i, b in enumerate(self.beads)))
 
-    def vectors_for(self, texts: Sequence[str], encoder: Encoder) -> np.ndarray:
-        """Vectors of `texts` from the table; the missing ones in one encode call."""
-        return lookup_vectors(texts, self.vectors, encoder)
-
 
 def lookup_vectors(texts: Sequence[str], table: Mapping[str, np.ndarray],
                    encoder: Encoder) -> np.ndarray:
