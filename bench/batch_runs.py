@@ -136,18 +136,21 @@ def summary_diffs(a: Any, b: Any, path: str = "") -> list[dict[str, Any]]:
 
 def executors(args: argparse.Namespace) -> None:
     rows = {}
-    for name, extra, env_extra in (
-        ("local", [], {}),
-        ("processes", ["--executor", "processes", "--workers", str(args.workers)],
-         {"OMP_NUM_THREADS": str(args.worker_threads)}),
-    ):
-        with tempfile.TemporaryDirectory(prefix="qa-batch-bench-") as tmp:
-            root = Path(tmp)
-            names = build_corpus(root / "corpora", args.docs)
-            rows[name] = run(root / "corpora", root / "reports", cache_env(root, **env_extra),
+    # One corpus for both runs: the summaries name the input files, so they must be the same
+    # paths; each run has its own, initially empty, cache and its own reports folder.
+    with tempfile.TemporaryDirectory(prefix="qa-batch-bench-") as tmp:
+        root = Path(tmp)
+        names = build_corpus(root / "corpora", args.docs)
+        for name, extra, env_extra in (
+            ("local", [], {}),
+            ("processes", ["--executor", "processes", "--workers", str(args.workers)],
+             {"OMP_NUM_THREADS": str(args.worker_threads)}),
+        ):
+            reports = root / f"reports-{name}"
+            rows[name] = run(root / "corpora", reports, cache_env(root / name, **env_extra),
                              args.model, *extra)
             rows[name]["summary"] = {k: v for k, v in json.loads(
-                (root / "reports" / "summary.json").read_text("utf-8")).items() if k != "run"}
+                (reports / "summary.json").read_text("utf-8")).items() if k != "run"}
     diffs = summary_diffs(rows["local"].pop("summary"), rows["processes"].pop("summary"))
     same = not diffs
     exact = [d for d in diffs if not d["float"]]
