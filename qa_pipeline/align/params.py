@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Scoring = Literal["margin", "ratio"]
+# Where the vectors of multi-sentence runs come from (see AlignParams.runs).
+RunsMode = Literal["exact", "selective", "sum"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,21 @@ class RatioParams:
 
 
 @dataclass(frozen=True)
+class SelectiveParams:
+    """Knobs of `runs="selective"`: which runs get their joined text embedded."""
+
+    # A 1-1 bead below this confidence is re-priced with real run vectors around it (beads
+    # that are n:m, 1-0 or 0-1 always are).
+    min_confidence: float = 0.9
+    # Sentences either side of such a bead whose runs are embedded: the alternatives a
+    # merge, a split or a deletion next to the bead would need.
+    context: int = 2
+    # Most embed-and-realign rounds after the first pass on approximated runs; a round that
+    # opens no new sentence ends the loop.
+    rounds: int = 3
+
+
+@dataclass(frozen=True)
 class AlignParams:
     """Every alignment knob, with its default: the single source of defaults."""
 
@@ -81,9 +98,15 @@ class AlignParams:
     # per line on one side, merged or shifted paragraphs): the groups would force sentences
     # of one paragraph against a different one, so the whole document is aligned instead.
     paragraph_min_one_to_one: float = 0.5
-    # Embed every run of sentences as joined text (accurate, about k times the embedding
-    # work); False approximates a run by the normalised sum of its sentences' vectors.
-    embed_overlaps: bool = True
+    # Where run vectors come from. "selective" (default): sentences are embedded once, a first
+    # DP prices runs by the normalised sum of their sentences' vectors, then the joined text of
+    # runs is embedded only around the beads that are not confident 1-1 (n:m, 1-0, 0-1, low
+    # confidence) and the DP runs again with those runs alone (elsewhere no n:m bead is
+    # allowed); repeated until no new sentence needs its runs (`selective`). "exact": every
+    # run of 1..max_overlap sentences embedded as joined text (about 4.7 texts per sentence,
+    # ten times the tokens). "sum": runs approximated by sums only (no run text embedded).
+    runs: RunsMode = "selective"
+    selective: SelectiveParams = field(default_factory=SelectiveParams)  # read by "selective"
     # Subtract each side's mean sentence vector before computing costs (removes the shared
     # language and topic direction that makes every pair look alike with anisotropic models);
     # only with at least this many sentences on each side, 0 switches it off.
@@ -102,7 +125,12 @@ def describe(params: AlignParams) -> str:
                  f"deletion_scale={rp.deletion_scale:g},merge_penalty={rp.merge_penalty:g},"
                  f"length_weight={rp.length_weight:g},"
                  f"merge_gain_weight={rp.merge_gain_weight:g}")
-    return f"{params.scoring}({knobs},max_bead={params.max_bead},max_overlap={params.max_overlap})"
+    runs = params.runs
+    if runs == "selective":
+        sp = params.selective
+        runs += f"@{sp.min_confidence:g}/{sp.context}/{sp.rounds}"
+    return (f"{params.scoring}({knobs},max_bead={params.max_bead},"
+            f"max_overlap={params.max_overlap},runs={runs})")
 
 
 def bead_types(max_overlap: int, max_bead: int) -> list[tuple[int, int]]:

@@ -205,10 +205,11 @@ def test_unknown_scoring_is_refused() -> None:
 
 def test_describe_names_the_objective_and_its_knobs() -> None:
     assert describe(AlignParams()) == (
-        "margin(margin_weight=0.5,skip=0.1,coverage=0.5@0.1,max_bead=5,max_overlap=4)")
+        "margin(margin_weight=0.5,skip=0.1,coverage=0.5@0.1,max_bead=5,max_overlap=4,"
+        "runs=selective@0.9/2/3)")
     assert describe(AlignParams(scoring="ratio")) == (
         "ratio(deletion_percentile=95,deletion_scale=1.2,merge_penalty=0.03,length_weight=0.01,"
-        "merge_gain_weight=2,max_bead=5,max_overlap=4)")
+        "merge_gain_weight=2,max_bead=5,max_overlap=4,runs=selective@0.9/2/3)")
     assert describe(AlignParams(margin=MarginParams(skip=0.05))).startswith(
         "margin(margin_weight=0.5,skip=0.05,")
     assert describe(AlignParams(scoring="ratio", ratio=RatioParams(deletion_percentile=80))
