@@ -18,6 +18,7 @@ import sys
 import time
 from collections import OrderedDict
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 from align_common import (
@@ -105,7 +106,7 @@ def main() -> None:
                 confs.append(b.confidence or 0.0)
                 hits.append((b.source, b.target) in gold_set)
             touched += dmg.touched
-        res: dict[str, object] = dict(score(golds, tests))
+        res: dict[str, Any] = dict(score(golds, tests))
         res["seconds"] = time.perf_counter() - t0
         res.update(deletion_scores(golds, tests))
         res["damage_measured"] = touched / total

@@ -93,7 +93,7 @@ def main() -> None:
     params = params_from(args.set)
     embed = make_embed(args.model)
     golds, tests = [], []
-    per_doc = {}
+    per_doc: dict[str, dict[str, Any]] = {}
     t_align = 0.0
     counted = CountingEmbed(embed)
     for doc, de, fr, gold in documents(Path(args.data), args.docs):
@@ -113,7 +113,7 @@ def main() -> None:
         per_doc[doc] = {"sentences": [len(de), len(fr)], **score([golds[-1]], [tests[-1]])}
         print(f"{doc}: strict F1 {per_doc[doc]['f1_strict']:.3f} "
               f"lax F1 {per_doc[doc]['f1_lax']:.3f}", file=sys.stderr)
-    res: dict[str, object] = dict(score(golds, tests))
+    res: dict[str, Any] = dict(score(golds, tests))
     res.update(deletion_scores(golds, tests))
     res["sentences"] = sum(sum(v["sentences"]) for v in per_doc.values())
     res["texts_embedded"] = len(counted.texts)

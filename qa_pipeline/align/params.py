@@ -30,6 +30,10 @@ class MarginParams:
     # a caption) cannot ride along in a merge, while a short fragment costs little.
     coverage_weight: float = 0.5
     coverage_floor: float = 0.1
+    # Cost of each sentence an n:m bead has beyond 1-1: a merge must beat its parts (a 1-1
+    # and 1-0 / 0-1 beads) by this much per extra sentence. Off: it buys 1-0 / 0-1 recall on
+    # NTREX damage with Text+Berg F1 (BENCHMARKS.md, "Fast aligner (#12)").
+    merge_penalty: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ class SelectiveParams:
     min_confidence: float = 0.9
     # Sentences either side of such a bead whose runs are embedded: the alternatives a
     # merge, a split or a deletion next to the bead would need.
-    context: int = 2
+    context: int = 1
     # Most embed-and-realign rounds after the first pass on approximated runs; a round that
     # opens no new sentence ends the loop.
     rounds: int = 3
@@ -118,14 +122,15 @@ def describe(params: AlignParams) -> str:
     if params.scoring == "margin":
         mp = params.margin
         knobs = (f"margin_weight={mp.margin_weight:g},skip={mp.skip:g},"
-                 f"coverage={mp.coverage_weight:g}@{mp.coverage_floor:g}")
+                 f"coverage={mp.coverage_weight:g}@{mp.coverage_floor:g}"
+                 + (f",merge_penalty={mp.merge_penalty:g}" if mp.merge_penalty else ""))
     else:
         rp = params.ratio
         knobs = (f"deletion_percentile={rp.deletion_percentile:g},"
                  f"deletion_scale={rp.deletion_scale:g},merge_penalty={rp.merge_penalty:g},"
                  f"length_weight={rp.length_weight:g},"
                  f"merge_gain_weight={rp.merge_gain_weight:g}")
-    runs = params.runs
+    runs: str = params.runs
     if runs == "selective":
         sp = params.selective
         runs += f"@{sp.min_confidence:g}/{sp.context}/{sp.rounds}"

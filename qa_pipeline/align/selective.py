@@ -77,7 +77,7 @@ def align_runs(src: Sequence[str], tgt: Sequence[str], table: dict[str, np.ndarr
         embed_missing(table, run_texts(src, k, src_groups) + run_texts(tgt, k, tgt_groups), embed)
     else:
         embed_missing(table, [*src, *tgt], embed)
-    dim = int(len(table[src[0]]))
+    dim = len(table[src[0]])
 
     def align(s: list[np.ndarray], t: list[np.ndarray]) -> list[Bead]:
         return align_vectors(s, t, params, *lens, src_groups, tgt_groups)
