@@ -1,9 +1,10 @@
 """The document level: texts in, beads out, with the vectors of every text embedded.
 
-Each text a document needs (sentences, runs of sentences joined by one space, paragraphs and
-their runs) is embedded once through the caller's embed function into a text -> vector
-table; the run matrices for `core.align_vectors` are read from that table, and the table is
-returned with the alignment so that later stages need not ask the encoder again.
+Each text a document needs (sentences, paragraphs, and the runs of either joined by one space
+that `AlignParams.runs` asks for: see `selective`) is embedded once through the caller's embed
+function into a text -> vector table; the run matrices for `core.align_vectors` are read
+from that table, and the table is returned with the alignment so that later stages need not
+ask the encoder again.
 """
 
 from __future__ import annotations
