@@ -118,6 +118,58 @@ def score(golds: Sequence[Sequence[BeadPair]],
             "precision_lax": pl, "recall_lax": rl, "f1_lax": f1(pl, rl)}
 
 
+def deletion_scores(golds: Sequence[Sequence[BeadPair]],
+                    tests: Sequence[Sequence[BeadPair]]) -> dict[str, float]:
+    """Recall of the gold 1-0 / 0-1 beads (each found as its own bead, not inside a merge) and
+    the precision of the predicted ones."""
+    gold_n = test_n = hit = 0
+    for gold, test in zip(golds, tests, strict=True):
+        g = {(tuple(a), tuple(b)) for a, b in gold if bool(a) != bool(b)}
+        t = {(tuple(a), tuple(b)) for a, b in test if bool(a) != bool(b)}
+        gold_n += len(g)
+        test_n += len(t)
+        hit += len(g & t)
+    return {"deletion_recall": hit / gold_n if gold_n else 0.0,
+            "deletion_precision": hit / test_n if test_n else 0.0,
+            "deletions_gold": gold_n, "deletions_predicted": test_n}
+
+
+class CountingEmbed:
+    """An EmbedFn that records every text the aligner asks it for (one call's texts are
+    distinct), so a benchmark can report texts and tokens encoded per method."""
+
+    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray]) -> None:
+        self.embed = embed
+        self.texts: list[str] = []
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        return self.embed(texts)
+
+
+def count_tokens(texts: Sequence[str], model: str) -> int:
+    """Tokens the model's encoder reads for `texts`: its prompt included, truncated at its
+    maximum sequence length, as sentence-transformers encodes them (special tokens counted)."""
+    from transformers import AutoTokenizer
+
+    from qa_pipeline.embed import load_encoder
+
+    enc = load_encoder(model)
+    source = getattr(enc, "source", None)
+    if source is None:
+        return sum(len(t.split()) for t in texts)  # the hash encoder: words
+    tok = AutoTokenizer.from_pretrained(str(source), local_files_only=True)
+    cfg = json.loads((Path(source) / "sentence_bert_config.json").read_text())
+    limit = int(cfg.get("max_seq_length", 512))
+    prompt = enc.prompt
+    total = 0
+    for s in range(0, len(texts), 1024):
+        ids = tok([prompt + t for t in texts[s:s + 1024]], truncation=True,
+                  max_length=limit)["input_ids"]
+        total += sum(len(x) for x in ids)
+    return total
+
+
 def write_results(name: str, data: object) -> Path:
     """Write a benchmark's results to bench/results/<name>.json and return the path."""
     out = ROOT / "bench" / "results" / f"{name}.json"

@@ -18,14 +18,24 @@ import sys
 import time
 from collections import OrderedDict
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
-from align_common import make_embed, md_table, result_name, score, write_results
+from align_common import (
+    CountingEmbed,
+    count_tokens,
+    deletion_scores,
+    make_embed,
+    md_table,
+    result_name,
+    score,
+    write_results,
+)
 from align_textberg import params_from
 from damage_align import Damaged, damage
 from paths import DATA as SHARED
 
-from qa_pipeline.align import align_sentences
+from qa_pipeline.align import align_sentences, describe
 from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.io.beads import bead_pairs
 
@@ -83,9 +93,12 @@ def main() -> None:
         total = sum(len(lt) for lt, _ in docs)  # original pairs, before damage
         confs: list[float] = []
         hits: list[bool] = []
+        counted = CountingEmbed(embed)
+        sentences = 0
         t0 = time.perf_counter()
         for dmg in damaged(docs, rate, args.seed):
-            beads = align_sentences(dmg.src, dmg.tgt, embed, params)
+            sentences += len(dmg.src) + len(dmg.tgt)
+            beads = align_sentences(dmg.src, dmg.tgt, counted, params)
             golds.append(dmg.gold)
             tests.append(bead_pairs(beads))
             gold_set = set(dmg.gold)
@@ -93,16 +106,20 @@ def main() -> None:
                 confs.append(b.confidence or 0.0)
                 hits.append((b.source, b.target) in gold_set)
             touched += dmg.touched
-        res = score(golds, tests)
-        res["damage_measured"] = touched / total
+        res: dict[str, Any] = dict(score(golds, tests))
         res["seconds"] = time.perf_counter() - t0
+        res.update(deletion_scores(golds, tests))
+        res["damage_measured"] = touched / total
+        res["sentences"] = sentences
+        res["texts_embedded"] = len(counted.texts)
+        res["tokens_embedded"] = count_tokens(counted.texts, args.model)
         res.update(calibration(confs, hits))
         results[str(rate)] = res
         print(f"rate {rate}: strict F1 {res['f1_strict']:.4f} lax F1 {res['f1_lax']:.4f}",
               file=sys.stderr)
     write_results(result_name("align_ntrex", args.model, args.set),
                   {"model": args.model, "documents": len(docs), "seed": args.seed,
-                   "overrides": args.set, "results": results})
+                   "overrides": args.set, "aligner": describe(params), "results": results})
     targets = {0.05: 0.98, 0.15: 0.95}
     rows = []
     for rate, r in results.items():
@@ -110,10 +127,14 @@ def main() -> None:
         met = "" if want is None else (f">= {want}: " + ("met" if r["f1_strict"] >= want
                                                           else "missed"))
         rows.append([rate, r["damage_measured"], r["precision_strict"], r["recall_strict"],
-                     r["f1_strict"], r["f1_lax"], r["ece"], f"{r['seconds']:.1f}", met])
-    print(f"NTREX-128 lt-et, {len(docs)} documents, {args.model}, damage seed {args.seed}\n")
+                     r["f1_strict"], r["f1_lax"], r["ece"], r["deletion_recall"],
+                     r["deletion_precision"], f"{r['texts_embedded']:,}",
+                     f"{r['tokens_embedded']:,}", f"{r['seconds']:.1f}", met])
+    print(f"NTREX-128 lt-et, {len(docs)} documents, {args.model}, damage seed {args.seed}, "
+          f"{describe(params)}\n")
     print(md_table(["rate", "damage measured", "P strict", "R strict", "F1 strict", "F1 lax",
-                    "ECE", "seconds", "target"], rows))
+                    "ECE", "1-0/0-1 recall", "1-0/0-1 precision", "texts", "tokens",
+                    "seconds", "target"], rows))
 
 
 if __name__ == "__main__":

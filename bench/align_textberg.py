@@ -22,10 +22,19 @@ from dataclasses import asdict, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from align_common import make_embed, md_table, result_name, score, write_results
+from align_common import (
+    CountingEmbed,
+    count_tokens,
+    deletion_scores,
+    make_embed,
+    md_table,
+    result_name,
+    score,
+    write_results,
+)
 from paths import DATA as SHARED
 
-from qa_pipeline.align import AlignParams, align_sentences
+from qa_pipeline.align import AlignParams, align_sentences, describe
 from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.io.beads import BeadPair, bead_pairs, format_beads, parse_beads
 
@@ -84,16 +93,17 @@ def main() -> None:
     params = params_from(args.set)
     embed = make_embed(args.model)
     golds, tests = [], []
-    per_doc = {}
+    per_doc: dict[str, dict[str, Any]] = {}
     t_align = 0.0
+    counted = CountingEmbed(embed)
     for doc, de, fr, gold in documents(Path(args.data), args.docs):
-        ke = params.max_overlap if params.embed_overlaps else 1
+        ke = params.max_overlap if params.runs == "exact" else 1
         embed([" ".join(de[i:i + k]) for k in range(1, ke + 1)
                for i in range(len(de) - k + 1)])  # warm the store outside the timing
         embed([" ".join(fr[i:i + k]) for k in range(1, ke + 1)
                for i in range(len(fr) - k + 1)])
         t0 = time.perf_counter()
-        beads = align_sentences(de, fr, embed, params)
+        beads = align_sentences(de, fr, counted, params)
         t_align += time.perf_counter() - t0
         golds.append(gold)
         tests.append(bead_pairs(beads))
@@ -103,16 +113,25 @@ def main() -> None:
         per_doc[doc] = {"sentences": [len(de), len(fr)], **score([golds[-1]], [tests[-1]])}
         print(f"{doc}: strict F1 {per_doc[doc]['f1_strict']:.3f} "
               f"lax F1 {per_doc[doc]['f1_lax']:.3f}", file=sys.stderr)
-    res = score(golds, tests)
+    res: dict[str, Any] = dict(score(golds, tests))
+    res.update(deletion_scores(golds, tests))
+    res["sentences"] = sum(sum(v["sentences"]) for v in per_doc.values())
+    res["texts_embedded"] = len(counted.texts)
+    res["tokens_embedded"] = count_tokens(counted.texts, args.model)
     write_results(result_name("align_textberg", args.model, args.set),
                   {"model": args.model, "overrides": args.set, "params": asdict(params),
-                         "align_seconds": t_align, "all": res, "documents": per_doc})
+                   "aligner": describe(params), "align_seconds": t_align, "all": res,
+                   "documents": per_doc})
     keys = ["precision_strict", "recall_strict", "f1_strict", "precision_lax", "recall_lax",
             "f1_lax"]
     rows: list[list[object]] = [[d, f"{v['sentences'][0]}/{v['sentences'][1]}",
                                  *(v[k] for k in keys)] for d, v in per_doc.items()]
     rows.append(["**all**", "", *(res[k] for k in keys)])
-    print(f"Text+Berg de-fr, {args.model}, align time {t_align:.1f} s (embedding excluded)\n")
+    print(f"Text+Berg de-fr, {args.model}, {describe(params)}, align time {t_align:.1f} s "
+          f"(embedding excluded); texts embedded {res['texts_embedded']:,} "
+          f"({res['tokens_embedded']:,} tokens) for {res['sentences']:,} sentences; "
+          f"1-0/0-1 recall {res['deletion_recall']:.3f} precision "
+          f"{res['deletion_precision']:.3f}\n")
     print(md_table(["doc", "sentences de/fr", "P strict", "R strict", "F1 strict", "P lax",
                     "R lax", "F1 lax"], rows))
 

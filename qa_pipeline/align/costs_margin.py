@@ -60,7 +60,7 @@ def _margin_costs(prob: _Problem, band: _Band, params: MarginParams) -> np.ndarr
     length agreement log2(1 + shorter / longer) of its character lengths after rescaling the
     target by the document's length ratio. The cost is the negated score, so the DP maximises
     the summed score; 1-0 / 0-1 beads cost `skip` each, and n:m beads add the coverage
-    penalty of `_uncovered`.
+    penalty of `_uncovered` and `merge_penalty` per sentence beyond 1-1.
     """
     n1 = band.n + 1
     costs = np.full((len(prob.types), n1, band.w), np.inf, np.float32)
@@ -92,5 +92,7 @@ def _margin_costs(prob: _Problem, band: _Band, params: MarginParams) -> np.ndarr
             if params.coverage_weight and a + b > 2:
                 cost = cost + params.coverage_weight * _uncovered(blocks, a, b,
                                                                   params.coverage_floor)
+            if params.merge_penalty:
+                cost = cost + params.merge_penalty * (a + b - 2)
             costs[t] = _finish(cost, prob, band, a, b)
     return costs

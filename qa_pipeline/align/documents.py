@@ -1,25 +1,24 @@
 """The document level: texts in, beads out, with the vectors of every text embedded.
 
-Each text a document needs (sentences, runs of sentences joined by one space, paragraphs and
-their runs) is embedded once through the caller's embed function into a text -> vector
-table; the run matrices for `core.align_vectors` are read from that table, and the table is
-returned with the alignment so that later stages need not ask the encoder again.
+Each text a document needs (sentences, paragraphs, and the runs of either joined by one space
+that `AlignParams.runs` asks for: see `selective`) is embedded once through the caller's embed
+function into a text -> vector table; the run matrices for `core.align_vectors` are read
+from that table, and the table is returned with the alignment so that later stages need not
+ask the encoder again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import numpy as np
 
 from ..types import Alignment, Bead, Document
-from .core import Progress, align_vectors
+from .core import Progress
 from .params import AlignParams
-from .runs import sum_overlaps
-
-EmbedFn = Callable[[Sequence[str]], np.ndarray]
+from .selective import EmbedFn, align_runs, embed_missing
 
 
 @dataclass(frozen=True)
@@ -43,62 +42,10 @@ class DocumentAlignment:
         return self.alignment.sentences
 
 
-def _overlap_matrix(texts: Sequence[str], k_max: int, vec: dict[str, np.ndarray], dim: int,
-                    groups: np.ndarray | None) -> list[np.ndarray]:
-    """Overlap embeddings from a text -> vector table; crossing overlaps are NaN (unused)."""
-    out = []
-    for k in range(1, k_max + 1):
-        rows = np.full((max(0, len(texts) - k + 1), dim), np.nan, np.float32)
-        for i in range(len(texts) - k + 1):
-            if groups is None or groups[i] == groups[i + k - 1]:
-                rows[i] = vec[" ".join(texts[i:i + k])]
-        out.append(rows)
-    return out
-
-
-def _needed(texts: Sequence[str], k_max: int, groups: np.ndarray | None) -> list[str]:
-    """The run texts `_overlap_matrix` will look up: those that stay inside one group."""
-    out = []
-    for k in range(1, k_max + 1):
-        for i in range(len(texts) - k + 1):
-            if groups is None or groups[i] == groups[i + k - 1]:
-                out.append(" ".join(texts[i:i + k]))
-    return out
-
-
-def _embed_table(texts: list[str], embed: EmbedFn) -> tuple[dict[str, np.ndarray], int]:
-    """One embed call for the distinct texts: their text -> vector table, and the dimension."""
-    uniq = list(dict.fromkeys(texts))
-    if not uniq:
-        return {}, 0
-    vecs = np.asarray(embed(uniq), np.float32)
-    if vecs.shape[0] != len(uniq):
-        raise ValueError(f"embed returned {vecs.shape[0]} rows for {len(uniq)} texts")
-    return dict(zip(uniq, vecs, strict=True)), int(vecs.shape[1])
-
-
-def _overlaps(texts: Sequence[str], k: int, table: dict[str, np.ndarray], dim: int,
-              groups: np.ndarray | None, params: AlignParams) -> list[np.ndarray]:
-    if params.embed_overlaps:
-        return _overlap_matrix(texts, k, table, dim, groups)
-    return sum_overlaps(_overlap_matrix(texts, 1, table, dim, None)[0], k)
-
-
 def align_sentences(src_texts: Sequence[str], tgt_texts: Sequence[str], embed: EmbedFn,
                     params: AlignParams = AlignParams()) -> list[Bead]:
-    """Whole-document sentence alignment (no paragraph step); one embed call."""
-    k = params.max_overlap
-    ke = k if params.embed_overlaps else 1
-    table, dim = _embed_table(_needed(src_texts, ke, None) + _needed(tgt_texts, ke, None), embed)
-    if not table:
-        return align_vectors([np.zeros((0, 1))], [np.zeros((0, 1))], params)
-    return align_vectors(
-        _overlaps(src_texts, k, table, dim, None, params),
-        _overlaps(tgt_texts, k, table, dim, None, params),
-        params,
-        np.array([len(t) for t in src_texts], np.float64),
-        np.array([len(t) for t in tgt_texts], np.float64),
-    )
+    """Whole-document sentence alignment (no paragraph step)."""
+    return align_runs(src_texts, tgt_texts, {}, embed, params)
 
 
 def _paragraph_params(params: AlignParams) -> AlignParams:
@@ -117,27 +64,18 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
     Returns the alignment with every vector embedded on the way (`DocumentAlignment`).
     """
     s_texts, t_texts = src.texts, tgt.texts
-    k = params.max_overlap
-    pk = params.paragraph_max_overlap
     n_sp, n_tp = len(src.paragraphs), len(tgt.paragraphs)
     use_par = n_sp > 1 and n_tp > 1
     if progress:
         progress(0, 4)
     para_beads: list[Bead] = []
     table: dict[str, np.ndarray] = {}
-    dim = 0
     s_par = [src.paragraph_text(p.id) for p in src.paragraphs]
     t_par = [tgt.paragraph_text(p.id) for p in tgt.paragraphs]
+    # Paragraphs and sentences in one call: every run mode embeds them all.
+    embed_missing(table, (s_par + t_par if use_par else []) + s_texts + t_texts, embed)
     if use_par:
-        first = _needed(s_par, pk, None) + _needed(t_par, pk, None) + s_texts + t_texts
-        table, dim = _embed_table(first, embed)
-        para_beads = align_vectors(
-            _overlap_matrix(s_par, pk, table, dim, None),
-            _overlap_matrix(t_par, pk, table, dim, None),
-            _paragraph_params(params),
-            np.array([len(t) for t in s_par], np.float64),
-            np.array([len(t) for t in t_par], np.float64),
-        )
+        para_beads = align_runs(s_par, t_par, table, embed, _paragraph_params(params))
     if progress:
         progress(1, 4)
     paired = [b for b in para_beads if b.source and b.target]
@@ -155,25 +93,9 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
             for p in b.target:
                 t_groups[list(tgt.paragraphs[p].sentences)] = g
             group_conf.append(b.confidence if b.confidence is not None else 1.0)
-    ke = k if params.embed_overlaps else 1
-    need = [t for t in _needed(s_texts, ke, s_groups) + _needed(t_texts, ke, t_groups)
-            if t not in table]
-    more, dim2 = _embed_table(need, embed)
-    table.update(more)
-    dim = dim or dim2
     if progress:
         progress(2, 4)
-    if not s_texts or not t_texts or not table:
-        sent = align_vectors([np.zeros((len(s_texts), 1))], [np.zeros((len(t_texts), 1))], params)
-    else:
-        sent = align_vectors(
-            _overlaps(s_texts, k, table, dim, s_groups, params),
-            _overlaps(t_texts, k, table, dim, t_groups, params),
-            params,
-            np.array([len(t) for t in s_texts], np.float64),
-            np.array([len(t) for t in t_texts], np.float64),
-            s_groups, t_groups,
-        )
+    sent = align_runs(s_texts, t_texts, table, embed, params, s_groups, t_groups)
     if use_groups and s_groups is not None and t_groups is not None:
         scaled = []
         for b in sent:

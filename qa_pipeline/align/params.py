@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Scoring = Literal["margin", "ratio"]
+# Where the vectors of multi-sentence runs come from (see AlignParams.runs).
+RunsMode = Literal["exact", "selective", "sum"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,10 @@ class MarginParams:
     # a caption) cannot ride along in a merge, while a short fragment costs little.
     coverage_weight: float = 0.5
     coverage_floor: float = 0.1
+    # Cost of each sentence an n:m bead has beyond 1-1: a merge must beat its parts (a 1-1
+    # and 1-0 / 0-1 beads) by this much per extra sentence. Off: it buys 1-0 / 0-1 recall on
+    # NTREX damage with Text+Berg F1 (BENCHMARKS.md, "Fast aligner (#12)").
+    merge_penalty: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,21 @@ class RatioParams:
     length_z_cap: float = 5.0  # z-scores beyond this cost no more (lengths are noisy)
     random_samples: int = 128  # segments of the other side used to normalise each cost
     seed: int = 0  # sampling of random pairs: fixed so results are reproducible
+
+
+@dataclass(frozen=True)
+class SelectiveParams:
+    """Knobs of `runs="selective"`: which runs get their joined text embedded."""
+
+    # A 1-1 bead below this confidence is re-priced with real run vectors around it (beads
+    # that are n:m, 1-0 or 0-1 always are).
+    min_confidence: float = 0.9
+    # Sentences either side of such a bead whose runs are embedded: the alternatives a
+    # merge, a split or a deletion next to the bead would need.
+    context: int = 1
+    # Most embed-and-realign rounds after the first pass on approximated runs; a round that
+    # opens no new sentence ends the loop.
+    rounds: int = 3
 
 
 @dataclass(frozen=True)
@@ -81,9 +102,15 @@ class AlignParams:
     # per line on one side, merged or shifted paragraphs): the groups would force sentences
     # of one paragraph against a different one, so the whole document is aligned instead.
     paragraph_min_one_to_one: float = 0.5
-    # Embed every run of sentences as joined text (accurate, about k times the embedding
-    # work); False approximates a run by the normalised sum of its sentences' vectors.
-    embed_overlaps: bool = True
+    # Where run vectors come from. "selective" (default): sentences are embedded once, a first
+    # DP prices runs by the normalised sum of their sentences' vectors, then the joined text of
+    # runs is embedded only around the beads that are not confident 1-1 (n:m, 1-0, 0-1, low
+    # confidence) and the DP runs again with those runs alone (elsewhere no n:m bead is
+    # allowed); repeated until no new sentence needs its runs (`selective`). "exact": every
+    # run of 1..max_overlap sentences embedded as joined text (about 4.7 texts per sentence,
+    # ten times the tokens). "sum": runs approximated by sums only (no run text embedded).
+    runs: RunsMode = "selective"
+    selective: SelectiveParams = field(default_factory=SelectiveParams)  # read by "selective"
     # Subtract each side's mean sentence vector before computing costs (removes the shared
     # language and topic direction that makes every pair look alike with anisotropic models);
     # only with at least this many sentences on each side, 0 switches it off.
@@ -95,14 +122,20 @@ def describe(params: AlignParams) -> str:
     if params.scoring == "margin":
         mp = params.margin
         knobs = (f"margin_weight={mp.margin_weight:g},skip={mp.skip:g},"
-                 f"coverage={mp.coverage_weight:g}@{mp.coverage_floor:g}")
+                 f"coverage={mp.coverage_weight:g}@{mp.coverage_floor:g}"
+                 + (f",merge_penalty={mp.merge_penalty:g}" if mp.merge_penalty else ""))
     else:
         rp = params.ratio
         knobs = (f"deletion_percentile={rp.deletion_percentile:g},"
                  f"deletion_scale={rp.deletion_scale:g},merge_penalty={rp.merge_penalty:g},"
                  f"length_weight={rp.length_weight:g},"
                  f"merge_gain_weight={rp.merge_gain_weight:g}")
-    return f"{params.scoring}({knobs},max_bead={params.max_bead},max_overlap={params.max_overlap})"
+    runs: str = params.runs
+    if runs == "selective":
+        sp = params.selective
+        runs += f"@{sp.min_confidence:g}/{sp.context}/{sp.rounds}"
+    return (f"{params.scoring}({knobs},max_bead={params.max_bead},"
+            f"max_overlap={params.max_overlap},runs={runs})")
 
 
 def bead_types(max_overlap: int, max_bead: int) -> list[tuple[int, int]]:

@@ -1,11 +1,12 @@
 """Runs ("overlaps") of 1..k consecutive sentences: their texts, vectors, lengths and groups.
 
-`xs[k-1][i]` always describes the run of sentences i..i+k-1, whatever `x` holds.
+`xs[k-1][i]` always describes the run of sentences i..i+k-1, whatever `x` holds. A run's
+text is its sentences joined by one space (`run_text`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -21,6 +22,42 @@ def overlap_texts(texts: Sequence[str], max_overlap: int) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def run_text(texts: Sequence[str], i: int, k: int) -> str:
+    """The text of the run of sentences i..i+k-1, as embedded."""
+    return " ".join(texts[i:i + k])
+
+
+def _runs(n: int, k_max: int, groups: np.ndarray | None, open_: np.ndarray | None,
+          k_min: int = 1) -> Iterator[tuple[int, int]]:
+    """(k, i) of every run that stays inside one group and, for k >= 2, inside `open_`
+    (a boolean per sentence: where runs of several sentences are wanted; None: everywhere)."""
+    if open_ is not None:
+        closed = np.concatenate([[0], np.cumsum(~np.asarray(open_, bool))])
+    for k in range(k_min, k_max + 1):
+        for i in range(n - k + 1):
+            if groups is not None and groups[i] != groups[i + k - 1]:
+                continue
+            if k > 1 and open_ is not None and closed[i + k] - closed[i]:
+                continue
+            yield k, i
+
+
+def run_texts(texts: Sequence[str], k_max: int, groups: np.ndarray | None = None,
+              open_: np.ndarray | None = None) -> list[str]:
+    """The texts `run_matrix` will look up, in order (not deduplicated)."""
+    return [run_text(texts, i, k) for k, i in _runs(len(texts), k_max, groups, open_)]
+
+
+def run_matrix(texts: Sequence[str], k_max: int, table: Mapping[str, np.ndarray], dim: int,
+               groups: np.ndarray | None = None,
+               open_: np.ndarray | None = None) -> list[np.ndarray]:
+    """Run vectors read from a text -> vector table; runs crossing a group, or of several
+    sentences outside `open_`, are NaN rows (the DP never takes a bead on them)."""
+    n = len(texts)
+    out = [np.full((max(0, n - k + 1), dim), np.nan, np.float32) for k in range(1, k_max + 1)]
+    for k, i in _runs(n, k_max, groups, open_):
+        out[k - 1][i] = table[run_text(texts, i, k)]
+    return out
 
 
 def sum_overlaps(vecs: np.ndarray, max_overlap: int) -> list[np.ndarray]:

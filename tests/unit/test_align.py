@@ -19,12 +19,15 @@ from qa_pipeline.align import (
     AlignParams,
     MarginParams,
     RatioParams,
+    SelectiveParams,
     align_documents,
     align_sentences,
     align_vectors,
     bead_types,
     describe,
+    overlap_texts,
     sum_overlaps,
+    unsure_windows,
 )
 from qa_pipeline.io.beads import format_beads, parse_beads
 from qa_pipeline.types import Bead, Document, Paragraph, Sentence
@@ -205,10 +208,11 @@ def test_unknown_scoring_is_refused() -> None:
 
 def test_describe_names_the_objective_and_its_knobs() -> None:
     assert describe(AlignParams()) == (
-        "margin(margin_weight=0.5,skip=0.1,coverage=0.5@0.1,max_bead=5,max_overlap=4)")
+        "margin(margin_weight=0.5,skip=0.1,coverage=0.5@0.1,max_bead=5,max_overlap=4,"
+        "runs=selective@0.9/1/3)")
     assert describe(AlignParams(scoring="ratio")) == (
         "ratio(deletion_percentile=95,deletion_scale=1.2,merge_penalty=0.03,length_weight=0.01,"
-        "merge_gain_weight=2,max_bead=5,max_overlap=4)")
+        "merge_gain_weight=2,max_bead=5,max_overlap=4,runs=selective@0.9/1/3)")
     assert describe(AlignParams(margin=MarginParams(skip=0.05))).startswith(
         "margin(margin_weight=0.5,skip=0.05,")
     assert describe(AlignParams(scoring="ratio", ratio=RatioParams(deletion_percentile=80))
@@ -314,3 +318,93 @@ def test_align_documents_returns_the_vectors_it_embedded() -> None:
         np.testing.assert_array_equal(vec, toy_embed([text])[0])
     with pytest.raises(TypeError):
         res.vectors["new"] = vec  # type: ignore[index]  # read-only
+
+
+# --------------------------------------------------------------------------- run vectors
+
+
+def pairs_of(beads: Sequence[Bead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.source, b.target) for b in beads]
+
+
+class Recorder:
+    """The toy embed function, recording every text it is asked for."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        return toy_embed(texts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ops)
+def test_selective_runs_pick_the_exact_path(plan: list[str]) -> None:
+    src, tgt = build(plan)
+    exact = align_sentences(src, tgt, toy_embed, AlignParams(runs="exact"))
+    rec = Recorder()
+    selective = align_sentences(src, tgt, rec, AlignParams(runs="selective"))
+    check_cover(selective, len(src), len(tgt))
+    assert pairs_of(selective) == pairs_of(exact)
+    # every text is asked for once, and only texts the exact method embeds too
+    assert len(rec.texts) == len(set(rec.texts))
+    assert set(rec.texts) <= set(overlap_texts(src, 4)) | set(overlap_texts(tgt, 4))
+    # reported similarities are the cosines of the real run vectors, as with "exact"
+    assert [b.similarity for b in selective] == [b.similarity for b in exact]
+
+
+def test_selective_runs_embed_runs_only_near_unsure_beads() -> None:
+    # 40 sentences, one merge (t10 t11) and one deletion (s30): runs are needed only there
+    src = src_doc(range(40))
+    tgt = [*tgt_doc(range(10)), "t10 t11", *tgt_doc([i for i in range(12, 40) if i != 30])]
+    rec = Recorder()
+    beads = align_sentences(src, tgt, rec, AlignParams())
+    assert ((10, 11), (10,)) in pairs_of(beads) and ((30,), ()) in pairs_of(beads)
+    runs = [t for t in rec.texts if t not in src and t not in tgt]
+    assert runs and "s10 s11" in runs
+    assert len(rec.texts) < 0.5 * len(overlap_texts(src, 4) + overlap_texts(tgt, 4))
+    # nothing is embedded as a run far from the two unsure places
+    assert not [t for t in runs if {"s2", "s20", "t20", "s38", "t38"} & set(t.split())]
+
+
+def test_sum_runs_embed_sentences_only_and_unknown_modes_are_refused() -> None:
+    src, tgt = src_doc(range(12)), [*tgt_doc([0, 1, 2]), "t3 t4", *tgt_doc(range(5, 12))]
+    rec = Recorder()
+    align_sentences(src, tgt, rec, AlignParams(runs="sum"))
+    assert set(rec.texts) == set(src) | set(tgt)
+    with pytest.raises(ValueError, match="runs mode"):
+        align_sentences(src, tgt, toy_embed, AlignParams(runs="late"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("beads", "context", "src_open", "tgt_open"), [
+    # all confident 1-1: nothing opens
+    ([Bead((0,), (0,), 0.5, 0.99), Bead((1,), (1,), 0.5, 0.99), Bead((2,), (2,), 0.5, 0.99)],
+     1, [], []),
+    # a 2-1 bead opens its sentences and one either side
+    ([Bead((0,), (0,), 0.5, 0.99), Bead((1, 2), (1,), 0.5, 0.99), Bead((3,), (2,), 0.5, 0.99),
+      Bead((4,), (3,), 0.5, 0.99)], 1, [0, 1, 2, 3], [0, 1, 2]),
+    # a 0-1 bead sits at source boundary 2: source sentences 1, 2 either side of it
+    ([Bead((0,), (0,), 0.5, 0.99), Bead((1,), (1,), 0.5, 0.99), Bead((), (2,), None, 0.99),
+      Bead((2,), (3,), 0.5, 0.99), Bead((3,), (4,), 0.5, 0.99)], 1, [1, 2], [1, 2, 3]),
+    # a 1-1 bead below the confidence floor, context 2
+    ([Bead((i,), (i,), 0.5, 0.5 if i == 3 else 0.99) for i in range(7)], 2,
+     [1, 2, 3, 4, 5], [1, 2, 3, 4, 5]),
+])
+def test_unsure_windows(beads: list[Bead], context: int, src_open: list[int],
+                        tgt_open: list[int]) -> None:
+    n = sum(len(b.source) for b in beads)
+    m = sum(len(b.target) for b in beads)
+    s, t = unsure_windows(beads, n, m, SelectiveParams(context=context))
+    assert list(np.flatnonzero(s)) == src_open and list(np.flatnonzero(t)) == tgt_open
+
+
+def test_selective_documents_keep_every_bead_text_in_the_table() -> None:
+    src = make_doc([src_doc([0, 1, 2]), src_doc([3, 4, 5, 6])], "lt")
+    tgt = make_doc([tgt_doc([0, 1, 2]), [*tgt_doc([3]), "t4 t5", *tgt_doc([6])]], "et")
+    res = align_documents(src, tgt, toy_embed)
+    assert ((4, 5), (4,)) in pairs_of(res.sentences)
+    for b in res.sentences:
+        for side, doc in ((b.source, src), (b.target, tgt)):
+            if side:
+                assert " ".join(doc.sentences[i].text for i in side) in res.vectors

@@ -1,0 +1,108 @@
+"""Run vectors for the DP: every run embedded, none, or only the runs where the path is unsure.
+
+Embedding every run of 1..k sentences ("exact") costs about 4.7 texts and ten times the tokens
+per sentence, yet most beads of real translations are 1-1 and never read a run vector.
+"selective" embeds each sentence once and aligns with every run approximated by the
+normalised sum of its sentences' vectors (`runs.sum_overlaps`); then, around every bead that
+is not a confident 1-1 (n:m, 1-0, 0-1, or a 1-1 below `SelectiveParams.min_confidence`), it
+embeds the joined text of the runs within `context` sentences and aligns again with those
+real run vectors only: elsewhere runs are missing, so no n:m bead can be taken there (the
+DP never prices a bead on an approximation). The loop repeats while a round opens new
+sentences. The final DP is the exact objective restricted to n:m beads in the opened
+windows, so wherever the exact path's n:m beads lie inside them it finds the same path; the
+text -> vector table stays keyed by text, so the embedding cache and the later stages read
+the same vectors as with "exact".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from ..types import Bead
+from .core import align_vectors
+from .params import AlignParams, SelectiveParams
+from .runs import run_matrix, run_texts, sum_overlaps
+
+EmbedFn = Callable[[Sequence[str]], np.ndarray]
+
+
+def embed_missing(table: dict[str, np.ndarray], texts: Sequence[str], embed: EmbedFn) -> None:
+    """Embed, in one call, the distinct texts not yet in `table`, and add them to it."""
+    todo = list(dict.fromkeys(t for t in texts if t not in table))
+    if not todo:
+        return
+    vecs = np.asarray(embed(todo), np.float32)
+    if vecs.shape[0] != len(todo):
+        raise ValueError(f"embed returned {vecs.shape[0]} rows for {len(todo)} texts")
+    table.update(zip(todo, vecs, strict=True))
+
+
+def unsure_windows(beads: Sequence[Bead], n: int, m: int,
+                   params: SelectiveParams) -> tuple[np.ndarray, np.ndarray]:
+    """Sentences (source, target masks) within `context` of a bead that is not a confident
+    1-1; a 1-0 / 0-1 bead sits at its boundary on the side it lacks."""
+    s_open = np.zeros(n, bool)
+    t_open = np.zeros(m, bool)
+    i = j = 0
+    c = params.context
+    for b in beads:
+        i1, j1 = i + len(b.source), j + len(b.target)
+        one = len(b.source) == 1 and len(b.target) == 1
+        if not one or (b.confidence if b.confidence is not None else 0.0) < params.min_confidence:
+            s_open[max(0, i - c):min(n, i1 + c)] = True
+            t_open[max(0, j - c):min(m, j1 + c)] = True
+        i, j = i1, j1
+    return s_open, t_open
+
+
+def align_runs(src: Sequence[str], tgt: Sequence[str], table: dict[str, np.ndarray],
+               embed: EmbedFn, params: AlignParams,
+               src_groups: np.ndarray | None = None,
+               tgt_groups: np.ndarray | None = None) -> list[Bead]:
+    """Align two lists of segments with run vectors as `params.runs` says.
+
+    `table` (text -> unit vector) is read first and receives every text embedded; the
+    segments themselves are always embedded. Groups as in `core.align_vectors`.
+    """
+    k = params.max_overlap
+    n, m = len(src), len(tgt)
+    if n == 0 or m == 0:
+        return align_vectors([np.zeros((n, 1))], [np.zeros((m, 1))], params)
+    lens = (np.array([len(t) for t in src], np.float64),
+            np.array([len(t) for t in tgt], np.float64))
+    mode = params.runs
+    if mode == "exact":
+        embed_missing(table, run_texts(src, k, src_groups) + run_texts(tgt, k, tgt_groups), embed)
+    else:
+        embed_missing(table, [*src, *tgt], embed)
+    dim = len(table[src[0]])
+
+    def align(s: list[np.ndarray], t: list[np.ndarray]) -> list[Bead]:
+        return align_vectors(s, t, params, *lens, src_groups, tgt_groups)
+
+    if mode == "exact":
+        return align(run_matrix(src, k, table, dim, src_groups),
+                     run_matrix(tgt, k, table, dim, tgt_groups))
+    s1 = run_matrix(src, 1, table, dim)[0]
+    t1 = run_matrix(tgt, 1, table, dim)[0]
+    beads = align(sum_overlaps(s1, k), sum_overlaps(t1, k))
+    if mode == "sum":
+        return beads
+    if mode != "selective":
+        raise ValueError(f"unknown runs mode {mode!r} (exact, selective or sum)")
+    s_open = np.zeros(n, bool)
+    t_open = np.zeros(m, bool)
+    for r in range(max(1, params.selective.rounds)):
+        s_new, t_new = unsure_windows(beads, n, m, params.selective)
+        s_new |= s_open
+        t_new |= t_open
+        if (s_new == s_open).all() and (t_new == t_open).all() and r > 0:
+            break
+        s_open, t_open = s_new, t_new
+        embed_missing(table, run_texts(src, k, src_groups, s_open)
+                      + run_texts(tgt, k, tgt_groups, t_open), embed)
+        beads = align(run_matrix(src, k, table, dim, src_groups, s_open),
+                      run_matrix(tgt, k, table, dim, tgt_groups, t_open))
+    return beads
