@@ -7,7 +7,6 @@ from qa_pipeline.detect.checks.entities import (
     check_entities,
     entities,
     name_phrases,
-    phrase_variants,
     plausible_match,
     refine_entities,
     word_ngrams,
@@ -133,15 +132,3 @@ def test_no_settings_for_the_model_leaves_hits_unchanged() -> None:
     before = [tuple(check_entities(src, tgt, "lt", "et"))]
     emb = planted({"Sovietų": 1, "Sovietų Sąjungoje": 1, "Nõukogude Liidus": 1})
     assert refine_entities([(src, tgt)], before, "lt", "et", emb) == before
-
-
-def test_a_name_capitalised_on_its_first_word_only_is_tried_with_the_next_word() -> None:
-    text = "Jis kalbėjo Baltuosiuose rūmuose ir Vilniuje."
-    first = [(text.index("Baltuosiuose"), text.index("Baltuosiuose") + 12)]
-    assert phrase_variants(text, first) == ["Baltuosiuose", "Baltuosiuose rūmuose"]
-    last = [(text.index("Vilniuje"), text.index("Vilniuje") + 8)]
-    assert phrase_variants(text, last) == ["Vilniuje"]
-    src, tgt = text, "Ta rääkis Valges Majas ja Vilniuses."
-    before = [tuple(check_entities(src, tgt, "lt", "et"))]
-    emb = planted({"Baltuosiuose rūmuose": 2, "Valges Majas": 2})
-    assert refine_entities([(src, tgt)], before, "lt", "et", emb, SETTINGS) == [()]

@@ -10,13 +10,11 @@ side, capitalised or not, because et and lt write adjectives of names in lower c
 
 Spelling cannot see that "Nõukogude Liidu", "Sovietų Sąjungos" and "Soviet Union" are one
 name, so the check's encoder stage (`refine_entities`) embeds each name still without a
-counterpart (adjacent names as one phrase; also with the next word when that is lower case,
-as lt and et write "Baltųjų rūmų" for the White House) and the other side's short word
-n-grams, and takes the name as matched when one n-gram is close enough: translated names land
-next to their translation, a name swapped for another does not. With the encoder, a hit also
-needs names left on both sides (a substitution), or a code. The cosine threshold is per
-model, derived from data (`bench/check_encoder.py`: clean NTREX pairs against seeded name
-swaps).
+counterpart (adjacent names as one phrase) and the other side's short word n-grams, and takes
+the name as matched when one n-gram is close enough: translated names land next to their
+translation, a name swapped for another does not. With the encoder, a hit also needs names
+left on both sides (a substitution), or a code. The cosine threshold is per model, derived
+from data (`bench/check_encoder.py`: clean NTREX pairs against seeded name swaps).
 """
 
 from __future__ import annotations
@@ -301,20 +299,6 @@ def _phrase_text(text: str, group: Sequence[tuple[int, int]]) -> str:
     return text[group[0][0]:group[-1][1]]
 
 
-_NEXT_WORD = re.compile(r"\s+([^\W\d_][^\W_]*)")
-
-
-def phrase_variants(text: str, group: Sequence[tuple[int, int]]) -> list[str]:
-    """The name phrase, and the phrase with the next word when that word is lower case: lt
-    and et capitalise only the first word of many names ("Baltųjų rūmų", "Sostų karai",
-    "Aukščiausiojo teismo"), whose counterpart is the whole name ("Valge Maja")."""
-    phrase = _phrase_text(text, group)
-    m = _NEXT_WORD.match(text, group[-1][1])
-    if m and m.group(1)[0].islower():
-        return [phrase, text[group[0][0]:m.end(1)]]
-    return [phrase]
-
-
 NameScore = tuple[int, int, list[tuple[int, int]], float]  # bead, side, phrase spans, best cos
 
 
@@ -322,23 +306,23 @@ def name_scores(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]
                 embedding: Embedding, max_words: int) -> list[NameScore]:
     """For each name phrase the hits leave without a counterpart (codes excepted: they are
     never translated): its best cosine with a word n-gram of the other side; one embed call."""
-    todo: list[tuple[int, int, list[tuple[int, int]], list[str], list[str]]] = []
+    todo: list[tuple[int, int, list[tuple[int, int]], str, list[str]]] = []
     for k, (bead_hits, (src, tgt)) in enumerate(zip(hits, pairs, strict=True)):
         for h in bead_hits:
             for side, (text, other, spans) in enumerate(((src, tgt, h.source_spans),
                                                          (tgt, src, h.target_spans))):
                 cands = word_ngrams(other, max_words) if spans else []
                 for group in name_phrases(text, spans):
-                    if cands and not _HAS_DIGIT.search(_phrase_text(text, group)):
-                        todo.append((k, side, group, phrase_variants(text, group), cands))
+                    phrase = _phrase_text(text, group)
+                    if cands and not _HAS_DIGIT.search(phrase):
+                        todo.append((k, side, group, phrase, cands))
     if not todo:
         return []
-    texts = list(dict.fromkeys([t for *_, ps, c in todo for t in (*ps, *c)]))
+    texts = list(dict.fromkeys([t for *_, p, c in todo for t in (p, *c)]))
     vecs = embedding.embed(texts)
     row = {t: i for i, t in enumerate(texts)}
-    return [(k, side, group, float(np.max(vecs[[row[c] for c in cands]]
-                                          @ vecs[[row[p] for p in phrases]].T)))
-            for k, side, group, phrases, cands in todo]
+    return [(k, side, group, float(np.max(vecs[[row[c] for c in cands]] @ vecs[row[phrase]])))
+            for k, side, group, phrase, cands in todo]
 
 
 def refine_entities(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
