@@ -34,7 +34,7 @@ from qa_pipeline.detect.relative import RelativeReference, fit_reference, relati
 def clean_documents(enc: object, calib: Calibration, half: str,
                     pair: tuple[str, str]) -> list[np.ndarray]:
     """The final drift (stage 2 included, as the pipeline runs it) of each clean document."""
-    out = []
+    out: list[np.ndarray] = []
     for doc in ntrex_docs(half, *pair):
         ctx = pairs_context(doc, pair[0], pair[1], enc)  # type: ignore[arg-type]
         out.append(np.array(score_drift(ctx, enc, calibration=calib).drift))  # type: ignore
