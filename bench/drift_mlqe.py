@@ -49,7 +49,17 @@ def main() -> None:
     cos = np.array([b["similarity"] for b in report["alignment"]], dtype=float)
     if len(drift) != len(z):
         sys.exit(f"report has {len(drift)} beads for {len(z)} rows")
+    # Where the report's spans come from: findings per kind and their marked spans.
+    spans_by_kind: dict[str, int] = {}
+    findings_by_kind: dict[str, int] = {}
+    for f in report["findings"]:
+        n = len(f.get("source_spans", ())) + len(f.get("target_spans", ()))
+        spans_by_kind[f["kind"]] = spans_by_kind.get(f["kind"], 0) + n
+        findings_by_kind[f["kind"]] = findings_by_kind.get(f["kind"], 0) + 1
+    all_spans = sum(spans_by_kind.values())
     res = {"model": args.model, "split": args.split, "n": len(drift),
+           "findings_by_kind": findings_by_kind, "spans_by_kind": spans_by_kind,
+           "entity_span_share": round(spans_by_kind.get("entity", 0) / max(1, all_spans), 4),
            "calibration": report["signature"].get("drift_model"),
            "pearson_drift_z": round(float(pearsonr(drift, z)[0]), 4),
            "spearman_drift_z": round(float(spearmanr(drift, z)[0]), 4),

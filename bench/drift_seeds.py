@@ -4,7 +4,11 @@ The defect is given on the command line (paragraph, sentence within it, and the 
 should be covered by `target_spans`), so no seed text lives in code.
 
     .venv/bin/python bench/drift_seeds.py --model multilingual-e5-small \
-        --paragraph 4 --sentence 3 --words "WORD1 WORD2"
+        --paragraph 4 --sentence 3 --words "WORD1 WORD2" [--perturb 0.01]
+
+`--perturb D` also reports the defect's severity when its drift alone moves by -D and +D
+(the other beads as they are), the document-relative score recomputed: a finding that flips
+under a change of that size hangs on a threshold, not on the evidence.
 """
 
 from __future__ import annotations
@@ -13,14 +17,17 @@ import argparse
 import json
 from pathlib import Path
 
+import numpy as np
 from drift_common import ROOT, cached_encoder
 from paths import RESULTS
 
 from qa_pipeline.align import align_documents
 from qa_pipeline.config import DEFAULT_MODEL
+from qa_pipeline.detect.calibration import load_calibration
 from qa_pipeline.detect.context import build_context
-from qa_pipeline.detect.drift import score_drift
+from qa_pipeline.detect.drift import relative_drift, score_drift
 from qa_pipeline.detect.findings import severity_for
+from qa_pipeline.detect.params import DriftParams
 from qa_pipeline.io.readers import read_document
 
 
@@ -33,6 +40,8 @@ def main() -> None:
     ap.add_argument("--paragraph", type=int, required=True, help="1-based, target document")
     ap.add_argument("--sentence", type=int, required=True, help="1-based, within the paragraph")
     ap.add_argument("--words", required=True, help="target words the spans must cover")
+    ap.add_argument("--perturb", type=float, default=0.0,
+                    help="also report the defect's severity with its drift moved by ±this")
     args = ap.parse_args()
     src = read_document(args.corpus / f"{args.src}.txt", args.src)
     tgt = read_document(args.corpus / f"{args.tgt}.txt", args.tgt)
@@ -64,10 +73,24 @@ def main() -> None:
         at = text.find(w)
         covered.append(any(s == want and a <= at and at + len(w) <= e
                            for s, a, e in res.spans.get(ranked[target_rank - 1], ((), ()))[1]))
+    perturbed = {}
+    if args.perturb:
+        calib = load_calibration(enc.name, src.lang, tgt.lang)
+        full = [i for i, b in enumerate(beads) if b.source and b.target]
+        k = full.index(ranked[target_rank - 1])
+        for delta in (-args.perturb, args.perturb):
+            d = np.array([res.drift[i] for i in full])
+            d[k] = float(np.clip(d[k] + delta, 0.0, 1.0))
+            rel = relative_drift(d, DriftParams(), calib.relative)
+            perturbed[f"{delta:+.3f}"] = {
+                "drift": round(float(d[k]), 4), "relative": round(float(rel[k]), 4),
+                "severity": severity_for(float(d[k]), res.thresholds, float(rel[k]))}
     out = {"model": args.model, "calibration": res.model_id,
            "full_beads": len(ranked), "defect_rank_drift": target_rank,
            "defect_rank_cosine": cos_rank, "spans_cover_words": all(covered),
-           "defect": row, "top5": rows[:5]}
+           "defect": row, "relative": round(res.relative[ranked[target_rank - 1]], 4),
+           "relative_threshold": res.thresholds.get("drift_minor_relative"),
+           "perturbed": perturbed, "top5": rows[:5]}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "drift_seeds.json").write_text(json.dumps(out, indent=1, ensure_ascii=False)
                                               + "\n", encoding="utf-8")

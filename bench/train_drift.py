@@ -310,14 +310,17 @@ def main() -> None:
         # Severity thresholds from the product's own domain: quantiles of the final drift
         # (stage 2 included, span budget as in the pipeline) over clean lt-et NTREX pairs of
         # the even-numbered documents; the drift benchmark reports on the odd-numbered ones.
-        vals, rel = ntrex_clean_drift(enc, Calibration.from_dict(out), "even", pair)
-        th = {k: round(float(np.quantile(vals, q)), 6) for k, q in QUANTILES.items()}
-        th["drift_minor_relative"] = round(float(np.quantile(rel, RELATIVE_QUANTILE)), 6)
-        out["thresholds"].update(th)  # type: ignore[attr-defined]
+        # The document-relative reference is fitted on the same clean documents.
+        from relative_fit import clean_documents, refit
+
+        clean_docs = clean_documents(enc, Calibration.from_dict(out), "even", pair)  # type: ignore
+        fitted, ref = refit(Calibration.from_dict(out), clean_docs)
+        out["thresholds"].update(fitted.thresholds)  # type: ignore[attr-defined]
+        out["relative"] = ref.to_dict()
         out["trained"]["thresholds_from"] = (  # type: ignore[index]
-            f"quantiles {QUANTILES} of drift, and {RELATIVE_QUANTILE} of its within-document "
-            f"robust z, on {len(vals)} clean NTREX-128 {'-'.join(pair)} pairs (even-numbered "
-            "documents)")
+            f"quantiles {QUANTILES} of drift, and {RELATIVE_QUANTILE} of its document-relative "
+            f"score, on {sum(len(d) for d in clean_docs)} clean NTREX-128 {'-'.join(pair)} "
+            "pairs (even-numbered documents)")
     path.parent.mkdir(parents=True, exist_ok=True)
     write_calibration(Calibration.from_dict(out), path)
     print(json.dumps(report, indent=1))

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..langs import base_lang
+from .relative import RelativeReference
 
 CALIBRATION_FORMAT = "qa_pipeline.drift_calibration/1"
 GENERIC_MODEL = "generic"
@@ -68,6 +69,9 @@ class Calibration:
     qe_inputs: tuple[str, ...] = ("prod",)
     domain_coef: np.ndarray | None = None  # weights over DOMAIN_FEATURES, or None
     domain_intercept: float = 0.0
+    # Clean documents' within-document drift distribution (`relative.py`); None in older
+    # files, which keep the robust z with a floor.
+    relative: RelativeReference | None = None
     # What the file says about how it was made (encoder, training run, sub-model notes):
     # carried through to_dict unchanged, never read by the scorer.
     provenance: dict[str, Any] = field(default_factory=dict)
@@ -105,6 +109,8 @@ class Calibration:
             qe_inputs=tuple(qe.get("inputs", ("prod",))) if qe else ("prod",),
             domain_coef=None if not dom else np.asarray(dom["coef"], float),
             domain_intercept=0.0 if not dom else float(dom["intercept"]),
+            relative=(RelativeReference.from_dict(d["relative"]) if d.get("relative")
+                      else None),
             provenance={
                 "encoder": d.get("encoder"), "trained": d.get("trained"),
                 "span_model": _extras(span, ("inputs", "coef", "intercept")),
@@ -127,12 +133,14 @@ class Calibration:
             "intercept": self.qe_intercept, **p.get("qe", {})}
         ref = (None if self.ref_median is None and self.ref_mad is None
                else {"median": self.ref_median, "mad": self.ref_mad})
+        # "relative" only where there is one: files from before it stay byte-identical.
+        rel = {} if self.relative is None else {"relative": self.relative.to_dict()}
         return {
             "format": CALIBRATION_FORMAT, "model_id": self.model_id,
             "encoder": p.get("encoder"), "features": list(self.features),
             "mean": self.mean.tolist(), "scale": self.scale.tolist(),
             "coef": self.coef.tolist(), "intercept": self.intercept, "reference": ref,
-            "span_model": span, "domain_model": dom, "qe": qe,
+            "span_model": span, "domain_model": dom, "qe": qe, **rel,
             "thresholds": dict(self.thresholds), "trained": p.get("trained"),
         }
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..embed import Encoder
 from ..types import Bead, Document, Span
-from .checks import CHECKS, Hit, check_names, drift_feature_checks
+from .checks import CHECKS, Embedding, Hit, check_beads, check_names, drift_feature_checks
 
 CharSpans = Sequence[tuple[int, int]]
 
@@ -107,7 +107,7 @@ def build_context(source: Document, target: Document, beads: Sequence[Bead],
     """The context of one aligned pair; `vectors` is what the aligner embedded (may be empty).
 
     Every enabled check (all when `checks` is None) and every check the drift model reads
-    runs once per full bead.
+    runs once per full bead, then its encoder stage (if it has one) once over all beads.
     """
     enabled = tuple(check_names(checks))
     run = [n for n in CHECKS if n in enabled or n in {c.name for c in drift_feature_checks()}]
@@ -124,10 +124,12 @@ def build_context(source: Document, target: Document, beads: Sequence[Bead],
         vecs = np.stack([table[t] for t in texts]).astype(np.float32, copy=False)
     else:
         vecs = np.zeros((0, 0), np.float32)
-    hits = tuple(
-        {name: tuple(CHECKS[name].run(s.text, t.text, source.lang, target.lang)) for name in run}
-        for s, t in zip(s_sides, t_sides, strict=True)
-    )
+    # The checks' encoder stages embed short phrases (names, a side without its negation):
+    # bead sides come from the table, only new texts go to the encoder.
+    embedding = Embedding(encoder.name, lambda ts: lookup_vectors(ts, table, encoder))
+    per_check = check_beads([(s.text, t.text) for s, t in zip(s_sides, t_sides, strict=True)],
+                            source.lang, target.lang, run, embedding)
+    hits = tuple({name: per_check[name][k] for name in run} for k in range(m))
     return PairContext(source=source, target=target, beads=tuple(beads), full=full,
                        source_sides=s_sides, target_sides=t_sides, source_vecs=vecs[:m],
                        target_vecs=vecs[m:], hits=hits, vectors=table, enabled_checks=enabled)

@@ -56,6 +56,7 @@ from .calibration import (
 from .checks import drift_feature_checks
 from .context import CharSpans, PairContext
 from .params import DriftParams
+from .relative import RelativeReference, relative_scores
 from .spans import SideEvidence, attribute, coarse_cost, cut_spans
 
 Progress = Callable[[int, int], None]
@@ -264,7 +265,7 @@ def score_drift(ctx: PairContext, encoder: Encoder, params: DriftParams = DriftP
 
     out = [1.0] * len(beads)
     rel = [0.0] * len(beads)
-    z = relative_drift(drift, params)
+    z = relative_drift(drift, params, calib.relative)
     for k, i in enumerate(full):
         out[i] = float(min(1.0, max(0.0, drift[k])))
         rel[i] = float(z[k])
@@ -277,8 +278,13 @@ def score_drift(ctx: PairContext, encoder: Encoder, params: DriftParams = DriftP
                        reference=reference)
 
 
-def relative_drift(drift: np.ndarray, params: DriftParams = DriftParams()) -> np.ndarray:
-    """Robust z-score of each drift within the document (zeros below `relative_min_beads`)."""
+def relative_drift(drift: np.ndarray, params: DriftParams = DriftParams(),
+                   reference: RelativeReference | None = None) -> np.ndarray:
+    """Each drift's standing within its document: against the calibration's clean-document
+    `reference` when it has one (``relative.py``: no spread floor, any length), else the
+    robust z with a floor (zeros below `relative_min_beads`)."""
+    if reference is not None:
+        return relative_scores(drift, reference, params.shrink_beads)
     if drift.size < params.relative_min_beads:
         return np.zeros(drift.size)
     return robust_z(drift, params.relative_mad_floor)

@@ -2,7 +2,15 @@
 
 import pytest
 
-from qa_pipeline.detect.checks.entities import check_entities, entities, plausible_match
+from qa_pipeline.detect.checks import Embedding
+from qa_pipeline.detect.checks.entities import (
+    check_entities,
+    entities,
+    name_phrases,
+    plausible_match,
+    refine_entities,
+    word_ngrams,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +59,76 @@ def test_swapped_name_fires_on_both_sides() -> None:
 def test_changed_code_is_major() -> None:
     (hit,) = check_entities("Lėktuvas F-16 nusileido.", "Lennuk F-35 maandus.", "lt", "et")
     assert hit.severity == "major"
+
+
+# ---------------------------------------------------------------- encoder stage
+def planted(concepts: dict[str, int], dim: int = 64) -> Embedding:
+    """A toy encoder: texts of one concept share a vector; every other text gets its own
+    (deterministic, near-orthogonal in 64 dimensions)."""
+    import numpy as np
+
+    def embed(texts):  # type: ignore[no-untyped-def]
+        rows = []
+        for t in texts:
+            seed = concepts.get(t, 1000 + sum(map(ord, t)) * 7919 + len(t))
+            v = np.random.default_rng(seed).standard_normal(dim)
+            rows.append(v / np.linalg.norm(v))
+        return np.array(rows)
+
+    return Embedding("toy", embed)
+
+
+SETTINGS = {"min_cos": 0.9, "max_words": 2}
+
+
+def test_name_phrases_join_adjacent_names() -> None:
+    text = "Jis gyveno Sovietų Sąjungoje ir Lenkijoje."
+    spans = [(text.index(w), text.index(w) + len(w)) for w in ("Sovietų", "Sąjungoje",
+                                                              "Lenkijoje")]
+    assert name_phrases(text, spans) == [spans[:2], spans[2:]]
+    assert word_ngrams("a b c", 2) == ["a", "a b", "b", "b c", "c"]
+
+
+def test_translated_name_is_matched_by_the_encoder() -> None:
+    src, tgt = "Jis gyveno Sovietų Sąjungoje.", "Ta elas Nõukogude Liidus."
+    before = [tuple(check_entities(src, tgt, "lt", "et"))]
+    assert before[0], "the spelling rules alone cannot match a translated name"
+    emb = planted({"Sovietų": 1, "Sovietų Sąjungoje": 1, "Nõukogude Liidus": 1})
+    assert refine_entities([(src, tgt)], before, "lt", "et", emb, SETTINGS) == [()]
+
+
+def test_swapped_name_survives_the_encoder() -> None:
+    src, tgt = "Sutartį pasirašė Andrius Kubilius.", "Lepingu allkirjastas Mart Laar."
+    before = [tuple(check_entities(src, tgt, "lt", "et"))]
+    (hit,) = refine_entities([(src, tgt)], before, "lt", "et", planted({}), SETTINGS)[0]
+    assert hit.source_spans == before[0][0].source_spans
+    assert hit.target_spans == before[0][0].target_spans
+
+
+def test_a_name_left_on_one_side_only_is_not_a_substitution() -> None:
+    src = "Jis gyveno Sovietų Sąjungoje su Petru Petraičiu."
+    tgt = "Ta elas Nõukogude Liidus koos Mart Laariga."
+    before = [tuple(check_entities(src, tgt, "lt", "et"))]
+    emb = planted({"Sovietų": 1, "Sovietų Sąjungoje": 1, "Nõukogude Liidus": 1})
+    (hit,) = refine_entities([(src, tgt)], before, "lt", "et", emb, SETTINGS)[0]
+    assert [src[a:b] for a, b in hit.source_spans] == ["Petru", "Petraičiu"]
+    assert [tgt[a:b] for a, b in hit.target_spans] == ["Mart", "Laariga"]
+    one_sided = [tuple(check_entities(src, "Ta elas Nõukogude Liidus.", "lt", "et"))]
+    assert one_sided[0]
+    assert refine_entities([(src, "Ta elas Nõukogude Liidus.")], one_sided, "lt", "et", emb,
+                           SETTINGS) == [()]
+
+
+def test_codes_are_never_matched_by_the_encoder() -> None:
+    src, tgt = "Lėktuvas F-16 nusileido.", "Lennuk F-35 maandus."
+    before = [tuple(check_entities(src, tgt, "lt", "et"))]
+    emb = planted({"F-16": 1, "F-35": 1})
+    (hit,) = refine_entities([(src, tgt)], before, "lt", "et", emb, SETTINGS)[0]
+    assert hit.severity == "major"
+
+
+def test_no_settings_for_the_model_leaves_hits_unchanged() -> None:
+    src, tgt = "Jis gyveno Sovietų Sąjungoje.", "Ta elas Nõukogude Liidus."
+    before = [tuple(check_entities(src, tgt, "lt", "et"))]
+    emb = planted({"Sovietų": 1, "Sovietų Sąjungoje": 1, "Nõukogude Liidus": 1})
+    assert refine_entities([(src, tgt)], before, "lt", "et", emb) == before

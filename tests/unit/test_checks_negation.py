@@ -2,7 +2,8 @@
 
 import pytest
 
-from qa_pipeline.detect.checks.negation import check_negation, markers
+from qa_pipeline.detect.checks import Embedding
+from qa_pipeline.detect.checks.negation import check_negation, markers, positive, refine_negation
 
 
 def strong(text: str, lang: str) -> list[str]:
@@ -77,3 +78,64 @@ def test_flipped_polarity_fires(src: str, tgt: str, sl: str, tl: str) -> None:
 )
 def test_lexical_or_constituent_negation_explains_the_difference(src: str, tgt: str) -> None:
     assert check_negation(src, tgt, "lt", "et") == []
+
+
+def test_only_the_side_with_more_negations_is_marked() -> None:
+    src, tgt = "Jis nežinojo, kad ji neatvyks.", "Ta ei teadnud, et naine tuleb."
+    (hit,) = check_negation(src, tgt, "lt", "et")
+    assert [src[a:b] for a, b in hit.source_spans] == ["nežinojo", "neatvyks"]
+    assert hit.target_spans == ()  # its "ei" agrees with "nežinojo"
+
+
+def test_capitalised_words_inside_a_clause_are_not_lithuanian_negations() -> None:
+    assert strong("Skaičiai nebuvo prieinami Fox Business Network.", "lt") == ["nebuvo"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Ta ei teadnud vastust.", "et", "Ta teadnud vastust."),
+        ("Seal pole ruumi.", "et", "Seal on ruumi."),
+        ("Jis nežinojo atsakymo.", "lt", "Jis žinojo atsakymo."),
+        ("Čia nėra vietos.", "lt", "Čia yra vietos."),
+        ("Nebeturi laiko.", "lt", "Turi laiko."),
+        ("They don't agree.", "en", "They do agree."),
+        ("She did not come.", "en", "She did come."),
+    ],
+)
+def test_positive(text: str, lang: str, expected: str) -> None:
+    (m,) = [m for m in markers(text, lang) if not m.weak]
+    assert positive(text, m, lang) == expected
+
+
+def toy(same: list[set[str]], dim: int = 64) -> Embedding:
+    """Texts in one set share a vector; any other text gets its own."""
+    import numpy as np
+
+    def embed(texts):  # type: ignore[no-untyped-def]
+        rows = []
+        for t in texts:
+            k = next((i for i, group in enumerate(same) if t in group), None)
+            seed = k if k is not None else 1000 + sum(map(ord, t)) * 31 + len(t)
+            v = np.random.default_rng(seed).standard_normal(dim)
+            rows.append(v / np.linalg.norm(v))
+        return np.array(rows)
+
+    return Embedding("toy", embed)
+
+
+def test_an_inserted_negation_survives_the_encoder() -> None:
+    src, tgt = "Jis žinojo atsakymą.", "Ta ei teadnud vastust."
+    before = [tuple(check_negation(src, tgt, "lt", "et"))]
+    emb = toy([{"Ta teadnud vastust.", src}])  # dropping "ei" gives the source's meaning
+    (hit,) = refine_negation([(src, tgt)], before, "lt", "et", emb, {"min_gain": 0.0})[0]
+    assert [tgt[a:b] for a, b in hit.target_spans] == ["ei"]
+
+
+def test_a_lexically_rendered_negation_is_dropped_by_the_encoder() -> None:
+    src, tgt = "H. Willoughby nebeturi laiko.", "Willoughbyl napib aega."
+    before = [tuple(check_negation(src, tgt, "lt", "et"))]
+    assert before[0], "no marker list knows that 'napib' carries the negation"
+    emb = toy([{src, tgt}])  # the two sides say the same; the positive source does not
+    assert refine_negation([(src, tgt)], before, "lt", "et", emb, {"min_gain": 0.0}) == [()]
+    assert refine_negation([(src, tgt)], before, "lt", "et", emb) == before  # toy: no settings

@@ -8,10 +8,10 @@ line in the tuple below. Registry order is the order hits are reported in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from . import brackets, entities, language, length, negation, numbers, punctuation, urls
-from .base import CheckFn, CheckSpec, Hit
+from .base import CheckFn, CheckSpec, Embedding, Hit
 
 CHECKS: dict[str, CheckSpec] = {spec.name: spec for spec in (
     numbers.CHECK,
@@ -48,5 +48,21 @@ def run_checks(src: str, tgt: str, src_lang: str, tgt_lang: str,
     return hits
 
 
-__all__ = ["CHECKS", "CheckFn", "CheckSpec", "Hit", "check_names", "drift_feature_checks",
-           "run_checks"]
+def check_beads(pairs: Sequence[tuple[str, str]], src_lang: str, tgt_lang: str,
+                names: Iterable[str], embedding: Embedding | None = None,
+                ) -> dict[str, list[tuple[Hit, ...]]]:
+    """Each named check's hits on every bead (`pairs` are the beads' two side texts); with an
+    `embedding`, the checks that have an encoder stage refine their hits over all beads in one
+    go (one embed call per check)."""
+    out: dict[str, list[tuple[Hit, ...]]] = {}
+    for name in check_names(names):
+        spec = CHECKS[name]
+        hits = [tuple(spec.run(s, t, src_lang, tgt_lang)) for s, t in pairs]
+        if embedding is not None and spec.refine is not None and any(hits):
+            hits = spec.refine(pairs, hits, src_lang, tgt_lang, embedding)
+        out[name] = hits
+    return out
+
+
+__all__ = ["CHECKS", "CheckFn", "CheckSpec", "Embedding", "Hit", "check_beads", "check_names",
+           "drift_feature_checks", "run_checks"]

@@ -3,9 +3,16 @@ the small text helpers the checks share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
+import numpy as np
+
+from ...errors import ModelError
 from ...langs import base_lang
 from ...text import strip_diacritics, word_count, words
 from ...types import CheckKind, Severity
@@ -24,23 +31,67 @@ class Hit:
 
 
 CheckFn = Callable[[str, str, str, str], list[Hit]]
+EmbedFn = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Embedding:
+    """What a check's encoder stage is given: the model's name (its settings are per model,
+    see `encoder_settings`) and an embed function returning unit rows."""
+
+    model: str
+    embed: EmbedFn
+
+
+# (bead side texts, this check's hits per bead, src_lang, tgt_lang, embedding) -> new hits
+RefineFn = Callable[[Sequence[tuple[str, str]], Sequence[tuple[Hit, ...]], str, str, Embedding],
+                    list[tuple[Hit, ...]]]
 
 
 @dataclass(frozen=True)
 class CheckSpec:
     """A registered check: `run(src, tgt, src_lang, tgt_lang)` is pure and returns Hits of
     `kind` with offsets into the texts it was given. A check whose highest score per bead is
-    an input of the drift model names that input in `drift_feature` (e.g. "chk_number")."""
+    an input of the drift model names that input in `drift_feature` (e.g. "chk_number").
+
+    `refine`, when given, is a second stage over all of a pair's beads at once: with the
+    encoder it drops or narrows the hits that the text rules could not rule out (a name whose
+    counterpart is a translation, a negation the other side expresses lexically). It only
+    ever removes hits or spans, and it is a no-op for a model without settings."""
 
     name: str
     kind: CheckKind
     run: CheckFn
     drift_feature: str | None = None
+    refine: RefineFn | None = None
+
+
+ENCODER_SETTINGS_FILE = "check_encoder.json"
+ENCODER_SETTINGS_FORMAT = "qa_pipeline.check_encoder/1"
+
+
+@lru_cache(maxsize=1)
+def _encoder_settings_file() -> Mapping[str, Any]:
+    f = resources.files("qa_pipeline") / "data" / ENCODER_SETTINGS_FILE
+    data = json.loads(f.read_text(encoding="utf-8"))
+    if data.get("format") != ENCODER_SETTINGS_FORMAT:
+        raise ModelError(f"{ENCODER_SETTINGS_FILE}: format {data.get('format')!r}, this version "
+                         f"reads {ENCODER_SETTINGS_FORMAT!r}; reinstall qa_pipeline")
+    return dict(data["models"])
+
+
+def encoder_settings(check: str, model: str) -> Mapping[str, float] | None:
+    """The encoder stage's thresholds for `check` under `model` (derived from data by
+    `bench/check_encoder.py`), or None when that model has none: the stage is then off."""
+    entry = _encoder_settings_file().get(model)
+    if entry is None or check not in entry:
+        return None
+    return {k: float(v) for k, v in entry[check].items()}
 
 
 def clamp01(x: float) -> float:
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
 
 
-__all__ = ["CheckFn", "CheckSpec", "Hit", "Spans", "base_lang", "clamp01", "strip_diacritics",
-           "word_count", "words"]
+__all__ = ["CheckFn", "CheckSpec", "EmbedFn", "Embedding", "Hit", "RefineFn", "Spans",
+           "base_lang", "clamp01", "encoder_settings", "strip_diacritics", "word_count", "words"]

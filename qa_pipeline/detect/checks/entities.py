@@ -7,15 +7,26 @@ their diacritic-free spellings are close, when one contains the other's stem (et
 "rahvusassamblee"), or when their consonant skeletons agree after a coarse phonetic mapping
 (w->v, c->k/s, ph->f, sh->s, dž->j). A counterpart is searched among *all* words of the other
 side, capitalised or not, because et and lt write adjectives of names in lower case.
+
+Spelling cannot see that "Nõukogude Liidu", "Sovietų Sąjungos" and "Soviet Union" are one
+name, so the check's encoder stage (`refine_entities`) embeds each name still without a
+counterpart (adjacent names as one phrase) and the other side's short word n-grams, and takes
+the name as matched when one n-gram is close enough: translated names land next to their
+translation, a name swapped for another does not. With the encoder, a hit also needs names
+left on both sides (a substitution), or a code. The cosine threshold is per model, derived
+from data (`bench/check_encoder.py`: clean NTREX pairs against seeded name swaps).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from ...types import Severity
-from .base import CheckSpec, Hit, base_lang, strip_diacritics, words
+from .base import CheckSpec, Embedding, Hit, base_lang, encoder_settings, strip_diacritics, words
 
 _SENT_START = re.compile(r"(?:^|[.!?…:;]\s+|[\n\r]+)[\"'„“”«»(\[–—\-\s]*$")
 _ACRONYM = re.compile(r"[A-ZÀ-ÞĄČĘĖĮŠŲŪŽÕÄÖÜ]{2,}")
@@ -231,6 +242,12 @@ def _unmatched(ents: list[Entity], other_text: str) -> list[Entity]:
 def check_entities(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:
     s_miss = _unmatched(entities(src, src_lang), tgt)
     t_miss = _unmatched(entities(tgt, tgt_lang), src)
+    return entity_hits(s_miss, t_miss)
+
+
+def entity_hits(s_miss: Sequence[Entity], t_miss: Sequence[Entity]) -> list[Hit]:
+    """The check's hit for names without a counterpart on either side (none when neither)."""
+    s_miss, t_miss = list(s_miss), list(t_miss)
     if not s_miss and not t_miss:
         return []
     # lt translates many names and acronyms ("ŽIV" = HIV, "Raudonasis Kryžius" = Red Cross)
@@ -255,4 +272,91 @@ def check_entities(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit
                 tuple((e.start, e.end) for e in s_miss), tuple((e.start, e.end) for e in t_miss))]
 
 
-CHECK = CheckSpec("entities", "entity", check_entities, drift_feature="chk_entity")
+# ---------------------------------------------------------------- encoder stage
+_JOIN = re.compile(r"[\s\-‐–]*")
+
+
+def name_phrases(text: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The spans grouped into phrases: names next to each other ("Soviet Union", "Didžiosios
+    Britanijos") are one name; only spaces or a hyphen may stand between them."""
+    groups: list[list[tuple[int, int]]] = []
+    for a, b in sorted(spans):
+        if groups and _JOIN.fullmatch(text[groups[-1][-1][1]:a]):
+            groups[-1].append((a, b))
+        else:
+            groups.append([(a, b)])
+    return groups
+
+
+def word_ngrams(text: str, max_words: int) -> list[str]:
+    """Every run of 1..`max_words` consecutive words of `text`, as written."""
+    ws = list(words(text))
+    return [text[ws[i][1]:ws[j][2]] for i in range(len(ws))
+            for j in range(i, min(len(ws), i + max_words))]
+
+
+def _phrase_text(text: str, group: Sequence[tuple[int, int]]) -> str:
+    return text[group[0][0]:group[-1][1]]
+
+
+NameScore = tuple[int, int, list[tuple[int, int]], float]  # bead, side, phrase spans, best cos
+
+
+def name_scores(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
+                embedding: Embedding, max_words: int) -> list[NameScore]:
+    """For each name phrase the hits leave without a counterpart (codes excepted: they are
+    never translated): its best cosine with a word n-gram of the other side; one embed call."""
+    todo: list[tuple[int, int, list[tuple[int, int]], str, list[str]]] = []
+    for k, (bead_hits, (src, tgt)) in enumerate(zip(hits, pairs, strict=True)):
+        for h in bead_hits:
+            for side, (text, other, spans) in enumerate(((src, tgt, h.source_spans),
+                                                         (tgt, src, h.target_spans))):
+                cands = word_ngrams(other, max_words) if spans else []
+                for group in name_phrases(text, spans):
+                    phrase = _phrase_text(text, group)
+                    if cands and not _HAS_DIGIT.search(phrase):
+                        todo.append((k, side, group, phrase, cands))
+    if not todo:
+        return []
+    texts = list(dict.fromkeys([t for *_, p, c in todo for t in (p, *c)]))
+    vecs = embedding.embed(texts)
+    row = {t: i for i, t in enumerate(texts)}
+    return [(k, side, group, float(np.max(vecs[[row[c] for c in cands]] @ vecs[row[phrase]])))
+            for k, side, group, phrase, cands in todo]
+
+
+def refine_entities(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
+                    src_lang: str, tgt_lang: str, embedding: Embedding,
+                    settings: dict[str, float] | None = None) -> list[tuple[Hit, ...]]:
+    """The hits with every name removed whose phrase vector is within `min_cos` of some word
+    n-gram (up to `max_words` words) of the other side, kept only while names remain on both
+    sides (codes: either side); one embed call for all beads.
+    `settings` defaults to the shipped ones for the embedding's model (none: hits unchanged)."""
+    cfg = settings if settings is not None else encoder_settings("entities", embedding.model)
+    if cfg is None:
+        return list(hits)
+    matched = {(k, side, sp)
+               for k, side, group, best in name_scores(pairs, hits, embedding,
+                                                       int(cfg["max_words"]))
+               if best >= cfg["min_cos"] for sp in group}
+    out: list[tuple[Hit, ...]] = []
+    for k, ((src, tgt), bead_hits) in enumerate(zip(pairs, hits, strict=True)):
+        if not bead_hits:
+            out.append(bead_hits)
+            continue
+        s_miss = [Entity(a, b, src[a:b], False) for h in bead_hits for a, b in h.source_spans
+                  if (k, 0, (a, b)) not in matched]
+        t_miss = [Entity(a, b, tgt[a:b], False) for h in bead_hits for a, b in h.target_spans
+                  if (k, 1, (a, b)) not in matched]
+        if not any(_HAS_DIGIT.search(e.text) for e in s_miss + t_miss) and not (
+                s_miss and t_miss):
+            # A name left on one side only is how free translations look (a name for a
+            # pronoun, a name added for clarity, a sentence-initial name the rules skip);
+            # a substituted name leaves one on each side. Codes count on either side.
+            s_miss, t_miss = [], []
+        out.append(tuple(entity_hits(s_miss, t_miss)))
+    return out
+
+
+CHECK = CheckSpec("entities", "entity", check_entities, drift_feature="chk_entity",
+                  refine=refine_entities)

@@ -11,15 +11,25 @@ from the frequent ne-words of NTREX-128 lit.txt (`grep -oiE '\\b(ne|nė)\\w*' li
 uniq -c | sort -rn`): the entries there that are conjunctions, adverbs, nouns or adjectives.
 Lexical negation (un-/il-, eba-, adjectival ne-) is not counted on any side, because it does
 not flip the polarity of the clause.
+
+Translators often move a negation into the lexicon ("nebeturi laiko" / "napib aega", "lacks
+time"), which no marker list can see. So the check's encoder stage (`refine_negation`) tests
+each marker of the side with more negated clauses: that side is re-embedded with the marker
+made positive ("nežinojo" -> "žinojo", "ei" dropped, "pole" -> "on"), and the marker stays only
+if its removal brings the side closer to the other one (an inserted or lost negation); where
+the other side carries the same polarity in other words, removing it moves the side away. Its
+threshold is per model, derived from data (`bench/check_encoder.py`). Spans mark only the
+unmatched markers of the side with more; markers whose polarity agrees are never marked.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from ...types import Severity
-from .base import CheckSpec, Hit, base_lang, words
+from .base import CheckSpec, Embedding, Hit, base_lang, encoder_settings, words
 
 _SCOPE_BREAK = re.compile(r"[,;:()\[\]–—.!?…\"“”„«»]")
 
@@ -183,6 +193,8 @@ def markers(text: str, lang: str) -> list[Marker]:
                 continue
             verbal.append(Marker(s, e, w))
         elif lang == "lt":
+            if w[0].isupper() and not initial:
+                continue  # a name or a foreign word inside the clause ("Fox Business Network")
             if _LT_NWORDS.fullmatch(lw):
                 nwords.append(Marker(s, e, w))
             elif _lt_is_negated_verb(lw):
@@ -255,8 +267,103 @@ def check_negation(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit
         # constituent "ne" / et "pole"): the count difference is explained, nothing to report.
         return []
     score = 0.6 if odd else 0.4
+    # Only the side with more negated clauses is marked: which of its markers lacks a
+    # counterpart is for the encoder stage to say; the other side's markers agree.
+    spans = tuple((m.start, m.end) for m in many)
     return [Hit("negation", severity, score, msg,
-                tuple((m.start, m.end) for m in sm), tuple((m.start, m.end) for m in tm))]
+                spans if src_more else (), () if src_more else spans)]
 
 
-CHECK = CheckSpec("negation", "negation", check_negation, drift_feature="chk_negation")
+# ---------------------------------------------------------------- encoder stage
+# A marker made positive: a standalone negation word is dropped or replaced by its positive
+# form; a Lithuanian negated verb loses its prefix.
+_POSITIVE = {
+    "et": {"pole": "on", "polnud": "oli", "poleks": "oleks", "polevat": "olevat",
+           "polegi": "ongi", "ega": "ja"},
+    "en": {"cannot": "can", "won't": "will", "can't": "can", "shan't": "shall",
+           "nobody": "somebody", "nothing": "something", "none": "some",
+           "nowhere": "somewhere", "neither": "either", "nor": "or", "never": "ever"},
+    "lt": {"nėra": "yra", "nebėra": "yra", "nei": "ir"},
+}
+_LT_PREFIX = re.compile(r"^(nebe|ne|nė)(?=\w{2,})", re.IGNORECASE)
+
+
+def positive(text: str, marker: Marker, lang: str) -> str:
+    """`text` with `marker` made positive (the word dropped when it has no positive form)."""
+    lang = base_lang(lang)
+    w = marker.text
+    lw = w.lower()
+    table = _POSITIVE.get(lang, _POSITIVE["en"])
+    if lw in table:
+        new = table[lw]
+    elif lang == "lt" and lw != "ne" and not _LT_NWORDS.fullmatch(lw) and _LT_PREFIX.match(w):
+        new = _LT_PREFIX.sub("", w)
+    elif lang not in ("lt", "et") and (lw.endswith("n't") or lw.endswith("n’t")):
+        new = w[:-3]
+    else:
+        new = ""
+    if new and w[:1].isupper():
+        new = new[:1].upper() + new[1:]
+    head, tail = text[:marker.start], text[marker.end:]
+    if not new:
+        head = head.rstrip() + (" " if head.strip() and tail[:1].isalnum() else "")
+        tail = tail.lstrip(" ,;:") if not head.strip() else (
+            tail.lstrip() if head.endswith(" ") else tail)
+    return head + new + tail
+
+
+MarkerGain = tuple[int, int, tuple[int, int], float]  # bead, hit, marker span, cosine gain
+
+
+def marker_gains(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
+                 src_lang: str, tgt_lang: str, embedding: Embedding) -> list[MarkerGain]:
+    """For every marked negation: how much making it positive raises its side's cosine with
+    the other side (one embed call; the bead sides come from the caller's table)."""
+    langs = (src_lang, tgt_lang)
+    todo: list[tuple[int, int, int, tuple[int, int], str]] = []  # bead, hit, side, span, text
+    for k, ((src, tgt), bead_hits) in enumerate(zip(pairs, hits, strict=True)):
+        for j, h in enumerate(bead_hits):
+            side = 0 if h.source_spans else 1
+            text = (src, tgt)[side]
+            for a, b in (h.source_spans or h.target_spans):
+                todo.append((k, j, side, (a, b),
+                             positive(text, Marker(a, b, text[a:b]), langs[side])))
+    if not todo:
+        return []
+    texts = list(dict.fromkeys([t for k, *_ in todo for t in pairs[k]] + [t for *_, t in todo]))
+    vecs = embedding.embed(texts)
+    row = {t: i for i, t in enumerate(texts)}
+    out: list[MarkerGain] = []
+    for k, j, side, span, edited in todo:
+        this, other = vecs[row[pairs[k][side]]], vecs[row[pairs[k][1 - side]]]
+        out.append((k, j, span, float(vecs[row[edited]] @ other - this @ other)))
+    return out
+
+
+def refine_negation(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
+                    src_lang: str, tgt_lang: str, embedding: Embedding,
+                    settings: dict[str, float] | None = None) -> list[tuple[Hit, ...]]:
+    """Keep a hit's markers (on the side with more negated clauses) only where making the
+    marker positive raises that side's cosine with the other side by at least `min_gain`;
+    a hit left with no marker is dropped. `settings` defaults to the shipped ones for the
+    embedding's model (none: hits unchanged)."""
+    cfg = settings if settings is not None else encoder_settings("negation", embedding.model)
+    if cfg is None:
+        return list(hits)
+    keep = {(k, j, span) for k, j, span, gain in marker_gains(pairs, hits, src_lang, tgt_lang,
+                                                              embedding)
+            if gain >= cfg["min_gain"]}
+    out: list[tuple[Hit, ...]] = []
+    for k, bead_hits in enumerate(hits):
+        new: list[Hit] = []
+        for j, h in enumerate(bead_hits):
+            s_sp = tuple(sp for sp in h.source_spans if (k, j, sp) in keep)
+            t_sp = tuple(sp for sp in h.target_spans if (k, j, sp) in keep)
+            if s_sp or t_sp:
+                new.append(replace(h, source_spans=s_sp, target_spans=t_sp))
+        out.append(tuple(new))
+    return out
+
+
+CHECK = CheckSpec("negation", "negation", check_negation, drift_feature="chk_negation",
+                  refine=refine_negation)
