@@ -36,14 +36,16 @@ from qa_pipeline.cache import EmbeddingCache
 from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.detect.drift import score_drift
 from qa_pipeline.detect.findings import check_findings, severity_for
+from qa_pipeline.detect.params import DriftParams
 from qa_pipeline.embed import CachedEncoder, Encoder, load_encoder
 
 RATE = 0.25
 Pair = tuple[str, str]
 
 
-def external_damage(docs: list[list[Pair]], kind: str,
-                    seed: int) -> list[tuple[list[Pair], list[int]]] | None:
+def external_damage(docs: list[list[Pair]], kind: str, seed: int,
+                    spans: dict[tuple[int, int], tuple[int, int]] | None = None,
+                    ) -> list[tuple[list[Pair], list[int]]] | None:
     """About RATE of each document's pairs damaged by bench/damage_drift.py (None if absent)."""
     try:
         from damage_drift import damage
@@ -62,14 +64,19 @@ def external_damage(docs: list[list[Pair]], kind: str,
         i = d.index - int(starts[k])
         out[k][0][i] = (d.src, d.tgt)
         out[k][1].append(i)
+        if spans is not None:
+            spans[(k, i)] = d.tgt_span
     return [(pairs, sorted(hit)) for pairs, hit in out]
+
+
+PARAMS = DriftParams()
 
 
 def score_docs(docs: list[list[Pair]],
                enc: Encoder) -> tuple[list[list[float]], list[dict[str, object]]]:
     drift, extra = [], []
     for doc in docs:
-        res = score_drift(pairs_context(doc, "lt", "et", enc), enc)
+        res = score_drift(pairs_context(doc, "lt", "et", enc), enc, PARAMS)
         drift.append(list(res.drift))
         extra.append({"thresholds": res.thresholds, "partial": res.partial, "spans": res.spans,
                       "model_id": res.model_id, "relative": res.relative})
@@ -83,7 +90,11 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=0, help="first N documents only (0 = all)")
     ap.add_argument("--half", choices=("odd", "even", "all"), default="odd",
                     help="odd-numbered documents: held out from threshold calibration")
+    ap.add_argument("--occlusion", action="store_true",
+                    help="spans by occlusion, not the word tagger (the ablation)")
     args = ap.parse_args()
+    global PARAMS
+    PARAMS = DriftParams(word_tagger=not args.occlusion)
     docs = ntrex_docs(args.half)
     if args.docs:
         docs = docs[:args.docs]
@@ -132,8 +143,9 @@ def main() -> None:
 
     enc2 = cached_encoder(args.model)
     generator = "bench/damage_drift.py"
-    for kind in KINDS:
-        dmg = external_damage(docs, kind, args.seed)
+    for kind in (*KINDS, "word_swap"):
+        where: dict[tuple[int, int], tuple[int, int]] = {}
+        dmg = external_damage(docs, kind, args.seed, where)
         if dmg is None:
             generator = "bench/drift_common.py (fallback)"
             dmg = damage_docs(docs, kind, "et", RATE, args.seed)
@@ -141,6 +153,12 @@ def main() -> None:
         pos = [drift[d][i] for d, (_, hit) in enumerate(dmg) for i in hit]
         out[f"auc_{kind}"] = round(auc(flat_clean, pos), 4)
         out[f"n_{kind}"] = len(pos)
+        if kind == "word_swap":
+            # The replaced word lies inside one of the bead's target spans.
+            inside = [any(s == i and a <= where[(d, i)][0] and where[(d, i)][1] <= b
+                          for s, a, b in dextra[d]["spans"].get(i, ((), ()))[1])  # type: ignore[attr-defined]
+                      for d, (_, hit) in enumerate(dmg) for i in hit]
+            out["word_swap_in_span"] = round(float(np.mean(inside)), 4)
         if kind == "clause_drop":
             part = sum(1 for d, (_, hit) in enumerate(dmg) for i in hit
                        if i in dextra[d]["partial"])  # type: ignore[operator]
@@ -150,15 +168,18 @@ def main() -> None:
             float(np.mean([s in ("major", "critical") for s in sev_pos])), 4)
     out["damage_generator"] = generator
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "drift_ntrex.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
-    targets = {"replace": 0.98, "clause_drop": 0.90, "entity_swap": 0.90, "negation": 0.80}
+    name = "drift_ntrex_occlusion.json" if args.occlusion else "drift_ntrex.json"
+    (RESULTS / name).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    targets = {"replace": 0.98, "clause_drop": 0.90, "entity_swap": 0.90, "negation": 0.80,
+               "word_swap": 0.85}
     print("| damage | pairs | AUC-ROC | target |\n|---|---|---|---|")
-    for kind in KINDS:
+    for kind in (*KINDS, "word_swap"):
         t = targets.get(kind)
         print(f"| {kind} | {out[f'n_{kind}']} | {out[f'auc_{kind}']} | "
               f"{'≥ ' + str(t) if t else '(checks: see drift_checks)'} |")
     print(f"\nclean pairs with a major+ finding: {out['clean_major_or_above']:.2%} (target ≤ 3 %)"
-          f"; drift time / embedding time: {out['drift_overhead']}")
+          f"; drift time / embedding time: {out['drift_overhead']}; replaced word inside a "
+          f"span: {out.get('word_swap_in_span')}")
 
 
 if __name__ == "__main__":

@@ -22,3 +22,6 @@ class DriftParams:
     # of at least this much (a document of uniformly good pairs has no outliers worth a look).
     relative_min_beads: int = 6
     relative_mad_floor: float = 0.05
+    # Word-level evidence from the trained tagger (tagger.py) where the model ships one; off,
+    # or for a model without one, spans come from occlusion within the budget above.
+    word_tagger: bool = True
