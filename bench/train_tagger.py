@@ -177,7 +177,8 @@ def mcc(y: np.ndarray, p: np.ndarray) -> float:
     return float(matthews_corrcoef(y.astype(int), p.astype(int)))
 
 
-def build_net(n_feat: int, dim: int, hidden: int, use_states: bool) -> Any:
+def build_net(n_feat: int, dim: int, hidden: int, use_states: bool,
+              context: bool = False) -> Any:
     import torch
     from torch import nn
 
@@ -187,7 +188,7 @@ def build_net(n_feat: int, dim: int, hidden: int, use_states: bool) -> Any:
             self.feat = nn.Linear(n_feat, hidden)
             self.state = nn.Linear(4 * dim, hidden, bias=False) if use_states else None
             self.log_tau = nn.Parameter(torch.tensor(np.log(0.05), dtype=torch.float32))
-            self.l2 = nn.Linear(hidden, hidden)
+            self.l2 = nn.Linear(3 * hidden if context else hidden, hidden)
             self.out = nn.Linear(hidden, 1)
             self.s1 = nn.Linear(2 * hidden + 7, 32)
             self.sout = nn.Linear(32, 1)
@@ -201,10 +202,15 @@ def build_net(n_feat: int, dim: int, hidden: int, use_states: bool) -> Any:
                 ctx = torch.softmax(sc, dim=-1) @ other
                 r = torch.cat([own, ctx, own * ctx, (own - ctx).abs()], dim=-1)
                 h = h + self.state(self.drop(r))
-            return nn.functional.gelu(h)
+            return nn.functional.gelu(h, approximate="tanh")
 
         def word(self, h: Any) -> Any:
-            return self.out(nn.functional.gelu(self.l2(self.drop(h)))).squeeze(-1)
+            if context:
+                z = torch.zeros_like(h[:, :1])
+                # padding rows are zeros after masking, like the numpy ends
+                h = torch.cat([h, torch.cat([z, h[:, :-1]], 1), torch.cat([h[:, 1:], z], 1)], -1)
+            h2 = nn.functional.gelu(self.l2(self.drop(h)), approximate="tanh")
+            return self.out(h2).squeeze(-1)
 
         def sentence(self, hs: Any, ms: Any, ls: Any, ht: Any, mt: Any, lt: Any,
                      cos: Any) -> Any:
@@ -217,7 +223,7 @@ def build_net(n_feat: int, dim: int, hidden: int, use_states: bool) -> Any:
                 return [mean_h, torch.stack([p.sum(1) / n, pmax, torch.log1p(mf.sum(1))], 1)]
 
             x = torch.cat([*pool(hs, ms, ls), *pool(ht, mt, lt), cos[:, None]], dim=1)
-            return self.sout(nn.functional.gelu(self.s1(x))).squeeze(-1)
+            return self.sout(nn.functional.gelu(self.s1(x), approximate="tanh")).squeeze(-1)
 
     return Net()
 
@@ -252,8 +258,9 @@ def batch_tensors(exs: list[dict[str, Any]], mean: np.ndarray, scale: np.ndarray
 
 
 def forward(net: Any, b: dict[str, Any]) -> tuple[Any, Any, Any]:
-    hs = net.hidden(b["fs"], b["os"], b["ot"], b["mt"])
-    ht = net.hidden(b["ft"], b["ot"], b["os"], b["ms"])
+    # Padding rows zeroed: a word's missing neighbour reads as zeros, as in the numpy graph.
+    hs = net.hidden(b["fs"], b["os"], b["ot"], b["mt"]) * b["ms"][..., None]
+    ht = net.hidden(b["ft"], b["ot"], b["os"], b["ms"]) * b["mt"][..., None]
     ls, lt = net.word(hs), net.word(ht)
     sent = net.sentence(hs, b["ms"], ls, ht, b["mt"], lt, b["cos"])
     return ls, lt, sent
@@ -285,6 +292,7 @@ def best_cut(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
 
 def train_net(train: list[dict[str, Any]], val: list[dict[str, Any]], use_states: bool,
               epochs: int, hidden: int, seed: int, sent_weight: float = 2.0,
+              context: bool = False,
               log: Any = print) -> tuple[Any, np.ndarray, np.ndarray]:
     import torch
 
@@ -294,7 +302,7 @@ def train_net(train: list[dict[str, Any]], val: list[dict[str, Any]], use_states
     mean, scale = allf.mean(axis=0), allf.std(axis=0) + 1e-6
     ally = np.concatenate([e["ys"] for e in train] + [e["yt"] for e in train])
     pos_w = torch.tensor((1 - ally.mean()) / max(ally.mean(), 1e-3))
-    net = build_net(allf.shape[1], train[0]["os"].shape[1], hidden, use_states)
+    net = build_net(allf.shape[1], train[0]["os"].shape[1], hidden, use_states, context)
     opt = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=1e-2)
     bce = torch.nn.BCEWithLogitsLoss(pos_weight=pos_w, reduction="none")
     best: tuple[float, Any] | None = None
@@ -355,12 +363,13 @@ def cmd_train(args: argparse.Namespace) -> None:
     print(f"{len(train)} train / {len(val)} held-out train pairs; layers {layers}; "
           f"features {exs[0]['fs'].shape[1]}; prep {time.time() - t0:.0f} s")
     net, mean, scale = train_net(train, val, not args.no_states, args.epochs, args.hidden,
-                                 args.seed)
+                                 args.seed, context=args.context)
     ps, pt, se = predict(net, val, mean, scale)
     ys = np.concatenate([e["ys"] for e in val])
     yt = np.concatenate([e["yt"] for e in val])
-    cut_s, _ = best_cut(ys, np.concatenate(ps))
-    cut_t, _ = best_cut(yt, np.concatenate(pt))
+    cut_s, val_s = best_cut(ys, np.concatenate(ps))
+    cut_t, val_t = best_cut(yt, np.concatenate(pt))
+    val_r = float(np.corrcoef(se, [e["hter"] for e in val])[0, 1])
     weights = export_weights(net, mean, scale)
     # Thresholds from held-out *train* pairs: the word cuts that maximise MCC per side, and the
     # sentence score's quantiles there (for severities downstream).
@@ -372,7 +381,18 @@ def cmd_train(args: argparse.Namespace) -> None:
                         provenance={"data": "MLQE-PE et-en train", "pairs": len(train),
                                     "epochs": args.epochs, "hidden": args.hidden,
                                     "states": not args.no_states, "seed": args.seed,
+                                    "context": args.context, "layers": list(layers),
+                                    "heldout_train": {"mcc_source": round(val_s, 4),
+                                                      "mcc_target": round(val_t, 4),
+                                                      "pearson_hter": round(val_r, 4)},
                                     "seconds": round(secs, 1)})
+    # The shipped numpy graph must give what torch trained.
+    nps, npt, nse = numpy_tags(model, val)
+    gap = max(float(np.abs(np.concatenate(nps) - np.concatenate(ps)).max()),
+              float(np.abs(np.concatenate(npt) - np.concatenate(pt)).max()),
+              float(np.abs(nse - se).max()))
+    if gap > 1e-3:
+        raise SystemExit(f"numpy inference differs from torch by {gap}")
     out = Path(args.out) if args.out else ROOT / "qa_pipeline" / "data"
     out.mkdir(parents=True, exist_ok=True)
     write_tagger(model, out)
@@ -558,6 +578,7 @@ def main() -> None:
     tr.add_argument("--hidden", type=int, default=64)
     tr.add_argument("--seed", type=int, default=13)
     tr.add_argument("--no-states", action="store_true")
+    tr.add_argument("--context", action="store_true", help="neighbouring words' states too")
     tr.add_argument("--out")
     ev = sub.add_parser("eval")
     ev.add_argument("--split", default="dev")

@@ -237,6 +237,8 @@ class TaggerModel:
 
     def word_logits(self, hidden: np.ndarray) -> np.ndarray:
         w = self.weights
+        if w["w_2"].shape[0] == 3 * hidden.shape[1]:  # the neighbouring words' states too
+            hidden = with_neighbours(hidden)
         h2 = _gelu(hidden @ w["w_2"] + w["b_2"])
         return np.asarray(h2 @ w["w_out"] + w["b_out"]).reshape(-1)
 
@@ -247,6 +249,13 @@ class TaggerModel:
         x = sentence_inputs(src_hidden, tgt_hidden, src_logits, tgt_logits, cos)
         h = _gelu(x @ w["s_1"] + w["s_b1"])
         return float((h @ w["s_out"] + w["s_bout"]).reshape(-1)[0])
+
+
+def with_neighbours(h: np.ndarray) -> np.ndarray:
+    """Each word's hidden state beside its left and right neighbours' (zeros at the ends):
+    unmatched words come in runs."""
+    z = np.zeros((1, h.shape[1]), h.dtype)
+    return np.hstack([h, np.vstack([z, h[:-1]]), np.vstack([h[1:], z])])
 
 
 def sentence_inputs(src_hidden: np.ndarray, tgt_hidden: np.ndarray, src_logits: np.ndarray,
