@@ -35,6 +35,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--split", default="dev")
+    ap.add_argument("--word-tagger", action="store_true", help="run check with --word-tagger")
     args = ap.parse_args()
     rows = read_mlqe(args.split)
     z = np.array([float(r["z_mean"]) for r in rows])
@@ -48,7 +49,8 @@ def main() -> None:
         cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "qa_pipeline.cli"]
         cmd = [*cli, "check", str(tsv),
                "--src-lang", "et", "--tgt-lang", "en", "--out", str(out),
-               "--model", args.model, "--fail-on", "none", "--quiet"]
+               "--model", args.model, "--fail-on", "none", "--quiet",
+               "--word-tagger" if args.word_tagger else "--no-word-tagger"]
         subprocess.run(cmd, check=True)
         seconds = time.time() - t0
         report = json.loads((out / "report.json").read_text(encoding="utf-8"))

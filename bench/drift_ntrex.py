@@ -90,14 +90,14 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=0, help="first N documents only (0 = all)")
     ap.add_argument("--half", choices=("odd", "even", "all"), default="odd",
                     help="odd-numbered documents: held out from threshold calibration")
-    ap.add_argument("--occlusion", action="store_true",
-                    help="spans by occlusion, not the word tagger (the ablation)")
+    ap.add_argument("--word-tagger", action="store_true",
+                    help="word-level evidence from the trained tagger instead of occlusion")
     ap.add_argument("--kinds", default=",".join((*KINDS, "word_swap")),
                     help="damage kinds to run, comma-separated")
     args = ap.parse_args()
     kinds = tuple(args.kinds.split(","))
     global PARAMS
-    PARAMS = DriftParams(word_tagger=not args.occlusion)
+    PARAMS = DriftParams(word_tagger=args.word_tagger)
     docs = ntrex_docs(args.half)
     if args.docs:
         docs = docs[:args.docs]
@@ -171,7 +171,7 @@ def main() -> None:
             float(np.mean([s in ("major", "critical") for s in sev_pos])), 4)
     out["damage_generator"] = generator
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "drift_ntrex_occlusion.json" if args.occlusion else "drift_ntrex.json"
+    name = "drift_ntrex_tagger.json" if args.word_tagger else "drift_ntrex.json"
     (RESULTS / name).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     targets = {"replace": 0.98, "clause_drop": 0.90, "entity_swap": 0.90, "negation": 0.80,
                "word_swap": 0.85}

@@ -156,7 +156,7 @@ def test_drift_spans_come_from_tagged_words(monkeypatch: pytest.MonkeyPatch) -> 
     tgt = build_document("t", "en", [[t] for _, t in PAIRS])
     beads = [Bead((i,), (i,)) for i in range(len(PAIRS))]
     ctx = build_context(src, tgt, beads, {}, enc)
-    res = drift_mod.score_drift(ctx, enc)
+    res = drift_mod.score_drift(ctx, enc, drift_mod.DriftParams(word_tagger=True))
     assert res.words is not None and sorted(res.words) == [0, 1, 2]
     tags = tag_pairs(model, enc, PAIRS)
     for i, tg in enumerate(tags):
