@@ -20,6 +20,7 @@ from qa_pipeline.align import align_documents
 from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.detect.context import build_context
 from qa_pipeline.detect.drift import score_drift
+from qa_pipeline.detect.params import DriftParams
 from qa_pipeline.detect.findings import severity_for
 from qa_pipeline.io.readers import read_document
 
@@ -33,13 +34,15 @@ def main() -> None:
     ap.add_argument("--paragraph", type=int, required=True, help="1-based, target document")
     ap.add_argument("--sentence", type=int, required=True, help="1-based, within the paragraph")
     ap.add_argument("--words", required=True, help="target words the spans must cover")
+    ap.add_argument("--word-tagger", action="store_true", help="spans from the word tagger")
     args = ap.parse_args()
     src = read_document(args.corpus / f"{args.src}.txt", args.src)
     tgt = read_document(args.corpus / f"{args.tgt}.txt", args.tgt)
     enc = cached_encoder(args.model)
     aligned = align_documents(src, tgt, enc.encode)
     beads = aligned.sentences
-    res = score_drift(build_context(src, tgt, beads, aligned.vectors, enc), enc)
+    res = score_drift(build_context(src, tgt, beads, aligned.vectors, enc), enc,
+                      DriftParams(word_tagger=args.word_tagger))
     want = tgt.paragraphs[args.paragraph - 1].sentences[args.sentence - 1]
     ranked = sorted((i for i, b in enumerate(beads) if b.source and b.target),
                     key=lambda i: -res.drift[i])
@@ -69,7 +72,8 @@ def main() -> None:
            "defect_rank_cosine": cos_rank, "spans_cover_words": all(covered),
            "defect": row, "top5": rows[:5]}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "drift_seeds.json").write_text(json.dumps(out, indent=1, ensure_ascii=False)
+    name = "drift_seeds_tagger.json" if args.word_tagger else "drift_seeds.json"
+    (RESULTS / name).write_text(json.dumps(out, indent=1, ensure_ascii=False)
                                               + "\n", encoding="utf-8")
     print(json.dumps(out, indent=1, ensure_ascii=False))
 
