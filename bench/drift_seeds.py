@@ -20,8 +20,8 @@ from qa_pipeline.align import align_documents
 from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.detect.context import build_context
 from qa_pipeline.detect.drift import score_drift
-from qa_pipeline.detect.params import DriftParams
 from qa_pipeline.detect.findings import severity_for
+from qa_pipeline.detect.params import DriftParams
 from qa_pipeline.io.readers import read_document
 
 
