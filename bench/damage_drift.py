@@ -9,6 +9,8 @@ Kinds (DAMAGE_KINDS):
   entity_swap  a name in the target replaced by a name from another document
   negation     a negation inserted into or removed from the target (et, lt, en rules)
   number       one number in the target changed to a different value
+  word_swap    one content word of the target replaced by an unrelated content word (a
+               lower-case word of 5+ letters from another document's targets)
 Pairs where a kind does not apply (no number, no name, nothing to drop) are skipped, so the
 result can be shorter than the input; `DamagedPair.index` points back into `pairs`.
 """
@@ -29,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from qa_pipeline.detect.checks.entities import entities, plausible_match
 from qa_pipeline.detect.checks.numbers import extract as extract_numbers
 
-DAMAGE_KINDS = ("replace", "clause_drop", "entity_swap", "negation", "number")
+DAMAGE_KINDS = ("replace", "clause_drop", "entity_swap", "negation", "number", "word_swap")
 MIN_DROP_SHARE = 0.30
 
 
@@ -58,6 +60,8 @@ def damage(pairs: Sequence[Pair | tuple[str, str, str]], kind: str, rng: random.
         return _replace(ps, rng)
     if kind == "entity_swap":
         return _entity_swap(ps, rng, tgt_lang)
+    if kind == "word_swap":
+        return _word_swap(ps, rng)
     fn = {"clause_drop": _clause_drop, "negation": _negation, "number": _number}.get(kind)
     if fn is None:
         raise ValueError(f"unknown damage kind {kind!r}; choose from {DAMAGE_KINDS}")
@@ -242,3 +246,34 @@ def _number(tgt: str, rng: random.Random, lang: str) -> Edit | None:
         return None
     new = tgt[:m.start] + new_raw + tgt[m.end:]
     return new, f"{raw!r} -> {new_raw!r}", (m.start, m.start + len(new_raw))
+
+
+# ---------------------------------------------------------------- word swap
+_CONTENT = re.compile(r"[^\W\d_]{5,}")
+
+
+def _word_swap(ps: list[Pair], rng: random.Random) -> list[DamagedPair]:
+    """One content word (lower-case, 5+ letters, not the first word) of each target replaced
+    by a lower-case content word that occurs in another document but nowhere in this one."""
+    by_doc: dict[str, set[str]] = defaultdict(set)
+    for p in ps:
+        by_doc[p.doc].update(w.lower() for w in _CONTENT.findall(p.tgt))
+    pool = sorted({w for p in ps for w in _CONTENT.findall(p.tgt) if w.islower()})
+    out = []
+    for i, p in enumerate(ps):
+        cands = [m for m in _CONTENT.finditer(p.tgt) if m.start() > 0 and m.group().islower()]
+        if not cands or not pool:
+            continue
+        m = rng.choice(cands)
+        new = None
+        for _ in range(20):
+            w = rng.choice(pool)
+            if w not in by_doc[p.doc]:
+                new = w
+                break
+        if new is None:
+            continue
+        tgt = p.tgt[:m.start()] + new + p.tgt[m.end():]
+        out.append(DamagedPair(i, "word_swap", p.src, tgt, p.tgt,
+                               f"{m.group()!r} -> {new!r}", (m.start(), m.start() + len(new))))
+    return out

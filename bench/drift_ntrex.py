@@ -39,14 +39,16 @@ from qa_pipeline.cache import EmbeddingCache
 from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.detect.drift import score_drift
 from qa_pipeline.detect.findings import check_findings, severity_for
+from qa_pipeline.detect.params import DriftParams
 from qa_pipeline.embed import CachedEncoder, Encoder, load_encoder
 
 RATE = 0.25
 Pair = tuple[str, str]
 
 
-def external_damage(docs: list[list[Pair]], kind: str,
-                    seed: int) -> list[tuple[list[Pair], list[int]]] | None:
+def external_damage(docs: list[list[Pair]], kind: str, seed: int,
+                    spans: dict[tuple[int, int], tuple[int, int]] | None = None,
+                    ) -> list[tuple[list[Pair], list[int]]] | None:
     """About RATE of each document's pairs damaged by bench/damage_drift.py (None if absent)."""
     try:
         from damage_drift import damage
@@ -65,14 +67,19 @@ def external_damage(docs: list[list[Pair]], kind: str,
         i = d.index - int(starts[k])
         out[k][0][i] = (d.src, d.tgt)
         out[k][1].append(i)
+        if spans is not None:
+            spans[(k, i)] = d.tgt_span
     return [(pairs, sorted(hit)) for pairs, hit in out]
+
+
+PARAMS = DriftParams()
 
 
 def score_docs(docs: list[list[Pair]],
                enc: Encoder) -> tuple[list[list[float]], list[dict[str, object]]]:
     drift, extra = [], []
     for doc in docs:
-        res = score_drift(pairs_context(doc, "lt", "et", enc), enc)
+        res = score_drift(pairs_context(doc, "lt", "et", enc), enc, PARAMS)
         drift.append(list(res.drift))
         extra.append({"thresholds": res.thresholds, "partial": res.partial, "spans": res.spans,
                       "model_id": res.model_id, "relative": res.relative})
@@ -89,10 +96,14 @@ def main() -> None:
     ap.add_argument("--no-timing", dest="timing", action="store_false",
                     help="score the clean run through the shared bench cache (no fresh-cache "
                          "timing; the embedding and drift seconds are then not reported)")
-    ap.add_argument("--kinds", default=",".join(KINDS),
+    ap.add_argument("--word-tagger", action="store_true",
+                    help="word-level evidence from the trained tagger instead of occlusion")
+    ap.add_argument("--kinds", default=",".join((*KINDS, "word_swap")),
                     help="damage kinds to run, comma-separated ('' = the clean run only)")
     args = ap.parse_args()
     kinds = [k for k in args.kinds.split(",") if k]
+    global PARAMS
+    PARAMS = DriftParams(word_tagger=args.word_tagger)
     docs = ntrex_docs(args.half)
     if args.docs:
         docs = docs[:args.docs]
@@ -159,7 +170,8 @@ def main() -> None:
     enc2 = cached_encoder(args.model)
     generator = "bench/damage_drift.py"
     for kind in kinds:
-        dmg = external_damage(docs, kind, args.seed)
+        where: dict[tuple[int, int], tuple[int, int]] = {}
+        dmg = external_damage(docs, kind, args.seed, where)
         if dmg is None:
             generator = "bench/drift_common.py (fallback)"
             dmg = damage_docs(docs, kind, "et", RATE, args.seed)
@@ -167,6 +179,12 @@ def main() -> None:
         pos = [drift[d][i] for d, (_, hit) in enumerate(dmg) for i in hit]
         out[f"auc_{kind}"] = round(auc(flat_clean, pos), 4)
         out[f"n_{kind}"] = len(pos)
+        if kind == "word_swap":
+            # The replaced word lies inside one of the bead's target spans.
+            inside = [any(s == i and a <= where[(d, i)][0] and where[(d, i)][1] <= b
+                          for s, a, b in dextra[d]["spans"].get(i, ((), ()))[1])  # type: ignore[attr-defined]
+                      for d, (_, hit) in enumerate(dmg) for i in hit]
+            out["word_swap_in_span"] = round(float(np.mean(inside)), 4)
         if kind == "clause_drop":
             part = sum(1 for d, (_, hit) in enumerate(dmg) for i in hit
                        if i in dextra[d]["partial"])  # type: ignore[operator]
@@ -176,9 +194,13 @@ def main() -> None:
             float(np.mean([s in ("major", "critical") for s in sev_pos])), 4)
     out["damage_generator"] = generator
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "drift_ntrex" if kinds == list(KINDS) else "drift_ntrex_" + ("_".join(kinds) or "clean")
+    name = ("drift_ntrex" if kinds == [*KINDS, "word_swap"]
+            else "drift_ntrex_" + ("_".join(kinds) or "clean"))
+    if args.word_tagger:
+        name += "_tagger"
     (RESULTS / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
-    targets = {"replace": 0.98, "clause_drop": 0.90, "entity_swap": 0.90, "negation": 0.80}
+    targets = {"replace": 0.98, "clause_drop": 0.90, "entity_swap": 0.90, "negation": 0.80,
+               "word_swap": 0.85}
     print("| damage | pairs | AUC-ROC | target |\n|---|---|---|---|")
     for kind in kinds:
         t = targets.get(kind)
@@ -186,7 +208,8 @@ def main() -> None:
               f"{'≥ ' + str(t) if t else '(checks: see drift_checks)'} |")
     print(f"\nclean pairs with a major+ finding: {out['clean_major_or_above']:.2%} (target ≤ 3 %)"
           f"; with a finding of any severity: {out['clean_any_severity']:.2%} (target ≤ 5 %)"
-          f"; drift time / embedding time: {out['drift_overhead']}")
+          f"; drift time / embedding time: {out['drift_overhead']}; replaced word inside a "
+          f"span: {out.get('word_swap_in_span')}")
 
 
 if __name__ == "__main__":

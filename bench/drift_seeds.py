@@ -42,13 +42,15 @@ def main() -> None:
     ap.add_argument("--words", required=True, help="target words the spans must cover")
     ap.add_argument("--perturb", type=float, default=0.0,
                     help="also report the defect's severity with its drift moved by ±this")
+    ap.add_argument("--word-tagger", action="store_true", help="spans from the word tagger")
     args = ap.parse_args()
     src = read_document(args.corpus / f"{args.src}.txt", args.src)
     tgt = read_document(args.corpus / f"{args.tgt}.txt", args.tgt)
     enc = cached_encoder(args.model)
     aligned = align_documents(src, tgt, enc.encode)
     beads = aligned.sentences
-    res = score_drift(build_context(src, tgt, beads, aligned.vectors, enc), enc)
+    res = score_drift(build_context(src, tgt, beads, aligned.vectors, enc), enc,
+                      DriftParams(word_tagger=args.word_tagger))
     want = tgt.paragraphs[args.paragraph - 1].sentences[args.sentence - 1]
     ranked = sorted((i for i, b in enumerate(beads) if b.source and b.target),
                     key=lambda i: -res.drift[i])
@@ -92,7 +94,8 @@ def main() -> None:
            "relative_threshold": res.thresholds.get("drift_minor_relative"),
            "perturbed": perturbed, "top5": rows[:5]}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "drift_seeds.json").write_text(json.dumps(out, indent=1, ensure_ascii=False)
+    name = "drift_seeds_tagger.json" if args.word_tagger else "drift_seeds.json"
+    (RESULTS / name).write_text(json.dumps(out, indent=1, ensure_ascii=False)
                                               + "\n", encoding="utf-8")
     print(json.dumps(out, indent=1, ensure_ascii=False))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import shutil
@@ -216,12 +217,16 @@ def _checked(cfg: C.Config, out: Path | None = None) -> C.Config:
 
 def _config(model: str, src_lang: str, tgt_lang: str, segmented: bool, device: str | None,
             batch_size: int, no_cache: bool, fail_on: C.FailOnChoice | None = None,
-            tsv_header: bool | None = None) -> C.Config:
+            tsv_header: bool | None = None, word_tagger: bool | None = None) -> C.Config:
     """The one mapping from the shared command-line options to a Config."""
-    return C.Config(model=model, src_lang=src_lang, tgt_lang=tgt_lang,
-                    fail_on=C.DEFAULT_FAIL_ON if fail_on is None else fail_on.value,
-                    segmented=segmented, device=device, batch_size=batch_size,
-                    use_cache=not no_cache, tsv_header=tsv_header)
+    cfg = C.Config(model=model, src_lang=src_lang, tgt_lang=tgt_lang,
+                   fail_on=C.DEFAULT_FAIL_ON if fail_on is None else fail_on.value,
+                   segmented=segmented, device=device, batch_size=batch_size,
+                   use_cache=not no_cache, tsv_header=tsv_header)
+    if word_tagger is not None:
+        cfg = dataclasses.replace(cfg, drift=dataclasses.replace(cfg.drift,
+                                                                 word_tagger=word_tagger))
+    return cfg
 
 
 @app.command()
@@ -250,6 +255,11 @@ def check(
     tsv_header: Annotated[bool | None, typer.Option(
         "--tsv-header/--no-tsv-header", help="a TSV's first row is a header (default: detect)",
     )] = None,
+    word_tagger: Annotated[bool | None, typer.Option(
+        "--word-tagger/--no-word-tagger",
+        help="word-level drift evidence from the model's trained tagger, where it ships one "
+             "(default: off; occlusion spans)",
+    )] = None,
 ) -> None:
     """Align SRC and TGT (or read a bilingual file), score drift, write DIR/report.json and
     DIR/report.html.
@@ -262,7 +272,7 @@ def check(
 
     with _guard():
         cfg = _checked(_config(model, src_lang, tgt_lang, segmented, device, batch_size,
-                               no_cache, fail_on, tsv_header), out)
+                               no_cache, fail_on, tsv_header, word_tagger), out)
         if source is not None or len(files) >= 3:
             data = _check_nway(files, source, source_lang, langs, cfg, out, quiet)
         else:

@@ -106,7 +106,9 @@ def analyse(
         normaliser=NORMALISER,
         encodings=(src.encoding, tgt.encoding),
     )
-    scored = tuple(ScoredBead(b, float(d)) for b, d in zip(ctx.beads, drift.drift, strict=True))
+    words = drift.words or {}
+    scored = tuple(ScoredBead(b, float(d), *words[i]) if i in words else ScoredBead(b, float(d))
+                   for i, (b, d) in enumerate(zip(ctx.beads, drift.drift, strict=True)))
     report = Report(
         signature=signature,
         source=src,

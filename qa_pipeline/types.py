@@ -139,6 +139,11 @@ class Finding:
 class ScoredBead:
     bead: Bead
     drift: float  # in [0, 1]; higher = more likely a meaning difference
+    # The word tagger's evidence when it ran: the words without counterpart on each side
+    # (merged into phrases, as sentence spans) and its sentence score (estimated HTER).
+    source_words: tuple[Span, ...] | None = None
+    target_words: tuple[Span, ...] | None = None
+    word_score: float | None = None
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,19 @@ from .context import CharSpans, PairContext
 from .params import DriftParams
 from .relative import RelativeReference, relative_scores
 from .spans import SideEvidence, attribute, coarse_cost, cut_spans
+from .tagger import (
+    PARTIAL_MIN_SHARE,
+    PARTIAL_MIN_WORDS,
+    WHOLE_SIDE_SHARE,
+    PairTags,
+    SideWords,
+    TaggerModel,
+    combined_logit,
+    evidence_row,
+    load_tagger,
+    side_words,
+    tag_pairs,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -86,6 +99,9 @@ class DriftResult:
     # The calibration's (median, robust spread) of the cosine of correct translations; None
     # for a scale-free calibration.
     reference: tuple[float, float] | None = None
+    # Word evidence for every full bead when the tagger ran: bead -> (source phrases, target
+    # phrases, sentence score), the phrases in sentence spans.
+    words: dict[int, tuple[tuple[Span, ...], tuple[Span, ...], float]] | None = None
 
 
 def _reference_stats(values: np.ndarray, ref_median: float | None, ref_mad: float | None,
@@ -223,7 +239,6 @@ def score_drift(ctx: PairContext, encoder: Encoder, params: DriftParams = DriftP
     th = calib.thresholds
     s_texts, t_texts = ctx.source_texts, ctx.target_texts
     m = len(full)
-    sv, tv = ctx.source_vecs, ctx.target_vecs
     x = bead_features(ctx, calib, params, encoder)
     logit = calib.stage1_logit(select(x, calib))
     domain = calib.domain_logit(x[:, DOMAIN_COLUMNS])  # name evidence, added after either stage
@@ -231,37 +246,22 @@ def score_drift(ctx: PairContext, encoder: Encoder, params: DriftParams = DriftP
     if progress:
         progress(1, 3)
 
-    # Span attribution for the highest-scoring beads, within the occlusion budget: a short
-    # document gets every bead explained, a long one its most suspicious share.
-    budget = max(params.span_budget_floor, int(params.span_budget_fraction * 2 * m))
-    chosen: list[int] = []
-    spent = 0
-    for k in np.argsort(-drift, kind="stable"):
-        # The refining pass adds a handful per side on top of the coarse pass.
-        cost = coarse_cost(s_texts[k]) + coarse_cost(t_texts[k]) + 12
-        if spent + cost > budget:
-            continue
-        chosen.append(int(k))
-        spent += cost
-    evidence = attribute([(s_texts[k], t_texts[k]) for k in chosen], sv[chosen], tv[chosen],
-                         encoder) if chosen else []
-    if progress:
-        progress(2, 3)
-    if chosen and calib.span_coef is not None:
-        drift[chosen] = sigmoid(calib.stage2_logit(logit[chosen], span_features(evidence))
-                                + domain[chosen])
-
-    spans: dict[int, tuple[tuple[Span, ...], tuple[Span, ...]]] = {}
-    partial: dict[int, DriftKind] = {}
-    span_limit = th.get("span_gain", 0.0)
-    for k, (s_ev, t_ev) in zip(chosen, evidence, strict=True):
-        kind = partial_kind(s_ev, t_ev, th)
-        if kind is not None:
-            partial[full[k]] = kind
-        s_span = _side_span(s_ev, kind == "partial_omission", span_limit)
-        t_span = _side_span(t_ev, kind == "partial_addition", span_limit)
-        spans[full[k]] = (ctx.source_sides[k].sentence_spans(src, s_span),
-                          ctx.target_sides[k].sentence_spans(tgt, t_span))
+    tagger = load_tagger(encoder.name) if params.word_tagger and m else None
+    words: dict[int, tuple[tuple[Span, ...], tuple[Span, ...], float]] | None = None
+    model_id = calib.model_id
+    if tagger is not None:
+        tags = tag_pairs(tagger, encoder, list(zip(s_texts, t_texts, strict=True)))
+        if progress:
+            progress(2, 3)
+        evidence_x = np.stack([evidence_row(tagger, t) for t in tags])
+        drift = sigmoid(combined_logit(tagger, logit + domain, evidence_x))
+        th = {**th, **(tagger.combine or {}).get("thresholds", {})}
+        spans, partial, words = _word_spans(ctx, tags, tagger)
+        model_id = f"{calib.model_id}+{tagger.model_id}"
+    else:
+        spans, partial = _occlusion(ctx, encoder, params, calib, drift, logit, domain, th)
+        if progress:
+            progress(2, 3)
 
     out = [1.0] * len(beads)
     rel = [0.0] * len(beads)
@@ -274,8 +274,91 @@ def score_drift(ctx: PairContext, encoder: Encoder, params: DriftParams = DriftP
     reference = (None if calib.ref_median is None or calib.ref_mad is None
                  else (float(calib.ref_median), float(calib.ref_mad)))
     return DriftResult(drift=tuple(out), spans=spans, partial=partial,
-                       thresholds=dict(th), model_id=calib.model_id, relative=tuple(rel),
-                       reference=reference)
+                       thresholds=dict(th), model_id=model_id, relative=tuple(rel),
+                       reference=reference, words=words)
+
+
+Spans = dict[int, tuple[tuple[Span, ...], tuple[Span, ...]]]
+
+
+def _occlusion(ctx: PairContext, encoder: Encoder, params: DriftParams, calib: Calibration,
+               drift: np.ndarray, logit: np.ndarray, domain: np.ndarray,
+               th: dict[str, float]) -> tuple[Spans, dict[int, DriftKind]]:
+    """Span attribution by occlusion for the highest-scoring beads, within the budget (a
+    short document gets every bead explained, a long one its most suspicious share); the
+    span evidence refines `drift` of those beads in place."""
+    s_texts, t_texts, full = ctx.source_texts, ctx.target_texts, ctx.full
+    m = len(full)
+    budget = max(params.span_budget_floor, int(params.span_budget_fraction * 2 * m))
+    chosen: list[int] = []
+    spent = 0
+    for k in np.argsort(-drift, kind="stable"):
+        # The refining pass adds a handful per side on top of the coarse pass.
+        cost = coarse_cost(s_texts[k]) + coarse_cost(t_texts[k]) + 12
+        if spent + cost > budget:
+            continue
+        chosen.append(int(k))
+        spent += cost
+    evidence = attribute([(s_texts[k], t_texts[k]) for k in chosen], ctx.source_vecs[chosen],
+                         ctx.target_vecs[chosen], encoder) if chosen else []
+    if chosen and calib.span_coef is not None:
+        drift[chosen] = sigmoid(calib.stage2_logit(logit[chosen], span_features(evidence))
+                                + domain[chosen])
+    spans: Spans = {}
+    partial: dict[int, DriftKind] = {}
+    span_limit = th.get("span_gain", 0.0)
+    for k, (s_ev, t_ev) in zip(chosen, evidence, strict=True):
+        kind = partial_kind(s_ev, t_ev, th)
+        if kind is not None:
+            partial[full[k]] = kind
+        s_span = _side_span(s_ev, kind == "partial_omission", span_limit)
+        t_span = _side_span(t_ev, kind == "partial_addition", span_limit)
+        spans[full[k]] = (ctx.source_sides[k].sentence_spans(ctx.source, s_span),
+                          ctx.target_sides[k].sentence_spans(ctx.target, t_span))
+    return spans, partial
+
+
+def word_partial(src: SideWords, tgt: SideWords, n_src: int, n_tgt: int) -> DriftKind | None:
+    """A long run of unmatched words on one side, with the other side matched: a partial gap
+    (whole-side runs are whole-sentence problems, not partial ones)."""
+    def run(w: SideWords, n: int) -> int:
+        if w.longest is None or w.share >= WHOLE_SIDE_SHARE:
+            return 0
+        k = w.longest[1] - w.longest[0]
+        return k if k >= max(PARTIAL_MIN_WORDS, PARTIAL_MIN_SHARE * n) else 0
+
+    rs, rt = run(src, n_src), run(tgt, n_tgt)
+    if rs and rs > rt and tgt.share < PARTIAL_MIN_SHARE:
+        return "partial_omission"
+    if rt and rt > rs and src.share < PARTIAL_MIN_SHARE:
+        return "partial_addition"
+    return None
+
+
+def _word_spans(ctx: PairContext, tags: Sequence[PairTags], tagger: TaggerModel) -> tuple[
+        Spans, dict[int, DriftKind], dict[int, tuple[tuple[Span, ...], tuple[Span, ...], float]]]:
+    """Every bead's spans from its tagged words: phrases, or the whole side when nearly all
+    its words are unmatched (a replaced sentence, another language)."""
+    cs, ct = tagger.thresholds["word_bad_source"], tagger.thresholds["word_bad_target"]
+    spans: Spans = {}
+    partial: dict[int, DriftKind] = {}
+    words: dict[int, tuple[tuple[Span, ...], tuple[Span, ...], float]] = {}
+    for k, tg in enumerate(tags):
+        i = ctx.full[k]
+        sw = side_words(tg.source_spans, tg.source_bad, cs)
+        tw = side_words(tg.target_spans, tg.target_bad, ct)
+        s_text, t_text = ctx.source_texts[k], ctx.target_texts[k]
+        s_sp = [(0, len(s_text))] if sw.share >= WHOLE_SIDE_SHARE else list(sw.phrases)
+        t_sp = [(0, len(t_text))] if tw.share >= WHOLE_SIDE_SHARE else list(tw.phrases)
+        kind = word_partial(sw, tw, len(tg.source_spans), len(tg.target_spans))
+        if kind is not None:
+            partial[i] = kind
+        spans[i] = (ctx.source_sides[k].sentence_spans(ctx.source, s_sp),
+                    ctx.target_sides[k].sentence_spans(ctx.target, t_sp))
+        words[i] = (ctx.source_sides[k].sentence_spans(ctx.source, list(sw.phrases)),
+                    ctx.target_sides[k].sentence_spans(ctx.target, list(tw.phrases)),
+                    round(tg.sentence, 6))
+    return spans, partial, words
 
 
 def relative_drift(drift: np.ndarray, params: DriftParams = DriftParams(),

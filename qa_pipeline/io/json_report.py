@@ -9,7 +9,7 @@ from typing import Any
 
 from ..config import REPORT_SCHEMA
 from ..report.output import WriterSpec
-from ..types import Bead, Document, Finding, Report, Sentence
+from ..types import Bead, Document, Finding, Report, ScoredBead, Sentence
 
 
 def _sentence(s: Sentence) -> dict[str, Any]:
@@ -40,6 +40,15 @@ def _bead(b: Bead) -> dict[str, Any]:
         "similarity": _round(b.similarity),
         "confidence": _round(b.confidence),
     }
+
+
+def _scored(sb: ScoredBead) -> dict[str, Any]:
+    out = {**_bead(sb.bead), "drift": round(float(sb.drift), 6)}
+    if sb.word_score is not None:
+        out["words"] = {"source": [list(s) for s in sb.source_words or ()],
+                        "target": [list(s) for s in sb.target_words or ()],
+                        "score": round(float(sb.word_score), 6)}
+    return out
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -79,9 +88,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             {"source": list(b.source), "target": list(b.target), "similarity": _round(b.similarity)}
             for b in report.alignment.paragraphs
         ],
-        "alignment": [
-            {**_bead(sb.bead), "drift": round(float(sb.drift), 6)} for sb in report.scored
-        ],
+        "alignment": [_scored(sb) for sb in report.scored],
         "findings": [_finding(f) for f in report.findings],
     }
     if report.paragraph_similarity:

@@ -56,7 +56,8 @@ def pair_evidence(a: Document, b: Document, rows: Sequence[Row], pivot_lang: str
     ctx = build_context(a, b, beads, vectors, encoder, checks).with_similarities(None)
     # Scoring only: no occlusion here (the blamed cells get their spans afterwards).
     res = score_drift(ctx, encoder, replace(params, span_budget_floor=0,
-                                            span_budget_fraction=0.0))
+                                            span_budget_fraction=0.0,
+                                            word_tagger=False))
     full = set(ctx.full)
     drift = {r: res.drift[k] for r, k in row_bead.items() if k in full}
     sev = {r: severity_for(res.drift[k], res.thresholds, res.relative[k])

@@ -1,0 +1,473 @@
+"""Word-level drift: a small trained tagger over the encoder's own contextual token states.
+
+Each side of a bead is run once through the encoder with its hidden states kept; a word's
+state is the mean of its sub-tokens' states at a few layers (``TaggerModel.layers``). Per word,
+SimAlign-style alignment features compare it with the other side's words (best cosine, the
+margin to the second best, whether the best match points back, the entropy of the alignment
+row, how far the match sits from the word's relative position, the cosine to the other side's
+mean vector) and a few surface flags (digit, capital, length). A two-layer network over those
+features and an attention-weighted view of the other side gives P(BAD) per word; a sentence
+head over pooled word evidence estimates HTER (the share of words a post-editor changes).
+
+The weights are trained by ``bench/train_tagger.py`` on MLQE-PE et-en *train* (human
+post-edits: a word is BAD where the post-editor changed it) and shipped as package data
+(``tagger_<model>.npz`` plus a JSON header with the format version and the weights' SHA-256,
+checked on load). A model without shipped weights has no tagger: drift falls back to
+occlusion (``spans.py``).
+
+Words are the pipeline's words (``text.WORD``: punctuation is never tagged), with character
+offsets into the side's text, so spans map straight onto the report's sentence spans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from ..embed import Encoder
+from ..errors import ModelError
+from ..text import unit_rows, word_spans
+
+TAGGER_FORMAT = "qa_pipeline.word_tagger/1"
+# Per-word alignment features, in the order the network reads them (per layer for the first
+# block, then the surface flags once).
+ALIGN_FEATURES = ("max_sim", "margin2", "recip", "mean_sim", "entropy", "pos_diff", "csls")
+SURFACE_FEATURES = ("is_num", "is_cap", "log_chars", "log_len_ratio", "is_source", "rel_pos")
+ENTROPY_TEMPERATURE = 0.05
+CSLS_K = 3
+MAX_TOKENS = 512
+
+
+@dataclass(frozen=True)
+class WordStates:
+    """One text's words: character spans and their states, shape (words, layers, dim)."""
+
+    spans: tuple[tuple[int, int], ...]
+    states: np.ndarray
+
+
+def _model_parts(encoder: Encoder) -> tuple[Any, Any, str] | None:
+    """(tokenizer, transformer, prompt) of a sentence-transformers encoder, else None."""
+    inner = getattr(encoder, "inner", encoder)
+    if not hasattr(inner, "source") or not hasattr(inner, "load"):
+        return None
+    model: Any = inner.load()
+    try:
+        return model.tokenizer, model[0].auto_model, str(inner.prompt or "")
+    except (AttributeError, IndexError, TypeError):
+        return None
+
+
+def _hash_states(encoder: Encoder, texts: Sequence[str], layers: Sequence[int]) -> list[WordStates]:
+    """A test encoder's stand-in: each word's own vector at every layer (deterministic)."""
+    out = []
+    for t in texts:
+        spans = tuple(word_spans(t))
+        if not spans:
+            out.append(WordStates((), np.zeros((0, len(layers), encoder.dim), np.float32)))
+            continue
+        vecs = encoder.encode([t[a:b] for a, b in spans])
+        out.append(WordStates(spans, np.repeat(vecs[:, None, :], len(layers), axis=1)))
+    return out
+
+
+def word_states(encoder: Encoder, texts: Sequence[str], layers: Sequence[int],
+                batch_size: int = 32) -> list[WordStates]:
+    """Per text, its words and their mean sub-token states at `layers` (one encoder pass,
+    batches sorted by length; the encoder's prompt is prepended as in `encode`)."""
+    parts = _model_parts(encoder)
+    if parts is None:
+        return _hash_states(encoder, texts, layers)
+    import torch
+
+    tok, model, prompt = parts
+    out: list[WordStates | None] = [None] * len(texts)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), batch_size):
+        idx = order[start:start + batch_size]
+        batch = [prompt + texts[i] for i in idx]
+        enc = tok(batch, return_offsets_mapping=True, padding=True, truncation=True,
+                  max_length=MAX_TOKENS, return_tensors="pt")
+        offsets = enc.pop("offset_mapping").numpy()
+        with torch.inference_mode():
+            hidden = model(**enc, output_hidden_states=True).hidden_states
+        stacked = torch.stack([hidden[k] for k in layers], dim=2).float().numpy()
+        mask = enc["attention_mask"].numpy()
+        for row, i in enumerate(idx):
+            out[i] = _pool_words(texts[i], offsets[row], mask[row], stacked[row], len(prompt))
+    return [w for w in out if w is not None]
+
+
+def _pool_words(text: str, offsets: np.ndarray, mask: np.ndarray, states: np.ndarray,
+                shift: int) -> WordStates:
+    spans = tuple(word_spans(text))
+    n_layers, dim = states.shape[1], states.shape[2]
+    res = np.zeros((len(spans), n_layers, dim), np.float32)
+    starts = offsets[:, 0] - shift
+    ends = offsets[:, 1] - shift
+    real = (mask > 0) & (offsets[:, 1] > offsets[:, 0]) & (ends > 0)
+    for w, (a, b) in enumerate(spans):
+        sel = real & (starts < b) & (ends > a)
+        if sel.any():
+            res[w] = states[sel].mean(axis=0)
+    return WordStates(spans, res)
+
+
+# --- features ------------------------------------------------------------------------------
+
+
+def align_features(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """ALIGN_FEATURES for each row of `a` (unit rows) against the rows of `b` (unit rows)."""
+    n, m = a.shape[0], b.shape[0]
+    out = np.zeros((n, len(ALIGN_FEATURES)), np.float32)
+    if n == 0 or m == 0:
+        return out
+    s = a @ b.T
+    best = s.argmax(axis=1)
+    top = s[np.arange(n), best]
+    second = np.sort(s, axis=1)[:, -2] if m > 1 else top
+    back = s.argmax(axis=0)
+    mean_b = b.mean(axis=0)
+    mean_b = mean_b / max(float(np.linalg.norm(mean_b)), 1e-9)
+    z = (s - s.max(axis=1, keepdims=True)) / ENTROPY_TEMPERATURE
+    p = np.exp(z)
+    p /= p.sum(axis=1, keepdims=True)
+    ent = -(p * np.log(p + 1e-12)).sum(axis=1) / max(np.log(m), 1.0)
+    rel_a = np.arange(n) / max(n - 1, 1)
+    rel_b = best / max(m - 1, 1)
+    # CSLS: the best cosine minus the other side's word's mean cosine to its nearest rows
+    k = min(CSLS_K, n)
+    hub = np.sort(s, axis=0)[-k:].mean(axis=0)
+    csls = (2 * s - hub[None, :]).max(axis=1)
+    out[:, 0] = top
+    out[:, 1] = top - second
+    out[:, 2] = back[best] == np.arange(n)
+    out[:, 3] = a @ mean_b
+    out[:, 4] = ent
+    out[:, 5] = np.abs(rel_a - rel_b)
+    out[:, 6] = csls
+    return out
+
+
+def surface_features(text: str, spans: Sequence[tuple[int, int]], other_words: int,
+                     is_source: bool) -> np.ndarray:
+    n = len(spans)
+    out = np.zeros((n, len(SURFACE_FEATURES)), np.float32)
+    for w, (a, b) in enumerate(spans):
+        word = text[a:b]
+        out[w, 0] = any(c.isdigit() for c in word)
+        out[w, 1] = word[:1].isupper() and w > 0
+        out[w, 2] = np.log1p(len(word))
+        out[w, 5] = w / max(n - 1, 1)
+    out[:, 3] = np.log((other_words + 1) / (n + 1))
+    out[:, 4] = float(is_source)
+    return out
+
+
+def side_inputs(text: str, mine: WordStates, other: WordStates,
+                is_source: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(features, own top-layer unit states, other side's top-layer unit states) of one side."""
+    n_layers = mine.states.shape[1] if mine.states.ndim == 3 else 0
+    feats = []
+    for k in range(n_layers):
+        a = unit_rows(mine.states[:, k, :]) if len(mine.spans) else mine.states[:, k, :]
+        b = unit_rows(other.states[:, k, :]) if len(other.spans) else other.states[:, k, :]
+        feats.append(align_features(a, b))
+    feats.append(surface_features(text, mine.spans, len(other.spans), is_source))
+    top_a = unit_rows(mine.states[:, -1, :]) if len(mine.spans) else mine.states[:, -1, :]
+    top_b = unit_rows(other.states[:, -1, :]) if len(other.spans) else other.states[:, -1, :]
+    return np.hstack(feats).astype(np.float32), top_a.astype(np.float32), top_b.astype(np.float32)
+
+
+# --- the network (numpy inference; bench/train_tagger.py trains the same graph in torch) ----
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return np.asarray(0.5 * x * (1 + np.tanh(0.7978845608 * (x + 0.044715 * x ** 3))))
+
+
+# The word-evidence stage's inputs after the drift logit (calibration stage 1 + names).
+WORD_EVIDENCE = ("sentence_logit", "max_bad_source", "max_bad_target", "bad_share")
+# A side whose words are nearly all unmatched is a whole-sentence problem (a replaced sentence,
+# another language): its span is the whole side rather than a list of phrases.
+WHOLE_SIDE_SHARE = 0.8
+# A run of unmatched words at least this long and this share of its side is a partial gap.
+PARTIAL_MIN_WORDS = 3
+PARTIAL_MIN_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class TaggerModel:
+    model_id: str
+    encoder: str
+    layers: tuple[int, ...]
+    weights: dict[str, np.ndarray]
+    thresholds: dict[str, float]  # word_bad_source / word_bad_target: the P(BAD) cuts
+    provenance: dict[str, Any]
+    # The word-evidence stage: {"coef": [drift_logit, *WORD_EVIDENCE], "intercept": b,
+    # "thresholds": {drift_minor: ..}} fitted by bench/train_tagger.py combine; None before.
+    combine: dict[str, Any] | None = None
+
+    @property
+    def use_states(self) -> bool:
+        return "w_state" in self.weights
+
+    def word_hidden(self, feats: np.ndarray, own: np.ndarray, other: np.ndarray) -> np.ndarray:
+        w = self.weights
+        x = (feats - w["feat_mean"]) / w["feat_scale"]
+        h = x @ w["w_feat"] + w["b_1"]
+        if self.use_states and other.shape[0]:
+            tau = float(w["tau"][0])
+            s = own @ other.T / tau
+            s = np.exp(s - s.max(axis=1, keepdims=True))
+            s /= s.sum(axis=1, keepdims=True)
+            ctx = s @ other
+            r = np.hstack([own, ctx, own * ctx, np.abs(own - ctx)])
+            h = h + r @ w["w_state"]
+        return np.asarray(_gelu(h))
+
+    def word_logits(self, hidden: np.ndarray) -> np.ndarray:
+        w = self.weights
+        if w["w_2"].shape[0] == 3 * hidden.shape[1]:  # the neighbouring words' states too
+            hidden = with_neighbours(hidden)
+        h2 = _gelu(hidden @ w["w_2"] + w["b_2"])
+        return np.asarray(h2 @ w["w_out"] + w["b_out"]).reshape(-1)
+
+    def sentence_logit(self, src_hidden: np.ndarray, tgt_hidden: np.ndarray,
+                       src_logits: np.ndarray, tgt_logits: np.ndarray,
+                       cos: float) -> float:
+        w = self.weights
+        x = sentence_inputs(src_hidden, tgt_hidden, src_logits, tgt_logits, cos)
+        h = _gelu(x @ w["s_1"] + w["s_b1"])
+        return float((h @ w["s_out"] + w["s_bout"]).reshape(-1)[0])
+
+
+def with_neighbours(h: np.ndarray) -> np.ndarray:
+    """Each word's hidden state beside its left and right neighbours' (zeros at the ends):
+    unmatched words come in runs."""
+    z = np.zeros((1, h.shape[1]), h.dtype)
+    return np.hstack([h, np.vstack([z, h[:-1]]), np.vstack([h[1:], z])])
+
+
+def sentence_inputs(src_hidden: np.ndarray, tgt_hidden: np.ndarray, src_logits: np.ndarray,
+                    tgt_logits: np.ndarray, cos: float) -> np.ndarray:
+    """The sentence head's input: mean hidden of each side, and word-probability pools."""
+    def pool(h: np.ndarray, lg: np.ndarray) -> list[np.ndarray]:
+        if h.shape[0] == 0:
+            return [np.zeros(h.shape[1], np.float32), np.zeros(3, np.float32)]
+        p = 1 / (1 + np.exp(-lg))
+        return [h.mean(axis=0), np.array([p.mean(), p.max(), np.log1p(len(p))], np.float32)]
+
+    parts = pool(src_hidden, src_logits) + pool(tgt_hidden, tgt_logits)
+    return np.concatenate([*parts, np.array([cos], np.float32)]).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class PairTags:
+    """The tagger's output for one bead: P(BAD) per word on each side, and the sentence
+    score (estimated HTER in [0, 1])."""
+
+    source_spans: tuple[tuple[int, int], ...]
+    source_bad: np.ndarray
+    target_spans: tuple[tuple[int, int], ...]
+    target_bad: np.ndarray
+    sentence: float
+
+
+# Word states of recently tagged texts, per (encoder, layers): a benchmark re-scores the same
+# document under many damages, and a batch run sees repeated sentences.
+_MEMO: OrderedDict[tuple[str, tuple[int, ...], str], WordStates] = OrderedDict()
+MEMO_LIMIT = 20_000
+
+
+def cached_states(encoder: Encoder, texts: Sequence[str],
+                  layers: tuple[int, ...]) -> dict[str, WordStates]:
+    todo = [t for t in dict.fromkeys(texts) if (encoder.name, layers, t) not in _MEMO]
+    for t, w in zip(todo, word_states(encoder, todo, layers), strict=True):
+        _MEMO[(encoder.name, layers, t)] = w
+    out = {}
+    for t in texts:
+        key = (encoder.name, layers, t)
+        _MEMO.move_to_end(key)
+        out[t] = _MEMO[key]
+    while len(_MEMO) > MEMO_LIMIT:
+        _MEMO.popitem(last=False)
+    return out
+
+
+def state_cosine(a: WordStates, b: WordStates) -> float:
+    """Cosine of the two sides' mean top-layer word states (the sentence head's input)."""
+    if not len(a.spans) or not len(b.spans):
+        return 0.0
+    u, v = a.states[:, -1].mean(axis=0), b.states[:, -1].mean(axis=0)
+    return float(u @ v / max(float(np.linalg.norm(u) * np.linalg.norm(v)), 1e-9))
+
+
+def tag_one(model: TaggerModel, s: str, t: str, ws: WordStates, wt: WordStates) -> PairTags:
+    fs, own_s, oth_s = side_inputs(s, ws, wt, True)
+    ft, own_t, oth_t = side_inputs(t, wt, ws, False)
+    hs = model.word_hidden(fs, own_s, oth_s)
+    ht = model.word_hidden(ft, own_t, oth_t)
+    ls, lt = model.word_logits(hs), model.word_logits(ht)
+    sent = model.sentence_logit(hs, ht, ls, lt, state_cosine(ws, wt))
+    return PairTags(ws.spans, _sig(ls), wt.spans, _sig(lt), float(_sig(np.array([sent]))[0]))
+
+
+def tag_pairs(model: TaggerModel, encoder: Encoder,
+              pairs: Sequence[tuple[str, str]]) -> list[PairTags]:
+    """Tag every (source, target) pair; one encoder pass over the texts not seen recently."""
+    states = cached_states(encoder, [t for p in pairs for t in p], model.layers)
+    return [tag_one(model, s, t, states[s], states[t]) for s, t in pairs]
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return float(np.log(p / (1 - p)))
+
+
+def evidence_row(model: TaggerModel, tags: PairTags) -> np.ndarray:
+    """WORD_EVIDENCE of one bead."""
+    cs, ct = model.thresholds["word_bad_source"], model.thresholds["word_bad_target"]
+    n = len(tags.source_bad) + len(tags.target_bad)
+    bad = int((tags.source_bad >= cs).sum() + (tags.target_bad >= ct).sum())
+    return np.array([_logit(tags.sentence),
+                     _logit(float(tags.source_bad.max(initial=0.0))),
+                     _logit(float(tags.target_bad.max(initial=0.0))),
+                     bad / max(n, 1)])
+
+
+def combined_logit(model: TaggerModel, drift_logit: np.ndarray,
+                   evidence: np.ndarray) -> np.ndarray:
+    """The word-evidence stage: a logistic model over the drift logit and WORD_EVIDENCE (the
+    drift logit unchanged when the tagger was shipped without one)."""
+    if model.combine is None or not drift_logit.shape[0]:
+        return drift_logit
+    x = np.column_stack([drift_logit, evidence])
+    return np.asarray(x @ np.asarray(model.combine["coef"], float)
+                      + float(model.combine["intercept"]), dtype=float)
+
+
+def phrases(spans: Sequence[tuple[int, int]], bad: Sequence[bool]) -> list[tuple[int, int]]:
+    """Tagged words merged into phrases: consecutive BAD words (punctuation between them is
+    not a word, so it does not split a phrase) become one character span."""
+    out: list[tuple[int, int]] = []
+    prev = False
+    for (a, b), flag in zip(spans, bad, strict=True):
+        if flag and prev:
+            out[-1] = (out[-1][0], b)
+        elif flag:
+            out.append((a, b))
+        prev = bool(flag)
+    return out
+
+
+@dataclass(frozen=True)
+class SideWords:
+    """One side's word evidence in character offsets of the side's text."""
+
+    phrases: tuple[tuple[int, int], ...]  # the unmatched words merged into phrases
+    share: float  # share of the side's words tagged BAD
+    longest: tuple[int, int] | None  # the longest phrase, in words: (start word, end word)
+
+
+def side_words(spans: Sequence[tuple[int, int]], p_bad: np.ndarray, cut: float) -> SideWords:
+    bad = [bool(p >= cut) for p in p_bad]
+    n = len(bad)
+    runs: list[tuple[int, int]] = []
+    for k, flag in enumerate(bad):
+        if flag and runs and runs[-1][1] == k:
+            runs[-1] = (runs[-1][0], k + 1)
+        elif flag:
+            runs.append((k, k + 1))
+    longest = max(runs, key=lambda r: r[1] - r[0]) if runs else None
+    return SideWords(tuple(phrases(spans, bad)), sum(bad) / max(n, 1), longest)
+
+
+def _sig(x: np.ndarray) -> np.ndarray:
+    return np.asarray(1 / (1 + np.exp(-np.clip(x, -40, 40))), dtype=float)
+
+
+# --- the shipped file ------------------------------------------------------------------------
+
+
+def tagger_names(model_name: str) -> tuple[str, str]:
+    return f"tagger_{model_name}.json", f"tagger_{model_name}.npz"
+
+
+def weights_bytes(weights: dict[str, np.ndarray]) -> bytes:
+    buf = io.BytesIO()
+    arrays: dict[str, Any] = {k: np.asarray(v, np.float32) for k, v in sorted(weights.items())}
+    np.savez_compressed(buf, **arrays)
+    return buf.getvalue()
+
+
+def read_tagger(header: dict[str, Any], blob: bytes) -> TaggerModel:
+    """Check the header's format and the weights' SHA-256, then build the model."""
+    name = header.get("model_id", "?")
+    if header.get("format") != TAGGER_FORMAT:
+        raise ModelError(f"word tagger {name}: format {header.get('format')!r}, this version "
+                         f"reads {TAGGER_FORMAT!r}; reinstall qa_pipeline")
+    digest = hashlib.sha256(blob).hexdigest()
+    if digest != header.get("sha256"):
+        raise ModelError(f"word tagger {name}: weights SHA-256 {digest[:12]}… does not match "
+                         f"the header's {str(header.get('sha256'))[:12]}…; the file is damaged "
+                         f"or from another version, reinstall qa_pipeline")
+    with np.load(io.BytesIO(blob)) as z:
+        weights = {k: np.asarray(z[k], np.float32) for k in z.files}
+    want = {"feat_mean", "feat_scale", "w_feat", "b_1", "w_2", "b_2", "w_out", "b_out",
+            "s_1", "s_b1", "s_out", "s_bout"}
+    missing = sorted(want - set(weights))
+    if missing:
+        raise ModelError(f"word tagger {name}: weights lack {missing}; reinstall qa_pipeline")
+    n_feat = len(header["layers"]) * len(ALIGN_FEATURES) + len(SURFACE_FEATURES)
+    if weights["w_feat"].shape[0] != n_feat:
+        raise ModelError(f"word tagger {name}: takes {weights['w_feat'].shape[0]} features, "
+                         f"this version computes {n_feat}")
+    combine = header.get("combine")
+    if combine is not None and len(combine["coef"]) != 1 + len(WORD_EVIDENCE):
+        raise ModelError(f"word tagger {name}: its word-evidence stage takes "
+                         f"{len(combine['coef'])} inputs, this version computes "
+                         f"{1 + len(WORD_EVIDENCE)}")
+    return TaggerModel(model_id=str(name), encoder=str(header.get("encoder")),
+                       layers=tuple(int(k) for k in header["layers"]), weights=weights,
+                       thresholds={k: float(v) for k, v in header["thresholds"].items()},
+                       provenance=dict(header.get("trained") or {}), combine=combine)
+
+
+def write_tagger(model: TaggerModel, directory: Any) -> None:
+    """Write the header and weights in the shipped format (checked by reading them back)."""
+    blob = weights_bytes(model.weights)
+    header = {"format": TAGGER_FORMAT, "model_id": model.model_id, "encoder": model.encoder,
+              "layers": list(model.layers), "thresholds": dict(model.thresholds),
+              "sha256": hashlib.sha256(blob).hexdigest(), "trained": model.provenance,
+              "combine": model.combine}
+    read_tagger(header, blob)
+    j, z = tagger_names(model.encoder)
+    (directory / z).write_bytes(blob)
+    (directory / j).write_text(json.dumps(header, indent=1) + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=8)
+def load_tagger(model_name: str) -> TaggerModel | None:
+    """The shipped tagger of `model_name`, or None when it has none."""
+    data = resources.files("qa_pipeline") / "data"
+    j, z = tagger_names(model_name)
+    if not (data / j).is_file():
+        return None
+    header = json.loads((data / j).read_text(encoding="utf-8"))
+    if not (data / z).is_file():
+        raise ModelError(f"word tagger {model_name}: {z} is missing; reinstall qa_pipeline")
+    return read_tagger(header, (data / z).read_bytes())
+
+
+__all__ = ["TAGGER_FORMAT", "PairTags", "TaggerModel", "WordStates", "load_tagger",
+           "read_tagger", "tag_pairs", "word_states", "write_tagger"]

@@ -1,0 +1,171 @@
+"""The word tagger: word states and offsets, output shapes, phrases, the shipped file's checks,
+and drift scoring with a tagger (a small random one over the deterministic hash encoder)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa_pipeline.detect import drift as drift_mod
+from qa_pipeline.detect.context import build_context
+from qa_pipeline.detect.tagger import (
+    ALIGN_FEATURES,
+    SURFACE_FEATURES,
+    TAGGER_FORMAT,
+    WORD_EVIDENCE,
+    TaggerModel,
+    load_tagger,
+    phrases,
+    read_tagger,
+    side_words,
+    tag_pairs,
+    tagger_names,
+    weights_bytes,
+    word_states,
+    write_tagger,
+)
+from qa_pipeline.embed import HashEncoder
+from qa_pipeline.errors import ModelError
+from qa_pipeline.segment import build_document
+from qa_pipeline.text import word_spans
+from qa_pipeline.types import Bead
+
+LAYERS = (8, 12)
+PAIRS = [("Kaks sõdurit sai vigastada, ja toimetati haiglasse.",
+          "Two soldiers were injured and taken to hospital."),
+         ("Ilm on täna ilus.", "The weather is nice today, isn't it?"),
+         ("Tere!", "Hello!")]
+
+
+def random_model(dim: int, seed: int = 0, hidden: int = 8,
+                 combine: dict[str, object] | None = None) -> TaggerModel:
+    rng = np.random.default_rng(seed)
+    n_feat = len(LAYERS) * len(ALIGN_FEATURES) + len(SURFACE_FEATURES)
+
+    def r(*shape: int) -> np.ndarray:
+        return rng.normal(0, 0.3, shape).astype(np.float32)
+
+    w = {"feat_mean": np.zeros(n_feat, np.float32), "feat_scale": np.ones(n_feat, np.float32),
+         "w_feat": r(n_feat, hidden), "b_1": r(hidden), "w_state": r(4 * dim, hidden),
+         "tau": np.array([0.05], np.float32), "w_2": r(hidden, hidden), "b_2": r(hidden),
+         "w_out": r(hidden, 1), "b_out": r(1), "s_1": r(2 * hidden + 7, 4), "s_b1": r(4),
+         "s_out": r(4, 1), "s_bout": r(1)}
+    return TaggerModel(model_id="tagger-test/1", encoder=f"hash-{dim}", layers=LAYERS, weights=w,
+                       thresholds={"word_bad_source": 0.5, "word_bad_target": 0.5},
+                       provenance={}, combine=combine)
+
+
+def test_word_states_follow_the_pipelines_words() -> None:
+    enc = HashEncoder(32)
+    texts = [s for p in PAIRS for s in p] + [""]
+    out = word_states(enc, texts, LAYERS)
+    assert len(out) == len(texts)
+    for text, ws in zip(texts, out, strict=True):
+        assert list(ws.spans) == word_spans(text)
+        assert ws.states.shape == (len(ws.spans), len(LAYERS), 32)
+
+
+def test_tags_have_one_probability_per_word_on_each_side() -> None:
+    enc = HashEncoder(32)
+    tags = tag_pairs(random_model(32), enc, PAIRS)
+    assert len(tags) == len(PAIRS)
+    for (s, t), tg in zip(PAIRS, tags, strict=True):
+        assert [s[a:b] for a, b in tg.source_spans] == [s[a:b] for a, b in word_spans(s)]
+        assert [t[a:b] for a, b in tg.target_spans] == [t[a:b] for a, b in word_spans(t)]
+        assert tg.source_bad.shape == (len(word_spans(s)),)
+        assert tg.target_bad.shape == (len(word_spans(t)),)
+        assert np.all((tg.source_bad >= 0) & (tg.source_bad <= 1))
+        assert 0.0 <= tg.sentence <= 1.0
+    # The same pair tags the same way whatever it is batched with.
+    again = tag_pairs(random_model(32), enc, PAIRS[1:2])[0]
+    np.testing.assert_allclose(again.target_bad, tags[1].target_bad, rtol=1e-5)
+
+
+@pytest.mark.parametrize(("bad", "want"), [
+    ([False, False, False, False], []),
+    ([True, True, False, True], ["Two soldiers", "injured"]),
+    ([False, True, True, True], ["soldiers were, injured"]),
+])
+def test_phrases_merge_consecutive_words(bad: list[bool], want: list[str]) -> None:
+    text = "Two soldiers were, injured"
+    spans = word_spans(text)
+    assert [text[a:b] for a, b in phrases(spans, bad)] == want
+
+
+def test_side_words_share_and_longest_run() -> None:
+    text = "a b c d e"
+    sw = side_words(word_spans(text), np.array([0.9, 0.1, 0.8, 0.7, 0.6]), 0.5)
+    assert sw.share == pytest.approx(0.8)
+    assert sw.longest == (2, 5)
+    assert [text[a:b] for a, b in sw.phrases] == ["a", "c d e"]
+
+
+def test_write_read_round_trip(tmp_path: Path) -> None:
+    model = random_model(16, combine={"coef": [1.0] + [0.0] * len(WORD_EVIDENCE),
+                                      "intercept": 0.0, "thresholds": {"drift_minor": 0.6}})
+    write_tagger(model, tmp_path)
+    j, z = tagger_names(model.encoder)
+    back = read_tagger(json.loads((tmp_path / j).read_text()), (tmp_path / z).read_bytes())
+    assert back.layers == model.layers and back.combine == model.combine
+    for k, v in model.weights.items():
+        np.testing.assert_array_equal(back.weights[k], v)
+
+
+def _header(model: TaggerModel, blob: bytes) -> dict[str, object]:
+    return {"format": TAGGER_FORMAT, "model_id": model.model_id, "encoder": model.encoder,
+            "layers": list(model.layers), "thresholds": model.thresholds,
+            "sha256": hashlib.sha256(blob).hexdigest()}
+
+
+def test_damaged_weights_are_refused() -> None:
+    model = random_model(16)
+    blob = weights_bytes(model.weights)
+    header = _header(model, blob)
+    read_tagger(header, blob)
+    with pytest.raises(ModelError, match="SHA-256"):
+        read_tagger(header, blob[:-1] + bytes([blob[-1] ^ 1]))
+    with pytest.raises(ModelError, match="format"):
+        read_tagger({**header, "format": "qa_pipeline.word_tagger/0"}, blob)
+    with pytest.raises(ModelError, match="features"):
+        read_tagger({**header, "layers": [12]}, blob)
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "qa_pipeline" / "data"
+
+
+@pytest.mark.skipif(not (SHIPPED / "tagger_multilingual-e5-small.json").is_file(),
+                    reason="no tagger shipped for the default model")
+def test_shipped_tagger_matches_its_header() -> None:
+    model = load_tagger("multilingual-e5-small")
+    assert model is not None
+    assert model.layers[-1] == 12 and model.combine is not None
+    assert {"word_bad_source", "word_bad_target"} <= set(model.thresholds)
+    assert load_tagger("hash-256") is None  # no weights: drift falls back to occlusion
+
+
+def test_drift_spans_come_from_tagged_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    enc = HashEncoder(32)
+    model = random_model(32)
+    monkeypatch.setattr(drift_mod, "load_tagger", lambda name: model)
+    src = build_document("s", "et", [[s] for s, _ in PAIRS])
+    tgt = build_document("t", "en", [[t] for _, t in PAIRS])
+    beads = [Bead((i,), (i,)) for i in range(len(PAIRS))]
+    ctx = build_context(src, tgt, beads, {}, enc)
+    res = drift_mod.score_drift(ctx, enc, drift_mod.DriftParams(word_tagger=True))
+    assert res.words is not None and sorted(res.words) == [0, 1, 2]
+    tags = tag_pairs(model, enc, PAIRS)
+    for i, tg in enumerate(tags):
+        want = [PAIRS[i][1][a:b] for a, b in side_words(tg.target_spans, tg.target_bad, 0.5)
+                .phrases]
+        got = [tgt.sentences[s].text[a:b] for s, a, b in res.words[i][1]]
+        assert got == want
+        assert res.spans[i][1] == res.words[i][1] or res.spans[i][1] == (
+            (i, 0, len(PAIRS[i][1])),)  # a nearly all-BAD side is one whole-side span
+    off = drift_mod.score_drift(ctx, enc, dataclasses.replace(drift_mod.DriftParams(),
+                                                              word_tagger=False))
+    assert off.words is None
