@@ -35,3 +35,56 @@ def check_lang(lang: str, option: str) -> str:
         raise ConfigError(f"{option} {lang!r} is not a known language code; give an ISO 639 "
                           "/ BCP 47 code such as lt, et, en or lt-LT")
     return lang
+
+
+# Language identification (the language check) weighs a side only against the languages it
+# could plausibly be in instead of its own: the pair's, each one's neighbours and confusables
+# (shared vocabulary or script, the region's other languages), and English, the usual pivot
+# and the text most often left untranslated. Every candidate in another script than the text
+# costs nothing (lingua rules it out by alphabet); each in the same script costs lingua about
+# 0.35 s and 40 MB of n-gram models to load, so the lists stay short. A language not listed
+# is weighed against the pair and English.
+CONFUSABLE: dict[str, tuple[str, ...]] = {
+    "lt": ("lv", "pl", "ru"),
+    "lv": ("lt", "et", "ru"),
+    "et": ("fi", "lv", "ru"),
+    "fi": ("et", "sv"),
+    "sv": ("da", "nb", "fi"),
+    "da": ("nb", "sv"),
+    "nb": ("nn", "da", "sv"),
+    "nn": ("nb", "da"),
+    "is": ("da", "nb"),
+    "de": ("nl", "da"),
+    "nl": ("de", "af"),
+    "af": ("nl",),
+    "fr": ("it", "es"),
+    "es": ("pt", "ca", "it"),
+    "pt": ("es", "it"),
+    "it": ("es", "fr"),
+    "ca": ("es", "fr"),
+    "ro": ("it", "fr"),
+    "pl": ("cs", "sk", "lt"),
+    "cs": ("sk", "pl"),
+    "sk": ("cs", "pl"),
+    "sl": ("hr", "sr"),
+    "hr": ("bs", "sr", "sl"),
+    "bs": ("hr", "sr"),
+    "sr": ("hr", "bs"),
+    "ru": ("uk", "be", "bg"),
+    "uk": ("ru", "be"),
+    "be": ("ru", "uk"),
+    "bg": ("mk", "ru"),
+    "mk": ("bg", "sr"),
+    "hu": ("ro", "sk"),
+}
+ALWAYS_PLAUSIBLE = ("en",)
+
+
+def plausible_languages(*langs: str) -> tuple[str, ...]:
+    """The base codes a text of these languages could be confused with, each once: the
+    languages themselves, their `CONFUSABLE` neighbours and `ALWAYS_PLAUSIBLE`, sorted."""
+    bases = [base_lang(x) for x in langs]
+    out = set(bases) | set(ALWAYS_PLAUSIBLE)
+    for b in bases:
+        out.update(CONFUSABLE.get(b, ()))
+    return tuple(sorted(out))

@@ -1,0 +1,144 @@
+"""Start-up: a run whose texts are all cached loads no model, imports no torch and builds no
+language detector; the language check weighs the pair's plausible languages only."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from qa_pipeline.cli import app
+from qa_pipeline.detect.checks import language
+from qa_pipeline.embed import HashEncoder, SentenceTransformerEncoder
+from qa_pipeline.langs import plausible_languages
+
+ROOT = Path(__file__).resolve().parents[2]
+DIM = 256
+HEAVY = ("torch", "transformers", "sentence_transformers")
+
+
+def _model_dir(path: Path) -> Path:
+    """A sentence-transformers model directory with its configs and no weights: it can name
+    its prompt and dimension, and cannot load."""
+    (path / "1_Pooling").mkdir(parents=True)
+    (path / "modules.json").write_text("[]", "utf-8")
+    (path / "config_sentence_transformers.json").write_text(
+        json.dumps({"prompts": {"query": "query: "}}), "utf-8")
+    (path / "1_Pooling" / "config.json").write_text(
+        json.dumps({"word_embedding_dimension": DIM}), "utf-8")
+    return path
+
+
+def _hash_encode(self: SentenceTransformerEncoder, texts, progress=None):  # type: ignore[no-untyped-def]
+    return HashEncoder(DIM).encode(texts, progress)
+
+
+def _fill_cache(model: Path, seeds: tuple[Path, Path], out: Path,
+                monkeypatch: pytest.MonkeyPatch) -> None:
+    """One run with the model standing in for a real one (hash vectors): fills the cache."""
+    with monkeypatch.context() as m:
+        m.setattr(SentenceTransformerEncoder, "encode", _hash_encode)
+        res = CliRunner().invoke(app, ["check", str(seeds[0]), str(seeds[1]), "--model",
+                                       str(model), "--out", str(out), "--fail-on", "none"])
+    assert res.exit_code == 0, res.output
+    assert "0 hits" in res.output and "model not loaded" in res.output
+
+
+def test_a_cached_check_never_loads_the_model_or_language_models(
+    seeds: tuple[Path, Path], tmp_path: Path, isolated_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model = _model_dir(tmp_path / "model")
+    _fill_cache(model, seeds, tmp_path / "r1", monkeypatch)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("loaded on a fully cached run")
+
+    monkeypatch.setattr(SentenceTransformerEncoder, "load", refuse)
+    monkeypatch.setattr(SentenceTransformerEncoder, "encode", refuse)
+    monkeypatch.setattr(language, "_detector", refuse)
+    monkeypatch.setattr(language, "_MEMO", {})  # a new process: only the on-disk cache
+    res = CliRunner().invoke(app, ["check", str(seeds[0]), str(seeds[1]), "--model",
+                                   str(model), "--out", str(tmp_path / "r2"), "--fail-on",
+                                   "none"])
+    assert res.exit_code == 0, res.output
+    assert "0 misses; model not loaded" in res.output
+    first, second = ((tmp_path / r / "report.json").read_text("utf-8") for r in ("r1", "r2"))
+    assert first == second
+
+
+_CACHED_RUN = """
+import json, sys
+from qa_pipeline.cli import app
+from qa_pipeline.detect.checks import language
+heavy = set(sys.argv.pop(1).split(","))
+try:
+    app(sys.argv[1:], standalone_mode=False)
+except SystemExit:
+    pass
+print(json.dumps({"modules": sorted(m for m in sys.modules if m.split(".")[0] in heavy),
+                  "detectors": language._detector.cache_info().currsize}))
+"""
+
+
+def test_a_cached_check_imports_no_torch(
+    seeds: tuple[Path, Path], tmp_path: Path, isolated_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model = _model_dir(tmp_path / "model")
+    _fill_cache(model, seeds, tmp_path / "r1", monkeypatch)
+    out = tmp_path / "r2"
+    proc = subprocess.run(
+        [sys.executable, "-c", _CACHED_RUN, ",".join(HEAVY), "check", str(seeds[0]),
+         str(seeds[1]), "--model", str(model), "--out", str(out), "--fail-on", "none",
+         "--quiet"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    state = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert state == {"modules": [], "detectors": 0}
+    assert (out / "report.json").is_file()
+
+
+@pytest.mark.parametrize(("pair", "expected"), [
+    (("lt", "et"), ("en", "et", "fi", "lt", "lv", "pl", "ru")),
+    (("et-EE", "LT"), ("en", "et", "fi", "lt", "lv", "pl", "ru")),
+    (("xx", "yy"), ("en", "xx", "yy")),
+    (("en", "en"), ("en",)),
+])
+def test_plausible_languages(pair: tuple[str, str], expected: tuple[str, ...]) -> None:
+    assert plausible_languages(*pair) == expected
+
+
+def test_candidates_are_the_plausible_languages_lingua_knows() -> None:
+    assert language.candidates("lt", "et") == plausible_languages("lt", "et")
+    assert language.candidates("xx", "et") == ("en", "et", "fi", "lv", "ru")
+
+
+def test_confidences_are_kept_in_the_cache(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_pipeline.cache import EmbeddingCache
+
+    text = "Valitsus kiitis täna heaks uue eelarve järgmiseks aastaks"
+    codes = language.candidates("lt", "et")
+    cache = EmbeddingCache(tmp_path / "c.sqlite")
+    monkeypatch.setattr(language, "_MEMO", {})
+    with language.stored_in(cache):
+        computed = language.confidences(text, codes)
+    assert max(computed, key=lambda k: computed[k]) == "et"
+
+    def refuse(codes: tuple[str, ...]) -> None:
+        raise AssertionError("the detector was built for a stored text")
+
+    monkeypatch.setattr(language, "_MEMO", {})
+    monkeypatch.setattr(language, "_detector", refuse)
+    with language.stored_in(EmbeddingCache(tmp_path / "c.sqlite")):
+        assert language.confidences(text, codes) == computed  # exactly: floats round-trip
+        with pytest.raises(AssertionError):  # another candidate set is another key
+            language.confidences(text, language.candidates("de", "fr"))
+    # No store: memory only, the vectors table untouched.
+    assert len(cache) == 0 and np.isfinite(list(computed.values())).all()
