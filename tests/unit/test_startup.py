@@ -142,3 +142,17 @@ def test_confidences_are_kept_in_the_cache(tmp_path: Path,
             language.confidences(text, language.candidates("de", "fr"))
     # No store: memory only, the vectors table untouched.
     assert len(cache) == 0 and np.isfinite(list(computed.values())).all()
+
+
+def test_plain_codes_are_what_langcodes_says() -> None:
+    """The codes answered without importing langcodes get exactly langcodes' answers."""
+    import langcodes
+
+    from qa_pipeline import langs
+
+    for code in sorted(langs.PLAIN_CODES):
+        tag = langcodes.standardize_tag(code)
+        assert langcodes.tag_is_valid(tag) and langcodes.Language.get(tag).language == code
+        assert langs.check_lang(code, "--src-lang") == code
+    assert langs.base_lang.__wrapped__("et") == "et"  # the fast path
+    assert langs.base_lang.__wrapped__("est") == "et"  # the langcodes path
