@@ -156,3 +156,55 @@ def test_plain_codes_are_what_langcodes_says() -> None:
         assert langs.check_lang(code, "--src-lang") == code
     assert langs.base_lang.__wrapped__("et") == "et"  # the fast path
     assert langs.base_lang.__wrapped__("est") == "et"  # the langcodes path
+
+
+class _FakeTorch:
+    """Stands in for torch: says whether CUDA is there; any other use fails the test."""
+
+    def __init__(self, cuda: bool) -> None:
+        class Cuda:
+            @staticmethod
+            def is_available() -> bool:
+                return cuda
+
+        self.cuda = Cuda()
+
+
+@pytest.mark.parametrize(("requested", "driver", "cuda", "expected"), [
+    ("cpu", True, True, "cpu"),
+    ("cuda:1", False, False, "cuda:1"),
+    ("auto", False, True, "cpu"),  # no driver: torch is not even asked
+    (None, False, True, "cpu"),
+    ("auto", True, True, "cuda"),
+    ("auto", True, False, "cpu"),
+])
+def test_device_resolution(requested: str | None, driver: bool, cuda: bool, expected: str,
+                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_pipeline.embed import resolve_device
+
+    path = tmp_path / "nvidia"
+    if driver:
+        path.mkdir()
+        monkeypatch.setitem(sys.modules, "torch", _FakeTorch(cuda))
+    else:
+        monkeypatch.setitem(sys.modules, "torch", None)  # importing it would raise
+    assert resolve_device(requested, driver=path) == expected
+
+
+def test_config_and_cli_default_device_is_auto() -> None:
+    from qa_pipeline.config import DEFAULT_DEVICE, Config
+
+    assert DEFAULT_DEVICE == "auto" and Config().device == "auto"
+    res = CliRunner().invoke(app, ["check", "--help"], terminal_width=200)
+    assert "auto" in res.output
+
+
+@pytest.mark.parametrize(("device", "precision", "suffix"), [
+    ("cpu", "fp32", ""), ("cuda", "fp16", "+fp16"), ("cuda:1", "fp16", "+fp16"),
+])
+def test_precision_and_cache_keys_follow_the_device(device: str, precision: str, suffix: str,
+                                                    tmp_path: Path) -> None:
+    """fp16 only on CUDA, and its vectors under their own keys; fp32 keys unchanged."""
+    enc = SentenceTransformerEncoder(_model_dir(tmp_path / "m"), "m", "r1", device=device)
+    assert enc.precision == precision and enc.key_revision == "r1" + suffix
+    assert not enc.loaded
