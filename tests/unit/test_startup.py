@@ -208,3 +208,17 @@ def test_precision_and_cache_keys_follow_the_device(device: str, precision: str,
     enc = SentenceTransformerEncoder(_model_dir(tmp_path / "m"), "m", "r1", device=device)
     assert enc.precision == precision and enc.key_revision == "r1" + suffix
     assert not enc.loaded
+
+
+def test_records_live_beside_the_vectors_and_are_pruned_with_them(tmp_path: Path) -> None:
+    from qa_pipeline.cache import EmbeddingCache, entry_key, record_key
+
+    cache = EmbeddingCache(tmp_path / "c.sqlite")
+    key = record_key("kind", "v1", "text")
+    assert key != record_key("kind", "v1text", "") and key != entry_key("kind", "v1", "", "text")
+    cache.put_records({key: '{"a": 0.25}'})
+    assert cache.get_records([key, "missing"]) == {key: '{"a": 0.25}'}
+    assert len(cache) == 0  # vectors only
+    assert cache.prune(older_than_s=3600) == 0 and cache.get_records([key])
+    cache.prune(older_than_s=-60)  # everything is older than a minute from now
+    assert cache.get_records([key]) == {}
