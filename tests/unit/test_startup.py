@@ -222,3 +222,31 @@ def test_records_live_beside_the_vectors_and_are_pruned_with_them(tmp_path: Path
     assert cache.prune(older_than_s=3600) == 0 and cache.get_records([key])
     cache.prune(older_than_s=-60)  # everything is older than a minute from now
     assert cache.get_records([key]) == {}
+
+
+def test_a_cached_nway_check_never_loads_the_model_or_language_models(
+    seeds: tuple[Path, Path], tmp_path: Path, isolated_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model = _model_dir(tmp_path / "model")
+    files = []
+    for lang, seed in (("lt", seeds[0]), ("et", seeds[1]), ("fi", seeds[1])):
+        files.append(tmp_path / f"{lang}.txt")
+        files[-1].write_text(seed.read_text("utf-8"), "utf-8")
+    args = ["check", *map(str, files), "--model", str(model), "--fail-on", "none", "--quiet"]
+    with monkeypatch.context() as m:
+        m.setattr(SentenceTransformerEncoder, "encode", _hash_encode)
+        first = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r1")])
+    assert first.exit_code == 0, first.output
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("loaded on a fully cached run")
+
+    monkeypatch.setattr(SentenceTransformerEncoder, "load", refuse)
+    monkeypatch.setattr(SentenceTransformerEncoder, "encode", refuse)
+    monkeypatch.setattr(language, "_detector", refuse)
+    monkeypatch.setattr(language, "_MEMO", {})
+    second = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r2")])
+    assert second.exit_code == 0, second.output
+    assert ((tmp_path / "r1" / "report.json").read_text("utf-8")
+            == (tmp_path / "r2" / "report.json").read_text("utf-8"))
