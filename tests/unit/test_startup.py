@@ -105,8 +105,8 @@ def test_a_cached_check_imports_no_torch(
 
 
 @pytest.mark.parametrize(("pair", "expected"), [
-    (("lt", "et"), ("en", "et", "fi", "lt", "lv", "pl", "ru")),
-    (("et-EE", "LT"), ("en", "et", "fi", "lt", "lv", "pl", "ru")),
+    (("lt", "et"), ("de", "en", "et", "fi", "lt", "lv", "pl", "ru")),
+    (("et-EE", "LT"), ("de", "en", "et", "fi", "lt", "lv", "pl", "ru")),
     (("xx", "yy"), ("en", "xx", "yy")),
     (("en", "en"), ("en",)),
 ])
@@ -116,7 +116,7 @@ def test_plausible_languages(pair: tuple[str, str], expected: tuple[str, ...]) -
 
 def test_candidates_are_the_plausible_languages_lingua_knows() -> None:
     assert language.candidates("lt", "et") == plausible_languages("lt", "et")
-    assert language.candidates("xx", "et") == ("en", "et", "fi", "lv", "ru")
+    assert language.candidates("xx", "et") == ("de", "en", "et", "fi", "lv", "ru")
 
 
 def test_confidences_are_kept_in_the_cache(tmp_path: Path,
