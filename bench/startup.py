@@ -8,7 +8,7 @@ uncounted warm-up and reports the median (and min-max) wall seconds and peak RSS
 
 * `help`: `qa-pipeline --help`;
 * `warm`: `check` of the seed pair (corpora/customer-loyalty) with every embedding (and, where
-  the tree keeps them, every language-check confidence) cached by the warm-up run;
+  the tree keeps them, every language-check confidence) cached by the runs before;
 * `warm_lid_cold`: the same with the embeddings cached but no language-check records (a cache
   written before the records existed); skipped for a tree without them;
 * `cold`: `check` of the seed pair with an empty embedding cache (model load and every
@@ -16,8 +16,9 @@ uncounted warm-up and reports the median (and min-max) wall seconds and peak RSS
 * `batch`: `batch corpora` (the one seed document) into a fresh output folder, cache warm.
 
 `--tree` measures another checkout of the project (e.g. `git archive` of an older commit):
-its code runs, this script's corpus is used. Every run gets its own cache folder under a
-temp dir with the user's models linked in. Writes bench/results/startup[_LABEL].json.
+its code runs, this script's corpus is used. The runs share one cache folder under a temp dir
+(the user's models linked in), emptied by `cold` and warm after it. Writes
+bench/results/startup[_LABEL].json.
 """
 
 from __future__ import annotations
@@ -39,10 +40,12 @@ sys.path.insert(0, str(ROOT))
 
 from align_common import md_table, write_results  # noqa: E402
 
+from qa_pipeline.config import DEFAULT_MODEL  # noqa: E402
 from qa_pipeline.models import models_dir  # noqa: E402
 
 SEEDS = ROOT / "corpora" / "customer-loyalty"
-SCENARIOS = ("help", "warm", "warm_lid_cold", "cold", "batch")
+# In this order: `cold` leaves the warm cache the later ones start from.
+SCENARIOS = ("help", "cold", "warm", "warm_lid_cold", "batch")
 _WALL = re.compile(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)")
 _RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 
@@ -75,14 +78,14 @@ def _drop_records(cache: Path) -> bool:
 
 
 def scenario(name: str, work: Path, python: list[str], env: dict[str, str],
-             runs: int) -> dict[str, Any] | None:
+             runs: int, model: str) -> dict[str, Any] | None:
     cache = work / "cache"
     out = work / "out"
     check = [*python, "check", str(SEEDS / "lt.txt"), str(SEEDS / "et.txt"), "--out", str(out),
-             "--quiet", "--fail-on", "none"]
+             "--quiet", "--fail-on", "none", "--model", model]
     cmd = {"help": [*python, "--help"], "warm": check, "warm_lid_cold": check, "cold": check,
            "batch": [*python, "batch", str(ROOT / "corpora"), "--out", str(out), "--quiet",
-                     "--fail-on", "none"]}[name]
+                     "--fail-on", "none", "--model", model]}[name]
     snapshot = work / "warm-cache"
 
     def prepare() -> bool:
@@ -101,6 +104,8 @@ def scenario(name: str, work: Path, python: list[str], env: dict[str, str],
     if name == "warm_lid_cold":  # the warm cache of the seed check, taken once
         subprocess.run(check, env=env, capture_output=True, cwd=ROOT)
         snapshot.mkdir(exist_ok=True)
+        for f in snapshot.glob("embeddings.sqlite*"):
+            f.unlink()
         for f in cache.glob("embeddings.sqlite*"):
             shutil.copy2(f, snapshot / f.name)
     figures: list[tuple[float, float]] = []
@@ -126,28 +131,31 @@ def main() -> None:
     ap.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose code runs")
     ap.add_argument("--label", default="", help="results name suffix, e.g. before")
     ap.add_argument("--only", default=",".join(SCENARIOS))
+    ap.add_argument("--model", default=DEFAULT_MODEL, help="'hash' for a quick dry run")
     args = ap.parse_args()
-    wanted = [s for s in args.only.split(",") if s]
-    unknown = set(wanted) - set(SCENARIOS)
+    given = [s for s in args.only.split(",") if s]
+    wanted = [s for s in SCENARIOS if s in given]
+    unknown = set(given) - set(SCENARIOS)
     if unknown:
         raise SystemExit(f"unknown scenario(s) {sorted(unknown)}; known: {SCENARIOS}")
     python = [sys.executable, "-m", "qa_pipeline.cli"]
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="qa-startup-") as tmp:
+        work = Path(tmp)
+        (work / "cache").mkdir(parents=True)
+        (work / "cache" / "models").symlink_to(models_dir(), target_is_directory=True)
+        env = {**os.environ, "QA_PIPELINE_CACHE": str(work / "cache"),
+               "PYTHONPATH": str(args.tree.resolve()), "HF_HUB_OFFLINE": "1",
+               "TRANSFORMERS_OFFLINE": "1"}
+        env.setdefault("OMP_NUM_THREADS", "2")
         for name in wanted:
-            work = Path(tmp) / name
-            (work / "cache").mkdir(parents=True)
-            (work / "cache" / "models").symlink_to(models_dir(), target_is_directory=True)
-            env = {**os.environ, "QA_PIPELINE_CACHE": str(work / "cache"),
-                   "PYTHONPATH": str(args.tree.resolve()), "HF_HUB_OFFLINE": "1",
-                   "TRANSFORMERS_OFFLINE": "1"}
-            env.setdefault("OMP_NUM_THREADS", "2")
-            res = scenario(name, work, python, env, args.runs)
+            res = scenario(name, work, python, env, args.runs, args.model)
             if res is not None:
                 results[name] = res
                 print(f"{name}: {res['wall_s']} s, {res['rss_mib']} MiB", file=sys.stderr)
     label = f"_{args.label}" if args.label else ""
-    write_results(f"startup{label}", {"tree": str(args.tree), "cpus": os.cpu_count(),
+    write_results(f"startup{label}", {"tree": str(args.tree), "model": args.model,
+                                      "cpus": os.cpu_count(),
                                       "load_before": os.getloadavg(), "scenarios": results})
     rows: list[list[object]] = [
         [n, r["wall_s"], f"{r['wall_range'][0]}-{r['wall_range'][1]}", r["rss_mib"],
