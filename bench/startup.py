@@ -51,9 +51,10 @@ _RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB) of one run of `cmd` under /usr/bin/time -v."""
+    """(wall seconds, peak RSS MiB) of one run of `cmd` under /usr/bin/time -v, in the tree
+    being measured (`python -m` puts the working directory first on the path)."""
     res = subprocess.run(["/usr/bin/time", "-v", *cmd], env=env, capture_output=True,
-                         text=True, cwd=ROOT)
+                         text=True, cwd=env["PYTHONPATH"])
     if res.returncode not in (0, 1):  # 1: findings at or above --fail-on
         raise SystemExit(f"{' '.join(cmd)} failed ({res.returncode}):\n{res.stderr[-3000:]}")
     wall = _WALL.search(res.stderr)
@@ -102,7 +103,7 @@ def scenario(name: str, work: Path, python: list[str], env: dict[str, str],
         return True
 
     if name == "warm_lid_cold":  # the warm cache of the seed check, taken once
-        subprocess.run(check, env=env, capture_output=True, cwd=ROOT)
+        subprocess.run(check, env=env, capture_output=True, cwd=env["PYTHONPATH"])
         snapshot.mkdir(exist_ok=True)
         for f in snapshot.glob("embeddings.sqlite*"):
             f.unlink()
