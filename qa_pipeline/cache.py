@@ -1,5 +1,9 @@
 """On-disk embedding cache keyed by (format version, model, revision, prompt, text hash).
 
+Beside the vectors it keeps small JSON records of other per-text results that cost more to
+recompute than to look up (the language check's lingua confidences), keyed the same way by
+`record_key`.
+
 SQLite keeps it one file, safe against interrupted writes, and shareable between runs and
 between processes running at once (write-ahead log, a busy timeout instead of "database is
 locked"). Each row records its model and when it was last used, for `cache stats` and
@@ -23,14 +27,23 @@ FORMAT_VERSION = 1
 BUSY_TIMEOUT_S = 60.0
 
 
-def entry_key(model: str, revision: str, prompt: str, text: str) -> str:
+def _key(parts: Sequence[str]) -> str:
     # Fields are length-prefixed so that no two different tuples can produce the same key.
     h = hashlib.sha256()
-    for part in (str(FORMAT_VERSION), model, revision, prompt, text):
+    for part in parts:
         b = part.encode("utf-8")
         h.update(len(b).to_bytes(8, "little"))
         h.update(b)
     return h.hexdigest()
+
+
+def entry_key(model: str, revision: str, prompt: str, text: str) -> str:
+    return _key((str(FORMAT_VERSION), model, revision, prompt, text))
+
+
+def record_key(kind: str, *parts: str) -> str:
+    """The key of a JSON record: its kind and every setting that changes its value."""
+    return _key((str(FORMAT_VERSION), "record", kind, *parts))
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,8 @@ class EmbeddingCache:
                 self._db.execute("ALTER TABLE emb ADD COLUMN model TEXT NOT NULL DEFAULT ''")
             if "used" not in cols:
                 self._db.execute("ALTER TABLE emb ADD COLUMN used REAL NOT NULL DEFAULT 0")
+            self._db.execute("CREATE TABLE IF NOT EXISTS rec (key TEXT PRIMARY KEY, "
+                             "value TEXT NOT NULL, used REAL NOT NULL DEFAULT 0)")
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -96,6 +111,30 @@ class EmbeddingCache:
                 rows,
             )
 
+    def get_records(self, keys: Sequence[str]) -> dict[str, str]:
+        """The JSON records stored under `keys` (those found)."""
+        found: dict[str, str] = {}
+        now = time.time()
+        with self._lock, self._db:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT key, value FROM rec WHERE key IN ({marks})",
+                                        chunk).fetchall()
+                found.update((str(k), str(v)) for k, v in rows)
+                if rows:
+                    self._db.execute(f"UPDATE rec SET used = ? WHERE key IN ({marks})",
+                                     [now, *chunk])
+        return found
+
+    def put_records(self, items: dict[str, str]) -> None:
+        now = time.time()
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO rec (key, value, used) VALUES (?, ?, ?)",
+                [(k, v, now) for k, v in items.items()],
+            )
+
     def stats(self) -> CacheStats:
         with self._lock:
             n, oldest, newest = self._db.execute(
@@ -114,6 +153,7 @@ class EmbeddingCache:
         with self._lock, self._db:
             cur = self._db.execute("DELETE FROM emb WHERE used < ?", (cutoff,))
             removed = int(cur.rowcount)
+            self._db.execute("DELETE FROM rec WHERE used < ?", (cutoff,))
         with self._lock:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._db.execute("VACUUM")

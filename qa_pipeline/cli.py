@@ -45,7 +45,8 @@ TgtLang = Annotated[str, typer.Option("--tgt-lang", help="target language code")
 SegOpt = Annotated[
     bool, typer.Option("--segmented", help="one sentence per line, blank line between paragraphs")
 ]
-DeviceOpt = Annotated[str | None, typer.Option("--device", help="torch device, e.g. cpu, cuda")]
+DeviceOpt = Annotated[str, typer.Option(
+    "--device", help="torch device: auto (cuda when present, else cpu), cpu, cuda, cuda:1")]
 BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="embedding batch size")]
 FailOnOpt = Annotated[
     C.FailOnChoice, typer.Option("--fail-on", help="exit 1 at this severity")
@@ -248,7 +249,7 @@ def check(
     segmented: SegOpt = False,
     model: ModelOpt = C.DEFAULT_MODEL,
     fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
-    device: DeviceOpt = None,
+    device: DeviceOpt = C.DEFAULT_DEVICE,
     batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -354,7 +355,7 @@ def align(
     fmt: Annotated[
         C.AlignFormat, typer.Option("--format", help="json or vecalign beads")
     ] = C.AlignFormat.json,
-    device: DeviceOpt = None,
+    device: DeviceOpt = C.DEFAULT_DEVICE,
     batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -452,7 +453,7 @@ def batch(
     segmented: SegOpt = False,
     model: ModelOpt = C.DEFAULT_MODEL,
     fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
-    device: DeviceOpt = None,
+    device: DeviceOpt = C.DEFAULT_DEVICE,
     batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,

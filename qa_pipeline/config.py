@@ -17,6 +17,8 @@ DEFAULT_SRC_LANG = "lt"
 DEFAULT_TGT_LANG = "et"
 DEFAULT_FAIL_ON: FailOn = "major"
 DEFAULT_BATCH_SIZE = 32
+# "auto": cuda when torch sees a GPU, else cpu (`embed.resolve_device`); or a torch device.
+DEFAULT_DEVICE = "auto"
 REPORT_SCHEMA = "qa_pipeline.report/1"
 SUMMARY_SCHEMA = "qa_pipeline.summary/1"
 BASELINE_SCHEMA = "qa_pipeline.baseline/1"
@@ -61,7 +63,7 @@ class Config:
     fail_on: FailOn = DEFAULT_FAIL_ON
     segmented: bool = False
     tsv_header: bool | None = None  # a TSV's first row is a header; None: detect it
-    device: str | None = None
+    device: str | None = DEFAULT_DEVICE  # None is "auto"
     batch_size: int = DEFAULT_BATCH_SIZE
     use_cache: bool = True
     checks: tuple[str, ...] | None = None  # mechanical checks to report; None = all

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .cache import EmbeddingCache, entry_key
-from .config import DEFAULT_BATCH_SIZE
+from .config import DEFAULT_BATCH_SIZE, DEFAULT_DEVICE
 from .errors import ModelError
 from .text import unit_rows
 
@@ -44,15 +44,43 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray: ...
 
 
+# Where an NVIDIA driver exposes itself; without one, CUDA cannot be there and "auto" is
+# answered without importing torch (a cached run never imports it).
+NVIDIA_DRIVER = Path("/proc/driver/nvidia")
+
+
+def resolve_device(requested: str | None, driver: Path = NVIDIA_DRIVER) -> str:
+    """The torch device to run on: "auto" (or None) is "cuda" when torch sees a GPU, else
+    "cpu"; anything else is returned as given (torch rejects what it does not know)."""
+    if requested not in (None, "auto"):
+        return str(requested)
+    if not driver.exists():
+        return "cpu"
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def precision_for(device: str) -> str:
+    """fp16 on CUDA (the throughput device); everything else stays fp32, so CPU results do
+    not change."""
+    return "fp16" if device.startswith("cuda") else "fp32"
+
+
 class SentenceTransformerEncoder:
-    """Lazily loads a sentence-transformers model from a local directory; never downloads."""
+    """Lazily loads a sentence-transformers model from a local directory; never downloads.
+
+    Batches are cut from the texts sorted by length, so each pads little. On CUDA the model
+    runs in fp16 and the next batch is tokenised on a worker thread while the GPU encodes the
+    current one (the fast tokenizers release the GIL); on CPU it is sentence-transformers' own
+    `encode`, in fp32."""
 
     def __init__(
         self,
         source: Path | str,
         name: str,
         revision: str,
-        device: str | None = None,
+        device: str | None = DEFAULT_DEVICE,
         batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> None:
         self.source = source
@@ -60,8 +88,27 @@ class SentenceTransformerEncoder:
         self.revision = revision
         self.device = device
         self.batch_size = batch_size
+        # Tokenise the next batch while the current one is encoded: None is "on CUDA only".
+        self.overlap: bool | None = None
         self._model: Any = None
         self._prompt: str | None = None
+        self._resolved: str | None = None
+
+    @property
+    def resolved_device(self) -> str:
+        if self._resolved is None:
+            self._resolved = resolve_device(self.device)
+        return self._resolved
+
+    @property
+    def precision(self) -> str:
+        return precision_for(self.resolved_device)
+
+    @property
+    def key_revision(self) -> str:
+        """The revision in cache keys: fp16 vectors are other values than fp32 ones."""
+        p = self.precision
+        return self.revision if p == "fp32" else f"{self.revision}+{p}"
 
     @property
     def loaded(self) -> bool:
@@ -100,8 +147,10 @@ class SentenceTransformerEncoder:
             logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
             try:
                 self._model = SentenceTransformer(
-                    str(self.source), device=self.device or "cpu", local_files_only=True
+                    str(self.source), device=self.resolved_device, local_files_only=True
                 )
+                if self.precision == "fp16":
+                    self._model.half()
             except Exception as e:
                 raise ModelError(f"cannot load model {self.name} from {self.source}: {e}") from e
             prompts: dict[str, str] = dict(getattr(self._model, "prompts", {}) or {})
@@ -130,13 +179,47 @@ class SentenceTransformerEncoder:
         d = self.load().get_sentence_embedding_dimension()
         return int(d)
 
+    def _overlapped(self, model: Any, batches: list[list[str]],
+                    progress: Progress | None, total: int) -> list[np.ndarray]:
+        """sentence-transformers' inference loop (same preprocessing, forward, normalisation)
+        with each next batch tokenised on a worker thread while the current one runs."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        import torch
+
+        prompt = self.prompt or None
+        out: list[np.ndarray] = []
+        done = 0
+        model.eval()
+        with ThreadPoolExecutor(max_workers=1) as pool, torch.inference_mode():
+            pending = pool.submit(model.preprocess, batches[0], prompt=prompt)
+            for i, batch in enumerate(batches):
+                features = pending.result()
+                if i + 1 < len(batches):
+                    pending = pool.submit(model.preprocess, batches[i + 1], prompt=prompt)
+                features = {k: v.to(model.device, non_blocking=True)
+                            if isinstance(v, torch.Tensor) else v for k, v in features.items()}
+                emb = model(features)["sentence_embedding"].float()
+                emb = torch.nn.functional.normalize(emb, p=2, dim=1)
+                out.append(emb.cpu().numpy().astype(np.float32, copy=False))
+                done += len(batch)
+                if progress:
+                    progress(done, total)
+        return out
+
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         model = self.load()
         out: list[np.ndarray] = []
-        # Sort by length so batches pad little; restore order afterwards.
+        # Sort by length so batches pad little (buckets of similar length); restore order
+        # afterwards.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            batch = [texts[i] for i in order[start : start + self.batch_size]]
+        batches = [[texts[i] for i in order[start : start + self.batch_size]]
+                   for start in range(0, len(order), self.batch_size)]
+        overlap = (self.resolved_device.startswith("cuda") if self.overlap is None
+                   else self.overlap)
+        if overlap and batches:
+            out = self._overlapped(model, batches, progress, len(order))
+        for n, batch in enumerate(batches if not overlap else ()):
             emb = model.encode(
                 batch,
                 prompt=self.prompt,
@@ -147,7 +230,7 @@ class SentenceTransformerEncoder:
             )
             out.append(np.asarray(emb, dtype=np.float32))
             if progress:
-                progress(min(start + self.batch_size, len(order)), len(order))
+                progress(min((n + 1) * self.batch_size, len(order)), len(order))
         if not out:
             return np.zeros((0, self.dim), dtype=np.float32)
         sorted_emb = np.concatenate(out)
@@ -249,7 +332,9 @@ class CachedEncoder:
         keys: dict[str, str] = {}
         if self.cache is not None:
             prompt = self.inner.prompt
-            keys = {t: entry_key(self.name, self.revision, prompt, t)
+            # fp16 (CUDA) vectors are kept apart from fp32 ones; fp32 keys are the plain revision
+            revision = getattr(self.inner, "key_revision", self.revision)
+            keys = {t: entry_key(self.name, revision, prompt, t)
                     for t in unique if t not in vecs}
             found = self.cache.get_many(list(keys.values()))
             vecs.update({t: found[k] for t, k in keys.items() if k in found})

@@ -6,14 +6,27 @@ from functools import lru_cache
 
 from .errors import ConfigError
 
+# Codes answered without langcodes, whose import costs about 0.2 s of every start-up: ISO
+# 639-1 codes that are valid and are their own base code, exactly as langcodes says
+# (tests/unit/test_startup.py checks every one against it).
+PLAIN_CODES = frozenset({
+    "af", "ar", "az", "be", "bg", "bn", "bs", "ca", "cs", "cy", "da", "de", "el", "en", "eo",
+    "es", "et", "eu", "fa", "fi", "fr", "ga", "gu", "he", "hi", "hr", "hu", "hy", "id", "is",
+    "it", "ja", "ka", "kk", "ko", "la", "lg", "lt", "lv", "mi", "mk", "mn", "mr", "ms", "nb",
+    "nl", "nn", "pa", "pl", "pt", "ro", "ru", "sk", "sl", "sn", "so", "sq", "sr", "st", "sv",
+    "sw", "ta", "te", "th", "tn", "tr", "ts", "uk", "ur", "vi", "xh", "yo", "zh", "zu"
+})
+
 
 @lru_cache(maxsize=256)
 def base_lang(lang: str) -> str:
     """'et-EE' / 'est' / 'ET' / 'ger' -> 'et' / 'et' / 'et' / 'de': the ISO 639-1 code when
     the language has one (checks and calibrations are keyed on it), else the code lower-cased."""
+    code = lang.strip().replace("_", "-")
+    if code in PLAIN_CODES:
+        return code
     import langcodes
 
-    code = lang.strip().replace("_", "-")
     try:
         found = langcodes.Language.get(langcodes.standardize_tag(code)).language
     except (ValueError, LookupError):
@@ -24,9 +37,11 @@ def base_lang(lang: str) -> str:
 def check_lang(lang: str, option: str) -> str:
     """`lang` if it is a valid BCP 47 / ISO 639 language code; else a ConfigError naming the
     option and the code."""
+    code = lang.strip().replace("_", "-")
+    if code in PLAIN_CODES:
+        return lang
     import langcodes
 
-    code = lang.strip().replace("_", "-")
     try:
         valid = bool(code) and langcodes.tag_is_valid(langcodes.standardize_tag(code))
     except (ValueError, LookupError):
@@ -35,3 +50,57 @@ def check_lang(lang: str, option: str) -> str:
         raise ConfigError(f"{option} {lang!r} is not a known language code; give an ISO 639 "
                           "/ BCP 47 code such as lt, et, en or lt-LT")
     return lang
+
+
+# Language identification (the language check) weighs a side only against the languages it
+# could plausibly be in instead of its own: the pair's, each one's neighbours and confusables
+# (shared vocabulary or script, the region's other languages and its usual source languages:
+# German for the Baltic ones), and English, the usual pivot and the text most often left
+# untranslated. Every candidate in another script than the text costs nothing (lingua rules it
+# out by alphabet); each in the same script costs lingua about 0.35 s and 40 MB of n-gram
+# models to load, so the lists stay short. A language not listed is weighed against the pair
+# and English. (Measured on NTREX-128 in BENCHMARKS.md, "Start-up (#12)".)
+CONFUSABLE: dict[str, tuple[str, ...]] = {
+    "lt": ("lv", "pl", "ru", "de"),
+    "lv": ("lt", "et", "ru", "de"),
+    "et": ("fi", "lv", "ru", "de"),
+    "fi": ("et", "sv"),
+    "sv": ("da", "nb", "fi"),
+    "da": ("nb", "sv"),
+    "nb": ("nn", "da", "sv"),
+    "nn": ("nb", "da"),
+    "is": ("da", "nb"),
+    "de": ("nl", "da"),
+    "nl": ("de", "af"),
+    "af": ("nl",),
+    "fr": ("it", "es"),
+    "es": ("pt", "ca", "it"),
+    "pt": ("es", "it"),
+    "it": ("es", "fr"),
+    "ca": ("es", "fr"),
+    "ro": ("it", "fr"),
+    "pl": ("cs", "sk", "lt"),
+    "cs": ("sk", "pl"),
+    "sk": ("cs", "pl"),
+    "sl": ("hr", "sr"),
+    "hr": ("bs", "sr", "sl"),
+    "bs": ("hr", "sr"),
+    "sr": ("hr", "bs"),
+    "ru": ("uk", "be", "bg"),
+    "uk": ("ru", "be"),
+    "be": ("ru", "uk"),
+    "bg": ("mk", "ru"),
+    "mk": ("bg", "sr"),
+    "hu": ("ro", "sk"),
+}
+ALWAYS_PLAUSIBLE = ("en",)
+
+
+def plausible_languages(*langs: str) -> tuple[str, ...]:
+    """The base codes a text of these languages could be confused with, each once: the
+    languages themselves, their `CONFUSABLE` neighbours and `ALWAYS_PLAUSIBLE`, sorted."""
+    bases = [base_lang(x) for x in langs]
+    out = set(bases) | set(ALWAYS_PLAUSIBLE)
+    for b in bases:
+        out.update(CONFUSABLE.get(b, ()))
+    return tuple(sorted(out))

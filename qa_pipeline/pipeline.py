@@ -15,6 +15,7 @@ from . import __version__
 from .align import align_documents, describe
 from .cache import EmbeddingCache
 from .config import Config
+from .detect.checks.language import stored_in
 from .detect.context import PairContext, build_context, lookup_vectors
 from .detect.drift import score_drift
 from .detect.findings import GAP_THRESHOLDS, build_findings
@@ -84,6 +85,13 @@ def analyse(
 ) -> Report:
     """One document pair, read to findings; findings whose fingerprint is in `accepted` (the
     baseline's entries for this pair) are marked baselined."""
+    # The encoder's cache also keeps the language check's confidences (a CachedEncoder's).
+    with stored_in(getattr(encoder, "cache", None)):
+        return _analyse(inputs, encoder, config, progress, accepted)
+
+
+def _analyse(inputs: Inputs, encoder: Encoder, config: Config,
+             progress: StageProgress | None, accepted: Collection[str]) -> Report:
     src, tgt = inputs.source, inputs.target
     if inputs.beads is None:
         aligned = align_documents(src, tgt, encoder.encode, config.align,

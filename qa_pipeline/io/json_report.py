@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -103,11 +104,30 @@ def load_schema(name: str = "report.schema.json") -> dict[str, Any]:
     return schema
 
 
+@lru_cache(maxsize=8)
+def _validator(name: str) -> Any:
+    """One validator per shipped schema and process: `jsonschema.validate` would check the
+    schema itself and rebuild the validator on every call (the schemas are checked once, by
+    tests/unit/test_vocabulary.py)."""
+    from jsonschema.validators import validator_for
+
+    schema = load_schema(name)
+    return validator_for(schema)(schema)
+
+
+def validate_against(data: Any, name: str = "report.schema.json") -> None:
+    """Raise the jsonschema.ValidationError `jsonschema.validate` would raise (the best
+    match) if `data` does not follow the shipped schema `name`."""
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator(name).iter_errors(data))
+    if error is not None:
+        raise error
+
+
 def validate(data: dict[str, Any]) -> None:
     """Raise jsonschema.ValidationError if `data` does not follow the shipped schema."""
-    import jsonschema
-
-    jsonschema.validate(data, load_schema())
+    validate_against(data)
 
 
 def dumps(data: dict[str, Any]) -> str:

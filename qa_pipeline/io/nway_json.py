@@ -6,7 +6,7 @@ from typing import Any
 
 from ..nway.pipeline import NwayReport
 from ..types import Document
-from .json_report import load_schema
+from .json_report import validate_against
 
 NWAY_SCHEMA = "qa_pipeline.nway/1"
 
@@ -42,6 +42,4 @@ def nway_to_dict(report: NwayReport) -> dict[str, Any]:
 
 def validate_nway(data: dict[str, Any]) -> None:
     """Raise jsonschema.ValidationError unless `data` follows the shipped n-way schema."""
-    import jsonschema
-
-    jsonschema.validate(data, load_schema("nway.schema.json"))
+    validate_against(data, "nway.schema.json")

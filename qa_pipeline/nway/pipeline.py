@@ -17,6 +17,7 @@ import numpy as np
 from .. import __version__
 from ..align import align_documents, describe
 from ..config import Config
+from ..detect.checks.language import stored_in
 from ..detect.spans import attribute
 from ..embed import Encoder
 from ..errors import InputError
@@ -225,8 +226,10 @@ def gather_evidence(source: Document | None, translations: Sequence[Document],
 
 def analyse_nway(source: Document | None, translations: Sequence[Document], encoder: Encoder,
                  config: Config, progress: StageProgress | None = None) -> NwayReport:
-    return report_from(gather_evidence(source, translations, encoder, config, progress),
-                       encoder, config)
+    # The encoder's cache also keeps the language check's confidences (a CachedEncoder's).
+    with stored_in(getattr(encoder, "cache", None)):
+        return report_from(gather_evidence(source, translations, encoder, config, progress),
+                           encoder, config)
 
 
 def report_from(ev: NwayEvidence, encoder: Encoder, config: Config) -> NwayReport:

@@ -89,9 +89,9 @@ def load_schema() -> dict[str, Any]:
 
 def validate(data: dict[str, Any]) -> None:
     """Raise jsonschema.ValidationError if `data` does not follow the shipped schema."""
-    import jsonschema
+    from ..io.json_report import validate_against
 
-    jsonschema.validate(data, load_schema())
+    validate_against(data, "summary.schema.json")
 
 
 def write_summary(out: BatchOutput, path: Path) -> None:

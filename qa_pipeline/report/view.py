@@ -231,10 +231,10 @@ def check_report(report: Mapping[str, Any]) -> None:
         raise InputError(f"report: schema is {found!r}, this renderer reads {REPORT_SCHEMA!r}")
     import jsonschema
 
-    from qa_pipeline.io.json_report import load_schema
+    from qa_pipeline.io.json_report import validate_against
 
     try:
-        jsonschema.validate(report, load_schema())
+        validate_against(report)
     except jsonschema.ValidationError as e:
         where = "/".join(str(p) for p in e.absolute_path) or "report"
         raise InputError(f"report: {where}: {e.message}; was it written by qa_pipeline?") from None

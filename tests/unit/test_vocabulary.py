@@ -64,3 +64,17 @@ def test_the_report_view_reads_the_same_vocabulary() -> None:
     assert set(view.SEVERITY_COLOURS) == set(SEVERITY_ORDER)
     assert set(view.SEVERITY_GLYPHS) == set(SEVERITY_ORDER)
     assert Hit.__dataclass_fields__["kind"].type == "CheckKind"
+
+
+def test_shipped_schemas_are_valid_json_schemas() -> None:
+    """Validation at run time skips checking the schema itself; this checks it, once."""
+    from importlib import resources
+
+    from jsonschema.validators import validator_for
+
+    names = [p.name for p in resources.files("qa_pipeline").joinpath("schemas").iterdir()
+             if p.name.endswith(".schema.json")]
+    assert {"report.schema.json", "nway.schema.json", "summary.schema.json"} <= set(names)
+    for name in names:
+        schema = load_schema(name)
+        validator_for(schema).check_schema(schema)

@@ -1,53 +1,126 @@
 """Wrong language or untranslated text: each side must be in its declared language, and the
 target must not be a copy of the source.
 
-Detection uses lingua (offline; its models ship in the wheel) restricted to the languages that
-plausibly turn up in Baltic/Nordic translation work, which keeps it fast and avoids confusions
-with distant languages. The detector is built on first use and cached for the process.
+Detection uses lingua (offline; its models ship in the wheel), weighing each side only
+against the languages it could plausibly be in instead (`langs.plausible_languages`: the
+pair's, their neighbours and confusables, English). That bounds the cost, since every
+candidate in the text's script has n-gram models that take lingua ~0.35 s and ~40 MB to load,
+and it avoids confusions with distant languages. One detector per candidate set is built on
+first use and kept for the process.
+
+lingua's confidences are a pure function of (lingua version, candidates, text), so they are
+memoised for the process and, inside `stored_in(cache)`, kept in the embedding cache's
+records: a rerun over texts already judged loads no language model at all.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ...langs import plausible_languages
 from ...text import word_key
 from .base import CheckSpec, Hit, base_lang, word_count
 
-SUPPORTED = ("lt", "et", "en", "lv", "fi", "ru", "de", "fr", "pl")
+if TYPE_CHECKING:
+    from ...cache import EmbeddingCache
+
 MIN_WORDS = 4
 # A side is flagged only when the detector is sure of another language and gives the declared
 # one almost nothing: names and quoted titles otherwise tip short sentences.
 MIN_OTHER_CONFIDENCE = 0.9
 MAX_DECLARED_CONFIDENCE = 0.05
+# Confidences kept in memory per process (a few hundred bytes each).
+MEMO_LIMIT = 50_000
+RECORD_KIND = "lingua-confidence"
 
 _CAPS_OR_QUOTED = re.compile(r"„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"|\b[A-Z]\w*")
 
 
 @lru_cache(maxsize=1)
-def _detector() -> Any:
+def known_languages() -> frozenset[str]:
+    """The ISO 639-1 codes lingua has models for."""
+    from lingua import Language
+
+    return frozenset(lang.iso_code_639_1.name.lower() for lang in Language.all())
+
+
+@lru_cache(maxsize=1)
+def _lingua_version() -> str:
+    from importlib.metadata import version
+
+    return version("lingua-language-detector")
+
+
+@lru_cache(maxsize=64)
+def candidates(src_lang: str, tgt_lang: str) -> tuple[str, ...]:
+    """The languages a side of this pair is weighed against: the plausible ones lingua knows."""
+    return tuple(c for c in plausible_languages(src_lang, tgt_lang) if c in known_languages())
+
+
+@lru_cache(maxsize=8)
+def _detector(codes: tuple[str, ...]) -> Any:
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-    codes = [getattr(IsoCode639_1, c.upper()) for c in SUPPORTED]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+    isos = [getattr(IsoCode639_1, c.upper()) for c in codes]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).build()
 
 
-def confidences(text: str) -> dict[str, float]:
-    """ISO 639-1 code -> lingua confidence, for the SUPPORTED languages."""
-    values = _detector().compute_language_confidence_values(text)
-    return {v.language.iso_code_639_1.name.lower(): float(v.value) for v in values}
+# (the store's path or "", candidates, text) -> confidences
+_MEMO: dict[tuple[str, tuple[str, ...], str], dict[str, float]] = {}
+_STORE: ContextVar[EmbeddingCache | None] = ContextVar("qa_language_store", default=None)
 
 
-def _side_hit(text: str, lang: str, side: str) -> Hit | None:
+@contextlib.contextmanager
+def stored_in(cache: EmbeddingCache | None) -> Iterator[None]:
+    """Within the block (in this thread or task), confidences are read from and written to
+    `cache`'s records; None keeps them in memory only."""
+    token = _STORE.set(cache)
+    try:
+        yield
+    finally:
+        _STORE.reset(token)
+
+
+def confidences(text: str, codes: tuple[str, ...]) -> dict[str, float]:
+    """ISO 639-1 code -> lingua confidence, over the candidate languages `codes`."""
+    store = _STORE.get()
+    memo_key = ("" if store is None else str(store.path), codes, text)
+    if memo_key in _MEMO:
+        return _MEMO[memo_key]
+    key = ""
+    conf: dict[str, float] | None = None
+    if store is not None:
+        from ...cache import record_key
+
+        key = record_key(RECORD_KIND, _lingua_version(), ",".join(codes), text)
+        found = store.get_records([key]).get(key)
+        conf = json.loads(found) if found is not None else None
+    if conf is None:
+        values = _detector(codes).compute_language_confidence_values(text)
+        conf = {v.language.iso_code_639_1.name.lower(): float(v.value) for v in values}
+        if store is not None:
+            store.put_records({key: json.dumps(conf)})
+    if len(_MEMO) >= MEMO_LIMIT:
+        _MEMO.clear()
+    _MEMO[memo_key] = conf
+    return conf
+
+
+def _side_hit(text: str, lang: str, side: str, codes: tuple[str, ...]) -> Hit | None:
     lang = base_lang(lang)
-    if lang not in SUPPORTED:
+    if lang not in codes or len(codes) < 2:
         return None
     # Names and quoted titles are often foreign; judge the running text.
     body = _CAPS_OR_QUOTED.sub(" ", text)
     if word_count(body) < MIN_WORDS:
         return None
-    conf = confidences(body)
+    conf = confidences(body, codes)
     top = max(conf, key=lambda k: conf[k])
     if top == lang or conf[top] < MIN_OTHER_CONFIDENCE:
         return None
@@ -64,9 +137,10 @@ def check_language(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit
             and word_key(src) == word_key(tgt)):
             return [Hit("language", "major", 0.95, "the target is a copy of the source "
                         "(left untranslated)", ((0, len(src)),), ((0, len(tgt)),))]
+    codes = candidates(src_lang, tgt_lang)
     hits = []
     for text, lang, side in ((src, src_lang, "source"), (tgt, tgt_lang, "target")):
-        h = _side_hit(text, lang, side)
+        h = _side_hit(text, lang, side, codes)
         if h is not None:
             hits.append(h)
     return hits

@@ -1,0 +1,32 @@
+"""The CUDA encoding loop (tokenisation of the next batch overlapped with the current one),
+run on CPU with the real default model, gives sentence-transformers' own vectors (slow)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa_pipeline.embed import SentenceTransformerEncoder
+from qa_pipeline.io.readers import read_document
+from qa_pipeline.models import is_pulled, model_path
+
+pytestmark = pytest.mark.slow
+SEEDS = Path(__file__).resolve().parents[2] / "corpora" / "customer-loyalty"
+
+
+def test_overlapped_loop_matches_sentence_transformers() -> None:
+    if not is_pulled("multilingual-e5-small"):
+        pytest.skip("multilingual-e5-small is not installed")
+    texts = [s.text for s in read_document(SEEDS / "lt.txt", "lt", False).sentences]
+    enc = SentenceTransformerEncoder(model_path("multilingual-e5-small"),
+                                     "multilingual-e5-small", "r", device="cpu", batch_size=8)
+    enc.overlap = False
+    reference = enc.encode(texts)
+    enc.overlap = True
+    steps: list[tuple[int, int]] = []
+    overlapped = enc.encode(texts, progress=lambda d, t: steps.append((d, t)))
+    assert overlapped.shape == reference.shape and overlapped.dtype == np.float32
+    assert np.abs(overlapped - reference).max() < 1e-5
+    assert steps[-1] == (len(texts), len(texts)) and len(steps) == -(-len(texts) // 8)
