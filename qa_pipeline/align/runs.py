@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import overload
 
 import numpy as np
 
@@ -39,8 +40,45 @@ def sum_overlaps(vecs: np.ndarray, max_overlap: int) -> list[np.ndarray]:
     return out
 
 
-def _center(vecs: list[np.ndarray], min_items: int) -> list[np.ndarray]:
-    """Overlap embeddings minus the side's mean 1-sentence vector, renormalised.
+class _Centred(Sequence[np.ndarray]):
+    """Run embeddings of one side minus a mean vector, renormalised: `unit_rows(v - mu)` per
+    run length, computed when the length is read and only the last `keep` lengths held.
+
+    Every length of a 20k-sentence side at 768 dimensions is 60 MB; holding all of them next
+    to the caller's raw vectors doubled the aligner's memory. The cost tables read them one
+    length at a time (`costs._Blocks.prefetch`), so holding one costs a few recomputations
+    at most. A length's vectors are the same bits however often they are recomputed.
+    """
+
+    def __init__(self, raw: Sequence[np.ndarray], mu: np.ndarray, keep: int = 1) -> None:
+        self.raw, self.mu, self.keep = list(raw), mu, max(1, keep)
+        self._held: dict[int, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    @overload
+    def __getitem__(self, k: int) -> np.ndarray: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[np.ndarray]: ...
+
+    def __getitem__(self, k: int | slice) -> np.ndarray | list[np.ndarray]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(len(self))[k]]
+        k = range(len(self))[k]  # IndexError past the end, as a list
+        v = self._held.pop(k, None)
+        if v is None:
+            while len(self._held) >= self.keep:  # free before computing: one length at a time
+                self._held.pop(next(iter(self._held)))
+            raw = self.raw[k]
+            v = unit_rows(raw - self.mu) if len(raw) else raw
+        self._held[k] = v
+        return v
+
+
+def _center(vecs: Sequence[np.ndarray], min_items: int) -> Sequence[np.ndarray]:
+    """Overlap embeddings minus the side's mean 1-sentence vector, renormalised (`_Centred`).
 
     Multilingual encoders put every text of one language and topic in a narrow cone, so raw
     cosines of unrelated pairs are high and nearly equal (e5: 0.85-0.92 for any two paragraphs
@@ -53,8 +91,8 @@ def _center(vecs: list[np.ndarray], min_items: int) -> list[np.ndarray]:
     ok = ~np.isnan(vecs[0][:, 0])
     if ok.sum() < min_items:
         return vecs
-    mu = vecs[0][ok].mean(axis=0)
-    return [unit_rows(v - mu) if len(v) else v for v in vecs]
+    mu = (vecs[0] if ok.all() else vecs[0][ok]).mean(axis=0)
+    return _Centred(vecs, mu)
 
 
 def _len_overlaps(lengths: np.ndarray, k_max: int) -> list[np.ndarray]:
