@@ -125,7 +125,7 @@ def child_ours(job: dict[str, Any], out: Path) -> None:
     inner = load_encoder(job["model"])
     t_import = time.perf_counter() - t_start
     t0 = time.perf_counter()
-    model = inner.load()
+    model: Any = inner.load()
     t_load = time.perf_counter() - t0
     texts: list[str] = []
     prompts: set[str] = set()
@@ -197,9 +197,11 @@ def run_one(corpus: str, method: str, docs: list[Doc], model: str, model_dir: Pa
                OPENBLAS_NUM_THREADS=str(threads), TOKENIZERS_PARALLELISM="false")
     with tempfile.TemporaryDirectory(prefix="race-") as tmp:
         job_path, out_path = Path(tmp) / "job.json", Path(tmp) / "out.json"
-        job = {"model": model, "model_dir": str(model_dir), "texts_out": str(Path(tmp) / "t.json"),
-               "cache": str(Path(tmp) / "cache" / "emb.sqlite"),
-               "docs": [{k: d[k] for k in ("name", "src", "tgt")} for d in docs]}
+        texts_path = Path(tmp) / "t.json"
+        job: dict[str, Any] = {
+            "model": model, "model_dir": str(model_dir), "texts_out": str(texts_path),
+            "cache": str(Path(tmp) / "cache" / "emb.sqlite"),
+            "docs": [{k: d[k] for k in ("name", "src", "tgt")} for d in docs]}
         if method == BERTALIGN:
             py = BERTALIGN_VENV / "bin" / "python"
             if not py.exists():
@@ -216,7 +218,7 @@ def run_one(corpus: str, method: str, docs: list[Doc], model: str, model_dir: Pa
         started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         wall, rss, _ = spawn(cmd, env)
         res = json.loads(out_path.read_text(encoding="utf-8"))
-        texts = json.loads(Path(job["texts_out"]).read_text(encoding="utf-8"))
+        texts = json.loads(texts_path.read_text(encoding="utf-8"))
     prompt = _prompt(model_dir) if method == BERTALIGN else "".join(res.get("prompts", [""])[:1])
     golds = [[(tuple(s), tuple(t)) for s, t in d["gold"]] for d in docs]
     tests = [[(tuple(s), tuple(t)) for s, t in d["beads"]] for d in res["docs"]]
@@ -254,7 +256,9 @@ def _commit() -> str:
 
 def table(data: dict[str, Any]) -> str:
     rows = []
-    for corpus, runs in data.get("runs", {}).items():
+    all_runs = data.get("runs", {})
+    for corpus in sorted(all_runs, key=lambda c: CORPORA.index(c) if c in CORPORA else 99):
+        runs = all_runs[corpus]
         bert = runs.get(BERTALIGN)
         ref_key = next((k for k in runs if k in (label("runs=exact"),
                                                  label("embed_overlaps=true"))), None)
