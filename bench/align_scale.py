@@ -8,6 +8,7 @@ deletions on each side, 2 % merges and 2 % splits; overlap embeddings are normal
 
 (sizes 1k, 2k, 5k, 10k, 20k sentences per side; writes bench/results/align_scale.json and
 docs/align_scaling.svg; `--threads 2` runs the children on two cores, the target's setting.)
+`--dim 768` (EmbeddingGemma's size) writes bench/results/align_scale_768d.json and no plot.
 """
 
 from __future__ import annotations
@@ -182,7 +183,8 @@ def main() -> None:
     ap.add_argument("--sizes", nargs="*", type=int, default=[1000, 2000, 5000, 10000, 20000])
     ap.add_argument("--dim", type=int, default=384, help="384: e5-small, the default model")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--svg", default=str(ROOT / "docs" / "align_scaling.svg"))
+    ap.add_argument("--svg", default=None,
+                    help="plot path (default docs/align_scaling.svg at 384 dimensions, else none)")
     ap.add_argument("--threads", type=int, default=1,
                     help="BLAS threads and CPU cores for the child runs (the target is 2)")
     ap.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
@@ -201,8 +203,9 @@ def main() -> None:
             check=True, capture_output=True, text=True, env=env).stdout
         rows.append(json.loads(out))
         print(json.dumps(rows[-1]), file=sys.stderr)
-    write_results("align_scale", {"threads": args.threads, "dim": args.dim, "seed": args.seed,
-                                  "rows": rows})
+    default_dim = args.dim == 384
+    write_results("align_scale" if default_dim else f"align_scale_{args.dim}d",
+                  {"threads": args.threads, "dim": args.dim, "seed": args.seed, "rows": rows})
     print(f"{args.threads} thread(s), dim {args.dim}; targets at 20k: < 10 s, "
           "< 1024 MiB (inputs + working)\n")
     print(md_table(["sentences (src x tgt)", "align time (s)", "inputs (MiB)",
@@ -211,8 +214,10 @@ def main() -> None:
                    [[f"{r['n']} x {r['m']}", f"{r['seconds']:.2f}", f"{r['inputs_mib']:.0f}",
                      f"{r['peak_traced_mib']:.0f}", f"{r['align_mib']:.0f}",
                      f"{r['peak_rss_mib']:.0f}", r["gold_recall"]] for r in rows]))
-    if args.svg:
-        plot(rows, Path(args.svg))
+    svg_path = args.svg if args.svg is not None else (
+        str(ROOT / "docs" / "align_scaling.svg") if default_dim else "")
+    if svg_path:
+        plot(rows, Path(svg_path))
 
 
 if __name__ == "__main__":

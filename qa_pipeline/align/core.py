@@ -51,6 +51,11 @@ def _coarse_band(src: np.ndarray, tgt: np.ndarray, params: AlignParams,
     return _band_around_path(path, n, m, params.search_buffer)
 
 
+def _finite(v: np.ndarray) -> np.ndarray:
+    """NaN rows (unused runs) as zeros; the array itself when it has none (no 60 MB copy)."""
+    return v if np.isfinite(v).all() else np.nan_to_num(v)
+
+
 def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
                   params: AlignParams = AlignParams(),
                   src_lengths: np.ndarray | None = None,
@@ -70,8 +75,8 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
     probability, `similarity` the cosine of the two sides (None for 1-0 / 0-1).
     """
     k = params.max_overlap
-    srcv = [np.asarray(v, np.float32) for v in list(src)[:k]]
-    tgtv = [np.asarray(v, np.float32) for v in list(tgt)[:k]]
+    srcv: Sequence[np.ndarray] = [np.asarray(v, np.float32) for v in list(src)[:k]]
+    tgtv: Sequence[np.ndarray] = [np.asarray(v, np.float32) for v in list(tgt)[:k]]
     n = len(srcv[0]) if srcv else 0
     m = len(tgtv[0]) if tgtv else 0
     if n == 0 or m == 0:
@@ -91,7 +96,7 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
         sgo: list[np.ndarray] | None = _group_of_overlaps(sg, k)
         tgo: list[np.ndarray] | None = _group_of_overlaps(tg, k)
     else:
-        band = _coarse_band(np.nan_to_num(srcv[0]), np.nan_to_num(tgtv[0]), params, rng)
+        band = _coarse_band(_finite(srcv[0]), _finite(tgtv[0]), params, rng)
         sgo = tgo = None
     if progress:
         progress(1, 3)

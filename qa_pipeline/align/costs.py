@@ -8,6 +8,7 @@ sentences i-a..i-1 with target sentences j-b..j-1. The objectives themselves are
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,8 +18,9 @@ from .band import _Band
 
 @dataclass
 class _Problem:
-    src: list[np.ndarray]  # overlap embeddings, src[k-1][i] = sentences i..i+k-1
-    tgt: list[np.ndarray]
+    # overlap embeddings, src[k-1][i] = sentences i..i+k-1 (a list, or `runs._Centred`)
+    src: Sequence[np.ndarray]
+    tgt: Sequence[np.ndarray]
     types: list[tuple[int, int]]
     src_len: list[np.ndarray] | None  # char lengths of the same overlaps
     tgt_len: list[np.ndarray] | None
@@ -81,12 +83,25 @@ def _row_take(v: np.ndarray, n1: int, a: int) -> np.ndarray:
     return np.where(ok, np.asarray(v, np.float64)[np.clip(ii, 0, len(v) - 1)], np.nan)
 
 
+BlockKey = tuple[int, int, int, int]  # (ks, kt, a, b) as `_Blocks.__call__` takes them
+
+
 class _Blocks:
     """`_block_values` of run embeddings, memoised: bead types share many of them."""
 
     def __init__(self, prob: _Problem, band: _Band) -> None:
         self.prob, self.band = prob, band
-        self.memo: dict[tuple[int, int, int, int], np.ndarray] = {}
+        self.memo: dict[BlockKey, np.ndarray] = {}
+
+    def prefetch(self, keys: Iterable[BlockKey]) -> None:
+        """Compute these blocks now, ordered by the run lengths they read: source length
+        outermost, target length back and forth inside it, so that each side's centred run
+        vectors (`runs._Centred`, one length held at a time) are computed about once per
+        length instead of once per bead type. The values are the same in any order."""
+        todo = sorted(set(keys) - self.memo.keys(),
+                      key=lambda k: (k[0], k[1] if k[0] % 2 else -k[1], k[2], k[3]))
+        for key in todo:
+            self(*key)
 
     def __call__(self, ks: int, kt: int, a: int, b: int) -> np.ndarray:
         """src run of ks sentences starting at i - a . tgt run of kt starting at j - b."""

@@ -7,8 +7,42 @@ from __future__ import annotations
 import numpy as np
 
 from .band import _Band
-from .costs import _Blocks, _cell_take, _finish, _Problem, _row_take
+from .costs import BlockKey, _Blocks, _cell_take, _finish, _Problem, _row_take
 from .params import MarginParams
+
+
+def _neighbour_keys(a: int, b: int, src_side: bool) -> tuple[BlockKey, BlockKey]:
+    """The blocks `_neighbour_sim` reads: the run against the sentence before, then after."""
+    if src_side:
+        return (1, b, a + 1, b), (1, b, 0, b)
+    return (a, 1, a, b + 1), (a, 1, a, 0)
+
+
+def _coverage_keys(a: int, b: int) -> list[tuple[bool, int, BlockKey]]:
+    """(source side?, q, block) of each sentence `_uncovered` prices, in its order: sentence
+    i - a + q of the source against the target run, or j - b + q of the target against the
+    source run, for each side with several sentences."""
+    out = []
+    for k, src_side in ((a, True), (b, False)):
+        if k < 2:
+            continue
+        for q in range(k):
+            out.append((src_side, q, (1, b, a - q, b) if src_side else (a, 1, a, b - q)))
+    return out
+
+
+def _margin_keys(types: list[tuple[int, int]], params: MarginParams) -> list[BlockKey]:
+    """Every block `_margin_costs` reads, so that `_Blocks.prefetch` can order them."""
+    keys: list[BlockKey] = []
+    for a, b in types:
+        if not (a and b):
+            continue
+        keys.append((a, b, a, b))
+        if params.margin_weight:
+            keys += [*_neighbour_keys(a, b, False), *_neighbour_keys(a, b, True)]
+        if params.coverage_weight and a + b > 2:
+            keys += [key for _, _, key in _coverage_keys(a, b)]
+    return keys
 
 
 def _neighbour_sim(blocks: _Blocks, a: int, b: int, src_side: bool) -> np.ndarray:
@@ -19,10 +53,7 @@ def _neighbour_sim(blocks: _Blocks, a: int, b: int, src_side: bool) -> np.ndarra
     target run with source sentences i-a-1 and i. Where one neighbour is missing (document
     edge) the other is used alone; with neither, 0.
     """
-    if src_side:
-        before, after = blocks(1, b, a + 1, b), blocks(1, b, 0, b)
-    else:
-        before, after = blocks(a, 1, a, b + 1), blocks(a, 1, a, 0)
+    before, after = (blocks(*key) for key in _neighbour_keys(a, b, src_side))
     both = np.stack([before, after])
     count = np.sum(~np.isnan(both), axis=0)
     return np.where(count > 0, np.nansum(both, axis=0) / np.maximum(count, 1), 0.0)
@@ -34,20 +65,16 @@ def _uncovered(blocks: _Blocks, a: int, b: int, floor: float) -> np.ndarray:
     prob, band = blocks.prob, blocks.band
     n1 = band.n + 1
     out = np.zeros((n1, band.w), np.float64)
-    for k, src_side in ((a, True), (b, False)):
-        if k < 2:
-            continue
+    for src_side, q, key in _coverage_keys(a, b):
         lens = prob.src_len if src_side else prob.tgt_len
-        for q in range(k):
-            if src_side:  # sentence i - a + q against target run j-b .. j-1
-                part = blocks(1, b, a - q, b)
-                share = (np.full((n1, 1), 1.0 / k) if lens is None else
-                         (_row_take(lens[0], n1, a - q) / _row_take(lens[a - 1], n1, a))[:, None])
-            else:
-                part = blocks(a, 1, a, b - q)
-                share = (np.full((1, band.w), 1.0 / k) if lens is None else
-                         _cell_take(lens[0], band, b - q) / _cell_take(lens[b - 1], band, b))
-            out += np.nan_to_num(share * np.maximum(0.0, floor - part))
+        part = blocks(*key)
+        if src_side:  # sentence i - a + q against target run j-b .. j-1
+            share = (np.full((n1, 1), 1.0 / a) if lens is None else
+                     (_row_take(lens[0], n1, a - q) / _row_take(lens[a - 1], n1, a))[:, None])
+        else:
+            share = (np.full((1, band.w), 1.0 / b) if lens is None else
+                     _cell_take(lens[0], band, b - q) / _cell_take(lens[b - 1], band, b))
+        out += np.nan_to_num(share * np.maximum(0.0, floor - part))
     return out
 
 
@@ -71,6 +98,7 @@ def _margin_costs(prob: _Problem, band: _Band, params: MarginParams) -> np.ndarr
         ratio = float((prob.src_len[0].sum() + 1.0) / (prob.tgt_len[0].sum() + 1.0))
     inband = np.arange(band.w)[None, :] < band.width[:, None]
     blocks = _Blocks(prob, band)
+    blocks.prefetch(_margin_keys(prob.types, params))
     with np.errstate(invalid="ignore"):
         for t, (a, b) in enumerate(prob.types):
             if b == 0:

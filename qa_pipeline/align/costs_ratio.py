@@ -5,11 +5,13 @@ merge-gain term make n:m beads earn their extra sentences."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from ..text import robust_stats
 from .band import _Band
-from .costs import _block_values, _cell_take, _finish, _Problem, _row_take
+from .costs import BlockKey, _Blocks, _cell_take, _finish, _Problem, _row_take
 from .params import RatioParams
 
 # By construction of the normaliser a random pair costs about 1; a little less at the low
@@ -19,7 +21,7 @@ _TYPICAL_RANDOM_COST = 0.9
 _SMALL = 8
 
 
-def _random_norm(vecs: list[np.ndarray], other: np.ndarray, k: int,
+def _random_norm(vecs: Sequence[np.ndarray], other: np.ndarray, k: int,
                  rng: np.random.Generator) -> list[np.ndarray]:
     """1 - mean cosine of each overlap to k random sentences of the other side."""
     pool = np.flatnonzero(~np.isnan(other[:, 0]))
@@ -66,8 +68,18 @@ def _length_stats(sims11: np.ndarray, band: _Band, ls: np.ndarray,
     return mu, max(sd, 0.1)
 
 
-def _best_part(prob: _Problem, sims: dict[tuple[int, int], np.ndarray], band: _Band,
-               a: int, b: int) -> np.ndarray:
+def _part_keys(a: int, b: int) -> list[BlockKey]:
+    """The blocks `_best_part` reads: the bead without its first, then its last sentence, of
+    the source side if it has several, then of the target side."""
+    keys: list[BlockKey] = []
+    if a > 1:
+        keys += [(a - 1, b, a - 1, b), (a - 1, b, a, b)]
+    if b > 1:
+        keys += [(a, b - 1, a, b - 1), (a, b - 1, a, b)]
+    return keys
+
+
+def _best_part(blocks: _Blocks, a: int, b: int) -> np.ndarray:
     """Best similarity of the bead with its first or last sentence on one side left out.
 
     A genuine merge is more similar to its counterpart than any part of it; a bead that only
@@ -75,19 +87,9 @@ def _best_part(prob: _Problem, sims: dict[tuple[int, int], np.ndarray], band: _B
     is missing) is less similar than the part without it, since embeddings of joined text
     average away what the extra sentence adds.
     """
-    best = np.full(sims[(a, b)].shape, np.nan, np.float32)
-    if a > 1:  # drop the first source sentence, then the last
-        part = sims.get((a - 1, b))
-        if part is None:
-            part = _block_values(prob.src[a - 2], prob.tgt[b - 1], a - 1, b, band)
-        best = np.fmax(best, part)
-        best = np.fmax(best, _block_values(prob.src[a - 2], prob.tgt[b - 1], a, b, band))
-    if b > 1:
-        part = sims.get((a, b - 1))
-        if part is None:
-            part = _block_values(prob.src[a - 1], prob.tgt[b - 2], a, b - 1, band)
-        best = np.fmax(best, part)
-        best = np.fmax(best, _block_values(prob.src[a - 1], prob.tgt[b - 2], a, b, band))
+    best = np.full((blocks.band.n + 1, blocks.band.w), np.nan, np.float32)
+    for key in _part_keys(a, b):
+        best = np.fmax(best, blocks(*key))
     return best
 
 
@@ -132,10 +134,12 @@ def _ratio_costs(prob: _Problem, band: _Band, params: RatioParams,
     del_cost = _deletion_cost(prob, nrm_s, nrm_t, params, rng)
 
     costs = np.full((len(prob.types), n1, band.w), np.inf, np.float32)
-    sims: dict[tuple[int, int], np.ndarray] = {}
-    for a, b in prob.types:
-        if a and b:
-            sims[(a, b)] = _block_values(prob.src[a - 1], prob.tgt[b - 1], a, b, band)
+    blocks = _Blocks(prob, band)
+    pairs = [(a, b) for a, b in prob.types if a and b]
+    merge_gain = params.merge_gain_weight > 0
+    blocks.prefetch([(a, b, a, b) for a, b in pairs]
+                    + [k for a, b in pairs if a + b > 2 and merge_gain for k in _part_keys(a, b)])
+    sims = {(a, b): blocks(a, b, a, b) for a, b in pairs}
 
     use_len = prob.src_len is not None and prob.tgt_len is not None and params.length_weight > 0
     mu, sd = 0.0, 1.0
@@ -155,8 +159,8 @@ def _ratio_costs(prob: _Problem, band: _Band, params: RatioParams,
             norm = np.maximum(0.05, 0.5 * (_row_take(nrm_s[a - 1], n1, a)[:, None]
                                            + _cell_take(nrm_t[b - 1], band, b)))
             cost = a * b * (1.0 - sim) / norm + params.merge_penalty * (a + b - 2)
-            if a + b > 2 and params.merge_gain_weight > 0:
-                loss = np.maximum(_best_part(prob, sims, band, a, b) - sim, 0.0)
+            if a + b > 2 and merge_gain:
+                loss = np.maximum(_best_part(blocks, a, b) - sim, 0.0)
                 cost = cost + params.merge_gain_weight * np.nan_to_num(loss) / norm
             if use_len:
                 assert prob.src_len is not None and prob.tgt_len is not None

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import numpy as np
 
 from ..text import unit_rows
+from .centred import _Centred
 
 
 def overlap_texts(texts: Sequence[str], max_overlap: int) -> list[str]:
@@ -76,8 +77,8 @@ def sum_overlaps(vecs: np.ndarray, max_overlap: int) -> list[np.ndarray]:
     return out
 
 
-def _center(vecs: list[np.ndarray], min_items: int) -> list[np.ndarray]:
-    """Overlap embeddings minus the side's mean 1-sentence vector, renormalised.
+def _center(vecs: Sequence[np.ndarray], min_items: int) -> Sequence[np.ndarray]:
+    """Overlap embeddings minus the side's mean 1-sentence vector, renormalised (`_Centred`).
 
     Multilingual encoders put every text of one language and topic in a narrow cone, so raw
     cosines of unrelated pairs are high and nearly equal (e5: 0.85-0.92 for any two paragraphs
@@ -90,8 +91,8 @@ def _center(vecs: list[np.ndarray], min_items: int) -> list[np.ndarray]:
     ok = ~np.isnan(vecs[0][:, 0])
     if ok.sum() < min_items:
         return vecs
-    mu = vecs[0][ok].mean(axis=0)
-    return [unit_rows(v - mu) if len(v) else v for v in vecs]
+    mu = (vecs[0] if ok.all() else vecs[0][ok]).mean(axis=0)
+    return _Centred(vecs, mu)
 
 
 def _len_overlaps(lengths: np.ndarray, k_max: int) -> list[np.ndarray]:
