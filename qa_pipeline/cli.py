@@ -308,7 +308,7 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     from .langs import check_lang
     from .nway.pipeline import analyse_nway
     from .pipeline import make_encoder, resolve_encoder
-    from .report.render import render_nway_html
+    from .report.writers import write_nway_report
 
     codes = [x.strip() for x in langs.split(",")] if langs else []
     if codes and len(codes) != len(files):
@@ -327,9 +327,7 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     data = nway_to_dict(report)
     validate_nway(data)
     with _atomic_dir(out) as tmp:
-        (tmp / "report.json").write_text(
-            json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        (tmp / "report.html").write_text(render_nway_html(data), encoding="utf-8")
+        write_nway_report(data, tmp)
     return data
 
 
@@ -402,7 +400,7 @@ _BATCH_FLAGS: dict[str, str] = {
     "src_lang": "src_lang", "tgt_lang": "tgt_langs", "segmented": "segmented", "model": "model",
     "fail_on": "fail_on", "device": "device", "batch_size": "batch_size",
     "no_cache": "use_cache", "executor": "executor", "scheduler": "scheduler",
-    "workers": "workers",
+    "workers": "workers", "nway": "nway",
 }
 
 
@@ -457,16 +455,22 @@ def batch(
     )] = None,
     workers: Annotated[int, typer.Option(
         "--workers", min=1, help="worker processes for --executor processes")] = C.DEFAULT_WORKERS,
+    nway: Annotated[bool, typer.Option(
+        "--nway/--no-nway", help="with two or more targets: one n-way check per document "
+        "(the default) or one pairwise check per target")] = True,
 ) -> None:
     """Check every CORPORA/DOC/{SRC,TGT}.txt pair; write OUT/DOC/SRC-TGT/, OUT/index.html,
-    OUT/summary.json and OUT/junit.xml. Exit 1 on a new finding at or above --fail-on."""
+    OUT/summary.json and OUT/junit.xml. Exit 1 on a new finding at or above --fail-on.
+
+    With two or more targets each document gets one n-way check (OUT/DOC/SRC-TGT1+TGT2/,
+    schema qa_pipeline.nway/1) whose findings name the translation that drifted."""
     from .baseline import load_baseline
     from .batch.run import run_batch
     from .batch.settings import load_settings, resolve
 
     values = dict(src_lang=src_lang, tgt_lang=tgt_lang, segmented=segmented, model=model,
                   fail_on=fail_on, device=device, batch_size=batch_size, no_cache=no_cache,
-                  executor=executor, scheduler=scheduler, workers=workers)
+                  executor=executor, scheduler=scheduler, workers=workers, nway=nway)
     try:
         bc = resolve(load_settings(corpora, config_file), _given(ctx, values))
         baseline = load_baseline(baseline_file or corpora / C.BASELINE_FILE)

@@ -20,6 +20,7 @@ DEFAULT_BATCH_SIZE = 32
 REPORT_SCHEMA = "qa_pipeline.report/1"
 SUMMARY_SCHEMA = "qa_pipeline.summary/1"
 BASELINE_SCHEMA = "qa_pipeline.baseline/1"
+NWAY_SCHEMA = "qa_pipeline.nway/1"
 
 # Batch runs: the corpus folder's settings file and accepted-findings baseline (both in it),
 # the pyproject table read when there is no settings file, how documents are run.
@@ -81,3 +82,7 @@ class BatchConfig:
     executor: str = DEFAULT_EXECUTOR
     scheduler: str | None = None
     workers: int = DEFAULT_WORKERS
+    # One n-way check per document (the source and every target, schema qa_pipeline.nway/1)
+    # instead of one pairwise check per target; the settings turn it on for two or more
+    # targets unless `nway = false`.
+    nway: bool = False
