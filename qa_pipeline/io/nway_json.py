@@ -13,9 +13,10 @@ __all__ = ["NWAY_SCHEMA", "nway_to_dict", "validate_nway"]
 
 
 def _text(doc: Document) -> dict[str, Any]:
+    from .json_report import sentence_dict
+
     return {"path": doc.path, "lang": doc.lang,
-            "sentences": [{"id": s.id, "paragraph": s.paragraph, "text": s.text}
-                          for s in doc.sentences]}
+            "sentences": [sentence_dict(s) for s in doc.sentences]}
 
 
 def nway_to_dict(report: NwayReport) -> dict[str, Any]:

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..types import KIND_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, SEVERITY_RANK
-from .view import SEVERITY_GLYPHS, Count, ReportSummary, SentenceView, segments_for
+from .view import (
+    SEVERITY_GLYPHS,
+    Count,
+    ReportSummary,
+    SentenceView,
+    segments_for,
+    shown,
+)
 
 NO_MAJORITY = "none"  # the filter value of findings that name no translation
 
@@ -108,8 +115,8 @@ def build_nway_view(report: Mapping[str, Any]) -> NwayView:
         for t in texts:
             lang = t["lang"]
             sents = tuple(
-                SentenceView(int(i), segments_for(str(by_lang[lang]["sentences"][i]["text"]),
-                                                  marks.get((lang, int(i)), [])))
+                SentenceView(int(i), segments_for(*shown(by_lang[lang]["sentences"][i],
+                                                         marks.get((lang, int(i)), []))))
                 for i in ids_by_lang.get(lang, []))
             cells.append(CellView(lang, sents, _worst(blamed.get((r, lang), [])),
                                   lang == src_lang))
