@@ -214,6 +214,28 @@ def _checked(cfg: C.Config, out: Path | None = None) -> C.Config:
     return cfg
 
 
+def large_input_warnings(paths: list[Path], model: str) -> list[str]:
+    """A line for each input above LARGE_INPUT_BYTES saying how long the run takes on CPU
+    (the time grows linearly with the text; see README, "Large inputs")."""
+    out = []
+    for p in paths:
+        try:
+            size = p.stat().st_size
+        except OSError:
+            continue  # the reader names the problem
+        if size > C.LARGE_INPUT_BYTES:
+            mb = size / 1e6
+            minutes = C.CPU_SECONDS_PER_MB * mb / 60
+            out.append(f"qa-pipeline: warning: {p} is {mb:.1f} MB; on 2 CPU cores with "
+                       f"{C.DEFAULT_MODEL} a pair this size takes about {minutes:.0f} minutes "
+                       f"(a GPU, --device cuda, is much faster; see README, Large inputs)"
+                       if model == C.DEFAULT_MODEL else
+                       f"qa-pipeline: warning: {p} is {mb:.1f} MB; the run takes about "
+                       f"{minutes:.0f} minutes on 2 CPU cores with {C.DEFAULT_MODEL}, longer "
+                       f"with a larger model (see README, Large inputs)")
+    return out
+
+
 def _config(model: str, src_lang: str, tgt_lang: str, segmented: bool, device: str | None,
             batch_size: int, no_cache: bool, fail_on: C.FailOnChoice | None = None,
             tsv_header: bool | None = None) -> C.Config:
@@ -263,6 +285,8 @@ def check(
     with _guard():
         cfg = _checked(_config(model, src_lang, tgt_lang, segmented, device, batch_size,
                                no_cache, fail_on, tsv_header), out)
+        for line in large_input_warnings([*([source] if source else []), *files], model):
+            typer.echo(line, err=True)
         if source is not None or len(files) >= 3:
             data = _check_nway(files, source, source_lang, langs, cfg, out, quiet)
         else:

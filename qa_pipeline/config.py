@@ -24,6 +24,14 @@ NWAY_SCHEMA = "qa_pipeline.nway/1"
 
 # Batch runs: the corpus folder's settings file and accepted-findings baseline (both in it),
 # the pyproject table read when there is no settings file, how documents are run.
+# Inputs are read whole; a file above MAX_INPUT_BYTES is refused (exit 2), and above
+# LARGE_INPUT_BYTES the CLI warns how long the run takes on CPU: CPU_SECONDS_PER_MB is the
+# end-to-end time per MB of source text with the default model on 2 CPU cores, measured by
+# bench (BENCHMARKS.md, "Large inputs"; README, "Large inputs").
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+LARGE_INPUT_BYTES = 1024 * 1024
+CPU_SECONDS_PER_MB = 1400.0
+
 DEFAULT_CORPORA = "corpora"
 DEFAULT_REPORTS = "reports"
 CONFIG_FILE = "qa.toml"
