@@ -51,6 +51,7 @@ FILES = {"en": "eng", "lt": "lit", "et": "est", "lv": "lav"}
 TRANSLATIONS = ("lt", "et", "lv")
 NEGATION_LANGS = ("lt", "et")  # the damage generator's negation rules
 CLEAN_BLAME_RATE = 0.01  # the calibrated margin allows this share of clean rows a blame
+CONTRAST_GAP_Q = 0.75  # quantile of clean flagged cells' agreement gaps (contrast_gap)
 
 
 def load_docs(half: str) -> list[dict[str, list[str]]]:
@@ -199,18 +200,24 @@ def main() -> None:
             v = np.sort(np.array(vals))
             return round(float(v[-allowed - 1]) + 1e-6, 6) if len(v) > allowed else 0.0
 
-        data = {"format": NWAY_FORMAT, "model_id": f"nway-{args.model}/1",
+        data = {"format": NWAY_FORMAT, "model_id": f"nway-{args.model}/2",
                 "margin": max(margin(stats["t"]), 0.0),
                 "agreement_margin": max(margin(stats["g_src"]), 0.0),
                 "agreement_margin_no_source": max(margin(stats["g_nosrc"]), 0.0),
+                # the upper quartile of the agreement gaps of clean cells flagged against the
+                # source: a cell blamed by its drift contrast must disagree with its peers too
+                "contrast_gap": round(float(np.quantile(stats["g_src"], CONTRAST_GAP_Q)), 6),
                 "fitted": f"each margin lets {CLEAN_BLAME_RATE / 2:.1%} of {rows} clean rows "
-                          "(en + lt, et, lv; NTREX-128 even-numbered documents) blame a cell",
+                          "(en + lt, et, lv; NTREX-128 even-numbered documents) blame a cell; "
+                          f"contrast_gap: the {CONTRAST_GAP_Q:.0%} quantile of the agreement "
+                          "gaps of clean cells flagged against the source",
                 "command": "bench/nway_ntrex.py --calibrate"
                            + (f" --docs {args.docs}" if args.docs else "")}
         path = ROOT / "qa_pipeline" / "data" / f"nway_{args.model}.json"
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(json.dumps(res | {k: data[k] for k in ("margin", "agreement_margin",
-                                                     "agreement_margin_no_source")}
+                                                     "agreement_margin_no_source",
+                                                     "contrast_gap")}
                          | {f"n_{k}": len(v) for k, v in stats.items()}, indent=1))
         return
     dmg = res["damage"]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import BASELINE_SCHEMA
+from .config import BASELINE_SCHEMA, NWAY_SCHEMA
 from .errors import ConfigError, InputError
 
 STATES: tuple[str, ...] = ("accepted", "false_positive")
@@ -119,8 +119,26 @@ def _side(doc: Mapping[str, Any], ids: Iterable[int]) -> str:
     return " ".join(str(doc["sentences"][i]["text"]) for i in ids)
 
 
+def _nway_excerpts(report: Mapping[str, Any], finding: Mapping[str, Any]) -> tuple[str, str]:
+    """An n-way finding's row: the source's text, and the drifted translation's (every
+    translation's, labelled, when none is named)."""
+    ids = finding["sentences"]
+    texts = {t["lang"]: t for t in report["translations"]}
+    src = report["source"]
+    source = _side(src, ids.get(src["lang"], [])) if src else ""
+    if finding.get("drifted"):
+        return source, _side(texts[finding["drifted"]], ids.get(finding["drifted"], []))
+    return source, " | ".join(f"{lang}: {_side(t, ids.get(lang, []))}"
+                              for lang, t in texts.items())
+
+
 def entry_for(document: str, pair: str, report: Mapping[str, Any],
               finding: Mapping[str, Any], state: str = "accepted") -> BaselineEntry:
+    if report.get("schema") == NWAY_SCHEMA:
+        source, target = _nway_excerpts(report, finding)
+        return BaselineEntry(document=document, pair=pair,
+                             fingerprint=str(finding["fingerprint"]), kind=str(finding["kind"]),
+                             state=state, source=_excerpt(source), target=_excerpt(target))
     return BaselineEntry(
         document=document, pair=pair, fingerprint=str(finding["fingerprint"]),
         kind=str(finding["kind"]), state=state,
@@ -155,9 +173,11 @@ def read_reports(reports: Path, corpora: Path | None = None) -> list[ReportedPai
     for p in summary.get("pairs", []):
         if p.get("report") is None:
             continue
-        for side in ("source", "target"):
-            path = Path(p[side])
-            if corpora is not None and path.exists() and sha256_file(path) != p[f"{side}_sha256"]:
+        files = [(p[side], p[f"{side}_sha256"]) for side in ("source", "target")]
+        files += [(t["path"], t["sha256"]) for t in p.get("targets", [])]  # n-way
+        for name, sha in files:
+            path = Path(name)
+            if corpora is not None and path.exists() and sha256_file(path) != sha:
                 raise InputError(f"{path}: changed since {reports} was written; run "
                                  f"`qa-pipeline batch` again first")
         report_path = reports / p["report"]

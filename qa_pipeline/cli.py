@@ -216,6 +216,28 @@ def _checked(cfg: C.Config, out: Path | None = None) -> C.Config:
     return cfg
 
 
+def large_input_warnings(paths: list[Path], model: str) -> list[str]:
+    """A line for each input above LARGE_INPUT_BYTES saying how long the run takes on CPU
+    (the time grows linearly with the text; see README, "Large inputs")."""
+    out = []
+    for p in paths:
+        try:
+            size = p.stat().st_size
+        except OSError:
+            continue  # the reader names the problem
+        if size > C.LARGE_INPUT_BYTES:
+            mb = size / 1e6
+            minutes = C.CPU_SECONDS_PER_MB * mb / 60
+            out.append(f"qa-pipeline: warning: {p} is {mb:.1f} MB; on 2 CPU cores with "
+                       f"{C.DEFAULT_MODEL} a pair this size takes about {minutes:.0f} minutes "
+                       f"(a GPU, --device cuda, is much faster; see README, Large inputs)"
+                       if model == C.DEFAULT_MODEL else
+                       f"qa-pipeline: warning: {p} is {mb:.1f} MB; the run takes about "
+                       f"{minutes:.0f} minutes on 2 CPU cores with {C.DEFAULT_MODEL}, longer "
+                       f"with a larger model (see README, Large inputs)")
+    return out
+
+
 def _config(model: str, src_lang: str, tgt_lang: str, segmented: bool, device: str | None,
             batch_size: int, no_cache: bool, fail_on: C.FailOnChoice | None = None,
             tsv_header: bool | None = None, word_tagger: bool | None = None) -> C.Config:
@@ -274,6 +296,8 @@ def check(
     with _guard():
         cfg = _checked(_config(model, src_lang, tgt_lang, segmented, device, batch_size,
                                no_cache, fail_on, tsv_header, word_tagger), out)
+        for line in large_input_warnings([*([source] if source else []), *files], model):
+            typer.echo(line, err=True)
         if source is not None or len(files) >= 3:
             data = _check_nway(files, source, source_lang, langs, cfg, out, quiet)
         else:
@@ -319,7 +343,7 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     from .langs import check_lang
     from .nway.pipeline import analyse_nway
     from .pipeline import make_encoder, resolve_encoder
-    from .report.render import render_nway_html
+    from .report.writers import write_nway_report
 
     codes = [x.strip() for x in langs.split(",")] if langs else []
     if codes and len(codes) != len(files):
@@ -338,9 +362,7 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     data = nway_to_dict(report)
     validate_nway(data)
     with _atomic_dir(out) as tmp:
-        (tmp / "report.json").write_text(
-            json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        (tmp / "report.html").write_text(render_nway_html(data), encoding="utf-8")
+        write_nway_report(data, tmp)
     return data
 
 
@@ -413,7 +435,7 @@ _BATCH_FLAGS: dict[str, str] = {
     "src_lang": "src_lang", "tgt_lang": "tgt_langs", "segmented": "segmented", "model": "model",
     "fail_on": "fail_on", "device": "device", "batch_size": "batch_size",
     "no_cache": "use_cache", "executor": "executor", "scheduler": "scheduler",
-    "workers": "workers",
+    "workers": "workers", "nway": "nway",
 }
 
 
@@ -468,16 +490,22 @@ def batch(
     )] = None,
     workers: Annotated[int, typer.Option(
         "--workers", min=1, help="worker processes for --executor processes")] = C.DEFAULT_WORKERS,
+    nway: Annotated[bool, typer.Option(
+        "--nway/--no-nway", help="with two or more targets: one n-way check per document "
+        "(the default) or one pairwise check per target")] = True,
 ) -> None:
     """Check every CORPORA/DOC/{SRC,TGT}.txt pair; write OUT/DOC/SRC-TGT/, OUT/index.html,
-    OUT/summary.json and OUT/junit.xml. Exit 1 on a new finding at or above --fail-on."""
+    OUT/summary.json and OUT/junit.xml. Exit 1 on a new finding at or above --fail-on.
+
+    With two or more targets each document gets one n-way check (OUT/DOC/SRC-TGT1+TGT2/,
+    schema qa_pipeline.nway/1) whose findings name the translation that drifted."""
     from .baseline import load_baseline
     from .batch.run import run_batch
     from .batch.settings import load_settings, resolve
 
     values = dict(src_lang=src_lang, tgt_lang=tgt_lang, segmented=segmented, model=model,
                   fail_on=fail_on, device=device, batch_size=batch_size, no_cache=no_cache,
-                  executor=executor, scheduler=scheduler, workers=workers)
+                  executor=executor, scheduler=scheduler, workers=workers, nway=nway)
     try:
         bc = resolve(load_settings(corpora, config_file), _given(ctx, values))
         baseline = load_baseline(baseline_file or corpora / C.BASELINE_FILE)

@@ -22,9 +22,18 @@ DEFAULT_DEVICE = "auto"
 REPORT_SCHEMA = "qa_pipeline.report/1"
 SUMMARY_SCHEMA = "qa_pipeline.summary/1"
 BASELINE_SCHEMA = "qa_pipeline.baseline/1"
+NWAY_SCHEMA = "qa_pipeline.nway/1"
 
 # Batch runs: the corpus folder's settings file and accepted-findings baseline (both in it),
 # the pyproject table read when there is no settings file, how documents are run.
+# Inputs are read whole; a file above MAX_INPUT_BYTES is refused (exit 2), and above
+# LARGE_INPUT_BYTES the CLI warns how long the run takes on CPU: CPU_SECONDS_PER_MB is the
+# end-to-end time per MB of source text with the default model on 2 CPU cores, measured by
+# bench (BENCHMARKS.md, "Large inputs"; README, "Large inputs").
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+LARGE_INPUT_BYTES = 1024 * 1024
+CPU_SECONDS_PER_MB = 1370.0  # bench/e2e_ntrex.py: 390.3 s for 284,724 bytes of lt
+
 DEFAULT_CORPORA = "corpora"
 DEFAULT_REPORTS = "reports"
 CONFIG_FILE = "qa.toml"
@@ -83,3 +92,7 @@ class BatchConfig:
     executor: str = DEFAULT_EXECUTOR
     scheduler: str | None = None
     workers: int = DEFAULT_WORKERS
+    # One n-way check per document (the source and every target, schema qa_pipeline.nway/1)
+    # instead of one pairwise check per target; the settings turn it on for two or more
+    # targets unless `nway = false`.
+    nway: bool = False

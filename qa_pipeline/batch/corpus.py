@@ -29,13 +29,50 @@ class PairJob:
         """The pair's report folder, relative to the output folder."""
         return f"{self.document}/{self.src_lang}-{self.tgt_lang}"
 
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return (self.source, self.target)
+
+
+@dataclass(frozen=True)
+class NwayJob:
+    """One document's n-way check: the source and every translation its folder has."""
+
+    document: str
+    src_lang: str
+    tgt_langs: tuple[str, ...]
+    source: Path
+    targets: tuple[Path, ...]
+
+    @property
+    def tgt_lang(self) -> str:
+        """The translations as one label, e.g. "lt+et+lv" (the baseline's pair is
+        "en-lt+et+lv")."""
+        return "+".join(self.tgt_langs)
+
+    @property
+    def target(self) -> Path:
+        return self.targets[0]
+
+    @property
+    def folder(self) -> str:
+        return f"{self.document}/{self.src_lang}-{self.tgt_lang}"
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return (self.source, *self.targets)
+
+
+Job = PairJob | NwayJob
+
 
 @dataclass(frozen=True)
 class DocumentJob:
-    """The unit of work: one document and every configured pair of it."""
+    """The unit of work: one document and every configured check of it (one pair per
+    target, or one n-way check)."""
 
     document: str
-    pairs: tuple[PairJob, ...]
+    pairs: tuple[Job, ...]
 
 
 def side_suffixes() -> tuple[str, ...]:
@@ -55,9 +92,11 @@ def _is_document(folder: Path) -> bool:
     return folder.is_dir() and not folder.name.startswith((".", "_"))
 
 
-def discover(corpora: Path, src_lang: str,
-             tgt_langs: tuple[str, ...]) -> tuple[list[DocumentJob], list[MissingSide]]:
-    """Every document folder's configured pairs, in name order, and what is missing."""
+def discover(corpora: Path, src_lang: str, tgt_langs: tuple[str, ...],
+             nway: bool = False) -> tuple[list[DocumentJob], list[MissingSide]]:
+    """Every document folder's configured pairs, in name order, and what is missing. With
+    `nway`, a folder with the source and two or more targets is one n-way job (with a single
+    target present, that pair is checked pairwise)."""
     if not corpora.is_dir():
         raise InputError(f"{corpora}: not a directory; give the folder of document folders")
     jobs: list[DocumentJob] = []
@@ -75,8 +114,11 @@ def discover(corpora: Path, src_lang: str,
                                        f"({lang}{'/'.join(side_suffixes())}); not checked"))
         if src is None:
             continue
-        pairs = tuple(PairJob(doc, src_lang, lang, src, p) for lang, p in tgts.items()
-                      if p is not None)
+        present = {lang: p for lang, p in tgts.items() if p is not None}
+        pairs: tuple[Job, ...] = tuple(PairJob(doc, src_lang, lang, src, p)
+                                       for lang, p in present.items())
+        if nway and len(present) >= 2:
+            pairs = (NwayJob(doc, src_lang, tuple(present), src, tuple(present.values())),)
         if pairs:
             jobs.append(DocumentJob(doc, pairs))
     if not jobs:

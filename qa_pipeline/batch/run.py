@@ -23,7 +23,7 @@ from ..baseline import Baseline, sha256_file
 from ..config import BatchConfig, Config, ExecutorChoice
 from ..errors import ConfigError, QAError
 from ..report.output import BatchOutput, MissingSide, PairResult
-from .corpus import DocumentJob, PairJob, discover, safe_folder
+from .corpus import DocumentJob, Job, NwayJob, discover, safe_folder
 
 StageProgress = Callable[[str, int, int], None]
 
@@ -39,31 +39,46 @@ class DocumentResult:
     reused: bool = False  # every pair's report came from the previous run (inputs unchanged)
 
 
-def input_key(pair: PairJob, config: Config, encoder_id: tuple[str, str],
-              shas: tuple[str, str]) -> str:
-    """Everything a pair's report depends on: tool version and report format, both files'
-    paths and contents, the settings that change findings, the model and its revision. Not
+def input_key(pair: Job, config: Config, encoder_id: tuple[str, str],
+              shas: tuple[str, ...]) -> str:
+    """Everything a pair's report depends on: tool version and report format, every file's
+    path and contents, the settings that change findings, the model and its revision. Not
     the baseline (applied afresh on reuse) nor fail_on, device or batch size."""
     import hashlib
 
     from .. import __version__
     from ..config import REPORT_SCHEMA
+    from ..io.nway_json import NWAY_SCHEMA
 
     neutral = replace(config, tgt_lang=pair.tgt_lang, fail_on=Config.fail_on, device=None,
                       batch_size=Config.batch_size, use_cache=True)
-    parts = [__version__, REPORT_SCHEMA, str(pair.source), str(pair.target), *shas,
+    schema = NWAY_SCHEMA if isinstance(pair, NwayJob) else REPORT_SCHEMA
+    parts = [__version__, schema, *(str(p) for p in pair.paths), *shas,
              *encoder_id, repr(neutral)]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
 
-def _shas(pair: PairJob) -> tuple[str, str]:
+def _shas(pair: Job) -> tuple[str, ...]:
     out = []
-    for path in (pair.source, pair.target):
+    for path in pair.paths:
         try:
             out.append(sha256_file(path))
         except OSError:
             out.append("")
-    return out[0], out[1]
+    return tuple(out)
+
+
+def _base(p: Job, shas: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The PairResult fields that describe the job (hashes empty unless given)."""
+    shas = shas or ("",) * len(p.paths)
+    base: dict[str, Any] = dict(
+        document=p.document, source_lang=p.src_lang, target_lang=p.tgt_lang, folder=p.folder,
+        source_path=str(p.source), target_path=str(p.target), source_sha256=shas[0],
+        target_sha256=shas[1])
+    if isinstance(p, NwayJob):
+        base["targets"] = tuple((lang, str(path), sha) for lang, path, sha
+                                in zip(p.tgt_langs, p.targets, shas[1:], strict=True))
+    return base
 
 
 def _previous_keys(out: Path) -> dict[str, str]:
@@ -76,7 +91,7 @@ def _previous_keys(out: Path) -> dict[str, str]:
         return {}
 
 
-def _reuse(out: Path, pair: PairJob, key: str, previous: Mapping[str, str],
+def _reuse(out: Path, pair: Job, key: str, previous: Mapping[str, str],
            accepted: frozenset[str]) -> tuple[PairResult, bool] | None:
     """The previous run's report of `pair` if its inputs are unchanged, re-marked with the
     current baseline; and whether the marks changed (its files must be rewritten)."""
@@ -92,11 +107,7 @@ def _reuse(out: Path, pair: PairJob, key: str, previous: Mapping[str, str],
             f["baselined"] = now
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return PairResult(document=pair.document, source_lang=pair.src_lang,
-                      target_lang=pair.tgt_lang, folder=pair.folder,
-                      source_path=str(pair.source), target_path=str(pair.target),
-                      source_sha256="", target_sha256="", report=report,
-                      input_key=key), changed
+    return PairResult(report=report, input_key=key, **_base(pair)), changed
 
 
 def process_document(job: DocumentJob, config: Config, accepted: Mapping[str, frozenset[str]],
@@ -110,17 +121,17 @@ def process_document(job: DocumentJob, config: Config, accepted: Mapping[str, fr
     hits, misses = getattr(encoder, "hits", 0), getattr(encoder, "misses", 0)
     out = []
     for p in job.pairs:
-        cfg = replace(config, tgt_lang=p.tgt_lang)
         # The files' hashes are filled in by the client, which computed them for the input key.
-        base = dict(document=p.document, source_lang=p.src_lang, target_lang=p.tgt_lang,
-                    folder=p.folder, source_path=str(p.source), target_path=str(p.target),
-                    source_sha256="", target_sha256="")
+        base = _base(p)
+        done = accepted.get(f"{p.src_lang}-{p.tgt_lang}", frozenset())
         try:
-            inputs = read_inputs(p.source, p.target, cfg)
-            report = analyse(inputs, encoder, cfg,
-                             accepted=accepted.get(f"{p.src_lang}-{p.tgt_lang}", frozenset()))
-            data = report_to_dict(report)
-            validate(data)
+            if isinstance(p, NwayJob):
+                data = _nway_report(p, config, done, encoder)
+            else:
+                cfg = replace(config, tgt_lang=p.tgt_lang)
+                inputs = read_inputs(p.source, p.target, cfg)
+                data = report_to_dict(analyse(inputs, encoder, cfg, accepted=done))
+                validate(data)
             out.append(PairResult(report=data, **base))
         except QAError as e:
             out.append(PairResult(report=None, error=str(e), **base))
@@ -129,6 +140,21 @@ def process_document(job: DocumentJob, config: Config, accepted: Mapping[str, fr
         hits=getattr(encoder, "hits", 0) - hits, misses=getattr(encoder, "misses", 0) - misses,
         model_loaded=bool(getattr(encoder, "loaded", True)),
     )
+
+
+def _nway_report(job: NwayJob, config: Config, accepted: frozenset[str],
+                 encoder: Any) -> dict[str, Any]:
+    """One document's n-way report dict (schema qa_pipeline.nway/1), baseline applied."""
+    from ..io.nway_json import nway_to_dict, validate_nway
+    from ..io.readers import read_document
+    from ..nway.pipeline import analyse_nway, mark_baselined
+
+    src = read_document(job.source, job.src_lang, config.segmented)
+    docs = [read_document(path, lang, config.segmented)
+            for lang, path in zip(job.tgt_langs, job.targets, strict=True)]
+    data = nway_to_dict(mark_baselined(analyse_nway(src, docs, encoder, config), accepted))
+    validate_nway(data)
+    return data
 
 
 # One encoder per worker process (and per configuration): the model loads at most once.
@@ -204,19 +230,30 @@ def _run_distributed(jobs: list[DocumentJob], bc: BatchConfig,
 
 def _write_pair(out: Path, result: PairResult) -> None:
     """One pair's report files, moved into place only once they are all written."""
-    from ..report.writers import write_report
+    from ..report.writers import write_nway_report, write_report
 
     assert result.report is not None
     folder = safe_folder(out, result.folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".pair-", dir=folder.parent))
     try:
-        write_report(result.report, tmp)
+        if result.nway:
+            write_nway_report(result.report, tmp)
+        else:
+            write_report(result.report, tmp)
         folder.mkdir(exist_ok=True)
         for f in tmp.iterdir():
             os.replace(f, folder / f.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _hashes(p: PairResult, shas: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {"source_sha256": shas[0], "target_sha256": shas[1]}
+    if p.nway:
+        out["targets"] = tuple((lang, path, sha) for (lang, path, _), sha
+                               in zip(p.targets, shas[1:], strict=True))
+    return out
 
 
 def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
@@ -226,7 +263,7 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
     from ..report.writers import write_batch
 
     start = time.perf_counter()
-    jobs, missing = discover(corpora, bc.config.src_lang, bc.tgt_langs)
+    jobs, missing = discover(corpora, bc.config.src_lang, bc.tgt_langs, bc.nway)
     for job in jobs:  # refuse unsafe names before any work
         for pj in job.pairs:
             safe_folder(out, pj.folder)
@@ -237,7 +274,7 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
     encoder_id = (inner.name, inner.revision)  # resolved, not loaded
     previous = _previous_keys(out) if bc.config.use_cache else {}
     keys: dict[str, str] = {}
-    shas: dict[str, tuple[str, str]] = {}
+    shas: dict[str, tuple[str, ...]] = {}
     results: dict[str, DocumentResult] = {}
     todo = []
     for job in jobs:
@@ -263,8 +300,8 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
     if todo:
         for done, res in enumerate(runner, start=len(results) + 1):
             res = replace(res, pairs=tuple(
-                replace(p, input_key=keys[p.folder], source_sha256=shas[p.folder][0],
-                        target_sha256=shas[p.folder][1]) for p in res.pairs))
+                replace(p, input_key=keys[p.folder], **_hashes(p, shas[p.folder]))
+                for p in res.pairs))
             for p in res.pairs:
                 if p.report is not None:
                     _write_pair(out, p)
@@ -272,8 +309,7 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
             if progress:
                 progress("documents", done, len(jobs))
     ordered = [results[j.document] for j in jobs]
-    pairs = tuple(replace(p, source_sha256=shas[p.folder][0], target_sha256=shas[p.folder][1])
-                  for r in ordered for p in r.pairs)
+    pairs = tuple(replace(p, **_hashes(p, shas[p.folder])) for r in ordered for p in r.pairs)
     run = {
         "executor": str(bc.executor),
         "workers": 1 if bc.executor == ExecutorChoice.local else bc.workers,

@@ -6,6 +6,8 @@ config.py's defaults < the file < command-line flags (`resolve`). A bad file is 
 
     source = "lt"                  # source language
     targets = ["et"]               # one or more target languages
+    nway = true                    # two or more targets: one n-way check per document
+                                   # (default); false: one pairwise check per target
     model = "multilingual-e5-small"
     fail_on = "major"              # critical | major | minor | none
     segmented = false
@@ -104,6 +106,8 @@ def _severity(v: Any, where: str) -> tuple[tuple[str, str], ...]:
 KEYS: dict[str, Key] = {k.name: k for k in (
     Key("source", "src_lang", _str, "source language code"),
     Key("targets", "tgt_langs", _langs, "target language codes"),
+    Key("nway", "nway", _bool, "two or more targets: one n-way check per document "
+        "(default true) instead of one pairwise check per target"),
     Key("model", "model", _str, "registry name or model directory"),
     Key("fail_on", "fail_on", _fail_on, "the gate fails at this severity"),
     Key("segmented", "segmented", _bool, "one sentence per line"),
@@ -169,7 +173,7 @@ def resolve(file_values: Mapping[str, Any], cli_values: Mapping[str, Any]) -> C.
     """config.py's defaults, overridden by the file, overridden by the command line (only
     the flags actually given are in `cli_values`)."""
     values = {**file_values, **cli_values}
-    batch_fields = {"tgt_langs", "executor", "scheduler", "workers"}
+    batch_fields = {"tgt_langs", "executor", "scheduler", "workers", "nway"}
     base = C.BatchConfig()
     cfg = replace(base.config, **{k: v for k, v in values.items() if k not in batch_fields})
     tgts = tuple(values.get("tgt_langs", base.tgt_langs))
@@ -177,4 +181,7 @@ def resolve(file_values: Mapping[str, Any], cli_values: Mapping[str, Any]) -> C.
     extra = {k: v for k, v in values.items() if k in batch_fields and k != "tgt_langs"}
     if cfg.src_lang in tgts:
         raise ConfigError(f"the source language {cfg.src_lang!r} is also a target")
+    extra.setdefault("nway", len(tgts) >= 2)
+    if extra["nway"] and len(tgts) < 2:
+        raise ConfigError(f"nway = true needs two or more targets; got {list(tgts)}")
     return replace(base, config=cfg, tgt_langs=tgts, **extra)

@@ -84,7 +84,9 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         raise InputError(f"{path}: is a directory, expected a text file")
     size = path.stat().st_size
     if size > max_bytes:
-        raise InputError(f"{path}: {size} bytes is larger than the {max_bytes} byte limit")
+        raise InputError(f"{path}: {size / 1e6:.1f} MB is larger than the "
+                         f"{max_bytes / 1e6:.1f} MB limit for one input; split the document "
+                         "into parts and check each (see README, Large inputs)")
     try:
         data = path.read_bytes()
     except OSError as e:

@@ -13,7 +13,9 @@ from ..report.output import WriterSpec
 from ..types import Bead, Document, Finding, Report, ScoredBead, Sentence
 
 
-def _sentence(s: Sentence) -> dict[str, Any]:
+def sentence_dict(s: Sentence) -> dict[str, Any]:
+    """A sentence in a report: id, paragraph, analysed text; the text as given (`display`)
+    and the offset map into it when they differ."""
     out: dict[str, Any] = {"id": s.id, "paragraph": s.paragraph, "text": s.text}
     if s.display:
         out["display"] = s.display
@@ -26,7 +28,7 @@ def _doc(doc: Document) -> dict[str, Any]:
         "path": doc.path,
         "lang": doc.lang,
         "paragraphs": [{"id": p.id, "sentences": list(p.sentences)} for p in doc.paragraphs],
-        "sentences": [_sentence(s) for s in doc.sentences],
+        "sentences": [sentence_dict(s) for s in doc.sentences],
     }
 
 

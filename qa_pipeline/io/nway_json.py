@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..config import NWAY_SCHEMA
 from ..nway.pipeline import NwayReport
 from ..types import Document
 from .json_report import validate_against
 
-NWAY_SCHEMA = "qa_pipeline.nway/1"
+__all__ = ["NWAY_SCHEMA", "nway_to_dict", "validate_nway"]
 
 
 def _text(doc: Document) -> dict[str, Any]:
+    from .json_report import sentence_dict
+
     return {"path": doc.path, "lang": doc.lang,
-            "sentences": [{"id": s.id, "paragraph": s.paragraph, "text": s.text}
-                          for s in doc.sentences]}
+            "sentences": [sentence_dict(s) for s in doc.sentences]}
 
 
 def nway_to_dict(report: NwayReport) -> dict[str, Any]:
@@ -35,7 +37,8 @@ def nway_to_dict(report: NwayReport) -> dict[str, Any]:
             "drifted": f.drifted, "row": f.row,
             "sentences": {k: list(v) for k, v in f.sentences.items()},
             "spans": {k: [list(s) for s in v] for k, v in f.spans.items()},
-            "message": f.message,
+            "message": f.message, "id": f.id, "fingerprint": f.fingerprint,
+            "baselined": f.baselined,
         } for f in report.findings],
     }
 

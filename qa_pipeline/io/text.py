@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..config import MAX_INPUT_BYTES
 from ..errors import InputError
 from ..types import Document
 from .decode import Decoded, read_decoded
@@ -12,7 +13,7 @@ from .normalise import is_blank
 
 # Inputs are read whole; 50 MB of text is ~380,000 lines a side, far beyond any document
 # the aligner is meant for (see README, "Large inputs").
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = MAX_INPUT_BYTES
 
 
 def read_file(path: Path) -> Decoded:

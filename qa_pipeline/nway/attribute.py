@@ -3,8 +3,10 @@
 With a source, each translation is judged against the source (calibrated drift, checks, gaps)
 and against its peers: a cell is blamed when it is flagged against the source *and* stands
 out from the other translations of the same row (its drift logit exceeds every peer's by at
-least `margin`, a quantile of clean rows shipped with the thresholds; or a check fires for it
-alone; or it alone lacks, or alone adds, material). Without a source, three or more
+least `margin`, a quantile of clean rows shipped with the thresholds, while it agrees less
+with the other translations than most clean cells do (`contrast_gap`); or its agreement gap
+alone is past `agreement_margin`; or a check fires for it alone; or it alone lacks, or alone
+adds, material). Without a source, three or more
 translations vote: a cell is blamed when it agrees with the others less than they agree among
 themselves by the calibrated margin, a pair it is in is flagged, and no pair of the others is
 (the others agree); when disagreement is not confined to one translation there is no majority
@@ -111,7 +113,10 @@ def with_source(rows: Sequence[Row], langs: Sequence[str],
                 vs_source: Mapping[str, PairEvidence], gaps: Mapping[tuple[int, str], float],
                 th: NwayThresholds) -> list[Blame]:
     out: list[Blame] = []
-    stand_out = {(r, x) for r, x, t in contrasts(rows, langs, vs_source) if t >= th.margin}
+    # Standing out: the drift contrast past the margin while the cell also agrees less with
+    # its peers than most clean cells do, or the agreement gap alone past its own margin.
+    stand_out = {(r, x) for r, x, t in contrasts(rows, langs, vs_source)
+                 if t >= th.margin and gaps.get((r, x), 0.0) >= th.contrast_gap}
     stand_out |= {k for k, g in gaps.items() if g >= th.agreement_margin}
     for r, row in enumerate(rows):
         out += _gap_blames(r, row, langs, True)

@@ -8,8 +8,8 @@ alignments of embedding, not n².
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 import numpy as np
@@ -41,6 +41,9 @@ class NwayFinding:
     sentences: Mapping[str, tuple[int, ...]]  # language -> sentence ids in that row
     spans: Mapping[str, tuple[Span, ...]]  # language -> (sentence id, start, end)
     message: str
+    id: str = ""  # unique in the report (kind, drifted language and the row's texts)
+    fingerprint: str = ""  # the baseline's key: edits in other rows leave it unchanged
+    baselined: bool = False  # accepted in the baseline: reported, never fails the gate
 
 
 @dataclass(frozen=True)
@@ -242,9 +245,10 @@ def report_from(ev: NwayEvidence, encoder: Encoder, config: Config) -> NwayRepor
     else:
         blames = without_source(rows, langs, ev.pairs, ev.gaps, th)
     finder = _Finder(source, {d.lang: d for d in ev.translations}, rows, ev.pairs, encoder)
-    findings = sorted((finder.finding(b) for b in blames),
-                      key=lambda f: (-SEVERITY_RANK[f.severity], -f.score, f.row, f.kind,
-                                     f.drifted or ""))
+    findings = identify(sorted((finder.finding(b) for b in blames),
+                               key=lambda f: (-SEVERITY_RANK[f.severity], -f.score, f.row,
+                                              f.kind, f.drifted or "")),
+                        source, {d.lang: d for d in ev.translations}, rows)
     first = next(iter(ev.pairs.values()))
     signature = Signature(
         version=__version__, model=encoder.name, model_revision=encoder.revision,
@@ -256,3 +260,43 @@ def report_from(ev: NwayEvidence, encoder: Encoder, config: Config) -> NwayRepor
         aligner=describe(config.align),
     )
     return NwayReport(signature, source, ev.translations, rows, tuple(findings))
+
+
+def identify(findings: Sequence[NwayFinding], source: Document | None,
+             docs: Mapping[str, Document], rows: Sequence[Row]) -> list[NwayFinding]:
+    """Each finding's id and fingerprint, as for pairwise findings (`detect.findings`): the
+    kind and the judged language, the row's source text and the drifted cell's text (every
+    cell's when no translation is named); repeats get -1, -2 (fingerprints numbered in row
+    order, so edits elsewhere do not renumber them)."""
+    from ..detect.findings import finding_id, fingerprint
+
+    def texts(f: NwayFinding) -> tuple[str, list[str], list[str]]:
+        row = rows[f.row]
+        src = [source.sentences[i].text for i in row.pivot] if source is not None else []
+        langs = [f.drifted] if f.drifted is not None else list(docs)
+        tgt = [docs[x].sentences[i].text for x in langs for i in row.cells[x]]
+        return f"{f.kind}:{f.drifted or '-'}", src, tgt
+
+    out = [replace(f, id=finding_id(*texts(f)), fingerprint=fingerprint(*texts(f)))
+           for f in findings]
+    in_rows = sorted(range(len(out)), key=lambda i: (out[i].row, i))
+    fp = dict(zip(in_rows, _numbered([out[i].fingerprint for i in in_rows]), strict=True))
+    ids = _numbered([f.id for f in out])
+    return [replace(f, id=ids[i], fingerprint=fp[i]) for i, f in enumerate(out)]
+
+
+def _numbered(values: Sequence[str]) -> list[str]:
+    """`values` made unique: repeats get a -1, -2 suffix in order."""
+    seen: dict[str, int] = {}
+    out = []
+    for v in values:
+        n = seen.get(v, 0)
+        seen[v] = n + 1
+        out.append(f"{v}-{n}" if n else v)
+    return out
+
+
+def mark_baselined(report: NwayReport, accepted: Collection[str]) -> NwayReport:
+    """The report with every finding whose fingerprint is in `accepted` marked baselined."""
+    return replace(report, findings=tuple(replace(f, baselined=f.fingerprint in accepted)
+                                          for f in report.findings))

@@ -5,8 +5,10 @@
 (the benchmark reports on the odd-numbered ones). `margin` is how far a translation's drift
 logit must exceed every other translation's on the same row for that translation alone to be
 blamed; `agreement_margin` how much less a cell must agree with the other translations than
-they agree among themselves (`score.agreement_gaps`), with a source and without one. Without
-a file for the model the generic one applies.
+they agree among themselves (`score.agreement_gaps`), with a source and without one;
+`contrast_gap` the agreement gap a cell blamed by its drift contrast must reach as well (it
+disagrees with the source *and* with the other translations). Without a file for the model
+the generic one applies.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ class NwayThresholds:
     margin: float  # drift-logit contrast against the peers (with a source)
     agreement_margin: float  # agreement gap, with a source
     agreement_margin_no_source: float
+    # A drift-contrast blame also needs the cell to disagree with the other translations:
+    # its agreement gap at least this (the upper quartile of clean flagged cells' gaps).
+    contrast_gap: float = 0.0
 
 
 @lru_cache(maxsize=8)
@@ -41,5 +46,6 @@ def load_nway_thresholds(model_name: str) -> NwayThresholds:
                                  f"{NWAY_FORMAT!r}; reinstall qa_pipeline")
             return NwayThresholds(str(d["model_id"]), float(d["margin"]),
                                   float(d["agreement_margin"]),
-                                  float(d["agreement_margin_no_source"]))
+                                  float(d["agreement_margin_no_source"]),
+                                  float(d.get("contrast_gap", 0.0)))
     raise ModelError(f"no n-way thresholds in {data}; reinstall qa_pipeline")

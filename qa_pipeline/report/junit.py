@@ -35,7 +35,34 @@ def _side(doc: Mapping[str, Any], ids: Sequence[int]) -> str:
     return " ".join(str(sentences[i]["text"]) for i in ids if 0 <= i < len(sentences))
 
 
+def _nway_failure(p: PairResult, f: Mapping[str, Any]) -> ET.Element:
+    """An n-way finding: the row, the translation judged to have drifted, every text's
+    sentences in that row."""
+    assert p.report is not None
+    texts = ([p.report["source"]] if p.report["source"] else []) + list(p.report["translations"])
+    drifted = f["drifted"] or "no majority"
+    paths = dict((lang, path) for lang, path, _ in p.targets)
+    where = f"{paths.get(f['drifted'], p.source_path)}: row {f['row']} ({drifted})"
+    label = KIND_LABELS.get(f["kind"], f["kind"])
+    el = ET.Element("failure", {
+        "type": f"{f['severity']}.{f['kind']}",
+        "message": _clean(f"{f['severity']} {label} at {where}: {f['message']}"),
+    })
+    lines = [f"files: {p.source_path} (source), "
+             + ", ".join(f"{path} ({lang})" for lang, path, _ in p.targets)]
+    lines += [f"{t['lang']} sentences {_ids(f['sentences'].get(t['lang'], []))}: "
+              f"{_side(t, f['sentences'].get(t['lang'], []))}" for t in texts]
+    lines += [f"{f['severity']} {label} (score {float(f['score']):.2f}), drifted: {drifted}: "
+              f"{f['message']}",
+              f"finding {f.get('id', '')}, fingerprint {f.get('fingerprint', '')}; accept it "
+              "with `qa-pipeline baseline update`"]
+    el.text = _clean("\n".join(lines))
+    return el
+
+
 def _failure(p: PairResult, f: Mapping[str, Any]) -> ET.Element:
+    if p.nway:
+        return _nway_failure(p, f)
     assert p.report is not None
     src, tgt = p.report["source"], p.report["target"]
     where = (f"{p.target_path}: {p.source_lang} sentence {_ids(f['source'])}, "

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..types import KIND_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, SEVERITY_RANK
-from .view import SEVERITY_GLYPHS, Count, SentenceView, segments_for
+from .view import (
+    SEVERITY_GLYPHS,
+    Count,
+    ReportSummary,
+    SentenceView,
+    segments_for,
+    shown,
+)
 
 NO_MAJORITY = "none"  # the filter value of findings that name no translation
 
@@ -108,8 +115,8 @@ def build_nway_view(report: Mapping[str, Any]) -> NwayView:
         for t in texts:
             lang = t["lang"]
             sents = tuple(
-                SentenceView(int(i), segments_for(str(by_lang[lang]["sentences"][i]["text"]),
-                                                  marks.get((lang, int(i)), [])))
+                SentenceView(int(i), segments_for(*shown(by_lang[lang]["sentences"][i],
+                                                         marks.get((lang, int(i)), []))))
                 for i in ids_by_lang.get(lang, []))
             cells.append(CellView(lang, sents, _worst(blamed.get((r, lang), [])),
                                   lang == src_lang))
@@ -131,3 +138,30 @@ def build_nway_view(report: Mapping[str, Any]) -> NwayView:
                               for s in SEVERITY_ORDER),
         no_majority=sum(f["drifted"] is None for f in findings),
         rows=tuple(rows), findings=tuple(views))
+
+
+def summarize_nway(report: Mapping[str, Any]) -> ReportSummary:
+    """What the batch index shows for one n-way document: the source against every
+    translation ("en → lt+et+lv"), sentence counts, counts by severity and the worst
+    finding (new or baselined, as for pairs)."""
+    src = report["source"]
+    trs = list(report["translations"])
+    findings = list(report["findings"])
+    worst = min(findings, key=lambda f: (-SEVERITY_RANK[f["severity"]], -float(f["score"]),
+                                         int(f["row"])), default=None)
+    counts = {s: sum(f["severity"] == s for f in findings) for s in SEVERITY_ORDER}
+    drifts = [float(f["score"]) for f in findings if f["kind"] == "drift"]
+    first = src or trs[0]
+    return ReportSummary(
+        source_path=str(first["path"]), target_path=", ".join(str(t["path"]) for t in trs),
+        source_lang=str(first["lang"]) if src else "",
+        target_lang="+".join(str(t["lang"]) for t in trs),
+        n_source=len(first["sentences"]),
+        n_target=sum(len(t["sentences"]) for t in trs), n_rows=len(report["rows"]),
+        critical=counts["critical"], major=counts["major"], minor=counts["minor"],
+        max_drift=max(drifts, default=0.0),
+        worst_severity=worst["severity"] if worst else "",
+        worst_kind=str(worst["kind"]) if worst else "",
+        worst_message=str(worst["message"]) if worst else "",
+        worst_score=float(worst["score"]) if worst else 0.0,
+    )

@@ -53,6 +53,12 @@ class PairResult:
     # What the report was computed from (inputs, settings, model, tool version): a rerun
     # whose key matches reuses the report instead of recomputing it.
     input_key: str = ""
+    # n-way: every translation as (language, path, sha256); target_* is the first of them
+    targets: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def nway(self) -> bool:
+        return bool(self.targets)
 
     @property
     def pair(self) -> str:

@@ -134,7 +134,11 @@ def batch_index_entries(out: BatchOutput) -> list[IndexEntry]:
     percent-encoded (a folder may be called `a#b` or `50%`)."""
     from urllib.parse import quote
 
-    entries = [IndexEntry(name=p.document, report=p.report,
+    from qa_pipeline.report.nway_view import summarize_nway
+
+    entries = [IndexEntry(name=p.document,
+                          report=(summarize_nway(p.report) if p.nway and p.report is not None
+                                  else p.report),
                           href=quote(f"{p.folder}/report.html"), error=p.error)
                for p in out.pairs]
     entries += [IndexEntry(name=m.document, report=None, href=quote(f"{m.document}/"),

@@ -34,6 +34,9 @@ def pair_summary(p: PairResult, fail_on: str) -> dict[str, Any]:
         "source_sha256": p.source_sha256, "target_sha256": p.target_sha256,
         "input_key": p.input_key,
     }
+    if p.nway:
+        out["targets"] = [{"lang": lang, "path": path, "sha256": sha}
+                          for lang, path, sha in p.targets]
     if p.report is None:
         return {**out, "status": "error", "error": p.error}
     findings = list(p.report["findings"])

@@ -306,6 +306,26 @@ def segments_for(text: str, marks: Sequence[tuple[int, int, str, str]]) -> tuple
     return tuple(merged)
 
 
+Mark = tuple[int, int, str, str]  # (start, end, severity, finding id)
+
+
+def shown(sentence: Mapping[str, Any], marks: Sequence[Mark] = ()) -> tuple[str, list[Mark]]:
+    """A sentence as the reader gave it and its marks on that text: the `display` text
+    (inline tags, Markdown markup, invisible characters kept) with each span moved through
+    the sentence's offset map; the analysed `text` when there is no display text or the map
+    does not fit it."""
+    text = str(sentence.get("text", ""))
+    display, offsets = sentence.get("display"), sentence.get("offsets")
+    if not display or not offsets or len(offsets) != len(text) + 1:
+        return text, list(marks)
+    last = len(offsets) - 1
+
+    def at(i: int) -> int:
+        return int(offsets[max(0, min(i, last))])
+
+    return str(display), [(at(a), at(b), sev, fid) for a, b, sev, fid in marks]
+
+
 def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
@@ -355,8 +375,9 @@ def _side(ids: Sequence[int], sentences: Sequence[Mapping[str, Any]],
           marks: Mapping[int, list[tuple[int, int, str, str]]], prefix: str) -> SideView:
     views = []
     for sid in ids:
-        text = str(sentences[sid]["text"]) if 0 <= sid < len(sentences) else ""
-        views.append(SentenceView(int(sid), segments_for(text, marks.get(int(sid), []))))
+        text, here = (shown(sentences[sid], marks.get(int(sid), []))
+                      if 0 <= sid < len(sentences) else ("", []))
+        views.append(SentenceView(int(sid), segments_for(text, here)))
     return SideView(tuple(views), _id_range(ids, prefix))
 
 

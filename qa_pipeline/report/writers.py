@@ -49,5 +49,17 @@ def write_report(data: Mapping[str, Any], folder: Path,
     return paths
 
 
+def write_nway_report(data: Mapping[str, Any], folder: Path) -> list[Path]:
+    """An n-way report (schema qa_pipeline.nway/1): report.json and the multi-column
+    report.html."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / "report.json", folder / "report.html"]
+    paths[0].write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    paths[1].write_text(render.render_nway_html(data), encoding="utf-8")
+    return paths
+
+
 __all__ = ["BATCH_WRITERS", "WRITERS", "BatchOutput", "BatchWriterSpec", "ReportOutput",
-           "WriterSpec", "write_batch", "write_report"]
+           "WriterSpec", "write_batch", "write_nway_report", "write_report"]

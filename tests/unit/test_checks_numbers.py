@@ -94,7 +94,11 @@ def test_rounding_and_conversion_are_minor() -> None:
     ("text", "lang", "value"),
     [("Atvyko trys svečiai", "lt", "3"), ("Saabus kolm külalist", "et", "3"),
      ("kahekümne aasta eest", "et", "20"), ("twenty five guests", "en", "25"),
-     ("keturiolika dienų", "lt", "14")],
+     ("keturiolika dienų", "lt", "14"), ("Atnāca trīs viesi", "lv", "3"),
+     ("pirms divdesmit gadiem", "lv", "20"), ("līdz plkst. vieniem", "lv", "1"),
+     ("kolme vierasta", "fi", "3"), ("drei Gäste", "de", "3"), ("dwudziestu lat", "pl", "20"),
+     ("трёх гостей", "ru", "3"), ("twenty-five guests", "en", "25"),
+     ("a two-thirds majority", "en", "3")],
 )
 def test_spelled_values(text: str, lang: str, value: str) -> None:
     assert value in spelled_values(text, lang)
@@ -102,3 +106,21 @@ def test_spelled_values(text: str, lang: str, value: str) -> None:
 
 def test_no_numbers_no_hits() -> None:
     assert check_numbers("Labas rytas.", "Tere hommikust.", "lt", "et") == []
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt", "tgt_lang", "expected"),
+    [("Three people came.", "Atnāca trīs cilvēki.", "lv", []),
+     ("There were 3 people.", "Bija trīs cilvēki.", "lv", []),
+     ("There were 3 people.", "Bija četri cilvēki.", "lv", ["major"]),
+     ("It needs a two-thirds majority.", "Vajag 2/3 balsu.", "lv", []),
+     ("It needs a two-thirds majority.", "Vajag 3/4 balsu.", "lv", ["major"]),
+     ("There were 5 guests.", "Es waren fünf Gäste.", "de", []),
+     ("There were 5 guests.", "Было пять гостей.", "ru", []),
+     ("There were 5 guests.", "Было шесть гостей.", "ru", ["major"])],
+)
+def test_spelled_numbers_in_more_languages(src: str, tgt: str, tgt_lang: str,
+                                           expected: list[str]) -> None:
+    """A digit on one side and its word on the other is no finding in any NTREX language;
+    a different word still is."""
+    assert sorted(h.severity for h in check_numbers(src, tgt, "en", tgt_lang)) == expected

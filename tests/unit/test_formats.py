@@ -67,6 +67,22 @@ def test_markdown_pair_reads_the_same_sentences(tmp_path: Path) -> None:
     assert first.display.startswith("**") and "**" not in first.text
 
 
+def test_markdown_pair_gives_the_findings_of_the_same_text_as_plain_text(
+        tmp_path: Path) -> None:
+    """Markup stripped for analysis changes nothing: the Markdown pair and the same blocks
+    as plain text (one paragraph each) give the same findings, sentence for sentence."""
+    pairs = F.seed_pairs()
+    lt, et = F.write_markdown(tmp_path, pairs)
+    plain = []
+    for side, name in ((0, "lt.txt"), (1, "et.txt")):
+        p = tmp_path / name
+        p.write_text("\n\n".join(pair[side] for pair in pairs) + "\n", "utf-8")
+        plain.append(p)
+    got, reference = read_inputs(lt, et, "lt", "et"), read_inputs(*plain, "lt", "et")
+    assert texts(got) == texts(reference)
+    assert findings(got) == findings(reference)
+
+
 def test_inline_markup_is_kept_for_display_with_offsets(tmp_path: Path) -> None:
     got = read_inputs(F.write_tmx(tmp_path / "m.tmx", F.seed_pairs()), None, "lt", "et")
     s = got.source.sentences[1]

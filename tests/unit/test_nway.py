@@ -84,6 +84,20 @@ def test_the_translation_that_stands_out_is_blamed() -> None:
     assert [(b.row, b.kind, b.drifted) for b in blames] == [(3, "drift", "et")]
 
 
+def test_a_contrast_blame_needs_the_cell_to_disagree_with_its_peers_too() -> None:
+    """Standing out against the source is not enough when the cell still agrees with the
+    other translations (agreement gap below contrast_gap): it must disagree with both."""
+    from dataclasses import replace
+
+    ev = {"lt": _ev(CALM, dict.fromkeys(range(6))),
+          "et": _ev(CALM | {3: 0.97}, dict.fromkeys(range(6)) | {3: "major"}),
+          "lv": _ev(CALM, dict.fromkeys(range(6)))}
+    th = replace(TH, contrast_gap=0.02)
+    assert with_source(ROWS, LANGS, ev, {(3, "et"): 0.01}, th) == []
+    blames = with_source(ROWS, LANGS, ev, {(3, "et"): 0.03}, th)
+    assert [(b.row, b.kind, b.drifted) for b in blames] == [(3, "drift", "et")]
+
+
 def test_all_translations_departing_blames_none() -> None:
     sev = dict.fromkeys(range(6)) | {2: "major"}
     ev = {x: _ev(CALM | {2: 0.99}, sev) for x in LANGS}
