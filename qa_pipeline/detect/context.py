@@ -16,7 +16,7 @@ import numpy as np
 
 from ..embed import Encoder
 from ..types import Bead, Document, Span
-from .checks import CHECKS, Embedding, Hit, check_beads, check_names, drift_feature_checks
+from .checks import CHECKS, Embedding, Hit, check_beads_staged, check_names, drift_feature_checks
 
 CharSpans = Sequence[tuple[int, int]]
 
@@ -65,6 +65,9 @@ class PairContext:
     source_vecs: np.ndarray  # (len(full), dim), unit rows
     target_vecs: np.ndarray
     hits: tuple[Mapping[str, tuple[Hit, ...]], ...]  # check name -> its hits on that bead
+    # The checks' rule hits before their encoder stages: the drift features read these, the
+    # inputs the drift calibration was fitted on (findings use `hits`).
+    rule_hits: tuple[Mapping[str, tuple[Hit, ...]], ...]
     vectors: Mapping[str, np.ndarray]  # every text embedded for this pair -> unit vector
     enabled_checks: tuple[str, ...]  # the checks whose hits become findings
 
@@ -127,9 +130,12 @@ def build_context(source: Document, target: Document, beads: Sequence[Bead],
     # The checks' encoder stages embed short phrases (names, a side without its negation):
     # bead sides come from the table, only new texts go to the encoder.
     embedding = Embedding(encoder.name, lambda ts: lookup_vectors(ts, table, encoder))
-    per_check = check_beads([(s.text, t.text) for s, t in zip(s_sides, t_sides, strict=True)],
-                            source.lang, target.lang, run, embedding)
+    raw_check, per_check = check_beads_staged(
+        [(s.text, t.text) for s, t in zip(s_sides, t_sides, strict=True)],
+        source.lang, target.lang, run, embedding)
     hits = tuple({name: per_check[name][k] for name in run} for k in range(m))
+    rule_hits = tuple({name: raw_check[name][k] for name in run} for k in range(m))
     return PairContext(source=source, target=target, beads=tuple(beads), full=full,
                        source_sides=s_sides, target_sides=t_sides, source_vecs=vecs[:m],
-                       target_vecs=vecs[m:], hits=hits, vectors=table, enabled_checks=enabled)
+                       target_vecs=vecs[m:], hits=hits, rule_hits=rule_hits, vectors=table,
+                       enabled_checks=enabled)

@@ -118,7 +118,7 @@ def unmatched_names(ctx: PairContext) -> list[tuple[CharSpans, CharSpans]]:
     """Per full bead: the (source, target) spans of the names the entity check found without
     a counterpart."""
     out: list[tuple[CharSpans, CharSpans]] = []
-    for hits in ctx.hits:
+    for hits in ctx.rule_hits:
         s: tuple[tuple[int, int], ...] = ()
         t: tuple[tuple[int, int], ...] = ()
         for name_hits in hits.values():
@@ -193,7 +193,8 @@ def bead_features(ctx: PairContext, calib: Calibration, params: DriftParams = Dr
                             for s, t in zip(src_texts, tgt_texts, strict=True)]
     for spec in drift_feature_checks():
         out[:, col[str(spec.drift_feature)]] = [
-            max((h.score for h in hits.get(spec.name, ())), default=0.0) for hits in ctx.hits]
+            max((h.score for h in hits.get(spec.name, ())), default=0.0)
+            for hits in ctx.rule_hits]
     wanted = set(calib.features) | (set(DOMAIN_FEATURES) if calib.domain_coef is not None
                                     else set())
     if "ent_gain" in wanted and encoder is not None:

@@ -54,15 +54,26 @@ def check_beads(pairs: Sequence[tuple[str, str]], src_lang: str, tgt_lang: str,
     """Each named check's hits on every bead (`pairs` are the beads' two side texts); with an
     `embedding`, the checks that have an encoder stage refine their hits over all beads in one
     go (one embed call per check)."""
+    return check_beads_staged(pairs, src_lang, tgt_lang, names, embedding)[1]
+
+
+def check_beads_staged(pairs: Sequence[tuple[str, str]], src_lang: str, tgt_lang: str,
+                       names: Iterable[str], embedding: Embedding | None = None,
+                       ) -> tuple[dict[str, list[tuple[Hit, ...]]],
+                                  dict[str, list[tuple[Hit, ...]]]]:
+    """The rule hits and the refined hits (the same objects where a check has no encoder
+    stage): the drift model reads the rule hits it was calibrated on, findings the refined."""
+    raw: dict[str, list[tuple[Hit, ...]]] = {}
     out: dict[str, list[tuple[Hit, ...]]] = {}
     for name in check_names(names):
         spec = CHECKS[name]
         hits = [tuple(spec.run(s, t, src_lang, tgt_lang)) for s, t in pairs]
+        raw[name] = hits
         if embedding is not None and spec.refine is not None and any(hits):
             hits = spec.refine(pairs, hits, src_lang, tgt_lang, embedding)
         out[name] = hits
-    return out
+    return raw, out
 
 
-__all__ = ["CHECKS", "CheckFn", "CheckSpec", "Embedding", "Hit", "check_beads", "check_names",
-           "drift_feature_checks", "run_checks"]
+__all__ = ["CHECKS", "CheckFn", "CheckSpec", "Embedding", "Hit", "check_beads",
+           "check_beads_staged", "check_names", "drift_feature_checks", "run_checks"]
