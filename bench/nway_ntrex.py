@@ -141,7 +141,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             trs = [as_doc(x, sents[x]) for x in TRANSLATIONS]
             c = per_kind.setdefault(kind, Counter())
             c["n"] += 1
-            for mode, s in (("src", src), ("nosrc", None)):
+            modes = (("nosrc", None),) if args.no_source_only else (("src", src),
+                                                                       ("nosrc", None))
+            for mode, s in modes:
                 rep = analyse_nway(s, trs, enc, cfg)
                 row = next(r for r, row in enumerate(rep.rows) if i in row.cells[lang])
                 here = [f for f in rep.findings if f.row == row]
@@ -149,7 +151,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                     c[f"{mode}_flagged"] += 1
                     c[f"{mode}_named"] += any(f.drifted == lang for f in here)
                     c[f"{mode}_wrong"] += any(f.drifted not in (None, lang) for f in here)
-            if lang in ("lt", "et"):  # pairwise mode: lt vs et, damage on either side
+            # pairwise mode: lt vs et, damage on either side
+            if lang in ("lt", "et") and not args.no_source_only:
                 rep2 = analyse(Inputs(as_doc("lt", sents["lt"]), as_doc("et", sents["et"])),
                                enc, cfg)
                 side = "source" if lang == "lt" else "target"
@@ -185,6 +188,8 @@ def main() -> None:
     ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--docs", type=int, default=0, help="first N documents only")
+    ap.add_argument("--no-source-only", action="store_true",
+                    help="damaged documents: only the no-source mode (clean rows: both)")
     ap.add_argument("--skip", type=int, default=0,
                     help="leave out the first N documents of the half (a held-out slice)")
     ap.add_argument("--calibrate", action="store_true",
@@ -245,7 +250,8 @@ def main() -> None:
     res["summary"] = {"named_with_source": rate(tot["src_named"], tot["src_flagged"]),
                       "named_without_source": rate(tot["nosrc_named"], tot["nosrc_flagged"])}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = f"nway_ntrex_skip{args.skip}" if args.skip else "nway_ntrex"
+    name = ("nway_ntrex" + (f"_skip{args.skip}" if args.skip else "")
+            + ("_nosrc" if args.no_source_only else ""))
     (RESULTS / f"{name}.json").write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
     print(f"\n_{res['seconds']} s; {res['texts_embedded_clean']} texts embedded for the clean "
           f"runs_")

@@ -7,10 +7,10 @@ least `margin`, a quantile of clean rows shipped with the thresholds, while it a
 with the other translations than most clean cells do (`contrast_gap`); or its agreement gap
 alone is past `agreement_margin`; or a check fires for it alone; or it alone lacks, or alone
 adds, material). Without a source, three or more
-translations vote: a cell is blamed when it agrees with the others less than they agree among
-themselves by the calibrated margin, a pair it is in is flagged, and no pair of the others is
-(the others agree); when disagreement is not confined to one translation there is no majority
-and the finding names none.
+translations vote: a cell is blamed when it alone agrees with the others less than they agree
+among themselves by the calibrated margin and a pair it is in is flagged (`odd_one_out`);
+when disagreement is not confined to one translation there is no majority and the finding
+names none.
 """
 
 from __future__ import annotations
@@ -150,9 +150,50 @@ def _flag(flagged: Mapping[tuple[str, str], bool], x: str, y: str) -> bool:
     return flagged[(x, y)] if (x, y) in flagged else flagged[(y, x)]
 
 
+VOTE_RULES = ("quiet-peers", "gap-unique", "shared-pair", "either")
+# Chosen on damaged *even* NTREX documents (bench/nway_vote.py; BENCHMARKS "N-way"): it names
+# the damaged translation where ``quiet-peers`` said "no majority", at the same clean-row rate.
+DEFAULT_VOTE = "gap-unique"
+
+
+def odd_one_out(r: int, full: Sequence[str], flagged: Mapping[tuple[str, str], bool],
+                gaps: Mapping[tuple[int, str], float], margin: float,
+                rule: str = DEFAULT_VOTE) -> list[str]:
+    """The translations of row `r` that stand apart from the others, by `rule`:
+
+    - ``quiet-peers`` (the first rule): its agreement gap is past `margin`, a pair it is in is
+      flagged, and none of the others' pairs is (the others agree);
+    - ``gap-unique`` (shipped): it alone has a gap past `margin` and a flagged pair (the
+      others' pairs may be flagged too, e.g. two loose but faithful translations);
+    - ``shared-pair``: every flagged pair contains it and the others' pairs are not flagged
+      (a pure vote, no gap margin);
+    - ``either``: ``gap-unique`` or else ``shared-pair``.
+    """
+    def in_flagged(x: str) -> bool:
+        return any(_flag(flagged, x, y) for y in full if y != x)
+
+    def peers_quiet(x: str) -> bool:
+        return not any(_flag(flagged, y, z) for y in full for z in full
+                       if y != x and z != x and y < z)
+
+    past = [x for x in full if gaps.get((r, x), 0.0) >= margin and in_flagged(x)]
+    if rule == "quiet-peers":
+        return [x for x in past if peers_quiet(x)]
+    gap_unique = past if len(past) == 1 else []
+    shared = [x for x in full if in_flagged(x) and peers_quiet(x)]
+    if rule == "gap-unique":
+        return gap_unique
+    if rule == "shared-pair":
+        return shared
+    if rule == "either":
+        return gap_unique or shared
+    raise ValueError(f"unknown vote rule {rule!r}; one of {', '.join(VOTE_RULES)}")
+
+
 def without_source(rows: Sequence[Row], langs: Sequence[str],
                    pairs: Mapping[tuple[str, str], PairEvidence],
-                   gaps: Mapping[tuple[int, str], float], th: NwayThresholds) -> list[Blame]:
+                   gaps: Mapping[tuple[int, str], float], th: NwayThresholds,
+                   vote: str = DEFAULT_VOTE) -> list[Blame]:
     def ev(x: str, y: str) -> PairEvidence:
         return pairs[(x, y)] if (x, y) in pairs else pairs[(y, x)]
 
@@ -167,13 +208,7 @@ def without_source(rows: Sequence[Row], langs: Sequence[str],
         if not any(flagged.values()):
             continue
 
-        # The odd one out: its agreement gap is past the calibrated margin and a pair it is
-        # in is flagged, while the others agree (none of their pairs is flagged).
-        odd = [x for x in full
-               if gaps.get((r, x), 0.0) >= th.agreement_margin_no_source
-               and any(_flag(flagged, x, y) for y in full if y != x)
-               and not any(_flag(flagged, y, z) for y in full for z in full
-                           if y != x and z != x and y < z)]
+        odd = odd_one_out(r, full, flagged, gaps, th.agreement_margin_no_source, vote)
         if len(odd) == 1:
             x = odd[0]
             sevs = [ev(x, y).severity[r] for y in full if y != x]

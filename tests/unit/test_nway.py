@@ -137,6 +137,23 @@ def test_without_source_the_odd_one_out_or_no_majority() -> None:
     assert without_source(rows, LANGS, pairs, {}, TH) == []
 
 
+def test_without_source_the_gap_names_the_odd_one_even_when_the_others_pair_is_flagged() -> None:
+    """Two loose but faithful translations (their own pair flagged) and one damaged one whose
+    gap alone is past the margin: the shipped vote names it, the first rule said no majority."""
+    none = dict.fromkeys(range(1))
+    rows = (Row((), {"lt": (0,), "et": (0,), "lv": (0,)}),)
+    pairs = {("lt", "et"): _ev({0: .9}, none | {0: "major"}),
+             ("lt", "lv"): _ev({0: .6}, none | {0: "minor"}),
+             ("et", "lv"): _ev({0: .9}, none | {0: "major"})}
+    gaps = {(0, "et"): 0.2, (0, "lt"): 0.02, (0, "lv"): 0.01}
+    got = [(b.drifted, b.evidence) for b in without_source(rows, LANGS, pairs, gaps, TH)]
+    assert got == [("et", "vote")]
+    old = without_source(rows, LANGS, pairs, gaps, TH, vote="quiet-peers")
+    assert [(b.drifted, b.evidence) for b in old] == [(None, "no-majority")]
+    with pytest.raises(ValueError, match="unknown vote rule"):
+        without_source(rows, LANGS, pairs, gaps, TH, vote="nope")
+
+
 def _nway(*args: str) -> tuple[int, str]:
     res = runner.invoke(app, ["check", *args, "--model", "hash", "--quiet"])
     return res.exit_code, res.output
