@@ -21,6 +21,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,16 +91,38 @@ def damaged_variant(doc: dict[str, list[str]], kind: str, rng: random.Random,
     return lang, d.index, d.tgt
 
 
+def select_docs(half: str, skip: int = 0, limit: int = 0
+                ) -> tuple[list[dict[str, list[str]]], list[tuple[str, str, str]]]:
+    """The half's documents after `skip`, at most `limit` (0: all), and the pool of (en, lt)
+    sentence pairs that entity swaps draw names from."""
+    docs = load_docs(half)[skip:]
+    if limit:
+        docs = docs[:limit]
+    pool = [(s, t, f"d{k}") for k, doc in enumerate(docs) for s, t in zip(doc["en"], doc["lt"],
+                                                                          strict=True)]
+    return docs, pool
+
+
+def damaged_documents(doc: dict[str, list[str]], rng: random.Random,
+                      pool: list[tuple[str, str, str]]
+                      ) -> Iterator[tuple[str, str, int, dict[str, list[str]]]]:
+    """(kind, language, sentence index, the translations' sentences) for each damage kind
+    that applies to this document, in DAMAGE_KINDS order (one draw of `rng` sequence)."""
+    for kind in DAMAGE_KINDS:
+        v = damaged_variant(doc, kind, rng, pool)
+        if v is None:
+            continue
+        lang, i, text = v
+        sents = {x: list(doc[x]) for x in TRANSLATIONS}
+        sents[lang][i] = text
+        yield kind, lang, i, sents
+
+
 def run(args: argparse.Namespace) -> dict[str, object]:
     enc = encoder(args.model)
     cfg = Config(model=args.model)
-    docs = load_docs("even" if args.calibrate else "odd")
-    docs = docs[args.skip:]
-    if args.docs:
-        docs = docs[:args.docs]
+    docs, pool = select_docs("even" if args.calibrate else "odd", args.skip, args.docs)
     rng = random.Random(args.seed)
-    pool = [(s, t, f"d{k}") for k, doc in enumerate(docs) for s, t in zip(doc["en"], doc["lt"],
-                                                                          strict=True)]
     t0 = time.time()
     texts0 = getattr(enc, "misses", 0)
     clean = {"with_source": Counter(), "no_source": Counter()}
@@ -130,13 +153,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         return out | {"contrasts": cvals}
     per_kind: dict[str, Counter[str]] = {}
     for k, doc in enumerate(docs):
-        for kind in DAMAGE_KINDS:
-            v = damaged_variant(doc, kind, rng, pool)
-            if v is None:
-                continue
-            lang, i, text = v
-            sents = {x: list(doc[x]) for x in TRANSLATIONS}
-            sents[lang][i] = text
+        for kind, lang, i, sents in damaged_documents(doc, rng, pool):
             src = as_doc("en", doc["en"])
             trs = [as_doc(x, sents[x]) for x in TRANSLATIONS]
             c = per_kind.setdefault(kind, Counter())

@@ -25,8 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from align_common import md_table, write_results  # noqa: E402
-from damage_drift import DAMAGE_KINDS  # noqa: E402
-from nway_ntrex import TRANSLATIONS, as_doc, damaged_variant, encoder, load_docs  # noqa: E402
+from nway_ntrex import TRANSLATIONS, as_doc, damaged_documents, encoder, select_docs  # noqa: E402
 
 from qa_pipeline.config import DEFAULT_MODEL, Config  # noqa: E402
 from qa_pipeline.nway.attribute import VOTE_RULES, Blame, without_source  # noqa: E402
@@ -50,12 +49,8 @@ def main() -> None:
     enc = encoder(args.model)
     cfg = Config(model=args.model)
     th = load_nway_thresholds(args.model)
-    docs = load_docs(args.half)[args.skip:]
-    if args.docs:
-        docs = docs[:args.docs]
+    docs, pool = select_docs(args.half, args.skip, args.docs)
     rng = random.Random(args.seed)
-    pool = [(s, t, f"d{k}") for k, doc in enumerate(docs) for s, t in zip(doc["en"], doc["lt"],
-                                                                          strict=True)]
     t0 = time.time()
     stats: dict[str, Counter[str]] = {rule: Counter() for rule in VOTE_RULES}
     for k, doc in enumerate(docs):
@@ -63,13 +58,7 @@ def main() -> None:
         for rule in VOTE_RULES:
             stats[rule]["clean_rows"] += len(ev.rows)
             stats[rule]["clean_blamed"] += len({b.row for b in blames(ev, rule, th) if b.drifted})
-        for kind in DAMAGE_KINDS:
-            v = damaged_variant(doc, kind, rng, pool)
-            if v is None:
-                continue
-            lang, i, text = v
-            sents = {x: list(doc[x]) for x in TRANSLATIONS}
-            sents[lang][i] = text
+        for _, lang, i, sents in damaged_documents(doc, rng, pool):
             dev = gather_evidence(None, [as_doc(x, sents[x]) for x in TRANSLATIONS], enc, cfg)
             row = next(r for r, rw in enumerate(dev.rows) if i in rw.cells[lang])
             for rule in VOTE_RULES:
