@@ -20,7 +20,13 @@ from .costs_margin import _margin_costs
 from .costs_ratio import _ratio_costs
 from .dp import _soft, _viterbi
 from .params import AlignParams, bead_types
-from .runs import _center, _group_of_overlaps, _len_overlaps, sum_overlaps
+from .runs import (
+    _boundaries_of_overlaps,
+    _center,
+    _group_of_overlaps,
+    _len_overlaps,
+    sum_overlaps,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -56,12 +62,22 @@ def _finite(v: np.ndarray) -> np.ndarray:
     return v if np.isfinite(v).all() else np.nan_to_num(v)
 
 
+def _bounds(paragraphs: np.ndarray | None, k: int,
+            params: AlignParams) -> list[np.ndarray] | None:
+    """Paragraph boundaries each run spans, for the soft prior; None when it is off."""
+    if paragraphs is None or not params.paragraph_prior:
+        return None
+    return _boundaries_of_overlaps(np.asarray(paragraphs), k)
+
+
 def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
                   params: AlignParams = AlignParams(),
                   src_lengths: np.ndarray | None = None,
                   tgt_lengths: np.ndarray | None = None,
                   src_groups: np.ndarray | None = None,
                   tgt_groups: np.ndarray | None = None,
+                  src_paragraphs: np.ndarray | None = None,
+                  tgt_paragraphs: np.ndarray | None = None,
                   progress: Progress | None = None) -> list[Bead]:
     """Align two documents given their overlap embeddings; the pure numpy core.
 
@@ -70,7 +86,10 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
     `sum_overlaps` for an approximation from sentence vectors). Optional character lengths
     switch on the length model. Optional non-decreasing group ids per sentence (aligned
     paragraph groups: equal ids on both sides are aligned) forbid beads that cross groups;
-    overlaps that cross groups may then be NaN rows, since they are never read.
+    overlaps that cross groups may then be NaN rows, since they are never read. Optional
+    paragraph ids per sentence of a side (its own marks, not aligned with the other side's)
+    are a soft prior instead: a bead pays `params.paragraph_prior` deletions per paragraph
+    boundary its run on that side spans (nothing when the prior is 0).
     Returns beads in order covering every sentence once; `confidence` is the bead's posterior
     probability, `similarity` the cosine of the two sides (None for 1-0 / 0-1).
     """
@@ -105,6 +124,8 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
         _len_overlaps(src_lengths, k) if src_lengths is not None else None,
         _len_overlaps(tgt_lengths, k) if tgt_lengths is not None else None,
         sgo, tgo,
+        _bounds(src_paragraphs, k, params), _bounds(tgt_paragraphs, k, params),
+        params.paragraph_prior,
     )
     costs, del_t = _costs(prob, band, params, rng)
     path = _viterbi(costs, types, band, del_t)

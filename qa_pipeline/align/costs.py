@@ -26,6 +26,11 @@ class _Problem:
     tgt_len: list[np.ndarray] | None
     src_group: list[np.ndarray] | None  # group id of each overlap, -1 if it crosses groups
     tgt_group: list[np.ndarray] | None
+    # The soft paragraph prior: how many of the side's own paragraph boundaries each overlap
+    # spans (None: no prior on that side), and the price of one boundary in deletions.
+    src_bounds: list[np.ndarray] | None = None
+    tgt_bounds: list[np.ndarray] | None = None
+    bound_price: float = 0.0
 
 
 def _block_values(x: np.ndarray, y: np.ndarray, a: int, b: int, band: _Band,
@@ -112,9 +117,18 @@ class _Blocks:
         return self.memo[key]
 
 
-def _finish(cost: np.ndarray, prob: _Problem, band: _Band, a: int, b: int) -> np.ndarray:
-    """A bead type's costs with the cells it may not take (a bead crossing aligned groups, a
-    side out of range or missing: NaN) set to infinity."""
+def _finish(cost: np.ndarray, prob: _Problem, band: _Band, a: int, b: int,
+            deletion: float) -> np.ndarray:
+    """A bead type's costs plus the soft paragraph prior (`bound_price` deletions, each
+    costing `deletion`, per paragraph boundary a side's run spans), with the cells it may not
+    take (a bead crossing aligned groups, a side out of range or missing: NaN) set to
+    infinity."""
+    if prob.bound_price:
+        price = prob.bound_price * deletion
+        if prob.src_bounds is not None:
+            cost = cost + price * _row_take(prob.src_bounds[a - 1], band.n + 1, a)[:, None]
+        if prob.tgt_bounds is not None:
+            cost = cost + price * _cell_take(prob.tgt_bounds[b - 1], band, b)
     if prob.src_group is not None and prob.tgt_group is not None:
         gs = _row_take(prob.src_group[a - 1], band.n + 1, a)[:, None]
         gt = _cell_take(prob.tgt_group[b - 1], band, b)

@@ -122,5 +122,5 @@ def _margin_costs(prob: _Problem, band: _Band, params: MarginParams) -> np.ndarr
                                                                   params.coverage_floor)
             if params.merge_penalty:
                 cost = cost + params.merge_penalty * (a + b - 2)
-            costs[t] = _finish(cost, prob, band, a, b)
+            costs[t] = _finish(cost, prob, band, a, b, params.skip)
     return costs

@@ -168,5 +168,5 @@ def _ratio_costs(prob: _Problem, band: _Band, params: RatioParams,
                             / (_row_take(prob.src_len[a - 1], n1, a)[:, None] + 1.0))
                 z = np.minimum(np.abs(lr - mu) / sd, params.length_z_cap)
                 cost = cost + params.length_weight * z * z
-            costs[t] = _finish(cost, prob, band, a, b)
+            costs[t] = _finish(cost, prob, band, a, b, del_cost)
     return costs, del_cost

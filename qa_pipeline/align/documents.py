@@ -27,11 +27,13 @@ class DocumentAlignment:
 
     `vectors` maps every text that was embedded (sentences, runs of sentences joined by one
     space, paragraphs and runs of paragraphs) to its row of the embed function's output, as
-    float32; read-only.
+    float32; read-only. `grouped`: whether the sentences were aligned inside paragraph
+    groups (else the whole document at once, with the soft paragraph prior if any).
     """
 
     alignment: Alignment
     vectors: Mapping[str, np.ndarray]
+    grouped: bool = False
 
     @property
     def paragraphs(self) -> tuple[Bead, ...]:
@@ -59,8 +61,10 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
     """Paragraphs first, then sentences inside aligned paragraph groups.
 
     Falls back to whole-document sentence alignment when either side has a single paragraph
-    or the paragraph beads are not confident enough (structure absent or disagreeing).
-    Sentence confidences inside a group are multiplied by the group's paragraph confidence.
+    or the paragraph beads are not confident enough or not mostly 1-1 (structure absent or
+    disagreeing); there each side's own paragraph marks stay a soft prior
+    (`AlignParams.paragraph_prior`, see `paragraph_prior`). Sentence confidences inside a
+    group are multiplied by the group's paragraph confidence.
     Returns the alignment with every vector embedded on the way (`DocumentAlignment`).
     """
     s_texts, t_texts = src.texts, tgt.texts
@@ -95,7 +99,11 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
             group_conf.append(b.confidence if b.confidence is not None else 1.0)
     if progress:
         progress(2, 4)
-    sent = align_runs(s_texts, t_texts, table, embed, params, s_groups, t_groups)
+    s_prior = t_prior = None
+    if not use_groups:
+        s_prior, t_prior = paragraph_prior(src, params), paragraph_prior(tgt, params)
+    sent = align_runs(s_texts, t_texts, table, embed, params, s_groups, t_groups, s_prior,
+                      t_prior)
     if use_groups and s_groups is not None and t_groups is not None:
         scaled = []
         for b in sent:
@@ -107,7 +115,7 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
     if progress:
         progress(4, 4)
     return DocumentAlignment(Alignment(paragraphs=tuple(para_beads), sentences=tuple(sent)),
-                             MappingProxyType(table))
+                             MappingProxyType(table), use_groups)
 
 
 def structures_agree(para_beads: Sequence[Bead], params: AlignParams) -> bool:
@@ -117,6 +125,16 @@ def structures_agree(para_beads: Sequence[Bead], params: AlignParams) -> bool:
     one = sum(1 for b in para_beads if len(b.source) == 1 and len(b.target) == 1)
     return one >= params.paragraph_min_one_to_one * len(para_beads)
 
+
+def paragraph_prior(doc: Document, params: AlignParams) -> np.ndarray | None:
+    """Paragraph id of each sentence, as the soft prior of the whole-document fallback; None
+    when the prior is off or the side's marks carry no information (a single paragraph, or
+    about one sentence per paragraph: one sentence per line)."""
+    n_par = len(doc.paragraphs)
+    if not params.paragraph_prior or n_par < 2 or (
+            len(doc.sentences) < params.paragraph_prior_min_sentences * n_par):
+        return None
+    return np.array([s.paragraph for s in doc.sentences], np.int64)
 
 
 def _split_unmatched_edges(para_beads: Sequence[Bead], sent: Sequence[Bead], src: Document,

@@ -102,6 +102,15 @@ class AlignParams:
     # per line on one side, merged or shifted paragraphs): the groups would force sentences
     # of one paragraph against a different one, so the whole document is aligned instead.
     paragraph_min_one_to_one: float = 0.5
+    # When the groups are not used, each side's own paragraph marks remain a soft prior: a
+    # bead whose run on a side spans k of that side's paragraph boundaries pays k times this
+    # many deletions (times MarginParams.skip, or the "ratio" objective's deletion cost), so a
+    # merge across a paragraph must beat splitting it by that much. 0 switches it off (the
+    # whole document is then aligned as if it had no paragraphs).
+    paragraph_prior: float = 0.0
+    # ... except on a side with fewer sentences per paragraph than this on average, or with a
+    # single paragraph: one sentence per line says nothing about where a merge may fall.
+    paragraph_prior_min_sentences: float = 1.2
     # Where run vectors come from. "selective" (default): sentences are embedded once, a first
     # DP prices runs by the normalised sum of their sentences' vectors, then the joined text of
     # runs is embedded only around the beads that are not confident 1-1 (n:m, 1-0, 0-1, low
@@ -134,8 +143,10 @@ def describe(params: AlignParams) -> str:
     if runs == "selective":
         sp = params.selective
         runs += f"@{sp.min_confidence:g}/{sp.context}/{sp.rounds}"
+    prior = (f",paragraph_prior={params.paragraph_prior:g}"
+             f"@{params.paragraph_prior_min_sentences:g}" if params.paragraph_prior else "")
     return (f"{params.scoring}({knobs},max_bead={params.max_bead},"
-            f"max_overlap={params.max_overlap},runs={runs})")
+            f"max_overlap={params.max_overlap},runs={runs}{prior})")
 
 
 def bead_types(max_overlap: int, max_bead: int) -> list[tuple[int, int]]:

@@ -111,3 +111,11 @@ def _group_of_overlaps(groups: np.ndarray, k_max: int) -> list[np.ndarray]:
         first, last = groups[:len(groups) - k + 1], groups[k - 1:]
         out.append(np.where(first == last, first, -1))
     return out
+
+
+def _boundaries_of_overlaps(ids: np.ndarray, k_max: int) -> list[np.ndarray]:
+    """How many paragraph boundaries (changes of `ids` between neighbours) each run spans."""
+    ids = np.asarray(ids)
+    steps = np.concatenate([[0.0], np.cumsum(ids[1:] != ids[:-1], dtype=np.float64)])
+    return [steps[k - 1:] - steps[:len(steps) - k + 1] if len(ids) >= k else np.zeros(0)
+            for k in range(1, k_max + 1)]

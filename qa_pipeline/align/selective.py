@@ -60,11 +60,14 @@ def unsure_windows(beads: Sequence[Bead], n: int, m: int,
 def align_runs(src: Sequence[str], tgt: Sequence[str], table: dict[str, np.ndarray],
                embed: EmbedFn, params: AlignParams,
                src_groups: np.ndarray | None = None,
-               tgt_groups: np.ndarray | None = None) -> list[Bead]:
+               tgt_groups: np.ndarray | None = None,
+               src_paragraphs: np.ndarray | None = None,
+               tgt_paragraphs: np.ndarray | None = None) -> list[Bead]:
     """Align two lists of segments with run vectors as `params.runs` says.
 
     `table` (text -> unit vector) is read first and receives every text embedded; the
-    segments themselves are always embedded. Groups as in `core.align_vectors`.
+    segments themselves are always embedded. Groups (a hard constraint) and paragraphs (a
+    soft prior, in every round) as in `core.align_vectors`.
     """
     k = params.max_overlap
     n, m = len(src), len(tgt)
@@ -80,7 +83,8 @@ def align_runs(src: Sequence[str], tgt: Sequence[str], table: dict[str, np.ndarr
     dim = len(table[src[0]])
 
     def align(s: list[np.ndarray], t: list[np.ndarray]) -> list[Bead]:
-        return align_vectors(s, t, params, *lens, src_groups, tgt_groups)
+        return align_vectors(s, t, params, *lens, src_groups, tgt_groups, src_paragraphs,
+                             tgt_paragraphs)
 
     if mode == "exact":
         return align(run_matrix(src, k, table, dim, src_groups),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -21,6 +22,7 @@ from qa_pipeline.align import (
     RatioParams,
     SelectiveParams,
     align_documents,
+    align_runs,
     align_sentences,
     align_vectors,
     bead_types,
@@ -29,6 +31,7 @@ from qa_pipeline.align import (
     sum_overlaps,
     unsure_windows,
 )
+from qa_pipeline.align.documents import paragraph_prior
 from qa_pipeline.io.beads import format_beads, parse_beads
 from qa_pipeline.types import Bead, Document, Paragraph, Sentence
 
@@ -217,6 +220,9 @@ def test_describe_names_the_objective_and_its_knobs() -> None:
         "margin(margin_weight=0.5,skip=0.05,")
     assert describe(AlignParams(scoring="ratio", ratio=RatioParams(deletion_percentile=80))
                     ).startswith("ratio(deletion_percentile=80,")
+    assert describe(AlignParams(paragraph_prior=0.5)).endswith(
+        "runs=selective@0.9/1/3,paragraph_prior=0.5@1.2)")
+    assert "paragraph_prior" not in describe(AlignParams(paragraph_prior=0.0))
 
 
 @settings(max_examples=40, deadline=None)
@@ -408,3 +414,98 @@ def test_selective_documents_keep_every_bead_text_in_the_table() -> None:
         for side, doc in ((b.source, src), (b.target, tgt)):
             if side:
                 assert " ".join(doc.sentences[i].text for i in side) in res.vectors
+
+
+# --------------------------------------------------------------------------- paragraph prior
+
+
+def _riding_deletion(c: float = 0.3) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """12 source sentences, s5 has no translation, and t4 carries a little of s5 (weight c):
+    on content alone (4, 5)-(4) looks as good as (4)-(4) plus a deletion of s5."""
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=(40, 64))
+    base /= np.linalg.norm(base, axis=1, keepdims=True)
+    tgt = base[[i for i in range(12) if i != 5]] + 0.2 * _unit(rng.normal(size=(11, 64)))
+    tgt[4] = base[4] + c * base[5]
+    return sum_overlaps(base[:12], 4), sum_overlaps(_unit(tgt), 4)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("scoring", ["margin", "ratio"])
+def test_paragraph_prior_keeps_a_merge_out_of_the_next_paragraph(scoring: str) -> None:
+    src, tgt = _riding_deletion()
+    split = np.array([0] * 5 + [1] * 7)  # s5 opens a paragraph
+    off = align_vectors(src, tgt, AlignParams(scoring=scoring), src_paragraphs=split)
+    on = align_vectors(src, tgt, AlignParams(scoring=scoring, paragraph_prior=1.0),
+                       src_paragraphs=split)
+    assert ((4, 5), (4,)) in pairs_of(off)
+    assert ((4,), (4,)) in pairs_of(on) and ((5,), ()) in pairs_of(on)
+    check_cover(on, 12, 11)
+    # the same merge inside one paragraph pays nothing
+    inside = align_vectors(src, tgt, AlignParams(scoring=scoring, paragraph_prior=1.0),
+                           src_paragraphs=np.array([0] * 4 + [1] * 8))
+    assert pairs_of(inside) == pairs_of(off)
+
+
+@pytest.mark.parametrize("scoring", ["margin", "ratio"])
+def test_paragraph_prior_zero_gives_the_beads_of_no_paragraphs(scoring: str) -> None:
+    src, tgt = _riding_deletion()
+    params = AlignParams(scoring=scoring, paragraph_prior=0.0)
+    plain = align_vectors(src, tgt, params)
+    with_ids = align_vectors(src, tgt, params, src_paragraphs=np.array([0] * 5 + [1] * 7),
+                             tgt_paragraphs=np.arange(11))
+    assert with_ids == plain  # bit for bit: similarities and confidences too
+    # and the document fallback with the prior off is plain sentence alignment
+    sdoc = make_doc([src_doc([0, 1, 2, 3]), src_doc([4, 5, 6]), src_doc([7, 8, 9])], "lt")
+    tdoc = make_doc([[t] for t in [*tgt_doc([0, 1, 2]), "t3 t4", *tgt_doc([5, 6, 8, 9])]],
+                    "et")
+    al = align_documents(sdoc, tdoc, toy_embed, params)
+    assert not al.grouped
+    assert list(al.sentences) == align_sentences(sdoc.texts, tdoc.texts, toy_embed, params)
+
+
+def test_one_sentence_per_line_side_gets_no_prior() -> None:
+    # source paragraphs of several sentences, target one sentence per line; s3 is split
+    # into two target lines, a 1-2 bead across the target's "paragraphs"
+    sdoc = make_doc([src_doc([0, 1, 2]), ["s3 s4", *src_doc([5, 6])], src_doc([7, 8, 9])],
+                    "lt")
+    tdoc = make_doc([[t] for t in tgt_doc(range(10))], "et")
+    params = AlignParams(paragraph_prior=10.0)  # far above any default: a clear contrast
+    al = align_documents(sdoc, tdoc, toy_embed, params)
+    assert not al.grouped
+    assert ((3,), (3, 4)) in pairs_of(al.sentences)
+    # were the lines taken for paragraphs, the split would be priced out
+    lines = align_documents(sdoc, tdoc, toy_embed,
+                            replace(params, paragraph_prior_min_sentences=0))
+    assert ((3,), (3, 4)) not in pairs_of(lines.sentences)
+
+
+@pytest.mark.parametrize(("paras", "prior", "expected"), [
+    ([2, 3, 1], 1.0, [0, 0, 1, 1, 1, 2]),
+    ([1, 1, 1, 2], 1.0, [0, 1, 2, 3, 3]),  # 1.25 sentences per paragraph: enough
+    ([1, 1, 1, 1, 1, 2], 1.0, None),  # 1.17 per paragraph is not: one sentence per line
+    ([6], 1.0, None),  # a single paragraph
+    ([2, 3, 1], 0.0, None),  # the prior off
+])
+def test_paragraph_prior_ids(paras: list[int], prior: float, expected: list[int] | None) -> None:
+    it = iter(range(100))
+    doc = make_doc([src_doc([next(it) for _ in range(k)]) for k in paras], "lt")
+    ids = paragraph_prior(doc, AlignParams(paragraph_prior=prior))
+    assert (ids is None) == (expected is None)
+    if expected is not None:
+        assert ids is not None and ids.tolist() == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(ops, st.lists(st.integers(min_value=0, max_value=1), min_size=60, max_size=60))
+def test_paragraph_prior_beads_monotone_and_covering(plan: list[str], marks: list[int]) -> None:
+    src, tgt = build(plan)
+    s_ids = np.cumsum(marks[:len(src)])
+    t_ids = np.cumsum(marks[::-1][:len(tgt)])
+    for scoring in ("margin", "ratio"):
+        params = AlignParams(scoring=scoring, paragraph_prior=1.0)
+        beads = align_runs(src, tgt, {}, toy_embed, params, None, None, s_ids, t_ids)
+        check_cover(beads, len(src), len(tgt))
