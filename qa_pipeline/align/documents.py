@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from types import MappingProxyType
 
 import numpy as np
@@ -62,7 +63,9 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
 
     Falls back to whole-document sentence alignment when either side has a single paragraph
     or the paragraph beads are not confident enough or not mostly 1-1 (structure absent or
-    disagreeing); there each side's own paragraph marks stay a soft prior
+    disagreeing), or when the sentence path inside the groups shows a paragraph mark moved
+    by a sentence on one side (`shifted_boundaries`); there each side's own paragraph marks
+    stay a soft prior
     (`AlignParams.paragraph_prior`, see `paragraph_prior`). Sentence confidences inside a
     group are multiplied by the group's paragraph confidence.
     Returns the alignment with every vector embedded on the way (`DocumentAlignment`).
@@ -99,12 +102,15 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
             group_conf.append(b.confidence if b.confidence is not None else 1.0)
     if progress:
         progress(2, 4)
-    s_prior = t_prior = None
-    if not use_groups:
-        s_prior, t_prior = paragraph_prior(src, params), paragraph_prior(tgt, params)
-    sent = align_runs(s_texts, t_texts, table, embed, params, s_groups, t_groups, s_prior,
-                      t_prior)
+    sent: list[Bead] = []
     if use_groups and s_groups is not None and t_groups is not None:
+        sent = align_runs(s_texts, t_texts, table, embed, params, s_groups, t_groups)
+        use_groups = not shifted_boundaries(sent, s_groups, t_groups, s_texts, t_texts, table,
+                                            params)
+    if not use_groups:
+        sent = align_runs(s_texts, t_texts, table, embed, params, None, None,
+                          paragraph_prior(src, params), paragraph_prior(tgt, params))
+    elif s_groups is not None and t_groups is not None:
         scaled = []
         for b in sent:
             g = int(s_groups[b.source[0]] if b.source else t_groups[b.target[0]])
@@ -124,6 +130,40 @@ def structures_agree(para_beads: Sequence[Bead], params: AlignParams) -> bool:
         return False
     one = sum(1 for b in para_beads if len(b.source) == 1 and len(b.target) == 1)
     return one >= params.paragraph_min_one_to_one * len(para_beads)
+
+
+def shifted_boundaries(sent: Sequence[Bead], s_groups: np.ndarray, t_groups: np.ndarray,
+                       s_texts: Sequence[str], t_texts: Sequence[str],
+                       table: Mapping[str, np.ndarray], params: AlignParams) -> int:
+    """How many group boundaries of a grouped sentence path look misplaced on one side.
+
+    A paragraph mark moved by a sentence on one side puts that sentence in the neighbouring
+    group, where it has no counterpart: the path ends one group with a 0-1 (1-0) bead and
+    starts the next with a 1-0 (0-1) bead. The boundary counts when those two sentences are
+    as similar as the document's own 1-1 pairs (`AlignParams.paragraph_shift_percentile`).
+    """
+    if not params.paragraph_shift_percentile:
+        return 0
+    sims = [b.similarity for b in sent
+            if len(b.source) == 1 and len(b.target) == 1 and b.similarity is not None]
+    if not sims:
+        return 0
+    floor = float(np.percentile(sims, params.paragraph_shift_percentile))
+
+    def group(b: Bead) -> int:
+        return int(s_groups[b.source[0]] if b.source else t_groups[b.target[0]])
+
+    shifted = 0
+    for one, two in pairwise(sent):
+        if bool(one.source) == bool(one.target) or bool(two.source) == bool(two.target):
+            continue  # not two unmatched sentences
+        if bool(one.source) == bool(two.source) or group(one) == group(two):
+            continue  # on the same side, or inside one group
+        si = (one.source or two.source)[0]
+        tj = (one.target or two.target)[0]
+        if float(np.dot(table[s_texts[si]], table[t_texts[tj]])) >= floor:
+            shifted += 1
+    return shifted
 
 
 def paragraph_prior(doc: Document, params: AlignParams) -> np.ndarray | None:

@@ -102,11 +102,20 @@ class AlignParams:
     # per line on one side, merged or shifted paragraphs): the groups would force sentences
     # of one paragraph against a different one, so the whole document is aligned instead.
     paragraph_min_one_to_one: float = 0.5
+    # ... and only if the sentence path inside the groups does not show a boundary in the
+    # wrong place: a sentence left unmatched at the end of one group and one at the start of
+    # the next whose cosine reaches this percentile of the document's 1-1 bead cosines are
+    # each other's translation, cut apart by a shifted paragraph mark; the whole document is
+    # then aligned instead. 0 switches the check off.
+    paragraph_shift_percentile: float = 25.0
     # When the groups are not used, each side's own paragraph marks remain a soft prior: a
     # bead whose run on a side spans k of that side's paragraph boundaries pays k times this
     # many deletions (times MarginParams.skip, or the "ratio" objective's deletion cost), so a
-    # merge across a paragraph must beat splitting it by that much. 0 switches it off (the
-    # whole document is then aligned as if it had no paragraphs).
+    # merge across a paragraph must beat splitting it by that much. 0 (default) switches it
+    # off: the whole document is aligned as if it had no paragraphs. Off because on NTREX
+    # composites the fallback never spans a true boundary (nothing to fix; +0.002 F1 on
+    # shifted marks only), while on the seed corpus it splits a genuine title merge
+    # (BENCHMARKS.md, "Paragraph structure that disagrees").
     paragraph_prior: float = 0.0
     # ... except on a side with fewer sentences per paragraph than this on average, or with a
     # single paragraph: one sentence per line says nothing about where a merge may fall.

@@ -220,8 +220,8 @@ def test_describe_names_the_objective_and_its_knobs() -> None:
         "margin(margin_weight=0.5,skip=0.05,")
     assert describe(AlignParams(scoring="ratio", ratio=RatioParams(deletion_percentile=80))
                     ).startswith("ratio(deletion_percentile=80,")
-    assert describe(AlignParams(paragraph_prior=0.5)).endswith(
-        "runs=selective@0.9/1/3,paragraph_prior=0.5@1.2)")
+    assert describe(AlignParams(paragraph_prior=2)).endswith(
+        "runs=selective@0.9/1/3,paragraph_prior=2@1.2)")
     assert "paragraph_prior" not in describe(AlignParams(paragraph_prior=0.0))
 
 
@@ -509,3 +509,20 @@ def test_paragraph_prior_beads_monotone_and_covering(plan: list[str], marks: lis
         params = AlignParams(scoring=scoring, paragraph_prior=1.0)
         beads = align_runs(src, tgt, {}, toy_embed, params, None, None, s_ids, t_ids)
         check_cover(beads, len(src), len(tgt))
+
+
+def test_shifted_paragraph_marks_are_not_trusted() -> None:
+    body = [list(range(0, 5)), list(range(5, 10)), list(range(10, 15)), list(range(15, 20))]
+    src = make_doc([src_doc(p) for p in body], "lt")
+    # every target mark one sentence later: paragraphs still pair 1-1, confidently
+    moved = [list(range(0, 6)), list(range(6, 11)), list(range(11, 16)), list(range(16, 20))]
+    tgt = make_doc([tgt_doc(p) for p in moved], "et")
+    al = align_documents(src, tgt, toy_embed)
+    assert [(b.source, b.target) for b in al.paragraphs] == [((i,), (i,)) for i in range(4)]
+    assert not al.grouped
+    assert pairs_of(al.sentences) == [((i,), (i,)) for i in range(20)]
+    # trusted, the groups cut each moved sentence from its counterpart
+    trusting = align_documents(src, tgt, toy_embed, AlignParams(paragraph_shift_percentile=0))
+    assert trusting.grouped
+    assert ((5,), ()) in pairs_of(trusting.sentences)
+    assert ((), (5,)) in pairs_of(trusting.sentences)
