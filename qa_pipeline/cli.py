@@ -59,6 +59,25 @@ def _err(msg: str) -> None:
     typer.echo(f"qa-pipeline: error: {msg}", err=True)
 
 
+def line_progress(write: Callable[[str], None],
+                  steps: int = 10) -> Callable[[str, int, int], None]:
+    """Progress as plain lines: each stage at its start, at every tenth of its total and at
+    its end ("align: 3800/38000 (10%)"); a count that goes back starts the stage again."""
+    shown: dict[str, int] = {}
+    last: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        step = steps * done // max(total, 1)
+        if done < last.get(stage, 0):
+            shown.pop(stage, None)
+        last[stage] = done
+        if shown.get(stage, -1) < step:
+            shown[stage] = step
+            write(f"{stage}: {done}/{total} ({100 * done // max(total, 1)}%)")
+
+    return update
+
+
 @contextlib.contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     """A rich progress bar per stage on stderr; nothing when quiet or not a terminal-ish run."""
@@ -77,6 +96,9 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     )
 
     console = Console(stderr=True)
+    if not console.is_terminal:  # a log or a CI job: plain lines, not a redrawn bar
+        yield line_progress(lambda line: typer.echo(line, err=True))
+        return
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description:<10}"),

@@ -17,6 +17,12 @@ DEFAULT_SRC_LANG = "lt"
 DEFAULT_TGT_LANG = "et"
 DEFAULT_FAIL_ON: FailOn = "major"
 DEFAULT_BATCH_SIZE = 32
+# A batch also stops at BATCH_CHAR_BUDGET characters of padded length (texts x the longest,
+# each counted up to BATCH_TEXT_CHARS, about the model's 512 tokens): attention memory grows
+# with batch x length^2, so 32 paragraphs at once cost ~0.6 GB more than 8 (bench/large_inputs).
+# Sentences (~150 chars) still go 32 at a time.
+BATCH_CHAR_BUDGET = 16_384
+BATCH_TEXT_CHARS = 2_048
 # "auto": cuda when torch sees a GPU, else cpu (`embed.resolve_device`); or a torch device.
 DEFAULT_DEVICE = "auto"
 REPORT_SCHEMA = "qa_pipeline.report/1"

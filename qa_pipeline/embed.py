@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .cache import EmbeddingCache, entry_key
-from .config import DEFAULT_BATCH_SIZE, DEFAULT_DEVICE
+from .config import BATCH_CHAR_BUDGET, BATCH_TEXT_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DEVICE
 from .errors import ModelError
 from .text import unit_rows
 
@@ -25,6 +25,24 @@ Progress = Callable[[int, int], None]
 
 # Prompt names tried in order: a symmetric similarity task is what drift and alignment need.
 PROMPT_PREFERENCE = ("STS", "PairClassification", "query")
+
+
+def length_batches(lengths: Sequence[int], batch_size: int,
+                   char_budget: int = BATCH_CHAR_BUDGET,
+                   text_chars: int = BATCH_TEXT_CHARS) -> list[list[int]]:
+    """Indices into `lengths` in batches of similar length: sorted shortest first, each batch
+    at most `batch_size` texts and at most `char_budget` padded characters (its size times its
+    longest text, a text counted up to `text_chars`); a single text is always a batch."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    for i in order:
+        width = min(lengths[i], text_chars)
+        if batches and len(batches[-1]) < batch_size \
+                and (len(batches[-1]) + 1) * width <= char_budget:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 class Encoder(Protocol):
@@ -210,27 +228,29 @@ class SentenceTransformerEncoder:
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         model = self.load()
         out: list[np.ndarray] = []
-        # Sort by length so batches pad little (buckets of similar length); restore order
-        # afterwards.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        batches = [[texts[i] for i in order[start : start + self.batch_size]]
-                   for start in range(0, len(order), self.batch_size)]
+        # Batches of similar length pad little, and long texts go fewer at a time (bounded
+        # attention memory); the order is restored afterwards.
+        index = length_batches([len(t) for t in texts], self.batch_size)
+        order = [i for batch in index for i in batch]
+        batches = [[texts[i] for i in batch] for batch in index]
         overlap = (self.resolved_device.startswith("cuda") if self.overlap is None
                    else self.overlap)
         if overlap and batches:
             out = self._overlapped(model, batches, progress, len(order))
-        for n, batch in enumerate(batches if not overlap else ()):
+        done = 0
+        for batch in batches if not overlap else ():
             emb = model.encode(
                 batch,
                 prompt=self.prompt,
-                batch_size=self.batch_size,
+                batch_size=len(batch),
                 convert_to_numpy=True,
                 normalize_embeddings=True,
                 show_progress_bar=False,
             )
             out.append(np.asarray(emb, dtype=np.float32))
+            done += len(batch)
             if progress:
-                progress(min((n + 1) * self.batch_size, len(order)), len(order))
+                progress(done, len(order))
         if not out:
             return np.zeros((0, self.dim), dtype=np.float32)
         sorted_emb = np.concatenate(out)

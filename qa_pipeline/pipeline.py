@@ -94,14 +94,16 @@ def _analyse(inputs: Inputs, encoder: Encoder, config: Config,
              progress: StageProgress | None, accepted: Collection[str]) -> Report:
     src, tgt = inputs.source, inputs.target
     if inputs.beads is None:
-        aligned = align_documents(src, tgt, encoder.encode, config.align,
-                                  progress=_stage(progress, "align"))
+        embed_progress = _stage(progress, "embed")  # each call the aligner makes, from 0
+        aligned = align_documents(src, tgt, lambda ts: encoder.encode(ts, embed_progress),
+                                  config.align, progress=_stage(progress, "align"))
         alignment = aligned.alignment
         ctx = build_context(src, tgt, alignment.sentences, aligned.vectors, encoder,
-                            config.checks)
+                            config.checks, _stage(progress, "checks"))
     else:
         ctx, alignment = _pre_aligned(
-            build_context(src, tgt, inputs.beads, {}, encoder, config.checks))
+            build_context(src, tgt, inputs.beads, {}, encoder, config.checks,
+                          _stage(progress, "checks")))
     drift = score_drift(ctx, encoder, config.drift, progress=_stage(progress, "drift"))
     signature = Signature(
         version=__version__,

@@ -15,9 +15,10 @@ class _Centred(Sequence[np.ndarray]):
     run length, computed when the length is read and only the last `keep` lengths held.
 
     Every length of a 20k-sentence side at 768 dimensions is 60 MB; holding all of them next
-    to the caller's raw vectors doubled the aligner's memory. The cost tables read them one
-    length at a time (`costs._Blocks.prefetch`), so holding one costs a few recomputations
-    at most. A length's vectors are the same bits however often they are recomputed.
+    to the caller's raw vectors doubled the aligner's memory. The cost tables read them about
+    one length at a time (bead types ordered by run length in `costs_margin`, blocks ordered
+    by `costs._Blocks.prefetch` in `costs_ratio`), so holding one costs a few recomputations.
+    A length's vectors are the same bits however often they are recomputed.
     """
 
     def __init__(self, raw: Sequence[np.ndarray], mu: np.ndarray, keep: int = 1) -> None:

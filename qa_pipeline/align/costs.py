@@ -94,9 +94,23 @@ BlockKey = tuple[int, int, int, int]  # (ks, kt, a, b) as `_Blocks.__call__` tak
 class _Blocks:
     """`_block_values` of run embeddings, memoised: bead types share many of them."""
 
-    def __init__(self, prob: _Problem, band: _Band) -> None:
+    def __init__(self, prob: _Problem, band: _Band, uses: Iterable[BlockKey] = ()) -> None:
+        """`uses`: every read that will be `release`d (a key once per reader); a block is
+        dropped when its last reader releases it. Blocks not counted are held to the end."""
         self.prob, self.band = prob, band
         self.memo: dict[BlockKey, np.ndarray] = {}
+        self.readers: dict[BlockKey, int] = {}
+        for key in uses:
+            self.readers[key] = self.readers.get(key, 0) + 1
+
+    def release(self, keys: Iterable[BlockKey]) -> None:
+        """One reader of each key is done with it; a block with no reader left is dropped."""
+        for key in keys:
+            if key in self.readers:
+                self.readers[key] -= 1
+                if self.readers[key] <= 0:
+                    del self.readers[key]
+                    self.memo.pop(key, None)
 
     def prefetch(self, keys: Iterable[BlockKey]) -> None:
         """Compute these blocks now, ordered by the run lengths they read: source length

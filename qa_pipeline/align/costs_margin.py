@@ -31,18 +31,21 @@ def _coverage_keys(a: int, b: int) -> list[tuple[bool, int, BlockKey]]:
     return out
 
 
-def _margin_keys(types: list[tuple[int, int]], params: MarginParams) -> list[BlockKey]:
-    """Every block `_margin_costs` reads, so that `_Blocks.prefetch` can order them."""
-    keys: list[BlockKey] = []
-    for a, b in types:
-        if not (a and b):
-            continue
-        keys.append((a, b, a, b))
-        if params.margin_weight:
-            keys += [*_neighbour_keys(a, b, False), *_neighbour_keys(a, b, True)]
-        if params.coverage_weight and a + b > 2:
-            keys += [key for _, _, key in _coverage_keys(a, b)]
+def _type_keys(a: int, b: int, params: MarginParams) -> list[BlockKey]:
+    """The blocks `_margin_costs` reads for the bead type (a, b)."""
+    if not (a and b):
+        return []
+    keys: list[BlockKey] = [(a, b, a, b)]
+    if params.margin_weight:
+        keys += [*_neighbour_keys(a, b, False), *_neighbour_keys(a, b, True)]
+    if params.coverage_weight and a + b > 2:
+        keys += [key for _, _, key in _coverage_keys(a, b)]
     return keys
+
+
+def _margin_keys(types: list[tuple[int, int]], params: MarginParams) -> list[BlockKey]:
+    """Every block `_margin_costs` reads."""
+    return [key for a, b in types for key in _type_keys(a, b, params)]
 
 
 def _neighbour_sim(blocks: _Blocks, a: int, b: int, src_side: bool) -> np.ndarray:
@@ -97,30 +100,37 @@ def _margin_costs(prob: _Problem, band: _Band, params: MarginParams) -> np.ndarr
         assert prob.src_len is not None and prob.tgt_len is not None
         ratio = float((prob.src_len[0].sum() + 1.0) / (prob.tgt_len[0].sum() + 1.0))
     inband = np.arange(band.w)[None, :] < band.width[:, None]
-    blocks = _Blocks(prob, band)
-    blocks.prefetch(_margin_keys(prob.types, params))
+    # Bead types in order of their target then source run length, so that blocks shared by
+    # neighbouring types are read close together; each block is dropped after the last type
+    # that reads it (holding every block of a 38,000-sentence side took over 1 GB).
+    order = sorted(range(len(prob.types)), key=lambda t: prob.types[t][::-1])
+    blocks = _Blocks(prob, band, uses=_margin_keys(prob.types, params))
     with np.errstate(invalid="ignore"):
-        for t, (a, b) in enumerate(prob.types):
+        for t in order:
+            a, b = prob.types[t]
             if b == 0:
                 costs[t][1:][inband[1:]] = params.skip
-                continue
-            if a == 0:  # 0-1 steps are handled inside the DP rows
-                continue
-            sim = blocks(a, b, a, b)
-            if params.margin_weight:
-                near = 0.5 * (_neighbour_sim(blocks, a, b, False)
-                              + _neighbour_sim(blocks, a, b, True))
-                sim = sim - params.margin_weight * near
-            if use_len:
-                assert prob.src_len is not None and prob.tgt_len is not None
-                ls = _row_take(prob.src_len[a - 1], n1, a)[:, None]
-                lt = _cell_take(prob.tgt_len[b - 1], band, b) * ratio
-                sim = sim * np.log2(1.0 + np.minimum(ls, lt) / np.maximum(np.maximum(ls, lt), 1.0))
-            cost = -sim
-            if params.coverage_weight and a + b > 2:
-                cost = cost + params.coverage_weight * _uncovered(blocks, a, b,
-                                                                  params.coverage_floor)
-            if params.merge_penalty:
-                cost = cost + params.merge_penalty * (a + b - 2)
-            costs[t] = _finish(cost, prob, band, a, b, params.skip)
+            elif a:  # 0-1 steps are handled inside the DP rows
+                costs[t] = _type_costs(blocks, prob, band, params, a, b, ratio)
+            blocks.release(_type_keys(a, b, params))
     return costs
+
+
+def _type_costs(blocks: _Blocks, prob: _Problem, band: _Band, params: MarginParams, a: int,
+                b: int, ratio: float) -> np.ndarray:
+    """The costs (n+1, w) of the bead type (a, b), both sides non-empty."""
+    n1 = band.n + 1
+    sim = blocks(a, b, a, b)
+    if params.margin_weight:
+        near = 0.5 * (_neighbour_sim(blocks, a, b, False) + _neighbour_sim(blocks, a, b, True))
+        sim = sim - params.margin_weight * near
+    if prob.src_len is not None and prob.tgt_len is not None:
+        ls = _row_take(prob.src_len[a - 1], n1, a)[:, None]
+        lt = _cell_take(prob.tgt_len[b - 1], band, b) * ratio
+        sim = sim * np.log2(1.0 + np.minimum(ls, lt) / np.maximum(np.maximum(ls, lt), 1.0))
+    cost = -sim
+    if params.coverage_weight and a + b > 2:
+        cost = cost + params.coverage_weight * _uncovered(blocks, a, b, params.coverage_floor)
+    if params.merge_penalty:
+        cost = cost + params.merge_penalty * (a + b - 2)
+    return _finish(cost, prob, band, a, b, params.skip)

@@ -104,7 +104,7 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
         progress(2, 4)
     sent: list[Bead] = []
     if use_groups and s_groups is not None and t_groups is not None:
-        sent = align_runs(s_texts, t_texts, table, embed, params, s_groups, t_groups)
+        sent = align_in_pieces(s_texts, t_texts, table, embed, params, s_groups, t_groups)
         use_groups = not shifted_boundaries(sent, s_groups, t_groups, s_texts, t_texts, table,
                                             params)
     if not use_groups:
@@ -122,6 +122,46 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
         progress(4, 4)
     return DocumentAlignment(Alignment(paragraphs=tuple(para_beads), sentences=tuple(sent)),
                              MappingProxyType(table), use_groups)
+
+
+def group_pieces(s_groups: np.ndarray, t_groups: np.ndarray,
+                 limit: int) -> list[tuple[slice, slice]]:
+    """Consecutive runs of whole groups, each with at most `limit` sentences on either side
+    (a group above the limit is a piece of its own): (source slice, target slice) per piece.
+    Group ids are non-decreasing on both sides."""
+    groups = np.union1d(s_groups, t_groups)
+    s_end = np.searchsorted(s_groups, groups, side="right")
+    t_end = np.searchsorted(t_groups, groups, side="right")
+    pieces: list[tuple[slice, slice]] = []
+    s0 = t0 = 0
+    for k in range(len(groups)):
+        s1, t1 = int(s_end[k]), int(t_end[k])
+        nxt = k + 1 < len(groups)
+        s2 = int(s_end[k + 1]) if nxt else s1
+        t2 = int(t_end[k + 1]) if nxt else t1
+        if not nxt or max(s2 - s0, t2 - t0) > limit:
+            pieces.append((slice(s0, s1), slice(t0, t1)))
+            s0, t0 = s1, t1
+    return pieces
+
+
+def align_in_pieces(s_texts: Sequence[str], t_texts: Sequence[str], table: dict[str, np.ndarray],
+                    embed: EmbedFn, params: AlignParams, s_groups: np.ndarray,
+                    t_groups: np.ndarray) -> list[Bead]:
+    """`align_runs` with paragraph groups, a piece of whole groups at a time when the document
+    is longer than `AlignParams.group_piece_sentences` (memory bounded by the piece); the beads
+    of each piece are renumbered into the document's sentence ids."""
+    limit = params.group_piece_sentences
+    if not limit or max(len(s_texts), len(t_texts)) <= limit:
+        return align_runs(s_texts, t_texts, table, embed, params, s_groups, t_groups)
+    out: list[Bead] = []
+    for ss, ts in group_pieces(s_groups, t_groups, limit):
+        si, ti = ss.start, ts.start
+        for b in align_runs(s_texts[ss], t_texts[ts], table, embed, params, s_groups[ss],
+                            t_groups[ts]):
+            out.append(replace(b, source=tuple(i + si for i in b.source),
+                               target=tuple(j + ti for j in b.target)))
+    return out
 
 
 def structures_agree(para_beads: Sequence[Bead], params: AlignParams) -> bool:

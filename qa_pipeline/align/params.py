@@ -120,6 +120,12 @@ class AlignParams:
     # ... except on a side with fewer sentences per paragraph than this on average, or with a
     # single paragraph: one sentence per line says nothing about where a merge may fall.
     paragraph_prior_min_sentences: float = 1.2
+    # Inside paragraph groups (a hard constraint, so no bead crosses a group boundary) a long
+    # document is aligned in pieces of whole groups of at most this many sentences a side,
+    # so that memory stays bounded (a 5 MB pair: 1.3 GB in one piece with the test encoder).
+    # Each piece is centred and length-normalised on its own; a document with fewer
+    # sentences is aligned in one piece, exactly as without pieces. 0 switches pieces off.
+    group_piece_sentences: int = 4000
     # Where run vectors come from. "selective" (default): sentences are embedded once, a first
     # DP prices runs by the normalised sum of their sentences' vectors, then the joined text of
     # runs is embedded only around the beads that are not confident 1-1 (n:m, 1-0, 0-1, low
@@ -154,6 +160,7 @@ def describe(params: AlignParams) -> str:
         runs += f"@{sp.min_confidence:g}/{sp.context}/{sp.rounds}"
     prior = (f",paragraph_prior={params.paragraph_prior:g}"
              f"@{params.paragraph_prior_min_sentences:g}" if params.paragraph_prior else "")
+    prior += f",pieces={params.group_piece_sentences}" if params.group_piece_sentences else ""
     return (f"{params.scoring}({knobs},max_bead={params.max_bead},"
             f"max_overlap={params.max_overlap},runs={runs}{prior})")
 

@@ -9,7 +9,7 @@ scorer, the findings and the paragraph matrix read from it; nothing is recompute
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -106,7 +106,8 @@ def lookup_vectors(texts: Sequence[str], table: Mapping[str, np.ndarray],
 
 def build_context(source: Document, target: Document, beads: Sequence[Bead],
                   vectors: Mapping[str, np.ndarray], encoder: Encoder,
-                  checks: Sequence[str] | None = None) -> PairContext:
+                  checks: Sequence[str] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> PairContext:
     """The context of one aligned pair; `vectors` is what the aligner embedded (may be empty).
 
     Every enabled check (all when `checks` is None) and every check the drift model reads
@@ -132,7 +133,7 @@ def build_context(source: Document, target: Document, beads: Sequence[Bead],
     embedding = Embedding(encoder.name, lambda ts: lookup_vectors(ts, table, encoder))
     raw_check, per_check = check_beads_staged(
         [(s.text, t.text) for s, t in zip(s_sides, t_sides, strict=True)],
-        source.lang, target.lang, run, embedding)
+        source.lang, target.lang, run, embedding, progress)
     hits = tuple({name: per_check[name][k] for name in run} for k in range(m))
     rule_hits = tuple({name: raw_check[name][k] for name in run} for k in range(m))
     return PairContext(source=source, target=target, beads=tuple(beads), full=full,

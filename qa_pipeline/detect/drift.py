@@ -157,6 +157,31 @@ def entity_gain(src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np
     return out
 
 
+def competitor_stats(src_vecs: np.ndarray, tgt_vecs: np.ndarray, win: int, neighbours: int,
+                     chunk: int = 512) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per bead i: its cosine, its margin over the best competitor and the mean of the top
+    `neighbours` competitors, a competitor being bead i's source against another target within
+    `win` beads, or bead i's target against another source. Only the band is computed, a chunk
+    of beads at a time, so memory is O(m x win), not the m x m matrix."""
+    m = len(src_vecs)
+    cos, margin, nbr = np.zeros(m), np.zeros(m), np.zeros(m)
+    for a in range(0, m, chunk):
+        b = min(m, a + chunk)
+        lo, hi = max(0, a - win), min(m, b + win)
+        rows = src_vecs[a:b] @ tgt_vecs[lo:hi].T  # sims[a:b, lo:hi]
+        cols = src_vecs[lo:hi] @ tgt_vecs[a:b].T  # sims[lo:hi, a:b]
+        for i in range(a, b):
+            start, stop = max(0, i - win) - lo, min(m, i + win + 1) - lo
+            own = i - lo
+            cos[i] = rows[i - a, own]
+            comp = np.concatenate([np.delete(rows[i - a, start:stop], own - start),
+                                   np.delete(cols[start:stop, i - a], own - start)])
+            if comp.size:
+                margin[i] = cos[i] - comp.max()
+                nbr[i] = np.sort(comp)[-neighbours:].mean()
+    return cos, margin, nbr
+
+
 def bead_features(ctx: PairContext, calib: Calibration, params: DriftParams = DriftParams(),
                   encoder: Encoder | None = None) -> np.ndarray:
     """One row of FEATURES_ALL per full bead of the context (beads in document order);
@@ -168,23 +193,16 @@ def bead_features(ctx: PairContext, calib: Calibration, params: DriftParams = Dr
     if m == 0:
         return out
     col = {f: FEATURES_ALL.index(f) for f in FEATURES_ALL}
-    sims = src_vecs @ tgt_vecs.T
-    cos = np.diag(sims).astype(float)
+    cos, margin, nbr = competitor_stats(src_vecs, tgt_vecs, params.competitor_window,
+                                        params.neighbours)
+    if m == 1:  # a one-bead document: no competitor, neutral values
+        ref = calib.ref_median if calib.ref_median is not None else 0.0
+        margin[0], nbr[0] = cos[0] - ref, 0.0
     med, mad = _reference_stats(cos, calib.ref_median, calib.ref_mad, params.shrink_beads)
     out[:, col["cos"]] = cos
     out[:, col["z_doc"]] = (cos - med) / mad
-    win = params.competitor_window
-    for i in range(m):
-        lo, hi = max(0, i - win), min(m, i + win + 1)
-        comp = np.concatenate([np.delete(sims[i, lo:hi], i - lo),
-                               np.delete(sims[lo:hi, i], i - lo)])
-        if comp.size:
-            out[i, col["margin"]] = cos[i] - comp.max()
-            out[i, col["nbr"]] = np.sort(comp)[-params.neighbours:].mean()
-        else:  # a one-bead document: no competitor, neutral values
-            ref = calib.ref_median if calib.ref_median is not None else 0.0
-            out[i, col["margin"]] = cos[i] - ref
-            out[i, col["nbr"]] = 0.0
+    out[:, col["margin"]] = margin
+    out[:, col["nbr"]] = nbr
     ratio = np.array([math.log((len(t) + 1) / (len(s) + 1))
                       for s, t in zip(src_texts, tgt_texts, strict=True)])
     w = m / (m + params.shrink_beads)

@@ -137,7 +137,10 @@ def dumps(data: dict[str, Any]) -> str:
 
 
 def write_json(data: dict[str, Any], path: Path) -> None:
-    path.write_text(dumps(data), encoding="utf-8")
+    """The same bytes as `dumps`, streamed: a large report is never one string in memory."""
+    with path.open("w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
 
 
 WRITER = WriterSpec("json", "report.json", lambda out, path: write_json(dict(out.data), path))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -72,19 +72,25 @@ def _csp(script: str) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
-def render_html(report: Mapping[str, Any]) -> str:
-    """The report page as a string (pure; used by write_html and the golden tests)."""
+def _html_chunks(report: Mapping[str, Any]) -> Iterator[str]:
     view = build_view(report)
     js = static_text("report.js")
-    return _env().get_template("report.html.j2").render(
+    return _env().get_template("report.html.j2").generate(
         v=view, css=Markup(static_text("report.css")), js=Markup(js), csp=_csp(js))
 
 
+def render_html(report: Mapping[str, Any]) -> str:
+    """The report page as a string (pure; the golden tests read it)."""
+    return "".join(_html_chunks(report))
+
+
 def write_html(report: Mapping[str, Any], path: Path) -> None:
-    """Write the self-contained HTML report for one document pair."""
+    """Write the self-contained HTML report for one document pair, streamed from the template
+    (the same text as `render_html`, never held whole in memory)."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(report), encoding="utf-8")
+    with out.open("w", encoding="utf-8") as fh:
+        fh.writelines(_html_chunks(report))
 
 
 WRITER = WriterSpec("html", "report.html",

@@ -31,7 +31,7 @@ from qa_pipeline.align import (
     sum_overlaps,
     unsure_windows,
 )
-from qa_pipeline.align.documents import paragraph_prior
+from qa_pipeline.align.documents import align_in_pieces, paragraph_prior
 from qa_pipeline.io.beads import format_beads, parse_beads
 from qa_pipeline.types import Bead, Document, Paragraph, Sentence
 
@@ -212,16 +212,16 @@ def test_unknown_scoring_is_refused() -> None:
 def test_describe_names_the_objective_and_its_knobs() -> None:
     assert describe(AlignParams()) == (
         "margin(margin_weight=0.5,skip=0.1,coverage=0.5@0.1,max_bead=5,max_overlap=4,"
-        "runs=selective@0.9/1/3)")
+        "runs=selective@0.9/1/3,pieces=4000)")
     assert describe(AlignParams(scoring="ratio")) == (
         "ratio(deletion_percentile=95,deletion_scale=1.2,merge_penalty=0.03,length_weight=0.01,"
-        "merge_gain_weight=2,max_bead=5,max_overlap=4,runs=selective@0.9/1/3)")
+        "merge_gain_weight=2,max_bead=5,max_overlap=4,runs=selective@0.9/1/3,pieces=4000)")
     assert describe(AlignParams(margin=MarginParams(skip=0.05))).startswith(
         "margin(margin_weight=0.5,skip=0.05,")
     assert describe(AlignParams(scoring="ratio", ratio=RatioParams(deletion_percentile=80))
                     ).startswith("ratio(deletion_percentile=80,")
     assert describe(AlignParams(paragraph_prior=2)).endswith(
-        "runs=selective@0.9/1/3,paragraph_prior=2@1.2)")
+        "runs=selective@0.9/1/3,paragraph_prior=2@1.2,pieces=4000)")
     assert "paragraph_prior" not in describe(AlignParams(paragraph_prior=0.0))
 
 
@@ -526,3 +526,31 @@ def test_shifted_paragraph_marks_are_not_trusted() -> None:
     assert trusting.grouped
     assert ((5,), ()) in pairs_of(trusting.sentences)
     assert ((), (5,)) in pairs_of(trusting.sentences)
+
+
+def test_group_pieces_are_whole_groups_within_the_limit() -> None:
+    from qa_pipeline.align.documents import group_pieces
+
+    s = np.repeat(np.arange(6), [3, 3, 0, 4, 9, 2])  # group 2 has no source sentence
+    t = np.repeat(np.arange(6), [3, 2, 1, 4, 8, 3])
+    pieces = group_pieces(s, t, 7)
+    assert [(p.start, p.stop) for p, _ in pieces] == [(0, 6), (6, 10), (10, 19), (19, 21)]
+    assert [(q.start, q.stop) for _, q in pieces] == [(0, 6), (6, 10), (10, 18), (18, 21)]
+    for ps, pt in pieces:  # no group is cut between pieces
+        assert set(s[ps]).isdisjoint(s[:ps.start]) and set(t[pt]).isdisjoint(t[:pt.start])
+
+
+def test_pieces_give_the_same_beads_inside_groups_on_a_short_document() -> None:
+    """Pieces cut only at group boundaries: with groups of clean 1-1 translations the pieces
+    give the one-piece path; a document under the limit is not cut at all."""
+    ids = list(range(40))
+    src, tgt = src_doc(ids), tgt_doc(ids)
+    groups = np.repeat(np.arange(8), 5)
+    whole = align_in_pieces(src, tgt, {}, toy_embed, AlignParams(group_piece_sentences=0),
+                            groups, groups)
+    cut = align_in_pieces(src, tgt, {}, toy_embed, AlignParams(group_piece_sentences=12),
+                          groups, groups)
+    assert [(b.source, b.target) for b in cut] == [(b.source, b.target) for b in whole]
+    assert [(b.source, b.target) for b in cut] == [((i,), (i,)) for i in ids]
+    under = align_in_pieces(src, tgt, {}, toy_embed, AlignParams(), groups, groups)
+    assert under == whole

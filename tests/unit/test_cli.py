@@ -185,3 +185,29 @@ def test_batch_writes_reports_and_index(tmp_path: Path, seeds: tuple[Path, Path]
     res = runner.invoke(app, ["batch", str(corpora), "--out", str(out), "--model", "hash",
                               "--quiet", "--fail-on", "minor"])
     assert res.exit_code == 1
+
+
+def test_progress_is_plain_lines_when_stderr_is_not_a_terminal(
+    seeds: tuple[Path, Path], tmp_path: Path, isolated_cache: Path
+) -> None:
+    lt, et = seeds
+    res = runner.invoke(app, ["check", str(lt), str(et), "--model", "hash", "--out",
+                              str(tmp_path / "r"), "--fail-on", "none"])
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    for stage in ("embed", "align", "checks", "drift"):
+        mine = [ln for ln in lines if ln.startswith(f"{stage}: ")]
+        assert mine and mine[-1].endswith("(100%)"), res.output
+        assert len(mine) <= 11 * (4 if stage == "embed" else 1)  # per tenth, not per update
+    assert not any("\x1b[" in ln for ln in lines)  # no terminal control codes
+
+
+def test_line_progress_writes_each_tenth_once() -> None:
+    from qa_pipeline.cli import line_progress
+
+    out: list[str] = []
+    update = line_progress(out.append)
+    for done in range(0, 101):
+        update("embed", done, 100)
+    assert out[0] == "embed: 0/100 (0%)" and out[-1] == "embed: 100/100 (100%)"
+    assert len(out) == 11

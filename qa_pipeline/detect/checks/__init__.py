@@ -8,7 +8,7 @@ line in the tuple below. Registry order is the order hits are reported in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from . import brackets, entities, language, length, negation, numbers, punctuation, urls
 from .base import CheckFn, CheckSpec, Embedding, Hit
@@ -59,15 +59,23 @@ def check_beads(pairs: Sequence[tuple[str, str]], src_lang: str, tgt_lang: str,
 
 def check_beads_staged(pairs: Sequence[tuple[str, str]], src_lang: str, tgt_lang: str,
                        names: Iterable[str], embedding: Embedding | None = None,
+                       progress: Callable[[int, int], None] | None = None,
                        ) -> tuple[dict[str, list[tuple[Hit, ...]]],
                                   dict[str, list[tuple[Hit, ...]]]]:
     """The rule hits and the refined hits (the same objects where a check has no encoder
-    stage): the drift model reads the rule hits it was calibrated on, findings the refined."""
+    stage): the drift model reads the rule hits it was calibrated on, findings the refined.
+    `progress(done, total)` counts (check, pair) steps, reported every 256 pairs."""
     raw: dict[str, list[tuple[Hit, ...]]] = {}
     out: dict[str, list[tuple[Hit, ...]]] = {}
-    for name in check_names(names):
+    todo = check_names(names)
+    total = len(todo) * len(pairs)
+    for k, name in enumerate(todo):
         spec = CHECKS[name]
-        hits = [tuple(spec.run(s, t, src_lang, tgt_lang)) for s, t in pairs]
+        hits = []
+        for j, (s, t) in enumerate(pairs):
+            hits.append(tuple(spec.run(s, t, src_lang, tgt_lang)))
+            if progress and (j % 256 == 255 or j == len(pairs) - 1):
+                progress(k * len(pairs) + j + 1, total)
         raw[name] = hits
         if embedding is not None and spec.refine is not None and any(hits):
             hits = spec.refine(pairs, hits, src_lang, tgt_lang, embedding)
