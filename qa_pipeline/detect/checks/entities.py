@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -191,6 +192,7 @@ def _collapse(w: str) -> str:
     return re.sub(r"(.)\1+", r"\1", w)
 
 
+@lru_cache(maxsize=1 << 17)  # pure; a long document asks the same word pairs many times
 def plausible_match(a: str, b: str) -> bool:
     """Could token `a` and token `b` name the same thing across lt/et/en?"""
     pa, pb = _collapse(_plain(a)), _collapse(_plain(b))
