@@ -27,10 +27,11 @@ confidence come out. What it takes from the two reference aligners and what it a
 * added here: a paragraph prior (paragraphs are aligned first and sentence beads may not
   cross aligned paragraph groups; when the structures disagree, or the grouped path shows a
   mark moved by a sentence, the whole document is aligned, optionally with each side's own
-  marks as a soft prior, `AlignParams.paragraph_prior`); a confidence for every bead that is
-  its posterior probability under a soft-min (forward-backward) version of the same DP; for
-  "ratio", a
-  length model whose mean and spread are learnt from confident anchor pairs of the document.
+  marks as a soft prior, `AlignParams.paragraph_prior`); inside the groups a long document
+  is aligned in pieces of whole groups (`AlignParams.group_piece_sentences`, bounded memory);
+  a confidence for every bead that is its posterior probability under a soft-min
+  (forward-backward) version of the same DP; for "ratio", a length model whose mean and
+  spread are learnt from confident anchor pairs of the document.
 * centring: costs are computed after subtracting each side's mean sentence vector, which
   removes the shared language/topic direction of anisotropic encoders (e5 gives any two
   paragraphs of one article a cosine of 0.85-0.92); reported similarities stay plain cosines.
