@@ -80,7 +80,8 @@ def line_progress(write: Callable[[str], None],
 
 @contextlib.contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A rich progress bar per stage on stderr; nothing when quiet or not a terminal-ish run."""
+    """A rich progress bar per stage on stderr, plain lines (`line_progress`) when stderr is
+    not a terminal; nothing when quiet."""
     if quiet:
         yield None
         return

@@ -161,10 +161,11 @@ def competitor_stats(src_vecs: np.ndarray, tgt_vecs: np.ndarray, win: int, neigh
                      chunk: int = 512) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per bead i: its cosine, its margin over the best competitor and the mean of the top
     `neighbours` competitors, a competitor being bead i's source against another target within
-    `win` beads, or bead i's target against another source. Only the band is computed, a chunk
-    of beads at a time, so memory is O(m x win), not the m x m matrix."""
+    `win` beads, or bead i's target against another source (margin and mean NaN where bead i
+    has no competitor). Only the band is computed, a chunk of beads at a time, so memory is
+    O(m x win), not the m x m matrix."""
     m = len(src_vecs)
-    cos, margin, nbr = np.zeros(m), np.zeros(m), np.zeros(m)
+    cos, margin, nbr = np.zeros(m), np.full(m, np.nan), np.full(m, np.nan)
     for a in range(0, m, chunk):
         b = min(m, a + chunk)
         lo, hi = max(0, a - win), min(m, b + win)
@@ -195,9 +196,9 @@ def bead_features(ctx: PairContext, calib: Calibration, params: DriftParams = Dr
     col = {f: FEATURES_ALL.index(f) for f in FEATURES_ALL}
     cos, margin, nbr = competitor_stats(src_vecs, tgt_vecs, params.competitor_window,
                                         params.neighbours)
-    if m == 1:  # a one-bead document: no competitor, neutral values
-        ref = calib.ref_median if calib.ref_median is not None else 0.0
-        margin[0], nbr[0] = cos[0] - ref, 0.0
+    alone = np.isnan(margin)  # a one-bead document: no competitor, neutral values
+    ref = calib.ref_median if calib.ref_median is not None else 0.0
+    margin[alone], nbr[alone] = cos[alone] - ref, 0.0
     med, mad = _reference_stats(cos, calib.ref_median, calib.ref_mad, params.shrink_beads)
     out[:, col["cos"]] = cos
     out[:, col["z_doc"]] = (cos - med) / mad

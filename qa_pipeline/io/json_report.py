@@ -132,14 +132,17 @@ def validate(data: dict[str, Any]) -> None:
     validate_against(data)
 
 
+_LAYOUT: dict[str, Any] = {"ensure_ascii": False, "indent": 1}  # of every report.json
+
+
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(data, **_LAYOUT) + "\n"
 
 
 def write_json(data: dict[str, Any], path: Path) -> None:
     """The same bytes as `dumps`, streamed: a large report is never one string in memory."""
     with path.open("w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1)
+        json.dump(data, fh, **_LAYOUT)
         fh.write("\n")
 
 

@@ -11,7 +11,7 @@ from qa_pipeline.detect.drift import competitor_stats
 def _full(src: np.ndarray, tgt: np.ndarray, win: int, k: int):
     sims = src @ tgt.T
     m = len(src)
-    cos, margin, nbr = np.diag(sims).astype(float), np.zeros(m), np.zeros(m)
+    cos, margin, nbr = np.diag(sims).astype(float), np.full(m, np.nan), np.full(m, np.nan)
     for i in range(m):
         lo, hi = max(0, i - win), min(m, i + win + 1)
         comp = np.concatenate([np.delete(sims[i, lo:hi], i - lo),
@@ -22,7 +22,7 @@ def _full(src: np.ndarray, tgt: np.ndarray, win: int, k: int):
 
 
 @pytest.mark.parametrize(("m", "win", "chunk"), [(1, 20, 512), (7, 20, 512), (1300, 20, 512),
-                                                 (300, 5, 64)])
+                                                 (300, 5, 64), (30, 0, 512)])
 def test_competitor_stats_match_the_full_matrix(m: int, win: int, chunk: int) -> None:
     rng = np.random.default_rng(m)
     src = rng.normal(size=(m, 16)).astype(np.float32)
