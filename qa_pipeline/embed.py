@@ -407,6 +407,22 @@ class CachedEncoder:
         return np.stack([vecs[t] for t in texts]).astype(np.float32, copy=False)
 
 
+class ReportingEncoder:
+    """`inner` with `progress` given to every encode call that brings none: the aligner's,
+    the checks' and the drift stage's calls all show on one stage (each call counts from 0),
+    so no long encode runs silently."""
+
+    def __init__(self, inner: Encoder, progress: Progress | None) -> None:
+        self.inner = inner
+        self.progress = progress
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        return self.inner.encode(texts, progress or self.progress)
+
+
 @dataclass(frozen=True)
 class EncoderSpec:
     """A registered encoder backend: `matches(name)` says whether a --model value is one of

@@ -19,7 +19,7 @@ from .detect.checks.language import stored_in
 from .detect.context import PairContext, build_context, lookup_vectors
 from .detect.drift import score_drift
 from .detect.findings import GAP_THRESHOLDS, build_findings
-from .embed import CachedEncoder, Encoder, load_encoder
+from .embed import CachedEncoder, Encoder, ReportingEncoder, load_encoder
 from .io.normalise import NORMALISER
 from .io.readers import Inputs
 from .io.readers import read_inputs as _read
@@ -93,10 +93,11 @@ def analyse(
 def _analyse(inputs: Inputs, encoder: Encoder, config: Config,
              progress: StageProgress | None, accepted: Collection[str]) -> Report:
     src, tgt = inputs.source, inputs.target
+    if progress is not None:  # every encode call (aligner, checks, drift) on the "embed" stage
+        encoder = ReportingEncoder(encoder, _stage(progress, "embed"))
     if inputs.beads is None:
-        embed_progress = _stage(progress, "embed")  # each call the aligner makes, from 0
-        aligned = align_documents(src, tgt, lambda ts: encoder.encode(ts, embed_progress),
-                                  config.align, progress=_stage(progress, "align"))
+        aligned = align_documents(src, tgt, encoder.encode, config.align,
+                                  progress=_stage(progress, "align"))
         alignment = aligned.alignment
         ctx = build_context(src, tgt, alignment.sentences, aligned.vectors, encoder,
                             config.checks, _stage(progress, "checks"))

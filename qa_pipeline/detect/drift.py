@@ -146,13 +146,15 @@ def entity_gain(src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np
     if not texts:
         return out
     vecs = encoder.encode(texts)
-    new_s = np.array(src_vecs, dtype=float, copy=True)
-    new_t = np.array(tgt_vecs, dtype=float, copy=True)
-    for (i, side), v in zip(slots, vecs, strict=True):
-        (new_s if side == 0 else new_t)[i] = v
     touched = sorted({i for i, _ in slots})
+    row = {i: r for r, i in enumerate(touched)}
+    # Only the touched beads are copied: memory follows the names, not the document.
+    new_s = np.array(src_vecs[touched], dtype=float)
+    new_t = np.array(tgt_vecs[touched], dtype=float)
+    for (i, side), v in zip(slots, vecs, strict=True):
+        (new_s if side == 0 else new_t)[row[i]] = v
     before = np.einsum("ij,ij->i", src_vecs[touched], tgt_vecs[touched])
-    after = np.einsum("ij,ij->i", new_s[touched], new_t[touched])
+    after = np.einsum("ij,ij->i", new_s, new_t)
     out[touched] = np.maximum(after - before, 0.0)  # a loss means the names had counterparts
     return out
 

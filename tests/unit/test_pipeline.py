@@ -82,6 +82,24 @@ def test_bead_and_paragraph_texts_are_embedded_once(seeds: tuple[Path, Path]) ->
                                                    if seen.get(t) != 1}
 
 
+def test_every_encode_call_reports_progress(seeds: tuple[Path, Path]) -> None:
+    """Not only the aligner's: the drift stage's encodes (shortened sides) show on "embed"
+    too, so a long document never goes silent while its evidence is embedded."""
+    given: list[bool] = []
+
+    class Watching(HashEncoder):
+        def encode(self, texts: Sequence[str], progress: Any = None) -> np.ndarray:
+            given.append(progress is not None)
+            return super().encode(texts, progress)
+
+    events: list[str] = []
+    analyse(seed_inputs(seeds), Watching(), CONFIG,
+            progress=lambda stage, done, total: events.append(stage))
+    assert given and all(given)
+    first_drift = events.index("drift")
+    assert "embed" in events[first_drift:]
+
+
 def test_checks_run_once_per_bead(seeds: tuple[Path, Path],
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, str]] = []
