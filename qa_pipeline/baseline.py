@@ -105,13 +105,15 @@ def load_baseline(path: Path) -> Baseline:
 
 
 def write_baseline(baseline: Baseline, path: Path) -> None:
+    from .io.json_report import write_json
+
     data = {"schema": BASELINE_SCHEMA,
             "entries": [{"document": e.document, "pair": e.pair, "kind": e.kind,
                          "fingerprint": e.fingerprint, "state": e.state,
                          "source": e.source, "target": e.target}
                         for e in sorted(baseline.entries)]}
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_json(data, tmp)
     tmp.replace(path)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import os
 import shutil
 import sys
@@ -446,7 +445,9 @@ def align(
             for b in result.sentences
         ],
     }
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    from .io.json_report import dumps
+
+    sys.stdout.write(dumps(doc))
 
 
 ExecutorOpt = Annotated[C.ExecutorChoice, typer.Option(
@@ -599,7 +600,7 @@ def baseline_import(
     baseline_file: BaselineOpt = None,
 ) -> None:
     """Fold review marks ("accepted", "false positive") into the baseline."""
-    import json as _json
+    import json
 
     from .baseline import import_marks, load_baseline, read_reports, write_baseline
     from .report.review import load_review_marks, review_report_paths
@@ -607,7 +608,7 @@ def baseline_import(
     path = baseline_file or corpora / C.BASELINE_FILE
     try:
         table = load_review_marks(marks)
-        src, tgt = review_report_paths(_json.loads(marks.read_text(encoding="utf-8")))
+        src, tgt = review_report_paths(json.loads(marks.read_text(encoding="utf-8")))
         new, added = import_marks(load_baseline(path), table, src, tgt, read_reports(reports))
         write_baseline(new, path)
     except QAError as e:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -135,11 +136,12 @@ def validate(data: dict[str, Any]) -> None:
 _LAYOUT: dict[str, Any] = {"ensure_ascii": False, "indent": 1}  # of every report.json
 
 
-def dumps(data: dict[str, Any]) -> str:
+def dumps(data: Mapping[str, Any]) -> str:
+    """The JSON text of every file the tool writes (reports, summaries, baselines)."""
     return json.dumps(data, **_LAYOUT) + "\n"
 
 
-def write_json(data: dict[str, Any], path: Path) -> None:
+def write_json(data: Mapping[str, Any], path: Path) -> None:
     """The same bytes as `dumps`, streamed: a large report is never one string in memory."""
     with path.open("w", encoding="utf-8") as fh:
         json.dump(data, fh, **_LAYOUT)

@@ -98,9 +98,11 @@ def validate(data: dict[str, Any]) -> None:
 
 
 def write_summary(out: BatchOutput, path: Path) -> None:
+    from ..io.json_report import write_json
+
     data = out.summary
     validate(data)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_json(data, path)
 
 
 WRITER = BatchWriterSpec("summary", "summary.json", write_summary)

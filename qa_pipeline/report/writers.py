@@ -52,11 +52,9 @@ def write_report(data: Mapping[str, Any], folder: Path,
 def write_nway_report(data: Mapping[str, Any], folder: Path) -> list[Path]:
     """An n-way report (schema qa_pipeline.nway/1): report.json and the multi-column
     report.html."""
-    import json
-
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / "report.json", folder / "report.html"]
-    paths[0].write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    json_report.write_json(data, paths[0])
     paths[1].write_text(render.render_nway_html(data), encoding="utf-8")
     return paths
 
