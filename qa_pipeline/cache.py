@@ -103,8 +103,9 @@ class EmbeddingCache:
 
     def put_many(self, items: dict[str, np.ndarray], model: str = "") -> None:
         now = time.time()
-        rows = [(k, int(v.shape[0]), np.asarray(v, np.float32).tobytes(), model, now)
-                for k, v in items.items()]
+        # Rows are made as sqlite takes them: a list would hold every vector's bytes at once.
+        rows = ((k, int(v.shape[0]), np.asarray(v, np.float32).tobytes(), model, now)
+                for k, v in items.items())
         with self._lock, self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO emb (key, dim, vec, model, used) VALUES (?, ?, ?, ?, ?)",

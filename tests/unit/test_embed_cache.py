@@ -182,3 +182,56 @@ def test_old_cache_files_gain_the_new_columns(tmp_path: Path) -> None:
     db.close()
     cache = EmbeddingCache(path)
     assert list(cache.get_many(["k"])) == ["k"] and cache.stats().entries == 1
+
+
+class _FakeST:
+    """Stands in for a loaded SentenceTransformer: a text's vector says which text it is."""
+
+    device = "cpu"
+
+    @staticmethod
+    def _rows(batch: list[str]) -> np.ndarray:
+        v = np.array([[len(t), sum(map(ord, t)) % 97, 1.0] for t in batch], np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    def encode(self, batch, **kw):  # type: ignore[no-untyped-def]
+        return self._rows(batch)
+
+    def get_sentence_embedding_dimension(self) -> int:
+        return 3
+
+    def eval(self) -> None:
+        pass
+
+    def preprocess(self, batch, prompt=None):  # type: ignore[no-untyped-def]
+        import torch
+
+        return {"rows": torch.from_numpy(self._rows(batch))}
+
+    def __call__(self, features):  # type: ignore[no-untyped-def]
+        return {"sentence_embedding": features["rows"]}
+
+
+@pytest.mark.parametrize("overlap", [False, True])
+def test_sentence_transformer_rows_come_back_in_input_order(tmp_path: Path,
+                                                            overlap: bool) -> None:
+    from qa_pipeline.embed import SentenceTransformerEncoder
+
+    enc = SentenceTransformerEncoder(tmp_path, "m", "r", device="cpu", batch_size=4)
+    enc._model, enc._prompt, enc.overlap = _FakeST(), "", overlap
+    # lengths out of order and more than one batch: batches are sorted by length
+    texts = ["ccc ccc", "a", "bb", "dddd dddd dddd", "e", "ffffff", "gg g", "h h h h h", "i"]
+    seen: list[tuple[int, int]] = []
+    got = enc.encode(texts, lambda d, n: seen.append((d, n)))
+    np.testing.assert_allclose(got, _FakeST._rows(texts), rtol=1e-6)
+    assert got.dtype == np.float32 and seen[-1] == (9, 9) and len(seen) == 3
+    assert enc.encode([]).shape == (0, 3)
+
+
+def test_memo_does_not_share_rows_with_what_encode_returns() -> None:
+    enc = CachedEncoder(HashEncoder(16), None)
+    first = enc.encode(["x y", "z w"])
+    expected = first.copy()
+    first[:] = 0.0  # a caller may scale or overwrite what it was given
+    np.testing.assert_array_equal(enc.encode(["x y", "z w"]), expected)
+    np.testing.assert_array_equal(enc.encode(["z w", "x y", "x y"]), expected[[1, 0, 0]])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from ...config import RELEASE_CHECK_MODELS_PAIRS
 from . import brackets, entities, language, length, negation, numbers, punctuation, urls
 from .base import CheckFn, CheckSpec, Embedding, Hit
 
@@ -76,6 +77,8 @@ def check_beads_staged(pairs: Sequence[tuple[str, str]], src_lang: str, tgt_lang
             hits.append(tuple(spec.run(s, t, src_lang, tgt_lang)))
             if progress and (j % 256 == 255 or j == len(pairs) - 1):
                 progress(k * len(pairs) + j + 1, total)
+        if spec.release is not None and len(pairs) >= RELEASE_CHECK_MODELS_PAIRS:
+            spec.release()
         raw[name] = hits
         if embedding is not None and spec.refine is not None and any(hits):
             hits = spec.refine(pairs, hits, src_lang, tgt_lang, embedding)

@@ -57,13 +57,18 @@ class CheckSpec:
     `refine`, when given, is a second stage over all of a pair's beads at once: with the
     encoder it drops or narrows the hits that the text rules could not rule out (a name whose
     counterpart is a translation, a negation the other side expresses lexically). It only
-    ever removes hits or spans, and it is a no-op for a model without settings."""
+    ever removes hits or spans, and it is a no-op for a model without settings.
+
+    `release`, when given, frees what `run` loaded and keeps for the process (a model); it is
+    called after a long document's beads (`config.RELEASE_CHECK_MODELS_PAIRS`), where memory
+    matters more than loading it again for the next document."""
 
     name: str
     kind: CheckKind
     run: CheckFn
     drift_feature: str | None = None
     refine: RefineFn | None = None
+    release: Callable[[], None] | None = None
 
 
 ENCODER_SETTINGS_FILE = "check_encoder.json"
