@@ -42,8 +42,9 @@ class DocumentResult:
 def input_key(pair: Job, config: Config, encoder_id: tuple[str, str],
               shas: tuple[str, ...]) -> str:
     """Everything a pair's report depends on: tool version and report format, every file's
-    path and contents, the settings that change findings, the model and its revision. Not
-    the baseline (applied afresh on reuse) nor fail_on, device or batch size."""
+    path and contents, the settings that change findings, the model and its revision (with
+    the precision, `encoder_id`). Not the baseline (applied afresh on reuse) nor fail_on,
+    device or batch size."""
     import hashlib
 
     from .. import __version__
@@ -271,7 +272,9 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
     from ..embed import load_encoder
 
     inner = load_encoder(bc.config.model, bc.config.device, bc.config.batch_size)
-    encoder_id = (inner.name, inner.revision)  # resolved, not loaded
+    # Resolved, not loaded. The key revision tells fp16 (CUDA) vectors from fp32 ones, so a
+    # GPU run's reports are not reused for a CPU run or the other way round.
+    encoder_id = (inner.name, getattr(inner, "key_revision", inner.revision))
     previous = _previous_keys(out) if bc.config.use_cache else {}
     keys: dict[str, str] = {}
     shas: dict[str, tuple[str, ...]] = {}

@@ -382,6 +382,28 @@ def test_reruns_reuse_unchanged_documents_and_embed_only_edits(
     assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 0
 
 
+def test_a_report_from_other_precision_vectors_is_not_reused(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa_pipeline.embed as embed
+
+    corpora = make_corpus(tmp_path, seeds, ("a",))
+    out = tmp_path / "r"
+    batch(corpora, out, "--fail-on", "none")
+    real = embed.load_encoder
+
+    def fp16_encoder(*args, **kwargs):  # type: ignore[no-untyped-def]
+        enc = real(*args, **kwargs)
+        enc.key_revision = f"{enc.revision}+fp16"  # what a CUDA run's encoder says
+        return enc
+
+    monkeypatch.setattr(embed, "load_encoder", fp16_encoder)
+    batch(corpora, out, "--fail-on", "none")
+    assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 0
+    batch(corpora, out, "--fail-on", "none")
+    assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 1
+
+
 def test_cache_stats_and_prune(tmp_path: Path, seeds: tuple[Path, Path],
                                isolated_cache: Path) -> None:
     corpora = make_corpus(tmp_path, seeds)
