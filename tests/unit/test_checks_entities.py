@@ -132,3 +132,32 @@ def test_no_settings_for_the_model_leaves_hits_unchanged() -> None:
     before = [tuple(check_entities(src, tgt, "lt", "et"))]
     emb = planted({"Sovietų": 1, "Sovietų Sąjungoje": 1, "Nõukogude Liidus": 1})
     assert refine_entities([(src, tgt)], before, "lt", "et", emb) == before
+
+
+def test_name_scores_in_chunks_equal_one_call_and_bound_each_call(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_pipeline.detect.checks import entities as mod
+
+    pairs = [("Jis gyveno Sovietų Sąjungoje.", "Ta elas Nõukogude Liidus."),
+             ("Sutartį pasirašė Andrius Kubilius.", "Lepingu allkirjastas Mart Laar."),
+             ("Vakar lijo.", "Eile sadas."),
+             ("Lėktuvas F-16 nusileido Rygoje.", "Lennuk F-35 maandus Tallinnas.")] * 3
+    hits = [tuple(check_entities(s, t, "lt", "et")) for s, t in pairs]
+    inner = planted({"Sovietų Sąjungoje": 1, "Nõukogude Liidus": 1})
+    calls: list[list[str]] = []
+
+    def embed(texts):  # type: ignore[no-untyped-def]
+        calls.append(list(texts))
+        return inner.embed(texts)
+
+    emb = Embedding("toy", embed)
+    whole = mod.name_scores(pairs, hits, emb, 2)
+    assert len(calls) == 1 and len(calls[0]) == len(set(calls[0]))
+    assert [k for k, *_ in whole] == sorted(k for k, *_ in whole) and len(whole) >= 6
+    one_call = len(calls.pop())
+    monkeypatch.setattr(mod, "EMBED_CHUNK_TEXTS", 8)
+    chunked = mod.name_scores(pairs, hits, emb, 2)
+    assert chunked == whole and len(calls) > 3
+    # a call closes at the first bead boundary at or past the bound (a bead here brings
+    # at most 20 texts), far below the one call's size
+    assert max(len(c) for c in calls) < 8 + 20 < one_call

@@ -303,28 +303,45 @@ def _phrase_text(text: str, group: Sequence[tuple[int, int]]) -> str:
 
 NameScore = tuple[int, int, list[tuple[int, int]], float]  # bead, side, phrase spans, best cos
 
+# New texts embedded per call at most (whole beads at a time): a long document's names and
+# their n-gram candidates (82,000 texts at 5 MB) are never held, nor their vectors, all at once.
+EMBED_CHUNK_TEXTS = 16_384
+
 
 def name_scores(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
                 embedding: Embedding, max_words: int) -> list[NameScore]:
     """For each name phrase the hits leave without a counterpart (codes excepted: they are
-    never translated): its best cosine with a word n-gram of the other side; one embed call."""
-    todo: list[tuple[int, int, list[tuple[int, int]], str, list[str]]] = []
+    never translated): its best cosine with a word n-gram of the other side. Each text is
+    embedded once per chunk of beads (`EMBED_CHUNK_TEXTS`); candidates are row numbers."""
+    out: list[NameScore] = []
+    row: dict[str, int] = {}  # text -> its row in this chunk's embed call
+    todo: list[tuple[int, int, list[tuple[int, int]], int, np.ndarray]] = []
+
+    def flush() -> None:
+        if todo:
+            vecs = embedding.embed(list(row))
+            out.extend((k, side, group, float(np.max(vecs[cands] @ vecs[phrase])))
+                       for k, side, group, phrase, cands in todo)
+        row.clear()
+        todo.clear()
+
     for k, (bead_hits, (src, tgt)) in enumerate(zip(hits, pairs, strict=True)):
+        if len(row) >= EMBED_CHUNK_TEXTS:
+            flush()
         for h in bead_hits:
             for side, (text, other, spans) in enumerate(((src, tgt, h.source_spans),
                                                          (tgt, src, h.target_spans))):
-                cands = word_ngrams(other, max_words) if spans else []
-                for group in name_phrases(text, spans):
-                    phrase = _phrase_text(text, group)
-                    if cands and not _HAS_DIGIT.search(phrase):
-                        todo.append((k, side, group, phrase, cands))
-    if not todo:
-        return []
-    texts = list(dict.fromkeys([t for *_, p, c in todo for t in (p, *c)]))
-    vecs = embedding.embed(texts)
-    row = {t: i for i, t in enumerate(texts)}
-    return [(k, side, group, float(np.max(vecs[[row[c] for c in cands]] @ vecs[row[phrase]])))
-            for k, side, group, phrase, cands in todo]
+                groups = [g for g in name_phrases(text, spans)
+                          if not _HAS_DIGIT.search(_phrase_text(text, g))]
+                grams = word_ngrams(other, max_words) if groups else []
+                if not grams:
+                    continue
+                cands = np.array([row.setdefault(t, len(row)) for t in grams], np.intp)
+                for group in groups:
+                    todo.append((k, side, group, row.setdefault(_phrase_text(text, group),
+                                                                len(row)), cands))
+    flush()
+    return out
 
 
 def refine_entities(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
