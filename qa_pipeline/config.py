@@ -39,8 +39,10 @@ NWAY_SCHEMA = "qa_pipeline.nway/1"
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 LARGE_INPUT_BYTES = 1024 * 1024
 CPU_SECONDS_PER_MB = 1370.0  # bench/e2e_ntrex.py: 390.3 s for 284,724 bytes of lt
-# After this many beads a check's process-wide model (lingua's n-gram models, ~275 MB for
-# lt/et's 8 candidates) is released: loading it again costs ~3 s, under 1 % of such a run.
+# After this many beads the models a stage leaves idle are released: lingua's n-gram models
+# (~275 MB for lt/et's 8 candidates) after the language check, and the encoder (~0.7 GB for
+# e5-small) during the checks' rule passes. Loading each again costs 2-3 s, under 1 % of such
+# a run (BENCHMARKS.md, "Large inputs").
 RELEASE_CHECK_MODELS_PAIRS = 2_000
 
 DEFAULT_CORPORA = "corpora"

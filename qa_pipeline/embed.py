@@ -4,6 +4,7 @@ unit L2 norm; none loads a model before its `load()` or first `encode()`."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -133,6 +134,7 @@ class SentenceTransformerEncoder:
         # Tokenise the next batch while the current one is encoded: None is "on CUDA only".
         self.overlap: bool | None = None
         self._model: Any = None
+        self._was_loaded = False
         self._prompt: str | None = None
         self._resolved: str | None = None
 
@@ -154,7 +156,17 @@ class SentenceTransformerEncoder:
 
     @property
     def loaded(self) -> bool:
-        return self._model is not None
+        """Whether the model was loaded in this process (also when released since)."""
+        return self._was_loaded
+
+    def release(self) -> None:
+        """Drop the model (its weights, the mmapped embedding matrix, the tokenizer: ~0.7 GB
+        for e5-small) while a long stage does not need it; the next `encode` loads it again
+        (~2 s). A call already encoding keeps its own reference and finishes."""
+        if self._model is not None:
+            self._model = None
+            gc.collect()
+            release_freed_memory()
 
     def _config_json(self, *parts: str) -> dict[str, Any]:
         """A JSON file of the model directory, read without loading the model ({} if absent)."""
@@ -202,6 +214,7 @@ class SentenceTransformerEncoder:
                 raise ModelError(f"model {self.name}: loaded prompt {prompt!r} differs from "
                                  f"the declared {self._prompt!r}")
             self._prompt = prompt
+            self._was_loaded = True
         return self._model
 
     @property
@@ -362,6 +375,9 @@ class CachedEncoder:
     def loaded(self) -> bool:
         return bool(getattr(self.inner, "loaded", True))
 
+    def release(self) -> None:
+        release_model(self.inner)
+
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         unique = list(dict.fromkeys(texts))
         vecs: dict[str, np.ndarray] = {}
@@ -403,6 +419,14 @@ class CachedEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([vecs[t] for t in texts]).astype(np.float32, copy=False)
+
+
+def release_model(encoder: object) -> None:
+    """Free `encoder`'s model until its next encode, where it has one (`release`); the hash
+    encoder and test fakes have none."""
+    release = getattr(encoder, "release", None)
+    if callable(release):
+        release()
 
 
 class ReportingEncoder:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..embed import Encoder
+from ..config import RELEASE_CHECK_MODELS_PAIRS
+from ..embed import Encoder, release_model
 from ..types import Bead, Document, Span
 from .checks import CHECKS, Embedding, Hit, check_beads_staged, check_names, drift_feature_checks
 
@@ -131,6 +132,10 @@ def build_context(source: Document, target: Document, beads: Sequence[Bead],
     # The checks' encoder stages embed short phrases (names, a side without its negation):
     # bead sides come from the table, only new texts go to the encoder.
     embedding = Embedding(encoder.name, lambda ts: lookup_vectors(ts, table, encoder))
+    if m >= RELEASE_CHECK_MODELS_PAIRS:
+        # The rule passes need no encoder: its ~0.7 GB go while lingua's n-gram models are
+        # loaded (the peak of a 5 MB pair); the first encoder stage loads it again (~2 s).
+        release_model(encoder)
     raw_check, per_check = check_beads_staged(
         [(s.text, t.text) for s, t in zip(s_sides, t_sides, strict=True)],
         source.lang, target.lang, run, embedding, progress)

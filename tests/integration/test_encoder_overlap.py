@@ -30,3 +30,27 @@ def test_overlapped_loop_matches_sentence_transformers() -> None:
     assert overlapped.shape == reference.shape and overlapped.dtype == np.float32
     assert np.abs(overlapped - reference).max() < 1e-5
     assert steps[-1] == (len(texts), len(texts)) and len(steps) == -(-len(texts) // 8)
+
+
+def _rss_mb() -> float:
+    status = Path("/proc/self/status")
+    for line in status.read_text().splitlines() if status.exists() else ():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def test_released_model_frees_its_memory_and_loads_again_with_the_same_vectors() -> None:
+    if not is_pulled("multilingual-e5-small"):
+        pytest.skip("multilingual-e5-small is not installed")
+    texts = [s.text for s in read_document(SEEDS / "lt.txt", "lt", False).sentences]
+    enc = SentenceTransformerEncoder(model_path("multilingual-e5-small"),
+                                     "multilingual-e5-small", "r", device="cpu", batch_size=8)
+    before = enc.encode(texts)
+    held = _rss_mb()
+    enc.release()
+    assert enc.loaded and enc._model is None  # "was loaded" stays true for the run summary
+    if held == held:  # Linux: the weights, mmapped matrix and tokenizer are handed back
+        assert _rss_mb() < held - 200
+    again = enc.encode(texts)
+    assert enc._model is not None and np.abs(again - before).max() < 1e-6

@@ -65,9 +65,10 @@ def check_beads_staged(pairs: Sequence[tuple[str, str]], src_lang: str, tgt_lang
                                   dict[str, list[tuple[Hit, ...]]]]:
     """The rule hits and the refined hits (the same objects where a check has no encoder
     stage): the drift model reads the rule hits it was calibrated on, findings the refined.
-    `progress(done, total)` counts (check, pair) steps, reported every 256 pairs."""
+    Every check's rule pass runs before the first encoder stage, so a long document's caller
+    can free the encoder for the rule passes (`build_context`). `progress(done, total)` counts
+    (check, pair) steps of the rule passes, reported every 256 pairs."""
     raw: dict[str, list[tuple[Hit, ...]]] = {}
-    out: dict[str, list[tuple[Hit, ...]]] = {}
     todo = check_names(names)
     total = len(todo) * len(pairs)
     for k, name in enumerate(todo):
@@ -80,6 +81,9 @@ def check_beads_staged(pairs: Sequence[tuple[str, str]], src_lang: str, tgt_lang
         if spec.release is not None and len(pairs) >= RELEASE_CHECK_MODELS_PAIRS:
             spec.release()
         raw[name] = hits
+    out: dict[str, list[tuple[Hit, ...]]] = {}
+    for name in todo:
+        spec, hits = CHECKS[name], raw[name]
         if embedding is not None and spec.refine is not None and any(hits):
             hits = spec.refine(pairs, hits, src_lang, tgt_lang, embedding)
         out[name] = hits
