@@ -231,8 +231,11 @@ class SentenceTransformerEncoder:
             pooling = self._config_json("1_Pooling", "config.json")
             if isinstance(pooling.get("word_embedding_dimension"), int):
                 return int(pooling["word_embedding_dimension"])
-        d = self.load().get_sentence_embedding_dimension()
-        return int(d)
+        model = self.load()
+        # sentence-transformers 6 renamed it (the old name warns on stderr); 5.x has only that.
+        dim_of = getattr(model, "get_embedding_dimension", None) \
+            or model.get_sentence_embedding_dimension
+        return int(dim_of())
 
     def _plain(self, model: Any, batches: list[list[str]]) -> Iterator[np.ndarray]:
         """Each batch's unit rows, through sentence-transformers' own encode."""
