@@ -44,6 +44,10 @@ CPU_SECONDS_PER_MB = 1370.0  # bench/e2e_ntrex.py: 390.3 s for 284,724 bytes of 
 # e5-small) during the checks' rule passes. Loading each again costs 2-3 s, under 1 % of such
 # a run (BENCHMARKS.md, "Large inputs").
 RELEASE_CHECK_MODELS_PAIRS = 2_000
+# New texts per encode call at most, whole beads at a time, where a stage embeds phrases made
+# from every bead (the entity check's names and n-gram candidates, 82,000 texts at 5 MB; the
+# drift model's name-cut sides, 42,000): their texts and vectors are never all held at once.
+EMBED_CHUNK_TEXTS = 16_384
 
 DEFAULT_CORPORA = "corpora"
 DEFAULT_REPORTS = "reports"

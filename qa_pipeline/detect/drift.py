@@ -43,6 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import config as C
 from ..embed import Encoder
 from ..text import robust_stats, robust_z
 from ..types import DriftKind, Span
@@ -133,29 +134,38 @@ def entity_gain(src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np
                 tgt_vecs: np.ndarray, names: Sequence[tuple[CharSpans, CharSpans]],
                 encoder: Encoder) -> np.ndarray:
     """How much the cosine rises when each bead's unmatched names are cut (0 without names,
-    or when it falls); one encode call for all shortened sides."""
+    or when it falls); the shortened sides are embedded a chunk of beads at a time (at most
+    `EMBED_CHUNK_TEXTS` texts a call past the last bead's)."""
     out = np.zeros(len(src_texts))
     texts: list[str] = []
     slots: list[tuple[int, int]] = []  # (bead, side) of each shortened text
+
+    def flush() -> None:
+        if not texts:
+            return
+        vecs = encoder.encode(texts)
+        touched = sorted({i for i, _ in slots})
+        row = {i: r for r, i in enumerate(touched)}
+        # Only the touched beads are copied: memory follows the names, not the document.
+        new_s = np.array(src_vecs[touched], dtype=float)
+        new_t = np.array(tgt_vecs[touched], dtype=float)
+        for (i, side), v in zip(slots, vecs, strict=True):
+            (new_s if side == 0 else new_t)[row[i]] = v
+        before = np.einsum("ij,ij->i", src_vecs[touched], tgt_vecs[touched])
+        after = np.einsum("ij,ij->i", new_s, new_t)
+        out[touched] = np.maximum(after - before, 0.0)  # a loss: the names had counterparts
+        texts.clear()
+        slots.clear()
+
     for i, (s_sp, t_sp) in enumerate(names):
         for side, (text, spans) in enumerate(((src_texts[i], s_sp), (tgt_texts[i], t_sp))):
             cut = cut_spans(text, spans) if spans else ""
             if cut:
                 texts.append(cut)
                 slots.append((i, side))
-    if not texts:
-        return out
-    vecs = encoder.encode(texts)
-    touched = sorted({i for i, _ in slots})
-    row = {i: r for r, i in enumerate(touched)}
-    # Only the touched beads are copied: memory follows the names, not the document.
-    new_s = np.array(src_vecs[touched], dtype=float)
-    new_t = np.array(tgt_vecs[touched], dtype=float)
-    for (i, side), v in zip(slots, vecs, strict=True):
-        (new_s if side == 0 else new_t)[row[i]] = v
-    before = np.einsum("ij,ij->i", src_vecs[touched], tgt_vecs[touched])
-    after = np.einsum("ij,ij->i", new_s, new_t)
-    out[touched] = np.maximum(after - before, 0.0)  # a loss means the names had counterparts
+        if len(texts) >= C.EMBED_CHUNK_TEXTS:
+            flush()
+    flush()
     return out
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from qa_pipeline import config as C
 from qa_pipeline.detect.checks import Embedding
 from qa_pipeline.detect.checks.entities import (
     check_entities,
@@ -155,7 +156,7 @@ def test_name_scores_in_chunks_equal_one_call_and_bound_each_call(
     assert len(calls) == 1 and len(calls[0]) == len(set(calls[0]))
     assert [k for k, *_ in whole] == sorted(k for k, *_ in whole) and len(whole) >= 6
     one_call = len(calls.pop())
-    monkeypatch.setattr(mod, "EMBED_CHUNK_TEXTS", 8)
+    monkeypatch.setattr(C, "EMBED_CHUNK_TEXTS", 8)
     chunked = mod.name_scores(pairs, hits, emb, 2)
     assert chunked == whole and len(calls) > 3
     # a call closes at the first bead boundary at or past the bound (a bead here brings

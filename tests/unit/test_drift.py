@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qa_pipeline import config as C
 from qa_pipeline.detect.calibration import (
     CALIBRATION_FORMAT,
     DOMAIN_FEATURES,
@@ -141,6 +142,38 @@ def test_entity_gain_rises_only_for_names_without_counterpart() -> None:
     # A name present on both sides: cutting it from one side only cannot help.
     j = tgt[0].index("Jonas")
     assert entity_gain(src, tgt, sv, tv, [((), ((j, j + 5),)), ((), ())], enc)[0] == 0.0
+
+
+def test_entity_gain_in_chunks_equals_one_call_and_bounds_each_call(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    base = [("Jonas Petraitis visited Vilnius yesterday.",
+             "Jonas Petraitis visited Tallinn yesterday."),
+            ("The museum stays closed.", "The museum stays closed."),
+            ("Marija met Andrius in Kaunas.", "Marija met Mart in Tartu.")]
+    src, tgt = [s for s, _ in base * 4], [t for _, t in base * 4]
+
+    def spans(text: str, *words: str) -> tuple[tuple[int, int], ...]:
+        return tuple((text.index(w), text.index(w) + len(w)) for w in words)
+
+    names = [(spans(s, "Vilnius"), spans(t, "Tallinn")) if "Vilnius" in s else
+             (spans(s, "Andrius", "Kaunas"), spans(t, "Mart", "Tartu")) if "Kaunas" in s else
+             ((), ()) for s, t in zip(src, tgt, strict=True)]
+    inner = HashEncoder()
+    sv, tv = inner.encode(src), inner.encode(tgt)
+    calls: list[int] = []
+
+    class Counting(HashEncoder):
+        def encode(self, texts, progress=None):  # type: ignore[no-untyped-def]
+            calls.append(len(texts))
+            return super().encode(texts, progress)
+
+    whole = entity_gain(src, tgt, sv, tv, names, Counting())
+    assert calls == [16] and (whole > 0).sum() == 8
+    calls.clear()
+    monkeypatch.setattr(C, "EMBED_CHUNK_TEXTS", 2)
+    chunked = entity_gain(src, tgt, sv, tv, names, Counting())
+    assert np.array_equal(chunked, whole)
+    assert calls == [2] * 8  # a call closes at the first bead boundary at or past the bound
 
 
 def test_cut_spans_merges_overlaps_and_keeps_spacing() -> None:

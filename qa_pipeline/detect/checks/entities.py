@@ -26,6 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ... import config as C
 from ...types import Severity
 from .base import CheckSpec, Embedding, Hit, base_lang, encoder_settings, strip_diacritics, words
 
@@ -303,16 +304,13 @@ def _phrase_text(text: str, group: Sequence[tuple[int, int]]) -> str:
 
 NameScore = tuple[int, int, list[tuple[int, int]], float]  # bead, side, phrase spans, best cos
 
-# New texts embedded per call at most (whole beads at a time): a long document's names and
-# their n-gram candidates (82,000 texts at 5 MB) are never held, nor their vectors, all at once.
-EMBED_CHUNK_TEXTS = 16_384
 
 
 def name_scores(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
                 embedding: Embedding, max_words: int) -> list[NameScore]:
     """For each name phrase the hits leave without a counterpart (codes excepted: they are
     never translated): its best cosine with a word n-gram of the other side. Each text is
-    embedded once per chunk of beads (`EMBED_CHUNK_TEXTS`); candidates are row numbers."""
+    embedded once per chunk of beads (`config.EMBED_CHUNK_TEXTS`); candidates are row numbers."""
     out: list[NameScore] = []
     row: dict[str, int] = {}  # text -> its row in this chunk's embed call
     todo: list[tuple[int, int, list[tuple[int, int]], int, np.ndarray]] = []
@@ -326,7 +324,7 @@ def name_scores(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]
         todo.clear()
 
     for k, (bead_hits, (src, tgt)) in enumerate(zip(hits, pairs, strict=True)):
-        if len(row) >= EMBED_CHUNK_TEXTS:
+        if len(row) >= C.EMBED_CHUNK_TEXTS:
             flush()
         for h in bead_hits:
             for side, (text, other, spans) in enumerate(((src, tgt, h.source_spans),
