@@ -46,8 +46,10 @@ CPU_SECONDS_PER_MB = 1370.0  # bench/e2e_ntrex.py: 390.3 s for 284,724 bytes of 
 RELEASE_CHECK_MODELS_PAIRS = 2_000
 # New texts per encode call at most, whole beads at a time, where a stage embeds phrases made
 # from every bead (the entity check's names and n-gram candidates, 82,000 texts at 5 MB; the
-# drift model's name-cut sides, 42,000): their texts and vectors are never all held at once.
-EMBED_CHUNK_TEXTS = 16_384
+# drift model's name-cut sides, 42,000): their texts and vectors are never all held at once
+# (one call of the 42,000 and its float64 copies: +205 MB at its end). Chunks cost nothing in
+# encoding: texts repeated across chunks come from the memo.
+EMBED_CHUNK_TEXTS = 4_096
 
 DEFAULT_CORPORA = "corpora"
 DEFAULT_REPORTS = "reports"
