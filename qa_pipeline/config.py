@@ -38,7 +38,7 @@ NWAY_SCHEMA = "qa_pipeline.nway/1"
 # bench (BENCHMARKS.md, "Large inputs"; README, "Large inputs").
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 LARGE_INPUT_BYTES = 1024 * 1024
-CPU_SECONDS_PER_MB = 1370.0  # bench/e2e_ntrex.py: 390.3 s for 284,724 bytes of lt
+CPU_SECONDS_PER_MB = 610.0  # bench/large_inputs.py: 3,186 s for 5,245,068 bytes of lt (e5)
 # After this many beads the models a stage leaves idle are released: lingua's n-gram models
 # (~275 MB for lt/et's 8 candidates) after the language check, and the encoder (~0.7 GB for
 # e5-small) during the checks' rule passes. Loading each again costs 2-3 s, under 1 % of such
