@@ -17,12 +17,20 @@ pytestmark = pytest.mark.slow
 SEEDS = Path(__file__).resolve().parents[2] / "corpora" / "customer-loyalty"
 
 
-def test_overlapped_loop_matches_sentence_transformers() -> None:
+@pytest.fixture()
+def seed_and_encoder() -> tuple[list[str], SentenceTransformerEncoder]:
+    """The lt seed's sentences and the default model on CPU, 8 texts a batch."""
     if not is_pulled("multilingual-e5-small"):
         pytest.skip("multilingual-e5-small is not installed")
     texts = [s.text for s in read_document(SEEDS / "lt.txt", "lt", False).sentences]
-    enc = SentenceTransformerEncoder(model_path("multilingual-e5-small"),
-                                     "multilingual-e5-small", "r", device="cpu", batch_size=8)
+    return texts, SentenceTransformerEncoder(model_path("multilingual-e5-small"),
+                                             "multilingual-e5-small", "r", device="cpu",
+                                             batch_size=8)
+
+
+def test_overlapped_loop_matches_sentence_transformers(
+        seed_and_encoder: tuple[list[str], SentenceTransformerEncoder]) -> None:
+    texts, enc = seed_and_encoder
     enc.overlap = False
     reference = enc.encode(texts)
     enc.overlap = True
@@ -41,12 +49,9 @@ def _rss_mb() -> float:
     return float("nan")
 
 
-def test_released_model_frees_its_memory_and_loads_again_with_the_same_vectors() -> None:
-    if not is_pulled("multilingual-e5-small"):
-        pytest.skip("multilingual-e5-small is not installed")
-    texts = [s.text for s in read_document(SEEDS / "lt.txt", "lt", False).sentences]
-    enc = SentenceTransformerEncoder(model_path("multilingual-e5-small"),
-                                     "multilingual-e5-small", "r", device="cpu", batch_size=8)
+def test_released_model_frees_its_memory_and_loads_again_with_the_same_vectors(
+        seed_and_encoder: tuple[list[str], SentenceTransformerEncoder]) -> None:
+    texts, enc = seed_and_encoder
     before = enc.encode(texts)
     held = _rss_mb()
     enc.release()
