@@ -1,5 +1,6 @@
-"""Shared fixtures: the seed corpus and an isolated cache dir."""
+"""Shared fixtures: the seed corpus, an isolated cache dir, this process's memory."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,17 @@ def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(models, "models_dir", lambda: real_models)
     monkeypatch.setenv("QA_PIPELINE_CACHE", str(tmp_path / "cache"))
     return tmp_path / "cache"
+
+
+@pytest.fixture()
+def status_mib() -> Callable[[str], float]:
+    """A field of /proc/self/status in MiB ("VmRSS", "RssAnon"); NaN where there is none."""
+
+    def read(field: str) -> float:
+        status = Path("/proc/self/status")
+        for line in status.read_text().splitlines() if status.exists() else ():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    return read

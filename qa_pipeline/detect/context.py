@@ -134,7 +134,8 @@ def build_context(source: Document, target: Document, beads: Sequence[Bead],
     embedding = Embedding(encoder.name, lambda ts: lookup_vectors(ts, table, encoder))
     if m >= RELEASE_CHECK_MODELS_PAIRS:
         # The rule passes need no encoder: its ~0.7 GB go while lingua's n-gram models are
-        # loaded (the peak of a 5 MB pair); the first encoder stage loads it again (~2 s).
+        # loaded (with both, the language check was a 5 MB pair's peak); the first encoder
+        # stage loads it again (~2 s).
         release_model(encoder)
     raw_check, per_check = check_beads_staged(
         [(s.text, t.text) for s, t in zip(s_sides, t_sides, strict=True)],

@@ -135,7 +135,7 @@ def entity_gain(src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np
                 encoder: Encoder) -> np.ndarray:
     """How much the cosine rises when each bead's unmatched names are cut (0 without names,
     or when it falls); the shortened sides are embedded a chunk of beads at a time (at most
-    `EMBED_CHUNK_TEXTS` texts a call past the last bead's)."""
+    `config.EMBED_CHUNK_TEXTS` texts a call past the last bead's)."""
     out = np.zeros(len(src_texts))
     texts: list[str] = []
     slots: list[tuple[int, int]] = []  # (bead, side) of each shortened text

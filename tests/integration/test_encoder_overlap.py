@@ -4,6 +4,7 @@ run on CPU with the real default model, gives sentence-transformers' own vectors
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -41,23 +42,16 @@ def test_overlapped_loop_matches_sentence_transformers(
     assert steps[-1] == (len(texts), len(texts)) and len(steps) == -(-len(texts) // 8)
 
 
-def _rss_mb() -> float:
-    status = Path("/proc/self/status")
-    for line in status.read_text().splitlines() if status.exists() else ():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def test_released_model_frees_its_memory_and_loads_again_with_the_same_vectors(
-        seed_and_encoder: tuple[list[str], SentenceTransformerEncoder]) -> None:
+        seed_and_encoder: tuple[list[str], SentenceTransformerEncoder],
+        status_mib: Callable[[str], float]) -> None:
     texts, enc = seed_and_encoder
     before = enc.encode(texts)
-    held = _rss_mb()
+    held = status_mib("VmRSS")
     enc.release()
     assert enc.loaded and enc._model is None  # "was loaded" stays true for the run summary
     if held == held:  # Linux: the weights, mmapped matrix and tokenizer are handed back
-        assert _rss_mb() < held - 200
+        assert status_mib("VmRSS") < held - 200
     again = enc.encode(texts)
     assert enc._model is not None and np.abs(again - before).max() < 1e-6
     with warnings.catch_warnings():

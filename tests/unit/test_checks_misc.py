@@ -1,6 +1,6 @@
 """URLs, end punctuation, brackets, length ratio, language and the registry."""
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -88,16 +88,8 @@ def test_language_wrong_and_copied() -> None:
     assert check_language("Taip.", "Jah.", "lt", "et") == []  # too short to judge
 
 
-def _rss_anon_mb() -> float:
-    status = Path("/proc/self/status")
-    for line in status.read_text().splitlines() if status.exists() else ():
-        if line.startswith("RssAnon:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def test_a_long_documents_language_models_are_released_with_the_same_hits(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, status_mib: Callable[[str], float]) -> None:
     import qa_pipeline.detect.checks as checks
     from qa_pipeline.detect.checks import check_beads_staged, language
 
@@ -108,14 +100,14 @@ def test_a_long_documents_language_models_are_released_with_the_same_hits(
     language.release_models()
     short, _ = check_beads_staged(pairs, "lt", "et", ["language"])
     assert language._detector.cache_info().currsize == 1  # kept for the next document
-    loaded = _rss_anon_mb()
+    loaded = status_mib("RssAnon")
     monkeypatch.setattr(checks, "RELEASE_CHECK_MODELS_PAIRS", len(pairs))
     language._MEMO.clear()
     long, _ = check_beads_staged(pairs, "lt", "et", ["language"])
     assert long == short and [len(h) for h in long["language"]] == [0, 1, 0, 1]
     assert language._detector.cache_info().currsize == 0
     if loaded == loaded:  # Linux: lingua's n-gram models (tens of MB) are handed back
-        assert _rss_anon_mb() < loaded - 20
+        assert status_mib("RssAnon") < loaded - 20
 
 
 def test_registry_and_run_checks() -> None:

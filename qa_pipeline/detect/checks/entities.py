@@ -305,7 +305,6 @@ def _phrase_text(text: str, group: Sequence[tuple[int, int]]) -> str:
 NameScore = tuple[int, int, list[tuple[int, int]], float]  # bead, side, phrase spans, best cos
 
 
-
 def name_scores(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
                 embedding: Embedding, max_words: int) -> list[NameScore]:
     """For each name phrase the hits leave without a counterpart (codes excepted: they are
