@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .bert import BertConfig, LeanBert
 from .cache import EmbeddingCache, entry_key
 from .config import BATCH_CHAR_BUDGET, BATCH_TEXT_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DEVICE
 from .errors import ModelError
@@ -111,12 +112,15 @@ def precision_for(device: str) -> str:
 
 
 class SentenceTransformerEncoder:
-    """Lazily loads a sentence-transformers model from a local directory; never downloads.
+    """Lazily loads a sentence-transformers model directory; never downloads.
+
+    A mean-pooled BertModel directory (e5-small, the default) runs on `bert.LeanBert`: the same
+    vectors as sentence-transformers (within 1e-5) without importing it, which is most of a
+    cold start (`bert.py`). Any other directory goes through `SentenceTransformer`.
 
     Batches are cut from the texts sorted by length, so each pads little. On CUDA the model
     runs in fp16 and the next batch is tokenised on a worker thread while the GPU encodes the
-    current one (the fast tokenizers release the GIL); on CPU it is sentence-transformers' own
-    `encode`, in fp32."""
+    current one (the fast tokenizers release the GIL); on CPU it is the plain loop, in fp32."""
 
     def __init__(
         self,
@@ -133,6 +137,8 @@ class SentenceTransformerEncoder:
         self.batch_size = batch_size
         # Tokenise the next batch while the current one is encoded: None is "on CUDA only".
         self.overlap: bool | None = None
+        # Run a directory `bert.supports` on `LeanBert`; False: always sentence-transformers.
+        self.lean = True
         self._model: Any = None
         self._was_loaded = False
         self._prompt: str | None = None
@@ -187,6 +193,8 @@ class SentenceTransformerEncoder:
         return next((str(prompts[p]) for p in PROMPT_PREFERENCE if p in prompts), "")
 
     def load(self) -> Any:
+        if self._model is None and self.lean and self._load_lean():
+            return self._model
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -217,6 +225,24 @@ class SentenceTransformerEncoder:
             self._was_loaded = True
         return self._model
 
+    def _load_lean(self) -> bool:
+        """Load the model as a `LeanBert` where the directory is one it computes exactly."""
+        from .bert import LeanBert, supports
+
+        config = supports(self.source)
+        if config is None:
+            return False
+        try:
+            model = LeanBert(self.source, config, device=self.resolved_device)
+        except Exception as e:
+            raise ModelError(f"cannot load model {self.name} from {self.source}: {e}") from e
+        if self.precision == "fp16":
+            model.half()
+        self._prompt = self._declared_prompt() or ""
+        self._model = model
+        self._was_loaded = True
+        return True
+
     @property
     def prompt(self) -> str:
         if self._prompt is None:
@@ -232,13 +258,37 @@ class SentenceTransformerEncoder:
             if isinstance(pooling.get("word_embedding_dimension"), int):
                 return int(pooling["word_embedding_dimension"])
         model = self.load()
+        if isinstance(getattr(model, "config", None), BertConfig):
+            return int(model.config.hidden)
         # sentence-transformers 6 renamed it (the old name warns on stderr); 5.x has only that.
         dim_of = getattr(model, "get_embedding_dimension", None) \
             or model.get_sentence_embedding_dimension
         return int(dim_of())
 
+    def token_states(self, texts: Sequence[str], layers: Sequence[int],
+                     max_tokens: int = 512) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One batch's (character offsets (n, tokens, 2), attention mask (n, tokens), token
+        states (n, tokens, len(layers), dim)); layer 0 is the embeddings. `texts` are taken as
+        given (a caller that wants the prompt prepends it). For the word tagger."""
+        model = self.load()
+        if isinstance(model, LeanBert):
+            return model.states(texts, layers)
+        import torch
+
+        enc = model.tokenizer(list(texts), return_offsets_mapping=True, padding=True,
+                              truncation=True, max_length=max_tokens, return_tensors="pt")
+        offsets = enc.pop("offset_mapping").numpy()
+        with torch.inference_mode():
+            hidden = model[0].auto_model(**enc, output_hidden_states=True).hidden_states
+        stacked = torch.stack([hidden[k] for k in layers], dim=2).float().numpy()
+        return offsets, enc["attention_mask"].numpy(), stacked
+
     def _plain(self, model: Any, batches: list[list[str]]) -> Iterator[np.ndarray]:
-        """Each batch's unit rows, through sentence-transformers' own encode."""
+        """Each batch's unit rows, through the model's own encode."""
+        if isinstance(model, LeanBert):
+            for batch in batches:
+                yield model.embed([self.prompt + t for t in batch])
+            return
         for batch in batches:
             emb = model.encode(
                 batch,
@@ -257,6 +307,16 @@ class SentenceTransformerEncoder:
 
         import torch
 
+        if isinstance(model, LeanBert):
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                texts = [[self.prompt + t for t in batch] for batch in batches]
+                pending = pool.submit(model.tokenize, texts[0])
+                for i in range(len(batches)):
+                    features = pending.result()
+                    if i + 1 < len(batches):
+                        pending = pool.submit(model.tokenize, texts[i + 1])
+                    yield model.embed(texts[i], features)
+            return
         prompt = self.prompt or None
         model.eval()
         with ThreadPoolExecutor(max_workers=1) as pool, torch.inference_mode():

@@ -44,7 +44,6 @@ ALIGN_FEATURES = ("max_sim", "margin2", "recip", "mean_sim", "entropy", "pos_dif
 SURFACE_FEATURES = ("is_num", "is_cap", "log_chars", "log_len_ratio", "is_source", "rel_pos")
 ENTROPY_TEMPERATURE = 0.05
 CSLS_K = 3
-MAX_TOKENS = 512
 
 
 @dataclass(frozen=True)
@@ -53,18 +52,6 @@ class WordStates:
 
     spans: tuple[tuple[int, int], ...]
     states: np.ndarray
-
-
-def _model_parts(encoder: Encoder) -> tuple[Any, Any, str] | None:
-    """(tokenizer, transformer, prompt) of a sentence-transformers encoder, else None."""
-    inner = getattr(encoder, "inner", encoder)
-    if not hasattr(inner, "source") or not hasattr(inner, "load"):
-        return None
-    model: Any = inner.load()
-    try:
-        return model.tokenizer, model[0].auto_model, str(inner.prompt or "")
-    except (AttributeError, IndexError, TypeError):
-        return None
 
 
 def _hash_states(encoder: Encoder, texts: Sequence[str], layers: Sequence[int]) -> list[WordStates]:
@@ -83,25 +70,18 @@ def _hash_states(encoder: Encoder, texts: Sequence[str], layers: Sequence[int]) 
 def word_states(encoder: Encoder, texts: Sequence[str], layers: Sequence[int],
                 batch_size: int = 32) -> list[WordStates]:
     """Per text, its words and their mean sub-token states at `layers` (one encoder pass,
-    batches sorted by length; the encoder's prompt is prepended as in `encode`)."""
-    parts = _model_parts(encoder)
-    if parts is None:
+    batches sorted by length; the encoder's prompt is prepended as in `encode`). An encoder
+    without token states (the hash test encoder) gives each word's own vector instead."""
+    inner = getattr(encoder, "inner", encoder)
+    token_states = getattr(inner, "token_states", None)
+    if token_states is None:
         return _hash_states(encoder, texts, layers)
-    import torch
-
-    tok, model, prompt = parts
+    prompt = str(inner.prompt or "")
     out: list[WordStates | None] = [None] * len(texts)
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     for start in range(0, len(order), batch_size):
         idx = order[start:start + batch_size]
-        batch = [prompt + texts[i] for i in idx]
-        enc = tok(batch, return_offsets_mapping=True, padding=True, truncation=True,
-                  max_length=MAX_TOKENS, return_tensors="pt")
-        offsets = enc.pop("offset_mapping").numpy()
-        with torch.inference_mode():
-            hidden = model(**enc, output_hidden_states=True).hidden_states
-        stacked = torch.stack([hidden[k] for k in layers], dim=2).float().numpy()
-        mask = enc["attention_mask"].numpy()
+        offsets, mask, stacked = token_states([prompt + texts[i] for i in idx], layers)
         for row, i in enumerate(idx):
             out[i] = _pool_words(texts[i], offsets[row], mask[row], stacked[row], len(prompt))
     return [w for w in out if w is not None]

@@ -1,0 +1,192 @@
+"""A lean BERT sentence encoder: the forward pass of a mean-pooled BERT model in plain torch,
+the tokenizer through `tokenizers`, the weights memory-mapped through `safetensors`.
+
+Why: a cold `check` spent 7 s of its 19 s importing sentence-transformers (it pulls in
+transformers' model zoo, scikit-learn and scipy) and 2.6 s building its model and reading the
+tokenizer twice. This module needs only torch, `tokenizers` and `safetensors` (~2 s to import,
+~0.5 s to load e5-small) and computes the same vectors: `tests/integration/test_bert_lean.py`
+checks them against sentence-transformers' `encode` within 1e-5.
+
+It serves a model directory only when that directory is exactly what it implements
+(`supports`): a `BertModel` checkpoint with absolute positions, GELU, and the modules
+Transformer → Pooling (mean tokens, prompt included) → Normalize. Anything else (another
+architecture, CLS pooling, a dense head) goes through sentence-transformers as before.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+_ST_PREFIX = "sentence_transformers.models."
+_MODULES = ("Transformer", "Pooling", "Normalize")
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {"_list": data}
+
+
+@dataclass(frozen=True)
+class BertConfig:
+    """What the forward pass needs from config.json and sentence_bert_config.json."""
+
+    layers: int
+    hidden: int
+    heads: int
+    eps: float
+    max_length: int
+    pad_id: int
+
+
+def supports(source: Path | str) -> BertConfig | None:
+    """The model's shape when `source` is a mean-pooled, normalised BertModel directory that this
+    module computes exactly; None otherwise (the caller falls back to sentence-transformers)."""
+    root = Path(source)
+    modules = _json(root / "modules.json").get("_list")
+    if not isinstance(modules, list) or [str(m.get("type", "")).removeprefix(_ST_PREFIX)
+                                         for m in modules] != list(_MODULES):
+        return None
+    pooling_dir = next((m.get("path", "") for m in modules
+                        if str(m.get("type", "")).endswith("Pooling")), "")
+    pooling = _json(root / pooling_dir / "config.json")
+    modes = {k: v for k, v in pooling.items() if k.startswith("pooling_mode_")}
+    if modes.get("pooling_mode_mean_tokens") is not True \
+            or any(v for k, v in modes.items() if k != "pooling_mode_mean_tokens") \
+            or pooling.get("include_prompt", True) is not True:
+        return None
+    cfg = _json(root / "config.json")
+    st_cfg = _json(root / "sentence_bert_config.json")
+    if cfg.get("model_type") != "bert" or cfg.get("architectures") != ["BertModel"] \
+            or cfg.get("hidden_act") != "gelu" \
+            or cfg.get("position_embedding_type", "absolute") != "absolute" \
+            or st_cfg.get("do_lower_case", False) \
+            or not (root / "model.safetensors").is_file() \
+            or not (root / "tokenizer.json").is_file():
+        return None
+    max_length = int(st_cfg.get("max_seq_length") or cfg["max_position_embeddings"])
+    return BertConfig(layers=int(cfg["num_hidden_layers"]), hidden=int(cfg["hidden_size"]),
+                      heads=int(cfg["num_attention_heads"]),
+                      eps=float(cfg.get("layer_norm_eps", 1e-12)),
+                      max_length=min(max_length, int(cfg["max_position_embeddings"])),
+                      pad_id=int(cfg.get("pad_token_id", 0) or 0))
+
+
+class LeanBert:
+    """A loaded model: `embed(texts)` gives unit rows, `states(texts)` every layer's token
+    states with the tokens' character offsets (for the word tagger)."""
+
+    def __init__(self, source: Path | str, config: BertConfig, device: str = "cpu") -> None:
+        import torch
+        from safetensors.torch import load_file
+        from tokenizers import Tokenizer
+
+        self.config = config
+        self.device = torch.device(device)
+        root = Path(source)
+        tok = Tokenizer.from_file(str(root / "tokenizer.json"))
+        tok.enable_truncation(max_length=config.max_length)
+        tok.enable_padding(pad_id=config.pad_id)
+        self.tokenizer = tok
+        self.weights: dict[str, Any] = load_file(str(root / "model.safetensors"),
+                                                 device=str(self.device))
+        self.dtype = torch.float32
+
+    def half(self) -> None:
+        import torch
+
+        self.weights = {k: v.half() for k, v in self.weights.items()}
+        self.dtype = torch.float16
+
+    def tokenize(self, texts: Sequence[str]) -> dict[str, Any]:
+        """Token ids, attention mask and character offsets of a batch (padded, truncated)."""
+        import torch
+
+        encs = self.tokenizer.encode_batch(list(texts))
+        ids = torch.tensor([e.ids for e in encs], dtype=torch.long)
+        mask = torch.tensor([e.attention_mask for e in encs], dtype=torch.long)
+        offsets = np.array([e.offsets for e in encs], dtype=np.int64).reshape(len(encs), -1, 2)
+        return {"input_ids": ids, "attention_mask": mask, "offsets": offsets}
+
+    def _layer_norm(self, x: Any, prefix: str) -> Any:
+        import torch
+
+        w = self.weights
+        return torch.nn.functional.layer_norm(x, (self.config.hidden,), w[prefix + ".weight"],
+                                              w[prefix + ".bias"], self.config.eps)
+
+    def _linear(self, x: Any, prefix: str) -> Any:
+        import torch
+
+        return torch.nn.functional.linear(x, self.weights[prefix + ".weight"],
+                                          self.weights[prefix + ".bias"])
+
+    def forward(self, ids: Any, mask: Any, keep_states: bool = False) -> tuple[Any, list[Any]]:
+        """(last layer's token states, every layer's states incl. the embeddings when
+        `keep_states`): BERT's post-norm encoder, attention over the unpadded tokens."""
+        import torch
+        from torch.nn import functional as F
+
+        cfg, w = self.config, self.weights
+        ids, mask = ids.to(self.device), mask.to(self.device)
+        n, length = ids.shape
+        pos = torch.arange(length, device=self.device)
+        x = (F.embedding(ids, w["embeddings.word_embeddings.weight"])
+             + w["embeddings.position_embeddings.weight"][pos]
+             + w["embeddings.token_type_embeddings.weight"][0])
+        x = self._layer_norm(x, "embeddings.LayerNorm")
+        states = [x] if keep_states else []
+        keep = mask.bool()[:, None, None, :]
+        head_dim = cfg.hidden // cfg.heads
+        for i in range(cfg.layers):
+            p = f"encoder.layer.{i}."
+
+            def heads(t: Any) -> Any:
+                return t.view(n, length, cfg.heads, head_dim).transpose(1, 2)
+
+            q = heads(self._linear(x, p + "attention.self.query"))
+            k = heads(self._linear(x, p + "attention.self.key"))
+            v = heads(self._linear(x, p + "attention.self.value"))
+            att = F.scaled_dot_product_attention(q, k, v, attn_mask=keep)
+            att = att.transpose(1, 2).reshape(n, length, cfg.hidden)
+            x = self._layer_norm(self._linear(att, p + "attention.output.dense") + x,
+                                 p + "attention.output.LayerNorm")
+            inner = F.gelu(self._linear(x, p + "intermediate.dense"))
+            x = self._layer_norm(self._linear(inner, p + "output.dense") + x,
+                                 p + "output.LayerNorm")
+            if keep_states:
+                states.append(x)
+        return x, states
+
+    def embed(self, texts: Sequence[str], features: dict[str, Any] | None = None) -> np.ndarray:
+        """Unit rows: mean of the last layer's token states over the unpadded tokens."""
+        import torch
+
+        feats = features if features is not None else self.tokenize(texts)
+        with torch.inference_mode():
+            x, _ = self.forward(feats["input_ids"], feats["attention_mask"])
+            m = feats["attention_mask"].to(x.device).unsqueeze(-1).to(x.dtype)
+            pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
+            pooled = torch.nn.functional.normalize(pooled.float(), p=2, dim=1)
+        return pooled.cpu().numpy().astype(np.float32, copy=False)
+
+    def states(self, texts: Sequence[str], layers: Sequence[int]
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(offsets (n, tokens, 2), attention mask (n, tokens), states (n, tokens, len(layers),
+        hidden)) for `texts`; layer 0 is the embeddings, as transformers' hidden_states."""
+        import torch
+
+        feats = self.tokenize(texts)
+        with torch.inference_mode():
+            _, hidden = self.forward(feats["input_ids"], feats["attention_mask"],
+                                     keep_states=True)
+            stacked = torch.stack([hidden[k] for k in layers], dim=2).float().cpu().numpy()
+        return feats["offsets"], feats["attention_mask"].numpy(), stacked

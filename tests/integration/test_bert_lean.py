@@ -1,0 +1,80 @@
+"""The lean BERT encoder (`qa_pipeline/bert.py`) against sentence-transformers itself, with the
+real default model: the same vectors, the same token states, without importing
+sentence-transformers (slow)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa_pipeline.bert import LeanBert
+from qa_pipeline.embed import SentenceTransformerEncoder
+from qa_pipeline.io.readers import read_document
+from qa_pipeline.models import is_pulled, model_path
+
+pytestmark = pytest.mark.slow
+SEEDS = Path(__file__).resolve().parents[2] / "corpora" / "customer-loyalty"
+# Edge cases of tokenisation and length: empty, padded by spaces, NBSP and a combining mark,
+# a literal special token, and a text far over 512 tokens (truncated by both).
+EDGES = ["", "   padded by spaces  ", "a\u00a0b ü\u0301 <unk> Ž", "tab\tand\nnewline",
+         "Ilgas sakinys, kuris kartojasi. " * 120]
+
+
+def _encoder(lean: bool) -> SentenceTransformerEncoder:
+    enc = SentenceTransformerEncoder(model_path("multilingual-e5-small"),
+                                     "multilingual-e5-small", "r", device="cpu", batch_size=8)
+    enc.lean = lean
+    return enc
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    if not is_pulled("multilingual-e5-small"):
+        pytest.skip("multilingual-e5-small is not installed")
+    return [s.text for lang in ("lt", "et")
+            for s in read_document(SEEDS / f"{lang}.txt", lang, False).sentences] + EDGES
+
+
+def test_lean_vectors_match_sentence_transformers(texts: list[str]) -> None:
+    lean, reference = _encoder(True), _encoder(False)
+    got, want = lean.encode(texts), reference.encode(texts)
+    assert isinstance(lean._model, LeanBert) and not isinstance(reference._model, LeanBert)
+    assert got.shape == want.shape == (len(texts), 384) and got.dtype == np.float32
+    assert np.abs(got - want).max() < 1e-5
+    assert lean.prompt == reference.prompt == "query: " and lean.dim == 384
+
+
+def test_lean_overlapped_loop_gives_the_plain_loops_vectors(texts: list[str]) -> None:
+    enc = _encoder(True)
+    enc.overlap = False
+    plain = enc.encode(texts)
+    enc.overlap = True
+    assert np.abs(enc.encode(texts) - plain).max() < 1e-6
+
+
+def test_lean_token_states_match_the_transformers_hidden_states(texts: list[str]) -> None:
+    batch = ["query: " + t for t in texts[:6] + EDGES[:3]]
+    lean, reference = _encoder(True), _encoder(False)
+    off_a, mask_a, st_a = lean.token_states(batch, (0, 8, 12))
+    off_b, mask_b, st_b = reference.token_states(batch, (0, 8, 12))
+    assert np.array_equal(mask_a, mask_b)
+    real = mask_a > 0
+    assert np.array_equal(off_a[real], off_b[real])
+    assert st_a.shape == st_b.shape and st_a.shape[2:] == (3, 384)
+    assert np.abs(st_a[real] - st_b[real]).max() < 1e-4
+
+
+def test_a_cold_encode_imports_no_sentence_transformers(texts: list[str]) -> None:
+    code = ("import sys\n"
+            "from qa_pipeline.embed import load_encoder\n"
+            "enc = load_encoder('multilingual-e5-small', device='cpu')\n"
+            "assert enc.encode(['labas rytas']).shape == (1, 384)\n"
+            "print(sorted(m for m in ('sentence_transformers', 'transformers', 'sklearn')"
+            " if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
