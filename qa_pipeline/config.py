@@ -39,10 +39,10 @@ NWAY_SCHEMA = "qa_pipeline.nway/1"
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 LARGE_INPUT_BYTES = 1024 * 1024
 CPU_SECONDS_PER_MB = 610.0  # bench/large_inputs.py: 3,186 s for 5,245,068 bytes of lt (e5)
-# After this many beads the models a stage leaves idle are released: lingua's n-gram models
-# (~275 MB for lt/et's 8 candidates) after the language check, and the encoder (~0.7 GB for
-# e5-small) during the checks' rule passes. Loading each again costs 2-3 s, under 1 % of such
-# a run (BENCHMARKS.md, "Large inputs").
+# After this many beads the models a stage leaves idle are released: lingua's n-gram models (a few
+# MB for lt/et's 8 candidates in the low-accuracy mode) after the language check, and the encoder
+# (~0.7 GB for e5-small) during the checks' rule passes. Loading each again costs 2-3 s, under 1 %
+# of such a run (BENCHMARKS.md, "Large inputs").
 RELEASE_CHECK_MODELS_PAIRS = 2_000
 # New texts per encode call at most, whole beads at a time, where a stage embeds phrases made
 # from every bead (the entity check's names and n-gram candidates, 82,000 texts at 5 MB; the

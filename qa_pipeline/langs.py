@@ -52,14 +52,14 @@ def check_lang(lang: str, option: str) -> str:
     return lang
 
 
-# Language identification (the language check) weighs a side only against the languages it
-# could plausibly be in instead of its own: the pair's, each one's neighbours and confusables
-# (shared vocabulary or script, the region's other languages and its usual source languages:
-# German for the Baltic ones), and English, the usual pivot and the text most often left
-# untranslated. Every candidate in another script than the text costs nothing (lingua rules it
-# out by alphabet); each in the same script costs lingua about 0.35 s and 40 MB of n-gram
-# models to load, so the lists stay short. A language not listed is weighed against the pair
-# and English. (Measured on NTREX-128 in BENCHMARKS.md, "Start-up (#12)".)
+# Language identification (the language check) weighs a side only against the languages it could
+# plausibly be in instead of its own: the pair's, each one's neighbours and confusables (shared
+# vocabulary or script, the region's other languages and its usual source languages: German for
+# the Baltic ones), and English, the usual pivot and the text most often left untranslated. Every
+# candidate in another script than the text costs nothing (lingua rules it out by alphabet); each
+# in the same script costs lingua's trigram models (low-accuracy mode,
+# `detect/checks/language.py`) to load, so the lists stay short. A language not listed is weighed
+# against the pair and English. (Measured on NTREX-128 in BENCHMARKS.md, "Start-up (#12)".)
 CONFUSABLE: dict[str, tuple[str, ...]] = {
     "lt": ("lv", "pl", "ru", "de"),
     "lv": ("lt", "et", "ru", "de"),

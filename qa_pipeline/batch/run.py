@@ -43,19 +43,20 @@ def input_key(pair: Job, config: Config, encoder_id: tuple[str, str],
               shas: tuple[str, ...]) -> str:
     """Everything a pair's report depends on: tool version and report format, every file's
     path and contents, the settings that change findings, the model and its revision (with
-    the precision, `encoder_id`). Not the baseline (applied afresh on reuse) nor fail_on,
-    device or batch size."""
+    the precision, `encoder_id`), the language detector's version and mode. Not the baseline
+    (applied afresh on reuse) nor fail_on, device or batch size."""
     import hashlib
 
     from .. import __version__
     from ..config import REPORT_SCHEMA
+    from ..detect.checks.language import detector_id
     from ..io.nway_json import NWAY_SCHEMA
 
     neutral = replace(config, tgt_lang=pair.tgt_lang, fail_on=Config.fail_on, device=None,
                       batch_size=Config.batch_size, use_cache=True)
     schema = NWAY_SCHEMA if isinstance(pair, NwayJob) else REPORT_SCHEMA
     parts = [__version__, schema, *(str(p) for p in pair.paths), *shas,
-             *encoder_id, repr(neutral)]
+             *encoder_id, detector_id(), repr(neutral)]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
 

@@ -455,3 +455,20 @@ def test_repo_config_and_baseline_are_valid() -> None:
     assert bc.config.model == C.DEFAULT_MODEL and bc.tgt_langs == ("et",)
     accepted = load_baseline(root / C.BASELINE_FILE).accepted("customer-loyalty", "lt-et")
     assert accepted
+
+
+def test_a_report_from_another_language_detector_mode_is_not_reused(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_pipeline.detect.checks import language
+
+    corpora = make_corpus(tmp_path, seeds, ("a",))
+    out = tmp_path / "r"
+    batch(corpora, out, "--fail-on", "none")
+    monkeypatch.setattr(language, "ACCURACY", "high")  # confidences from other n-gram models
+    language._detector.cache_clear()
+    batch(corpora, out, "--fail-on", "none")
+    assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 0
+    batch(corpora, out, "--fail-on", "none")
+    assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 1
+    language._detector.cache_clear()

@@ -3,12 +3,19 @@ target must not be a copy of the source.
 
 Detection uses lingua (offline; its models ship in the wheel), weighing each side only
 against the languages it could plausibly be in instead (`langs.plausible_languages`: the
-pair's, their neighbours and confusables, English). That bounds the cost, since every
-candidate in the text's script has n-gram models that take lingua ~0.35 s and ~40 MB to load,
-and it avoids confusions with distant languages. One detector per candidate set is built on
-first use and kept for the process.
+pair's, their neighbours and confusables, English). That bounds the cost and avoids
+confusions with distant languages. One detector per candidate set is built on first use and
+kept for the process.
 
-lingua's confidences are a pure function of (lingua version, candidates, text), so they are
+The detector runs in lingua's low-accuracy mode (trigram models only). Its high-accuracy mode
+loads 1- to 5-gram models, ~0.27 s and ~40 MB per Latin-script candidate: 1.9 s of a cold
+seed `check`. On NTREX-128 (`bench/language_candidates.py`, 1,997 lt–et pairs, every other
+language put in as the Estonian target) the low mode flags as many wrong-language targets or
+more (en 1,781 against 1,640, de 1,779 against 1,739; fi, lv, pl, ru within 3) and one clean
+pair against none (an English title written unquoted in the Estonian target), and loads in
+under 0.1 s.
+
+lingua's confidences are a pure function of (lingua version, mode, candidates, text), so they are
 memoised for the process and, inside `stored_in(cache)`, kept in the embedding cache's
 records: a rerun over texts already judged loads no language model at all.
 """
@@ -36,6 +43,8 @@ MIN_WORDS = 4
 # one almost nothing: names and quoted titles otherwise tip short sentences.
 MIN_OTHER_CONFIDENCE = 0.9
 MAX_DECLARED_CONFIDENCE = 0.05
+# lingua's detection mode, part of every stored confidence's key.
+ACCURACY = "low"
 # Confidences kept in memory per process (a few hundred bytes each).
 MEMO_LIMIT = 50_000
 RECORD_KIND = "lingua-confidence"
@@ -58,6 +67,12 @@ def _lingua_version() -> str:
     return version("lingua-language-detector")
 
 
+def detector_id() -> str:
+    """lingua's version and mode: what the confidences depend on besides candidates and text
+    (in the stored records' keys and the batch runs' input key)."""
+    return f"lingua-{_lingua_version()}/{ACCURACY}"
+
+
 @lru_cache(maxsize=64)
 def candidates(src_lang: str, tgt_lang: str) -> tuple[str, ...]:
     """The languages a side of this pair is weighed against: the plausible ones lingua knows."""
@@ -69,13 +84,16 @@ def _detector(codes: tuple[str, ...]) -> Any:
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     isos = [getattr(IsoCode639_1, c.upper()) for c in codes]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).build()
+    builder = LanguageDetectorBuilder.from_iso_codes_639_1(*isos)
+    if ACCURACY == "low":
+        builder = builder.with_low_accuracy_mode()
+    return builder.build()
 
 
 def release_models() -> None:
     """Unload the n-gram models the detectors loaded (lingua keeps them for the process:
-    ~275 MB for the 8 candidates of lt/et) and drop the detectors; a later detection loads
-    what it needs again (~0.35 s a language)."""
+    ~5 MB of trigram models for the 8 candidates of lt/et in the low-accuracy mode, ~275 MB
+    in the high one) and drop the detectors; a later detection loads what it needs again."""
     for codes in _BUILT:
         _detector(codes).unload_language_models()
     _BUILT.clear()
@@ -113,7 +131,7 @@ def confidences(text: str, codes: tuple[str, ...]) -> dict[str, float]:
     if store is not None:
         from ...cache import record_key
 
-        key = record_key(RECORD_KIND, _lingua_version(), ",".join(codes), text)
+        key = record_key(RECORD_KIND, detector_id(), ",".join(codes), text)
         found = store.get_records([key]).get(key)
         conf = json.loads(found) if found is not None else None
     if conf is None:
