@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
-import shutil
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,12 +13,13 @@ from typing import Annotated, Any
 import typer
 
 from . import config as C
+from .cli_outdir import atomic_dir, check_writable
+from .cli_progress import progress_display
 from .errors import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
-    OutputError,
     QAError,
 )
 
@@ -58,67 +56,6 @@ def _err(msg: str) -> None:
     typer.echo(f"qa-pipeline: error: {msg}", err=True)
 
 
-def line_progress(write: Callable[[str], None],
-                  steps: int = 10) -> Callable[[str, int, int], None]:
-    """Progress as plain lines: each stage at its start, at every tenth of its total and at
-    its end ("align: 3800/38000 (10%)"); a count that goes back starts the stage again."""
-    shown: dict[str, int] = {}
-    last: dict[str, int] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        step = steps * done // max(total, 1)
-        if done < last.get(stage, 0):
-            shown.pop(stage, None)
-        last[stage] = done
-        if shown.get(stage, -1) < step:
-            shown[stage] = step
-            write(f"{stage}: {done}/{total} ({100 * done // max(total, 1)}%)")
-
-    return update
-
-
-@contextlib.contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A rich progress bar per stage on stderr, plain lines (`line_progress`) when stderr is
-    not a terminal; nothing when quiet."""
-    if quiet:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    console = Console(stderr=True)
-    if not console.is_terminal:  # a log or a CI job: plain lines, not a redrawn bar
-        yield line_progress(lambda line: typer.echo(line, err=True))
-        return
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description:<10}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=False,
-    ) as bar:
-        tasks: dict[str, Any] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=max(total, 1))
-            bar.update(tasks[stage], completed=done, total=max(total, 1))
-
-        yield update
-
-
 def _fail(e: QAError) -> typer.Exit:
     _err(str(e))
     return typer.Exit(e.exit_code)
@@ -127,7 +64,7 @@ def _fail(e: QAError) -> typer.Exit:
 @contextlib.contextmanager
 def _guard() -> Iterator[None]:
     """A command's body: a QAError is one line and its exit code; Ctrl-C is one line and 130
-    (whatever was being written is removed by `_atomic_dir`)."""
+    (whatever was being written is removed by `atomic_dir`)."""
     try:
         yield
     except QAError as e:
@@ -135,66 +72,6 @@ def _guard() -> Iterator[None]:
     except KeyboardInterrupt:
         _err("interrupted; nothing was written")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-
-
-def check_writable(out: Path) -> None:
-    """Fail before any heavy work if `out` cannot be created or written: probe with a temp
-    dir in `out` or its nearest existing ancestor, and leave nothing behind."""
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a directory; choose another --out")
-    probe = out
-    while not probe.exists():
-        if probe.is_symlink():  # a dangling link
-            raise OutputError(f"{out}: {probe} is a broken symbolic link; choose another --out")
-        probe = probe.parent
-    if not probe.is_dir():
-        raise OutputError(f"{out}: cannot be created, {probe} is not a directory; "
-                          "choose another --out")
-    try:
-        Path(tempfile.mkdtemp(prefix=".qa-probe-", dir=probe)).rmdir()
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write in {probe} ({e.strerror}); "
-                          "choose another --out") from None
-
-
-def _missing_parents(out: Path) -> list[Path]:
-    missing = []
-    p = out.parent
-    while not p.exists():
-        missing.append(p)
-        p = p.parent
-    return missing
-
-
-@contextlib.contextmanager
-def _atomic_dir(out: Path) -> Iterator[Path]:
-    """Write into a temp dir beside `out`; move files in only if everything succeeded. On any
-    failure (Ctrl-C included) nothing is left: not the temp dir, nor folders made for it."""
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a directory")
-    made = _missing_parents(out)
-    created_out = not out.exists()
-    tmp: Path | None = None
-    ok = False
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-        yield tmp
-        out.mkdir(parents=True, exist_ok=True)
-        for f in tmp.iterdir():
-            os.replace(f, out / f.name)
-        ok = True
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write ({e.strerror}); choose another --out") from None
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-        if not ok:
-            if created_out:
-                shutil.rmtree(out, ignore_errors=True)
-            for p in made:  # innermost first
-                with contextlib.suppress(OSError):
-                    p.rmdir()
 
 
 def _encoder(cfg: C.Config) -> Any:
@@ -216,7 +93,7 @@ def write_outputs(report: Any, out: Path) -> dict[str, Any]:
 
     data = report_to_dict(report)
     validate(data)
-    with _atomic_dir(out) as tmp:
+    with atomic_dir(out) as tmp:
         write_report(data, tmp)
     return data
 
@@ -329,7 +206,7 @@ def check(
             inputs = read_inputs(files[0], files[1] if len(files) == 2 else None, cfg)
             # Not loaded: the model loads only if a text is missing from the cache.
             encoder = make_encoder(cfg, inner)
-            with _progress(quiet) as progress:
+            with progress_display(quiet) as progress:
                 report = analyse(inputs, encoder, cfg, progress)
             data = write_outputs(report, out)
             if not quiet:
@@ -378,12 +255,12 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     src_doc = read_document(source, src_lang, cfg.segmented) if source is not None else None
     docs = [read_document(f, lang, cfg.segmented) for f, lang in zip(files, tr_langs,
                                                                        strict=True)]
-    with _progress(quiet) as progress:
+    with progress_display(quiet) as progress:
         encoder = make_encoder(cfg, inner)
         report = analyse_nway(src_doc, docs, encoder, cfg, progress)
     data = nway_to_dict(report)
     validate_nway(data)
-    with _atomic_dir(out) as tmp:
+    with atomic_dir(out) as tmp:
         write_nway_report(data, tmp)
     return data
 
@@ -415,7 +292,7 @@ def align(
         cfg = _checked(_config(model, src_lang, tgt_lang, segmented, device, batch_size,
                                no_cache))
         inputs = read_inputs(src, tgt, cfg)
-        with _progress(quiet) as progress:
+        with progress_display(quiet) as progress:
             encoder = _encoder(cfg)
             stage = (lambda d, t: progress("align", d, t)) if progress else None
             result = align_documents(inputs.source, inputs.target, encoder.encode,
@@ -533,7 +410,7 @@ def batch(
     try:
         bc = resolve(load_settings(corpora, config_file), _given(ctx, values))
         baseline = load_baseline(baseline_file or corpora / C.BASELINE_FILE)
-        with _progress(quiet) as progress:
+        with progress_display(quiet) as progress:
             result = run_batch(bc, corpora, out, baseline, progress)
     except QAError as e:
         raise _fail(e) from None
@@ -685,7 +562,7 @@ def models_pull(
 
     wanted = list(REGISTRY) if names == ["all"] else names
     try:
-        with _progress(quiet) as progress:
+        with progress_display(quiet) as progress:
             for name in wanted:
                 cb = (lambda d, t, n=name: progress(n, d, t)) if progress else None
                 path = pull(name, force=force, progress=cb)

@@ -1,0 +1,73 @@
+"""Output folders for the CLI: checked for writability before any heavy work, and written
+atomically (a temp folder beside the target, moved in only when everything succeeded)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def check_writable(out: Path) -> None:
+    """Fail before any heavy work if `out` cannot be created or written: probe with a temp
+    dir in `out` or its nearest existing ancestor, and leave nothing behind."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a directory; choose another --out")
+    probe = out
+    while not probe.exists():
+        if probe.is_symlink():  # a dangling link
+            raise OutputError(f"{out}: {probe} is a broken symbolic link; choose another --out")
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError(f"{out}: cannot be created, {probe} is not a directory; "
+                          "choose another --out")
+    try:
+        Path(tempfile.mkdtemp(prefix=".qa-probe-", dir=probe)).rmdir()
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write in {probe} ({e.strerror}); "
+                          "choose another --out") from None
+
+
+def missing_parents(out: Path) -> list[Path]:
+    missing = []
+    p = out.parent
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    return missing
+
+
+@contextlib.contextmanager
+def atomic_dir(out: Path) -> Iterator[Path]:
+    """Write into a temp dir beside `out`; move files in only if everything succeeded. On any
+    failure (Ctrl-C included) nothing is left: not the temp dir, nor folders made for it."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a directory")
+    made = missing_parents(out)
+    created_out = not out.exists()
+    tmp: Path | None = None
+    ok = False
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        yield tmp
+        out.mkdir(parents=True, exist_ok=True)
+        for f in tmp.iterdir():
+            os.replace(f, out / f.name)
+        ok = True
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write ({e.strerror}); choose another --out") from None
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if not ok:
+            if created_out:
+                shutil.rmtree(out, ignore_errors=True)
+            for p in made:  # innermost first
+                with contextlib.suppress(OSError):
+                    p.rmdir()
