@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -382,14 +383,9 @@ def test_reruns_reuse_unchanged_documents_and_embed_only_edits(
     assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 0
 
 
-def test_a_report_from_other_precision_vectors_is_not_reused(
-        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def _fp16_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
     import qa_pipeline.embed as embed
 
-    corpora = make_corpus(tmp_path, seeds, ("a",))
-    out = tmp_path / "r"
-    batch(corpora, out, "--fail-on", "none")
     real = embed.load_encoder
 
     def fp16_encoder(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -398,10 +394,35 @@ def test_a_report_from_other_precision_vectors_is_not_reused(
         return enc
 
     monkeypatch.setattr(embed, "load_encoder", fp16_encoder)
+
+
+def _other_language_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_pipeline.detect.checks import language
+
+    monkeypatch.setattr(language, "ACCURACY", "high")  # confidences from other n-gram models
+    language._detector.cache_clear()
+
+
+@pytest.mark.parametrize("change", [_fp16_vectors, _other_language_mode],
+                         ids=["fp16-vectors", "language-detector-mode"])
+def test_a_report_made_otherwise_is_not_reused(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path,
+        monkeypatch: pytest.MonkeyPatch, change: Callable[[pytest.MonkeyPatch], None]) -> None:
+    from qa_pipeline.detect.checks import language
+
+    corpora = make_corpus(tmp_path, seeds, ("a",))
+    out = tmp_path / "r"
     batch(corpora, out, "--fail-on", "none")
-    assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 0
-    batch(corpora, out, "--fail-on", "none")
-    assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 1
+    change(monkeypatch)
+    try:
+        batch(corpora, out, "--fail-on", "none")
+        assert json.loads((out / "summary.json").read_text("utf-8"))["run"][
+            "documents_reused"] == 0
+        batch(corpora, out, "--fail-on", "none")
+        assert json.loads((out / "summary.json").read_text("utf-8"))["run"][
+            "documents_reused"] == 1
+    finally:
+        language._detector.cache_clear()
 
 
 def test_cache_stats_and_prune(tmp_path: Path, seeds: tuple[Path, Path],
@@ -456,19 +477,3 @@ def test_repo_config_and_baseline_are_valid() -> None:
     accepted = load_baseline(root / C.BASELINE_FILE).accepted("customer-loyalty", "lt-et")
     assert accepted
 
-
-def test_a_report_from_another_language_detector_mode_is_not_reused(
-        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from qa_pipeline.detect.checks import language
-
-    corpora = make_corpus(tmp_path, seeds, ("a",))
-    out = tmp_path / "r"
-    batch(corpora, out, "--fail-on", "none")
-    monkeypatch.setattr(language, "ACCURACY", "high")  # confidences from other n-gram models
-    language._detector.cache_clear()
-    batch(corpora, out, "--fail-on", "none")
-    assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 0
-    batch(corpora, out, "--fail-on", "none")
-    assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 1
-    language._detector.cache_clear()
