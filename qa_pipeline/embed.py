@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .bert import BertConfig, LeanBert
+from .bert import LeanBert, supports
 from .cache import EmbeddingCache, entry_key
 from .config import BATCH_CHAR_BUDGET, BATCH_TEXT_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DEVICE
 from .errors import ModelError
@@ -227,8 +227,6 @@ class SentenceTransformerEncoder:
 
     def _load_lean(self) -> bool:
         """Load the model as a `LeanBert` where the directory is one it computes exactly."""
-        from .bert import LeanBert, supports
-
         config = supports(self.source)
         if config is None:
             return False
@@ -258,8 +256,8 @@ class SentenceTransformerEncoder:
             if isinstance(pooling.get("word_embedding_dimension"), int):
                 return int(pooling["word_embedding_dimension"])
         model = self.load()
-        if isinstance(getattr(model, "config", None), BertConfig):
-            return int(model.config.hidden)
+        if isinstance(model, LeanBert):
+            return model.config.hidden
         # sentence-transformers 6 renamed it (the old name warns on stderr); 5.x has only that.
         dim_of = getattr(model, "get_embedding_dimension", None) \
             or model.get_sentence_embedding_dimension
@@ -278,10 +276,12 @@ class SentenceTransformerEncoder:
         enc = model.tokenizer(list(texts), return_offsets_mapping=True, padding=True,
                               truncation=True, max_length=max_tokens, return_tensors="pt")
         offsets = enc.pop("offset_mapping").numpy()
+        mask = enc["attention_mask"].numpy()
         with torch.inference_mode():
-            hidden = model[0].auto_model(**enc, output_hidden_states=True).hidden_states
-        stacked = torch.stack([hidden[k] for k in layers], dim=2).float().numpy()
-        return offsets, enc["attention_mask"].numpy(), stacked
+            hidden = model[0].auto_model(**{k: v.to(model.device) for k, v in enc.items()},
+                                         output_hidden_states=True).hidden_states
+        stacked = torch.stack([hidden[k] for k in layers], dim=2).float().cpu().numpy()
+        return offsets, mask, stacked
 
     def _plain(self, model: Any, batches: list[list[str]]) -> Iterator[np.ndarray]:
         """Each batch's unit rows, through the model's own encode."""
