@@ -10,6 +10,7 @@ one document); the bead drifts of the resulting report.json are correlated with 
 Calibration is trained on `train.tsv` only (bench/train_drift.py).
 
     .venv/bin/python bench/drift_mlqe.py            # default model; results/drift_mlqe.json
+    .venv/bin/python bench/drift_mlqe.py --word-tagger   # results/drift_mlqe_tagger.json
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def main() -> None:
         hter = np.array(res.pop("_hter"))
         res["pearson_drift_hter"] = round(float(pearsonr(drift, hter)[0]), 4)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "drift_mlqe.json").write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+    name = "drift_mlqe_tagger.json" if args.word_tagger else "drift_mlqe.json"
+    (RESULTS / name).write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
     print("| model | n | Pearson r (drift, z) | Spearman ρ | cosine r | target |")
     print("|---|---|---|---|---|---|")
     print(f"| {args.model} | {res['n']} | {res['pearson_drift_z']} | {res['spearman_drift_z']} "
