@@ -33,7 +33,7 @@ def check_writable(out: Path) -> None:
                           "choose another --out") from None
 
 
-def missing_parents(out: Path) -> list[Path]:
+def _missing_parents(out: Path) -> list[Path]:
     missing = []
     p = out.parent
     while not p.exists():
@@ -48,7 +48,7 @@ def atomic_dir(out: Path) -> Iterator[Path]:
     failure (Ctrl-C included) nothing is left: not the temp dir, nor folders made for it."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a directory")
-    made = missing_parents(out)
+    made = _missing_parents(out)
     created_out = not out.exists()
     tmp: Path | None = None
     ok = False

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import os
 import re
 from collections import OrderedDict
@@ -18,7 +17,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .bert import LeanBert, supports
+from .bert import LeanBert, model_json_object, supports
 from .cache import EmbeddingCache, entry_key
 from .config import BATCH_CHAR_BUDGET, BATCH_TEXT_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DEVICE
 from .errors import ModelError
@@ -176,12 +175,7 @@ class SentenceTransformerEncoder:
 
     def _config_json(self, *parts: str) -> dict[str, Any]:
         """A JSON file of the model directory, read without loading the model ({} if absent)."""
-        path = Path(self.source).joinpath(*parts)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        return model_json_object(self.source, *parts)
 
     def _declared_prompt(self) -> str | None:
         """The prompt the model directory declares: the cache key needs it before (and
