@@ -41,6 +41,15 @@ def cached_encoder(model: str) -> Encoder:
     return CachedEncoder(load_encoder(model), EmbeddingCache(CACHE))
 
 
+def tagger_suffix(model: str) -> str:
+    """The results-file suffix of a word-tagger run: which tagger the model ships
+    (``word_tagger.load_word_tagger`` prefers the cross-encoder one)."""
+    from qa_pipeline.detect.cross_tagger import CrossTaggerModel
+    from qa_pipeline.detect.word_tagger import load_word_tagger
+
+    return "_cross" if isinstance(load_word_tagger(model), CrossTaggerModel) else "_tagger"
+
+
 def read_mlqe(split: str) -> list[dict[str, str]]:
     path = DATA / "mlqe-pe-et-en" / f"{split}.tsv"
     with path.open(encoding="utf-8") as f:

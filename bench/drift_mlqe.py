@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from drift_common import read_mlqe
+from drift_common import read_mlqe, tagger_suffix
 from paths import RESULTS, ROOT
 from scipy.stats import pearsonr, spearmanr
 
@@ -81,7 +81,7 @@ def main() -> None:
         hter = np.array(res.pop("_hter"))
         res["pearson_drift_hter"] = round(float(pearsonr(drift, hter)[0]), 4)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "drift_mlqe_tagger.json" if args.word_tagger else "drift_mlqe.json"
+    name = f"drift_mlqe{tagger_suffix(args.model) if args.word_tagger else ''}.json"
     (RESULTS / name).write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
     print("| model | n | Pearson r (drift, z) | Spearman ρ | cosine r | target |")
     print("|---|---|---|---|---|---|")

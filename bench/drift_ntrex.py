@@ -32,6 +32,7 @@ from drift_common import (
     damage_docs,
     ntrex_docs,
     pairs_context,
+    tagger_suffix,
 )
 from paths import RESULTS
 
@@ -197,7 +198,7 @@ def main() -> None:
     name = ("drift_ntrex" if kinds == [*KINDS, "word_swap"]
             else "drift_ntrex_" + ("_".join(kinds) or "clean"))
     if args.word_tagger:
-        name += "_tagger"
+        name += tagger_suffix(args.model)
     (RESULTS / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     targets = {"replace": 0.98, "clause_drop": 0.90, "entity_swap": 0.90, "negation": 0.80,
                "word_swap": 0.85}

@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-from drift_common import ROOT, cached_encoder
+from drift_common import ROOT, cached_encoder, tagger_suffix
 from paths import RESULTS
 
 from qa_pipeline.align import align_documents
@@ -94,7 +94,7 @@ def main() -> None:
            "relative_threshold": res.thresholds.get("drift_minor_relative"),
            "perturbed": perturbed, "top5": rows[:5]}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "drift_seeds_tagger.json" if args.word_tagger else "drift_seeds.json"
+    name = f"drift_seeds{tagger_suffix(args.model) if args.word_tagger else ''}.json"
     (RESULTS / name).write_text(json.dumps(out, indent=1, ensure_ascii=False)
                                               + "\n", encoding="utf-8")
     print(json.dumps(out, indent=1, ensure_ascii=False))

@@ -479,14 +479,15 @@ def cmd_eval(args: argparse.Namespace) -> None:
 QUANTILES = {"drift_minor": 0.90, "drift_major": 0.99, "drift_critical": 0.995}
 
 
-def evidence_table(docs: list[list[tuple[str, str]]], tagger: TaggerModel, enc: Any,
+def evidence_table(docs: list[list[tuple[str, str]]], tagger: Any, enc: Any,
                    pair: tuple[str, str]) -> tuple[np.ndarray, list[int]]:
     """[drift logit, *WORD_EVIDENCE] per pair of every document (document sizes too)."""
     from drift_common import pairs_context
 
     from qa_pipeline.detect.calibration import load_calibration
     from qa_pipeline.detect.drift import DOMAIN_COLUMNS, bead_features, select
-    from qa_pipeline.detect.tagger import evidence_row, tag_pairs
+    from qa_pipeline.detect.tagger import evidence_row
+    from qa_pipeline.detect.word_tagger import tag_words
 
     calib = load_calibration(enc.name, *pair)
     rows, sizes = [], []
@@ -494,7 +495,7 @@ def evidence_table(docs: list[list[tuple[str, str]]], tagger: TaggerModel, enc: 
         ctx = pairs_context(doc, pair[0], pair[1], enc)
         x = bead_features(ctx, calib, encoder=enc)
         lg = calib.stage1_logit(select(x, calib)) + calib.domain_logit(x[:, DOMAIN_COLUMNS])
-        tags = tag_pairs(tagger, enc, list(zip(ctx.source_texts, ctx.target_texts, strict=True)))
+        tags = tag_words(tagger, enc, list(zip(ctx.source_texts, ctx.target_texts, strict=True)))
         ev = np.stack([evidence_row(tagger, t) for t in tags])
         rows.append(np.column_stack([lg, ev]))
         sizes.append(len(doc))
@@ -513,15 +514,23 @@ def cmd_combine(args: argparse.Namespace) -> None:
     from sklearn.linear_model import LogisticRegression
 
     from qa_pipeline.detect.calibration import sigmoid
+    from qa_pipeline.detect.cross_tagger import read_cross_dir, write_cross
     from qa_pipeline.detect.drift import relative_drift
     from qa_pipeline.detect.tagger import read_tagger, tagger_names
 
     t0 = time.time()
     d = Path(args.out) if args.out else ROOT / "qa_pipeline" / "data"
-    j, z = tagger_names(args.model)
-    header = json.loads((d / j).read_text(encoding="utf-8"))
-    header["combine"] = None
-    tagger = read_tagger(header, (d / z).read_bytes())
+    tagger: Any
+    if args.cross:
+        tagger = read_cross_dir(args.model, d)
+        if tagger is None:
+            raise SystemExit(f"no cross tagger for {args.model} in {d}")
+        tagger = dataclasses.replace(tagger, combine=None)
+    else:
+        j, z = tagger_names(args.model)
+        header = json.loads((d / j).read_text(encoding="utf-8"))
+        header["combine"] = None
+        tagger = read_tagger(header, (d / z).read_bytes())
     enc = cached_encoder(args.model)
     docs = ntrex_docs("even")[:args.docs or None]
     clean, sizes = evidence_table(docs, tagger, enc, ("lt", "et"))
@@ -563,7 +572,7 @@ def cmd_combine(args: argparse.Namespace) -> None:
                                               "of the clean pairs, 0.95 of its within-document "
                                               "robust z",
                            "seconds": round(time.time() - t0, 1)}}
-    write_tagger(dataclasses.replace(tagger, combine=combine), d)
+    (write_cross if args.cross else write_tagger)(dataclasses.replace(tagger, combine=combine), d)
     print(json.dumps(combine, indent=1))
 
 
@@ -588,6 +597,8 @@ def main() -> None:
     co.add_argument("--docs", type=int, default=0)
     co.add_argument("--seed", type=int, default=1)
     co.add_argument("--out")
+    co.add_argument("--cross", action="store_true",
+                    help="fit the cross tagger's stage (bench/train_cross_tagger.py)")
     for p in (st, tr, ev, co):
         p.add_argument("--model", default=DEFAULT_MODEL)
         p.add_argument("--limit", type=int)

@@ -89,6 +89,12 @@ def supports(source: Path | str) -> BertConfig | None:
                       pad_id=int(cfg.get("pad_token_id", 0) or 0))
 
 
+def _layer_norm(x: Any, w: dict[str, Any], prefix: str, cfg: BertConfig) -> Any:
+    from torch.nn import functional as F
+
+    return F.layer_norm(x, (cfg.hidden,), w[prefix + ".weight"], w[prefix + ".bias"], cfg.eps)
+
+
 class LeanBert:
     """A loaded model: `embed(texts)` gives unit rows, `states(texts)` every layer's token
     states with the tokens' character offsets (for the word tagger)."""
@@ -121,52 +127,60 @@ class LeanBert:
         offsets = np.array([e.offsets for e in encs], dtype=np.int64).reshape(len(encs), -1, 2)
         return {"input_ids": ids, "attention_mask": mask, "offsets": offsets}
 
-    def _layer_norm(self, x: Any, prefix: str) -> Any:
-        import torch
-
-        w = self.weights
-        return torch.nn.functional.layer_norm(x, (self.config.hidden,), w[prefix + ".weight"],
-                                              w[prefix + ".bias"], self.config.eps)
-
-    def _linear(self, x: Any, prefix: str) -> Any:
-        import torch
-
-        return torch.nn.functional.linear(x, self.weights[prefix + ".weight"],
-                                          self.weights[prefix + ".bias"])
-
     def forward(self, ids: Any, mask: Any, keep_states: bool = False) -> tuple[Any, list[Any]]:
         """(last layer's token states, every layer's states incl. the embeddings when
         `keep_states`): BERT's post-norm encoder, attention over the unpadded tokens."""
+        ids, mask = ids.to(self.device), mask.to(self.device)
+        x0 = self.embeddings(ids)
+        x, states = self.layers(x0, mask, 0, self.config.layers, keep_states=keep_states)
+        return x, ([x0, *states] if keep_states else [])
+
+    def embeddings(self, ids: Any) -> Any:
+        """The embedding layer's output for token ids (n, tokens)."""
         import torch
         from torch.nn import functional as F
 
-        cfg, w = self.config, self.weights
-        ids, mask = ids.to(self.device), mask.to(self.device)
-        n, length = ids.shape
-        pos = torch.arange(length, device=self.device)
+        w = self.weights
+        pos = torch.arange(ids.shape[1], device=ids.device)
         x = (F.embedding(ids, w["embeddings.word_embeddings.weight"])
              + w["embeddings.position_embeddings.weight"][pos]
              + w["embeddings.token_type_embeddings.weight"][0])
-        x = self._layer_norm(x, "embeddings.LayerNorm")
-        states = [x] if keep_states else []
+        return _layer_norm(x, w, "embeddings.LayerNorm", self.config)
+
+    def layers(self, x: Any, mask: Any, start: int, stop: int,
+               weights: dict[str, Any] | None = None,
+               keep_states: bool = False) -> tuple[Any, list[Any]]:
+        """Run encoder layers start..stop-1 over token states `x` (n, tokens, hidden); the
+        tensors in `weights` replace the model's own of the same name (an adapted layer: the
+        word tagger's LoRA-merged top layers, or their training graph). Returns the last
+        states and, when `keep_states`, each layer's output."""
+        from torch.nn import functional as F
+
+        cfg = self.config
+        w = self.weights if weights is None else {**self.weights, **weights}
+        n, length = x.shape[0], x.shape[1]
         keep = mask.bool()[:, None, None, :]
         head_dim = cfg.hidden // cfg.heads
+        states = []
 
         def heads(t: Any) -> Any:
             return t.view(n, length, cfg.heads, head_dim).transpose(1, 2)
 
-        for i in range(cfg.layers):
+        def linear(t: Any, prefix: str) -> Any:
+            return F.linear(t, w[prefix + ".weight"], w[prefix + ".bias"])
+
+        for i in range(start, stop):
             p = f"encoder.layer.{i}."
-            q = heads(self._linear(x, p + "attention.self.query"))
-            k = heads(self._linear(x, p + "attention.self.key"))
-            v = heads(self._linear(x, p + "attention.self.value"))
+            q = heads(linear(x, p + "attention.self.query"))
+            k = heads(linear(x, p + "attention.self.key"))
+            v = heads(linear(x, p + "attention.self.value"))
             att = F.scaled_dot_product_attention(q, k, v, attn_mask=keep)
             att = att.transpose(1, 2).reshape(n, length, cfg.hidden)
-            x = self._layer_norm(self._linear(att, p + "attention.output.dense") + x,
-                                 p + "attention.output.LayerNorm")
-            inner = F.gelu(self._linear(x, p + "intermediate.dense"))
-            x = self._layer_norm(self._linear(inner, p + "output.dense") + x,
-                                 p + "output.LayerNorm")
+            x = _layer_norm(linear(att, p + "attention.output.dense") + x, w,
+                            p + "attention.output.LayerNorm", cfg)
+            inner = F.gelu(linear(x, p + "intermediate.dense"))
+            x = _layer_norm(linear(inner, p + "output.dense") + x, w, p + "output.LayerNorm",
+                            cfg)
             if keep_states:
                 states.append(x)
         return x, states

@@ -65,13 +65,11 @@ from .tagger import (
     WHOLE_SIDE_SHARE,
     PairTags,
     SideWords,
-    TaggerModel,
     combined_logit,
     evidence_row,
-    load_tagger,
     side_words,
-    tag_pairs,
 )
+from .word_tagger import WordTagger, load_word_tagger, tag_words
 
 Progress = Callable[[int, int], None]
 
@@ -278,11 +276,11 @@ def score_drift(ctx: PairContext, encoder: Encoder, params: DriftParams = DriftP
     if progress:
         progress(1, 3)
 
-    tagger = load_tagger(encoder.name) if params.word_tagger and m else None
+    tagger = load_word_tagger(encoder.name) if params.word_tagger and m else None
     words: dict[int, tuple[tuple[Span, ...], tuple[Span, ...], float]] | None = None
     model_id = calib.model_id
     if tagger is not None:
-        tags = tag_pairs(tagger, encoder, list(zip(s_texts, t_texts, strict=True)))
+        tags = tag_words(tagger, encoder, list(zip(s_texts, t_texts, strict=True)))
         if progress:
             progress(2, 3)
         evidence_x = np.stack([evidence_row(tagger, t) for t in tags])
@@ -367,7 +365,7 @@ def word_partial(src: SideWords, tgt: SideWords, n_src: int, n_tgt: int) -> Drif
     return None
 
 
-def _word_spans(ctx: PairContext, tags: Sequence[PairTags], tagger: TaggerModel) -> tuple[
+def _word_spans(ctx: PairContext, tags: Sequence[PairTags], tagger: WordTagger) -> tuple[
         Spans, dict[int, DriftKind], dict[int, tuple[tuple[Span, ...], tuple[Span, ...], float]]]:
     """Every bead's spans from its tagged words: phrases, or the whole side when nearly all
     its words are unmatched (a replaced sentence, another language)."""

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -314,7 +314,17 @@ def _logit(p: float) -> float:
     return float(np.log(p / (1 - p)))
 
 
-def evidence_row(model: TaggerModel, tags: PairTags) -> np.ndarray:
+class TaggerHeader(Protocol):
+    """What the word-evidence stage reads of either tagger (``word_tagger.py``)."""
+
+    @property
+    def thresholds(self) -> dict[str, float]: ...
+
+    @property
+    def combine(self) -> dict[str, Any] | None: ...
+
+
+def evidence_row(model: TaggerHeader, tags: PairTags) -> np.ndarray:
     """WORD_EVIDENCE of one bead."""
     cs, ct = model.thresholds["word_bad_source"], model.thresholds["word_bad_target"]
     n = len(tags.source_bad) + len(tags.target_bad)
@@ -325,7 +335,7 @@ def evidence_row(model: TaggerModel, tags: PairTags) -> np.ndarray:
                      bad / max(n, 1)])
 
 
-def combined_logit(model: TaggerModel, drift_logit: np.ndarray,
+def combined_logit(model: TaggerHeader, drift_logit: np.ndarray,
                    evidence: np.ndarray) -> np.ndarray:
     """The word-evidence stage: a logistic model over the drift logit and WORD_EVIDENCE (the
     drift logit unchanged when the tagger was shipped without one)."""

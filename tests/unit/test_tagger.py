@@ -151,7 +151,7 @@ def test_shipped_tagger_matches_its_header() -> None:
 def test_drift_spans_come_from_tagged_words(monkeypatch: pytest.MonkeyPatch) -> None:
     enc = HashEncoder(32)
     model = random_model(32)
-    monkeypatch.setattr(drift_mod, "load_tagger", lambda name: model)
+    monkeypatch.setattr(drift_mod, "load_word_tagger", lambda name: model)
     src = build_document("s", "et", [[s] for s, _ in PAIRS])
     tgt = build_document("t", "en", [[t] for _, t in PAIRS])
     beads = [Bead((i,), (i,)) for i in range(len(PAIRS))]

@@ -1,0 +1,405 @@
+"""Train the cross-encoder word tagger: both sides of a pair in one encoder pass, LoRA adapters
+on the encoder's top layers, a BAD/OK head per word and an HTER head per pair.
+
+The frozen encoder (multilingual-e5-small through qa_pipeline.bert.LeanBert) reads
+"<s> source </s></s> target </s>"; layers below `--frozen` are never changed, so their output
+is computed once per pair and cached (`states`); training runs only the adapted top layers.
+A word's state is the mean of its sub-tokens' states at the last layer; words are the
+pipeline's words (text.WORD), labelled as in bench/train_tagger.py (MLQE-PE et-en post-edits,
+a word is BAD when a given token inside it is BAD). Dev is only ever scored.
+
+    .venv/bin/python bench/train_cross_tagger.py states --split train
+    .venv/bin/python bench/train_cross_tagger.py states --split dev
+    .venv/bin/python bench/train_cross_tagger.py train --epochs 4
+    .venv/bin/python bench/train_cross_tagger.py blend   # share beside the feature tagger
+    .venv/bin/python bench/train_cross_tagger.py eval --split dev
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from paths import CACHE_DIR  # noqa: E402
+from train_tagger import best_cut, read_split, token_mcc, word_labels  # noqa: E402
+
+from qa_pipeline.bert import LeanBert, supports  # noqa: E402
+from qa_pipeline.config import DEFAULT_MODEL  # noqa: E402
+from qa_pipeline.detect.cross_tagger import (  # noqa: E402
+    ADAPTED,
+    CrossTaggerModel,
+    heads,
+    initial_params,
+    merged_weights,
+    pair_tokens,
+    read_cross_dir,
+    write_cross,
+)
+from qa_pipeline.models import model_path  # noqa: E402
+
+STATE_DIR = CACHE_DIR / "cross_tagger"
+
+
+def lean_of(model: str) -> Any:
+    source = model_path(model)
+    config = supports(source)
+    if config is None:
+        raise SystemExit(f"{model}: the cross tagger needs a model the lean BERT encoder runs")
+    return LeanBert(source, config)
+
+
+def states_path(split: str, model: str, frozen: int, limit: int | None) -> Path:
+    tag = split if limit is None else f"{split}-{limit}"
+    return STATE_DIR / f"{model}.f{frozen}.{tag}.npz"
+
+
+def cmd_states(args: argparse.Namespace) -> None:
+    """Layer-`frozen` states of every pair's joint input, plus tokens' words and labels."""
+    import torch
+
+    torch.set_num_threads(2)
+    rows = read_split(args.split, args.limit)
+    lean = lean_of(args.model)
+    t0 = time.time()
+    toks = [pair_tokens(lean, r["src"], r["tgt"]) for r in rows]
+    order = sorted(range(len(rows)), key=lambda i: len(toks[i].ids))
+    states: list[np.ndarray | None] = [None] * len(rows)
+    with torch.inference_mode():
+        for start in range(0, len(order), 32):
+            idx = order[start:start + 32]
+            length = max(len(toks[i].ids) for i in idx)
+            ids = torch.full((len(idx), length), lean.config.pad_id, dtype=torch.long)
+            mask = torch.zeros((len(idx), length), dtype=torch.long)
+            for r, i in enumerate(idx):
+                ids[r, :len(toks[i].ids)] = torch.tensor(toks[i].ids)
+                mask[r, :len(toks[i].ids)] = 1
+            x, _ = lean.layers(lean.embeddings(ids), mask, 0, args.frozen)
+            for r, i in enumerate(idx):
+                states[i] = x[r, :len(toks[i].ids)].numpy().astype(np.float16)
+            if start // 32 % 20 == 0:
+                print(f"  {start}/{len(order)} {time.time() - t0:.0f} s", flush=True)
+    labels = []
+    for r, tk in zip(rows, toks, strict=True):
+        ys = word_labels(tk.source_spans, r["src_tok"], r["src_tag"])
+        yt = word_labels(tk.target_spans, r["tgt_tok"], r["tgt_tag"])
+        labels.append(np.concatenate([ys, yt]))
+    path = states_path(args.split, args.model, args.frozen, args.limit)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, states=np.concatenate([s for s in states if s is not None]),
+             tokens=np.array([len(t.ids) for t in toks]),
+             word_of=np.concatenate([t.word_of for t in toks]),
+             words=np.array([[len(t.source_spans), len(t.target_spans)] for t in toks]),
+             labels=np.concatenate(labels), seconds=time.time() - t0)
+    print(f"{args.split}: {len(rows)} pairs, {time.time() - t0:.0f} s -> {path}")
+
+
+def load_examples(split: str, model: str, frozen: int, limit: int | None) -> list[dict[str, Any]]:
+    with np.load(states_path(split, model, frozen, limit)) as z:  # each z[key] reads anew
+        states, tokens, word_of = z["states"], z["tokens"], z["word_of"]
+        words, labels = z["words"], z["labels"]
+    rows = read_split(split, limit)
+    out, at, wat = [], 0, 0
+    for k, r in enumerate(rows):
+        n = int(tokens[k])
+        ns, nt = (int(v) for v in words[k])
+        out.append({"x": states[at:at + n], "word_of": word_of[at:at + n],
+                    "ns": ns, "nt": nt, "y": labels[wat:wat + ns + nt],
+                    "hter": r["hter"], "z": r["z"], "row": r})
+        at += n
+        wat += ns + nt
+    return out
+
+
+def batch(exs: list[dict[str, Any]]) -> dict[str, Any]:
+    import torch
+
+    b, t = len(exs), max(len(e["x"]) for e in exs)
+    w = max(max(e["ns"] + e["nt"] for e in exs), 1)
+    x = np.zeros((b, t, exs[0]["x"].shape[1]), np.float32)
+    mask = np.zeros((b, t), np.int64)
+    pool = np.zeros((b, w, t), np.float32)
+    side = np.zeros((b, w), np.int64)
+    wmask = np.zeros((b, w), bool)
+    y = np.zeros((b, w), np.float32)
+    for i, e in enumerate(exs):
+        n, nw = len(e["x"]), e["ns"] + e["nt"]
+        x[i, :n] = e["x"]
+        mask[i, :n] = 1
+        for tok, wd in enumerate(e["word_of"]):
+            if wd >= 0:
+                pool[i, wd, tok] = 1.0
+        pool[i] /= np.maximum(pool[i].sum(axis=1, keepdims=True), 1.0)
+        side[i, e["ns"]:nw] = 1
+        wmask[i, :nw] = True
+        y[i, :nw] = e["y"]
+    t_ = torch.from_numpy
+    return {"x": t_(x), "mask": t_(mask), "pool": t_(pool), "side": t_(side),
+            "wmask": t_(wmask), "y": t_(y),
+            "hter": torch.tensor([e["hter"] for e in exs], dtype=torch.float32)}
+
+
+def adapted(params: dict[str, Any], lean: Any, frozen: int, scale: float) -> dict[str, Any]:
+    return merged_weights(lean.weights, params, frozen, lean.config.layers, scale)
+
+
+def run(params: dict[str, Any], lean: Any, b: dict[str, Any], frozen: int,
+        weights: dict[str, Any]) -> tuple[Any, Any]:
+    """Word logits (batch, words) and sentence logits (batch,) from the cached frozen states."""
+    h, _ = lean.layers(b["x"], b["mask"], frozen, lean.config.layers, weights=weights)
+    return heads(params, h, b["mask"], b["pool"], b["side"], b["wmask"])
+
+
+def predict(params: dict[str, Any], lean: Any, exs: list[dict[str, Any]], frozen: int,
+            scale: float) -> tuple[list[np.ndarray], np.ndarray]:
+    import torch
+
+    probs, sent = [], []
+    with torch.inference_mode():
+        merged = adapted(params, lean, frozen, scale)
+        order = sorted(range(len(exs)), key=lambda i: len(exs[i]["x"]))
+        out_p: list[np.ndarray | None] = [None] * len(exs)
+        out_s = np.zeros(len(exs))
+        for s in range(0, len(order), 64):
+            idx = order[s:s + 64]
+            wl, sl = run(params, lean, batch([exs[i] for i in idx]), frozen, merged)
+            for r, i in enumerate(idx):
+                out_p[i] = torch.sigmoid(wl[r, :exs[i]["ns"] + exs[i]["nt"]]).numpy()
+                out_s[i] = float(torch.sigmoid(sl[r]))
+        probs = [p for p in out_p if p is not None]
+        sent = out_s
+    return probs, sent
+
+
+def scores(exs: list[dict[str, Any]], probs: list[np.ndarray], sent: np.ndarray
+           ) -> dict[str, float]:
+    ys = np.concatenate([e["y"][:e["ns"]] for e in exs])
+    yt = np.concatenate([e["y"][e["ns"]:] for e in exs])
+    ps = np.concatenate([p[:e["ns"]] for e, p in zip(exs, probs, strict=True)])
+    pt = np.concatenate([p[e["ns"]:] for e, p in zip(exs, probs, strict=True)])
+    cut_s, m_s = best_cut(ys, ps)
+    cut_t, m_t = best_cut(yt, pt)
+    r = float(np.corrcoef(sent, [e["hter"] for e in exs])[0, 1])
+    return {"cut_source": cut_s, "cut_target": cut_t, "mcc_source": m_s, "mcc_target": m_t,
+            "pearson_hter": r}
+
+
+def cmd_train(args: argparse.Namespace) -> None:
+    import torch
+
+    torch.set_num_threads(2)
+    torch.manual_seed(args.seed)
+    t0 = time.time()
+    lean = lean_of(args.model)
+    exs = load_examples("train", args.model, args.frozen, args.limit)
+    rng = np.random.default_rng(args.seed)
+    perm = rng.permutation(len(exs))
+    n_val = max(1, len(exs) // 10)
+    val = [exs[k] for k in perm[:n_val]]
+    train = [exs[k] for k in perm[n_val:]]
+    ally = np.concatenate([e["y"] for e in train])
+    init = initial_params(lean.config.hidden, args.frozen, lean.config.layers, args.rank,
+                          args.hidden, lean.weights["encoder.layer.0.intermediate.dense.weight"]
+                          .shape[0], args.seed)
+    model = {k: torch.nn.Parameter(torch.from_numpy(v)) for k, v in init.items()}
+    params = list(model.values())
+    scale = args.alpha / args.rank
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-2)
+    steps = args.epochs * ((len(train) + args.batch - 1) // args.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps,
+                                                pct_start=0.1)
+    pos_w = torch.tensor((1 - ally.mean()) / max(ally.mean(), 1e-3))
+    bce = torch.nn.BCEWithLogitsLoss(pos_weight=pos_w, reduction="none")
+    print(f"{len(train)} train / {len(val)} held-out pairs; frozen {args.frozen}; rank "
+          f"{args.rank}; {sum(p.numel() for p in params)} trainable; prep "
+          f"{time.time() - t0:.0f} s", flush=True)
+    # Length-bucketed batches, shuffled: padding costs little, order still varies per epoch.
+    by_len = sorted(range(len(train)), key=lambda i: len(train[i]["x"]))
+    batches = [by_len[i:i + args.batch] for i in range(0, len(by_len), args.batch)]
+    best: tuple[float, dict[str, Any], dict[str, float]] | None = None
+    for ep in range(args.epochs):
+        te = time.time()
+        total = 0.0
+        for bi, k in enumerate(rng.permutation(len(batches))):
+            b = batch([train[i] for i in batches[k]])
+            wl, sl = run(model, lean, b, args.frozen, adapted(model, lean, args.frozen, scale))
+            word_loss = (bce(wl, b["y"]) * b["wmask"]).sum() / b["wmask"].sum()
+            sent_loss = torch.nn.functional.mse_loss(torch.sigmoid(sl), b["hter"])
+            loss = word_loss + args.sent_weight * sent_loss
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            total += float(loss.detach())
+            if bi % 100 == 0:
+                print(f"  epoch {ep + 1} batch {bi}/{len(batches)} loss {total / (bi + 1):.3f} "
+                      f"{time.time() - te:.0f} s", flush=True)
+        probs, sent = predict(model, lean, val, args.frozen, scale)
+        sc = scores(val, probs, sent)
+        print(f"epoch {ep + 1}: {time.time() - te:.0f} s, held-out MCC src "
+              f"{sc['mcc_source']:.3f} mt {sc['mcc_target']:.3f} HTER r "
+              f"{sc['pearson_hter']:.3f}", flush=True)
+        total_score = sc["mcc_source"] + sc["mcc_target"] + sc["pearson_hter"]
+        if best is None or total_score > best[0]:
+            best = (total_score, {k: v.detach().numpy().copy() for k, v in model.items()}, sc)
+    assert best is not None
+    sc = best[2]
+    secs = time.time() - t0
+    provenance = {"data": "MLQE-PE et-en train", "pairs": len(train),
+                        "epochs": args.epochs, "rank": args.rank, "hidden": args.hidden,
+                        "frozen": args.frozen, "lr": args.lr, "batch": args.batch,
+                        "sent_weight": args.sent_weight, "seed": args.seed,
+                        "heldout_train": {k: round(v, 4) for k, v in sc.items()},
+                        "seconds": round(secs, 1)}
+    shipped = CrossTaggerModel(
+        model_id=f"cross-tagger-{args.model}/1", encoder=args.model, frozen=args.frozen,
+        layers=lean.config.layers, rank=args.rank, alpha=args.alpha, weights=best[1],
+        thresholds={"word_bad_source": sc["cut_source"], "word_bad_target": sc["cut_target"]},
+        provenance=provenance)
+    out = Path(args.out) if args.out else ROOT / "qa_pipeline" / "data"
+    out.mkdir(parents=True, exist_ok=True)
+    write_cross(shipped, out)
+    print(f"trained in {secs:.0f} s -> {out}")
+
+
+def feature_tags(split: str, model: str, limit: int | None, directory: Path | None = None
+                 ) -> tuple[list[np.ndarray], np.ndarray]:
+    """The feature tagger's (tagger.py, shipped) P(BAD) per word, source words then target
+    words as in `load_examples`, and its sentence score, from bench/train_tagger.py's cached
+    states."""
+    from train_tagger import examples, numpy_tags
+
+    from qa_pipeline.detect.tagger import load_tagger, read_tagger, tagger_names
+
+    if directory is None:
+        tagger = load_tagger(model)
+    else:
+        j, z = tagger_names(model)
+        tagger = read_tagger(json.loads((directory / j).read_text(encoding="utf-8")),
+                             (directory / z).read_bytes())
+    if tagger is None:
+        raise SystemExit(f"no feature tagger for {model}")
+    exs = examples(split, model, limit, tagger.layers)
+    ps, pt, se = numpy_tags(tagger, exs)
+    return [np.concatenate([a, b]) for a, b in zip(ps, pt, strict=True)], se
+
+
+def blended(probs: list[np.ndarray], sent: np.ndarray, f_probs: list[np.ndarray],
+            f_sent: np.ndarray, w: float) -> tuple[list[np.ndarray], np.ndarray]:
+    return ([w * a + (1 - w) * b for a, b in zip(probs, f_probs, strict=True)],
+            w * sent + (1 - w) * f_sent)
+
+
+def cmd_blend(args: argparse.Namespace) -> None:
+    """Choose the cross tagger's share in a blend with the feature tagger, and the blend's
+    word cuts, on the held-out *train* pairs (the same 10 % both trainers hold out)."""
+    import dataclasses
+
+    import torch
+
+    torch.set_num_threads(2)
+    d = Path(args.out) if args.out else ROOT / "qa_pipeline" / "data"
+    model = read_cross_dir(args.model, d)
+    if model is None:
+        raise SystemExit(f"no cross tagger for {args.model} in {d}")
+    lean = lean_of(args.model)
+    exs = load_examples("train", args.model, model.frozen, args.limit)
+    perm = np.random.default_rng(args.seed).permutation(len(exs))
+    val = sorted(perm[:max(1, len(exs) // 10)].tolist())
+    params = {k: torch.from_numpy(v) for k, v in model.weights.items()}
+    probs, sent = predict(params, lean, [exs[i] for i in val], model.frozen, model.scale)
+    f_probs, f_sent = feature_tags("train", args.model, args.limit)
+    f_probs, f_sent = [f_probs[i] for i in val], f_sent[val]
+    table = []
+    for w in np.linspace(0, 1, 11):
+        sc = scores([exs[i] for i in val], *blended(probs, sent, f_probs, f_sent, float(w)))
+        table.append((sc["mcc_source"] + sc["mcc_target"] + sc["pearson_hter"], float(w), sc))
+        print(f"w {w:.1f}: held-out MCC src {sc['mcc_source']:.3f} mt {sc['mcc_target']:.3f} "
+              f"HTER r {sc['pearson_hter']:.3f}")
+    _, w, sc = max(table, key=lambda t: t[0])
+    prov = {**model.provenance, "blend": {"weight": round(w, 2), "chosen_by": "held-out train "
+                                          "MCC source + MCC target + HTER r",
+                                          "heldout_train": {k: round(v, 4)
+                                                            for k, v in sc.items()}}}
+    write_cross(dataclasses.replace(
+        model, blend=round(w, 2), provenance=prov,
+        thresholds={"word_bad_source": sc["cut_source"], "word_bad_target": sc["cut_target"]}),
+        d)
+    print(f"blend weight {w:.1f} -> {d}")
+
+
+def cmd_eval(args: argparse.Namespace) -> None:
+    import torch
+    from scipy.stats import pearsonr
+
+    d = Path(args.out) if args.out else ROOT / "qa_pipeline" / "data"
+    model = read_cross_dir(args.model, d)
+    if model is None:
+        raise SystemExit(f"no cross tagger for {args.model} in {d}")
+    lean = lean_of(args.model)
+    exs = load_examples(args.split, args.model, model.frozen, args.limit)
+    params = {k: torch.from_numpy(v) for k, v in model.weights.items()}
+    probs, sent = predict(params, lean, exs, model.frozen, model.scale)
+    if model.blend < 1:
+        probs, sent = blended(probs, sent, *feature_tags(args.split, args.model, args.limit),
+                              model.blend)
+    th = model.thresholds
+    src_bad = [p[:e["ns"]] >= th["word_bad_source"] for e, p in zip(exs, probs, strict=True)]
+    tgt_bad = [p[e["ns"]:] >= th["word_bad_target"] for e, p in zip(exs, probs, strict=True)]
+    for e in exs:
+        tk = pair_tokens(lean, e["row"]["src"], e["row"]["tgt"])
+        e["ss"], e["ts"] = tk.source_spans, tk.target_spans
+    m_s, m_t = token_mcc(exs, src_bad, tgt_bad)
+    hter = np.array([e["hter"] for e in exs])
+    zz = np.array([e["z"] for e in exs])
+    res = {"model_id": model.model_id, "split": args.split, "n": len(exs), "blend": model.blend,
+           "mcc_source": round(m_s, 4), "mcc_target": round(m_t, 4),
+           "pearson_hter": round(float(pearsonr(sent, hter)[0]), 4),
+           "pearson_da": round(float(pearsonr(sent, zz)[0]), 4)}
+    print(json.dumps(res, indent=1))
+    if args.results:
+        Path(args.results).write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    st = sub.add_parser("states")
+    st.add_argument("--split", default="train")
+    tr = sub.add_parser("train")
+    tr.add_argument("--epochs", type=int, default=4)
+    tr.add_argument("--rank", type=int, default=16)
+    tr.add_argument("--alpha", type=float, default=32.0)
+    tr.add_argument("--hidden", type=int, default=128)
+    tr.add_argument("--lr", type=float, default=1e-3)
+    tr.add_argument("--batch", type=int, default=16)
+    tr.add_argument("--sent-weight", type=float, default=5.0)
+    tr.add_argument("--seed", type=int, default=13)
+    tr.add_argument("--out")
+    ev = sub.add_parser("eval")
+    ev.add_argument("--split", default="dev")
+    ev.add_argument("--out")
+    ev.add_argument("--results")
+    bl = sub.add_parser("blend")
+    bl.add_argument("--seed", type=int, default=13)
+    bl.add_argument("--out")
+    for p in (st, tr, ev, bl):
+        p.add_argument("--model", default=DEFAULT_MODEL)
+        p.add_argument("--limit", type=int)
+        p.add_argument("--frozen", type=int, default=12 - ADAPTED)
+    args = ap.parse_args()
+    {"states": cmd_states, "train": cmd_train, "eval": cmd_eval, "blend": cmd_blend}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()

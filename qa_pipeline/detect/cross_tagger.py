@@ -1,0 +1,349 @@
+"""Word-level drift from a cross-encoder: both sides of a bead in one encoder pass.
+
+The encoder reads "<s> source </s></s> target </s>", so every word's state has attended to the
+other side. The bottom layers are the encoder's own; its top `ADAPTED` layers carry low-rank
+(LoRA) adapters, merged into copies of those layers' weights when the tagger loads. A word's
+state is the mean of its sub-tokens' last-layer states; a small head gives P(BAD) per word
+(with the word's side as input) and a sentence head gives the estimated HTER from the mean
+token state and the pooled word probabilities.
+
+The graph here is functional over a dict of tensors, so `bench/train_cross_tagger.py` trains
+exactly what ships: the training script holds the same names as parameters. Weights ship as
+package data (`cross_tagger_<model>.npz`, adapters and heads only, under 1 MB) with a JSON
+header that names the format and the weights' SHA-256, checked on load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelError
+from ..text import word_spans
+from .tagger import PairTags
+
+CROSS_FORMAT = "qa_pipeline.cross_tagger/1"
+# The adapted top layers, and the linear maps in each that carry an adapter.
+ADAPTED = 4
+LORA_TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value",
+                "attention.output.dense", "intermediate.dense", "output.dense")
+HEAD_NAMES = ("w_word", "w_side", "b_word", "w_word_out", "b_word_out", "b_side_out",
+              "s_1", "s_b1", "s_out", "s_bout")
+
+
+@dataclass(frozen=True)
+class PairTokens:
+    """One pair's joint input: token ids, each token's word (source words first, then the
+    target's; -1 for special tokens and bare spaces), and the words' character spans."""
+
+    ids: tuple[int, ...]
+    word_of: np.ndarray
+    source_spans: tuple[tuple[int, int], ...]
+    target_spans: tuple[tuple[int, int], ...]
+
+
+def pair_tokens(lean: Any, source: str, target: str) -> PairTokens:
+    enc = lean.tokenizer.encode(source, target)
+    src, tgt = tuple(word_spans(source)), tuple(word_spans(target))
+    word_of = np.full(len(enc.ids), -1, np.int32)
+    for k, (seq, (a, b)) in enumerate(zip(enc.sequence_ids, enc.offsets, strict=True)):
+        if seq is None or b <= a:
+            continue
+        spans, base = (src, 0) if seq == 0 else (tgt, len(src))
+        for w, (s, e) in enumerate(spans):
+            if s < b and e > a:
+                word_of[k] = base + w
+                break
+    return PairTokens(tuple(enc.ids), word_of, src, tgt)
+
+
+def lora_names(frozen: int, layers: int) -> Iterator[str]:
+    for i in range(frozen, layers):
+        for t in LORA_TARGETS:
+            yield f"encoder.layer.{i}.{t}"
+
+
+def merged_weights(base: dict[str, Any], params: dict[str, Any], frozen: int, layers: int,
+                   scale: float) -> dict[str, Any]:
+    """The adapted layers' weights: W + scale · B·A for every adapter (differentiable in the
+    adapters when they require grad)."""
+    out = {}
+    for name in lora_names(frozen, layers):
+        a, b = params[f"lora_a:{name}"], params[f"lora_b:{name}"]
+        w = base[name + ".weight"]
+        out[name + ".weight"] = w + (b @ a).to(w.dtype) * scale
+    return out
+
+
+def heads(p: dict[str, Any], h: Any, mask: Any, pool: Any, side: Any, wmask: Any
+          ) -> tuple[Any, Any]:
+    """(word logits (batch, words), sentence logits (batch,)) from the last layer's token
+    states `h`; `pool` (batch, words, tokens) averages each word's sub-tokens, `side` is 0 for
+    source words and 1 for target words, `wmask` marks real words."""
+    import torch
+    from torch.nn import functional as F
+
+    words = pool @ h
+    sf = side.to(h.dtype)[..., None]
+    z = F.gelu(words @ p["w_word"] + sf * p["w_side"] + p["b_word"], approximate="tanh")
+    logits = (z @ p["w_word_out"]).squeeze(-1) + p["b_word_out"] + sf[..., 0] * p["b_side_out"]
+    m = mask.to(h.dtype)[..., None]
+    mean = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
+    prob = torch.sigmoid(logits) * wmask
+    parts = [mean]
+    for s in (0, 1):
+        sel = (wmask & (side == s)).to(h.dtype)
+        parts.append(((prob * sel).sum(1) / sel.sum(1).clamp(min=1.0))[:, None])
+        parts.append((prob * sel).max(1).values[:, None])
+    x = torch.cat(parts, dim=1)
+    sent = F.gelu(x @ p["s_1"] + p["s_b1"], approximate="tanh") @ p["s_out"] + p["s_bout"]
+    return logits, sent.squeeze(-1)
+
+
+def initial_params(dim: int, frozen: int, layers: int, rank: int, hidden: int,
+                   intermediate: int, seed: int) -> dict[str, np.ndarray]:
+    """Fresh weights for training: adapters B = 0 (the encoder starts as itself), small
+    random A and heads."""
+    rng = np.random.default_rng(seed)
+    p: dict[str, np.ndarray] = {}
+    for name in lora_names(frozen, layers):
+        d_in = intermediate if name.endswith(".output.dense") and "attention" not in name else dim
+        d_out = intermediate if name.endswith("intermediate.dense") else dim
+        p[f"lora_a:{name}"] = rng.normal(0, 1 / np.sqrt(d_in), (rank, d_in))
+        p[f"lora_b:{name}"] = np.zeros((d_out, rank))
+    p["w_word"] = rng.normal(0, 1 / np.sqrt(dim), (dim, hidden))
+    p["w_side"] = rng.normal(0, 0.1, (hidden,))
+    p["b_word"] = np.zeros(hidden)
+    p["w_word_out"] = rng.normal(0, 1 / np.sqrt(hidden), (hidden, 1))
+    p["b_word_out"] = np.zeros(1)
+    p["b_side_out"] = np.zeros(1)
+    p["s_1"] = rng.normal(0, 1 / np.sqrt(dim + 4), (dim + 4, 64))
+    p["s_b1"] = np.zeros(64)
+    p["s_out"] = rng.normal(0, 1 / 8, (64, 1))
+    p["s_bout"] = np.zeros(1)
+    return {k: v.astype(np.float32) for k, v in p.items()}
+
+
+@dataclass(frozen=True)
+class CrossTaggerModel:
+    model_id: str
+    encoder: str
+    frozen: int  # the encoder's own layers below the adapted ones
+    layers: int  # all the encoder's layers
+    rank: int
+    alpha: float
+    weights: dict[str, np.ndarray]
+    thresholds: dict[str, float]  # word_bad_source / word_bad_target: the P(BAD) cuts
+    provenance: dict[str, Any] = field(default_factory=dict)
+    combine: dict[str, Any] | None = None
+    # This tagger's share in a blend with the model's feature tagger (tagger.py): word P(BAD)
+    # and the sentence score are w·cross + (1 − w)·features; 1.0 is the cross tagger alone.
+    blend: float = 1.0
+
+    @property
+    def scale(self) -> float:
+        return self.alpha / self.rank
+
+
+# --- inference -------------------------------------------------------------------------------
+
+
+class Runner:
+    """A loaded tagger on a LeanBert: the merged top layers and the heads as tensors."""
+
+    def __init__(self, model: CrossTaggerModel, lean: Any) -> None:
+        import torch
+
+        self.model, self.lean = model, lean
+        dev = lean.device
+        params = {k: torch.from_numpy(v).to(dev) for k, v in model.weights.items()}
+        base = lean.weights
+        if model.layers != lean.config.layers:
+            raise ModelError(f"word tagger {model.model_id}: made for a {model.layers}-layer "
+                             f"encoder, this one has {lean.config.layers}")
+        self.adapted = merged_weights(base, params, model.frozen, model.layers, model.scale)
+        self.head = {k: params[k].to(base["embeddings.LayerNorm.weight"].dtype)
+                     for k in HEAD_NAMES}
+
+    def logits(self, tokens: Sequence[PairTokens]) -> tuple[list[np.ndarray], np.ndarray]:
+        """P(BAD) per word (source words, then target words) and the sentence score, per
+        pair of one batch."""
+        import torch
+
+        lean = self.lean
+        length = max(len(t.ids) for t in tokens)
+        n_words = max(max(len(t.source_spans) + len(t.target_spans) for t in tokens), 1)
+        ids = torch.full((len(tokens), length), lean.config.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(tokens), length), dtype=torch.long)
+        pool = np.zeros((len(tokens), n_words, length), np.float32)
+        side = np.zeros((len(tokens), n_words), np.int64)
+        wmask = np.zeros((len(tokens), n_words), bool)
+        for r, t in enumerate(tokens):
+            ids[r, :len(t.ids)] = torch.tensor(t.ids)
+            mask[r, :len(t.ids)] = 1
+            ns, nw = len(t.source_spans), len(t.source_spans) + len(t.target_spans)
+            for k, w in enumerate(t.word_of):
+                if w >= 0:
+                    pool[r, w, k] = 1.0
+            pool[r] /= np.maximum(pool[r].sum(axis=1, keepdims=True), 1.0)
+            side[r, ns:nw] = 1
+            wmask[r, :nw] = True
+        dev = lean.device
+        with torch.inference_mode():
+            ids, mask = ids.to(dev), mask.to(dev)
+            h, _ = lean.layers(lean.embeddings(ids), mask, 0, lean.config.layers,
+                               weights=self.adapted)
+            dt = h.dtype
+            wl, sl = heads(self.head, h, mask, torch.from_numpy(pool).to(dev, dt),
+                           torch.from_numpy(side).to(dev), torch.from_numpy(wmask).to(dev))
+            probs = torch.sigmoid(wl.float()).cpu().numpy()
+            sent = torch.sigmoid(sl.float()).cpu().numpy()
+        return [probs[r, :len(t.source_spans) + len(t.target_spans)]
+                for r, t in enumerate(tokens)], sent
+
+
+def lean_for(encoder: Any) -> Any:
+    """The encoder's loaded LeanBert (through any caching wrappers); for a model it runs on
+    sentence-transformers, a LeanBert of the same directory when `bert.supports` it."""
+    from ..bert import LeanBert, supports
+
+    inner = encoder
+    while hasattr(inner, "inner"):
+        inner = inner.inner
+    source = getattr(inner, "source", None)
+    config = supports(source) if source is not None else None
+    if config is None:
+        raise ModelError(f"word tagger: model {getattr(encoder, 'name', '?')} is not one the "
+                         f"cross tagger runs (a mean-pooled BertModel directory)")
+    model = inner.load() if getattr(inner, "lean", False) else None
+    if isinstance(model, LeanBert):
+        return model
+    return _lean_of_dir(str(source), config)
+
+
+@lru_cache(maxsize=2)
+def _lean_of_dir(source: str, config: Any) -> Any:
+    from ..bert import LeanBert
+
+    return LeanBert(source, config)
+
+
+# Results of recently tagged pairs, per tagger: a benchmark re-scores the same document under
+# many damages, and a batch run sees repeated pairs.
+_MEMO: OrderedDict[tuple[str, str, str], PairTags] = OrderedDict()
+MEMO_LIMIT = 20_000
+BATCH_SIZE = 32
+_RUNNERS: dict[tuple[str, int], Runner] = {}
+
+
+def tag_cross(model: CrossTaggerModel, encoder: Any,
+              pairs: Sequence[tuple[str, str]]) -> list[PairTags]:
+    """Tag every (source, target) pair: one joint encoder pass per pair not seen recently,
+    batches cut from the pairs sorted by length."""
+    todo = [p for p in dict.fromkeys(pairs) if (model.model_id, *p) not in _MEMO]
+    if todo:
+        lean = lean_for(encoder)
+        key = (model.model_id, id(lean))
+        if key not in _RUNNERS:
+            _RUNNERS.clear()
+            _RUNNERS[key] = Runner(model, lean)
+        runner = _RUNNERS[key]
+        toks = [pair_tokens(lean, s, t) for s, t in todo]
+        order = sorted(range(len(todo)), key=lambda i: len(toks[i].ids))
+        for start in range(0, len(order), BATCH_SIZE):
+            idx = order[start:start + BATCH_SIZE]
+            probs, sent = runner.logits([toks[i] for i in idx])
+            for r, i in enumerate(idx):
+                tk, ns = toks[i], len(toks[i].source_spans)
+                _MEMO[(model.model_id, *todo[i])] = PairTags(
+                    tk.source_spans, probs[r][:ns].astype(float), tk.target_spans,
+                    probs[r][ns:].astype(float), float(sent[r]))
+    out = []
+    for p in pairs:
+        _MEMO.move_to_end((model.model_id, *p))
+        out.append(_MEMO[(model.model_id, *p)])
+    while len(_MEMO) > MEMO_LIMIT:
+        _MEMO.popitem(last=False)
+    return out
+
+
+# --- the shipped file ------------------------------------------------------------------------
+
+
+def cross_names(model_name: str) -> tuple[str, str]:
+    return f"cross_tagger_{model_name}.json", f"cross_tagger_{model_name}.npz"
+
+
+def _blob(weights: dict[str, np.ndarray]) -> bytes:
+    buf = io.BytesIO()
+    # Adapters and heads in fp16: half the file, and the tagger's figures do not move (the
+    # benchmark scores the shipped file).
+    arrays: dict[str, Any] = {k: np.asarray(v, np.float16) for k, v in sorted(weights.items())}
+    np.savez_compressed(buf, **arrays)
+    return buf.getvalue()
+
+
+def read_cross(header: dict[str, Any], blob: bytes) -> CrossTaggerModel:
+    name = header.get("model_id", "?")
+    if header.get("format") != CROSS_FORMAT:
+        raise ModelError(f"word tagger {name}: format {header.get('format')!r}, this version "
+                         f"reads {CROSS_FORMAT!r}; reinstall qa_pipeline")
+    digest = hashlib.sha256(blob).hexdigest()
+    if digest != header.get("sha256"):
+        raise ModelError(f"word tagger {name}: weights SHA-256 {digest[:12]}… does not match "
+                         f"the header's {str(header.get('sha256'))[:12]}…; the file is damaged "
+                         f"or from another version, reinstall qa_pipeline")
+    with np.load(io.BytesIO(blob)) as z:
+        weights = {k: np.asarray(z[k], np.float32) for k in z.files}
+    frozen, layers = int(header["frozen"]), int(header["layers"])
+    want = set(HEAD_NAMES) | {f"lora_{s}:{n}" for n in lora_names(frozen, layers)
+                              for s in "ab"}
+    missing = sorted(want - set(weights))
+    if missing:
+        raise ModelError(f"word tagger {name}: weights lack {missing[:3]}; reinstall "
+                         f"qa_pipeline")
+    return CrossTaggerModel(model_id=str(name), encoder=str(header.get("encoder")),
+                            frozen=frozen, layers=layers, rank=int(header["rank"]),
+                            alpha=float(header["alpha"]), weights=weights,
+                            thresholds={k: float(v) for k, v in header["thresholds"].items()},
+                            provenance=dict(header.get("trained") or {}),
+                            combine=header.get("combine"), blend=float(header.get("blend", 1.0)))
+
+
+def write_cross(model: CrossTaggerModel, directory: Path) -> None:
+    blob = _blob(model.weights)
+    header = {"format": CROSS_FORMAT, "model_id": model.model_id, "encoder": model.encoder,
+              "frozen": model.frozen, "layers": model.layers, "rank": model.rank,
+              "alpha": model.alpha, "thresholds": dict(model.thresholds),
+              "sha256": hashlib.sha256(blob).hexdigest(), "blend": model.blend,
+              "trained": model.provenance, "combine": model.combine}
+    read_cross(header, blob)
+    j, z = cross_names(model.encoder)
+    (directory / z).write_bytes(blob)
+    (directory / j).write_text(json.dumps(header, indent=1) + "\n", encoding="utf-8")
+
+
+def read_cross_dir(model_name: str, directory: Any) -> CrossTaggerModel | None:
+    j, z = cross_names(model_name)
+    if not (directory / j).is_file():
+        return None
+    header = json.loads((directory / j).read_text(encoding="utf-8"))
+    if not (directory / z).is_file():
+        raise ModelError(f"word tagger {model_name}: {z} is missing; reinstall qa_pipeline")
+    return read_cross(header, (directory / z).read_bytes())
+
+
+@lru_cache(maxsize=8)
+def load_cross(model_name: str) -> CrossTaggerModel | None:
+    """The shipped cross tagger of `model_name`, or None when it has none."""
+    return read_cross_dir(model_name, resources.files("qa_pipeline") / "data")
