@@ -576,6 +576,82 @@ def cmd_combine(args: argparse.Namespace) -> None:
     print(json.dumps(combine, indent=1))
 
 
+def _read_any_tagger(model: str, d: Path, cross: bool) -> Any:
+    from qa_pipeline.detect.cross_tagger import read_cross_dir
+    from qa_pipeline.detect.tagger import read_tagger, tagger_names
+
+    if cross:
+        tagger = read_cross_dir(model, d)
+        if tagger is None:
+            raise SystemExit(f"no cross tagger for {model} in {d}")
+        return tagger
+    j, z = tagger_names(model)
+    return read_tagger(json.loads((d / j).read_text(encoding="utf-8")), (d / z).read_bytes())
+
+
+def cmd_combine_pair(args: argparse.Namespace) -> None:
+    """A language pair's own word-evidence stage, fitted on human post-edits of that pair: the
+    held-out 10 % of MLQE-PE et-en *train* (pairs neither tagger trained on) as one document,
+    the combined drift fitted to HTER (a logistic model with the HTER as a soft label); the
+    severity thresholds from the same quantiles of clean NTREX-128 et-en pairs (even
+    documents), as the pair's drift calibration derives its own."""
+    import dataclasses
+
+    from drift_common import cached_encoder, ntrex_docs
+    from sklearn.linear_model import LogisticRegression
+
+    from qa_pipeline.detect.calibration import sigmoid
+    from qa_pipeline.detect.cross_tagger import write_cross
+    from qa_pipeline.detect.drift import relative_drift
+
+    src, tgt = args.pair.split("-")
+    if (src, tgt) != ("et", "en"):
+        raise SystemExit("post-edits exist for et-en only (MLQE-PE)")
+    t0 = time.time()
+    d = Path(args.out) if args.out else ROOT / "qa_pipeline" / "data"
+    tagger = _read_any_tagger(args.model, d, args.cross)
+    if tagger.combine is None:
+        raise SystemExit("fit the general stage first (combine)")
+    general = {k: v for k, v in tagger.combine.items() if k != "pairs"}
+    tagger = dataclasses.replace(tagger, combine=general)  # evidence only; the stage is refit
+    enc = cached_encoder(args.model)
+    rows = read_split("train", args.limit)
+    held = np.random.default_rng(args.seed).permutation(len(rows))[:max(1, len(rows) // 10)]
+    pairs = [(rows[i]["src"], rows[i]["tgt"]) for i in sorted(held)]
+    hter = np.array([rows[i]["hter"] for i in sorted(held)])
+    x, _ = evidence_table([pairs], tagger, enc, (src, tgt))
+    xx = np.concatenate([x, x])
+    yy = np.concatenate([np.ones(len(x)), np.zeros(len(x))])
+    ww = np.concatenate([hter, 1 - hter])
+    lr = LogisticRegression(C=1.0, max_iter=2000).fit(xx, yy, sample_weight=ww)
+    coef = [round(float(c), 6) for c in lr.coef_[0]]
+    icpt = round(float(lr.intercept_[0]), 6)
+    fit_r = float(np.corrcoef(sigmoid(x @ np.array(coef) + icpt), hter)[0, 1])
+    docs = ntrex_docs("even", src, tgt)[:args.docs or None]
+    clean, sizes = evidence_table(docs, tagger, enc, (src, tgt))
+    combined = sigmoid(clean @ np.array(coef) + icpt)
+    th = {k: round(float(np.quantile(combined, q)), 6) for k, q in QUANTILES.items()}
+    rel, at = [], 0
+    for n in sizes:
+        rel.append(relative_drift(combined[at:at + n]))
+        at += n
+    th["drift_minor_relative"] = round(float(np.quantile(np.concatenate(rel), 0.95)), 6)
+    stage = {"inputs": ["drift_logit", *WORD_EVIDENCE], "coef": coef, "intercept": icpt,
+             "thresholds": th,
+             "trained": {"data": f"MLQE-PE {args.pair} train, the {len(pairs)} pairs both "
+                                 "taggers held out, HTER as a soft label",
+                         "pearson_hter_fit": round(fit_r, 4),
+                         "thresholds_from": f"quantiles {QUANTILES} of the combined drift of "
+                                            f"{len(combined)} clean NTREX-128 {args.pair} pairs "
+                                            f"(even documents), 0.95 of its within-document "
+                                            "robust z",
+                         "seconds": round(time.time() - t0, 1)}}
+    combine = {**general, "pairs": {args.pair: stage}}
+    write = write_cross if args.cross else write_tagger
+    write(dataclasses.replace(tagger, combine=combine), d)
+    print(json.dumps(stage, indent=1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -599,7 +675,13 @@ def main() -> None:
     co.add_argument("--out")
     co.add_argument("--cross", action="store_true",
                     help="fit the cross tagger's stage (bench/train_cross_tagger.py)")
-    for p in (st, tr, ev, co):
+    cp = sub.add_parser("combine-pair")
+    cp.add_argument("--pair", default="et-en")
+    cp.add_argument("--docs", type=int, default=0)
+    cp.add_argument("--seed", type=int, default=13)
+    cp.add_argument("--out")
+    cp.add_argument("--cross", action="store_true")
+    for p in (st, tr, ev, co, cp):
         p.add_argument("--model", default=DEFAULT_MODEL)
         p.add_argument("--limit", type=int)
     st.add_argument("--start", type=int, default=0)
@@ -610,6 +692,8 @@ def main() -> None:
         cmd_train(args)
     elif args.cmd == "combine":
         cmd_combine(args)
+    elif args.cmd == "combine-pair":
+        cmd_combine_pair(args)
     else:
         cmd_eval(args)
 

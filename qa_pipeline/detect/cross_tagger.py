@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..text import word_spans
-from .tagger import PairTags
+from .tagger import PairTags, check_combine
 
 CROSS_FORMAT = "qa_pipeline.cross_tagger/1"
 # The adapted top layers, and the linear maps in each that carry an adapter.
@@ -312,6 +312,7 @@ def read_cross(header: dict[str, Any], blob: bytes) -> CrossTaggerModel:
     if missing:
         raise ModelError(f"word tagger {name}: weights lack {missing[:3]}; reinstall "
                          f"qa_pipeline")
+    check_combine(str(name), header.get("combine"))
     return CrossTaggerModel(model_id=str(name), encoder=str(header.get("encoder")),
                             frozen=frozen, layers=layers, rank=int(header["rank"]),
                             alpha=float(header["alpha"]), weights=weights,

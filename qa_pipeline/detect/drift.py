@@ -65,6 +65,7 @@ from .tagger import (
     WHOLE_SIDE_SHARE,
     PairTags,
     SideWords,
+    combine_stage,
     combined_logit,
     evidence_row,
     side_words,
@@ -284,8 +285,9 @@ def score_drift(ctx: PairContext, encoder: Encoder, params: DriftParams = DriftP
         if progress:
             progress(2, 3)
         evidence_x = np.stack([evidence_row(tagger, t) for t in tags])
-        drift = sigmoid(combined_logit(tagger, logit + domain, evidence_x))
-        th = {**th, **(tagger.combine or {}).get("thresholds", {})}
+        stage = combine_stage(tagger, src.lang, tgt.lang)
+        drift = sigmoid(combined_logit(stage, logit + domain, evidence_x))
+        th = {**th, **(stage or {}).get("thresholds", {})}
         spans, partial, words = _word_spans(ctx, tags, tagger)
         model_id = f"{calib.model_id}+{tagger.model_id}"
     else:

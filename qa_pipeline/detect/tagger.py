@@ -335,15 +335,25 @@ def evidence_row(model: TaggerHeader, tags: PairTags) -> np.ndarray:
                      bad / max(n, 1)])
 
 
-def combined_logit(model: TaggerHeader, drift_logit: np.ndarray,
+def combine_stage(model: TaggerHeader, src_lang: str, tgt_lang: str) -> dict[str, Any] | None:
+    """The word-evidence stage for a language pair: the pair's own where one was fitted
+    (`combine["pairs"]["et-en"]`, on human post-edits of that pair), else the general one
+    (fitted on seeded damage of lt-et); None when the tagger ships without one."""
+    if model.combine is None:
+        return None
+    pairs = model.combine.get("pairs") or {}
+    return dict(pairs.get(f"{src_lang}-{tgt_lang}") or model.combine)
+
+
+def combined_logit(stage: dict[str, Any] | None, drift_logit: np.ndarray,
                    evidence: np.ndarray) -> np.ndarray:
     """The word-evidence stage: a logistic model over the drift logit and WORD_EVIDENCE (the
-    drift logit unchanged when the tagger was shipped without one)."""
-    if model.combine is None or not drift_logit.shape[0]:
+    drift logit unchanged without a stage)."""
+    if stage is None or not drift_logit.shape[0]:
         return drift_logit
     x = np.column_stack([drift_logit, evidence])
-    return np.asarray(x @ np.asarray(model.combine["coef"], float)
-                      + float(model.combine["intercept"]), dtype=float)
+    return np.asarray(x @ np.asarray(stage["coef"], float) + float(stage["intercept"]),
+                      dtype=float)
 
 
 def phrases(spans: Sequence[tuple[int, int]], bad: Sequence[bool]) -> list[tuple[int, int]]:
@@ -400,6 +410,18 @@ def weights_bytes(weights: dict[str, np.ndarray]) -> bytes:
     return buf.getvalue()
 
 
+def check_combine(name: str, combine: dict[str, Any] | None) -> None:
+    """Every word-evidence stage in a header (the general one and each pair's) takes the
+    inputs this version computes."""
+    if combine is None:
+        return
+    for stage in [combine, *(combine.get("pairs") or {}).values()]:
+        if len(stage["coef"]) != 1 + len(WORD_EVIDENCE):
+            raise ModelError(f"word tagger {name}: its word-evidence stage takes "
+                             f"{len(stage['coef'])} inputs, this version computes "
+                             f"{1 + len(WORD_EVIDENCE)}")
+
+
 def read_tagger(header: dict[str, Any], blob: bytes) -> TaggerModel:
     """Check the header's format and the weights' SHA-256, then build the model."""
     name = header.get("model_id", "?")
@@ -423,10 +445,7 @@ def read_tagger(header: dict[str, Any], blob: bytes) -> TaggerModel:
         raise ModelError(f"word tagger {name}: takes {weights['w_feat'].shape[0]} features, "
                          f"this version computes {n_feat}")
     combine = header.get("combine")
-    if combine is not None and len(combine["coef"]) != 1 + len(WORD_EVIDENCE):
-        raise ModelError(f"word tagger {name}: its word-evidence stage takes "
-                         f"{len(combine['coef'])} inputs, this version computes "
-                         f"{1 + len(WORD_EVIDENCE)}")
+    check_combine(str(name), combine)
     return TaggerModel(model_id=str(name), encoder=str(header.get("encoder")),
                        layers=tuple(int(k) for k in header["layers"]), weights=weights,
                        thresholds={k: float(v) for k, v in header["thresholds"].items()},

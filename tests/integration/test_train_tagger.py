@@ -1,4 +1,5 @@
-"""bench/train_tagger.py end to end on a tiny subset (hash encoder, a temp output dir)."""
+"""bench/train_tagger.py (hash encoder) and bench/train_cross_tagger.py (the default model) end to
+end on a tiny subset, into a temp output dir."""
 
 from __future__ import annotations
 
@@ -39,3 +40,33 @@ def test_train_tagger_runs_end_to_end(tmp_path: Path) -> None:
     header = json.loads((out / "tagger_hash-64.json").read_text())
     assert header["combine"]["inputs"][0] == "drift_logit"
     assert header["trained"]["pairs"] == 36  # 40 minus the 10 % held out
+
+
+@pytest.mark.skipif(not (DATA / "mlqe-pe-et-en" / "post-editing").is_dir(),
+                    reason="MLQE-PE data not available")
+def test_train_cross_tagger_runs_end_to_end(tmp_path: Path) -> None:
+    from qa_pipeline.models import is_pulled
+
+    if not is_pulled("multilingual-e5-small"):
+        pytest.skip("multilingual-e5-small is not installed")
+    env = {**os.environ, "QA_SHARED_DATA": str(DATA), "QA_BENCH_CACHE": str(tmp_path / "cache"),
+           "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    out = tmp_path / "out"
+    limit = ["--limit", "24"]
+
+    def run(script: str, *args: str) -> str:
+        return subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], env=env,
+                              check=True, capture_output=True, text=True).stdout
+
+    for split in ("train", "dev"):  # the feature tagger's states too: the blend reads them
+        run("train_cross_tagger.py", "states", "--split", split, *limit)
+        run("train_tagger.py", "states", "--split", split, *limit)
+    run("train_cross_tagger.py", "train", *limit, "--epochs", "1", "--rank", "2", "--out",
+        str(out))
+    run("train_cross_tagger.py", "blend", *limit, "--out", str(out))
+    res = json.loads(run("train_cross_tagger.py", "eval", *limit, "--out", str(out)))
+    assert res["n"] == 24 and 0 <= res["blend"] <= 1
+    assert -1 <= res["mcc_source"] <= 1 and -1 <= res["pearson_hter"] <= 1
+    header = json.loads((out / "cross_tagger_multilingual-e5-small.json").read_text())
+    assert header["trained"]["pairs"] == 22 and header["trained"]["rank"] == 2
+    assert header["blend"] == res["blend"] and header["trained"]["blend"]["weight"] == res["blend"]

@@ -19,6 +19,8 @@ from qa_pipeline.detect.tagger import (
     TAGGER_FORMAT,
     WORD_EVIDENCE,
     TaggerModel,
+    combine_stage,
+    combined_logit,
     load_tagger,
     phrases,
     read_tagger,
@@ -169,3 +171,25 @@ def test_drift_spans_come_from_tagged_words(monkeypatch: pytest.MonkeyPatch) -> 
     off = drift_mod.score_drift(ctx, enc, dataclasses.replace(drift_mod.DriftParams(),
                                                               word_tagger=False))
     assert off.words is None
+
+
+def test_a_pairs_own_word_evidence_stage_is_used_for_that_pair_only() -> None:
+    general = {"coef": [1.0] + [0.0] * len(WORD_EVIDENCE), "intercept": 0.0,
+               "thresholds": {"drift_minor": 0.6}}
+    et_en = {"coef": [0.0, 2.0] + [0.0] * (len(WORD_EVIDENCE) - 1), "intercept": -1.0,
+             "thresholds": {"drift_minor": 0.4}}
+    model = random_model(16, combine={**general, "pairs": {"et-en": et_en}})
+    assert combine_stage(model, "et", "en") == et_en
+    assert combine_stage(model, "lt", "et")["thresholds"] == {"drift_minor": 0.6}
+    assert combine_stage(random_model(16), "et", "en") is None
+    drift, ev = np.array([0.5, -1.0]), np.array([[3.0, 0, 0, 0], [-2.0, 0, 0, 0]])
+    np.testing.assert_allclose(combined_logit(combine_stage(model, "et", "en"), drift, ev),
+                               [5.0, -5.0])
+    np.testing.assert_allclose(combined_logit(combine_stage(model, "lt", "et"), drift, ev),
+                               drift)
+    np.testing.assert_allclose(combined_logit(None, drift, ev), drift)
+    blob = weights_bytes(model.weights)
+    header = {**_header(model, blob), "combine": {**general, "pairs": {"et-en": {
+        **et_en, "coef": [1.0, 2.0]}}}}
+    with pytest.raises(ModelError, match="word-evidence stage takes 2 inputs"):
+        read_tagger(header, blob)
