@@ -22,7 +22,7 @@ class DriftParams:
     # of at least this much (a document of uniformly good pairs has no outliers worth a look).
     relative_min_beads: int = 6
     relative_mad_floor: float = 0.05
-    # Word-level evidence from the trained tagger (tagger.py) where the model ships one; off
+    # Word-level evidence from the trained tagger (word_tagger.py) where the model ships one; off
     # (the default: on the lt-et seed it loses the calque that occlusion finds, see
     # BENCHMARKS "Word-level drift"), or for a model without one, spans come from occlusion.
     word_tagger: bool = False
