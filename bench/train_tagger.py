@@ -11,6 +11,10 @@ Steps (each resumable; states are cached under .bench-cache/tagger/):
     .venv/bin/python bench/train_tagger.py states --split dev
     .venv/bin/python bench/train_tagger.py train                  # writes the package data
     .venv/bin/python bench/train_tagger.py eval                   # dev word MCC / HTER r
+    .venv/bin/python bench/train_tagger.py combine [--cross]      # word-evidence stage, NTREX lt-et
+    .venv/bin/python bench/train_tagger.py combine-pair [--cross] # et-en's own stage (after combine)
+
+`--cross` fits the stages of the cross tagger (bench/train_cross_tagger.py) instead.
 
 `--limit N` uses the first N sentences (the slow test runs the whole chain on a tiny subset
 with `--out DIR`).
@@ -502,6 +506,20 @@ def evidence_table(docs: list[list[tuple[str, str]]], tagger: Any, enc: Any,
     return np.concatenate(rows), sizes
 
 
+def stage_thresholds(combined: np.ndarray, sizes: list[int]) -> dict[str, float]:
+    """Severity thresholds of a word-evidence stage from its combined drift on clean pairs:
+    the QUANTILES, and the 0.95 quantile of the within-document relative score."""
+    from qa_pipeline.detect.drift import relative_drift
+
+    th = {k: round(float(np.quantile(combined, q)), 6) for k, q in QUANTILES.items()}
+    rel, at = [], 0
+    for n in sizes:
+        rel.append(relative_drift(combined[at:at + n]))
+        at += n
+    th["drift_minor_relative"] = round(float(np.quantile(np.concatenate(rel), 0.95)), 6)
+    return th
+
+
 def cmd_combine(args: argparse.Namespace) -> None:
     """Fit the word-evidence stage on seeded damage of the even-numbered NTREX documents
     (lt-et; the benchmark reports on the odd ones) and set the severity thresholds from the
@@ -514,23 +532,11 @@ def cmd_combine(args: argparse.Namespace) -> None:
     from sklearn.linear_model import LogisticRegression
 
     from qa_pipeline.detect.calibration import sigmoid
-    from qa_pipeline.detect.cross_tagger import read_cross_dir, write_cross
-    from qa_pipeline.detect.drift import relative_drift
-    from qa_pipeline.detect.tagger import read_tagger, tagger_names
+    from qa_pipeline.detect.cross_tagger import write_cross
 
     t0 = time.time()
     d = Path(args.out) if args.out else ROOT / "qa_pipeline" / "data"
-    tagger: Any
-    if args.cross:
-        tagger = read_cross_dir(args.model, d)
-        if tagger is None:
-            raise SystemExit(f"no cross tagger for {args.model} in {d}")
-        tagger = dataclasses.replace(tagger, combine=None)
-    else:
-        j, z = tagger_names(args.model)
-        header = json.loads((d / j).read_text(encoding="utf-8"))
-        header["combine"] = None
-        tagger = read_tagger(header, (d / z).read_bytes())
+    tagger = dataclasses.replace(_read_any_tagger(args.model, d, args.cross), combine=None)
     enc = cached_encoder(args.model)
     docs = ntrex_docs("even")[:args.docs or None]
     clean, sizes = evidence_table(docs, tagger, enc, ("lt", "et"))
@@ -557,12 +563,7 @@ def cmd_combine(args: argparse.Namespace) -> None:
     coef = [round(float(c), 6) for c in lr.coef_[0]]
     icpt = round(float(lr.intercept_[0]), 6)
     combined = sigmoid(clean @ np.array(coef) + icpt)
-    th = {k: round(float(np.quantile(combined, q)), 6) for k, q in QUANTILES.items()}
-    rel, at = [], 0
-    for n in sizes:
-        rel.append(relative_drift(combined[at:at + n]))
-        at += n
-    th["drift_minor_relative"] = round(float(np.quantile(np.concatenate(rel), 0.95)), 6)
+    th = stage_thresholds(combined, sizes)
     combine = {"inputs": ["drift_logit", *WORD_EVIDENCE], "coef": coef, "intercept": icpt,
                "thresholds": th,
                "trained": {"data": f"NTREX-128 lt-et even documents ({len(docs)}), clean "
@@ -602,7 +603,6 @@ def cmd_combine_pair(args: argparse.Namespace) -> None:
 
     from qa_pipeline.detect.calibration import sigmoid
     from qa_pipeline.detect.cross_tagger import write_cross
-    from qa_pipeline.detect.drift import relative_drift
 
     src, tgt = args.pair.split("-")
     if (src, tgt) != ("et", "en"):
@@ -630,12 +630,7 @@ def cmd_combine_pair(args: argparse.Namespace) -> None:
     docs = ntrex_docs("even", src, tgt)[:args.docs or None]
     clean, sizes = evidence_table(docs, tagger, enc, (src, tgt))
     combined = sigmoid(clean @ np.array(coef) + icpt)
-    th = {k: round(float(np.quantile(combined, q)), 6) for k, q in QUANTILES.items()}
-    rel, at = [], 0
-    for n in sizes:
-        rel.append(relative_drift(combined[at:at + n]))
-        at += n
-    th["drift_minor_relative"] = round(float(np.quantile(np.concatenate(rel), 0.95)), 6)
+    th = stage_thresholds(combined, sizes)
     stage = {"inputs": ["drift_logit", *WORD_EVIDENCE], "coef": coef, "intercept": icpt,
              "thresholds": th,
              "trained": {"data": f"MLQE-PE {args.pair} train, the {len(pairs)} pairs both "

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..text import word_spans
-from .tagger import PairTags, check_combine
+from .tagger import PairTags, checked_weights
 
 CROSS_FORMAT = "qa_pipeline.cross_tagger/1"
 # The adapted top layers, and the linear maps in each that carry an adapter.
@@ -295,24 +295,11 @@ def _blob(weights: dict[str, np.ndarray]) -> bytes:
 
 def read_cross(header: dict[str, Any], blob: bytes) -> CrossTaggerModel:
     name = header.get("model_id", "?")
-    if header.get("format") != CROSS_FORMAT:
-        raise ModelError(f"word tagger {name}: format {header.get('format')!r}, this version "
-                         f"reads {CROSS_FORMAT!r}; reinstall qa_pipeline")
-    digest = hashlib.sha256(blob).hexdigest()
-    if digest != header.get("sha256"):
-        raise ModelError(f"word tagger {name}: weights SHA-256 {digest[:12]}… does not match "
-                         f"the header's {str(header.get('sha256'))[:12]}…; the file is damaged "
-                         f"or from another version, reinstall qa_pipeline")
-    with np.load(io.BytesIO(blob)) as z:
-        weights = {k: np.asarray(z[k], np.float32) for k in z.files}
     frozen, layers = int(header["frozen"]), int(header["layers"])
-    want = set(HEAD_NAMES) | {f"lora_{s}:{n}" for n in lora_names(frozen, layers)
-                              for s in "ab"}
-    missing = sorted(want - set(weights))
-    if missing:
-        raise ModelError(f"word tagger {name}: weights lack {missing[:3]}; reinstall "
-                         f"qa_pipeline")
-    check_combine(str(name), header.get("combine"))
+    weights = checked_weights(header, blob, CROSS_FORMAT,
+                              set(HEAD_NAMES) | {f"lora_{s}:{n}"
+                                                 for n in lora_names(frozen, layers)
+                                                 for s in "ab"})
     return CrossTaggerModel(model_id=str(name), encoder=str(header.get("encoder")),
                             frozen=frozen, layers=layers, rank=int(header["rank"]),
                             alpha=float(header["alpha"]), weights=weights,

@@ -422,12 +422,15 @@ def check_combine(name: str, combine: dict[str, Any] | None) -> None:
                              f"{1 + len(WORD_EVIDENCE)}")
 
 
-def read_tagger(header: dict[str, Any], blob: bytes) -> TaggerModel:
-    """Check the header's format and the weights' SHA-256, then build the model."""
+def checked_weights(header: dict[str, Any], blob: bytes, fmt: str,
+                    want: set[str]) -> dict[str, np.ndarray]:
+    """A shipped tagger's weights (float32) once its header names format `fmt`, the blob's
+    SHA-256 matches the header's and every array in `want` is there; ModelError otherwise.
+    Also checks the header's word-evidence stages."""
     name = header.get("model_id", "?")
-    if header.get("format") != TAGGER_FORMAT:
+    if header.get("format") != fmt:
         raise ModelError(f"word tagger {name}: format {header.get('format')!r}, this version "
-                         f"reads {TAGGER_FORMAT!r}; reinstall qa_pipeline")
+                         f"reads {fmt!r}; reinstall qa_pipeline")
     digest = hashlib.sha256(blob).hexdigest()
     if digest != header.get("sha256"):
         raise ModelError(f"word tagger {name}: weights SHA-256 {digest[:12]}… does not match "
@@ -435,17 +438,25 @@ def read_tagger(header: dict[str, Any], blob: bytes) -> TaggerModel:
                          f"or from another version, reinstall qa_pipeline")
     with np.load(io.BytesIO(blob)) as z:
         weights = {k: np.asarray(z[k], np.float32) for k in z.files}
-    want = {"feat_mean", "feat_scale", "w_feat", "b_1", "w_2", "b_2", "w_out", "b_out",
-            "s_1", "s_b1", "s_out", "s_bout"}
     missing = sorted(want - set(weights))
     if missing:
-        raise ModelError(f"word tagger {name}: weights lack {missing}; reinstall qa_pipeline")
+        raise ModelError(f"word tagger {name}: weights lack {missing[:3]}; reinstall "
+                         f"qa_pipeline")
+    check_combine(str(name), header.get("combine"))
+    return weights
+
+
+def read_tagger(header: dict[str, Any], blob: bytes) -> TaggerModel:
+    """Check the header's format and the weights' SHA-256, then build the model."""
+    name = header.get("model_id", "?")
+    weights = checked_weights(header, blob, TAGGER_FORMAT,
+                              {"feat_mean", "feat_scale", "w_feat", "b_1", "w_2", "b_2",
+                               "w_out", "b_out", "s_1", "s_b1", "s_out", "s_bout"})
     n_feat = len(header["layers"]) * len(ALIGN_FEATURES) + len(SURFACE_FEATURES)
     if weights["w_feat"].shape[0] != n_feat:
         raise ModelError(f"word tagger {name}: takes {weights['w_feat'].shape[0]} features, "
                          f"this version computes {n_feat}")
     combine = header.get("combine")
-    check_combine(str(name), combine)
     return TaggerModel(model_id=str(name), encoder=str(header.get("encoder")),
                        layers=tuple(int(k) for k in header["layers"]), weights=weights,
                        thresholds={k: float(v) for k, v in header["thresholds"].items()},
