@@ -10,7 +10,7 @@ a word is BAD when a given token inside it is BAD). Dev is only ever scored.
 
     .venv/bin/python bench/train_cross_tagger.py states --split train
     .venv/bin/python bench/train_cross_tagger.py states --split dev
-    .venv/bin/python bench/train_cross_tagger.py train --epochs 4
+    .venv/bin/python bench/train_cross_tagger.py train            # 3 epochs, top 8 layers adapted
     .venv/bin/python bench/train_cross_tagger.py blend   # share beside the feature tagger
     .venv/bin/python bench/train_cross_tagger.py eval --split dev
 """
@@ -377,7 +377,7 @@ def main() -> None:
     st = sub.add_parser("states")
     st.add_argument("--split", default="train")
     tr = sub.add_parser("train")
-    tr.add_argument("--epochs", type=int, default=4)
+    tr.add_argument("--epochs", type=int, default=3)
     tr.add_argument("--rank", type=int, default=16)
     tr.add_argument("--alpha", type=float, default=32.0)
     tr.add_argument("--hidden", type=int, default=128)
