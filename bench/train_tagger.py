@@ -12,7 +12,7 @@ Steps (each resumable; states are cached under .bench-cache/tagger/):
     .venv/bin/python bench/train_tagger.py train                  # writes the package data
     .venv/bin/python bench/train_tagger.py eval                   # dev word MCC / HTER r
     .venv/bin/python bench/train_tagger.py combine [--cross]      # word-evidence stage, NTREX lt-et
-    .venv/bin/python bench/train_tagger.py combine-pair [--cross] # et-en's own stage (after combine)
+    .venv/bin/python bench/train_tagger.py combine-pair [--cross] # et-en's stage (after combine)
 
 `--cross` fits the stages of the cross tagger (bench/train_cross_tagger.py) instead.
 
