@@ -16,7 +16,6 @@ header that names the format and the weights' SHA-256, checked on load.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -30,7 +29,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..text import word_spans
-from .tagger import PairTags, checked_weights
+from .tagger import PairTags, checked_weights, weights_bytes
 
 CROSS_FORMAT = "qa_pipeline.cross_tagger/1"
 # The adapted top layers, and the linear maps in each that carry an adapter.
@@ -284,15 +283,6 @@ def cross_names(model_name: str) -> tuple[str, str]:
     return f"cross_tagger_{model_name}.json", f"cross_tagger_{model_name}.npz"
 
 
-def _blob(weights: dict[str, np.ndarray]) -> bytes:
-    buf = io.BytesIO()
-    # Adapters and heads in fp16: half the file, and the tagger's figures do not move (the
-    # benchmark scores the shipped file).
-    arrays: dict[str, Any] = {k: np.asarray(v, np.float16) for k, v in sorted(weights.items())}
-    np.savez_compressed(buf, **arrays)
-    return buf.getvalue()
-
-
 def read_cross(header: dict[str, Any], blob: bytes) -> CrossTaggerModel:
     name = header.get("model_id", "?")
     frozen, layers = int(header["frozen"]), int(header["layers"])
@@ -309,7 +299,8 @@ def read_cross(header: dict[str, Any], blob: bytes) -> CrossTaggerModel:
 
 
 def write_cross(model: CrossTaggerModel, directory: Path) -> None:
-    blob = _blob(model.weights)
+    # Adapters and heads in fp16: half the file; the benchmark scores the shipped file.
+    blob = weights_bytes(model.weights, np.float16)
     header = {"format": CROSS_FORMAT, "model_id": model.model_id, "encoder": model.encoder,
               "frozen": model.frozen, "layers": model.layers, "rank": model.rank,
               "alpha": model.alpha, "thresholds": dict(model.thresholds),

@@ -403,9 +403,10 @@ def tagger_names(model_name: str) -> tuple[str, str]:
     return f"tagger_{model_name}.json", f"tagger_{model_name}.npz"
 
 
-def weights_bytes(weights: dict[str, np.ndarray]) -> bytes:
+def weights_bytes(weights: dict[str, np.ndarray], dtype: Any = np.float32) -> bytes:
+    """The shipped weights file: every array as `dtype`, sorted by name, compressed."""
     buf = io.BytesIO()
-    arrays: dict[str, Any] = {k: np.asarray(v, np.float32) for k, v in sorted(weights.items())}
+    arrays: dict[str, Any] = {k: np.asarray(v, dtype) for k, v in sorted(weights.items())}
     np.savez_compressed(buf, **arrays)
     return buf.getvalue()
 
