@@ -10,7 +10,7 @@ a word is BAD when a given token inside it is BAD). Dev is only ever scored.
 
     .venv/bin/python bench/train_cross_tagger.py states --split train
     .venv/bin/python bench/train_cross_tagger.py states --split dev
-    .venv/bin/python bench/train_cross_tagger.py train            # 3 epochs, top 8 layers adapted
+    .venv/bin/python bench/train_cross_tagger.py train            # 3 epochs, top 10 layers adapted
     .venv/bin/python bench/train_cross_tagger.py blend   # share beside the feature tagger
     .venv/bin/python bench/train_cross_tagger.py eval --split dev
 """

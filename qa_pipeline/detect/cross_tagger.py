@@ -9,7 +9,7 @@ token state and the pooled word probabilities.
 
 The graph here is functional over a dict of tensors, so `bench/train_cross_tagger.py` trains
 exactly what ships: the training script holds the same names as parameters. Weights ship as
-package data (`cross_tagger_<model>.npz`, adapters and heads only, under 2 MB) with a JSON
+package data (`cross_tagger_<model>.npz`, adapters and heads only, about 2 MB) with a JSON
 header that names the format and the weights' SHA-256, checked on load.
 """
 
@@ -33,7 +33,7 @@ from .tagger import PairTags, checked_weights, weights_bytes
 
 CROSS_FORMAT = "qa_pipeline.cross_tagger/1"
 # The adapted top layers, and the linear maps in each that carry an adapter.
-ADAPTED = 8
+ADAPTED = 10
 LORA_TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value",
                 "attention.output.dense", "intermediate.dense", "output.dense")
 HEAD_NAMES = ("w_word", "w_side", "b_word", "w_word_out", "b_word_out", "b_side_out",

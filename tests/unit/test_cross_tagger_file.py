@@ -80,5 +80,5 @@ def test_shipped_cross_tagger_is_the_default_models_word_tagger() -> None:
     assert model.combine is not None and 0 < model.blend <= 1
     assert {"word_bad_source", "word_bad_target"} <= set(model.thresholds)
     blob = (SHIPPED / cross_names("multilingual-e5-small")[1]).stat().st_size
-    assert blob < 2_000_000  # adapters and heads, not a copy of the encoder
+    assert blob < 4_000_000  # adapters and heads (2.2 MB), not a copy of the encoder (470 MB)
     assert load_word_tagger("hash-256") is None
