@@ -43,6 +43,7 @@ from qa_pipeline.detect.cross_tagger import (  # noqa: E402
     merged_weights,
     pair_tokens,
     read_cross_dir,
+    word_inputs,
     write_cross,
 )
 from qa_pipeline.models import model_path  # noqa: E402
@@ -124,24 +125,15 @@ def batch(exs: list[dict[str, Any]]) -> dict[str, Any]:
     import torch
 
     b, t = len(exs), max(len(e["x"]) for e in exs)
-    w = max(max(e["ns"] + e["nt"] for e in exs), 1)
+    pool, side, wmask = word_inputs([e["word_of"] for e in exs], [e["ns"] for e in exs],
+                                    [e["ns"] + e["nt"] for e in exs])
     x = np.zeros((b, t, exs[0]["x"].shape[1]), np.float32)
     mask = np.zeros((b, t), np.int64)
-    pool = np.zeros((b, w, t), np.float32)
-    side = np.zeros((b, w), np.int64)
-    wmask = np.zeros((b, w), bool)
-    y = np.zeros((b, w), np.float32)
+    y = np.zeros(wmask.shape, np.float32)
     for i, e in enumerate(exs):
-        n, nw = len(e["x"]), e["ns"] + e["nt"]
-        x[i, :n] = e["x"]
-        mask[i, :n] = 1
-        for tok, wd in enumerate(e["word_of"]):
-            if wd >= 0:
-                pool[i, wd, tok] = 1.0
-        pool[i] /= np.maximum(pool[i].sum(axis=1, keepdims=True), 1.0)
-        side[i, e["ns"]:nw] = 1
-        wmask[i, :nw] = True
-        y[i, :nw] = e["y"]
+        x[i, :len(e["x"])] = e["x"]
+        mask[i, :len(e["x"])] = 1
+        y[i, :e["ns"] + e["nt"]] = e["y"]
     t_ = torch.from_numpy
     return {"x": t_(x), "mask": t_(mask), "pool": t_(pool), "side": t_(side),
             "wmask": t_(wmask), "y": t_(y),

@@ -66,6 +66,26 @@ def pair_tokens(lean: Any, source: str, target: str) -> PairTokens:
     return PairTokens(tuple(enc.ids), word_of, src, tgt)
 
 
+def word_inputs(word_of: Sequence[np.ndarray], n_source: Sequence[int],
+                n_words: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The heads' word inputs for a batch of pairs: `pool` (batch, words, tokens) averaging each
+    word's sub-tokens, `side` (0 source, 1 target) and the real-word mask, padded to the batch's
+    longest pair. `word_of` gives each pair's token -> word index (-1: none)."""
+    b = len(word_of)
+    length = max((len(w) for w in word_of), default=1)
+    width = max(max(n_words, default=0), 1)
+    pool = np.zeros((b, width, length), np.float32)
+    side = np.zeros((b, width), np.int64)
+    wmask = np.zeros((b, width), bool)
+    for r, (wo, ns, nw) in enumerate(zip(word_of, n_source, n_words, strict=True)):
+        tok = np.flatnonzero(wo >= 0)
+        pool[r, wo[tok], tok] = 1.0
+        pool[r] /= np.maximum(pool[r].sum(axis=1, keepdims=True), 1.0)
+        side[r, ns:nw] = 1
+        wmask[r, :nw] = True
+    return pool, side, wmask
+
+
 def lora_names(frozen: int, layers: int) -> Iterator[str]:
     for i in range(frozen, layers):
         for t in LORA_TARGETS:
@@ -181,22 +201,14 @@ class Runner:
 
         lean = self.lean
         length = max(len(t.ids) for t in tokens)
-        n_words = max(max(len(t.source_spans) + len(t.target_spans) for t in tokens), 1)
         ids = torch.full((len(tokens), length), lean.config.pad_id, dtype=torch.long)
         mask = torch.zeros((len(tokens), length), dtype=torch.long)
-        pool = np.zeros((len(tokens), n_words, length), np.float32)
-        side = np.zeros((len(tokens), n_words), np.int64)
-        wmask = np.zeros((len(tokens), n_words), bool)
         for r, t in enumerate(tokens):
             ids[r, :len(t.ids)] = torch.tensor(t.ids)
             mask[r, :len(t.ids)] = 1
-            ns, nw = len(t.source_spans), len(t.source_spans) + len(t.target_spans)
-            for k, w in enumerate(t.word_of):
-                if w >= 0:
-                    pool[r, w, k] = 1.0
-            pool[r] /= np.maximum(pool[r].sum(axis=1, keepdims=True), 1.0)
-            side[r, ns:nw] = 1
-            wmask[r, :nw] = True
+        pool, side, wmask = word_inputs(
+            [t.word_of for t in tokens], [len(t.source_spans) for t in tokens],
+            [len(t.source_spans) + len(t.target_spans) for t in tokens])
         dev = lean.device
         with torch.inference_mode():
             ids, mask = ids.to(dev), mask.to(dev)
