@@ -31,13 +31,14 @@ from qa_pipeline.detect.params import DriftParams
 from qa_pipeline.detect.relative import RelativeReference, fit_reference, relative_scores
 
 
-def clean_documents(enc: object, calib: Calibration, half: str,
-                    pair: tuple[str, str]) -> list[np.ndarray]:
+def clean_documents(enc: object, calib: Calibration, half: str, pair: tuple[str, str],
+                    params: DriftParams = DriftParams()) -> list[np.ndarray]:
     """The final drift (stage 2 included, as the pipeline runs it) of each clean document."""
     out: list[np.ndarray] = []
     for doc in ntrex_docs(half, *pair):
         ctx = pairs_context(doc, pair[0], pair[1], enc)  # type: ignore[arg-type]
-        out.append(np.array(score_drift(ctx, enc, calibration=calib).drift))  # type: ignore
+        out.append(np.array(score_drift(ctx, enc, params,  # type: ignore[arg-type]
+                                        calibration=calib).drift))
     return out
 
 

@@ -60,6 +60,7 @@ from qa_pipeline.detect.drift import (
     select,
     span_features,
 )
+from qa_pipeline.detect.params import DriftParams
 from qa_pipeline.detect.spans import attribute
 from qa_pipeline.text import robust_stats
 
@@ -165,6 +166,13 @@ def main() -> None:
     ap.add_argument("--no-domain", dest="domain", action="store_false",
                     help="leave out the in-domain stage (name evidence refit on lt-et NTREX)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--occlusion", choices=("encode", "pooled", "shortlist"),
+                    default=DriftParams().occlusion,
+                    help="how stage 2's occlusion scores a deletion (DriftParams.occlusion)")
+    ap.add_argument("--span-only", action="store_true",
+                    help="keep the shipped file's stage 1, domain stage and QE; refit stage 2, "
+                         "the span thresholds and the NTREX severity thresholds only (after a "
+                         "change to occlusion)")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     t0 = time.time()
@@ -184,6 +192,11 @@ def main() -> None:
     zdocs = [zs[i:i + DOC] for i in range(0, len(pairs), DOC)]
     n_hold = len(docs) // 5
     enc = cached_encoder(args.model)
+    name = GENERIC if args.generic else enc.name + (f".{args.pair}" if args.pair else "")
+    path = args.out or ROOT / "qa_pipeline" / "data" / f"drift_{name}.json"
+    if args.span_only:
+        refit_span_stage(args, enc, docs, zdocs, n_hold, pair, path)
+        return
 
     # Reference distribution of correct translations: cosines of well-rated training pairs.
     clean_vecs = enc.encode([s for s, _ in pairs] + [t for _, t in pairs])
@@ -304,24 +317,52 @@ def main() -> None:
                     "encoder_for_data": enc.name,
                     "report": {k: round(v, 4) for k, v in report.items()}},
     }
-    name = GENERIC if args.generic else enc.name + (f".{args.pair}" if args.pair else "")
-    path = args.out or ROOT / "qa_pipeline" / "data" / f"drift_{name}.json"
     if args.ntrex_thresholds and not args.generic:
-        # Severity thresholds from the product's own domain: quantiles of the final drift
-        # (stage 2 included, span budget as in the pipeline) over clean lt-et NTREX pairs of
-        # the even-numbered documents; the drift benchmark reports on the odd-numbered ones.
-        # The document-relative reference is fitted on the same clean documents.
-        from relative_fit import clean_documents, refit
-
-        clean_docs = clean_documents(enc, Calibration.from_dict(out), "even", pair)  # type: ignore
-        fitted, ref = refit(Calibration.from_dict(out), clean_docs)
-        out["thresholds"].update(fitted.thresholds)  # type: ignore[attr-defined]
-        out["relative"] = ref.to_dict()
-        out["trained"]["thresholds_from"] = (  # type: ignore[index]
-            f"quantiles {QUANTILES} of drift, and {RELATIVE_QUANTILE} of its document-relative "
-            f"score, on {sum(len(d) for d in clean_docs)} clean NTREX-128 {'-'.join(pair)} "
-            "pairs (even-numbered documents)")
+        ntrex_thresholds(enc, out, pair, args.occlusion)
     path.parent.mkdir(parents=True, exist_ok=True)
+    write_calibration(Calibration.from_dict(out), path)
+    print(json.dumps(report, indent=1))
+    print(f"wrote {path} in {time.time() - t0:.0f}s", file=sys.stderr)
+
+
+def ntrex_thresholds(enc: object, out: dict[str, object], pair: tuple[str, ...],
+                     occlusion: str) -> None:
+    """Severity thresholds from the product's own domain, into `out`: quantiles of the final
+    drift (stage 2 included, span budget as in the pipeline) over clean NTREX pairs of the
+    even-numbered documents; the drift benchmark reports on the odd-numbered ones. The
+    document-relative reference is fitted on the same clean documents."""
+    from relative_fit import clean_documents, refit
+
+    clean_docs = clean_documents(enc, Calibration.from_dict(out), "even", pair,  # type: ignore
+                                 DriftParams(occlusion=occlusion))
+    fitted, ref = refit(Calibration.from_dict(out), clean_docs)
+    out["thresholds"].update(fitted.thresholds)  # type: ignore[attr-defined]
+    out["relative"] = ref.to_dict()
+    out["trained"]["thresholds_from"] = (  # type: ignore[index]
+        f"quantiles {QUANTILES} of drift, and {RELATIVE_QUANTILE} of its document-relative "
+        f"score, on {sum(len(d) for d in clean_docs)} clean NTREX-128 {'-'.join(pair)} "
+        "pairs (even-numbered documents)")
+
+
+def refit_span_stage(args: argparse.Namespace, enc: object, docs: list[list[tuple[str, str]]],
+                     zdocs: list[np.ndarray], n_hold: int, pair: tuple[str, ...],
+                     path: Path) -> None:
+    """--span-only: the shipped calibration at `path` with stage 2, the span thresholds and
+    the NTREX thresholds refitted (same data split and seeds as a full run)."""
+    t0 = time.time()
+    out = json.loads(path.read_text(encoding="utf-8"))
+    stage1 = Calibration.from_dict(out)
+    prov = provisional(stage1.ref_median, stage1.ref_mad, FEATURES_ALL, out.get("qe"))
+    good_ho = (np.array([d < n_hold for d, doc in enumerate(docs) for _ in doc])
+               & (np.concatenate(zdocs) >= GOOD_Z))
+    span_model, span_th, report = fit_span_stage(args, enc, docs[:n_hold], prov, stage1,
+                                                 good_ho)
+    out["span_model"] = span_model
+    out["thresholds"].update({k: round(v, 6) for k, v in span_th.items()})
+    out["trained"]["span_stage"] = {"argv": sys.argv[1:],
+                                    "report": {k: round(v, 4) for k, v in report.items()}}
+    if args.ntrex_thresholds and not args.generic:
+        ntrex_thresholds(enc, out, pair, args.occlusion)
     write_calibration(Calibration.from_dict(out), path)
     print(json.dumps(report, indent=1))
     print(f"wrote {path} in {time.time() - t0:.0f}s", file=sys.stderr)
@@ -437,7 +478,8 @@ def fit_span_stage(args: argparse.Namespace, enc: object, docs: list[list[tuple[
     texts = [s for s, *_ in samples] + [t for _, t, *_ in samples]
     vecs = enc.encode(texts)  # type: ignore[attr-defined]
     n = len(samples)
-    ev = attribute([(s, t) for s, t, *_ in samples], vecs[:n], vecs[n:], enc)  # type: ignore
+    ev = attribute([(s, t) for s, t, *_ in samples], vecs[:n], vecs[n:], enc,  # type: ignore
+                   args.occlusion, DriftParams().occlusion_shortlist)
     print(f"occlusion for {n} beads in {time.time() - t0:.0f}s", file=sys.stderr)
     sx = span_features(ev)
     l1 = np.array([x[2] for x in samples])

@@ -17,7 +17,7 @@ architecture, CLS pooling, a dense head) goes through sentence-transformers as b
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -185,8 +185,11 @@ class LeanBert:
                 states.append(x)
         return x, states
 
-    def embed(self, texts: Sequence[str], features: dict[str, Any] | None = None) -> np.ndarray:
-        """Unit rows: mean of the last layer's token states over the unpadded tokens."""
+    def embed(self, texts: Sequence[str], features: dict[str, Any] | None = None,
+              keep: Callable[[int, np.ndarray, np.ndarray], None] | None = None) -> np.ndarray:
+        """Unit rows: mean of the last layer's token states over the unpadded tokens. `keep`,
+        when given, receives each text's (row, character offsets, last-layer states) of its
+        unpadded tokens: what `token_states.pooled` needs to leave words out of the mean."""
         import torch
 
         feats = features if features is not None else self.tokenize(texts)
@@ -195,6 +198,11 @@ class LeanBert:
             m = feats["attention_mask"].to(x.device).unsqueeze(-1).to(x.dtype)
             pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
             pooled = torch.nn.functional.normalize(pooled.float(), p=2, dim=1)
+            if keep is not None:
+                lengths = feats["attention_mask"].sum(1).tolist()
+                states = x.float().cpu().numpy()
+                for r, n in enumerate(lengths):
+                    keep(r, feats["offsets"][r, :n], states[r, :n])
         return pooled.cpu().numpy().astype(np.float32, copy=False)
 
     def states(self, texts: Sequence[str], layers: Sequence[int]

@@ -50,6 +50,10 @@ RELEASE_CHECK_MODELS_PAIRS = 2_000
 # (one call of the 42,000 and its float64 copies: +205 MB at its end). Chunks cost nothing in
 # encoding: texts repeated across chunks come from the memo.
 EMBED_CHUNK_TEXTS = 4_096
+# The last encoded texts' token states kept for the drift stage's occlusion (fp16: ~0.8 kB a
+# token at 384 dimensions, so ~85,000 tokens, a 2,000-sentence document's); beyond it the
+# drift stage runs one more forward pass over the bead texts it lacks.
+TOKEN_STATE_BYTES = 64 * 1024 * 1024
 
 DEFAULT_CORPORA = "corpora"
 DEFAULT_REPORTS = "reports"

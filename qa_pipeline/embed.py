@@ -19,9 +19,16 @@ import numpy as np
 
 from .bert import LeanBert, model_json_object, supports
 from .cache import EmbeddingCache, entry_key
-from .config import BATCH_CHAR_BUDGET, BATCH_TEXT_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DEVICE
+from .config import (
+    BATCH_CHAR_BUDGET,
+    BATCH_TEXT_CHARS,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_DEVICE,
+    TOKEN_STATE_BYTES,
+)
 from .errors import ModelError
 from .text import unit_rows
+from .token_states import Deletion, TokenStates, TokenStateStore, deletion_vectors
 
 Progress = Callable[[int, int], None]
 
@@ -142,6 +149,9 @@ class SentenceTransformerEncoder:
         self._was_loaded = False
         self._prompt: str | None = None
         self._resolved: str | None = None
+        # The token states of the texts encoded last (LeanBert only), for the drift stage's
+        # occlusion (`token_states`): its bead texts are the aligner's sentences.
+        self.states = TokenStateStore(TOKEN_STATE_BYTES)
 
     @property
     def resolved_device(self) -> str:
@@ -277,11 +287,51 @@ class SentenceTransformerEncoder:
         stacked = torch.stack([hidden[k] for k in layers], dim=2).float().cpu().numpy()
         return offsets, mask, stacked
 
+    def last_states(self, texts: Sequence[str]) -> list[TokenStates]:
+        """Each text's last-layer token states (`token_states.TokenStates`, offsets into the
+        text without the prompt): from the store where the text was just encoded, else from
+        a forward pass over the texts missing there, in length batches."""
+        out: dict[str, TokenStates] = {}
+        todo = []
+        for t in dict.fromkeys(texts):
+            hit = self.states.get(t)
+            if hit is None:
+                todo.append(t)
+            else:
+                out[t] = hit
+        if todo:
+            model = self.load()
+            shift = len(self.prompt)
+            for batch in length_batches([len(t) for t in todo], self.batch_size):
+                chunk = [todo[i] for i in batch]
+                if isinstance(model, LeanBert):
+                    def keep(r: int, off: np.ndarray, st: np.ndarray,
+                             chunk: list[str] = chunk) -> None:
+                        out[chunk[r]] = TokenStates(off - shift, st)
+
+                    model.embed([self.prompt + t for t in chunk], keep=keep)
+                    continue
+                offsets, mask, states = self.token_states([self.prompt + t for t in chunk],
+                                                          [-1])
+                for r, t in enumerate(chunk):
+                    n = int(mask[r].sum())
+                    out[t] = TokenStates(offsets[r, :n] - shift, states[r, :n, 0])
+        return [out[t] for t in texts]
+
+    def _keep_states(self, batch: Sequence[str]) -> Callable[[int, np.ndarray, np.ndarray],
+                                                               None] | None:
+        """The store's callback for one batch of `LeanBert.embed` (None when it keeps none)."""
+        if self.states.max_bytes <= 0:
+            return None
+        shift = len(self.prompt)
+        return lambda r, off, st: self.states.put(batch[r], TokenStates(off - shift, st))
+
     def _plain(self, model: Any, batches: list[list[str]]) -> Iterator[np.ndarray]:
         """Each batch's unit rows, through the model's own encode."""
         if isinstance(model, LeanBert):
             for batch in batches:
-                yield model.embed([self.prompt + t for t in batch])
+                yield model.embed([self.prompt + t for t in batch],
+                                  keep=self._keep_states(batch))
             return
         for batch in batches:
             emb = model.encode(
@@ -309,7 +359,7 @@ class SentenceTransformerEncoder:
                     features = pending.result()
                     if i + 1 < len(batches):
                         pending = pool.submit(model.tokenize, texts[i + 1])
-                    yield model.embed(texts[i], features)
+                    yield model.embed(texts[i], features, keep=self._keep_states(batches[i]))
             return
         prompt = self.prompt or None
         model.eval()
@@ -381,12 +431,31 @@ class HashEncoder:
             feats += [f"c:{padded[i : i + 3]}" for i in range(len(padded) - 2)]
         return feats
 
+    def _add(self, row: np.ndarray, feats: Sequence[str]) -> None:
+        for f in feats:
+            h = int.from_bytes(hashlib.blake2b(f.encode(), digest_size=8).digest(), "little")
+            row[h % self._dim] += 1.0 if (h >> 63) else -1.0
+
+    def last_states(self, texts: Sequence[str]) -> list[TokenStates]:
+        """One token per word, its state the sum of the word's features: their mean is
+        parallel to the text's vector, as a mean-pooled model's (an empty text: no tokens
+        but one that stands for the empty vector)."""
+        out = []
+        for text in texts:
+            found = list(_TOKEN.finditer(text))
+            states = np.zeros((max(len(found), 1), self._dim), dtype=np.float32)
+            for r, m in enumerate(found):
+                self._add(states[r], self._features(m.group()))
+            if not found:
+                states[0, 0] = 1.0
+            offsets = np.array([m.span() for m in found] or [(0, 0)], dtype=np.int64)
+            out.append(TokenStates(offsets, states))
+        return out
+
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         out = np.zeros((len(texts), self._dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            for f in self._features(text):
-                h = int.from_bytes(hashlib.blake2b(f.encode(), digest_size=8).digest(), "little")
-                out[row, h % self._dim] += 1.0 if (h >> 63) else -1.0
+            self._add(out[row], self._features(text))
             if not text.strip():
                 out[row, 0] = 1.0  # empty text still gets a unit vector, identical for all
         if progress:
@@ -476,6 +545,29 @@ class CachedEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([vecs[t] for t in texts]).astype(np.float32, copy=False)
+
+
+    def deletions(self, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
+        """`token_states.deletion_vectors` through the cache: each (text, deletion) vector is
+        stored under its own key, so a rerun needs neither token states nor the model."""
+        out = np.empty((len(jobs), self.dim), dtype=np.float32)
+        keys: list[str | None] = [None] * len(jobs)
+        found: dict[str, np.ndarray] = {}
+        if self.cache is not None:
+            revision = getattr(self.inner, "key_revision", self.revision)
+            prompt = self.inner.prompt + "\x00pooled-deletion"
+            keys = [entry_key(self.name, revision, prompt, f"{a}:{b}:{t}")
+                    for t, (a, b) in jobs]
+            found = self.cache.get_many([k for k in keys if k is not None])
+        todo = [r for r, k in enumerate(keys) if k is None or k not in found]
+        for r, k in enumerate(keys):
+            if k is not None and k in found:
+                out[r] = found[k]
+        if todo:
+            out[todo] = deletion_vectors(self.inner, [jobs[r] for r in todo])
+            if self.cache is not None:
+                self.cache.put_many({str(keys[r]): out[r] for r in todo}, model=self.name)
+        return out
 
 
 def release_model(encoder: object) -> None:

@@ -46,6 +46,7 @@ import numpy as np
 from .. import config as C
 from ..embed import Encoder
 from ..text import robust_stats, robust_z
+from ..token_states import can_pool
 from ..types import DriftKind, Span
 from .calibration import (
     DOMAIN_FEATURES,
@@ -292,6 +293,7 @@ def score_drift(ctx: PairContext, encoder: Encoder, params: DriftParams = DriftP
         model_id = f"{calib.model_id}+{tagger.model_id}"
     else:
         spans, partial = _occlusion(ctx, encoder, params, calib, drift, logit, domain, th)
+        model_id = f"{calib.model_id}+{occlusion_id(params, encoder)}"
         if progress:
             progress(2, 3)
 
@@ -332,7 +334,8 @@ def _occlusion(ctx: PairContext, encoder: Encoder, params: DriftParams, calib: C
         chosen.append(int(k))
         spent += cost
     evidence = attribute([(s_texts[k], t_texts[k]) for k in chosen], ctx.source_vecs[chosen],
-                         ctx.target_vecs[chosen], encoder) if chosen else []
+                         ctx.target_vecs[chosen], encoder, params.occlusion,
+                         params.occlusion_shortlist) if chosen else []
     if chosen and calib.span_coef is not None:
         drift[chosen] = sigmoid(calib.stage2_logit(logit[chosen], span_features(evidence))
                                 + domain[chosen])
@@ -348,6 +351,14 @@ def _occlusion(ctx: PairContext, encoder: Encoder, params: DriftParams, calib: C
         spans[full[k]] = (ctx.source_sides[k].sentence_spans(ctx.source, s_span),
                           ctx.target_sides[k].sentence_spans(ctx.target, t_span))
     return spans, partial
+
+
+def occlusion_id(params: DriftParams, encoder: Encoder) -> str:
+    """How the spans' deletions were scored, for the report's signature (the calibration's
+    span stage was fitted on re-encoded gains; "shortlist" keeps them, "pooled" does not)."""
+    mode = params.occlusion if can_pool(encoder) else "encode"
+    return f"occlusion-shortlist{params.occlusion_shortlist}" if mode == "shortlist" \
+        else f"occlusion-{mode}"
 
 
 def word_partial(src: SideWords, tgt: SideWords, n_src: int, n_tgt: int) -> DriftKind | None:

@@ -18,6 +18,13 @@ class DriftParams:
     # with a floor so that a short document still gets its worst beads explained.
     span_budget_fraction: float = 0.4
     span_budget_floor: int = 240
+    # How a deletion is scored (`spans.attribute`): "encode" re-encodes the shortened text;
+    # "pooled" leaves its words' tokens out of the mean pooling of the side's one forward pass
+    # (`token_states.py`: no pass per deletion, but weaker evidence, see BENCHMARKS);
+    # "shortlist" ranks deletions that way and re-encodes the `occlusion_shortlist` best of
+    # each side and pass. An encoder without token states always re-encodes.
+    occlusion: str = "shortlist"
+    occlusion_shortlist: int = 5
     # Document-relative outliers need a distribution: at least this many beads, and a spread
     # of at least this much (a document of uniformly good pairs has no outliers worth a look).
     relative_min_beads: int = 6

@@ -2,11 +2,19 @@
 
 Deleting a word that has a counterpart makes the two sides less similar; deleting one that has
 none (an added qualifier, a calque, a mistranslated phrase) makes them *more* similar. So for
-each side we delete word windows, re-embed the shortened texts together in one batch, and keep
+each side we delete word windows, embed the shortened texts together in one batch, and keep
 the deletion that raises the cross-side cosine most ("gain"). A coarse pass over windows (and
 over punctuation-delimited clauses, which gives the evidence for partial omissions/additions)
 is followed by one refining pass around the best window; every pass is a single encode call
 for all beads, so the cost is a known number of embeddings that the caller budgets.
+
+How a deletion is scored (`attribute`'s `mode`): re-encoding the shortened text is the
+measure the drift calibration's span stage was fitted on, and costs a forward pass per
+deletion. Leaving the deleted words' tokens out of the mean pooling of the side's own token
+states (`token_states.py`) costs none, but ranks a little differently and gives gains ~10x
+smaller and noisier on human translations (BENCHMARKS, "Occlusion from token states"). The
+default, "shortlist", takes both: pooled gains rank every deletion, and only each side's few
+best per pass are re-encoded, so the gains stay re-encoded ones.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import numpy as np
 
 from ..embed import Encoder
 from ..text import word_spans
+from ..token_states import can_pool, deletion_vectors
 
 # Clause boundaries: punctuation only, so the method stays language independent.
 _CLAUSE_BREAK = re.compile(r"[,;:()–—]|\s-\s")
@@ -128,20 +137,33 @@ class _Side:
 
 
 def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
-              encoder: Encoder) -> list[tuple[SideEvidence, SideEvidence]]:
-    """Occlusion evidence for each (source text, target text) pair, given their embeddings."""
+              encoder: Encoder, mode: str = "encode",
+              shortlist: int = 0) -> list[tuple[SideEvidence, SideEvidence]]:
+    """Occlusion evidence for each (source text, target text) pair, given their embeddings.
+    `mode` says how a deletion is scored (an encoder without token states always encodes):
+    "encode" re-encodes the shortened text; "pooled" leaves the deleted words' tokens out of
+    the mean pooling of the side's one forward pass (`token_states.py`); "shortlist" ranks
+    every deletion that way and re-encodes only the `shortlist` best of each side and pass,
+    so the gains are the re-encoded ones at a fraction of the passes."""
+    if mode != "encode" and not can_pool(encoder):
+        mode = "encode"
     sides: list[_Side] = []
     for (s, t), sv, tv in zip(pairs, src_vecs, tgt_vecs, strict=True):
         base = float(np.dot(sv, tv))
         sides.append(_Side(s, word_spans(s), tv, base))
         sides.append(_Side(t, word_spans(t), sv, base))
+    if mode == "pooled" and sides:
+        # Gains against the pooled vector itself: the states' pooling, not the stored vector.
+        whole = deletion_vectors(encoder, [(side.text, (0, 0)) for side in sides])
+        for side, v in zip(sides, whole, strict=True):
+            side.base = float(np.dot(v, side.other))
 
     # Pass 1: coarse windows and clauses of every side, one batch.
-    jobs: list[tuple[int, tuple[int, int], bool]] = []
+    jobs: list[_Job] = []
     for k, side in enumerate(sides):
         jobs += [(k, w, False) for w in _coarse_windows(len(side.words))]
         jobs += [(k, w, True) for w in _clause_windows(side.text, side.words)]
-    for (k, w, is_clause), gain in zip(jobs, _gains(sides, jobs, encoder), strict=True):
+    for (k, w, is_clause), gain in _scored(sides, jobs, encoder, mode, shortlist):
         side = sides[k]
         slot = side.clause if is_clause else side.best
         if slot is None or gain > slot[1]:
@@ -153,7 +175,7 @@ def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: 
     # Pass 2: refine the best window of every side, one batch.
     jobs = [(k, w, False) for k, side in enumerate(sides) if side.best is not None
             for w in _refinements(side.best[0], len(side.words))]
-    for (k, w, _), gain in zip(jobs, _gains(sides, jobs, encoder), strict=True):
+    for (k, w, _), gain in _scored(sides, jobs, encoder, mode, shortlist):
         side = sides[k]
         assert side.best is not None
         # The deletion that raises the similarity most; a tie goes to the shorter span. A word
@@ -168,12 +190,34 @@ def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: 
     return out
 
 
-def _gains(sides: Sequence[_Side], jobs: Sequence[tuple[int, tuple[int, int], bool]],
-           encoder: Encoder) -> list[float]:
+_Job = tuple[int, tuple[int, int], bool]  # (side, word window, is a clause)
+
+
+def _scored(sides: Sequence[_Side], jobs: Sequence[_Job], encoder: Encoder, mode: str,
+            shortlist: int) -> list[tuple[_Job, float]]:
+    """The jobs with their gains; in "shortlist" mode only each side's `shortlist` best jobs
+    of each kind by pooled gain, with their re-encoded gains."""
+    if mode == "pooled":
+        return list(zip(jobs, _gains(sides, jobs, encoder, True), strict=True))
+    if mode == "shortlist" and shortlist > 0:
+        groups: dict[tuple[int, bool], list[tuple[float, int]]] = {}
+        for r, ((k, _, is_clause), g) in enumerate(zip(jobs, _gains(sides, jobs, encoder, True),
+                                                       strict=True)):
+            groups.setdefault((k, is_clause), []).append((-g, r))
+        jobs = [jobs[r] for group in groups.values() for _, r in sorted(group)[:shortlist]]
+    return list(zip(jobs, _gains(sides, jobs, encoder, False), strict=True))
+
+
+def _gains(sides: Sequence[_Side], jobs: Sequence[_Job], encoder: Encoder,
+           pooled: bool) -> list[float]:
     if not jobs:
         return []
-    texts = [delete_words(sides[k].text, sides[k].words, lo, hi) for k, (lo, hi), _ in jobs]
-    vecs = encoder.encode(texts)
+    if pooled:
+        vecs = deletion_vectors(encoder, [(sides[k].text, _chars(sides[k], w))
+                                          for k, w, _ in jobs])
+    else:
+        vecs = encoder.encode([delete_words(sides[k].text, sides[k].words, lo, hi)
+                               for k, (lo, hi), _ in jobs])
     others = np.stack([sides[k].other for k, _, _ in jobs])
     sims = np.einsum("ij,ij->i", vecs, others)
     return [float(s) - sides[k].base for s, (k, _, _) in zip(sims, jobs, strict=True)]

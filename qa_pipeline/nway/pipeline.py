@@ -81,9 +81,9 @@ class _Finder:
 
     def __init__(self, source: Document | None, docs: Mapping[str, Document],
                  rows: Sequence[Row], evidence: Mapping[tuple[str, str], PairEvidence],
-                 encoder: Encoder) -> None:
+                 encoder: Encoder, occlusion: tuple[str, int]) -> None:
         self.source, self.docs, self.rows = source, docs, rows
-        self.evidence, self.encoder = evidence, encoder
+        self.evidence, self.encoder, self.occlusion = evidence, encoder, occlusion
 
     def _pair(self, x: str) -> PairEvidence | None:
         """The evidence that judged `x`: against the source, or x's first pair."""
@@ -97,7 +97,7 @@ class _Finder:
         k = ctx.full.index(ev.row_bead[r])
         s_side, t_side = ctx.source_sides[k], ctx.target_sides[k]
         (s_ev, t_ev), = attribute([(s_side.text, t_side.text)], ctx.source_vecs[[k]],
-                                  ctx.target_vecs[[k]], self.encoder)
+                                  ctx.target_vecs[[k]], self.encoder, *self.occlusion)
         limit = ev.result.thresholds.get("span_gain", 0.0)
         side, side_ev, doc = ((t_side, t_ev, ctx.target) if ev.pair[1] == x
                               else (s_side, s_ev, ctx.source))
@@ -244,7 +244,8 @@ def report_from(ev: NwayEvidence, encoder: Encoder, config: Config) -> NwayRepor
                              th)
     else:
         blames = without_source(rows, langs, ev.pairs, ev.gaps, th)
-    finder = _Finder(source, {d.lang: d for d in ev.translations}, rows, ev.pairs, encoder)
+    finder = _Finder(source, {d.lang: d for d in ev.translations}, rows, ev.pairs, encoder,
+                     (config.drift.occlusion, config.drift.occlusion_shortlist))
     findings = identify(sorted((finder.finding(b) for b in blames),
                                key=lambda f: (-SEVERITY_RANK[f.severity], -f.score, f.row,
                                               f.kind, f.drifted or "")),

@@ -115,22 +115,50 @@ def test_bead_and_paragraph_texts_are_embedded_once(seeds: tuple[Path, Path]) ->
                                                    if seen.get(t) != 1}
 
 
+class Watching(HashEncoder):
+    """Records whether each encode call brought a progress callback, and its texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.given: list[bool] = []
+        self.texts: list[str] = []
+
+    def encode(self, texts: Sequence[str], progress: Any = None) -> np.ndarray:
+        self.given.append(progress is not None)
+        self.texts += texts
+        return super().encode(texts, progress)
+
+
 def test_every_encode_call_reports_progress(seeds: tuple[Path, Path]) -> None:
-    """Not only the aligner's: the drift stage's encodes (shortened sides) show on "embed"
-    too, so a long document never goes silent while its evidence is embedded."""
-    given: list[bool] = []
-
-    class Watching(HashEncoder):
-        def encode(self, texts: Sequence[str], progress: Any = None) -> np.ndarray:
-            given.append(progress is not None)
-            return super().encode(texts, progress)
-
+    """Not only the aligner's: the drift stage's encodes (shortened sides, with re-encoding
+    occlusion) show on "embed" too, so a long document never goes silent while its evidence
+    is embedded."""
+    enc = Watching()
     events: list[str] = []
-    analyse(seed_inputs(seeds), Watching(), CONFIG,
+    config = replace(CONFIG, drift=replace(CONFIG.drift, occlusion="encode"))
+    analyse(seed_inputs(seeds), enc, config,
             progress=lambda stage, done, total: events.append(stage))
-    assert given and all(given)
+    assert enc.given and all(enc.given)
     first_drift = events.index("drift")
     assert "embed" in events[first_drift:]
+
+
+def test_occlusion_from_token_states_encodes_fewer_texts(seeds: tuple[Path, Path]) -> None:
+    """Pooled occlusion embeds none of the shortened sides that re-encoding occlusion
+    embeds; the shortlist (the default) a part of them (5 per side, kind and pass); both
+    still find spans."""
+    runs = {}
+    for occlusion in ("encode", "pooled", "shortlist"):
+        enc = Watching()
+        config = replace(CONFIG, drift=replace(CONFIG.drift, occlusion=occlusion))
+        report = analyse(seed_inputs(seeds), enc, config)
+        spans = [s for f in report.findings if f.kind == "drift" for s in f.target_spans]
+        runs[occlusion] = (set(enc.texts), spans)
+    shortened = runs["encode"][0] - runs["pooled"][0]
+    assert len(shortened) > 100
+    assert len(runs["shortlist"][0] - runs["pooled"][0]) < 0.6 * len(shortened)
+    assert runs["pooled"][1] and runs["shortlist"][1]
+    assert CONFIG.drift.occlusion == "shortlist"
 
 
 def test_checks_run_once_per_bead(seeds: tuple[Path, Path],

@@ -37,11 +37,16 @@ def _hash_encode(self: SentenceTransformerEncoder, texts, progress=None):  # typ
     return HashEncoder(DIM).encode(texts, progress)
 
 
+def _hash_states(self: SentenceTransformerEncoder, texts):  # type: ignore[no-untyped-def]
+    return HashEncoder(DIM).last_states(texts)
+
+
 def _fill_cache(model: Path, seeds: tuple[Path, Path], out: Path,
                 monkeypatch: pytest.MonkeyPatch) -> None:
     """One run with the model standing in for a real one (hash vectors): fills the cache."""
     with monkeypatch.context() as m:
         m.setattr(SentenceTransformerEncoder, "encode", _hash_encode)
+        m.setattr(SentenceTransformerEncoder, "last_states", _hash_states)
         res = CliRunner().invoke(app, ["check", str(seeds[0]), str(seeds[1]), "--model",
                                        str(model), "--out", str(out), "--fail-on", "none"])
     assert res.exit_code == 0, res.output
@@ -236,6 +241,7 @@ def test_a_cached_nway_check_never_loads_the_model_or_language_models(
     args = ["check", *map(str, files), "--model", str(model), "--fail-on", "none", "--quiet"]
     with monkeypatch.context() as m:
         m.setattr(SentenceTransformerEncoder, "encode", _hash_encode)
+        m.setattr(SentenceTransformerEncoder, "last_states", _hash_states)
         first = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r1")])
     assert first.exit_code == 0, first.output
 

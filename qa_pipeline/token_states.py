@@ -1,0 +1,132 @@
+"""Token states: a text's last-layer token vectors with their character offsets, and the
+vectors of the text with some of its characters left out of the mean pooling.
+
+A mean-pooled encoder's sentence vector is the mean of its last layer's token states. Leaving
+the tokens of a word window out of that mean gives the vector of the sentence "without those
+words" from the one forward pass the sentence needed anyway, where re-encoding the shortened
+text costs a forward pass per window (occlusion: ``detect/spans.py``, 30-60 windows a side).
+
+`TokenStateStore` keeps the states of the texts an encoder has just encoded (bounded by
+bytes, oldest out first), so the drift stage after the aligner finds its bead texts' states
+without a second pass. `deletion_vectors` is the one entry point: it takes an encoder that
+can give states (``last_states``), or a `CachedEncoder` over one, which also caches the
+results on disk like any other vector (a rerun needs neither the states nor the model).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+# A deletion: characters [a, b) of the text left out of the pooling; (0, 0) leaves none out.
+Deletion = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class TokenStates:
+    """One text's tokens: `offsets` (tokens, 2) as character offsets into the text itself
+    (the prompt's and the special tokens' offsets are negative or empty: never deleted), and
+    `states` (tokens, dim), the last layer's vectors the encoder mean-pools."""
+
+    offsets: np.ndarray
+    states: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.offsets.nbytes + self.states.nbytes)
+
+
+def pooled(tokens: TokenStates, deletions: Sequence[Deletion]) -> np.ndarray:
+    """Unit rows: for each deletion, the mean of the states of the tokens that do not lie
+    inside it: a token is inside when its characters fall within [a, b), one leading space
+    allowed (the prompt's and the special tokens' end at or before 0: never inside)."""
+    off = tokens.offsets
+    states = tokens.states.astype(np.float32, copy=False)
+    total = states.sum(0)
+    n = len(states)
+    out = np.empty((len(deletions), states.shape[1]), dtype=np.float32)
+    for r, (a, b) in enumerate(deletions):
+        # A word's first token may carry the space before it (sentencepiece's "▁word").
+        inside = (off[:, 1] > a) & (off[:, 1] <= b) & (off[:, 0] >= a - 1)
+        k = int(inside.sum())
+        v = total - states[inside].sum(0) if k else total
+        v = v / max(n - k, 1)
+        norm = float(np.linalg.norm(v))
+        out[r] = v / norm if norm > 0 else v
+    return out
+
+
+class TokenStateStore:
+    """Recently encoded texts' token states, within `max_bytes` (fp16 states); the oldest
+    entries go first."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.nbytes = 0
+        self._items: OrderedDict[str, TokenStates] = OrderedDict()
+
+    def put(self, text: str, tokens: TokenStates) -> None:
+        if self.max_bytes <= 0:
+            return
+        kept = TokenStates(tokens.offsets.astype(np.int32), tokens.states.astype(np.float16))
+        old = self._items.pop(text, None)
+        if old is not None:
+            self.nbytes -= old.nbytes
+        self._items[text] = kept
+        self.nbytes += kept.nbytes
+        while self.nbytes > self.max_bytes and self._items:
+            _, gone = self._items.popitem(last=False)
+            self.nbytes -= gone.nbytes
+
+    def get(self, text: str) -> TokenStates | None:
+        return self._items.get(text)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def can_pool(encoder: Any) -> bool:
+    """Whether `encoder` (or the encoder a wrapper holds) gives token states."""
+    while encoder is not None:
+        if callable(getattr(type(encoder), "last_states", None)):
+            return True
+        encoder = getattr(encoder, "inner", None)
+    return False
+
+
+def deletion_vectors(encoder: Any, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
+    """Unit rows, one per (text, deletion): the text's vector with the deletion's characters
+    left out of the pooling. A wrapper with `deletions` (the cached encoder) answers from its
+    cache first; otherwise the encoder's `last_states` give the states."""
+    own = getattr(encoder, "deletions", None)
+    if callable(own):
+        return np.asarray(own(jobs), dtype=np.float32)
+    inner = encoder
+    while not callable(getattr(type(inner), "last_states", None)):
+        inner = getattr(inner, "inner", None)
+        if inner is None:
+            raise TypeError(f"{type(encoder).__name__} gives no token states")
+    return pool_jobs(inner, jobs)
+
+
+def pool_jobs(encoder: Any, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
+    """`deletion_vectors` computed from `encoder.last_states`, each text's states once."""
+    by_text: dict[str, list[int]] = {}
+    for r, (text, _) in enumerate(jobs):
+        by_text.setdefault(text, []).append(r)
+    texts = list(by_text)
+    states = encoder.last_states(texts)
+    dim = int(states[0].states.shape[1]) if states else 0
+    out = np.empty((len(jobs), dim), dtype=np.float32)
+    for text, tokens in zip(texts, states, strict=True):
+        rows = by_text[text]
+        out[rows] = pooled(tokens, [jobs[r][1] for r in rows])
+    return out
+
+
+__all__ = ["Deletion", "TokenStateStore", "TokenStates", "can_pool", "deletion_vectors",
+           "pool_jobs", "pooled"]

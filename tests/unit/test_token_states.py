@@ -1,0 +1,125 @@
+"""Occlusion from token states (`token_states.py`): leaving a word window out of the mean
+pooling, the bounded store, and the cached path that needs neither states nor model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa_pipeline.cache import EmbeddingCache
+from qa_pipeline.detect.spans import attribute, delete_words
+from qa_pipeline.embed import CachedEncoder, HashEncoder
+from qa_pipeline.text import word_spans
+from qa_pipeline.token_states import (
+    TokenStates,
+    TokenStateStore,
+    can_pool,
+    deletion_vectors,
+    pooled,
+)
+
+TEXT = "Kõiki töötajaid on keeruline niivõrd kontrollida, et ühelgi kliendil pole halba."
+
+
+def test_whole_pooling_is_the_encoders_vector() -> None:
+    enc = HashEncoder()
+    v = deletion_vectors(enc, [(TEXT, (0, 0))])
+    assert np.allclose(v[0], enc.encode([TEXT])[0], atol=1e-6)
+
+
+@pytest.mark.parametrize(("lo", "hi"), [(0, 1), (2, 4), (9, 11)])
+def test_deleting_words_from_the_pooling(lo: int, hi: int) -> None:
+    """The hash encoder's tokens are its words, so leaving words lo..hi-1 out of the pooling
+    gives exactly the vector of the text without them."""
+    enc = HashEncoder()
+    words = word_spans(TEXT)
+    v = deletion_vectors(enc, [(TEXT, (words[lo][0], words[hi - 1][1]))])
+    assert np.allclose(v[0], enc.encode([delete_words(TEXT, words, lo, hi)])[0], atol=1e-6)
+
+
+def test_a_leading_space_token_belongs_to_its_word() -> None:
+    """Sentencepiece's "▁word" token starts on the space before the word; the prompt's and the
+    special tokens (offsets at or before 0) are never inside a deletion."""
+    states = np.eye(4, dtype=np.float32)
+    offsets = np.array([[-7, -7], [-1, 3], [3, 8], [8, 9]])  # <s>, "▁Abc" (from the prompt
+    toks = TokenStates(offsets, states)                     # space), "▁defg", "."
+    first = pooled(toks, [(0, 3)])[0]
+    assert first[1] == 0 and first[0] > 0
+    second = pooled(toks, [(4, 8)])[0]
+    assert second[2] == 0 and second[1] > 0 and second[3] > 0
+
+
+def test_store_keeps_within_its_bytes() -> None:
+    store = TokenStateStore(max_bytes=3 * (10 * 8 * 2 + 10 * 2 * 4))
+    for i in range(5):
+        store.put(f"t{i}", TokenStates(np.zeros((10, 2), np.int64), np.ones((10, 8))))
+    assert len(store) == 3 and store.get("t0") is None and store.get("t4") is not None
+    assert store.nbytes <= store.max_bytes
+    assert store.get("t4").states.dtype == np.float16  # type: ignore[union-attr]
+    off = TokenStateStore(0)
+    off.put("t", TokenStates(np.zeros((1, 2), np.int64), np.ones((1, 8))))
+    assert len(off) == 0
+
+
+class Refusing(HashEncoder):
+    """Raises when asked for states or vectors: a fully cached run must ask for neither."""
+
+    def last_states(self, texts: Sequence[str]) -> list[TokenStates]:
+        raise AssertionError("token states computed on a cached run")
+
+    def encode(self, texts: Sequence[str], progress: object = None) -> np.ndarray:
+        raise AssertionError("encoded on a cached run")
+
+
+def test_deletions_come_from_the_cache_on_a_rerun(tmp_path: Path) -> None:
+    words = word_spans(TEXT)
+    jobs = [(TEXT, (0, 0)), (TEXT, (words[1][0], words[2][1])), ("Teine lause.", (0, 5))]
+    first = CachedEncoder(HashEncoder(), EmbeddingCache(tmp_path / "c.sqlite"))
+    v1 = deletion_vectors(first, jobs)
+    again = CachedEncoder(Refusing(), EmbeddingCache(tmp_path / "c.sqlite"))
+    assert np.allclose(deletion_vectors(again, jobs), v1)
+
+
+def test_pooled_attribution_finds_the_added_words() -> None:
+    """The occlusion search over pooled deletions finds the words one side adds."""
+    enc = HashEncoder()
+    src = "The workers feel interested in serving customers well."
+    tgt = "The workers feel interested in serving customers well purple elephants."
+    v = enc.encode([src, tgt])
+    assert can_pool(CachedEncoder(enc, None)) and not can_pool(object())
+    for mode in ("pooled", "shortlist"):
+        _, t_ev = attribute([(src, tgt)], v[:1], v[1:], enc, mode, 2)[0]
+        assert t_ev.span is not None and "elephants" in tgt[t_ev.span[0]:t_ev.span[1]], mode
+        assert t_ev.gain > 0
+
+
+class Counting(HashEncoder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoded: list[str] = []
+
+    def encode(self, texts: Sequence[str], progress: object = None) -> np.ndarray:
+        self.encoded += texts
+        return super().encode(texts)
+
+
+def test_shortlist_reencodes_only_the_best_deletions() -> None:
+    """The shortlist re-encodes at most `shortlist` deletions per side, kind and pass, and
+    its gains are re-encoded ones: the best of them equals the full search's where the
+    full search's best is on the shortlist."""
+    src = "Sunku kontroliuoti visus darbuotojus taip, kad joks klientas nepatirtų blogo."
+    tgt = "Kõiki töötajaid on raske politseisse panna nii, et ükski klient halba ei koge."
+    full, short = Counting(), Counting()
+    v = full.encode([src, tgt])
+    full.encoded.clear()
+    ev_full = attribute([(src, tgt)], v[:1], v[1:], full, "encode")[0]
+    ev_short = attribute([(src, tgt)], v[:1], v[1:], short, "shortlist", 2)[0]
+    assert len(short.encoded) <= 2 * 2 * 2 * 2  # sides x kinds (window, clause) x passes x 2
+    assert len(short.encoded) < len(full.encoded) / 3
+    for f, s in zip(ev_full, ev_short, strict=True):
+        assert s.gain <= f.gain + 1e-9  # a subset of the same re-encoded deletions
+        if s.span == f.span:
+            assert s.gain == pytest.approx(f.gain)
