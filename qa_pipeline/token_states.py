@@ -113,18 +113,25 @@ def deletion_vectors(encoder: Any, jobs: Sequence[tuple[str, Deletion]]) -> np.n
     return pool_jobs(inner, jobs)
 
 
+# Texts whose states are held at once (a long document's occlusion asks for thousands).
+STATES_CHUNK = 512
+
+
 def pool_jobs(encoder: Any, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
-    """`deletion_vectors` computed from `encoder.last_states`, each text's states once."""
+    """`deletion_vectors` computed from `encoder.last_states`, each text's states once, a
+    chunk of texts at a time."""
     by_text: dict[str, list[int]] = {}
     for r, (text, _) in enumerate(jobs):
         by_text.setdefault(text, []).append(r)
     texts = list(by_text)
-    states = encoder.last_states(texts)
-    dim = int(states[0].states.shape[1]) if states else 0
-    out = np.empty((len(jobs), dim), dtype=np.float32)
-    for text, tokens in zip(texts, states, strict=True):
-        rows = by_text[text]
-        out[rows] = pooled(tokens, [jobs[r][1] for r in rows])
+    out = np.empty((len(jobs), 0), dtype=np.float32)
+    for start in range(0, len(texts), STATES_CHUNK):
+        chunk = texts[start:start + STATES_CHUNK]
+        for text, tokens in zip(chunk, encoder.last_states(chunk), strict=True):
+            if out.shape[1] == 0:
+                out = np.empty((len(jobs), tokens.states.shape[1]), dtype=np.float32)
+            rows = by_text[text]
+            out[rows] = pooled(tokens, [jobs[r][1] for r in rows])
     return out
 
 
