@@ -125,23 +125,25 @@ def child_ours(job: dict[str, Any], out: Path) -> None:
     inner = load_encoder(job["model"])
     t_import = time.perf_counter() - t_start
     t0 = time.perf_counter()
-    model: Any = inner.load()
+    inner.load()
     t_load = time.perf_counter() - t0
     texts: list[str] = []
     prompts: set[str] = set()
     clock = {"embed": 0.0}
-    st_encode = model.encode
+    # Counted where the texts enter our encoder (its sentence-transformers model or, for a
+    # mean-pooled BERT directory such as e5-small, the lean forward pass: `bert.py`).
+    inner_encode = inner.encode
 
     def recording_encode(sentences: Any, *args: Any, **kwargs: Any) -> Any:
-        texts.extend([sentences] if isinstance(sentences, str) else sentences)
-        prompts.add(kwargs.get("prompt") or "")
+        texts.extend(sentences)
+        prompts.add(inner.prompt)
         t1 = time.perf_counter()
         try:
-            return st_encode(sentences, *args, **kwargs)
+            return inner_encode(sentences, *args, **kwargs)
         finally:
             clock["embed"] += time.perf_counter() - t1
 
-    model.encode = recording_encode
+    inner.encode = recording_encode  # type: ignore[method-assign]
     cached = CachedEncoder(inner, EmbeddingCache(Path(job["cache"])))
     docs_out = []
     t_docs = 0.0

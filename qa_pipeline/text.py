@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -63,3 +63,18 @@ def unit_rows(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     n = np.linalg.norm(x, axis=-1, keepdims=True)
     return x / np.maximum(n, 1e-12)
+
+
+def cut_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """`text` without the character `spans` (any order, may overlap); spacing stays single."""
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out = text
+    for a, b in reversed(merged):
+        out = out[:a].rstrip() + " " + out[b:].lstrip()
+    out = re.sub(r"\s+([,.;:!?])", r"\1", out.strip())
+    return re.sub(r"\s{2,}", " ", out)

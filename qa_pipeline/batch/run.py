@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +40,30 @@ class DocumentResult:
     reused: bool = False  # every pair's report came from the previous run (inputs unchanged)
 
 
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+
+@lru_cache(maxsize=4)
+def package_data_digest(root: Path = DATA_DIR) -> str:
+    """One digest of the shipped models' files (`qa_pipeline/data`: drift calibrations, check
+    thresholds, tagger weights): a retrained file changes findings without a new version."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in sorted(root.iterdir()):
+        if f.is_file():
+            h.update(f.name.encode("utf-8"))
+            h.update(sha256_file(f).encode("ascii"))
+    return h.hexdigest()
+
+
 def input_key(pair: Job, config: Config, encoder_id: tuple[str, str],
               shas: tuple[str, ...]) -> str:
-    """Everything a pair's report depends on: tool version and report format, every file's
-    path and contents, the settings that change findings, the model and its revision (with
-    the precision, `encoder_id`), the language detector's version and mode. Not the baseline
-    (applied afresh on reuse) nor fail_on, device or batch size."""
+    """Everything a pair's report depends on: tool version and report format, the shipped
+    models' files, every file's path and contents, the settings that change findings, the
+    model and its revision (with the precision, `encoder_id`), the language detector's
+    version and mode. Not the baseline (applied afresh on reuse) nor fail_on, device or
+    batch size."""
     import hashlib
 
     from .. import __version__
@@ -55,7 +74,7 @@ def input_key(pair: Job, config: Config, encoder_id: tuple[str, str],
     neutral = replace(config, tgt_lang=pair.tgt_lang, fail_on=Config.fail_on, device=None,
                       batch_size=Config.batch_size, use_cache=True)
     schema = NWAY_SCHEMA if isinstance(pair, NwayJob) else REPORT_SCHEMA
-    parts = [__version__, schema, *(str(p) for p in pair.paths), *shas,
+    parts = [__version__, schema, package_data_digest(), *(str(p) for p in pair.paths), *shas,
              *encoder_id, detector_id(), repr(neutral)]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 

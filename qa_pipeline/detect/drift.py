@@ -45,7 +45,7 @@ import numpy as np
 
 from .. import config as C
 from ..embed import Encoder
-from ..text import robust_stats, robust_z
+from ..text import cut_spans, robust_stats, robust_z
 from ..token_states import can_pool
 from ..types import DriftKind, Span
 from .calibration import (
@@ -59,7 +59,7 @@ from .checks import drift_feature_checks
 from .context import CharSpans, PairContext
 from .params import DriftParams
 from .relative import RelativeReference, relative_scores
-from .spans import SideEvidence, attribute, coarse_cost, cut_spans
+from .spans import SideEvidence, attribute, coarse_cost
 from .tagger import (
     PARTIAL_MIN_SHARE,
     PARTIAL_MIN_WORDS,

@@ -54,21 +54,6 @@ class SideEvidence:
 EMPTY_EVIDENCE = SideEvidence(None, 0.0, None, 0.0, 0.0)
 
 
-def cut_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """`text` without the character `spans` (any order, may overlap); spacing stays single."""
-    merged: list[list[int]] = []
-    for a, b in sorted(spans):
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    out = text
-    for a, b in reversed(merged):
-        out = out[:a].rstrip() + " " + out[b:].lstrip()
-    out = re.sub(r"\s+([,.;:!?])", r"\1", out.strip())
-    return re.sub(r"\s{2,}", " ", out)
-
-
 def delete_words(text: str, words: Sequence[tuple[int, int]], lo: int, hi: int) -> str:
     """`text` without words lo..hi-1 (and the text between them); spacing stays single."""
     start, end = words[lo][0], words[hi - 1][1]

@@ -477,3 +477,26 @@ def test_repo_config_and_baseline_are_valid() -> None:
     accepted = load_baseline(root / C.BASELINE_FILE).accepted("customer-loyalty", "lt-et")
     assert accepted
 
+
+
+def test_a_retrained_package_file_is_not_reused(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reuse key covers the shipped models' files: a calibration or threshold file that
+    changes (same tool version) changes the key, so the pair is analysed again."""
+    from qa_pipeline.batch import run
+    from qa_pipeline.batch.corpus import PairJob
+    from qa_pipeline.config import Config
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d, value in ((a, "0.8746"), (b, "0.8747")):
+        d.mkdir()
+        (d / "check_encoder.json").write_text(f'{{"min_cos": {value}}}', "utf-8")
+        (d / "drift.json").write_text("{}", "utf-8")
+    digests = [run.package_data_digest(a), run.package_data_digest(b)]
+    assert digests[0] != digests[1] and digests[0] == run.package_data_digest(a)
+    job = PairJob("doc", "lt", "et", tmp_path / "s.txt", tmp_path / "t.txt")
+    keys = []
+    for digest in digests:
+        monkeypatch.setattr(run, "package_data_digest", lambda digest=digest: digest)
+        keys.append(run.input_key(job, Config(model="hash"), ("hash", "1"), ("x", "y")))
+    assert keys[0] != keys[1]

@@ -6,6 +6,7 @@ from qa_pipeline import config as C
 from qa_pipeline.detect.checks import Embedding
 from qa_pipeline.detect.checks.entities import (
     check_entities,
+    cut_gains,
     entities,
     name_phrases,
     plausible_match,
@@ -126,6 +127,28 @@ def test_codes_are_never_matched_by_the_encoder() -> None:
     emb = planted({"F-16": 1, "F-35": 1})
     (hit,) = refine_entities([(src, tgt)], before, "lt", "et", emb, SETTINGS)[0]
     assert hit.severity == "major"
+
+
+def test_a_name_pair_whose_cut_gains_nothing_is_dropped() -> None:
+    """Names left unmatched on both sides are dropped when cutting them from both sides does
+    not raise the pair's cosine by `min_cut_gain` (a translation no n-gram matched); kept when
+    it does (a swapped name takes meaning with it); codes are never dropped."""
+    src, tgt = "Sutartį pasirašė Andrius Kubilius.", "Lepingu allkirjastas Mart Laar."
+    before = [tuple(check_entities(src, tgt, "lt", "et"))]
+    cut_s, cut_t = "Sutartį pasirašė.", "Lepingu allkirjastas."
+    # Whole sides alike, cut sides just as alike: the names were each other's counterparts.
+    same = planted({src: 1, tgt: 1, cut_s: 1, cut_t: 1})
+    # Whole sides unlike, cut sides alike: the names carried the difference.
+    swap = planted({cut_s: 2, cut_t: 2})
+    settings = {**SETTINGS, "min_cut_gain": 0.05}
+    assert cut_gains([(src, tgt)], before, same) == {0: pytest.approx(0.0, abs=1e-9)}
+    assert cut_gains([(src, tgt)], before, swap)[0] > 0.5
+    assert refine_entities([(src, tgt)], before, "lt", "et", same, settings) == [()]
+    (hit,) = refine_entities([(src, tgt)], before, "lt", "et", swap, settings)[0]
+    assert hit.target_spans == before[0][0].target_spans
+    code = [tuple(check_entities("Lėktuvas F-16 nusileido.", "Lennuk F-35 maandus.", "lt",
+                                 "et"))]
+    assert cut_gains([("Lėktuvas F-16 nusileido.", "Lennuk F-35 maandus.")], code, same) == {}
 
 
 def test_no_settings_for_the_model_leaves_hits_unchanged() -> None:

@@ -21,10 +21,10 @@ from qa_pipeline.detect.context import build_context
 from qa_pipeline.detect.drift import DOMAIN_COLUMNS, FEATURES_ALL, DriftResult, entity_gain
 from qa_pipeline.detect.drift import score_drift as score_context
 from qa_pipeline.detect.findings import severity_for
-from qa_pipeline.detect.spans import cut_spans
 from qa_pipeline.embed import HashEncoder
 from qa_pipeline.errors import ModelError
 from qa_pipeline.segment import build_document
+from qa_pipeline.text import cut_spans
 from qa_pipeline.types import Bead, Document
 
 SENTENCES = [

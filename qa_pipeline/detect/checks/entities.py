@@ -13,8 +13,11 @@ name, so the check's encoder stage (`refine_entities`) embeds each name still wi
 counterpart (adjacent names as one phrase) and the other side's short word n-grams, and takes
 the name as matched when one n-gram is close enough: translated names land next to their
 translation, a name swapped for another does not. With the encoder, a hit also needs names
-left on both sides (a substitution), or a code. The cosine threshold is per model, derived
-from data (`bench/check_encoder.py`: clean NTREX pairs against seeded name swaps).
+left on both sides (a substitution), or a code, and cutting the names left from both sides
+must raise the pair's cosine (`cut_gains`): a swapped name takes meaning with it, a
+translation that no n-gram matched ("Raudonojo Kryžiaus" / "Punane Rist") leaves the pair as
+alike as before. Both thresholds are per model, derived from data (`bench/check_encoder.py`:
+clean NTREX pairs against seeded name swaps).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from functools import lru_cache
 import numpy as np
 
 from ... import config as C
+from ...text import cut_spans
 from ...types import Severity
 from .base import CheckSpec, Embedding, Hit, base_lang, encoder_settings, strip_diacritics, words
 
@@ -346,7 +350,8 @@ def refine_entities(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, 
                     settings: dict[str, float] | None = None) -> list[tuple[Hit, ...]]:
     """The hits with every name removed whose phrase vector is within `min_cos` of some word
     n-gram (up to `max_words` words) of the other side, kept only while names remain on both
-    sides (codes: either side); one embed call for all beads.
+    sides (codes: either side), and, where the settings have a `min_cut_gain`, only while cutting
+    the remaining names from both sides raises their cosine by that much (`cut_gains`).
     `settings` defaults to the shipped ones for the embedding's model (none: hits unchanged)."""
     cfg = settings if settings is not None else encoder_settings("entities", embedding.model)
     if cfg is None:
@@ -371,7 +376,35 @@ def refine_entities(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, 
             # a substituted name leaves one on each side. Codes count on either side.
             s_miss, t_miss = [], []
         out.append(tuple(entity_hits(s_miss, t_miss)))
+    if "min_cut_gain" in cfg:
+        gains = cut_gains(pairs, out, embedding)
+        out = [() if k in gains and gains[k] < cfg["min_cut_gain"] else bead_hits
+               for k, bead_hits in enumerate(out)]
     return out
+
+
+def cut_gains(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
+              embedding: Embedding) -> dict[int, float]:
+    """Per bead whose entity hit has names only (codes excepted): how much the two sides'
+    cosine rises when the hit's names are cut from both. A name swapped for another takes
+    meaning with it (cutting both gains); a translated one that no n-gram matched still has
+    its counterpart, so cutting the pair gains little. One embed call."""
+    texts: list[str] = []
+    rows: dict[int, tuple[int, ...]] = {}
+    for k, ((src, tgt), bead_hits) in enumerate(zip(pairs, hits, strict=True)):
+        names = [h for h in bead_hits if h.kind == "entity"]
+        if not names or any(_HAS_DIGIT.search(src[a:b]) for h in names
+                            for a, b in h.source_spans) \
+                or any(_HAS_DIGIT.search(tgt[a:b]) for h in names for a, b in h.target_spans):
+            continue
+        s_cut = cut_spans(src, [sp for h in names for sp in h.source_spans]) or src
+        t_cut = cut_spans(tgt, [sp for h in names for sp in h.target_spans]) or tgt
+        rows[k] = tuple(range(len(texts), len(texts) + 4))
+        texts += [src, tgt, s_cut, t_cut]
+    if not texts:
+        return {}
+    vecs = embedding.embed(texts)
+    return {k: float(vecs[c] @ vecs[d] - vecs[a] @ vecs[b]) for k, (a, b, c, d) in rows.items()}
 
 
 CHECK = CheckSpec("entities", "entity", check_entities, drift_feature="chk_entity",
