@@ -546,7 +546,6 @@ class CachedEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([vecs[t] for t in texts]).astype(np.float32, copy=False)
 
-
     def deletions(self, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
         """`token_states.deletion_vectors` through the cache: each (text, deletion) vector is
         stored under its own key, so a rerun needs neither token states nor the model."""

@@ -46,7 +46,6 @@ import numpy as np
 from .. import config as C
 from ..embed import Encoder
 from ..text import cut_spans, robust_stats, robust_z
-from ..token_states import can_pool
 from ..types import DriftKind, Span
 from .calibration import (
     DOMAIN_FEATURES,
@@ -59,7 +58,7 @@ from .checks import drift_feature_checks
 from .context import CharSpans, PairContext
 from .params import DriftParams
 from .relative import RelativeReference, relative_scores
-from .spans import SideEvidence, attribute, coarse_cost
+from .spans import SideEvidence, attribute, coarse_cost, occlusion_mode
 from .tagger import (
     PARTIAL_MIN_SHARE,
     PARTIAL_MIN_WORDS,
@@ -356,7 +355,7 @@ def _occlusion(ctx: PairContext, encoder: Encoder, params: DriftParams, calib: C
 def occlusion_id(params: DriftParams, encoder: Encoder) -> str:
     """How the spans' deletions were scored, for the report's signature (the calibration's
     span stage was fitted on re-encoded gains; "shortlist" keeps them, "pooled" does not)."""
-    mode = params.occlusion if can_pool(encoder) else "encode"
+    mode = occlusion_mode(params.occlusion, encoder)
     return f"occlusion-shortlist{params.occlusion_shortlist}" if mode == "shortlist" \
         else f"occlusion-{mode}"
 

@@ -121,6 +121,12 @@ class _Side:
     clause: tuple[tuple[int, int], float] | None = None
 
 
+def occlusion_mode(mode: str, encoder: Encoder) -> str:
+    """The mode `attribute` runs: `mode`, or "encode" where the encoder gives no token
+    states."""
+    return mode if mode == "encode" or can_pool(encoder) else "encode"
+
+
 def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
               encoder: Encoder, mode: str = "encode",
               shortlist: int = 0) -> list[tuple[SideEvidence, SideEvidence]]:
@@ -130,8 +136,7 @@ def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: 
     the mean pooling of the side's one forward pass (`token_states.py`); "shortlist" ranks
     every deletion that way and re-encodes only the `shortlist` best of each side and pass,
     so the gains are the re-encoded ones at a fraction of the passes."""
-    if mode != "encode" and not can_pool(encoder):
-        mode = "encode"
+    mode = occlusion_mode(mode, encoder)
     sides: list[_Side] = []
     for (s, t), sv, tv in zip(pairs, src_vecs, tgt_vecs, strict=True):
         base = float(np.dot(sv, tv))
