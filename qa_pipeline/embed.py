@@ -177,7 +177,10 @@ class SentenceTransformerEncoder:
     def release(self) -> None:
         """Drop the model (its weights, the mmapped embedding matrix, the tokenizer: ~0.7 GB
         for e5-small) while a long stage does not need it; the next `encode` loads it again
-        (~2 s). A call already encoding keeps its own reference and finishes."""
+        (~2 s). A call already encoding keeps its own reference and finishes. The kept token
+        states go too (a long document's release comes before its memory peak; the drift
+        stage then computes the few it needs)."""
+        self.states = TokenStateStore(self.states.max_bytes)
         if self._model is not None:
             self._model = None
             gc.collect()

@@ -123,3 +123,13 @@ def test_shortlist_reencodes_only_the_best_deletions() -> None:
         assert s.gain <= f.gain + 1e-9  # a subset of the same re-encoded deletions
         if s.span == f.span:
             assert s.gain == pytest.approx(f.gain)
+
+
+def test_releasing_the_model_drops_the_kept_states(tmp_path: Path) -> None:
+    from qa_pipeline.embed import SentenceTransformerEncoder
+
+    enc = SentenceTransformerEncoder(tmp_path, "m", "r")
+    enc.states.put(TEXT, TokenStates(np.zeros((2, 2), np.int64), np.ones((2, 4))))
+    assert len(enc.states) == 1
+    enc.release()
+    assert len(enc.states) == 0 and enc.states.max_bytes > 0
