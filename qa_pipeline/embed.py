@@ -304,30 +304,30 @@ class SentenceTransformerEncoder:
                 out[t] = hit
         if todo:
             model = self.load()
-            shift = len(self.prompt)
             for batch in length_batches([len(t) for t in todo], self.batch_size):
                 chunk = [todo[i] for i in batch]
+                keep = self._keeper(chunk, out.__setitem__)
                 if isinstance(model, LeanBert):
-                    def keep(r: int, off: np.ndarray, st: np.ndarray,
-                             chunk: list[str] = chunk) -> None:
-                        out[chunk[r]] = TokenStates(off - shift, st)
-
                     model.embed([self.prompt + t for t in chunk], keep=keep)
                     continue
                 offsets, mask, states = self.token_states([self.prompt + t for t in chunk],
                                                           [-1])
-                for r, t in enumerate(chunk):
+                for r in range(len(chunk)):
                     n = int(mask[r].sum())
-                    out[t] = TokenStates(offsets[r, :n] - shift, states[r, :n, 0])
+                    keep(r, offsets[r, :n], states[r, :n, 0])
         return [out[t] for t in texts]
+
+    def _keeper(self, batch: Sequence[str], sink: Callable[[str, TokenStates], None]
+                ) -> Callable[[int, np.ndarray, np.ndarray], None]:
+        """A callback for one batch's (row, offsets with the prompt, states): `sink` gets the
+        row's text and its `TokenStates`, offsets into the text itself."""
+        shift = len(self.prompt)
+        return lambda r, off, st: sink(batch[r], TokenStates(off - shift, st))
 
     def _keep_states(self, batch: Sequence[str]) -> Callable[[int, np.ndarray, np.ndarray],
                                                                None] | None:
         """The store's callback for one batch of `LeanBert.embed` (None when it keeps none)."""
-        if self.states.max_bytes <= 0:
-            return None
-        shift = len(self.prompt)
-        return lambda r, off, st: self.states.put(batch[r], TokenStates(off - shift, st))
+        return self._keeper(batch, self.states.put) if self.states.max_bytes > 0 else None
 
     def _plain(self, model: Any, batches: list[list[str]]) -> Iterator[np.ndarray]:
         """Each batch's unit rows, through the model's own encode."""

@@ -89,13 +89,17 @@ class TokenStateStore:
         return len(self._items)
 
 
+def _state_source(encoder: Any) -> Any | None:
+    """`encoder`, or the encoder a wrapper holds (`.inner`, any depth), that gives token
+    states (`last_states`); None when none does."""
+    while encoder is not None and not callable(getattr(type(encoder), "last_states", None)):
+        encoder = getattr(encoder, "inner", None)
+    return encoder
+
+
 def can_pool(encoder: Any) -> bool:
     """Whether `encoder` (or the encoder a wrapper holds) gives token states."""
-    while encoder is not None:
-        if callable(getattr(type(encoder), "last_states", None)):
-            return True
-        encoder = getattr(encoder, "inner", None)
-    return False
+    return _state_source(encoder) is not None
 
 
 def deletion_vectors(encoder: Any, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
@@ -105,12 +109,10 @@ def deletion_vectors(encoder: Any, jobs: Sequence[tuple[str, Deletion]]) -> np.n
     own = getattr(encoder, "deletions", None)
     if callable(own):
         return np.asarray(own(jobs), dtype=np.float32)
-    inner = encoder
-    while not callable(getattr(type(inner), "last_states", None)):
-        inner = getattr(inner, "inner", None)
-        if inner is None:
-            raise TypeError(f"{type(encoder).__name__} gives no token states")
-    return pool_jobs(inner, jobs)
+    source = _state_source(encoder)
+    if source is None:
+        raise TypeError(f"{type(encoder).__name__} gives no token states")
+    return pool_jobs(source, jobs)
 
 
 # Texts whose states are held at once (a long document's occlusion asks for thousands).

@@ -40,17 +40,17 @@ class DocumentResult:
     reused: bool = False  # every pair's report came from the previous run (inputs unchanged)
 
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-
-
 @lru_cache(maxsize=4)
-def package_data_digest(root: Path = DATA_DIR) -> str:
-    """One digest of the shipped models' files (`qa_pipeline/data`: drift calibrations, check
-    thresholds, tagger weights): a retrained file changes findings without a new version."""
+def package_data_digest(root: Path | None = None) -> str:
+    """One digest of the shipped models' files (`qa_pipeline/data`, or `root`: drift
+    calibrations, check thresholds, tagger weights): a retrained file changes findings
+    without a new version."""
     import hashlib
+    from importlib import resources
 
+    folder = root or Path(str(resources.files("qa_pipeline") / "data"))
     h = hashlib.sha256()
-    for f in sorted(root.iterdir()):
+    for f in sorted(folder.iterdir()):
         if f.is_file():
             h.update(f.name.encode("utf-8"))
             h.update(sha256_file(f).encode("ascii"))

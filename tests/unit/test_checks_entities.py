@@ -151,6 +151,28 @@ def test_a_name_pair_whose_cut_gains_nothing_is_dropped() -> None:
     assert cut_gains([("Lėktuvas F-16 nusileido.", "Lennuk F-35 maandus.")], code, same) == {}
 
 
+def test_cut_gains_in_chunks_equal_one_call_and_bound_each_call(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pairs = [("Sutartį pasirašė Andrius Kubilius.", "Lepingu allkirjastas Mart Laar."),
+             ("Jis gyveno Sovietų Sąjungoje.", "Ta elas Nõukogude Liidus."),
+             ("Vakar lijo.", "Eile sadas.")] * 4
+    hits = [tuple(check_entities(s, t, "lt", "et")) for s, t in pairs]
+    inner = planted({"Sutartį pasirašė.": 2, "Lepingu allkirjastas.": 2})
+    calls: list[list[str]] = []
+
+    def embed(texts):  # type: ignore[no-untyped-def]
+        calls.append(list(texts))
+        return inner.embed(texts)
+
+    emb = Embedding("toy", embed)
+    whole = cut_gains(pairs, hits, emb)
+    assert len(calls) == 1 and len(whole) == 8
+    calls.clear()
+    monkeypatch.setattr(C, "EMBED_CHUNK_TEXTS", 8)
+    assert cut_gains(pairs, hits, emb) == pytest.approx(whole)
+    assert len(calls) > 1 and all(len(c) <= 8 + 4 for c in calls)
+
+
 def test_no_settings_for_the_model_leaves_hits_unchanged() -> None:
     src, tgt = "Jis gyveno Sovietų Sąjungoje.", "Ta elas Nõukogude Liidus."
     before = [tuple(check_entities(src, tgt, "lt", "et"))]

@@ -388,23 +388,34 @@ def cut_gains(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
     """Per bead whose entity hit has names only (codes excepted): how much the two sides'
     cosine rises when the hit's names are cut from both. A name swapped for another takes
     meaning with it (cutting both gains); a translated one that no n-gram matched still has
-    its counterpart, so cutting the pair gains little. One embed call."""
+    its counterpart, so cutting the pair gains little. Embedded a chunk of beads at a time
+    (at most `config.EMBED_CHUNK_TEXTS` texts a call), as `name_scores`."""
+    out: dict[int, float] = {}
     texts: list[str] = []
     rows: dict[int, tuple[int, ...]] = {}
+
+    def flush() -> None:
+        if texts:
+            vecs = embedding.embed(texts)
+            out.update((k, float(vecs[c] @ vecs[d] - vecs[a] @ vecs[b]))
+                       for k, (a, b, c, d) in rows.items())
+        texts.clear()
+        rows.clear()
+
     for k, ((src, tgt), bead_hits) in enumerate(zip(pairs, hits, strict=True)):
         names = [h for h in bead_hits if h.kind == "entity"]
         if not names or any(_HAS_DIGIT.search(src[a:b]) for h in names
                             for a, b in h.source_spans) \
                 or any(_HAS_DIGIT.search(tgt[a:b]) for h in names for a, b in h.target_spans):
             continue
+        if len(texts) >= C.EMBED_CHUNK_TEXTS:
+            flush()
         s_cut = cut_spans(src, [sp for h in names for sp in h.source_spans]) or src
         t_cut = cut_spans(tgt, [sp for h in names for sp in h.target_spans]) or tgt
         rows[k] = tuple(range(len(texts), len(texts) + 4))
         texts += [src, tgt, s_cut, t_cut]
-    if not texts:
-        return {}
-    vecs = embedding.embed(texts)
-    return {k: float(vecs[c] @ vecs[d] - vecs[a] @ vecs[b]) for k, (a, b, c, d) in rows.items()}
+    flush()
+    return out
 
 
 CHECK = CheckSpec("entities", "entity", check_entities, drift_feature="chk_entity",
