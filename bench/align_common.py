@@ -38,7 +38,8 @@ def make_embed(model: str, chunk: int = 128,
     import pickle
 
     from qa_pipeline.cache import EmbeddingCache
-    from qa_pipeline.embed import CachedEncoder, load_encoder
+    from qa_pipeline.cached_encoder import CachedEncoder
+    from qa_pipeline.embed import load_encoder
 
     store_path = CACHE_DIR / f"align_vecs_{Path(model).name}.pkl"
     CACHE_DIR.mkdir(parents=True, exist_ok=True)

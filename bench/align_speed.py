@@ -29,8 +29,9 @@ from e2e_ntrex import TimedEncoder, write_docs
 
 from qa_pipeline.align import align_documents, describe
 from qa_pipeline.cache import EmbeddingCache
+from qa_pipeline.cached_encoder import CachedEncoder
 from qa_pipeline.config import DEFAULT_MODEL, Config
-from qa_pipeline.embed import CachedEncoder, load_encoder
+from qa_pipeline.embed import load_encoder
 from qa_pipeline.io.beads import bead_pairs
 from qa_pipeline.pipeline import read_inputs
 

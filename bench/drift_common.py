@@ -24,7 +24,8 @@ csv.field_size_limit(10**8)
 from paths import CACHE_DIR, DATA  # noqa: E402
 
 from qa_pipeline.cache import EmbeddingCache  # noqa: E402
-from qa_pipeline.embed import CachedEncoder, Encoder, load_encoder  # noqa: E402
+from qa_pipeline.cached_encoder import CachedEncoder  # noqa: E402
+from qa_pipeline.embed import Encoder, load_encoder  # noqa: E402
 
 CACHE = CACHE_DIR / "drift.sqlite"
 KINDS = ("replace", "clause_drop", "entity_swap", "negation", "number")

@@ -37,11 +37,12 @@ from drift_common import (
 from paths import RESULTS
 
 from qa_pipeline.cache import EmbeddingCache
+from qa_pipeline.cached_encoder import CachedEncoder
 from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.detect.drift import score_drift
 from qa_pipeline.detect.findings import check_findings, severity_for
 from qa_pipeline.detect.params import DriftParams
-from qa_pipeline.embed import CachedEncoder, Encoder, load_encoder
+from qa_pipeline.embed import Encoder, load_encoder
 
 RATE = 0.25
 Pair = tuple[str, str]

@@ -33,7 +33,8 @@ from qa_pipeline.cache import EmbeddingCache  # noqa: E402
 from qa_pipeline.config import DEFAULT_MODEL, Config  # noqa: E402
 
 NTREX = DATA / "ntrex128"
-from qa_pipeline.embed import CachedEncoder, load_encoder  # noqa: E402
+from qa_pipeline.cached_encoder import CachedEncoder  # noqa: E402
+from qa_pipeline.embed import load_encoder  # noqa: E402
 
 
 class TimedEncoder:

@@ -33,8 +33,9 @@ from drift_common import group_docs  # noqa: E402
 from paths import CACHE_DIR, DATA, RESULTS  # noqa: E402
 
 from qa_pipeline.cache import EmbeddingCache  # noqa: E402
+from qa_pipeline.cached_encoder import CachedEncoder  # noqa: E402
 from qa_pipeline.config import DEFAULT_MODEL, Config  # noqa: E402
-from qa_pipeline.embed import CachedEncoder, Encoder, load_encoder  # noqa: E402
+from qa_pipeline.embed import Encoder, load_encoder  # noqa: E402
 from qa_pipeline.io.readers import Inputs  # noqa: E402
 from qa_pipeline.nway.attribute import contrasts  # noqa: E402
 from qa_pipeline.nway.pipeline import (  # noqa: E402

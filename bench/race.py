@@ -118,7 +118,8 @@ def child_ours(job: dict[str, Any], out: Path) -> None:
 
     from qa_pipeline.align import align_sentences
     from qa_pipeline.cache import EmbeddingCache
-    from qa_pipeline.embed import CachedEncoder, load_encoder
+    from qa_pipeline.cached_encoder import CachedEncoder
+    from qa_pipeline.embed import load_encoder
     from qa_pipeline.io.beads import bead_pairs
 
     params = params_from(job["set"])

@@ -14,12 +14,13 @@ from pathlib import Path
 from . import __version__
 from .align import align_documents, describe
 from .cache import EmbeddingCache
+from .cached_encoder import CachedEncoder
 from .config import Config
 from .detect.checks.language import stored_in
 from .detect.context import PairContext, build_context, lookup_vectors
 from .detect.drift import score_drift
 from .detect.findings import GAP_THRESHOLDS, build_findings
-from .embed import CachedEncoder, Encoder, ReportingEncoder, load_encoder
+from .embed import Encoder, ReportingEncoder, load_encoder
 from .io.normalise import NORMALISER
 from .io.readers import Inputs
 from .io.readers import read_inputs as _read

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from qa_pipeline.cache import EmbeddingCache, entry_key
-from qa_pipeline.embed import CachedEncoder, HashEncoder, load_encoder
+from qa_pipeline.cached_encoder import CachedEncoder
+from qa_pipeline.embed import HashEncoder, load_encoder
 
 
 def test_hash_encoder_is_deterministic_and_normalised() -> None:
@@ -116,7 +117,7 @@ class _CountingEncoder:
 
 def test_model_is_loaded_only_for_texts_missing_from_the_cache(tmp_path: Path) -> None:
     from qa_pipeline.cache import EmbeddingCache
-    from qa_pipeline.embed import CachedEncoder
+    from qa_pipeline.cached_encoder import CachedEncoder
 
     inner = _CountingEncoder()
     cache = EmbeddingCache(tmp_path / "c.sqlite")

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from qa_pipeline.cache import EmbeddingCache
+from qa_pipeline.cached_encoder import CachedEncoder
 from qa_pipeline.detect.spans import attribute, delete_words
-from qa_pipeline.embed import CachedEncoder, HashEncoder
+from qa_pipeline.embed import HashEncoder
 from qa_pipeline.text import word_spans
 from qa_pipeline.token_states import (
     TokenStates,

@@ -1,0 +1,123 @@
+"""An encoder with the on-disk embedding cache (`cache.py`) and an in-memory memo in front:
+each text is encoded once per model, revision and prompt, ever, and the model is loaded only
+for a text neither holds. Pooled deletions (`token_states.py`) are cached the same way."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from .cache import EmbeddingCache, entry_key
+from .embed import Encoder, Progress, release_model
+from .errors import ModelError
+from .token_states import Deletion, deletion_vectors
+
+# Vectors kept in memory per encoder (about 75 MB at 384 dimensions): the texts of one report
+# many times over; the on-disk cache holds the rest.
+MEMO_LIMIT = 50_000
+
+
+class CachedEncoder:
+    """Wraps an encoder with the on-disk cache; deduplicates texts within a call.
+
+    The inner encoder is loaded only when a text is in neither the memo nor the cache: a run
+    whose texts are all cached never loads the model (`loaded` says whether it was)."""
+
+    def __init__(self, inner: Encoder, cache: EmbeddingCache | None) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.name = inner.name
+        self.revision = inner.revision
+        self.hits = 0
+        self.misses = 0
+        # Within one run the aligner and the drift scorer ask for the same texts: never twice.
+        # Least recently used entries go beyond `memo_limit`, so a long batch run stays small.
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.memo_limit = MEMO_LIMIT
+
+    @property
+    def prompt(self) -> str:
+        return self.inner.prompt
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def load(self) -> object:
+        return self.inner.load()
+
+    @property
+    def loaded(self) -> bool:
+        return bool(getattr(self.inner, "loaded", True))
+
+    def release(self) -> None:
+        release_model(self.inner)
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        unique = list(dict.fromkeys(texts))
+        vecs: dict[str, np.ndarray] = {}
+        for t in unique:
+            if t in self._memo:
+                self._memo.move_to_end(t)
+                vecs[t] = self._memo[t]
+        keys: dict[str, str] = {}
+        if self.cache is not None:
+            prompt = self.inner.prompt
+            # fp16 (CUDA) vectors are kept apart from fp32 ones; fp32 keys are the plain revision
+            revision = getattr(self.inner, "key_revision", self.revision)
+            keys = {t: entry_key(self.name, revision, prompt, t)
+                    for t in unique if t not in vecs}
+            found = self.cache.get_many(list(keys.values()))
+            vecs.update({t: found[k] for t, k in keys.items() if k in found})
+        todo = [t for t in unique if t not in vecs]
+        self.hits += len(unique) - len(todo)
+        self.misses += len(todo)
+        if todo:
+            new = self.inner.encode(todo, progress)
+            if new.shape[0] != len(todo):
+                raise ModelError(
+                    f"encoder {self.name} returned {new.shape[0]} rows for {len(todo)}"
+                )
+            fresh = dict(zip(todo, new, strict=True))
+            vecs.update(fresh)
+            # The memo keeps copies of the rows: a view would pin the whole array of its call
+            # (71,000 rows in a 3 MB pair's entity check) as long as one row is remembered.
+            self._memo.update((t, v.copy()) for t, v in fresh.items())
+            while len(self._memo) > self.memo_limit:
+                self._memo.popitem(last=False)
+            if self.cache is not None:
+                self.cache.put_many({keys[t]: v for t, v in fresh.items()}, model=self.name)
+            if len(todo) == len(texts):  # all new, each once, in order: the encoder's array
+                return new.astype(np.float32, copy=False)
+        elif progress:
+            progress(len(unique), len(unique))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([vecs[t] for t in texts]).astype(np.float32, copy=False)
+
+    def deletions(self, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
+        """`token_states.deletion_vectors` through the cache: each (text, deletion) vector is
+        stored under its own key, so a rerun needs neither token states nor the model."""
+        out = np.empty((len(jobs), self.dim), dtype=np.float32)
+        keys: list[str | None] = [None] * len(jobs)
+        found: dict[str, np.ndarray] = {}
+        if self.cache is not None:
+            revision = getattr(self.inner, "key_revision", self.revision)
+            prompt = self.inner.prompt + "\x00pooled-deletion"
+            keys = [entry_key(self.name, revision, prompt, f"{a}:{b}:{t}")
+                    for t, (a, b) in jobs]
+            found = self.cache.get_many([k for k in keys if k is not None])
+        todo = [r for r, k in enumerate(keys) if k is None or k not in found]
+        for r, k in enumerate(keys):
+            if k is not None and k in found:
+                out[r] = found[k]
+        if todo:
+            out[todo] = deletion_vectors(self.inner, [jobs[r] for r in todo])
+            if self.cache is not None:
+                self.cache.put_many({str(keys[r]): out[r] for r in todo}, model=self.name)
+        return out
+
+
+__all__ = ["MEMO_LIMIT", "CachedEncoder"]
