@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa_pipeline.detect.checks import CHECKS, Hit, run_checks
-from qa_pipeline.detect.checks.brackets import check_brackets
+from qa_pipeline.detect.checks.brackets import check_brackets, document_brackets
 from qa_pipeline.detect.checks.language import check_language
 from qa_pipeline.detect.checks.length import check_length, z_score
 from qa_pipeline.detect.checks.punctuation import check_punctuation
@@ -60,6 +60,37 @@ def test_brackets(src: str, tgt: str, fires: bool) -> None:
     hits = check_brackets(src, tgt, "lt", "et")
     assert bool(hits) == fires
     assert all(h.severity == "minor" for h in hits)
+
+
+def test_brackets_straight_quote_closes_low_nine() -> None:
+    assert check_brackets("„Melas“, – teigė ji.", '„Valed," ütles ta.', "lt", "et") == []
+    assert check_brackets("„Melas“, – teigė ji.", "„Valed, ütles ta.", "lt", "et")
+
+
+def _bracket_hits(pairs: list[tuple[str, str]]) -> list[bool]:
+    hits = [tuple(check_brackets(s, t, "lt", "et")) for s, t in pairs]
+    return [bool(h) for h in document_brackets(pairs, hits, "lt", "et")]
+
+
+def test_brackets_quotation_across_sentences() -> None:
+    # et quotes two sentences with one pair of marks, lt marks them as dialogue with dashes:
+    # each et sentence is unbalanced alone, balanced as a run.
+    pairs = [("– Esame neturtinga šalis.", "„Me oleme vaene riik."),
+             ("Bet turime orumo, – sakė jis.", "Aga meil on väärikus,“ ütles ta."),
+             ("Jis išėjo.", "Ta lahkus.")]
+    assert [bool(check_brackets(s, t, "lt", "et")) for s, t in pairs] == [True, True, False]
+    assert _bracket_hits(pairs) == [False, False, False]
+
+
+def test_brackets_dropped_quote_still_found_in_context() -> None:
+    # the closing mark is lost and no later sentence closes the quotation
+    pairs = [("Jis sakė: „Taip.“", "Ta ütles: „Jah."),
+             ("Jis išėjo.", "Ta lahkus."),
+             ("Ji liko.", "Naine jäi.")]
+    assert _bracket_hits(pairs) == [True, False, False]
+    # beyond the reach, a closing mark no longer explains the opening one
+    far = [pairs[0]] + [("Jis išėjo.", "Ta lahkus.")] * 6 + [("Ji liko.", "Naine jäi.“")]
+    assert _bracket_hits(far)[0]
 
 
 def test_length_ratio() -> None:

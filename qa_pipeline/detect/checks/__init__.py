@@ -63,8 +63,9 @@ def check_beads_staged(pairs: Sequence[tuple[str, str]], src_lang: str, tgt_lang
                        progress: Callable[[int, int], None] | None = None,
                        ) -> tuple[dict[str, list[tuple[Hit, ...]]],
                                   dict[str, list[tuple[Hit, ...]]]]:
-    """The rule hits and the refined hits (the same objects where a check has no encoder
-    stage): the drift model reads the rule hits it was calibrated on, findings the refined.
+    """The rule hits (each check's `run` per bead, then its `document` pass over all beads)
+    and the refined hits (the same objects where a check has no encoder stage): the drift
+    model reads the rule hits it was calibrated on, findings the refined.
     Every check's rule pass runs before the first encoder stage, so a long document's caller
     can free the encoder for the rule passes (`build_context`). `progress(done, total)` counts
     (check, pair) steps of the rule passes, reported every 256 pairs."""
@@ -78,6 +79,8 @@ def check_beads_staged(pairs: Sequence[tuple[str, str]], src_lang: str, tgt_lang
             hits.append(tuple(spec.run(s, t, src_lang, tgt_lang)))
             if progress and (j % 256 == 255 or j == len(pairs) - 1):
                 progress(k * len(pairs) + j + 1, total)
+        if spec.document is not None and any(hits):
+            hits = spec.document(pairs, hits, src_lang, tgt_lang)
         if spec.release is not None and len(pairs) >= RELEASE_CHECK_MODELS_PAIRS:
             spec.release()
         raw[name] = hits

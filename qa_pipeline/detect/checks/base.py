@@ -43,6 +43,9 @@ class Embedding:
     embed: EmbedFn
 
 
+# (bead side texts in document order, this check's hits per bead, src_lang, tgt_lang) -> hits
+DocumentFn = Callable[[Sequence[tuple[str, str]], Sequence[tuple[Hit, ...]], str, str],
+                      list[tuple[Hit, ...]]]
 # (bead side texts, this check's hits per bead, src_lang, tgt_lang, embedding) -> new hits
 RefineFn = Callable[[Sequence[tuple[str, str]], Sequence[tuple[Hit, ...]], str, str, Embedding],
                     list[tuple[Hit, ...]]]
@@ -53,6 +56,10 @@ class CheckSpec:
     """A registered check: `run(src, tgt, src_lang, tgt_lang)` is pure and returns Hits of
     `kind` with offsets into the texts it was given. A check whose highest score per bead is
     an input of the drift model names that input in `drift_feature` (e.g. "chk_number").
+
+    `document`, when given, is a rule pass over all of a pair's beads in document order, run
+    right after `run` on each: it drops the hits its neighbours explain (a quotation that
+    spans sentences). Its hits are rule hits (what the drift model reads).
 
     `refine`, when given, is a second stage over all of a pair's beads at once: with the
     encoder it drops or narrows the hits that the text rules could not rule out (a name whose
@@ -67,6 +74,7 @@ class CheckSpec:
     kind: CheckKind
     run: CheckFn
     drift_feature: str | None = None
+    document: DocumentFn | None = None
     refine: RefineFn | None = None
     release: Callable[[], None] | None = None
 
@@ -98,5 +106,5 @@ def clamp01(x: float) -> float:
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
 
 
-__all__ = ["CheckFn", "CheckSpec", "EmbedFn", "Embedding", "Hit", "RefineFn", "Spans",
+__all__ = ["CheckFn", "CheckSpec", "DocumentFn", "EmbedFn", "Embedding", "Hit", "RefineFn", "Spans",
            "base_lang", "clamp01", "encoder_settings", "strip_diacritics", "word_count", "words"]

@@ -1,9 +1,20 @@
 """Brackets and quotation marks: a side that is unbalanced where the other side is balanced
-probably lost or gained a mark in translation (a dropped closing quote, a parenthesis)."""
+probably lost or gained a mark in translation (a dropped closing quote, a parenthesis).
+
+A quotation often spans sentences, and the two translations need not split it alike: one
+side quotes a speaker's three sentences with one „ and one “, the other marks each sentence
+as dialogue with a dash. So a side's sentence that is unbalanced on its own counts as
+balanced when it closes a run of up to `REACH` + 1 consecutive beads on that side that is
+balanced as a whole (`document_brackets`, a pass over all beads in order)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .base import CheckSpec, Hit
+
+# How many neighbouring beads a quotation may span before its marks must balance.
+REACH = 5
 
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("‹", "›"))
 
@@ -29,12 +40,13 @@ def problems(text: str) -> list[tuple[str, int]]:
     # closes (en). Straight quotes pair up with each other.
     low = text.count("„")
     if low:
-        closers = text.count("“") + text.count("”")
+        # a straight " after „ is a (keyboard) closing quote: „Valed," ütles ta.
+        closers = text.count("“") + text.count("”") + text.count('"')
         if low != closers:
             out.append((f"{low} opening „ vs {closers} closing quote(s)", text.find("„")))
     elif text.count("“") != text.count("”"):
         out.append(("unbalanced “ ”", max(text.find("“"), text.find("”"))))
-    if text.count('"') % 2:
+    if not low and text.count('"') % 2:
         out.append(('odd number of "', text.find('"')))
     return out
 
@@ -50,4 +62,30 @@ def check_brackets(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit
                 spans if side == "source" else (), spans if side == "target" else ())]
 
 
-CHECK = CheckSpec("brackets", "brackets", check_brackets)
+def balanced_in_context(texts: Sequence[str], i: int, reach: int = REACH) -> bool:
+    """Whether `texts[i]` is balanced alone or inside a run of consecutive texts (at most
+    `reach` + 1 of them) that is balanced as a whole: a quotation spanning sentences."""
+    if not problems(texts[i]):
+        return True
+    for a in range(max(0, i - reach), i + 1):
+        for b in range(max(i, a + 1), min(len(texts), a + reach + 1)):
+            if not problems(" ".join(texts[a:b + 1])):
+                return True
+    return False
+
+
+def document_brackets(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
+                      src_lang: str, tgt_lang: str) -> list[tuple[Hit, ...]]:
+    """Drop a bead's hit where its unbalanced side is balanced in context (the quotation
+    spans beads) or the other side is unbalanced in context too."""
+    sides = ([s for s, _ in pairs], [t for _, t in pairs])
+    out: list[tuple[Hit, ...]] = []
+    for k, bead_hits in enumerate(hits):
+        if bead_hits and (balanced_in_context(sides[0], k)
+                          == balanced_in_context(sides[1], k)):
+            bead_hits = ()
+        out.append(bead_hits)
+    return out
+
+
+CHECK = CheckSpec("brackets", "brackets", check_brackets, document=document_brackets)
