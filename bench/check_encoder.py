@@ -61,6 +61,41 @@ def hits_of(check: object, pairs: Sequence[tuple[str, str]]) -> list[tuple[Hit, 
     return [tuple(check(s, t, SRC, TGT)) for s, t in pairs]  # type: ignore[operator]
 
 
+def refine_by_document(refine: object, pairs: Sequence[Pair], hits: Sequence[tuple[Hit, ...]],
+                       emb: Embedding, cfg: object,
+                       damaged_pairs: Sequence[DamagedPair] = ()) -> list[tuple[Hit, ...]]:
+    """`refine` as the pipeline runs it: over one document's beads at a time. With
+    `damaged_pairs` (whose hits `hits` are, one per damaged pair), each damaged pair is refined
+    inside its own document with every other bead clean, and the result is its bead's hits."""
+    docs: dict[str, list[int]] = {}
+    for i, p in enumerate(pairs):
+        docs.setdefault(p.doc, []).append(i)
+
+    def run(idx: list[int], texts: list[tuple[str, str]],
+            doc_hits: list[tuple[Hit, ...]]) -> list[tuple[Hit, ...]]:
+        return refine(texts, doc_hits, SRC, TGT, emb, cfg)  # type: ignore[operator,no-any-return]
+
+    if not damaged_pairs:
+        out: list[tuple[Hit, ...]] = [()] * len(pairs)
+        for idx in docs.values():
+            res = run(idx, [(pairs[i].src, pairs[i].tgt) for i in idx], [hits[i] for i in idx])
+            for i, h in zip(idx, res, strict=True):
+                out[i] = h
+        return out
+    clean = hits_of(check_of(refine), [(p.src, p.tgt) for p in pairs])
+    result = []
+    for d, d_hits in zip(damaged_pairs, hits, strict=True):
+        idx = docs[pairs[d.index].doc]
+        texts = [(d.src, d.tgt) if i == d.index else (pairs[i].src, pairs[i].tgt) for i in idx]
+        doc_hits = [d_hits if i == d.index else clean[i] for i in idx]
+        result.append(run(idx, texts, doc_hits)[idx.index(d.index)])
+    return result
+
+
+def check_of(refine: object) -> object:
+    return check_entities if refine is refine_entities else check_negation
+
+
 def derive(emb: Embedding) -> dict[str, dict[str, float]]:
     pairs = flat("even")
     swaps = damaged(pairs, "entity_swap")
@@ -70,7 +105,8 @@ def derive(emb: Embedding) -> dict[str, dict[str, float]]:
             if side == 1 and overlaps(group, swaps[k].tgt_span)]
     min_cos = float(np.quantile(best, RECALL))
     # Then the cut gain of the swaps the name stage keeps: the gain that keeps RECALL of them.
-    kept = refine_entities(sp, sh, SRC, TGT, emb, {"min_cos": min_cos, "max_words": MAX_WORDS})
+    kept = refine_by_document(refine_entities, pairs, sh, emb,
+                              {"min_cos": min_cos, "max_words": MAX_WORDS}, swaps)
     gains = cut_gains(sp, kept, emb)
     swap_gains = [g for k, g in gains.items()
                   if any(overlaps(h.target_spans, swaps[k].tgt_span) for h in kept[k])]
@@ -100,13 +136,13 @@ def measure(emb: Embedding, settings: dict[str, dict[str, float]]) -> dict[str, 
             ("negation", check_negation, refine_negation, "negation")):
         cfg = settings.get(name)
         before = hits_of(check, clean)
-        after = refine(clean, before, SRC, TGT, emb, cfg)  # type: ignore[operator]
+        after = refine_by_document(refine, pairs, before, emb, cfg)
         out[f"{name}_clean_hits_before"] = round(sum(map(bool, before)) / len(clean), 4)
         out[f"{name}_clean_hits_after"] = round(sum(map(bool, after)) / len(clean), 4)
         dmg = damaged(pairs, kind)
         dp = [(d.src, d.tgt) for d in dmg]
         db = hits_of(check, dp)
-        da = refine(dp, db, SRC, TGT, emb, cfg)  # type: ignore[operator]
+        da = refine_by_document(refine, pairs, db, emb, cfg, dmg)
 
         def caught(hs: Sequence[tuple[Hit, ...]], dmg: list[DamagedPair] = dmg,
                    entity: bool = kind == "entity_swap") -> float:

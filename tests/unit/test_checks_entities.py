@@ -58,6 +58,15 @@ def test_swapped_name_fires_on_both_sides() -> None:
     assert hit.severity == "minor"
 
 
+def test_shouted_words_are_not_acronyms() -> None:
+    shout = "Ji parašė: „AČIŪ, KAD PASIPRIEŠINOTE MINIAI.“"
+    assert entities("Ta kirjutas: „TÄNAME, ET JULGESID VASTU HAKATA.“", "et") == []
+    assert entities(shout, "lt") == []
+    # acronyms among lower-case words still count, even two in a row
+    assert [e.text for e in entities("Jis kalbėjo apie NATO ir ES bei JAV JT misiją.", "lt")] \
+        == ["NATO", "ES", "JAV", "JT"]
+
+
 def test_changed_code_is_major() -> None:
     (hit,) = check_entities("Lėktuvas F-16 nusileido.", "Lennuk F-35 maandus.", "lt", "et")
     assert hit.severity == "major"
@@ -149,6 +158,37 @@ def test_a_name_pair_whose_cut_gains_nothing_is_dropped() -> None:
     code = [tuple(check_entities("Lėktuvas F-16 nusileido.", "Lennuk F-35 maandus.", "lt",
                                  "et"))]
     assert cut_gains([("Lėktuvas F-16 nusileido.", "Lennuk F-35 maandus.")], code, same) == {}
+
+
+def test_a_name_rendered_alike_in_several_beads_is_one_name() -> None:
+    """A source name and a target name that occur in exactly the same beads (two or more)
+    are one name rendered consistently (a translated title), matched without the encoder;
+    one bead alone, or a name that also occurs elsewhere, proves nothing."""
+    doc = [("Serialas „Sostų karai“ baigėsi.", "Sari Troonide mäng lõppes."),
+           ("Jis vaidino „Sostų karuose“.", "Ta mängis Troonide mängus."),
+           ("Jis gyvena Londone.", "Ta elab Londonis.")]
+    hits = [tuple(check_entities(s, t, "lt", "et")) for s, t in doc]
+    assert hits[0] and hits[1] and not hits[2]
+    emb = planted({})  # the encoder matches nothing: only the document can
+    assert refine_entities(doc, hits, "lt", "et", emb, SETTINGS) == [(), (), ()]
+    # once only: kept
+    assert refine_entities(doc[1:], hits[1:], "lt", "et", emb, SETTINGS)[0]
+    # the target name also stands in a bead whose source lacks the source name: kept
+    doc3 = [*doc[:2], ("Jis gyvena Londone.", "Ta elab Londonis, Troonide linnas.")]
+    hits3 = [tuple(check_entities(s, t, "lt", "et")) for s, t in doc3]
+    assert all(refine_entities(doc3, hits3, "lt", "et", emb, SETTINGS)[:2])
+
+
+def test_consistent_renderings_pair_names_one_to_one() -> None:
+    """Two source names that both co-occur with one target name take it only once: the
+    other source name and a swapped-in target name stay a substitution."""
+    doc = [("Vaikai žiūrėjo „Kiaulytę Pepą“.", "Lapsed vaatasid Põrsas Peppat."),
+           ("Jie mėgsta „Kiaulytę Pepą“.", "Neile meeldib Põrsas Peppa."),
+           ("Rodė „Kiaulytę Pepą“.", "Näidati Põrsas Sunday.")]
+    hits = [tuple(check_entities(s, t, "lt", "et")) for s, t in doc]
+    out = refine_entities(doc, hits, "lt", "et", planted({}), SETTINGS)
+    (hit,) = out[2]
+    assert "Sunday" in [doc[2][1][a:b] for a, b in hit.target_spans]
 
 
 def test_cut_gains_in_chunks_equal_one_call_and_bound_each_call(

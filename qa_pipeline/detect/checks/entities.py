@@ -125,18 +125,43 @@ def _is_initial(text: str, start: int) -> bool:
     return bool(_SENT_START.search(text[max(0, start - 6): start])) or start == 0
 
 
+def _all_caps(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _shouted(tokens: Sequence[tuple[str, int, int]]) -> set[int]:
+    """Indexes of the words in a run of `SHOUT_RUN` or more consecutive all-capital words
+    ("TÄNAME, ET JULGESID"): emphasis, whose short words are not acronyms."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, (w, _, _) in enumerate([*tokens, ("", 0, 0)]):
+        if w and _all_caps(w) and not _HAS_DIGIT.search(w):
+            run.append(i)
+            continue
+        if len(run) >= SHOUT_RUN:
+            out.update(run)
+        run = []
+    return out
+
+
+SHOUT_RUN = 3
+NAME_STEM_CHARS = 5
+
+
 def entities(text: str, lang: str) -> list[Entity]:
     """Entity-like tokens of `text` (not sentence-initial capitalised words)."""
     lang = base_lang(lang)
     out: list[Entity] = []
-    for w, s, e in words(text):
+    tokens = list(words(text))
+    shouted = _shouted(tokens)
+    for i, (w, s, e) in enumerate(tokens):
         if not _HAS_ALPHA.search(w):
             continue  # plain numbers belong to the number check
         low = w.lower()
         if low in _TITLES or _ROMAN.fullmatch(w) or len(w) < 2:
             continue  # initials ("B. Kavanaugh") carry no comparable information
-        letters = [c for c in w if c.isalpha()]
-        if len(letters) > 5 and all(c.isupper() for c in letters):
+        if i in shouted or (sum(c.isalpha() for c in w) > 5 and _all_caps(w)):
             continue  # shouting or emphasis in capitals, not an acronym
         head = w.split("-")[0]
         if w[0].isdigit():
@@ -360,6 +385,7 @@ def refine_entities(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, 
                for k, side, group, best in name_scores(pairs, hits, embedding,
                                                        int(cfg["max_words"]))
                if best >= cfg["min_cos"] for sp in group}
+    consistent = Renderings(pairs) if any(hits) else None
     out: list[tuple[Hit, ...]] = []
     for k, ((src, tgt), bead_hits) in enumerate(zip(pairs, hits, strict=True)):
         if not bead_hits:
@@ -369,6 +395,8 @@ def refine_entities(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, 
                   if (k, 0, (a, b)) not in matched]
         t_miss = [Entity(a, b, tgt[a:b], False) for h in bead_hits for a, b in h.target_spans
                   if (k, 1, (a, b)) not in matched]
+        if consistent is not None:
+            s_miss, t_miss = consistent.drop(s_miss, t_miss)
         if not any(_HAS_DIGIT.search(e.text) for e in s_miss + t_miss) and not (
                 s_miss and t_miss):
             # A name left on one side only is how free translations look (a name for a
@@ -381,6 +409,46 @@ def refine_entities(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, 
         out = [() if k in gains and gains[k] < cfg["min_cut_gain"] else bead_hits
                for k, bead_hits in enumerate(out)]
     return out
+
+
+def name_stem(word: str) -> str:
+    """The diacritic-free first `NAME_STEM_CHARS` letters of a name: what its inflected
+    forms share ("Pchenjanas", "Pchenjane")."""
+    return _plain(word)[:NAME_STEM_CHARS]
+
+
+class Renderings:
+    """Which beads of a pair's document hold each name stem, per side: a source name and a
+    target name that occur in exactly the same beads, two or more of them, are one name
+    rendered consistently ("Sostų karai" / "Troonide mäng", a translated title). A name
+    swapped for another in one bead never pairs up like that; a rendering used once cannot be
+    told from a swap and is left to the other tests."""
+
+    def __init__(self, pairs: Sequence[tuple[str, str]]) -> None:
+        self.beads: tuple[dict[str, set[int]], dict[str, set[int]]] = ({}, {})
+        for k, bead in enumerate(pairs):
+            for side, text in enumerate(bead):
+                for w, _, _ in words(text):
+                    self.beads[side].setdefault(name_stem(w), set()).add(k)
+
+    def same(self, source_name: str, target_name: str) -> bool:
+        a = self.beads[0].get(name_stem(source_name), set())
+        return len(a) >= 2 and a == self.beads[1].get(name_stem(target_name))
+
+    def drop(self, s_miss: list[Entity], t_miss: list[Entity]
+             ) -> tuple[list[Entity], list[Entity]]:
+        """The names left once each name rendered consistently with one on the other side
+        goes with it, one to one: "Kiaulytė Pepa" / "Põrsas Sunday" pairs "Kiaulytė" with
+        "Põrsas" and leaves "Pepa" and "Sunday" (both co-occur with "Põrsas" elsewhere)."""
+        t_left = list(t_miss)
+        s_left = []
+        for a in s_miss:
+            b = next((b for b in t_left if self.same(a.text, b.text)), None)
+            if b is None:
+                s_left.append(a)
+            else:
+                t_left.remove(b)
+        return s_left, t_left
 
 
 def cut_gains(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
