@@ -63,6 +63,7 @@ from .core import Progress, align_vectors
 from .documents import DocumentAlignment, EmbedFn, align_documents, align_sentences
 from .params import (
     AlignParams,
+    LazyParams,
     MarginParams,
     RatioParams,
     RunsMode,
@@ -75,8 +76,8 @@ from .runs import overlap_texts, run_texts, sum_overlaps
 from .selective import align_runs, unsure_windows
 
 __all__ = [
-    "AlignParams", "DocumentAlignment", "EmbedFn", "MarginParams", "Progress", "RatioParams",
-    "RunsMode", "Scoring", "SelectiveParams", "align_documents", "align_runs", "align_sentences",
-    "align_vectors", "bead_types", "describe", "overlap_texts", "run_texts", "sum_overlaps",
-    "unsure_windows",
+    "AlignParams", "DocumentAlignment", "EmbedFn", "LazyParams", "MarginParams", "Progress",
+    "RatioParams", "RunsMode", "Scoring", "SelectiveParams", "align_documents", "align_runs",
+    "align_sentences", "align_vectors", "bead_types", "describe", "overlap_texts", "run_texts",
+    "sum_overlaps", "unsure_windows",
 ]

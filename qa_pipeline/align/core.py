@@ -70,6 +70,10 @@ def _bounds(paragraphs: np.ndarray | None, k: int,
     return _boundaries_of_overlaps(np.asarray(paragraphs), k)
 
 
+# (source masks, target masks, bonus): see `align_vectors`
+ApproxBonus = tuple[Sequence[np.ndarray], Sequence[np.ndarray], float]
+
+
 def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
                   params: AlignParams = AlignParams(),
                   src_lengths: np.ndarray | None = None,
@@ -78,7 +82,8 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
                   tgt_groups: np.ndarray | None = None,
                   src_paragraphs: np.ndarray | None = None,
                   tgt_paragraphs: np.ndarray | None = None,
-                  progress: Progress | None = None) -> list[Bead]:
+                  progress: Progress | None = None,
+                  approx_bonus: ApproxBonus | None = None) -> list[Bead]:
     """Align two documents given their overlap embeddings; the pure numpy core.
 
     `src[k-1]` holds the L2-normalised embeddings of every run of k consecutive source
@@ -90,6 +95,9 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
     paragraph ids per sentence of a side (its own marks, not aligned with the other side's)
     are a soft prior instead: a bead pays `params.paragraph_prior` deletions per paragraph
     boundary its run on that side spans (nothing when the prior is 0).
+    `approx_bonus` (source masks, target masks, bonus): runs marked True in the masks (one
+    boolean per run, per length, per side) hold approximations, and every bead that reads one
+    costs `bonus` less (`lazy.py` explores with it; confidences are then not posteriors).
     Returns beads in order covering every sentence once; `confidence` is the bead's posterior
     probability, `similarity` the cosine of the two sides (None for 1-0 / 0-1).
     """
@@ -128,6 +136,8 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
         params.paragraph_prior,
     )
     costs, del_t = _costs(prob, band, params, rng)
+    if approx_bonus is not None:
+        _lower_approximated(costs, types, band, n, m, *approx_bonus)
     path = _viterbi(costs, types, band, del_t)
     if progress:
         progress(2, 3)
@@ -150,3 +160,22 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
     if progress:
         progress(3, 3)
     return beads
+
+
+def _lower_approximated(costs: np.ndarray, types: list[tuple[int, int]], band: _Band, n: int,
+                        m: int, src_approx: Sequence[np.ndarray],
+                        tgt_approx: Sequence[np.ndarray], bonus: float) -> None:
+    """Lower by `bonus`, in place, the cost of every n:m bead that reads a run marked as
+    approximated (`src_approx[k-1][i]`: the source run of k sentences from i)."""
+    w = costs.shape[2]
+    rows = np.arange(n + 1)
+    for t, (a, b) in enumerate(types):
+        if not (a and b) or (a < 2 and b < 2) or a > n or b > m:
+            continue
+        cells = np.zeros((n + 1, w), bool)
+        if a >= 2:
+            cells[a:] |= src_approx[a - 1][rows[a:] - a][:, None]
+        if b >= 2:
+            j = band.lo[:, None] + np.arange(w)[None, :] - b
+            cells |= ((j >= 0) & (j <= m - b)) & tgt_approx[b - 1][np.clip(j, 0, m - b)]
+        costs[t][cells] -= bonus

@@ -12,7 +12,7 @@ from typing import Literal
 
 Scoring = Literal["margin", "ratio"]
 # Where the vectors of multi-sentence runs come from (see AlignParams.runs).
-RunsMode = Literal["exact", "selective", "sum"]
+RunsMode = Literal["exact", "lazy", "selective", "sum"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,20 @@ class SelectiveParams:
 
 
 @dataclass(frozen=True)
+class LazyParams:
+    """Knobs of `runs="lazy"`: runs embedded when the path wants them."""
+
+    # How much better than its sum approximation an unembedded run's bead is assumed to be, in
+    # the margin objective's score (a bead scores about 0.1-0.6): the approximation undervalues
+    # real merges, and a bead it undervalues by more than this is never tried. 0.3: the
+    # smallest of 0.1 / 0.2 / 0.3 whose beads equal "exact"'s on the NTREX damage benchmark
+    # (bench/align_runs_agree.py --set lazy.bonus=...; BENCHMARKS "Lazy runs").
+    bonus: float = 0.3
+    # Most embed-and-realign rounds; each embeds the runs the last path took.
+    rounds: int = 64
+
+
+@dataclass(frozen=True)
 class AlignParams:
     """Every alignment knob, with its default: the single source of defaults."""
 
@@ -126,14 +140,19 @@ class AlignParams:
     # Each piece is centred and length-normalised on its own; a document with fewer
     # sentences is aligned in one piece, exactly as without pieces. 0 switches pieces off.
     group_piece_sentences: int = 4000
-    # Where run vectors come from. "selective" (default): sentences are embedded once, a first
-    # DP prices runs by the normalised sum of their sentences' vectors, then the joined text of
+    # Where run vectors come from. "lazy" (default): sentences are embedded once, every run of
+    # several sentences is priced by the normalised sum of its sentences' vectors plus an
+    # optimism bonus until the DP's path takes it, then its joined text is embedded and the DP
+    # runs again, until the path takes embedded runs only (`lazy`; align/lazy.py). "selective"
+    # (the previous default): sentences are embedded once, a first DP prices runs by the
+    # normalised sum of their sentences' vectors, then the joined text of
     # runs is embedded only around the beads that are not confident 1-1 (n:m, 1-0, 0-1, low
     # confidence) and the DP runs again with those runs alone (elsewhere no n:m bead is
     # allowed); repeated until no new sentence needs its runs (`selective`). "exact": every
     # run of 1..max_overlap sentences embedded as joined text (about 4.7 texts per sentence,
     # ten times the tokens). "sum": runs approximated by sums only (no run text embedded).
-    runs: RunsMode = "selective"
+    runs: RunsMode = "lazy"
+    lazy: LazyParams = field(default_factory=LazyParams)  # read by "lazy"
     selective: SelectiveParams = field(default_factory=SelectiveParams)  # read by "selective"
     # Subtract each side's mean sentence vector before computing costs (removes the shared
     # language and topic direction that makes every pair look alike with anisotropic models);
@@ -158,6 +177,8 @@ def describe(params: AlignParams) -> str:
     if runs == "selective":
         sp = params.selective
         runs += f"@{sp.min_confidence:g}/{sp.context}/{sp.rounds}"
+    elif runs == "lazy":
+        runs += f"@{params.lazy.bonus:g}/{params.lazy.rounds}"
     prior = (f",paragraph_prior={params.paragraph_prior:g}"
              f"@{params.paragraph_prior_min_sentences:g}" if params.paragraph_prior else "")
     prior += f",pieces={params.group_piece_sentences}" if params.group_piece_sentences else ""

@@ -1,4 +1,5 @@
-"""Run vectors for the DP: every run embedded, none, or only the runs where the path is unsure.
+"""Run vectors for the DP: every run embedded, none, the runs the path takes (`lazy.py`), or the
+runs where the path is unsure.
 
 Embedding every run of 1..k sentences ("exact") costs about 4.7 texts and ten times the tokens
 per sentence, yet most beads of real translations are 1-1 and never read a run vector.
@@ -21,7 +22,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..types import Bead
-from .core import align_vectors
+from .core import ApproxBonus, align_vectors
+from .lazy import align_lazy
 from .params import AlignParams, SelectiveParams
 from .runs import run_matrix, run_texts, sum_overlaps
 
@@ -82,20 +84,25 @@ def align_runs(src: Sequence[str], tgt: Sequence[str], table: dict[str, np.ndarr
         embed_missing(table, [*src, *tgt], embed)
     dim = len(table[src[0]])
 
-    def align(s: list[np.ndarray], t: list[np.ndarray]) -> list[Bead]:
+    def align(s: list[np.ndarray], t: list[np.ndarray],
+              bonus: ApproxBonus | None = None) -> list[Bead]:
         return align_vectors(s, t, params, *lens, src_groups, tgt_groups, src_paragraphs,
-                             tgt_paragraphs)
+                             tgt_paragraphs, approx_bonus=bonus)
 
     if mode == "exact":
         return align(run_matrix(src, k, table, dim, src_groups),
                      run_matrix(tgt, k, table, dim, tgt_groups))
     s1 = run_matrix(src, 1, table, dim)[0]
     t1 = run_matrix(tgt, 1, table, dim)[0]
+    if mode == "lazy":
+        return align_lazy(src, tgt, s1, t1, k, table,
+                          lambda texts: embed_missing(table, texts, embed), align, params.lazy,
+                          src_groups, tgt_groups)
     beads = align(sum_overlaps(s1, k), sum_overlaps(t1, k))
     if mode == "sum":
         return beads
     if mode != "selective":
-        raise ValueError(f"unknown runs mode {mode!r} (exact, selective or sum)")
+        raise ValueError(f"unknown runs mode {mode!r} (exact, lazy, selective or sum)")
     s_open = np.zeros(n, bool)
     t_open = np.zeros(m, bool)
     for r in range(max(1, params.selective.rounds)):

@@ -1,5 +1,5 @@
 """The aligner with the real default model: a deleted sentence comes out as its own 1-0 bead
-(not inside a merge), and the selective run vectors give the exact method's path."""
+(not inside a merge), and the selective and lazy run vectors give the exact method's path."""
 
 from __future__ import annotations
 
@@ -32,8 +32,9 @@ def test_a_deleted_sentence_is_a_one_zero_bead(tmp_path: Path, isolated_cache: P
     damaged = read_inputs(SEEDS / "lt.txt", tmp_path / "et.txt", cfg)
     assert len(damaged.target.sentences) == len(clean.target.sentences) - 1
     paths = {}
-    for runs in ("exact", "selective"):
+    for runs in ("exact", "selective", "lazy"):
         al = align_documents(damaged.source, damaged.target, enc.encode, AlignParams(runs=runs))
         paths[runs] = [(b.source, b.target) for b in al.sentences]
         assert (lt_of, ()) in paths[runs], paths[runs]
     assert paths["selective"] == paths["exact"]
+    assert paths["lazy"] == paths["exact"]

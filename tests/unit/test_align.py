@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from qa_pipeline.align import (
     AlignParams,
+    LazyParams,
     MarginParams,
     RatioParams,
     SelectiveParams,
@@ -212,8 +213,8 @@ def test_unknown_scoring_is_refused() -> None:
 def test_describe_names_the_objective_and_its_knobs() -> None:
     assert describe(AlignParams()) == (
         "margin(margin_weight=0.5,skip=0.1,coverage=0.5@0.1,max_bead=5,max_overlap=4,"
-        "runs=selective@0.9/1/3,pieces=4000)")
-    assert describe(AlignParams(scoring="ratio")) == (
+        "runs=lazy@0.3/64,pieces=4000)")
+    assert describe(AlignParams(scoring="ratio", runs="selective")) == (
         "ratio(deletion_percentile=95,deletion_scale=1.2,merge_penalty=0.03,length_weight=0.01,"
         "merge_gain_weight=2,max_bead=5,max_overlap=4,runs=selective@0.9/1/3,pieces=4000)")
     assert describe(AlignParams(margin=MarginParams(skip=0.05))).startswith(
@@ -221,7 +222,7 @@ def test_describe_names_the_objective_and_its_knobs() -> None:
     assert describe(AlignParams(scoring="ratio", ratio=RatioParams(deletion_percentile=80))
                     ).startswith("ratio(deletion_percentile=80,")
     assert describe(AlignParams(paragraph_prior=2)).endswith(
-        "runs=selective@0.9/1/3,paragraph_prior=2@1.2,pieces=4000)")
+        "runs=lazy@0.3/64,paragraph_prior=2@1.2,pieces=4000)")
     assert "paragraph_prior" not in describe(AlignParams(paragraph_prior=0.0))
 
 
@@ -360,12 +361,67 @@ def test_selective_runs_pick_the_exact_path(plan: list[str]) -> None:
     assert [b.similarity for b in selective] == [b.similarity for b in exact]
 
 
+@settings(max_examples=60, deadline=None)
+@given(ops)
+def test_lazy_runs_pick_the_exact_path(plan: list[str]) -> None:
+    src, tgt = build(plan)
+    exact = align_sentences(src, tgt, toy_embed, AlignParams(runs="exact"))
+    rec = Recorder()
+    lazy = align_sentences(src, tgt, rec, AlignParams(runs="lazy"))
+    check_cover(lazy, len(src), len(tgt))
+    assert pairs_of(lazy) == pairs_of(exact)
+    assert len(rec.texts) == len(set(rec.texts))
+    assert set(rec.texts) <= set(overlap_texts(src, 4)) | set(overlap_texts(tgt, 4))
+    # every bead is priced on real vectors: its similarity is the cosine "exact" reports
+    assert [b.similarity for b in lazy] == [b.similarity for b in exact]
+
+
+def test_lazy_runs_embed_the_runs_the_path_takes() -> None:
+    # 40 sentences, one merge (t10 t11) and one deletion (s30)
+    src = src_doc(range(40))
+    tgt = [*tgt_doc(range(10)), "t10 t11", *tgt_doc([i for i in range(12, 40) if i != 30])]
+    rec = Recorder()
+    beads = align_sentences(src, tgt, rec, AlignParams(runs="lazy"))
+    assert ((10, 11), (10,)) in pairs_of(beads) and ((30,), ()) in pairs_of(beads)
+    runs = [t for t in rec.texts if t not in src and t not in tgt]
+    assert "s10 s11" in runs
+    # far fewer runs than "selective" opens around the same two places
+    sel = Recorder()
+    align_sentences(src, tgt, sel, AlignParams(runs="selective"))
+    assert len(runs) < len([t for t in sel.texts if t not in src and t not in tgt])
+
+
+def test_lazy_without_a_bonus_misses_what_the_approximation_undervalues() -> None:
+    """The bonus is what makes lazy runs exact: with none, a merge whose sum approximation
+    looks worse than the two beads it replaces is never tried."""
+    rng = np.random.default_rng(5)
+    base = _unit(rng.normal(size=(8, 32)))
+    # the real run vector of t2+t3 is far closer to s2 than either half's sum suggests
+    src_v = base[:6]
+    tgt_v = _unit(np.stack([base[0], base[1], 0.6 * base[2] + 0.8 * base[6],
+                            0.6 * base[2] + 0.8 * base[7], base[3], base[4], base[5]]))
+    table = {f"s{i}": v for i, v in enumerate(src_v)} | {f"t{i}": v for i, v in enumerate(tgt_v)}
+    table["t2 t3"] = base[2]
+    src, tgt = [f"s{i}" for i in range(6)], [f"t{i}" for i in range(7)]
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        return np.stack([table[t] if t in table else _unit(rng.normal(size=(1, 32)))[0]
+                         for t in texts])
+
+    def merged(bonus: float) -> bool:
+        p = AlignParams(runs="lazy", lazy=LazyParams(bonus=bonus), center_min_items=0)
+        return ((2,), (2, 3)) in pairs_of(align_sentences(src, tgt, embed, p))
+
+    assert merged(10.0)
+    assert not merged(0.0)
+
+
 def test_selective_runs_embed_runs_only_near_unsure_beads() -> None:
     # 40 sentences, one merge (t10 t11) and one deletion (s30): runs are needed only there
     src = src_doc(range(40))
     tgt = [*tgt_doc(range(10)), "t10 t11", *tgt_doc([i for i in range(12, 40) if i != 30])]
     rec = Recorder()
-    beads = align_sentences(src, tgt, rec, AlignParams())
+    beads = align_sentences(src, tgt, rec, AlignParams(runs="selective"))
     assert ((10, 11), (10,)) in pairs_of(beads) and ((30,), ()) in pairs_of(beads)
     runs = [t for t in rec.texts if t not in src and t not in tgt]
     assert runs and "s10 s11" in runs
