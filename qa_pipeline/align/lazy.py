@@ -29,6 +29,7 @@ from .params import LazyParams
 from .runs import run_text, sum_overlaps
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
+WindowFn = Callable[[Sequence[Bead]], tuple[np.ndarray, np.ndarray]]
 AlignFn = Callable[[list[np.ndarray], list[np.ndarray], ApproxBonus | None], list[Bead]]
 
 
@@ -48,9 +49,18 @@ class _Side:
             for j in range(1, k):
                 if n > j:
                     self.allowed[j] = g[:n - j] == g[j:]
+        self.group_ok = [a.copy() for a in self.allowed]
         self.embedded = [np.zeros(max(0, n - j), bool) for j in range(k)]
         self.embedded[0][:] = True
         self.real = [a.copy() for a in self.approx]
+
+    def open(self, mask: np.ndarray) -> None:
+        """Allow only the runs of several sentences that lie inside `mask` (one boolean per
+        sentence)."""
+        for j in range(1, len(self.allowed)):
+            if len(mask) > j:
+                inside = np.lib.stride_tricks.sliding_window_view(mask, j + 1).all(axis=1)
+                self.allowed[j] = self.group_ok[j] & inside
 
     def wanted(self, beads: Sequence[Bead], source: bool) -> list[tuple[int, int]]:
         """(length, start) of every approximated run the path takes on this side."""
@@ -82,13 +92,36 @@ class _Side:
 def align_lazy(src: Sequence[str], tgt: Sequence[str], s1: np.ndarray, t1: np.ndarray,
                k: int, table: dict[str, np.ndarray], embed_missing: Callable[[Sequence[str]],
                                                                               None],
-               align: AlignFn, params: LazyParams,
+               align: AlignFn, params: LazyParams, windows: WindowFn | None = None,
                src_groups: np.ndarray | None = None,
                tgt_groups: np.ndarray | None = None) -> list[Bead]:
     """The beads of the path over embedded runs that the bonus-explored DP settles on.
     `s1`/`t1` are the sentence vectors; `embed_missing(texts)` embeds the texts not yet in
-    `table` (one call per round)."""
+    `table` (one call per round). With `windows` (beads -> source and target masks of the
+    sentences around unsure beads, `selective.unsure_windows`), runs exist only inside the
+    windows of a first DP on approximations, widened while later paths open new ones."""
     sides = (_Side(src, s1, k, src_groups), _Side(tgt, t1, k, tgt_groups))
+    if windows is None:
+        return _explore(sides, table, embed_missing, align, params)
+    beads = align(sides[0].matrices(True), sides[1].matrices(True), None)
+    s_open, t_open = np.zeros(len(src), bool), np.zeros(len(tgt), bool)
+    for r in range(max(1, params.window_rounds)):
+        s_new, t_new = windows(beads)
+        s_new, t_new = s_new | s_open, t_new | t_open
+        if r and (s_new == s_open).all() and (t_new == t_open).all():
+            break
+        s_open, t_open = s_new, t_new
+        sides[0].open(s_open)
+        sides[1].open(t_open)
+        beads = _explore(sides, table, embed_missing, align, params)
+    return beads
+
+
+def _explore(sides: tuple[_Side, _Side], table: dict[str, np.ndarray],
+             embed_missing: Callable[[Sequence[str]], None], align: AlignFn,
+             params: LazyParams) -> list[Bead]:
+    """Embed the approximated runs each bonus DP's path takes until it takes none; then the
+    DP over embedded runs alone."""
     for _ in range(max(1, params.rounds)):
         bonus = (sides[0].approximated(), sides[1].approximated(), params.bonus)
         beads = align(sides[0].matrices(True), sides[1].matrices(True), bonus)

@@ -87,6 +87,11 @@ class LazyParams:
     bonus: float = 0.3
     # Most embed-and-realign rounds; each embeds the runs the last path took.
     rounds: int = 64
+    # Runs exist only around the beads of a first DP on approximations that are not confident
+    # 1-1 (`selective`'s windows: `SelectiveParams.min_confidence` and `context`), widened
+    # while later paths open new ones, at most `window_rounds` times; False: everywhere.
+    within_unsure: bool = True
+    window_rounds: int = 3
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,9 @@ def describe(params: AlignParams) -> str:
         sp = params.selective
         runs += f"@{sp.min_confidence:g}/{sp.context}/{sp.rounds}"
     elif runs == "lazy":
-        runs += f"@{params.lazy.bonus:g}/{params.lazy.rounds}"
+        lp = params.lazy
+        runs += f"@{lp.bonus:g}/{lp.rounds}" + (
+            f"/unsure{lp.window_rounds}" if lp.within_unsure else "")
     prior = (f",paragraph_prior={params.paragraph_prior:g}"
              f"@{params.paragraph_prior_min_sentences:g}" if params.paragraph_prior else "")
     prior += f",pieces={params.group_piece_sentences}" if params.group_piece_sentences else ""

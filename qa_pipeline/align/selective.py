@@ -95,9 +95,11 @@ def align_runs(src: Sequence[str], tgt: Sequence[str], table: dict[str, np.ndarr
     s1 = run_matrix(src, 1, table, dim)[0]
     t1 = run_matrix(tgt, 1, table, dim)[0]
     if mode == "lazy":
+        windows = (None if not params.lazy.within_unsure else
+                   lambda beads: unsure_windows(beads, n, m, params.selective))
         return align_lazy(src, tgt, s1, t1, k, table,
                           lambda texts: embed_missing(table, texts, embed), align, params.lazy,
-                          src_groups, tgt_groups)
+                          windows, src_groups, tgt_groups)
     beads = align(sum_overlaps(s1, k), sum_overlaps(t1, k))
     if mode == "sum":
         return beads

@@ -213,7 +213,7 @@ def test_unknown_scoring_is_refused() -> None:
 def test_describe_names_the_objective_and_its_knobs() -> None:
     assert describe(AlignParams()) == (
         "margin(margin_weight=0.5,skip=0.1,coverage=0.5@0.1,max_bead=5,max_overlap=4,"
-        "runs=lazy@0.3/64,pieces=4000)")
+        "runs=lazy@0.3/64/unsure3,pieces=4000)")
     assert describe(AlignParams(scoring="ratio", runs="selective")) == (
         "ratio(deletion_percentile=95,deletion_scale=1.2,merge_penalty=0.03,length_weight=0.01,"
         "merge_gain_weight=2,max_bead=5,max_overlap=4,runs=selective@0.9/1/3,pieces=4000)")
@@ -222,7 +222,7 @@ def test_describe_names_the_objective_and_its_knobs() -> None:
     assert describe(AlignParams(scoring="ratio", ratio=RatioParams(deletion_percentile=80))
                     ).startswith("ratio(deletion_percentile=80,")
     assert describe(AlignParams(paragraph_prior=2)).endswith(
-        "runs=lazy@0.3/64,paragraph_prior=2@1.2,pieces=4000)")
+        "runs=lazy@0.3/64/unsure3,paragraph_prior=2@1.2,pieces=4000)")
     assert "paragraph_prior" not in describe(AlignParams(paragraph_prior=0.0))
 
 
@@ -345,35 +345,24 @@ class Recorder:
         return toy_embed(texts)
 
 
+@pytest.mark.parametrize("params", [
+    AlignParams(runs="selective"), AlignParams(runs="lazy"),
+    AlignParams(runs="lazy", lazy=LazyParams(within_unsure=False))],
+    ids=["selective", "lazy", "lazy-everywhere"])
 @settings(max_examples=60, deadline=None)
 @given(ops)
-def test_selective_runs_pick_the_exact_path(plan: list[str]) -> None:
+def test_run_modes_pick_the_exact_path(params: AlignParams, plan: list[str]) -> None:
     src, tgt = build(plan)
     exact = align_sentences(src, tgt, toy_embed, AlignParams(runs="exact"))
     rec = Recorder()
-    selective = align_sentences(src, tgt, rec, AlignParams(runs="selective"))
-    check_cover(selective, len(src), len(tgt))
-    assert pairs_of(selective) == pairs_of(exact)
+    got = align_sentences(src, tgt, rec, params)
+    check_cover(got, len(src), len(tgt))
+    assert pairs_of(got) == pairs_of(exact)
     # every text is asked for once, and only texts the exact method embeds too
     assert len(rec.texts) == len(set(rec.texts))
     assert set(rec.texts) <= set(overlap_texts(src, 4)) | set(overlap_texts(tgt, 4))
-    # reported similarities are the cosines of the real run vectors, as with "exact"
-    assert [b.similarity for b in selective] == [b.similarity for b in exact]
-
-
-@settings(max_examples=60, deadline=None)
-@given(ops)
-def test_lazy_runs_pick_the_exact_path(plan: list[str]) -> None:
-    src, tgt = build(plan)
-    exact = align_sentences(src, tgt, toy_embed, AlignParams(runs="exact"))
-    rec = Recorder()
-    lazy = align_sentences(src, tgt, rec, AlignParams(runs="lazy"))
-    check_cover(lazy, len(src), len(tgt))
-    assert pairs_of(lazy) == pairs_of(exact)
-    assert len(rec.texts) == len(set(rec.texts))
-    assert set(rec.texts) <= set(overlap_texts(src, 4)) | set(overlap_texts(tgt, 4))
     # every bead is priced on real vectors: its similarity is the cosine "exact" reports
-    assert [b.similarity for b in lazy] == [b.similarity for b in exact]
+    assert [b.similarity for b in got] == [b.similarity for b in exact]
 
 
 def test_lazy_runs_embed_the_runs_the_path_takes() -> None:
