@@ -21,6 +21,7 @@ from qa_pipeline.align import (
     LazyParams,
     MarginParams,
     RatioParams,
+    RunsMode,
     SelectiveParams,
     align_documents,
     align_runs,
@@ -365,19 +366,22 @@ def test_run_modes_pick_the_exact_path(params: AlignParams, plan: list[str]) -> 
     assert [b.similarity for b in got] == [b.similarity for b in exact]
 
 
-def test_lazy_runs_embed_the_runs_the_path_takes() -> None:
-    # 40 sentences, one merge (t10 t11) and one deletion (s30)
+def _merge_and_deletion(runs: RunsMode) -> tuple[list[str], list[str], list[str]]:
+    """40 sentences, one merge (t10 t11) and one deletion (s30), aligned with `runs`: both
+    found; returns the two sides and the run texts embedded."""
     src = src_doc(range(40))
     tgt = [*tgt_doc(range(10)), "t10 t11", *tgt_doc([i for i in range(12, 40) if i != 30])]
     rec = Recorder()
-    beads = align_sentences(src, tgt, rec, AlignParams(runs="lazy"))
+    beads = align_sentences(src, tgt, rec, AlignParams(runs=runs))
     assert ((10, 11), (10,)) in pairs_of(beads) and ((30,), ()) in pairs_of(beads)
-    runs = [t for t in rec.texts if t not in src and t not in tgt]
+    return src, tgt, [t for t in rec.texts if t not in src and t not in tgt]
+
+
+def test_lazy_runs_embed_the_runs_the_path_takes() -> None:
+    _, _, runs = _merge_and_deletion("lazy")
     assert "s10 s11" in runs
     # far fewer runs than "selective" opens around the same two places
-    sel = Recorder()
-    align_sentences(src, tgt, sel, AlignParams(runs="selective"))
-    assert len(runs) < len([t for t in sel.texts if t not in src and t not in tgt])
+    assert len(runs) < len(_merge_and_deletion("selective")[2])
 
 
 def test_lazy_without_a_bonus_misses_what_the_approximation_undervalues() -> None:
@@ -406,15 +410,11 @@ def test_lazy_without_a_bonus_misses_what_the_approximation_undervalues() -> Non
 
 
 def test_selective_runs_embed_runs_only_near_unsure_beads() -> None:
-    # 40 sentences, one merge (t10 t11) and one deletion (s30): runs are needed only there
-    src = src_doc(range(40))
-    tgt = [*tgt_doc(range(10)), "t10 t11", *tgt_doc([i for i in range(12, 40) if i != 30])]
-    rec = Recorder()
-    beads = align_sentences(src, tgt, rec, AlignParams(runs="selective"))
-    assert ((10, 11), (10,)) in pairs_of(beads) and ((30,), ()) in pairs_of(beads)
-    runs = [t for t in rec.texts if t not in src and t not in tgt]
+    # runs are needed only near the merge and the deletion
+    src, tgt, runs = _merge_and_deletion("selective")
     assert runs and "s10 s11" in runs
-    assert len(rec.texts) < 0.5 * len(overlap_texts(src, 4) + overlap_texts(tgt, 4))
+    assert len(set(src) | set(tgt)) + len(runs) < 0.5 * len(overlap_texts(src, 4)
+                                                           + overlap_texts(tgt, 4))
     # nothing is embedded as a run far from the two unsure places
     assert not [t for t in runs if {"s2", "s20", "t20", "s38", "t38"} & set(t.split())]
 
