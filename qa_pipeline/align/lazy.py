@@ -31,7 +31,6 @@ from .core import ApproxBonus
 from .params import LazyParams
 from .runs import run_text, sum_overlaps
 
-EmbedFn = Callable[[Sequence[str]], np.ndarray]
 WindowFn = Callable[[Sequence[Bead]], tuple[np.ndarray, np.ndarray]]
 AlignFn = Callable[[list[np.ndarray], list[np.ndarray], ApproxBonus | None], list[Bead]]
 
@@ -42,8 +41,9 @@ class _Side:
     def __init__(self, texts: Sequence[str], sentences: np.ndarray, k: int,
                  groups: np.ndarray | None) -> None:
         self.texts = texts
-        self.approx = sum_overlaps(sentences, k)
-        self.approx[0] = sentences
+        # every run's vector: its sum approximation until embedded
+        self.real = sum_overlaps(sentences, k)
+        self.real[0] = sentences
         n = len(texts)
         # runs that cross a group never exist (NaN rows, as run_matrix gives them)
         self.allowed = [np.ones(max(0, n - j), bool) for j in range(k)]
@@ -55,7 +55,6 @@ class _Side:
         self.group_ok = [a.copy() for a in self.allowed]
         self.embedded = [np.zeros(max(0, n - j), bool) for j in range(k)]
         self.embedded[0][:] = True
-        self.real = [a.copy() for a in self.approx]
 
     def open(self, mask: np.ndarray) -> None:
         """Allow only the runs of several sentences that lie inside `mask` (one boolean per
@@ -89,6 +88,7 @@ class _Side:
         return out
 
     def approximated(self) -> list[np.ndarray]:
+        """Per run length, the runs that exist and still hold their approximation."""
         return [ok & ~emb for emb, ok in zip(self.embedded, self.allowed, strict=True)]
 
 
