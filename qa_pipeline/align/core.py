@@ -97,7 +97,7 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
     boundary its run on that side spans (nothing when the prior is 0).
     `approx_bonus` (source masks, target masks, bonus): runs marked True in the masks (one
     boolean per run, per length, per side) hold approximations, and every bead that reads one
-    costs `bonus` less (`lazy.py` explores with it; confidences are then not posteriors).
+    costs `bonus` less (`lazy.py` explores with it); the beads then carry no confidence.
     Returns beads in order covering every sentence once; `confidence` is the bead's posterior
     probability, `similarity` the cosine of the two sides (None for 1-0 / 0-1).
     """
@@ -141,8 +141,8 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
     path = _viterbi(costs, types, band, del_t)
     if progress:
         progress(2, 3)
-    fw, bw, pad = _soft(costs, types, band, del_t, params.temperature)
-    total = fw[n, pad + m - band.lo[n]]
+    # Posteriors only for true costs: a path explored with a bonus is never reported.
+    soft = _soft(costs, types, band, del_t, params.temperature) if approx_bonus is None else None
     beads: list[Bead] = []
     for t, i, j in path:
         if t == -1:
@@ -150,9 +150,13 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
         else:
             a, b = types[t]
             c = float(costs[t, i, j - band.lo[i]])
-        start = fw[i - a, pad + j - b - band.lo[i - a]]
-        logp = start - c / params.temperature + bw[i, pad + j - band.lo[i]] - total
-        conf = float(np.clip(np.exp(min(0.0, logp)), 0.0, 1.0))
+        conf = None
+        if soft is not None:
+            fw, bw, pad = soft
+            start = fw[i - a, pad + j - b - band.lo[i - a]]
+            logp = (start - c / params.temperature + bw[i, pad + j - band.lo[i]]
+                    - fw[n, pad + m - band.lo[n]])
+            conf = float(np.clip(np.exp(min(0.0, logp)), 0.0, 1.0))
         sim = None
         if a and b:
             sim = float(np.dot(raw_s[a - 1][i - a], raw_t[b - 1][j - b]))
