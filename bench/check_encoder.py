@@ -61,39 +61,36 @@ def hits_of(check: object, pairs: Sequence[tuple[str, str]]) -> list[tuple[Hit, 
     return [tuple(check(s, t, SRC, TGT)) for s, t in pairs]  # type: ignore[operator]
 
 
-def refine_by_document(refine: object, pairs: Sequence[Pair], hits: Sequence[tuple[Hit, ...]],
-                       emb: Embedding, cfg: object,
-                       damaged_pairs: Sequence[DamagedPair] = ()) -> list[tuple[Hit, ...]]:
-    """`refine` as the pipeline runs it: over one document's beads at a time. With
-    `damaged_pairs` (whose hits `hits` are, one per damaged pair), each damaged pair is refined
-    inside its own document with every other bead clean, and the result is its bead's hits."""
+def refine_by_document(refine: object, pairs: Sequence[Pair],
+                       clean_hits: Sequence[tuple[Hit, ...]], emb: Embedding, cfg: object,
+                       damaged: Sequence[tuple[DamagedPair, tuple[Hit, ...]]] | None = None,
+                       ) -> list[tuple[Hit, ...]]:
+    """`refine` as the pipeline runs it: over one document's beads at a time (`clean_hits`
+    are the rule hits of `pairs`). With `damaged` (each damaged pair and its rule hits), each
+    damaged pair is refined inside its own document with every other bead clean, and the
+    result is one entry per damaged pair: its bead's hits."""
     docs: dict[str, list[int]] = {}
     for i, p in enumerate(pairs):
         docs.setdefault(p.doc, []).append(i)
 
-    def run(idx: list[int], texts: list[tuple[str, str]],
+    def run(texts: list[tuple[str, str]],
             doc_hits: list[tuple[Hit, ...]]) -> list[tuple[Hit, ...]]:
         return refine(texts, doc_hits, SRC, TGT, emb, cfg)  # type: ignore[operator,no-any-return]
 
-    if not damaged_pairs:
+    if damaged is None:
         out: list[tuple[Hit, ...]] = [()] * len(pairs)
         for idx in docs.values():
-            res = run(idx, [(pairs[i].src, pairs[i].tgt) for i in idx], [hits[i] for i in idx])
+            res = run([(pairs[i].src, pairs[i].tgt) for i in idx], [clean_hits[i] for i in idx])
             for i, h in zip(idx, res, strict=True):
                 out[i] = h
         return out
-    clean = hits_of(check_of(refine), [(p.src, p.tgt) for p in pairs])
     result = []
-    for d, d_hits in zip(damaged_pairs, hits, strict=True):
+    for d, d_hits in damaged:
         idx = docs[pairs[d.index].doc]
         texts = [(d.src, d.tgt) if i == d.index else (pairs[i].src, pairs[i].tgt) for i in idx]
-        doc_hits = [d_hits if i == d.index else clean[i] for i in idx]
-        result.append(run(idx, texts, doc_hits)[idx.index(d.index)])
+        doc_hits = [d_hits if i == d.index else clean_hits[i] for i in idx]
+        result.append(run(texts, doc_hits)[idx.index(d.index)])
     return result
-
-
-def check_of(refine: object) -> object:
-    return check_entities if refine is refine_entities else check_negation
 
 
 def derive(emb: Embedding) -> dict[str, dict[str, float]]:
@@ -105,8 +102,9 @@ def derive(emb: Embedding) -> dict[str, dict[str, float]]:
             if side == 1 and overlaps(group, swaps[k].tgt_span)]
     min_cos = float(np.quantile(best, RECALL))
     # Then the cut gain of the swaps the name stage keeps: the gain that keeps RECALL of them.
-    kept = refine_by_document(refine_entities, pairs, sh, emb,
-                              {"min_cos": min_cos, "max_words": MAX_WORDS}, swaps)
+    kept = refine_by_document(refine_entities, pairs, hits_of(check_entities, [
+        (p.src, p.tgt) for p in pairs]), emb, {"min_cos": min_cos, "max_words": MAX_WORDS},
+        list(zip(swaps, sh, strict=True)))
     gains = cut_gains(sp, kept, emb)
     swap_gains = [g for k, g in gains.items()
                   if any(overlaps(h.target_spans, swaps[k].tgt_span) for h in kept[k])]
@@ -142,7 +140,8 @@ def measure(emb: Embedding, settings: dict[str, dict[str, float]]) -> dict[str, 
         dmg = damaged(pairs, kind)
         dp = [(d.src, d.tgt) for d in dmg]
         db = hits_of(check, dp)
-        da = refine_by_document(refine, pairs, db, emb, cfg, dmg)
+        da = refine_by_document(refine, pairs, before, emb, cfg,
+                                list(zip(dmg, db, strict=True)))
 
         def caught(hs: Sequence[tuple[Hit, ...]], dmg: list[DamagedPair] = dmg,
                    entity: bool = kind == "entity_swap") -> float:

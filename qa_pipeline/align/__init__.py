@@ -73,7 +73,8 @@ from .params import (
     describe,
 )
 from .runs import overlap_texts, run_texts, sum_overlaps
-from .selective import align_runs, unsure_windows
+from .selective import align_runs
+from .windows import unsure_windows
 
 __all__ = [
     "AlignParams", "DocumentAlignment", "EmbedFn", "LazyParams", "MarginParams", "Progress",

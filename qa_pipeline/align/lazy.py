@@ -28,10 +28,10 @@ import numpy as np
 
 from ..types import Bead
 from .core import ApproxBonus
-from .params import LazyParams
-from .runs import run_text, sum_overlaps
+from .params import LazyParams, SelectiveParams
+from .runs import run_text, runs_allowed, sum_overlaps
+from .windows import widen
 
-WindowFn = Callable[[Sequence[Bead]], tuple[np.ndarray, np.ndarray]]
 AlignFn = Callable[[list[np.ndarray], list[np.ndarray], ApproxBonus | None], list[Bead]]
 
 
@@ -41,28 +41,19 @@ class _Side:
     def __init__(self, texts: Sequence[str], sentences: np.ndarray, k: int,
                  groups: np.ndarray | None) -> None:
         self.texts = texts
+        self.groups = groups
         # every run's vector: its sum approximation until embedded
         self.real = sum_overlaps(sentences, k)
         self.real[0] = sentences
-        n = len(texts)
         # runs that cross a group never exist (NaN rows, as run_matrix gives them)
-        self.allowed = [np.ones(max(0, n - j), bool) for j in range(k)]
-        if groups is not None:
-            g = np.asarray(groups)
-            for j in range(1, k):
-                if n > j:
-                    self.allowed[j] = g[:n - j] == g[j:]
-        self.group_ok = [a.copy() for a in self.allowed]
-        self.embedded = [np.zeros(max(0, n - j), bool) for j in range(k)]
+        self.allowed = runs_allowed(len(texts), k, groups)
+        self.embedded = [np.zeros(len(ok), bool) for ok in self.allowed]
         self.embedded[0][:] = True
 
     def open(self, mask: np.ndarray) -> None:
         """Allow only the runs of several sentences that lie inside `mask` (one boolean per
         sentence)."""
-        for j in range(1, len(self.allowed)):
-            if len(mask) > j:
-                inside = np.lib.stride_tricks.sliding_window_view(mask, j + 1).all(axis=1)
-                self.allowed[j] = self.group_ok[j] & inside
+        self.allowed = runs_allowed(len(self.texts), len(self.allowed), self.groups, mask)
 
     def wanted(self, beads: Sequence[Bead], source: bool) -> list[tuple[int, int]]:
         """(length, start) of every approximated run the path takes on this side."""
@@ -95,29 +86,25 @@ class _Side:
 def align_lazy(src: Sequence[str], tgt: Sequence[str], s1: np.ndarray, t1: np.ndarray,
                k: int, table: dict[str, np.ndarray], embed_missing: Callable[[Sequence[str]],
                                                                               None],
-               align: AlignFn, params: LazyParams, windows: WindowFn | None = None,
+               align: AlignFn, params: LazyParams, windows: SelectiveParams | None = None,
                src_groups: np.ndarray | None = None,
                tgt_groups: np.ndarray | None = None) -> list[Bead]:
     """The beads of the path over embedded runs that the bonus-explored DP settles on.
     `s1`/`t1` are the sentence vectors; `embed_missing(texts)` embeds the texts not yet in
-    `table` (one call per round). With `windows` (beads -> source and target masks of the
-    sentences around unsure beads, `selective.unsure_windows`), runs exist only inside the
-    windows of a first DP on approximations, widened while later paths open new ones."""
+    `table` (one call per round). With `windows` (how `windows.unsure_windows` marks them),
+    runs exist only inside the unsure windows of a first DP on approximations, widened while
+    later paths open new ones (`windows.widen`, at most `params.window_rounds` times)."""
     sides = (_Side(src, s1, k, src_groups), _Side(tgt, t1, k, tgt_groups))
     if windows is None:
         return _explore(sides, table, embed_missing, align, params)
-    beads = align(sides[0].matrices(True), sides[1].matrices(True), None)
-    s_open, t_open = np.zeros(len(src), bool), np.zeros(len(tgt), bool)
-    for r in range(max(1, params.window_rounds)):
-        s_new, t_new = windows(beads)
-        s_new, t_new = s_new | s_open, t_new | t_open
-        if r and (s_new == s_open).all() and (t_new == t_open).all():
-            break
-        s_open, t_open = s_new, t_new
+
+    def realign(s_open: np.ndarray, t_open: np.ndarray) -> list[Bead]:
         sides[0].open(s_open)
         sides[1].open(t_open)
-        beads = _explore(sides, table, embed_missing, align, params)
-    return beads
+        return _explore(sides, table, embed_missing, align, params)
+
+    first = align(sides[0].matrices(True), sides[1].matrices(True), None)
+    return widen(first, len(src), len(tgt), windows, params.window_rounds, realign)
 
 
 def _explore(sides: tuple[_Side, _Side], table: dict[str, np.ndarray],

@@ -28,18 +28,31 @@ def run_text(texts: Sequence[str], i: int, k: int) -> str:
     return " ".join(texts[i:i + k])
 
 
-def _runs(n: int, k_max: int, groups: np.ndarray | None, open_: np.ndarray | None,
-          k_min: int = 1) -> Iterator[tuple[int, int]]:
-    """(k, i) of every run that stays inside one group and, for k >= 2, inside `open_`
-    (a boolean per sentence: where runs of several sentences are wanted; None: everywhere)."""
-    if open_ is not None:
-        closed = np.concatenate([[0], np.cumsum(~np.asarray(open_, bool))])
-    for k in range(k_min, k_max + 1):
-        for i in range(n - k + 1):
-            if groups is not None and groups[i] != groups[i + k - 1]:
-                continue
-            if k > 1 and open_ is not None and closed[i + k] - closed[i]:
-                continue
+def runs_allowed(n: int, k_max: int, groups: np.ndarray | None = None,
+                 open_: np.ndarray | None = None) -> list[np.ndarray]:
+    """Per run length k (item k-1), one boolean per start i: whether the run of sentences
+    i..i+k-1 stays inside one group and, for k >= 2, inside `open_` (a boolean per sentence:
+    where runs of several sentences are wanted; None: everywhere)."""
+    g = None if groups is None else np.asarray(groups)
+    closed = None if open_ is None else np.concatenate(
+        [[0], np.cumsum(~np.asarray(open_, bool))])
+    out = []
+    for k in range(1, k_max + 1):
+        count = max(0, n - k + 1)
+        ok = np.ones(count, bool)
+        if count and g is not None:
+            ok &= g[:count] == g[k - 1:k - 1 + count]
+        if count and k > 1 and closed is not None:
+            ok &= closed[k:k + count] == closed[:count]
+        out.append(ok)
+    return out
+
+
+def _runs(n: int, k_max: int, groups: np.ndarray | None, open_: np.ndarray | None
+          ) -> Iterator[tuple[int, int]]:
+    """(k, i) of every run `runs_allowed` allows, by length then start."""
+    for k, ok in enumerate(runs_allowed(n, k_max, groups, open_), start=1):
+        for i in np.flatnonzero(ok).tolist():
             yield k, i
 
 

@@ -24,8 +24,9 @@ import numpy as np
 from ..types import Bead
 from .core import ApproxBonus, align_vectors
 from .lazy import align_lazy
-from .params import AlignParams, SelectiveParams
+from .params import AlignParams
 from .runs import run_matrix, run_texts, sum_overlaps
+from .windows import widen
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
@@ -39,24 +40,6 @@ def embed_missing(table: dict[str, np.ndarray], texts: Sequence[str], embed: Emb
     if vecs.shape[0] != len(todo):
         raise ValueError(f"embed returned {vecs.shape[0]} rows for {len(todo)} texts")
     table.update(zip(todo, vecs, strict=True))
-
-
-def unsure_windows(beads: Sequence[Bead], n: int, m: int,
-                   params: SelectiveParams) -> tuple[np.ndarray, np.ndarray]:
-    """Sentences (source, target masks) within `context` of a bead that is not a confident
-    1-1; a 1-0 / 0-1 bead sits at its boundary on the side it lacks."""
-    s_open = np.zeros(n, bool)
-    t_open = np.zeros(m, bool)
-    i = j = 0
-    c = params.context
-    for b in beads:
-        i1, j1 = i + len(b.source), j + len(b.target)
-        one = len(b.source) == 1 and len(b.target) == 1
-        if not one or (b.confidence if b.confidence is not None else 0.0) < params.min_confidence:
-            s_open[max(0, i - c):min(n, i1 + c)] = True
-            t_open[max(0, j - c):min(m, j1 + c)] = True
-        i, j = i1, j1
-    return s_open, t_open
 
 
 def align_runs(src: Sequence[str], tgt: Sequence[str], table: dict[str, np.ndarray],
@@ -95,27 +78,20 @@ def align_runs(src: Sequence[str], tgt: Sequence[str], table: dict[str, np.ndarr
     s1 = run_matrix(src, 1, table, dim)[0]
     t1 = run_matrix(tgt, 1, table, dim)[0]
     if mode == "lazy":
-        windows = (None if not params.lazy.within_unsure else
-                   lambda beads: unsure_windows(beads, n, m, params.selective))
         return align_lazy(src, tgt, s1, t1, k, table,
                           lambda texts: embed_missing(table, texts, embed), align, params.lazy,
-                          windows, src_groups, tgt_groups)
+                          params.selective if params.lazy.within_unsure else None,
+                          src_groups, tgt_groups)
     beads = align(sum_overlaps(s1, k), sum_overlaps(t1, k))
     if mode == "sum":
         return beads
     if mode != "selective":
         raise ValueError(f"unknown runs mode {mode!r} (exact, lazy, selective or sum)")
-    s_open = np.zeros(n, bool)
-    t_open = np.zeros(m, bool)
-    for r in range(max(1, params.selective.rounds)):
-        s_new, t_new = unsure_windows(beads, n, m, params.selective)
-        s_new |= s_open
-        t_new |= t_open
-        if (s_new == s_open).all() and (t_new == t_open).all() and r > 0:
-            break
-        s_open, t_open = s_new, t_new
+
+    def realign(s_open: np.ndarray, t_open: np.ndarray) -> list[Bead]:
         embed_missing(table, run_texts(src, k, src_groups, s_open)
                       + run_texts(tgt, k, tgt_groups, t_open), embed)
-        beads = align(run_matrix(src, k, table, dim, src_groups, s_open),
-                      run_matrix(tgt, k, table, dim, tgt_groups, t_open))
-    return beads
+        return align(run_matrix(src, k, table, dim, src_groups, s_open),
+                     run_matrix(tgt, k, table, dim, tgt_groups, t_open))
+
+    return widen(beads, n, m, params.selective, params.selective.rounds, realign)

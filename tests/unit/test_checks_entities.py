@@ -89,6 +89,17 @@ def planted(concepts: dict[str, int], dim: int = 64) -> Embedding:
     return Embedding("toy", embed)
 
 
+def recording(inner: Embedding) -> tuple[Embedding, list[list[str]]]:
+    """`inner`, with every embed call's texts recorded in the returned list."""
+    calls: list[list[str]] = []
+
+    def embed(texts):  # type: ignore[no-untyped-def]
+        calls.append(list(texts))
+        return inner.embed(texts)
+
+    return Embedding("toy", embed), calls
+
+
 SETTINGS = {"min_cos": 0.9, "max_words": 2}
 
 
@@ -197,14 +208,7 @@ def test_cut_gains_in_chunks_equal_one_call_and_bound_each_call(
              ("Jis gyveno Sovietų Sąjungoje.", "Ta elas Nõukogude Liidus."),
              ("Vakar lijo.", "Eile sadas.")] * 4
     hits = [tuple(check_entities(s, t, "lt", "et")) for s, t in pairs]
-    inner = planted({"Sutartį pasirašė.": 2, "Lepingu allkirjastas.": 2})
-    calls: list[list[str]] = []
-
-    def embed(texts):  # type: ignore[no-untyped-def]
-        calls.append(list(texts))
-        return inner.embed(texts)
-
-    emb = Embedding("toy", embed)
+    emb, calls = recording(planted({"Sutartį pasirašė.": 2, "Lepingu allkirjastas.": 2}))
     whole = cut_gains(pairs, hits, emb)
     assert len(calls) == 1 and len(whole) == 8
     calls.clear()
@@ -229,14 +233,7 @@ def test_name_scores_in_chunks_equal_one_call_and_bound_each_call(
              ("Vakar lijo.", "Eile sadas."),
              ("Lėktuvas F-16 nusileido Rygoje.", "Lennuk F-35 maandus Tallinnas.")] * 3
     hits = [tuple(check_entities(s, t, "lt", "et")) for s, t in pairs]
-    inner = planted({"Sovietų Sąjungoje": 1, "Nõukogude Liidus": 1})
-    calls: list[list[str]] = []
-
-    def embed(texts):  # type: ignore[no-untyped-def]
-        calls.append(list(texts))
-        return inner.embed(texts)
-
-    emb = Embedding("toy", embed)
+    emb, calls = recording(planted({"Sovietų Sąjungoje": 1, "Nõukogude Liidus": 1}))
     whole = mod.name_scores(pairs, hits, emb, 2)
     assert len(calls) == 1 and len(calls[0]) == len(set(calls[0]))
     assert [k for k, *_ in whole] == sorted(k for k, *_ in whole) and len(whole) >= 6
