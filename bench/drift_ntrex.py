@@ -100,6 +100,9 @@ def main() -> None:
                          "timing; the embedding and drift seconds are then not reported)")
     ap.add_argument("--word-tagger", action="store_true",
                     help="word-level evidence from the trained tagger instead of occlusion")
+    ap.add_argument("--dump-scores", type=Path, default=None,
+                    help="also write every clean and damaged bead's drift, relative score and "
+                         "check kinds to this JSON file (for threshold trade-off analyses)")
     ap.add_argument("--kinds", default=",".join((*KINDS, "word_swap")),
                     help="damage kinds to run, comma-separated ('' = the clean run only)")
     args = ap.parse_args()
@@ -151,6 +154,9 @@ def main() -> None:
     any_drift = {i for i, s in enumerate(sev) if s is not None}
     any_relative_only = {i for i in any_drift if severity_for(flat_clean[i], th) is None}
     any_checks = set().union(*any_chk.values()) if any_chk else set()
+    dump: dict[str, object] = {"thresholds": th, "clean": {
+        "drift": flat_clean, "relative": flat_rel,
+        "checks": [sorted(k for k, v in any_chk.items() if i in v) for i in range(len(sev))]}}
     out: dict[str, object] = {
         "model": args.model, "calibration": extra[0]["model_id"], "pairs": n_pairs,
         "docs": len(docs), "half": args.half, "thresholds": th,
@@ -194,7 +200,15 @@ def main() -> None:
         sev_pos = [severity_for(x, th) for x in pos]
         out[f"recall_major_{kind}"] = round(
             float(np.mean([s in ("major", "critical") for s in sev_pos])), 4)
+        # Damaged beads with a drift finding of any severity (document-relative included).
+        rel_pos = [dextra[d]["relative"][i]  # type: ignore[index]
+                   for d, (_, hit) in enumerate(dmg) for i in hit]
+        dump[kind] = {"drift": pos, "relative": rel_pos}
+        out[f"recall_any_drift_{kind}"] = round(float(np.mean(
+            [severity_for(x, th, r) is not None for x, r in zip(pos, rel_pos, strict=True)])), 4)
     out["damage_generator"] = generator
+    if args.dump_scores:
+        args.dump_scores.write_text(json.dumps(dump) + "\n", encoding="utf-8")
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = ("drift_ntrex" if kinds == [*KINDS, "word_swap"]
             else "drift_ntrex_" + ("_".join(kinds) or "clean"))

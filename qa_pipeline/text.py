@@ -38,6 +38,22 @@ def word_key(text: str) -> str:
     return " ".join(w.lower() for w, _, _ in words(text))
 
 
+def all_caps(word: str) -> bool:
+    """Two or more letters, every one a capital ("NATO", "TÄNAME")."""
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+# A word in capitals longer than this is emphasis ("NEREMTI", "MITTE" is not: 5 letters
+# still read as an acronym's length), never an acronym or a name.
+EMPHASIS_MIN_LETTERS = 6
+
+
+def emphasised(word: str) -> bool:
+    """A long word written in capitals for emphasis, to be read as lower case."""
+    return sum(c.isalpha() for c in word) >= EMPHASIS_MIN_LETTERS and all_caps(word)
+
+
 def strip_diacritics(text: str) -> str:
     """'Šiaulių' -> 'Siauliu'; keeps length-independent comparisons language-neutral."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -91,6 +91,13 @@ def test_capitalised_words_inside_a_clause_are_not_lithuanian_negations() -> Non
     assert strong("Skaičiai nebuvo prieinami Fox Business Network.", "lt") == ["nebuvo"]
 
 
+def test_a_negated_verb_in_capitals_for_emphasis_still_counts() -> None:
+    assert strong("Aš renkuosi NEREMTI tokio žmogaus.", "lt") == ["neremti"]
+    # and agrees with an emphasised Estonian "MITTE": no polarity difference
+    assert check_negation("Aš renkuosi NEREMTI tokio žmogaus.",
+                          "Ma otsustasin MITTE toetada sellist inimest.", "lt", "et") == []
+
+
 @pytest.mark.parametrize(
     ("text", "lang", "expected"),
     [

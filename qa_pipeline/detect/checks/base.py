@@ -14,7 +14,7 @@ import numpy as np
 
 from ...errors import ModelError
 from ...langs import base_lang
-from ...text import strip_diacritics, word_count, words
+from ...text import all_caps, emphasised, strip_diacritics, word_count, words
 from ...types import CheckKind, Severity
 
 Spans = tuple[tuple[int, int], ...]
@@ -107,4 +107,5 @@ def clamp01(x: float) -> float:
 
 
 __all__ = ["CheckFn", "CheckSpec", "DocumentFn", "EmbedFn", "Embedding", "Hit", "RefineFn", "Spans",
-           "base_lang", "clamp01", "encoder_settings", "strip_diacritics", "word_count", "words"]
+           "all_caps", "base_lang", "clamp01", "emphasised", "encoder_settings", "strip_diacritics",
+           "word_count", "words"]

@@ -32,7 +32,17 @@ import numpy as np
 from ... import config as C
 from ...text import cut_spans
 from ...types import Severity
-from .base import CheckSpec, Embedding, Hit, base_lang, encoder_settings, strip_diacritics, words
+from .base import (
+    CheckSpec,
+    Embedding,
+    Hit,
+    all_caps,
+    base_lang,
+    emphasised,
+    encoder_settings,
+    strip_diacritics,
+    words,
+)
 
 _SENT_START = re.compile(r"(?:^|[.!?…:;]\s+|[\n\r]+)[\"'„“”«»(\[–—\-\s]*$")
 _ACRONYM = re.compile(r"[A-ZÀ-ÞĄČĘĖĮŠŲŪŽÕÄÖÜ]{2,}")
@@ -125,18 +135,13 @@ def _is_initial(text: str, start: int) -> bool:
     return bool(_SENT_START.search(text[max(0, start - 6): start])) or start == 0
 
 
-def _all_caps(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
 def _shouted(tokens: Sequence[tuple[str, int, int]]) -> set[int]:
     """Indexes of the words in a run of `SHOUT_RUN` or more consecutive all-capital words
     ("TÄNAME, ET JULGESID"): emphasis, whose short words are not acronyms."""
     out: set[int] = set()
     run: list[int] = []
     for i, (w, _, _) in enumerate([*tokens, ("", 0, 0)]):
-        if w and _all_caps(w) and not _HAS_DIGIT.search(w):
+        if w and all_caps(w) and not _HAS_DIGIT.search(w):
             run.append(i)
             continue
         if len(run) >= SHOUT_RUN:
@@ -161,7 +166,7 @@ def entities(text: str, lang: str) -> list[Entity]:
         low = w.lower()
         if low in _TITLES or _ROMAN.fullmatch(w) or len(w) < 2:
             continue  # initials ("B. Kavanaugh") carry no comparable information
-        if i in shouted or (sum(c.isalpha() for c in w) > 5 and _all_caps(w)):
+        if i in shouted or emphasised(w):
             continue  # shouting or emphasis in capitals, not an acronym
         head = w.split("-")[0]
         if w[0].isdigit():

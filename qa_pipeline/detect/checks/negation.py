@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ...types import Severity
-from .base import CheckSpec, Embedding, Hit, base_lang, encoder_settings, words
+from .base import CheckSpec, Embedding, Hit, base_lang, emphasised, encoder_settings, words
 
 _SCOPE_BREAK = re.compile(r"[,;:()\[\]–—.!?…\"“”„«»]")
 
@@ -193,7 +193,7 @@ def markers(text: str, lang: str) -> list[Marker]:
                 continue
             verbal.append(Marker(s, e, w))
         elif lang == "lt":
-            if w[0].isupper() and not initial:
+            if w[0].isupper() and not initial and not emphasised(w):
                 continue  # a name or a foreign word inside the clause ("Fox Business Network")
             if _LT_NWORDS.fullmatch(lw):
                 nwords.append(Marker(s, e, w))
