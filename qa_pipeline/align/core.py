@@ -18,7 +18,7 @@ from .band import _Band, _band_around_path, _downsample, _full_band, _group_band
 from .costs import _Problem
 from .costs_margin import _margin_costs
 from .costs_ratio import _ratio_costs
-from .dp import _soft, _viterbi
+from .dp import Gaps, _soft, _steps, _viterbi
 from .params import AlignParams, bead_types
 from .runs import (
     _boundaries_of_overlaps,
@@ -32,13 +32,17 @@ Progress = Callable[[int, int], None]
 
 
 def _costs(prob: _Problem, band: _Band, params: AlignParams,
-           rng: np.random.Generator) -> tuple[np.ndarray, float]:
-    """Cost (T, n+1, w) of every bead type ending at every band cell, and the deletion cost."""
+           rng: np.random.Generator) -> tuple[np.ndarray, Gaps]:
+    """Cost (T, n+1, w) of every bead type ending at every band cell, and the deletion costs
+    (runs of deletions are affine under "margin", linear under "ratio")."""
     if params.scoring == "margin":
-        return _margin_costs(prob, band, params.margin), params.margin.skip
+        mp = params.margin
+        return _margin_costs(prob, band, mp), Gaps(mp.skip, min(mp.skip, mp.skip_extend),
+                                                   params.max_overlap)
     if params.scoring != "ratio":
         raise ValueError(f"unknown alignment scoring {params.scoring!r} (margin or ratio)")
-    return _ratio_costs(prob, band, params.ratio, rng)
+    costs, del_t = _ratio_costs(prob, band, params.ratio, rng)
+    return costs, Gaps.linear(del_t)
 
 
 def _coarse_band(src: np.ndarray, tgt: np.ndarray, params: AlignParams,
@@ -52,8 +56,8 @@ def _coarse_band(src: np.ndarray, tgt: np.ndarray, params: AlignParams,
     types = bead_types(2, 3)
     prob = _Problem(sum_overlaps(cs, 2), sum_overlaps(ct, 2), types, None, None, None, None)
     coarse_params = replace(params, ratio=replace(params.ratio, merge_penalty=0.0))
-    costs, del_t = _costs(prob, cband, coarse_params, rng)
-    path = _viterbi(costs, types, cband, del_t)
+    costs, gaps = _costs(prob, cband, coarse_params, rng)
+    path = _viterbi(costs, types, cband, Gaps.linear(gaps.open))
     return _band_around_path(path, n, m, params.search_buffer)
 
 
@@ -135,31 +139,35 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
         _bounds(src_paragraphs, k, params), _bounds(tgt_paragraphs, k, params),
         params.paragraph_prior,
     )
-    costs, del_t = _costs(prob, band, params, rng)
+    costs, gaps = _costs(prob, band, params, rng)
     if approx_bonus is not None:
         _lower_approximated(costs, types, band, n, m, *approx_bonus)
-    path = _viterbi(costs, types, band, del_t)
+    path = _viterbi(costs, types, band, gaps)
     if progress:
         progress(2, 3)
     # Posteriors only for true costs: a path explored with a bonus is never reported.
-    soft = _soft(costs, types, band, del_t, params.temperature) if approx_bonus is None else None
+    soft = _soft(costs, types, band, gaps, params.temperature) if approx_bonus is None else None
+    steps = _steps(types, gaps)
     beads: list[Bead] = []
-    for t, i, j in path:
-        if t == -1:
-            a, b, c = 0, 1, del_t
+    for step in path:
+        t, i, j = step
+        if t < 0:  # a run of -t target deletions
+            a, b, c = 0, -t, gaps.cost(-t)
+        elif t >= len(types):  # a run of source deletions
+            a, b = steps[t]
+            c = gaps.cost(a)
         else:
             a, b = types[t]
             c = float(costs[t, i, j - band.lo[i]])
         conf = None
         if soft is not None:
-            fw, bw, pad = soft
-            start = fw[i - a, pad + j - b - band.lo[i - a]]
-            logp = (start - c / params.temperature + bw[i, pad + j - band.lo[i]]
-                    - fw[n, pad + m - band.lo[n]])
+            logp = soft.log_posterior(band, steps, gaps, step, c, params.temperature)
             conf = float(np.clip(np.exp(min(0.0, logp)), 0.0, 1.0))
-        sim = None
-        if a and b:
-            sim = float(np.dot(raw_s[a - 1][i - a], raw_t[b - 1][j - b]))
+        if not (a and b):  # each deleted sentence is a bead of its own
+            beads += [Bead((s,), (), None, conf) for s in range(i - a, i)]
+            beads += [Bead((), (u,), None, conf) for u in range(j - b, j)]
+            continue
+        sim = float(np.dot(raw_s[a - 1][i - a], raw_t[b - 1][j - b]))
         beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), sim, conf))
     if progress:
         progress(3, 3)

@@ -22,8 +22,12 @@ class MarginParams:
     # Weight of the mean similarity to the sentences just outside the bead on either side: a
     # bead no closer to its counterpart than to that counterpart's neighbours is misplaced.
     margin_weight: float = 0.5
-    # Cost of each 1-0 / 0-1 bead: how much a pair must score before it beats two deletions.
-    skip: float = 0.1
+    # Cost of a 1-0 / 0-1 bead: how much a pair must score before it beats two deletions.
+    skip: float = 0.11
+    # Cost of each further deletion in a run of consecutive 1-0 (or 0-1) beads (affine, as gap
+    # costs in sequence alignment): a lost paragraph is one event, so its sentences no longer
+    # ride in a merge with a neighbour to save a skip each. Equal to `skip`: linear.
+    skip_extend: float = 0.05
     # An n:m bead pays coverage_weight * sum over the sentences of each side that has several
     # of (share of the side's characters) * max(0, coverage_floor - cosine of that sentence to
     # the whole other side): a sentence that is not in the other side's text (a lost sentence,
@@ -169,7 +173,8 @@ def describe(params: AlignParams) -> str:
     """A short stamp of the objective and the knobs that set it, for report signatures."""
     if params.scoring == "margin":
         mp = params.margin
-        knobs = (f"margin_weight={mp.margin_weight:g},skip={mp.skip:g},"
+        knobs = (f"margin_weight={mp.margin_weight:g},skip={mp.skip:g}"
+                 + (f"+{mp.skip_extend:g}" if mp.skip_extend < mp.skip else "") + ","
                  f"coverage={mp.coverage_weight:g}@{mp.coverage_floor:g}"
                  + (f",merge_penalty={mp.merge_penalty:g}" if mp.merge_penalty else ""))
     else:

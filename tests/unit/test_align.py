@@ -213,7 +213,7 @@ def test_unknown_scoring_is_refused() -> None:
 
 def test_describe_names_the_objective_and_its_knobs() -> None:
     assert describe(AlignParams()) == (
-        "margin(margin_weight=0.5,skip=0.1,coverage=0.5@0.1,max_bead=5,max_overlap=4,"
+        "margin(margin_weight=0.5,skip=0.11+0.05,coverage=0.5@0.1,max_bead=5,max_overlap=4,"
         "runs=lazy@0.3/64/unsure3,pieces=4000)")
     assert describe(AlignParams(scoring="ratio", runs="selective")) == (
         "ratio(deletion_percentile=95,deletion_scale=1.2,merge_penalty=0.03,length_weight=0.01,"
