@@ -6,9 +6,10 @@ from file:// with no network.
 """
 
 from qa_pipeline.report.exports import write_exports
+from qa_pipeline.report.index_view import ReportSummary, summarize
 from qa_pipeline.report.render import IndexEntry, render_html, render_index, write_html, write_index
 from qa_pipeline.report.review import REVIEW_SCHEMA, load_review_marks, parse_review_marks
-from qa_pipeline.report.view import REPORT_SCHEMA, ReportSummary, build_view, summarize
+from qa_pipeline.report.view import REPORT_SCHEMA, build_view
 
 __all__ = [
     "REPORT_SCHEMA",

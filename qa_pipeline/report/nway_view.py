@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..types import KIND_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, SEVERITY_RANK
+from .index_view import ReportSummary
 from .view import (
     SEVERITY_GLYPHS,
     Count,
-    ReportSummary,
     SentenceView,
     segments_for,
     shown,

@@ -15,14 +15,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from qa_pipeline import __version__
+from qa_pipeline.report.index_view import IndexRowView, ReportSummary, index_row, summarize
 from qa_pipeline.report.output import BatchOutput, BatchWriterSpec, WriterSpec
-from qa_pipeline.report.view import (
-    IndexRowView,
-    ReportSummary,
-    build_view,
-    index_row,
-    summarize,
-)
+from qa_pipeline.report.view import build_view
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ it is split into plain-text segments that the templates print with autoescaping 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -24,31 +23,20 @@ from qa_pipeline.types import (
     SEVERITY_RANK,
 )
 
+from .charts import (
+    HeatMap,
+    StripChart,
+    heat_map,
+    id_range,
+    strip_chart,
+)
+
 # Shapes carry severity in plots without relying on colour (triangle, diamond, circle).
 SEVERITY_GLYPHS: dict[str, str] = {"critical": "\u25b2", "major": "\u25c6", "minor": "\u25cf"}
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 SEVERITY_COLOURS: dict[str, str] = {"critical": "#D55E00", "major": "#E69F00", "minor": "#0072B2"}
 
-# Viridis at 9 stops: perceptually uniform and colour-blind safe, dark = dissimilar.
-_VIRIDIS: tuple[str, ...] = (
-    "#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c",
-    "#28ae80", "#5ec962", "#addc30", "#fde725",
-)
-
-STRIP_WIDTH = 1000
-STRIP_HEIGHT = 80
-# Findings are ticks in one lane per severity above the drift area, so severity is also told
-# by position, not only by colour.
-STRIP_LANE = 8
-STRIP_AREA_TOP = 3 * STRIP_LANE + 4
-# The strip chart is pooled to at most this many columns so its size does not grow with the
-# document; a reader cannot see more columns than that at the rendered width anyway.
-STRIP_MAX_COLUMNS = 500
-# Heat maps above this many cells per side are max-pooled into blocks: one SVG rect per
-# paragraph pair would cost megabytes on long documents.
-HEAT_MAX_CELLS = 40
-HEAT_SIZE = 220
 EXCERPT_CHARS = 160
 
 
@@ -131,58 +119,6 @@ class Threshold:
 
 
 @dataclass(frozen=True)
-class StripMarker:
-    x: str
-    y: str
-    severity: str
-    row: int
-    title: str
-
-
-@dataclass(frozen=True)
-class StripLine:
-    y: str
-    label: str
-
-
-@dataclass(frozen=True)
-class StripChart:
-    width: int
-    height: int
-    columns: int  # number of beads the x axis spans
-    lane: int
-    tick: str  # tick width: a few pixels, wider when there are few rows
-    area: str  # SVG path data (numbers only)
-    markers: tuple[StripMarker, ...]
-    lines: tuple[StripLine, ...]
-
-
-@dataclass(frozen=True)
-class HeatCell:
-    x: str
-    y: str
-    w: str
-    h: str
-    fill: str
-    title: str
-    row: int
-
-
-@dataclass(frozen=True)
-class HeatMap:
-    size: int
-    width: str
-    height: str
-    cells: tuple[HeatCell, ...]
-    aligned: tuple[HeatCell, ...]  # outlines of the aligned paragraph pairs
-    full: bool  # False when only the aligned pairs are known
-    pooled: bool
-    caption: str
-    scale_lo: str  # the colour ramp spans the matrix's own range: label of its ends
-    scale_hi: str
-
-
-@dataclass(frozen=True)
 class HeaderView:
     title: str
     source_path: str
@@ -247,26 +183,8 @@ def _fmt(x: float | None, digits: int = 2) -> str:
     return "n/a" if x is None else f"{x:.{digits}f}"
 
 
-def _num(x: float) -> str:
-    """Compact number for SVG geometry; rounding keeps the file small and the output stable."""
-    s = f"{x:.2f}".rstrip("0").rstrip(".")
-    return "0" if s == "-0" else s
-
-
-def _id_range(ids: Sequence[int], prefix: str) -> str:
-    if not ids:
-        return ""
-    lo, hi = min(ids), max(ids)
-    return f"{prefix}{lo}" if lo == hi else f"{prefix}{lo}\u2013{hi}"
-
-
 def _worst(severities: Iterable[str]) -> str:
     return max(severities, key=lambda s: SEVERITY_RANK.get(s, 0), default="")
-
-
-def _lane(severity: str) -> int:
-    """0 for the worst severity, counting up; unknown or none after all of them."""
-    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
 
 
 def finding_sort_key(f: Mapping[str, Any], row: int) -> tuple[int, float, int, str]:
@@ -345,11 +263,6 @@ def _span_excerpt(sentences: Sequence[Mapping[str, Any]], spans: Sequence[Sequen
     return _excerpt(" ".join(str(sentences[i]["text"]) for i in ids if 0 <= i < len(sentences)))
 
 
-def viridis(x: float) -> str:
-    x = 0.0 if math.isnan(x) else min(1.0, max(0.0, x))
-    return _VIRIDIS[min(len(_VIRIDIS) - 1, int(x * len(_VIRIDIS)))]
-
-
 # --------------------------------------------------------------------------- builders
 
 
@@ -378,107 +291,11 @@ def _side(ids: Sequence[int], sentences: Sequence[Mapping[str, Any]],
         text, here = (shown(sentences[sid], marks.get(int(sid), []))
                       if 0 <= sid < len(sentences) else ("", []))
         views.append(SentenceView(int(sid), segments_for(text, here)))
-    return SideView(tuple(views), _id_range(ids, prefix))
+    return SideView(tuple(views), id_range(ids, prefix))
 
 
 def _paragraph_starts(doc: Mapping[str, Any]) -> set[int]:
     return {int(p["sentences"][0]) for p in doc["paragraphs"] if p["sentences"]}
-
-
-def _strip(alignment: Sequence[Mapping[str, Any]], findings: Sequence[FindingView],
-           thresholds: Mapping[str, float]) -> StripChart:
-    n = max(1, len(alignment))
-    w, h = STRIP_WIDTH, STRIP_HEIGHT
-    cols = min(n, STRIP_MAX_COLUMNS)
-    # Max-pool so a single drifting bead stays visible however long the document is.
-    peaks = [0.0] * cols
-    for i, bead in enumerate(alignment):
-        c = i * cols // n
-        peaks[c] = max(peaks[c], min(1.0, max(0.0, float(bead.get("drift") or 0.0))))
-    cw = w / cols
-    pts = [f"M0 {h}"]
-    for c, v in enumerate(peaks):
-        y = _num(h - v * (h - STRIP_AREA_TOP))
-        pts.append(f"L{_num(c * cw)} {y}L{_num((c + 1) * cw)} {y}")
-    pts.append(f"L{w} {h}Z")
-    tick = max(3.0, min(12.0, w / n * 0.3))
-    markers = []
-    seen: set[tuple[int, str]] = set()
-    for f in sorted(findings, key=lambda f: SEVERITY_RANK[f.severity]):  # worst drawn last
-        if f.row < 0:
-            continue
-        key = (f.row * cols // n, f.severity)
-        if key in seen:  # one tick per column and severity keeps the SVG small
-            continue
-        seen.add(key)
-        markers.append(StripMarker(_num((f.row + 0.5) * w / n - tick / 2),
-                                   str(_lane(f.severity) * STRIP_LANE), f.severity, f.row,
-                                   f"row {f.row}: {f.severity_label} {f.kind_label}"))
-    lines = tuple(
-        StripLine(_num(h - float(v) * (h - STRIP_AREA_TOP)), f"{name} = {float(v):.2f}")
-        for name, v in sorted(thresholds.items())
-        if "drift" in name and 0.0 < float(v) < 1.0
-    )
-    return StripChart(w, h, n, STRIP_LANE, _num(tick), "".join(pts),
-                      tuple(markers), lines)
-
-
-def _heat(report: Mapping[str, Any], first_row_of_src_par: Mapping[int, int]) -> HeatMap:
-    n_src = len(report["source"]["paragraphs"])
-    n_tgt = len(report["target"]["paragraphs"])
-    raw = report.get("paragraph_similarity")
-    full = isinstance(raw, list) and len(raw) == n_src and all(
-        isinstance(r, list) and len(r) == n_tgt for r in raw)
-    matrix: list[list[float | None]] = [[None] * n_tgt for _ in range(n_src)]
-    if full:
-        assert isinstance(raw, list)
-        matrix = [[None if v is None else float(v) for v in r] for r in raw]
-    else:
-        for bead in report.get("paragraph_alignment", []):
-            for s in bead["source"]:
-                for t in bead["target"]:
-                    if 0 <= s < n_src and 0 <= t < n_tgt:
-                        matrix[s][t] = bead.get("similarity")
-    bs = max(1, math.ceil(n_src / HEAT_MAX_CELLS))
-    bt = max(1, math.ceil(n_tgt / HEAT_MAX_CELLS))
-    rows_n, cols_n = math.ceil(n_src / bs) if n_src else 0, math.ceil(n_tgt / bt) if n_tgt else 0
-    side = max(rows_n, cols_n, 1)
-    cell = HEAT_SIZE / side
-    # Scale colours to the values present: embeddings of one document's paragraphs are all
-    # fairly similar, and a fixed 0..1 ramp would paint them one colour.
-    present = [v for row in matrix for v in row if v is not None]
-    lo, hi = (min(present), max(present)) if present else (0.0, 1.0)
-    if hi - lo < 1e-6:
-        lo, hi = 0.0, 1.0
-    cells: list[HeatCell] = []
-    for r in range(rows_n):
-        for c in range(cols_n):
-            vals = [matrix[s][t] for s in range(r * bs, min(n_src, (r + 1) * bs))
-                    for t in range(c * bt, min(n_tgt, (c + 1) * bt))]
-            known = [v for v in vals if v is not None]
-            if not known:
-                continue
-            v = max(known)
-            s_lab = _id_range(range(r * bs, min(n_src, (r + 1) * bs)), "\u00b6")
-            t_lab = _id_range(range(c * bt, min(n_tgt, (c + 1) * bt)), "\u00b6")
-            title = f"source {s_lab} \u00d7 target {t_lab}: {v:.2f}"
-            cells.append(HeatCell(_num(c * cell), _num(r * cell), _num(cell), _num(cell),
-                                  viridis((v - lo) / (hi - lo)), title,
-                                  first_row_of_src_par.get(r * bs, -1)))
-    aligned: list[HeatCell] = []
-    for bead in report.get("paragraph_alignment", []):
-        if not bead["source"] or not bead["target"]:
-            continue
-        r0, r1 = min(bead["source"]) // bs, max(bead["source"]) // bs
-        c0, c1 = min(bead["target"]) // bt, max(bead["target"]) // bt
-        aligned.append(HeatCell(_num(c0 * cell), _num(r0 * cell), _num((c1 - c0 + 1) * cell),
-                                _num((r1 - r0 + 1) * cell), "", "", -1))
-    pooled = bs > 1 or bt > 1
-    caption = (f"{n_src} \u00d7 {n_tgt}"
-               + (f", max of blocks, {rows_n} \u00d7 {cols_n}" if pooled else "")
-               + ("" if full else ", aligned pairs only"))
-    return HeatMap(HEAT_SIZE, _num(cols_n * cell), _num(rows_n * cell), tuple(cells),
-                   tuple(aligned), full, pooled, caption, f"{lo:.2f}", f"{hi:.2f}")
 
 
 def build_view(report: Mapping[str, Any]) -> ReportView:
@@ -506,8 +323,8 @@ def build_view(report: Mapping[str, Any]) -> ReportView:
     for rank, i in enumerate(order):
         f = raw_findings[i]
         row = finding_rows[i]
-        loc = " / ".join(x for x in (_id_range(f.get("source", []), "src s"),
-                                     _id_range(f.get("target", []), "tgt s")) if x)
+        loc = " / ".join(x for x in (id_range(f.get("source", []), "src s"),
+                                     id_range(f.get("target", []), "tgt s")) if x)
         findings.append(FindingView(
             id=str(f["id"]), rank=rank, kind=str(f["kind"]),
             kind_label=KIND_LABELS.get(str(f["kind"]), str(f["kind"])),
@@ -541,8 +358,8 @@ def build_view(report: Mapping[str, Any]) -> ReportView:
         if pstart:
             sp = {int(src_sents[s]["paragraph"]) for s in s_ids[:1] if s in src_starts}
             tp = {int(tgt_sents[t]["paragraph"]) for t in t_ids[:1] if t in tgt_starts}
-            plabel = " / ".join(x for x in (_id_range(sorted(sp), "\u00b6"),
-                                            _id_range(sorted(tp), "\u00b6")) if x)
+            plabel = " / ".join(x for x in (id_range(sorted(sp), "\u00b6"),
+                                            id_range(sorted(tp), "\u00b6")) if x)
         rows.append(RowView(
             index=i, anchor=f"r{i}",
             source=_side(s_ids, src_sents, src_marks, "s"),
@@ -582,101 +399,11 @@ def build_view(report: Mapping[str, Any]) -> ReportView:
     )
     return ReportView(
         header=header, rows=tuple(rows), findings=tuple(findings),
-        strip=_strip(alignment, findings, thresholds),
-        heat=_heat(report, first_row_of_src_par),
+        strip=strip_chart(alignment, findings, thresholds),
+        heat=heat_map(report, first_row_of_src_par),
         severity_colours=tuple(Count(s, SEVERITY_COLOURS[s], 0) for s in SEVERITY_ORDER),
     )
 
 
 def _basename(path: str) -> str:
     return str(path).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or str(path)
-
-
-# --------------------------------------------------------------------------- batch index
-
-
-@dataclass(frozen=True)
-class ReportSummary:
-    """What the batch index shows for one document pair."""
-
-    source_path: str
-    target_path: str
-    source_lang: str
-    target_lang: str
-    n_source: int
-    n_target: int
-    n_rows: int
-    critical: int
-    major: int
-    minor: int
-    max_drift: float
-    worst_severity: str  # "" when there are no findings
-    worst_kind: str
-    worst_message: str
-    worst_score: float
-
-    @property
-    def total(self) -> int:
-        return self.critical + self.major + self.minor
-
-
-def summarize(report: Mapping[str, Any]) -> ReportSummary:
-    check_report(report)
-    src, tgt = report["source"], report["target"]
-    findings = list(report["findings"])
-    rows = rows_of_findings(findings, report["alignment"])
-    worst = min(zip(findings, rows, strict=True), key=lambda fr: finding_sort_key(*fr),
-                default=None)
-    counts = {s: sum(f["severity"] == s for f in findings) for s in SEVERITY_ORDER}
-    drifts = [float(b.get("drift") or 0.0) for b in report["alignment"]]
-    return ReportSummary(
-        source_path=str(src["path"]), target_path=str(tgt["path"]),
-        source_lang=str(src["lang"]), target_lang=str(tgt["lang"]),
-        n_source=len(src["sentences"]), n_target=len(tgt["sentences"]),
-        n_rows=len(report["alignment"]),
-        critical=counts["critical"], major=counts["major"], minor=counts["minor"],
-        max_drift=max(drifts, default=0.0),
-        worst_severity=worst[0]["severity"] if worst else "",
-        worst_kind=str(worst[0]["kind"]) if worst else "",
-        worst_message=str(worst[0].get("message", "")) if worst else "",
-        worst_score=float(worst[0]["score"]) if worst else 0.0,
-    )
-
-
-@dataclass(frozen=True)
-class IndexRowView:
-    name: str
-    href: str
-    langs: str
-    sentences: str
-    rows: int
-    critical: int
-    major: int
-    minor: int
-    total: int
-    max_drift: str
-    worst_severity: str
-    worst_severity_label: str
-    worst_rank: int  # sort key for the worst column: lower is worse
-    worst_kind_label: str
-    worst_message: str
-    error: str
-    warning: str = ""
-
-
-def index_row(name: str, href: str, summary: ReportSummary | None, error: str = "",
-              warning: str = "") -> IndexRowView:
-    if summary is None:
-        return IndexRowView(name, href, "", "", 0, 0, 0, 0, 0, "", "", "", -1 if error else 9,
-                            "", "", error, warning)
-    return IndexRowView(
-        name=name, href=href, langs=f"{summary.source_lang} \u2192 {summary.target_lang}",
-        sentences=f"{summary.n_source} / {summary.n_target}", rows=summary.n_rows,
-        critical=summary.critical, major=summary.major, minor=summary.minor,
-        total=summary.total, max_drift=f"{summary.max_drift:.2f}",
-        worst_severity=summary.worst_severity,
-        worst_severity_label=SEVERITY_LABELS.get(summary.worst_severity, ""),
-        worst_rank=_lane(summary.worst_severity),
-        worst_kind_label=KIND_LABELS.get(summary.worst_kind, summary.worst_kind),
-        worst_message=_excerpt(summary.worst_message, 120), error=error,
-    )

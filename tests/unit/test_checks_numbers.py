@@ -2,7 +2,8 @@
 
 import pytest
 
-from qa_pipeline.detect.checks.numbers import check_numbers, spelled_values, values
+from qa_pipeline.detect.checks.number_words import spelled_values
+from qa_pipeline.detect.checks.numbers import check_numbers, values
 
 MAJOR = {"major", "critical"}
 

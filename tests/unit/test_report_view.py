@@ -12,13 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qa_pipeline.errors import InputError
-from qa_pipeline.report.view import (
-    HEAT_MAX_CELLS,
-    Segment,
-    build_view,
-    segments_for,
-    summarize,
-)
+from qa_pipeline.report.charts import HEAT_MAX_CELLS
+from qa_pipeline.report.index_view import summarize
+from qa_pipeline.report.view import Segment, build_view, segments_for
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "report" / "fixture_report.json"
 
