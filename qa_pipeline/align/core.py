@@ -18,7 +18,7 @@ from .band import _Band, _band_around_path, _downsample, _full_band, _group_band
 from .costs import _Problem
 from .costs_margin import _margin_costs
 from .costs_ratio import _ratio_costs
-from .dp import Gaps, _soft, _steps, _viterbi
+from .dp import Gaps, _soft, _steps, _viterbi, step_bead
 from .params import AlignParams, bead_types
 from .runs import (
     _boundaries_of_overlaps,
@@ -150,15 +150,8 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
     steps = _steps(types, gaps)
     beads: list[Bead] = []
     for step in path:
-        t, i, j = step
-        if t < 0:  # a run of -t target deletions
-            a, b, c = 0, -t, gaps.cost(-t)
-        elif t >= len(types):  # a run of source deletions
-            a, b = steps[t]
-            c = gaps.cost(a)
-        else:
-            a, b = types[t]
-            c = float(costs[t, i, j - band.lo[i]])
+        _, i, j = step
+        a, b, c = step_bead(costs, steps, gaps, band, step)
         conf = None
         if soft is not None:
             logp = soft.log_posterior(band, steps, gaps, step, c, params.temperature)

@@ -76,6 +76,16 @@ def _step_cost(costs: np.ndarray, steps: list[tuple[int, int]], gaps: Gaps,
     return costs[t, i] if t < len(costs) else gaps.cost(steps[t][0])
 
 
+def step_bead(costs: np.ndarray, steps: list[tuple[int, int]], gaps: Gaps, band: _Band,
+              step: Step) -> tuple[int, int, float]:
+    """(a, b, cost) of a path step: the sentences it takes from each side, and its cost."""
+    t, i, j = step
+    if t < 0:
+        return 0, -t, gaps.cost(-t)
+    a, b = steps[t]
+    return a, b, (float(costs[t, i, j - band.lo[i]]) if t < len(costs) else gaps.cost(a))
+
+
 def _viterbi(costs: np.ndarray, types: list[tuple[int, int]], band: _Band,
              gaps: Gaps) -> list[Step]:
     """Best path, as steps (see `Step`) in order."""
