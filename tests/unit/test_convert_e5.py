@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa_pipeline import convert_e5 as ce
+from qa_pipeline import e5_tokenizer as et
 
 # ---------------------------------------------------------------------------- Q4_0 blocks
 
@@ -177,7 +178,7 @@ def test_read_wheel_member(tmp_path: Path) -> None:
 def precompiled(norm: dict[int, str]) -> object:
     from tokenizers import normalizers
 
-    return normalizers.Precompiled(ce.build_precompiled_charsmap(norm))
+    return normalizers.Precompiled(et.build_precompiled_charsmap(norm))
 
 
 def test_charsmap_maps_each_codepoint() -> None:
@@ -211,7 +212,7 @@ def test_charsmap_equals_per_codepoint_map(norm: dict[int, str], text: str) -> N
 
 
 def test_char_class_ranges() -> None:
-    assert ce._char_class([0x61, 0x62, 0x63, 0x65, 0x1F600]) == (
+    assert et._char_class([0x61, 0x62, 0x63, 0x65, 0x1F600]) == (
         "\\x{61}-\\x{63}\\x{65}\\x{1F600}"
     )
 
@@ -228,7 +229,7 @@ def test_char_class_ranges() -> None:
     ],
 )
 def test_tiny_tokenizer(tiny: bytes, text: str, pieces: list[str]) -> None:
-    tok = ce.build_tokenizer(ce.parse_q4_model(tiny))
+    tok = et.build_tokenizer(ce.parse_q4_model(tiny))
     assert [PIECES[i] for i in tok.encode(text).ids] == pieces
 
 
