@@ -154,7 +154,7 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
         a, b, c = step_bead(costs, steps, gaps, band, step)
         conf = None
         if soft is not None:
-            logp = soft.log_posterior(band, steps, gaps, step, c, params.temperature)
+            logp = soft.log_posterior(band, steps, step, c, params.temperature)
             conf = float(np.clip(np.exp(min(0.0, logp)), 0.0, 1.0))
         if not (a and b):  # each deleted sentence is a bead of its own
             beads += [Bead((s,), (), None, conf) for s in range(i - a, i)]

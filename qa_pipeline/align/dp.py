@@ -83,7 +83,8 @@ def step_bead(costs: np.ndarray, steps: list[tuple[int, int]], gaps: Gaps, band:
     if t < 0:
         return 0, -t, gaps.cost(-t)
     a, b = steps[t]
-    return a, b, (float(costs[t, i, j - band.lo[i]]) if t < len(costs) else gaps.cost(a))
+    cost = _step_cost(costs, steps, gaps, t, i)
+    return a, b, (cost if isinstance(cost, float) else float(cost[j - band.lo[i]]))
 
 
 def _viterbi(costs: np.ndarray, types: list[tuple[int, int]], band: _Band,
@@ -176,8 +177,8 @@ class Soft:
         n = band.n
         return float(self.fw[n, self.pad + int(band.width[n]) - 1])
 
-    def log_posterior(self, band: _Band, steps: list[tuple[int, int]], gaps: Gaps,
-                      step: Step, cost: float, temp: float) -> float:
+    def log_posterior(self, band: _Band, steps: list[tuple[int, int]], step: Step,
+                      cost: float, temp: float) -> float:
         """Log posterior probability of a path step with the given cost."""
         t, i, j = step
         if t < 0:
