@@ -141,6 +141,22 @@ def test_a_name_left_on_one_side_only_is_not_a_substitution() -> None:
                            SETTINGS) == [()]
 
 
+def test_names_on_one_side_only_are_never_embedded() -> None:
+    """Matching only removes names, so such a bead cannot keep its hit: no encoder call."""
+    src, tgt = "Jis gyveno Sovietų Sąjungoje.", "Ta elas seal."
+    before = [tuple(check_entities(src, tgt, "lt", "et"))]
+    assert before[0] and not any(h.target_spans for h in before[0])
+    emb, calls = recording(planted({}))
+    assert refine_entities([(src, tgt)], before, "lt", "et", emb, SETTINGS) == [()]
+    assert calls == []
+    # A code keeps the bead in play, on one side or not.
+    coded = [tuple(check_entities("Lėktuvas F-16 nusileido.", "Lennuk maandus.", "lt", "et"))]
+    assert coded[0]
+    emb, calls = recording(planted({}))
+    assert refine_entities([("Lėktuvas F-16 nusileido.", "Lennuk maandus.")], coded, "lt", "et",
+                           emb, SETTINGS)[0]
+
+
 def test_codes_are_never_matched_by_the_encoder() -> None:
     src, tgt = "Lėktuvas F-16 nusileido.", "Lennuk F-35 maandus."
     before = [tuple(check_entities(src, tgt, "lt", "et"))]

@@ -386,8 +386,12 @@ def refine_entities(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, 
     cfg = settings if settings is not None else encoder_settings("entities", embedding.model)
     if cfg is None:
         return list(hits)
+    # Matching only takes names away, so a bead with names on one side only and no code
+    # loses its hit whatever the n-grams say: its names are not embedded at all.
+    hopeful = [bead_hits if _may_survive(src, tgt, bead_hits) else ()
+               for (src, tgt), bead_hits in zip(pairs, hits, strict=True)]
     matched = {(k, side, sp)
-               for k, side, group, best in name_scores(pairs, hits, embedding,
+               for k, side, group, best in name_scores(pairs, hopeful, embedding,
                                                        int(cfg["max_words"]))
                if best >= cfg["min_cos"] for sp in group}
     consistent = Renderings(pairs) if any(hits) else None
@@ -414,6 +418,14 @@ def refine_entities(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, 
         out = [() if k in gains and gains[k] < cfg["min_cut_gain"] else bead_hits
                for k, bead_hits in enumerate(out)]
     return out
+
+
+def _may_survive(src: str, tgt: str, bead_hits: Sequence[Hit]) -> bool:
+    """Whether `refine_entities` can keep some of the bead's hits: names left on both sides,
+    or a code on either."""
+    s_names = [src[a:b] for h in bead_hits for a, b in h.source_spans]
+    t_names = [tgt[a:b] for h in bead_hits for a, b in h.target_spans]
+    return bool(s_names and t_names) or any(_HAS_DIGIT.search(n) for n in s_names + t_names)
 
 
 def name_stem(word: str) -> str:
