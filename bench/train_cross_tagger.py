@@ -8,9 +8,19 @@ A word's state is the mean of its sub-tokens' states at the last layer; words ar
 pipeline's words (text.WORD), labelled as in bench/train_tagger.py (MLQE-PE et-en post-edits,
 a word is BAD when a given token inside it is BAD). Dev is only ever scored.
 
+`--split ntrex` adds human lt-et pairs where the BAD words are known (`ntrex_rows`): the
+even-numbered NTREX-128 documents (the odd ones are the drift benchmarks' held-out half), each
+pair once clean (every word OK: free but faithful human wording is not an error) and once per
+damage kind of `bench/damage_drift.py` that applies to it, its changed target words BAD (the
+source words' labels are unknown there and carry no loss; a replaced sentence, kept for a
+quarter of the pairs, is BAD on both sides). `train --ntrex` trains on them beside MLQE
+train; the held-out pairs stay MLQE's.
+
     .venv/bin/python bench/train_cross_tagger.py states --split train
     .venv/bin/python bench/train_cross_tagger.py states --split dev
+    .venv/bin/python bench/train_cross_tagger.py states --split ntrex   # lt-et damage, even docs
     .venv/bin/python bench/train_cross_tagger.py train            # 3 epochs, top 10 layers adapted
+    .venv/bin/python bench/train_cross_tagger.py train --ntrex    # ... and the lt-et pairs too
     .venv/bin/python bench/train_cross_tagger.py blend   # share beside the feature tagger
     .venv/bin/python bench/train_cross_tagger.py eval --split dev
 """
@@ -64,12 +74,72 @@ def states_path(split: str, model: str, frozen: int, limit: int | None) -> Path:
     return STATE_DIR / f"{model}.f{frozen}.{tag}.npz"
 
 
+# Damage kinds whose changed target words are known (clause_drop leaves no target word).
+NTREX_KINDS = ("replace", "entity_swap", "negation", "number", "word_swap")
+UNKNOWN = -1.0  # a word label that carries no loss
+REPLACE_SHARE = 0.25
+
+
+def ntrex_rows(limit: int | None = None, seed: int = 1) -> list[dict[str, Any]]:
+    """Labelled lt-et pairs from the even NTREX-128 documents: each pair clean, then damaged
+    by every kind in NTREX_KINDS (one draw per kind over the corpus); `src_lab` / `tgt_lab`
+    give per-word labels on the pipeline's words (1 BAD, 0 OK, UNKNOWN no loss)."""
+    import random
+
+    from damage_drift import damage
+    from drift_common import ntrex_docs
+
+    from qa_pipeline.text import word_spans
+
+    flat = [(s, t, str(k)) for k, doc in enumerate(ntrex_docs("even")) for s, t in doc]
+    flat = flat[:limit]
+    rows: list[dict[str, Any]] = []
+
+    def add(src: str, tgt: str, span: tuple[int, int] | None, whole: bool = False) -> None:
+        ss, ts = word_spans(src), word_spans(tgt)
+        if whole:
+            ys, yt = np.ones(len(ss), np.float32), np.ones(len(ts), np.float32)
+        elif span is None:
+            ys, yt = np.zeros(len(ss), np.float32), np.zeros(len(ts), np.float32)
+        else:
+            ys = np.full(len(ss), UNKNOWN, np.float32)
+            yt = np.array([a < span[1] and b > span[0] for a, b in ts], np.float32)
+        bad = float(yt.mean()) if len(yt) else 0.0
+        rows.append({"src": src, "tgt": tgt, "src_lab": ys, "tgt_lab": yt, "hter": bad,
+                     "z": 0.0})
+
+    for s, t, _ in flat:
+        add(s, t, None)
+    for kind in NTREX_KINDS:
+        rng = random.Random(f"{seed}-{kind}")
+        for d in damage(flat, kind, rng, tgt_lang="et"):
+            if kind == "replace":
+                if rng.random() < REPLACE_SHARE:  # the easy case: a share of them is enough
+                    add(d.src, d.tgt, None, whole=True)
+            elif d.tgt_span[1] > d.tgt_span[0]:
+                add(d.src, d.tgt, d.tgt_span)
+    return rows
+
+
+def read_rows(split: str, limit: int | None) -> list[dict[str, Any]]:
+    return ntrex_rows(limit) if split == "ntrex" else read_split(split, limit)
+
+
+def row_labels(r: dict[str, Any], tk: Any) -> np.ndarray:
+    if "src_lab" in r:
+        if len(r["src_lab"]) != len(tk.source_spans) or len(r["tgt_lab"]) != len(tk.target_spans):
+            raise ValueError("ntrex row: words differ from the tokenizer's")
+        return np.concatenate([r["src_lab"], r["tgt_lab"]])
+    return np.concatenate([word_labels(tk.source_spans, r["src_tok"], r["src_tag"]),
+                           word_labels(tk.target_spans, r["tgt_tok"], r["tgt_tag"])])
+
+
 def cmd_states(args: argparse.Namespace) -> None:
     """Layer-`frozen` states of every pair's joint input, plus tokens' words and labels."""
     import torch
 
     torch.set_num_threads(2)
-    rows = read_split(args.split, args.limit)
+    rows = read_rows(args.split, args.limit)
     lean = lean_of(args.model)
     t0 = time.time()
     toks = [pair_tokens(lean, r["src"], r["tgt"]) for r in rows]
@@ -89,11 +159,7 @@ def cmd_states(args: argparse.Namespace) -> None:
                 states[i] = x[r, :len(toks[i].ids)].numpy().astype(np.float16)
             if start // 32 % 20 == 0:
                 print(f"  {start}/{len(order)} {time.time() - t0:.0f} s", flush=True)
-    labels = []
-    for r, tk in zip(rows, toks, strict=True):
-        ys = word_labels(tk.source_spans, r["src_tok"], r["src_tag"])
-        yt = word_labels(tk.target_spans, r["tgt_tok"], r["tgt_tag"])
-        labels.append(np.concatenate([ys, yt]))
+    labels = [row_labels(r, tk) for r, tk in zip(rows, toks, strict=True)]
     path = states_path(args.split, args.model, args.frozen, args.limit)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, states=np.concatenate([s for s in states if s is not None]),
@@ -108,7 +174,7 @@ def load_examples(split: str, model: str, frozen: int, limit: int | None) -> lis
     with np.load(states_path(split, model, frozen, limit)) as z:  # each z[key] reads anew
         states, tokens, word_of = z["states"], z["tokens"], z["word_of"]
         words, labels = z["words"], z["labels"]
-    rows = read_split(split, limit)
+    rows = read_rows(split, limit)
     out, at, wat = [], 0, 0
     for k, r in enumerate(rows):
         n = int(tokens[k])
@@ -134,6 +200,8 @@ def batch(exs: list[dict[str, Any]]) -> dict[str, Any]:
         x[i, :len(e["x"])] = e["x"]
         mask[i, :len(e["x"])] = 1
         y[i, :e["ns"] + e["nt"]] = e["y"]
+    wmask &= y != UNKNOWN  # labels unknown: no loss (and no padding word either)
+    y = np.maximum(y, 0.0)
     t_ = torch.from_numpy
     return {"x": t_(x), "mask": t_(mask), "pool": t_(pool), "side": t_(side),
             "wmask": t_(wmask), "y": t_(y),
@@ -198,7 +266,12 @@ def cmd_train(args: argparse.Namespace) -> None:
     n_val = max(1, len(exs) // 10)
     val = [exs[k] for k in perm[:n_val]]
     train = [exs[k] for k in perm[n_val:]]
-    ally = np.concatenate([e["y"] for e in train])
+    n_ntrex = 0
+    if args.ntrex:
+        extra = load_examples("ntrex", args.model, args.frozen, args.limit)
+        n_ntrex = len(extra)
+        train += extra
+    ally = np.concatenate([e["y"][e["y"] != UNKNOWN] for e in train])
     init = initial_params(lean.config.hidden, args.frozen, lean.config.layers, args.rank,
                           args.hidden, lean.weights["encoder.layer.0.intermediate.dense.weight"]
                           .shape[0], args.seed)
@@ -247,7 +320,10 @@ def cmd_train(args: argparse.Namespace) -> None:
     assert best is not None
     sc = best[2]
     secs = time.time() - t0
-    provenance = {"data": "MLQE-PE et-en train", "pairs": len(train),
+    data = "MLQE-PE et-en train" + (f" + {n_ntrex} NTREX-128 lt-et pairs (even documents, "
+                                     f"clean and seeded damage {list(NTREX_KINDS)})"
+                                     if n_ntrex else "")
+    provenance = {"data": data, "pairs": len(train),
                         "epochs": args.epochs, "rank": args.rank, "hidden": args.hidden,
                         "frozen": args.frozen, "lr": args.lr, "batch": args.batch,
                         "sent_weight": args.sent_weight, "seed": args.seed,
@@ -378,6 +454,8 @@ def main() -> None:
     tr.add_argument("--sent-weight", type=float, default=5.0)
     tr.add_argument("--seed", type=int, default=13)
     tr.add_argument("--out")
+    tr.add_argument("--ntrex", action="store_true",
+                    help="also train on the labelled lt-et pairs (`states --split ntrex` first)")
     ev = sub.add_parser("eval")
     ev.add_argument("--split", default="dev")
     ev.add_argument("--out")
