@@ -8,8 +8,9 @@ A word's state is the mean of its sub-tokens' states at the last layer; words ar
 pipeline's words (text.WORD), labelled as in bench/train_tagger.py (MLQE-PE et-en post-edits,
 a word is BAD when a given token inside it is BAD). Dev is only ever scored.
 
-`--split ntrex` adds human lt-et pairs where the BAD words are known (`ntrex_rows`): the
-even-numbered NTREX-128 documents (the odd ones are the drift benchmarks' held-out half), each
+`--split ntrex` adds human lt-et pairs where the BAD words are known (`ntrex_rows`): every
+other even-numbered NTREX-128 document (the odd ones are the drift benchmarks' held-out half,
+the other even ones are left to fit the word-evidence stage on unseen pairs), each
 pair once clean (every word OK: free but faithful human wording is not an error) and once per
 damage kind of `bench/damage_drift.py` that applies to it, its changed target words BAD (the
 source words' labels are unknown there and carry no loss; a replaced sentence, kept for a
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -40,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from drift_common import TAGGER_HALF, ntrex_docs  # noqa: E402
 from paths import CACHE_DIR  # noqa: E402
 from train_tagger import best_cut, read_split, token_mcc, word_labels  # noqa: E402
 
@@ -87,11 +90,10 @@ def ntrex_rows(limit: int | None = None, seed: int = 1) -> list[dict[str, Any]]:
     import random
 
     from damage_drift import damage
-    from drift_common import ntrex_docs
 
     from qa_pipeline.text import word_spans
 
-    flat = [(s, t, str(k)) for k, doc in enumerate(ntrex_docs("even")) for s, t in doc]
+    flat = [(s, t, str(k)) for k, doc in enumerate(ntrex_docs(TAGGER_HALF)) for s, t in doc]
     flat = flat[:limit]
     rows: list[dict[str, Any]] = []
 
@@ -121,11 +123,66 @@ def ntrex_rows(limit: int | None = None, seed: int = 1) -> list[dict[str, Any]]:
     return rows
 
 
+SWAP_WORD = re.compile(r"(?<![\w-])[^\W\d_]{5,}(?![\w-])")
+SWAP_SHARE = 0.5
+
+
+def swap_rows(limit: int | None = None, seed: int = 13) -> list[dict[str, Any]]:
+    """MLQE-PE train pairs (never the 10 % `train` holds out, same seed) with one lower-case
+    word of the MT replaced by one from another MT sentence: many contexts for the one error
+    the lt-et pairs alone teach only by heart. The word is BAD besides the post-edit's tags;
+    the source's labels are unknown."""
+    import random
+
+    rows = read_split("train", limit)
+    held = set(np.random.default_rng(seed).permutation(len(rows))[:max(1, len(rows) // 10)])
+    rng = random.Random(f"{seed}-swap")
+    pool = sorted({m.group() for r in rows for m in SWAP_WORD.finditer(r["tgt"])
+                   if m.group().islower()})
+    out: list[dict[str, Any]] = []
+    for k, r in enumerate(rows):
+        if k in held or rng.random() >= SWAP_SHARE:
+            continue
+        cands = [m for m in SWAP_WORD.finditer(r["tgt"]) if m.start() > 0 and
+                 m.group().islower()]
+        if not cands:
+            continue
+        m = rng.choice(cands)
+        new = rng.choice(pool)
+        if new.lower() in r["tgt"].lower():
+            continue
+        tgt = r["tgt"][:m.start()] + new + r["tgt"][m.end():]
+        span = (m.start(), m.start() + len(new))
+        shift = len(new) - (m.end() - m.start())
+        # The MT's given tokens, moved past the swap; the swapped token is BAD.
+        toks, tags = [], []
+        for (a, b), bad in zip(r["tgt_tok"], r["tgt_tag"], strict=True):
+            if b <= m.start():
+                toks.append((a, b))
+                tags.append(bad)
+            elif a >= m.end():
+                toks.append((a + shift, b + shift))
+                tags.append(bad)
+            else:
+                toks.append((min(a, span[0]), max(b + shift, span[1])))
+                tags.append(True)
+        out.append({"src": r["src"], "tgt": tgt, "swap_tok": toks, "swap_tag": tags,
+                    "hter": min(1.0, r["hter"] + 1 / max(len(toks), 1)), "z": r["z"]})
+    return out
+
+
 def read_rows(split: str, limit: int | None) -> list[dict[str, Any]]:
-    return ntrex_rows(limit) if split == "ntrex" else read_split(split, limit)
+    if split == "ntrex":
+        return ntrex_rows(limit)
+    if split == "swap":
+        return swap_rows(limit)
+    return read_split(split, limit)
 
 
 def row_labels(r: dict[str, Any], tk: Any) -> np.ndarray:
+    if "swap_tok" in r:
+        return np.concatenate([np.full(len(tk.source_spans), UNKNOWN, np.float32),
+                               word_labels(tk.target_spans, r["swap_tok"], r["swap_tag"])])
     if "src_lab" in r:
         if len(r["src_lab"]) != len(tk.source_spans) or len(r["tgt_lab"]) != len(tk.target_spans):
             raise ValueError("ntrex row: words differ from the tokenizer's")
@@ -271,6 +328,11 @@ def cmd_train(args: argparse.Namespace) -> None:
         extra = load_examples("ntrex", args.model, args.frozen, args.limit)
         n_ntrex = len(extra)
         train += extra
+    n_swap = 0
+    if args.swap:
+        extra = load_examples("swap", args.model, args.frozen, args.limit)
+        n_swap = len(extra)
+        train += extra
     ally = np.concatenate([e["y"][e["y"] != UNKNOWN] for e in train])
     init = initial_params(lean.config.hidden, args.frozen, lean.config.layers, args.rank,
                           args.hidden, lean.weights["encoder.layer.0.intermediate.dense.weight"]
@@ -322,13 +384,15 @@ def cmd_train(args: argparse.Namespace) -> None:
     secs = time.time() - t0
     data = "MLQE-PE et-en train" + (f" + {n_ntrex} NTREX-128 lt-et pairs (even documents, "
                                      f"clean and seeded damage {list(NTREX_KINDS)})"
-                                     if n_ntrex else "")
+                                     if n_ntrex else "") + \
+        (f" + {n_swap} of its train pairs with one MT word swapped" if n_swap else "")
     provenance = {"data": data, "pairs": len(train),
-                        "epochs": args.epochs, "rank": args.rank, "hidden": args.hidden,
-                        "frozen": args.frozen, "lr": args.lr, "batch": args.batch,
-                        "sent_weight": args.sent_weight, "seed": args.seed,
-                        "heldout_train": {k: round(v, 4) for k, v in sc.items()},
-                        "seconds": round(secs, 1)}
+                  **({"ntrex_docs": TAGGER_HALF} if n_ntrex else {}),
+                  "epochs": args.epochs, "rank": args.rank, "hidden": args.hidden,
+                  "frozen": args.frozen, "lr": args.lr, "batch": args.batch,
+                  "sent_weight": args.sent_weight, "seed": args.seed,
+                  "heldout_train": {k: round(v, 4) for k, v in sc.items()},
+                  "seconds": round(secs, 1)}
     shipped = CrossTaggerModel(
         model_id=f"cross-tagger-{args.model}/1", encoder=args.model, frozen=args.frozen,
         layers=lean.config.layers, rank=args.rank, alpha=args.alpha, weights=best[1],
@@ -454,6 +518,9 @@ def main() -> None:
     tr.add_argument("--sent-weight", type=float, default=5.0)
     tr.add_argument("--seed", type=int, default=13)
     tr.add_argument("--out")
+    tr.add_argument("--swap", action="store_true",
+                    help="also train on MLQE train pairs with a swapped word (`states --split "
+                         "swap` first)")
     tr.add_argument("--ntrex", action="store_true",
                     help="also train on the labelled lt-et pairs (`states --split ntrex` first)")
     ev = sub.add_parser("eval")

@@ -528,7 +528,7 @@ def cmd_combine(args: argparse.Namespace) -> None:
     import random
 
     from damage_drift import DAMAGE_KINDS, damage
-    from drift_common import cached_encoder, ntrex_docs
+    from drift_common import cached_encoder
     from sklearn.linear_model import LogisticRegression
 
     from qa_pipeline.detect.calibration import sigmoid
@@ -538,7 +538,7 @@ def cmd_combine(args: argparse.Namespace) -> None:
     d = Path(args.out) if args.out else ROOT / "qa_pipeline" / "data"
     tagger = dataclasses.replace(_read_any_tagger(args.model, d, args.cross), combine=None)
     enc = cached_encoder(args.model)
-    docs = ntrex_docs("even")[:args.docs or None]
+    docs = stage_docs(tagger, "lt", "et")[:args.docs or None]
     clean, sizes = evidence_table(docs, tagger, enc, ("lt", "et"))
     xs, ys = [clean], [np.zeros(len(clean))]
     for kind in DAMAGE_KINDS:
@@ -564,10 +564,11 @@ def cmd_combine(args: argparse.Namespace) -> None:
     icpt = round(float(lr.intercept_[0]), 6)
     combined = sigmoid(clean @ np.array(coef) + icpt)
     th = stage_thresholds(combined, sizes)
+    unseen = ", those the tagger did not train on" if "ntrex_docs" in tagger.provenance else ""
     combine = {"inputs": ["drift_logit", *WORD_EVIDENCE], "coef": coef, "intercept": icpt,
                "thresholds": th,
-               "trained": {"data": f"NTREX-128 lt-et even documents ({len(docs)}), clean "
-                                   f"pairs vs seeded damage {list(DAMAGE_KINDS)} at 25 %",
+               "trained": {"data": f"NTREX-128 lt-et even documents ({len(docs)}{unseen}), "
+                                   f"clean pairs vs seeded damage {list(DAMAGE_KINDS)} at 25 %",
                            "pairs": len(y), "damaged": int(y.sum()),
                            "thresholds_from": f"quantiles {QUANTILES} of the combined drift "
                                               "of the clean pairs, 0.95 of its within-document "
@@ -575,6 +576,16 @@ def cmd_combine(args: argparse.Namespace) -> None:
                            "seconds": round(time.time() - t0, 1)}}
     (write_cross if args.cross else write_tagger)(dataclasses.replace(tagger, combine=combine), d)
     print(json.dumps(combine, indent=1))
+
+
+def stage_docs(tagger: Any, src: str, tgt: str) -> list[list[tuple[str, str]]]:
+    """The even NTREX-128 documents a word-evidence stage is fitted on: all of them, or the
+    half the tagger did not train on (`train_cross_tagger.py train --ntrex` trains on
+    every other one), so that the stage sees the tagger's evidence on unseen pairs."""
+    from drift_common import STAGE_HALF, TAGGER_HALF, ntrex_docs
+
+    trained_on = tagger.provenance.get("ntrex_docs")
+    return ntrex_docs(STAGE_HALF if trained_on == TAGGER_HALF else "even", src, tgt)
 
 
 def _read_any_tagger(model: str, d: Path, cross: bool) -> Any:
@@ -598,7 +609,7 @@ def cmd_combine_pair(args: argparse.Namespace) -> None:
     documents), as the pair's drift calibration derives its own."""
     import dataclasses
 
-    from drift_common import cached_encoder, ntrex_docs
+    from drift_common import cached_encoder
     from sklearn.linear_model import LogisticRegression
 
     from qa_pipeline.detect.calibration import sigmoid
@@ -627,7 +638,7 @@ def cmd_combine_pair(args: argparse.Namespace) -> None:
     coef = [round(float(c), 6) for c in lr.coef_[0]]
     icpt = round(float(lr.intercept_[0]), 6)
     fit_r = float(np.corrcoef(sigmoid(x @ np.array(coef) + icpt), hter)[0, 1])
-    docs = ntrex_docs("even", src, tgt)[:args.docs or None]
+    docs = stage_docs(tagger, src, tgt)[:args.docs or None]
     clean, sizes = evidence_table(docs, tagger, enc, (src, tgt))
     combined = sigmoid(clean @ np.array(coef) + icpt)
     th = stage_thresholds(combined, sizes)

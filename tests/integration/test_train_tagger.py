@@ -61,12 +61,27 @@ def test_train_cross_tagger_runs_end_to_end(tmp_path: Path) -> None:
     for split in ("train", "dev"):  # the feature tagger's states too: the blend reads them
         run("train_cross_tagger.py", "states", "--split", split, *limit)
         run("train_tagger.py", "states", "--split", split, *limit)
-    run("train_cross_tagger.py", "train", *limit, "--epochs", "1", "--rank", "2", "--out",
-        str(out))
+    ntrex = DATA / "ntrex128" / "document_ids.txt"
+    extra = ["--ntrex", "--swap"] if ntrex.is_file() else []
+    if extra:  # labelled lt-et pairs (the first 24 of the tagger's NTREX documents), swaps
+        run("train_cross_tagger.py", "states", "--split", "ntrex", *limit)
+        run("train_cross_tagger.py", "states", "--split", "swap", *limit)
+    run("train_cross_tagger.py", "train", *limit, *extra, "--epochs", "1", "--rank", "2",
+        "--out", str(out))
     run("train_cross_tagger.py", "blend", *limit, "--out", str(out))
     res = json.loads(run("train_cross_tagger.py", "eval", *limit, "--out", str(out)))
     assert res["n"] == 24 and 0 <= res["blend"] <= 1
     assert -1 <= res["mcc_source"] <= 1 and -1 <= res["pearson_hter"] <= 1
     header = json.loads((out / "cross_tagger_multilingual-e5-small.json").read_text())
-    assert header["trained"]["pairs"] == 22 and header["trained"]["rank"] == 2
-    assert header["blend"] == res["blend"] and header["trained"]["blend"]["weight"] == res["blend"]
+    trained = header["trained"]
+    assert trained["rank"] == 2
+    assert header["blend"] == res["blend"] and trained["blend"]["weight"] == res["blend"]
+    if not extra:
+        assert trained["pairs"] == 22
+        return
+    # 22 MLQE pairs, the 24 NTREX pairs clean and their damaged versions, and swaps.
+    assert trained["pairs"] > 22 + 24 and trained["ntrex_docs"] == "even[0::2]"
+    assert "swapped" in trained["data"]
+    run("train_tagger.py", "combine", "--cross", "--docs", "2", "--out", str(out))
+    stage = json.loads((out / "cross_tagger_multilingual-e5-small.json").read_text())["combine"]
+    assert "did not train on" in stage["trained"]["data"]

@@ -13,7 +13,8 @@ name, so the check's encoder stage (`refine_entities`) embeds each name still wi
 counterpart (adjacent names as one phrase) and the other side's short word n-grams, and takes
 the name as matched when one n-gram is close enough: translated names land next to their
 translation, a name swapped for another does not. With the encoder, a hit also needs names
-left on both sides (a substitution), or a code, and cutting the names left from both sides
+left on both sides (a substitution), or a code (so a bead whose names stand on one side only
+is not embedded at all), and cutting the names left from both sides
 must raise the pair's cosine (`cut_gains`): a swapped name takes meaning with it, a
 translation that no n-gram matched ("Raudonojo Kryžiaus" / "Punane Rist") leaves the pair as
 alike as before. Both thresholds are per model, derived from data (`bench/check_encoder.py`:
