@@ -92,6 +92,14 @@ def read_split(split: str, limit: int | None = None) -> list[dict[str, Any]]:
     return out
 
 
+def split_held_out(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The 10 % of MLQE train every trainer holds out, and the rest, as row indices: the
+    first draw of `rng` (seeded with the trainers' seed), so all scripts agree on them."""
+    perm = rng.permutation(n)
+    k = max(1, n // 10)
+    return perm[:k], perm[k:]
+
+
 def word_labels(spans: tuple[tuple[int, int], ...], tok: list[tuple[int, int]],
                 bad: list[bool]) -> np.ndarray:
     out = np.zeros(len(spans), np.float32)
@@ -360,10 +368,9 @@ def cmd_train(args: argparse.Namespace) -> None:
     layers = tuple(int(k) for k in args.layers.split(","))
     exs = examples("train", args.model, args.limit, layers)
     rng = np.random.default_rng(args.seed)
-    perm = rng.permutation(len(exs))
-    n_val = max(1, len(exs) // 10)
-    val = [exs[k] for k in perm[:n_val]]
-    train = [exs[k] for k in perm[n_val:]]
+    held, rest = split_held_out(len(exs), rng)
+    val = [exs[k] for k in held]
+    train = [exs[k] for k in rest]
     print(f"{len(train)} train / {len(val)} held-out train pairs; layers {layers}; "
           f"features {exs[0]['fs'].shape[1]}; prep {time.time() - t0:.0f} s")
     net, mean, scale = train_net(train, val, not args.no_states, args.epochs, args.hidden,
@@ -627,9 +634,9 @@ def cmd_combine_pair(args: argparse.Namespace) -> None:
     tagger = dataclasses.replace(tagger, combine=general)  # evidence only; the stage is refit
     enc = cached_encoder(args.model)
     rows = read_split("train", args.limit)
-    held = np.random.default_rng(args.seed).permutation(len(rows))[:max(1, len(rows) // 10)]
-    pairs = [(rows[i]["src"], rows[i]["tgt"]) for i in sorted(held)]
-    hter = np.array([rows[i]["hter"] for i in sorted(held)])
+    held = sorted(split_held_out(len(rows), np.random.default_rng(args.seed))[0])
+    pairs = [(rows[i]["src"], rows[i]["tgt"]) for i in held]
+    hter = np.array([rows[i]["hter"] for i in held])
     x, _ = evidence_table([pairs], tagger, enc, (src, tgt))
     xx = np.concatenate([x, x])
     yy = np.concatenate([np.ones(len(x)), np.zeros(len(x))])
