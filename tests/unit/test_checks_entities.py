@@ -157,6 +157,23 @@ def test_names_on_one_side_only_are_never_embedded() -> None:
                            emb, SETTINGS)[0]
 
 
+def test_a_side_whose_names_all_match_spares_the_other_side() -> None:
+    """Once every name of the first side has a counterpart the hit is gone, so the other
+    side's names and the first side's n-grams are never embedded."""
+    src, tgt = "Jis gyveno Sovietų Sąjungoje.", "Ta elas Nõukogude Liidus."
+    before = [tuple(check_entities(src, tgt, "lt", "et"))]
+    emb, calls = recording(planted({"Sovietų": 1, "Nõukogude Liidus": 1}))
+    assert refine_entities([(src, tgt)], before, "lt", "et", emb, SETTINGS) == [()]
+    assert len(calls) == 1 and "Sovietų" in calls[0]
+    assert "Jis gyveno" not in calls[0]  # a source n-gram: the second side's candidates
+    # A swap matches nothing on the first side: the second side is scored too.
+    src, tgt = "Sutartį pasirašė Andrius Kubilius.", "Lepingu allkirjastas Mart Laar."
+    before = [tuple(check_entities(src, tgt, "lt", "et"))]
+    emb, calls = recording(planted({}))
+    assert refine_entities([(src, tgt)], before, "lt", "et", emb, SETTINGS)[0]
+    assert len(calls) == 2 and "Sutartį pasirašė" in calls[1]
+
+
 def test_codes_are_never_matched_by_the_encoder() -> None:
     src, tgt = "Lėktuvas F-16 nusileido.", "Lennuk F-35 maandus."
     before = [tuple(check_entities(src, tgt, "lt", "et"))]

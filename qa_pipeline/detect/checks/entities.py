@@ -24,7 +24,7 @@ clean NTREX pairs against seeded name swaps).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -341,9 +341,11 @@ NameScore = tuple[int, int, list[tuple[int, int]], float]  # bead, side, phrase 
 
 
 def name_scores(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
-                embedding: Embedding, max_words: int) -> list[NameScore]:
+                embedding: Embedding, max_words: int,
+                sides: Sequence[tuple[int, ...]] | None = None) -> list[NameScore]:
     """For each name phrase the hits leave without a counterpart (codes excepted: they are
-    never translated): its best cosine with a word n-gram of the other side. Each text is
+    never translated): its best cosine with a word n-gram of the other side; `sides[k]`
+    limits bead k to those sides' names (0 source, 1 target; default both). Each text is
     embedded once per chunk of beads (`config.EMBED_CHUNK_TEXTS`); candidates are row numbers."""
     out: list[NameScore] = []
     row: dict[str, int] = {}  # text -> its row in this chunk's embed call
@@ -363,6 +365,8 @@ def name_scores(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]
         for h in bead_hits:
             for side, (text, other, spans) in enumerate(((src, tgt, h.source_spans),
                                                          (tgt, src, h.target_spans))):
+                if sides is not None and side not in sides[k]:
+                    continue
                 groups = [g for g in name_phrases(text, spans)
                           if not _HAS_DIGIT.search(_phrase_text(text, g))]
                 grams = word_ngrams(other, max_words) if groups else []
@@ -387,14 +391,7 @@ def refine_entities(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, 
     cfg = settings if settings is not None else encoder_settings("entities", embedding.model)
     if cfg is None:
         return list(hits)
-    # Matching only takes names away, so a bead with names on one side only and no code
-    # loses its hit whatever the n-grams say: its names are not embedded at all.
-    hopeful = [bead_hits if _may_survive(src, tgt, bead_hits) else ()
-               for (src, tgt), bead_hits in zip(pairs, hits, strict=True)]
-    matched = {(k, side, sp)
-               for k, side, group, best in name_scores(pairs, hopeful, embedding,
-                                                       int(cfg["max_words"]))
-               if best >= cfg["min_cos"] for sp in group}
+    matched = _matched_names(pairs, hits, embedding, cfg)
     consistent = Renderings(pairs) if any(hits) else None
     out: list[tuple[Hit, ...]] = []
     for k, ((src, tgt), bead_hits) in enumerate(zip(pairs, hits, strict=True)):
@@ -421,12 +418,38 @@ def refine_entities(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, 
     return out
 
 
-def _may_survive(src: str, tgt: str, bead_hits: Sequence[Hit]) -> bool:
-    """Whether `refine_entities` can keep some of the bead's hits: names left on both sides,
-    or a code on either."""
-    s_names = [src[a:b] for h in bead_hits for a, b in h.source_spans]
-    t_names = [tgt[a:b] for h in bead_hits for a, b in h.target_spans]
-    return bool(s_names and t_names) or any(_HAS_DIGIT.search(n) for n in s_names + t_names)
+def _matched_names(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]],
+                   embedding: Embedding, cfg: Mapping[str, float]
+                   ) -> set[tuple[int, int, tuple[int, int]]]:
+    """(bead, side, span) of every name an n-gram of the other side matches, where it can
+    matter. Matching only takes names away, and a bead without a code keeps its hit only with
+    names left on both sides: so a bead with names on one side only is not embedded at all,
+    and one whose first side's names all find a match never has its second side's embedded
+    (the side with fewer names goes first). A bead with a code is matched on both sides."""
+    first: list[tuple[int, ...]] = []
+    for (src, tgt), bead_hits in zip(pairs, hits, strict=True):
+        s_names = [src[a:b] for h in bead_hits for a, b in h.source_spans]
+        t_names = [tgt[a:b] for h in bead_hits for a, b in h.target_spans]
+        if any(_HAS_DIGIT.search(n) for n in s_names + t_names):
+            first.append((0, 1))
+        elif s_names and t_names:
+            first.append((0,) if len(s_names) <= len(t_names) else (1,))
+        else:
+            first.append(())
+
+    def match(sides: Sequence[tuple[int, ...]]) -> set[tuple[int, int, tuple[int, int]]]:
+        return {(k, side, sp) for k, side, group, best in name_scores(
+                    pairs, hits, embedding, int(cfg["max_words"]), sides)
+                if best >= cfg["min_cos"] for sp in group}
+
+    matched = match(first)
+
+    def cleared(k: int, side: int) -> bool:
+        return all((k, side, sp) in matched for h in hits[k]
+                   for sp in (h.source_spans if side == 0 else h.target_spans))
+
+    return matched | match([() if len(done) != 1 or cleared(k, done[0]) else (1 - done[0],)
+                            for k, done in enumerate(first)])
 
 
 def name_stem(word: str) -> str:
