@@ -14,11 +14,12 @@ counterpart (adjacent names as one phrase) and the other side's short word n-gra
 the name as matched when one n-gram is close enough: translated names land next to their
 translation, a name swapped for another does not. With the encoder, a hit also needs names
 left on both sides (a substitution), or a code (so a bead whose names stand on one side only
-is not embedded at all), and cutting the names left from both sides
-must raise the pair's cosine (`cut_gains`): a swapped name takes meaning with it, a
-translation that no n-gram matched ("Raudonojo Kryžiaus" / "Punane Rist") leaves the pair as
-alike as before. Both thresholds are per model, derived from data (`bench/check_encoder.py`:
-clean NTREX pairs against seeded name swaps).
+is not embedded at all, nor the second side of one whose first side's names all match), and
+cutting the names left from both sides must raise the pair's cosine (`cut_gains`): a
+swapped name takes meaning with it, a translation that no n-gram matched ("Raudonojo
+Kryžiaus" / "Punane Rist") leaves the pair as alike as before. Both thresholds are per
+model, derived from data (`bench/check_encoder.py`: clean NTREX pairs against seeded name
+swaps).
 """
 
 from __future__ import annotations
