@@ -332,16 +332,12 @@ def cmd_train(args: argparse.Namespace) -> None:
     held, rest = split_held_out(len(exs), rng)
     val = [exs[k] for k in held]
     train = [exs[k] for k in rest]
-    n_ntrex = 0
-    if args.ntrex:
-        extra = load_examples("ntrex", args.model, args.frozen, args.limit)
-        n_ntrex = len(extra)
+    added: dict[str, int] = {}  # extra split -> its pairs, all in train
+    for split in [name for name, wanted in (("ntrex", args.ntrex), ("swap", args.swap)) if wanted]:
+        extra = load_examples(split, args.model, args.frozen, args.limit)
+        added[split] = len(extra)
         train += extra
-    n_swap = 0
-    if args.swap:
-        extra = load_examples("swap", args.model, args.frozen, args.limit)
-        n_swap = len(extra)
-        train += extra
+    n_ntrex, n_swap = added.get("ntrex", 0), added.get("swap", 0)
     ally = np.concatenate([e["y"][e["y"] != UNKNOWN] for e in train])
     init = initial_params(lean.config.hidden, args.frozen, lean.config.layers, args.rank,
                           args.hidden, lean.weights["encoder.layer.0.intermediate.dense.weight"]
