@@ -28,6 +28,11 @@ _ST_PREFIX = "sentence_transformers.models."
 _MODULES = ("Transformer", "Pooling", "Normalize")
 
 
+# A callback for one batch's texts: (row, character offsets, last-layer states, states at the
+# requested layers or None), each over the row's unpadded tokens (`LeanBert.embed`).
+KeepStates = Callable[[int, np.ndarray, np.ndarray, np.ndarray | None], None]
+
+
 def model_json(source: Path | str, *parts: str) -> Any:
     """A JSON file of a model directory, parsed; None when it is missing or not JSON."""
     try:
@@ -186,23 +191,29 @@ class LeanBert:
         return x, states
 
     def embed(self, texts: Sequence[str], features: dict[str, Any] | None = None,
-              keep: Callable[[int, np.ndarray, np.ndarray], None] | None = None) -> np.ndarray:
+              keep: KeepStates | None = None, layers: Sequence[int] = ()) -> np.ndarray:
         """Unit rows: mean of the last layer's token states over the unpadded tokens. `keep`,
-        when given, receives each text's (row, character offsets, last-layer states) of its
-        unpadded tokens: what `token_states.pooled` needs to leave words out of the mean."""
+        when given, receives each text's (row, character offsets, last-layer states, states at
+        `layers`) of its unpadded tokens: what `token_states.pooled` needs to leave words out
+        of the mean and, with `layers` (0 = the embeddings; shape (tokens, len(layers), dim);
+        None without), what the word tagger reads, from this same pass."""
         import torch
 
         feats = features if features is not None else self.tokenize(texts)
         with torch.inference_mode():
-            x, _ = self.forward(feats["input_ids"], feats["attention_mask"])
+            x, hidden = self.forward(feats["input_ids"], feats["attention_mask"],
+                                     keep_states=bool(layers) and keep is not None)
             m = feats["attention_mask"].to(x.device).unsqueeze(-1).to(x.dtype)
             pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
             pooled = torch.nn.functional.normalize(pooled.float(), p=2, dim=1)
             if keep is not None:
                 lengths = feats["attention_mask"].sum(1).tolist()
                 states = x.float().cpu().numpy()
+                stacked = (torch.stack([hidden[k] for k in layers], dim=2).float().cpu().numpy()
+                           if hidden else None)
                 for r, n in enumerate(lengths):
-                    keep(r, feats["offsets"][r, :n], states[r, :n])
+                    keep(r, feats["offsets"][r, :n], states[r, :n],
+                         None if stacked is None else stacked[r, :n])
         return pooled.cpu().numpy().astype(np.float32, copy=False)
 
     def states(self, texts: Sequence[str], layers: Sequence[int]

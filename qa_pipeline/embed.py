@@ -16,12 +16,13 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .bert import LeanBert, model_json_object, supports
+from .bert import KeepStates, LeanBert, model_json_object, supports
 from .config import (
     BATCH_CHAR_BUDGET,
     BATCH_TEXT_CHARS,
     DEFAULT_BATCH_SIZE,
     DEFAULT_DEVICE,
+    LAYER_STATE_BYTES,
     TOKEN_STATE_BYTES,
 )
 from .errors import ModelError
@@ -150,6 +151,10 @@ class SentenceTransformerEncoder:
         # The token states of the texts encoded last (LeanBert only), for the drift stage's
         # occlusion (`token_states`): its bead texts are the aligner's sentences.
         self.states = TokenStateStore(TOKEN_STATE_BYTES)
+        # The same texts' states at `state_layers`, for the word tagger (`keep_layer_states`;
+        # off until a caller asks for them).
+        self.state_layers: tuple[int, ...] = ()
+        self.layer_states = TokenStateStore(0, np.float32)
 
     @property
     def resolved_device(self) -> str:
@@ -179,6 +184,7 @@ class SentenceTransformerEncoder:
         states go too (a long document's release comes before its memory peak; the drift
         stage then computes the few it needs)."""
         self.states = TokenStateStore(self.states.max_bytes)
+        self.layer_states = TokenStateStore(self.layer_states.max_bytes, np.float32)
         if self._model is not None:
             self._model = None
             gc.collect()
@@ -312,27 +318,53 @@ class SentenceTransformerEncoder:
                                                           [-1])
                 for r in range(len(chunk)):
                     n = int(mask[r].sum())
-                    keep(r, offsets[r, :n], states[r, :n, 0])
+                    keep(r, offsets[r, :n], states[r, :n, 0], None)
         return [out[t] for t in texts]
 
-    def _keeper(self, batch: Sequence[str], sink: Callable[[str, TokenStates], None]
-                ) -> Callable[[int, np.ndarray, np.ndarray], None]:
-        """A callback for one batch's (row, offsets with the prompt, states): `sink` gets the
-        row's text and its `TokenStates`, offsets into the text itself."""
-        shift = len(self.prompt)
-        return lambda r, off, st: sink(batch[r], TokenStates(off - shift, st))
+    def keep_layer_states(self, layers: Sequence[int], max_bytes: int = LAYER_STATE_BYTES
+                          ) -> None:
+        """From now on, every encoded text's token states at `layers` (0 = the embeddings) are
+        kept too, within `max_bytes` (fp32), so the word tagger reads the aligner's pass
+        instead of running its own (`detect/tagger.py`, `word_states`). LeanBert only."""
+        if tuple(layers) == self.state_layers and self.layer_states.max_bytes == max_bytes:
+            return  # a batch run asks again for each document: keep what is kept
+        self.state_layers = tuple(layers)
+        self.layer_states = TokenStateStore(max_bytes if layers else 0, np.float32)
 
-    def _keep_states(self, batch: Sequence[str]) -> Callable[[int, np.ndarray, np.ndarray],
-                                                               None] | None:
-        """The store's callback for one batch of `LeanBert.embed` (None when it keeps none)."""
-        return self._keeper(batch, self.states.put) if self.states.max_bytes > 0 else None
+    def _keeper(self, batch: Sequence[str], sink: Callable[[str, TokenStates], None]
+                ) -> KeepStates:
+        """A callback for one batch's (row, offsets with the prompt, states, layer states):
+        `sink` gets the row's text and its last-layer `TokenStates`, offsets into the text
+        itself."""
+        shift = len(self.prompt)
+        return lambda r, off, st, _layers: sink(batch[r], TokenStates(off - shift, st))
+
+    def _keep_states(self, batch: Sequence[str]) -> KeepStates | None:
+        """The stores' callback for one batch of `LeanBert.embed` (None when they keep none)."""
+        last = self.states.max_bytes > 0
+        by_layer = self.layer_states.max_bytes > 0 and bool(self.state_layers)
+        if not (last or by_layer):
+            return None
+        shift = len(self.prompt)
+
+        def keep(r: int, off: np.ndarray, st: np.ndarray, layers: np.ndarray | None) -> None:
+            if last:
+                self.states.put(batch[r], TokenStates(off - shift, st))
+            if by_layer and layers is not None:
+                self.layer_states.put(batch[r],
+                                      TokenStates(off - shift, layers, self.state_layers))
+        return keep
+
+    def _kept_layers(self) -> tuple[int, ...]:
+        """The layers `LeanBert.embed` is asked for (none when no store keeps them)."""
+        return self.state_layers if self.layer_states.max_bytes > 0 else ()
 
     def _plain(self, model: Any, batches: list[list[str]]) -> Iterator[np.ndarray]:
         """Each batch's unit rows, through the model's own encode."""
         if isinstance(model, LeanBert):
             for batch in batches:
                 yield model.embed([self.prompt + t for t in batch],
-                                  keep=self._keep_states(batch))
+                                  keep=self._keep_states(batch), layers=self._kept_layers())
             return
         for batch in batches:
             emb = model.encode(
@@ -360,7 +392,8 @@ class SentenceTransformerEncoder:
                     features = pending.result()
                     if i + 1 < len(batches):
                         pending = pool.submit(model.tokenize, texts[i + 1])
-                    yield model.embed(texts[i], features, keep=self._keep_states(batches[i]))
+                    yield model.embed(texts[i], features, keep=self._keep_states(batches[i]),
+                                      layers=self._kept_layers())
             return
         prompt = self.prompt or None
         model.eval()

@@ -20,6 +20,7 @@ from .detect.checks.language import stored_in
 from .detect.context import PairContext, build_context, lookup_vectors
 from .detect.drift import score_drift
 from .detect.findings import GAP_THRESHOLDS, build_findings
+from .detect.word_tagger import keep_tagger_states
 from .embed import Encoder, ReportingEncoder, load_encoder
 from .io.normalise import NORMALISER
 from .io.readers import Inputs
@@ -96,6 +97,8 @@ def _analyse(inputs: Inputs, encoder: Encoder, config: Config,
     src, tgt = inputs.source, inputs.target
     if progress is not None:  # every encode call (aligner, checks, drift) on the "embed" stage
         encoder = ReportingEncoder(encoder, _stage(progress, "embed"))
+    if config.drift.word_tagger:  # the tagger reads the aligner's pass, not one of its own
+        keep_tagger_states(encoder.name, encoder)
     if inputs.beads is None:
         aligned = align_documents(src, tgt, encoder.encode, config.align,
                                   progress=_stage(progress, "align"))

@@ -34,6 +34,9 @@ class TokenStates:
 
     offsets: np.ndarray
     states: np.ndarray
+    # Empty: `states` is the last layer. Else the hidden layers (0 = the embeddings) whose
+    # states `states` holds, (tokens, len(layers), dim): what the word tagger reads.
+    layers: tuple[int, ...] = ()
 
     @property
     def nbytes(self) -> int:
@@ -61,18 +64,21 @@ def pooled(tokens: TokenStates, deletions: Sequence[Deletion]) -> np.ndarray:
 
 
 class TokenStateStore:
-    """Recently encoded texts' token states, within `max_bytes` (fp16 states); the oldest
-    entries go first."""
+    """Recently encoded texts' token states, within `max_bytes` (states kept as `dtype`: fp16
+    for occlusion's pooling, fp32 for the word tagger, whose tags must not depend on whether
+    the states were kept or computed again); the oldest entries go first."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, dtype: type[np.floating[Any]] = np.float16) -> None:
         self.max_bytes = max_bytes
+        self.dtype = dtype
         self.nbytes = 0
         self._items: OrderedDict[str, TokenStates] = OrderedDict()
 
     def put(self, text: str, tokens: TokenStates) -> None:
         if self.max_bytes <= 0:
             return
-        kept = TokenStates(tokens.offsets.astype(np.int32), tokens.states.astype(np.float16))
+        kept = TokenStates(tokens.offsets.astype(np.int32), tokens.states.astype(self.dtype),
+                           tokens.layers)
         old = self._items.pop(text, None)
         if old is not None:
             self.nbytes -= old.nbytes
@@ -89,17 +95,18 @@ class TokenStateStore:
         return len(self._items)
 
 
-def _state_source(encoder: Any) -> Any | None:
-    """`encoder`, or the encoder a wrapper holds (`.inner`, any depth), that gives token
-    states (`last_states`); None when none does."""
-    while encoder is not None and not callable(getattr(type(encoder), "last_states", None)):
+def state_source(encoder: Any, method: str = "last_states") -> Any | None:
+    """`encoder`, or the encoder a wrapper holds (`.inner`, any depth: the cache, the progress
+    reporter), whose class has `method` (`last_states`, `token_states`); None when none
+    does."""
+    while encoder is not None and not callable(getattr(type(encoder), method, None)):
         encoder = getattr(encoder, "inner", None)
     return encoder
 
 
 def can_pool(encoder: Any) -> bool:
     """Whether `encoder` (or the encoder a wrapper holds) gives token states."""
-    return _state_source(encoder) is not None
+    return state_source(encoder) is not None
 
 
 def deletion_vectors(encoder: Any, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
@@ -109,7 +116,7 @@ def deletion_vectors(encoder: Any, jobs: Sequence[tuple[str, Deletion]]) -> np.n
     own = getattr(encoder, "deletions", None)
     if callable(own):
         return np.asarray(own(jobs), dtype=np.float32)
-    source = _state_source(encoder)
+    source = state_source(encoder)
     if source is None:
         raise TypeError(f"{type(encoder).__name__} gives no token states")
     return pool_jobs(source, jobs)
@@ -138,4 +145,4 @@ def pool_jobs(encoder: Any, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
 
 
 __all__ = ["Deletion", "TokenStateStore", "TokenStates", "can_pool", "deletion_vectors",
-           "pool_jobs", "pooled"]
+           "pool_jobs", "pooled", "state_source"]

@@ -1,7 +1,8 @@
 """Word-level drift: a small trained tagger over the encoder's own contextual token states.
 
-Each side of a bead is run once through the encoder with its hidden states kept; a word's
-state is the mean of its sub-tokens' states at a few layers (``TaggerModel.layers``). Per word,
+Each side of a bead has its hidden states read at a few layers (``TaggerModel.layers``): kept
+from the encoder's pass that embedded it (``keep_layer_states``, asked for by the pipeline
+before aligning), else from one more pass; a word's state is the mean of its sub-tokens'. Per word,
 SimAlign-style alignment features compare it with the other side's words (best cosine, the
 margin to the second best, whether the best match points back, the entropy of the alignment
 row, how far the match sits from the word's relative position, the cosine to the other side's
@@ -36,6 +37,7 @@ import numpy as np
 from ..embed import Encoder
 from ..errors import ModelError
 from ..text import unit_rows, word_spans
+from ..token_states import state_source
 
 TAGGER_FORMAT = "qa_pipeline.word_tagger/1"
 # Per-word alignment features, in the order the network reads them (per layer for the first
@@ -69,19 +71,26 @@ def _hash_states(encoder: Encoder, texts: Sequence[str], layers: Sequence[int]) 
 
 def word_states(encoder: Encoder, texts: Sequence[str], layers: Sequence[int],
                 batch_size: int = 32) -> list[WordStates]:
-    """Per text, its words and their mean sub-token states at `layers` (one encoder pass,
-    batches sorted by length; the encoder's prompt is prepended as in `encode`). An encoder
-    without token states (the hash test encoder) gives each word's own vector instead."""
-    inner = getattr(encoder, "inner", encoder)
-    token_states = getattr(inner, "token_states", None)
-    if token_states is None:
+    """Per text, its words and their mean sub-token states at `layers`: from the states the
+    encoder kept of its last pass (`keep_layer_states`: the aligner's, when the pipeline asked
+    for them), else from one more pass (batches sorted by length; the encoder's prompt is
+    prepended as in `encode`). An encoder without token states (the hash test encoder) gives
+    each word's own vector instead."""
+    inner = state_source(encoder, "token_states")
+    if inner is None:
         return _hash_states(encoder, texts, layers)
     prompt = str(inner.prompt or "")
     out: list[WordStates | None] = [None] * len(texts)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    kept = getattr(inner, "layer_states", None)
+    if kept is not None and kept.max_bytes > 0:
+        for i, text in enumerate(texts):
+            hit = kept.get(text)
+            if hit is not None and hit.layers == tuple(layers):
+                out[i] = _pool_words(text, hit.offsets, np.ones(len(hit.offsets)), hit.states, 0)
+    order = sorted((i for i in range(len(texts)) if out[i] is None), key=lambda i: len(texts[i]))
     for start in range(0, len(order), batch_size):
         idx = order[start:start + batch_size]
-        offsets, mask, stacked = token_states([prompt + texts[i] for i in idx], layers)
+        offsets, mask, stacked = inner.token_states([prompt + texts[i] for i in idx], layers)
         for row, i in enumerate(idx):
             out[i] = _pool_words(texts[i], offsets[row], mask[row], stacked[row], len(prompt))
     return [w for w in out if w is not None]

@@ -1,7 +1,8 @@
 """The word tagger drift uses: the model's cross-encoder tagger (``cross_tagger.py``) where one
 ships, blended with its feature tagger over separate token states (``tagger.py``) when the
 cross tagger's header says so; else the feature tagger alone; else none (occlusion then gives
-the spans). One entry point for loading and one for tagging."""
+the spans). One entry point for loading, one for tagging, and one that asks the encoder to keep
+the states the feature tagger reads from the aligner's pass."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ModelError
+from ..token_states import state_source
 from .cross_tagger import CrossTaggerModel, load_cross, tag_cross
 from .tagger import PairTags, TaggerModel, load_tagger, tag_pairs
 
@@ -17,6 +19,18 @@ WordTagger = TaggerModel | CrossTaggerModel
 
 def load_word_tagger(model_name: str) -> WordTagger | None:
     return load_cross(model_name) or load_tagger(model_name)
+
+
+def keep_tagger_states(model_name: str, encoder: Any) -> None:
+    """Ask `encoder` (or the encoder it wraps) to keep, from its next passes (the aligner's),
+    the token states the model's feature tagger reads, so that tagging those texts needs no
+    pass of its own. Nothing for a model without one, or an encoder that keeps no states."""
+    model = load_word_tagger(model_name)
+    feature = model if isinstance(model, TaggerModel) else (
+        load_tagger(model.encoder) if model is not None and model.blend < 1.0 else None)
+    source = state_source(encoder, "keep_layer_states")
+    if feature is not None and source is not None:
+        source.keep_layer_states(feature.layers)
 
 
 def blend_tags(cross: PairTags, features: PairTags, w: float) -> PairTags:
@@ -43,4 +57,4 @@ def tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
             for c, f in zip(tags, tag_pairs(partner, encoder, pairs), strict=True)]
 
 
-__all__ = ["WordTagger", "blend_tags", "load_word_tagger", "tag_words"]
+__all__ = ["WordTagger", "blend_tags", "keep_tagger_states", "load_word_tagger", "tag_words"]

@@ -78,3 +78,25 @@ def test_a_cold_encode_imports_no_sentence_transformers(texts: list[str]) -> Non
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_states_kept_from_the_embedding_pass_are_the_taggers_own(texts: list[str]) -> None:
+    """With the word tagger's layers kept (`keep_layer_states`), encoding gives the same
+    vectors and keeps, per text, what the tagger's own pass would compute, so `word_states`
+    runs no pass of its own for them (the pipeline's `check --word-tagger`)."""
+    from qa_pipeline.detect.tagger import word_states
+
+    layers = (8, 10, 12)
+    plain, keeping = _encoder(True), _encoder(True)
+    keeping.keep_layer_states(layers)
+    assert np.abs(keeping.encode(texts) - plain.encode(texts)).max() < 1e-6
+    assert len(keeping.layer_states) == len(set(texts))
+    want = word_states(plain, texts, layers)
+    calls: list[int] = []
+    own = keeping.token_states
+    keeping.token_states = lambda *a, **k: calls.append(1) or own(*a, **k)  # type: ignore[method-assign]
+    got = word_states(keeping, texts, layers)
+    assert calls == []
+    for a, b in zip(want, got, strict=True):
+        assert a.spans == b.spans and a.states.shape == b.states.shape
+        assert np.allclose(a.states, b.states, atol=1e-4)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from qa_pipeline.cached_encoder import CachedEncoder
 from qa_pipeline.detect import drift as drift_mod
 from qa_pipeline.detect.context import build_context
 from qa_pipeline.detect.tagger import (
@@ -31,10 +33,11 @@ from qa_pipeline.detect.tagger import (
     word_states,
     write_tagger,
 )
-from qa_pipeline.embed import HashEncoder
+from qa_pipeline.embed import HashEncoder, ReportingEncoder
 from qa_pipeline.errors import ModelError
 from qa_pipeline.segment import build_document
 from qa_pipeline.text import word_spans
+from qa_pipeline.token_states import TokenStates, TokenStateStore
 from qa_pipeline.types import Bead
 
 LAYERS = (8, 12)
@@ -193,3 +196,69 @@ def test_a_pairs_own_word_evidence_stage_is_used_for_that_pair_only() -> None:
         **et_en, "coef": [1.0, 2.0]}}}}
     with pytest.raises(ModelError, match="word-evidence stage takes 2 inputs"):
         read_tagger(header, blob)
+
+
+class StatesEncoder(HashEncoder):
+    """A hash encoder with token states (one token per word, its hash vector at every layer,
+    scaled by the layer) and a prompt: `word_states` reads them as it reads a real model's."""
+
+    prompt = "q: "
+
+    def __init__(self) -> None:
+        super().__init__(16)
+        self.passes = 0
+
+    def token_states(self, texts: list[str], layers: tuple[int, ...]
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        self.passes += 1
+        found = [list(re.finditer(r"\w+", t)) for t in texts]
+        n = max(1, *(len(f) for f in found))
+        offsets = np.zeros((len(texts), n, 2), np.int64)
+        mask = np.zeros((len(texts), n), np.int64)
+        states = np.zeros((len(texts), n, len(layers), 16), np.float32)
+        for r, ms in enumerate(found):
+            for k, m in enumerate(ms):
+                offsets[r, k], mask[r, k] = m.span(), 1
+                vec = super().encode([m.group()])[0]
+                states[r, k] = [vec * (1 + layer) for layer in layers]
+        return offsets, mask, states
+
+
+def test_word_states_reach_the_model_through_the_cache_and_the_progress_wrapper() -> None:
+    """The pipeline hands the drift stage its encoder wrapped twice (the cache, then the
+    progress reporter): the tagger must still read the model's token states, not fall back to
+    the hash stand-in (a bug: `check --word-tagger` without --quiet tagged other words)."""
+    texts = [s for p in PAIRS for s in p]
+    inner = StatesEncoder()
+    wrapped = ReportingEncoder(CachedEncoder(inner, None), None)
+    want = word_states(inner, texts, LAYERS)
+    got = word_states(wrapped, texts, LAYERS)
+    assert inner.passes == 2
+    for a, b in zip(want, got, strict=True):
+        assert a.spans == b.spans and np.array_equal(a.states, b.states)
+    assert not np.array_equal(got[0].states[:, 0], got[0].states[:, 1])  # not the stand-in
+
+
+def test_word_states_read_the_states_the_encoder_kept() -> None:
+    """States kept from an earlier pass (`keep_layer_states`) are what a new pass would give,
+    so the tagger reads them and runs no pass for those texts; a text kept at other layers,
+    or not kept, gets its own pass."""
+    texts = [s for p in PAIRS for s in p]
+    enc = StatesEncoder()
+    fresh = word_states(enc, texts, LAYERS)
+    enc.layer_states = TokenStateStore(1 << 20, np.float32)
+    offsets, _, states = enc.token_states([enc.prompt + t for t in texts], LAYERS)
+    for r, t in enumerate(texts[:-1]):
+        n = len(re.findall(r"\w+", enc.prompt + t))
+        enc.layer_states.put(t, TokenStates(offsets[r, :n] - len(enc.prompt), states[r, :n],
+                                            LAYERS))
+    enc.passes = 0
+    kept = word_states(enc, texts[:-1], LAYERS)
+    assert enc.passes == 0  # every one of them kept
+    for a, b in zip(fresh, kept, strict=False):
+        assert a.spans == b.spans and np.allclose(a.states, b.states, atol=1e-6)
+    last = word_states(enc, texts, LAYERS)[-1]
+    assert enc.passes == 1 and np.array_equal(last.states, fresh[-1].states)  # not kept
+    enc.passes = 0
+    word_states(enc, texts[:-1], tuple(reversed(LAYERS)))
+    assert enc.passes == 1  # kept at other layers: a pass of their own
