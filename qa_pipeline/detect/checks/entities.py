@@ -111,16 +111,21 @@ _EXONYMS: tuple[tuple[str, ...], ...] = (
     ("viespat", "issand", "lord"), ("bibl", "piibl", "bible"), ("interneto", "interneti",
      "internet"), ("sausio", "jaanuar", "january"), ("vasario", "veebruar", "february"),
 )
-_EXONYM_INDEX: tuple[tuple[str, frozenset[int]], ...] = tuple(
-    (stem, frozenset(i for i, g in enumerate(_EXONYMS) if stem in g))
-    for stem in sorted({st for g in _EXONYMS for st in g}, key=len, reverse=True)
-)
+# Each stem with the groups it belongs to: a word's groups are those of its prefixes.
+_EXONYM_INDEX: dict[str, frozenset[int]] = {
+    stem: frozenset(i for i, g in enumerate(_EXONYMS) if stem in g)
+    for stem in {st for g in _EXONYMS for st in g}
+}
+_LONGEST_STEM = max(map(len, _EXONYM_INDEX))
 
 
 def _groups(plain: str) -> frozenset[int]:
+    """The exonym groups of the stems `plain` starts with (a stem under 4 letters only when
+    the word is at most 4 letters longer): one lookup per prefix, not one test per stem."""
     out: set[int] = set()
-    for stem, gs in _EXONYM_INDEX:
-        if plain.startswith(stem) and (len(stem) >= 4 or len(plain) <= len(stem) + 4):
+    for k in range(1, min(len(plain), _LONGEST_STEM) + 1):
+        gs = _EXONYM_INDEX.get(plain[:k])
+        if gs is not None and (k >= 4 or len(plain) <= k + 4):
             out |= gs
     return frozenset(out)
 
