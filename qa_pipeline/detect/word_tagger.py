@@ -6,10 +6,16 @@ the states the feature tagger reads from the aligner's pass."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
+from ..cache import record_key
 from ..errors import ModelError
+from ..text import word_spans
 from ..token_states import state_source
 from .cross_tagger import CrossTaggerModel, load_cross, tag_cross
 from .tagger import PairTags, TaggerModel, load_tagger, tag_pairs
@@ -44,6 +50,70 @@ def blend_tags(cross: PairTags, features: PairTags, w: float) -> PairTags:
 
 def tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
               ) -> list[PairTags]:
+    """Every pair's tags: from the encoder's on-disk cache where an earlier run stored them
+    (one record per pair, keyed by the taggers' weights and the encoder's revision), so a
+    rerun over the same text needs neither the model nor a pass; the rest are computed and
+    stored."""
+    store = getattr(encoder, "cache", None)
+    if store is None or not pairs:
+        return _tag_words(model, encoder, pairs)
+    key_of = {p: record_key(TAGS_RECORD, _fingerprint(model), encoder.name,
+                            _key_revision(encoder), *p) for p in dict.fromkeys(pairs)}
+    found = store.get_records(list(key_of.values()))
+    tags = {p: _from_record(p, found[k]) for p, k in key_of.items() if k in found}
+    todo = [p for p in key_of if p not in tags]
+    if todo:
+        new = dict(zip(todo, _tag_words(model, encoder, todo), strict=True))
+        store.put_records({key_of[p]: _to_record(t) for p, t in new.items()})
+        tags.update(new)
+    return [tags[p] for p in pairs]
+
+
+# The record kind of a pair's cached tags.
+TAGS_RECORD = "word-tags/1"
+
+
+def _fingerprint(model: WordTagger) -> str:
+    """What decides the tags: the weights of the tagger and of the feature tagger it blends
+    with, the blend and the layers (SHA-256 over names, shapes and bytes)."""
+    h = hashlib.sha256()
+    parts: list[WordTagger] = [model]
+    if isinstance(model, CrossTaggerModel):
+        h.update(f"blend={model.blend!r}".encode())
+        partner = load_tagger(model.encoder) if model.blend < 1.0 else None
+        parts += [partner] if partner is not None else []
+    for m in parts:
+        h.update(f"{m.model_id}|{getattr(m, 'layers', '')}".encode())
+        for name in sorted(m.weights):
+            w = np.ascontiguousarray(m.weights[name])
+            h.update(f"{name}{w.shape}{w.dtype}".encode())
+            h.update(w.tobytes())
+    return h.hexdigest()
+
+
+def _key_revision(encoder: Any) -> str:
+    """The innermost encoder's revision as its cache keys name it (fp16 runs apart)."""
+    inner = encoder
+    while getattr(inner, "inner", None) is not None:
+        inner = inner.inner
+    return str(getattr(inner, "key_revision", getattr(inner, "revision", "")))
+
+
+def _to_record(tags: PairTags) -> str:
+    return json.dumps({"source": tags.source_bad.tolist(), "target": tags.target_bad.tolist(),
+                       "sentence": tags.sentence})
+
+
+def _from_record(pair: tuple[str, str], record: str) -> PairTags:
+    """A stored record as tags (the words are the pipeline's words of the pair's texts)."""
+    d = json.loads(record)
+    return PairTags(tuple(word_spans(pair[0])), np.asarray(d["source"], dtype=float),
+                    tuple(word_spans(pair[1])), np.asarray(d["target"], dtype=float),
+                    float(d["sentence"]))
+
+
+def _tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
+               ) -> list[PairTags]:
     if not isinstance(model, CrossTaggerModel):
         return tag_pairs(model, encoder, pairs)
     tags = tag_cross(model, encoder, pairs)

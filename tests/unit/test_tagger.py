@@ -262,3 +262,33 @@ def test_word_states_read_the_states_the_encoder_kept() -> None:
     enc.passes = 0
     word_states(enc, texts[:-1], tuple(reversed(LAYERS)))
     assert enc.passes == 1  # kept at other layers: a pass of their own
+
+
+def test_a_rerun_reads_the_tags_from_the_cache(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tag_words` stores each pair's tags in the encoder's on-disk cache: a later run (a new
+    process: no memo) gets the same tags without tagging anything; other weights are other
+    keys."""
+    from qa_pipeline.cache import EmbeddingCache
+    from qa_pipeline.detect import word_tagger
+
+    def cached() -> CachedEncoder:
+        return CachedEncoder(HashEncoder(32), EmbeddingCache(tmp_path / "c"))
+
+    model = random_model(32)
+    first = word_tagger.tag_words(model, cached(), PAIRS)
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("tagged again")
+
+    with monkeypatch.context() as m:
+        m.setattr(word_tagger, "_tag_words", refuse)
+        again = word_tagger.tag_words(model, cached(), [*PAIRS, PAIRS[0]])
+        with pytest.raises(AssertionError, match="tagged again"):
+            word_tagger.tag_words(model, CachedEncoder(HashEncoder(32), None), PAIRS)
+    for a, b in zip([*first, first[0]], again, strict=True):
+        assert a.source_spans == b.source_spans and a.target_spans == b.target_spans
+        assert np.array_equal(a.source_bad, b.source_bad)
+        assert np.array_equal(a.target_bad, b.target_bad) and a.sentence == b.sentence
+    other = word_tagger.tag_words(random_model(32, seed=1), cached(), PAIRS)
+    assert not np.array_equal(other[0].target_bad, first[0].target_bad)
