@@ -50,6 +50,11 @@ FailOnOpt = Annotated[
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="do not use the embedding cache")]
+WordTaggerOpt = Annotated[bool | None, typer.Option(
+    "--word-tagger/--no-word-tagger",
+    help="word-level drift evidence from the model's trained tagger, where it ships one "
+         "(default: off; occlusion spans)",
+)]
 
 
 def _err(msg: str) -> None:
@@ -177,11 +182,7 @@ def check(
     tsv_header: Annotated[bool | None, typer.Option(
         "--tsv-header/--no-tsv-header", help="a TSV's first row is a header (default: detect)",
     )] = None,
-    word_tagger: Annotated[bool | None, typer.Option(
-        "--word-tagger/--no-word-tagger",
-        help="word-level drift evidence from the model's trained tagger, where it ships one "
-             "(default: off; occlusion spans)",
-    )] = None,
+    word_tagger: WordTaggerOpt = None,
 ) -> None:
     """Align SRC and TGT (or read a bilingual file), score drift, write DIR/report.json and
     DIR/report.html.
@@ -336,7 +337,7 @@ _BATCH_FLAGS: dict[str, str] = {
     "src_lang": "src_lang", "tgt_lang": "tgt_langs", "segmented": "segmented", "model": "model",
     "fail_on": "fail_on", "device": "device", "batch_size": "batch_size",
     "no_cache": "use_cache", "executor": "executor", "scheduler": "scheduler",
-    "workers": "workers", "nway": "nway",
+    "workers": "workers", "nway": "nway", "word_tagger": "word_tagger",
 }
 
 
@@ -394,6 +395,7 @@ def batch(
     nway: Annotated[bool, typer.Option(
         "--nway/--no-nway", help="with two or more targets: one n-way check per document "
         "(the default) or one pairwise check per target")] = True,
+    word_tagger: WordTaggerOpt = None,
 ) -> None:
     """Check every CORPORA/DOC/{SRC,TGT}.txt pair; write OUT/DOC/SRC-TGT/, OUT/index.html,
     OUT/summary.json and OUT/junit.xml. Exit 1 on a new finding at or above --fail-on.
@@ -406,7 +408,8 @@ def batch(
 
     values = dict(src_lang=src_lang, tgt_lang=tgt_lang, segmented=segmented, model=model,
                   fail_on=fail_on, device=device, batch_size=batch_size, no_cache=no_cache,
-                  executor=executor, scheduler=scheduler, workers=workers, nway=nway)
+                  executor=executor, scheduler=scheduler, workers=workers, nway=nway,
+                  word_tagger=word_tagger)
     try:
         bc = resolve(load_settings(corpora, config_file), _given(ctx, values))
         baseline = load_baseline(baseline_file or corpora / C.BASELINE_FILE)

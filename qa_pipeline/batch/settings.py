@@ -12,6 +12,7 @@ config.py's defaults < the file < command-line flags (`resolve`). A bad file is 
     fail_on = "major"              # critical | major | minor | none
     segmented = false
     batch_size = 32
+    word_tagger = false            # word-level evidence from the model's trained tagger
 
     [checks]                       # per-check enable/disable; unnamed checks stay enabled
     length = false
@@ -112,6 +113,8 @@ KEYS: dict[str, Key] = {k.name: k for k in (
     Key("fail_on", "fail_on", _fail_on, "the gate fails at this severity"),
     Key("segmented", "segmented", _bool, "one sentence per line"),
     Key("batch_size", "batch_size", _positive, "embedding batch size"),
+    Key("word_tagger", "word_tagger", _bool, "word-level drift evidence from the model's "
+        "trained tagger (pairwise checks; default false: occlusion spans)"),
     Key("checks", "checks", _checks, "per-check enable/disable"),
     Key("severity", "severity_overrides", _severity, "severity per finding kind"),
 )}
@@ -173,12 +176,15 @@ def resolve(file_values: Mapping[str, Any], cli_values: Mapping[str, Any]) -> C.
     """config.py's defaults, overridden by the file, overridden by the command line (only
     the flags actually given are in `cli_values`)."""
     values = {**file_values, **cli_values}
-    batch_fields = {"tgt_langs", "executor", "scheduler", "workers", "nway"}
+    batch_fields = {"tgt_langs", "executor", "scheduler", "workers", "nway", "word_tagger"}
     base = C.BatchConfig()
     cfg = replace(base.config, **{k: v for k, v in values.items() if k not in batch_fields})
+    if "word_tagger" in values:  # a drift setting: it lives on the config's DriftParams
+        cfg = replace(cfg, drift=replace(cfg.drift, word_tagger=values["word_tagger"]))
     tgts = tuple(values.get("tgt_langs", base.tgt_langs))
     cfg = replace(cfg, tgt_lang=tgts[0])
-    extra = {k: v for k, v in values.items() if k in batch_fields and k != "tgt_langs"}
+    extra = {k: v for k, v in values.items()
+             if k in batch_fields and k not in ("tgt_langs", "word_tagger")}
     if cfg.src_lang in tgts:
         raise ConfigError(f"the source language {cfg.src_lang!r} is also a target")
     extra.setdefault("nway", len(tgts) >= 2)

@@ -50,3 +50,39 @@ def test_calque_is_a_top_two_drift_finding_with_spans(seed_report: dict) -> None
     covered = "".join(target[s]["text"][a:b] + " " for s, a, b in hit[0]["target_spans"]
                       if s == calque)
     assert "politseisse" in covered and "panna" in covered, covered
+
+
+def test_batch_with_the_word_tagger_tags_once(tmp_path: Path) -> None:
+    """`batch --word-tagger` gives every bead its tagged words; a rerun over the same text
+    (reports not reused: a new output folder) reads the tags from the cache and loads no
+    model."""
+    import shutil
+
+    from qa_pipeline.detect import cross_tagger, tagger
+    from qa_pipeline.models import is_pulled, models_dir
+
+    if not is_pulled(DEFAULT_MODEL):
+        pytest.skip(f"{DEFAULT_MODEL} is not installed")
+    root = Path(__file__).resolve().parents[2] / "corpora"
+    corpora = tmp_path / "corpora"
+    shutil.copytree(root / "customer-loyalty", corpora / "customer-loyalty")
+    (tmp_path / "cache").mkdir()  # a fresh cache, the installed models
+    (tmp_path / "cache" / "models").symlink_to(models_dir())
+    env = {"QA_PIPELINE_CACHE": str(tmp_path / "cache")}
+    runs = []
+    for out in ("first", "second"):
+        tagger._MEMO.clear()  # as in a new process: only the on-disk cache carries over
+        cross_tagger._MEMO.clear()
+        res = CliRunner().invoke(app, ["batch", str(corpora), "--out", str(tmp_path / out),
+                                       "--word-tagger", "--fail-on", "none", "--quiet"],
+                                 env=env)
+        assert res.exit_code == 0, res.output
+        report = json.loads((tmp_path / out / "customer-loyalty" / "lt-et" / "report.json")
+                            .read_text(encoding="utf-8"))
+        summary = json.loads((tmp_path / out / "summary.json").read_text(encoding="utf-8"))
+        runs.append((report, summary))
+    (first, s1), (second, s2) = runs
+    assert "tagger" in first["signature"]["drift_model"]
+    assert all(b.get("words") for b in first["alignment"] if b["source"] and b["target"])
+    assert [b["drift"] for b in first["alignment"]] == [b["drift"] for b in second["alignment"]]
+    assert s1["run"]["model_loaded"] and not s2["run"]["model_loaded"]

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,25 @@ def test_settings_precedence_defaults_file_cli(tmp_path: Path) -> None:
     cli = resolve(load_settings(corpora), {"fail_on": "critical", "tgt_langs": ("en",)})
     assert cli.config.fail_on == "critical" and cli.tgt_langs == ("en",)
     assert cli.config.src_lang == "et"  # the file still applies where no flag is given
+
+
+def test_word_tagger_setting_reaches_the_drift_params(tmp_path: Path) -> None:
+    """`word_tagger` (file) and `--word-tagger` (flag) turn the tagger on for the batch's
+    checks; the flag wins over the file, and without either it stays off."""
+    from qa_pipeline.batch.settings import load_settings, resolve
+
+    corpora = tmp_path / "corpora"
+    corpora.mkdir()
+    assert resolve(load_settings(corpora), {}).config.drift.word_tagger is False
+    (corpora / "qa.toml").write_text("word_tagger = true\n", "utf-8")
+    from_file = resolve(load_settings(corpora), {})
+    assert from_file.config.drift.word_tagger is True
+    assert from_file.config.drift == replace(C.Config().drift, word_tagger=True)
+    assert resolve(load_settings(corpora), {"word_tagger": False}).config.drift.word_tagger \
+        is False
+    (corpora / "qa.toml").write_text('word_tagger = "yes"\n', "utf-8")
+    with pytest.raises(ConfigError, match="word_tagger"):
+        load_settings(corpora)
 
 
 def test_pyproject_table_is_read_when_there_is_no_qa_toml(tmp_path: Path) -> None:
