@@ -354,9 +354,10 @@ def _occlusion(ctx: PairContext, encoder: Encoder, params: DriftParams, calib: C
 
 def occlusion_id(params: DriftParams, encoder: Encoder) -> str:
     """How the spans' deletions were scored, for the report's signature (the calibration's
-    span stage was fitted on re-encoded gains; "shortlist" keeps them, "pooled" does not)."""
+    span stage was fitted on re-encoded gains; "shortlist" and "refine" keep them, "pooled"
+    does not)."""
     mode = occlusion_mode(params.occlusion, encoder)
-    return f"occlusion-shortlist{params.occlusion_shortlist}" if mode == "shortlist" \
+    return f"occlusion-{mode}{params.occlusion_shortlist}" if mode in ("shortlist", "refine") \
         else f"occlusion-{mode}"
 
 

@@ -22,8 +22,11 @@ class DriftParams:
     # "pooled" leaves its words' tokens out of the mean pooling of the side's one forward pass
     # (`token_states.py`: no pass per deletion, but weaker evidence, see BENCHMARKS);
     # "shortlist" ranks deletions that way and re-encodes the `occlusion_shortlist` best of
-    # each side and pass. An encoder without token states always re-encodes.
-    occlusion: str = "shortlist"
+    # each side and pass; "refine" (the default) chooses each side's coarse window by pooled
+    # gain alone and re-encodes only the shortlisted clauses and refining pass (a quarter
+    # fewer encodes, see BENCHMARKS "Session 18"). An encoder without token states always
+    # re-encodes.
+    occlusion: str = "refine"
     occlusion_shortlist: int = 5
     # Document-relative outliers need a distribution: at least this many beads, and a spread
     # of at least this much (a document of uniformly good pairs has no outliers worth a look).

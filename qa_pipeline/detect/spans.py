@@ -12,14 +12,18 @@ How a deletion is scored (`attribute`'s `mode`): re-encoding the shortened text 
 measure the drift calibration's span stage was fitted on, and costs a forward pass per
 deletion. Leaving the deleted words' tokens out of the mean pooling of the side's own token
 states (`token_states.py`) costs none, but ranks a little differently and gives gains ~10x
-smaller and noisier on human translations (BENCHMARKS, "Occlusion from token states"). The
-default, "shortlist", takes both: pooled gains rank every deletion, and only each side's few
-best per pass are re-encoded, so the gains stay re-encoded ones.
+smaller and noisier on human translations (BENCHMARKS, "Occlusion from token states").
+"shortlist" takes both: pooled gains rank every deletion, and only each side's few best per
+pass are re-encoded, so the gains stay re-encoded ones. The default, "refine", goes one step
+further: the coarse window is chosen by its pooled gain alone (no coarse window is
+re-encoded), and only the shortlisted clauses and the refining pass around that window (the
+window itself among them) are re-encoded; every gain it reports is still a re-encoded one.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -124,7 +128,13 @@ class _Side:
 def occlusion_mode(mode: str, encoder: Encoder) -> str:
     """The mode `attribute` runs: `mode`, or "encode" where the encoder gives no token
     states."""
+    if mode not in OCCLUSION_MODES:
+        raise ValueError(f"occlusion mode {mode!r}; choose from {', '.join(OCCLUSION_MODES)}")
     return mode if mode == "encode" or can_pool(encoder) else "encode"
+
+
+# How `attribute` scores a deletion (DriftParams.occlusion).
+OCCLUSION_MODES = ("encode", "pooled", "shortlist", "refine")
 
 
 def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
@@ -135,7 +145,10 @@ def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: 
     "encode" re-encodes the shortened text; "pooled" leaves the deleted words' tokens out of
     the mean pooling of the side's one forward pass (`token_states.py`); "shortlist" ranks
     every deletion that way and re-encodes only the `shortlist` best of each side and pass,
-    so the gains are the re-encoded ones at a fraction of the passes."""
+    so the gains are the re-encoded ones at a fraction of the passes; "refine" (the default)
+    chooses each side's coarse window by its pooled gain alone and re-encodes only the
+    shortlisted clauses and the refining pass (that window among its refinements), so every
+    gain it reports is still a re-encoded one."""
     mode = occlusion_mode(mode, encoder)
     sides: list[_Side] = []
     for (s, t), sv, tv in zip(pairs, src_vecs, tgt_vecs, strict=True):
@@ -153,7 +166,12 @@ def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: 
     for k, side in enumerate(sides):
         jobs += [(k, w, False) for w in _coarse_windows(len(side.words))]
         jobs += [(k, w, True) for w in _clause_windows(side.text, side.words)]
-    for (k, w, is_clause), gain in _scored(sides, jobs, encoder, mode, shortlist):
+    if mode == "refine":  # windows by pooled gain only; clauses as the shortlist
+        scored = _scored(sides, [j for j in jobs if not j[2]], encoder, "pooled", 0) + \
+            _scored(sides, [j for j in jobs if j[2]], encoder, "shortlist", shortlist)
+    else:
+        scored = _scored(sides, jobs, encoder, mode, shortlist)
+    for (k, w, is_clause), gain in scored:
         side = sides[k]
         slot = side.clause if is_clause else side.best
         if slot is None or gain > slot[1]:
@@ -162,10 +180,17 @@ def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: 
             else:
                 side.best = (w, gain)
 
-    # Pass 2: refine the best window of every side, one batch.
+    # Pass 2: refine the best window of every side, one batch ("refine": the window itself
+    # competes with its refinements, and only re-encoded gains count).
+    refine = mode == "refine"
     jobs = [(k, w, False) for k, side in enumerate(sides) if side.best is not None
-            for w in _refinements(side.best[0], len(side.words))]
-    for (k, w, _), gain in _scored(sides, jobs, encoder, mode, shortlist):
+            for w in [side.best[0]] * refine + _refinements(side.best[0], len(side.words))]
+    if refine:
+        for side in sides:
+            if side.best is not None:
+                side.best = (side.best[0], -math.inf)
+    for (k, w, _), gain in _scored(sides, jobs, encoder, "shortlist" if refine else mode,
+                                   shortlist):
         side = sides[k]
         assert side.best is not None
         # The deletion that raises the similarity most; a tie goes to the shorter span. A word

@@ -145,10 +145,10 @@ def test_every_encode_call_reports_progress(seeds: tuple[Path, Path]) -> None:
 
 def test_occlusion_from_token_states_encodes_fewer_texts(seeds: tuple[Path, Path]) -> None:
     """Pooled occlusion embeds none of the shortened sides that re-encoding occlusion
-    embeds; the shortlist (the default) a part of them (5 per side, kind and pass); both
-    still find spans."""
+    embeds; the shortlist a part of them (5 per side, kind and pass); "refine" (the default)
+    fewer still (no coarse window); all find spans."""
     runs = {}
-    for occlusion in ("encode", "pooled", "shortlist"):
+    for occlusion in ("encode", "pooled", "shortlist", "refine"):
         enc = Watching()
         config = replace(CONFIG, drift=replace(CONFIG.drift, occlusion=occlusion))
         report = analyse(seed_inputs(seeds), enc, config)
@@ -156,9 +156,11 @@ def test_occlusion_from_token_states_encodes_fewer_texts(seeds: tuple[Path, Path
         runs[occlusion] = (set(enc.texts), spans)
     shortened = runs["encode"][0] - runs["pooled"][0]
     assert len(shortened) > 100
-    assert len(runs["shortlist"][0] - runs["pooled"][0]) < 0.6 * len(shortened)
-    assert runs["pooled"][1] and runs["shortlist"][1]
-    assert CONFIG.drift.occlusion == "shortlist"
+    shortlist = runs["shortlist"][0] - runs["pooled"][0]
+    assert len(shortlist) < 0.6 * len(shortened)
+    assert len(runs["refine"][0] - runs["pooled"][0]) < len(shortlist)
+    assert all(runs[m][1] for m in ("pooled", "shortlist", "refine"))
+    assert CONFIG.drift.occlusion == "refine"
 
 
 def test_checks_run_once_per_bead(seeds: tuple[Path, Path],

@@ -134,3 +134,27 @@ def test_releasing_the_model_drops_the_kept_states(tmp_path: Path) -> None:
     assert len(enc.states) == 1
     enc.release()
     assert len(enc.states) == 0 and enc.states.max_bytes > 0
+
+
+def test_refine_reencodes_only_clauses_and_the_refining_pass() -> None:
+    """"refine" picks each side's coarse window by its pooled gain and re-encodes no coarse
+    window: at most `shortlist` clauses and `shortlist` refinements per side are encoded, and
+    every gain it reports is a re-encoded one (the span's deletion, encoded afresh)."""
+    src = "Sunku kontroliuoti visus darbuotojus taip, kad joks klientas nepatirtų blogo."
+    tgt = "Kõiki töötajaid on raske politseisse panna nii, et ükski klient halba ei koge."
+    short, refine = Counting(), Counting()
+    v = short.encode([src, tgt])
+    short.encoded.clear()
+    attribute([(src, tgt)], v[:1], v[1:], short, "shortlist", 2)
+    ev = attribute([(src, tgt)], v[:1], v[1:], refine, "refine", 2)[0]
+    assert len(refine.encoded) <= 2 * 2 * 2  # sides x (clauses, refining pass) x shortlist
+    assert len(refine.encoded) < len(short.encoded)
+    plain = HashEncoder()
+    for side, other, e in ((src, v[1], ev[0]), (tgt, v[0], ev[1])):
+        assert e.span is not None
+        words = word_spans(side)
+        lo = next(i for i, w in enumerate(words) if w[0] == e.span[0])
+        hi = next(i for i, w in enumerate(words) if w[1] == e.span[1]) + 1
+        base = float(plain.encode([side])[0] @ other)
+        again = float(plain.encode([delete_words(side, words, lo, hi)])[0] @ other) - base
+        assert e.gain == pytest.approx(again, abs=1e-6)
