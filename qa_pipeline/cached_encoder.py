@@ -49,6 +49,12 @@ class CachedEncoder:
         return self.inner.load()
 
     @property
+    def key_revision(self) -> str:
+        """The revision its cache keys name: the inner encoder's, fp16 vectors apart from
+        fp32 ones (`SentenceTransformerEncoder.key_revision`)."""
+        return str(getattr(self.inner, "key_revision", self.revision))
+
+    @property
     def loaded(self) -> bool:
         return bool(getattr(self.inner, "loaded", True))
 
@@ -65,9 +71,7 @@ class CachedEncoder:
         keys: dict[str, str] = {}
         if self.cache is not None:
             prompt = self.inner.prompt
-            # fp16 (CUDA) vectors are kept apart from fp32 ones; fp32 keys are the plain revision
-            revision = getattr(self.inner, "key_revision", self.revision)
-            keys = {t: entry_key(self.name, revision, prompt, t)
+            keys = {t: entry_key(self.name, self.key_revision, prompt, t)
                     for t in unique if t not in vecs}
             found = self.cache.get_many(list(keys.values()))
             vecs.update({t: found[k] for t, k in keys.items() if k in found})
@@ -104,9 +108,8 @@ class CachedEncoder:
         keys: list[str | None] = [None] * len(jobs)
         found: dict[str, np.ndarray] = {}
         if self.cache is not None:
-            revision = getattr(self.inner, "key_revision", self.revision)
             prompt = self.inner.prompt + "\x00pooled-deletion"
-            keys = [entry_key(self.name, revision, prompt, f"{a}:{b}:{t}")
+            keys = [entry_key(self.name, self.key_revision, prompt, f"{a}:{b}:{t}")
                     for t, (a, b) in jobs]
             found = self.cache.get_many([k for k in keys if k is not None])
         todo = [r for r, k in enumerate(keys) if k is None or k not in found]

@@ -341,18 +341,17 @@ class SentenceTransformerEncoder:
 
     def _keep_states(self, batch: Sequence[str]) -> KeepStates | None:
         """The stores' callback for one batch of `LeanBert.embed` (None when they keep none)."""
-        last = self.states.max_bytes > 0
-        by_layer = self.layer_states.max_bytes > 0 and bool(self.state_layers)
-        if not (last or by_layer):
+        last = self._keeper(batch, self.states.put) if self.states.max_bytes > 0 else None
+        layers = self._kept_layers()
+        if last is None and not layers:
             return None
         shift = len(self.prompt)
 
-        def keep(r: int, off: np.ndarray, st: np.ndarray, layers: np.ndarray | None) -> None:
-            if last:
-                self.states.put(batch[r], TokenStates(off - shift, st))
-            if by_layer and layers is not None:
-                self.layer_states.put(batch[r],
-                                      TokenStates(off - shift, layers, self.state_layers))
+        def keep(r: int, off: np.ndarray, st: np.ndarray, kept: np.ndarray | None) -> None:
+            if last is not None:
+                last(r, off, st, kept)
+            if layers and kept is not None:
+                self.layer_states.put(batch[r], TokenStates(off - shift, kept, layers))
         return keep
 
     def _kept_layers(self) -> tuple[int, ...]:

@@ -125,16 +125,16 @@ class _Side:
     clause: tuple[tuple[int, int], float] | None = None
 
 
+# How `attribute` scores a deletion (DriftParams.occlusion).
+OCCLUSION_MODES = ("encode", "pooled", "shortlist", "refine")
+
+
 def occlusion_mode(mode: str, encoder: Encoder) -> str:
     """The mode `attribute` runs: `mode`, or "encode" where the encoder gives no token
     states."""
     if mode not in OCCLUSION_MODES:
         raise ValueError(f"occlusion mode {mode!r}; choose from {', '.join(OCCLUSION_MODES)}")
     return mode if mode == "encode" or can_pool(encoder) else "encode"
-
-
-# How `attribute` scores a deletion (DriftParams.occlusion).
-OCCLUSION_MODES = ("encode", "pooled", "shortlist", "refine")
 
 
 def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: np.ndarray,

@@ -32,11 +32,24 @@ def keep_tagger_states(model_name: str, encoder: Any) -> None:
     the token states the model's feature tagger reads, so that tagging those texts needs no
     pass of its own. Nothing for a model without one, or an encoder that keeps no states."""
     model = load_word_tagger(model_name)
-    feature = model if isinstance(model, TaggerModel) else (
-        load_tagger(model.encoder) if model is not None and model.blend < 1.0 else None)
+    feature = _feature_tagger(model) if model is not None else None
     source = state_source(encoder, "keep_layer_states")
     if feature is not None and source is not None:
         source.keep_layer_states(feature.layers)
+
+
+def _feature_tagger(model: WordTagger) -> TaggerModel | None:
+    """The feature tagger whose tags `model` gives: itself, the one a cross tagger blends
+    with, or None for a cross tagger alone (blend 1.0)."""
+    if isinstance(model, TaggerModel):
+        return model
+    if model.blend >= 1.0:
+        return None
+    partner = load_tagger(model.encoder)
+    if partner is None:
+        raise ModelError(f"word tagger {model.model_id}: blends with the feature tagger of "
+                         f"{model.encoder}, which is not installed; reinstall qa_pipeline")
+    return partner
 
 
 def blend_tags(cross: PairTags, features: PairTags, w: float) -> PairTags:
@@ -57,8 +70,9 @@ def tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
     store = getattr(encoder, "cache", None)
     if store is None or not pairs:
         return _tag_words(model, encoder, pairs)
-    key_of = {p: record_key(TAGS_RECORD, _fingerprint(model), encoder.name,
-                            _key_revision(encoder), *p) for p in dict.fromkeys(pairs)}
+    revision = str(getattr(encoder, "key_revision", encoder.revision))  # the cache's
+    key_of = {p: record_key(TAGS_RECORD, _fingerprint(model), encoder.name, revision, *p)
+              for p in dict.fromkeys(pairs)}
     found = store.get_records(list(key_of.values()))
     tags = {p: _from_record(p, found[k]) for p, k in key_of.items() if k in found}
     todo = [p for p in key_of if p not in tags]
@@ -80,7 +94,7 @@ def _fingerprint(model: WordTagger) -> str:
     parts: list[WordTagger] = [model]
     if isinstance(model, CrossTaggerModel):
         h.update(f"blend={model.blend!r}".encode())
-        partner = load_tagger(model.encoder) if model.blend < 1.0 else None
+        partner = _feature_tagger(model)
         parts += [partner] if partner is not None else []
     for m in parts:
         h.update(f"{m.model_id}|{getattr(m, 'layers', '')}".encode())
@@ -89,14 +103,6 @@ def _fingerprint(model: WordTagger) -> str:
             h.update(f"{name}{w.shape}{w.dtype}".encode())
             h.update(w.tobytes())
     return h.hexdigest()
-
-
-def _key_revision(encoder: Any) -> str:
-    """The innermost encoder's revision as its cache keys name it (fp16 runs apart)."""
-    inner = encoder
-    while getattr(inner, "inner", None) is not None:
-        inner = inner.inner
-    return str(getattr(inner, "key_revision", getattr(inner, "revision", "")))
 
 
 def _to_record(tags: PairTags) -> str:
@@ -117,12 +123,9 @@ def _tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
     if not isinstance(model, CrossTaggerModel):
         return tag_pairs(model, encoder, pairs)
     tags = tag_cross(model, encoder, pairs)
-    if model.blend >= 1.0:
-        return tags
-    partner = load_tagger(model.encoder)
+    partner = _feature_tagger(model)
     if partner is None:
-        raise ModelError(f"word tagger {model.model_id}: blends with the feature tagger of "
-                         f"{model.encoder}, which is not installed; reinstall qa_pipeline")
+        return tags
     return [blend_tags(c, f, model.blend)
             for c, f in zip(tags, tag_pairs(partner, encoder, pairs), strict=True)]
 
