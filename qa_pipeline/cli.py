@@ -203,6 +203,10 @@ def check(
         else:
             if len(files) > 2:
                 raise QAError("give SRC TGT, one bilingual file, or --source for n-way")
+            nway_only = [o for o, v in (("--source-lang", source_lang), ("--langs", langs)) if v]
+            if nway_only:
+                raise QAError(f"{' and '.join(nway_only)} apply to an n-way check (--source, or "
+                              "three or more files); for a pair give --src-lang / --tgt-lang")
             inner = resolve_encoder(cfg)  # an unknown model fails here; loading comes later
             inputs = read_inputs(files[0], files[1] if len(files) == 2 else None, cfg)
             # Not loaded: the model loads only if a text is missing from the cache.
