@@ -19,11 +19,14 @@ check included), with its parts (`clean_any_*`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from drift_common import (
@@ -39,6 +42,7 @@ from paths import RESULTS
 from qa_pipeline.cache import EmbeddingCache
 from qa_pipeline.cached_encoder import CachedEncoder
 from qa_pipeline.config import DEFAULT_MODEL
+from qa_pipeline.detect import drift as drift_module
 from qa_pipeline.detect.drift import score_drift
 from qa_pipeline.detect.findings import check_findings, severity_for
 from qa_pipeline.detect.params import DriftParams
@@ -78,11 +82,43 @@ def external_damage(docs: list[list[Pair]], kind: str, seed: int,
 PARAMS = DriftParams()
 
 
+# Seconds per part of the drift stage in the timing run: the checks (`pairs_context`) and,
+# inside `score_drift`, the stages that embed or run the model (filled by `stage_clock`).
+STAGES: dict[str, float] = {}
+_TIMED = ("tag_words", "attribute", "entity_gain")
+
+
+@contextlib.contextmanager
+def stage_clock() -> Iterator[None]:
+    """Time `drift_module`'s calls of the `_TIMED` stages into STAGES while in the block."""
+    real = {name: getattr(drift_module, name) for name in _TIMED}
+
+    def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                STAGES[name] = STAGES.get(name, 0.0) + time.time() - t0
+        return run
+
+    for name, fn in real.items():
+        setattr(drift_module, name, timed(name, fn))
+    try:
+        yield
+    finally:
+        for name, fn in real.items():
+            setattr(drift_module, name, fn)
+
+
 def score_docs(docs: list[list[Pair]],
                enc: Encoder) -> tuple[list[list[float]], list[dict[str, object]]]:
     drift, extra = [], []
     for doc in docs:
-        res = score_drift(pairs_context(doc, "lt", "et", enc), enc, PARAMS)
+        t0 = time.time()
+        ctx = pairs_context(doc, "lt", "et", enc)
+        STAGES["checks"] = STAGES.get("checks", 0.0) + time.time() - t0
+        res = score_drift(ctx, enc, PARAMS)
         drift.append(list(res.drift))
         extra.append({"thresholds": res.thresholds, "partial": res.partial, "spans": res.spans,
                       "model_id": res.model_id, "relative": res.relative})
@@ -128,6 +164,7 @@ def main() -> None:
         t_embed = t_drift = float("nan")
         extra_embeds = -1
         if args.timing:
+            STAGES.clear()
             inner = load_encoder(args.model)
             enc = CachedEncoder(inner, EmbeddingCache(Path(tmp) / "c.sqlite"))
             if args.word_tagger and args.kept_states:  # as the pipeline does: the tagger
@@ -143,7 +180,8 @@ def main() -> None:
                 t_embed += time.time() - t0
                 m0 = enc.misses
                 t0 = time.time()
-                one, more = score_docs([d], enc)
+                with stage_clock():
+                    one, more = score_docs([d], enc)
                 t_drift += time.time() - t0
                 extra_embeds += enc.misses - m0
                 clean += one
@@ -188,6 +226,9 @@ def main() -> None:
         "clean_partial": sum(len(e["partial"]) for e in extra),  # type: ignore[arg-type]
         "embed_seconds": round(t_embed, 1), "drift_seconds": round(t_drift, 1),
         "drift_overhead": round(t_drift / t_embed, 3), "span_embeddings": extra_embeds,
+        # The drift stage's parts, each over the embedding time (timing run only).
+        **({f"share_{k}": round(v / t_embed, 3) for k, v in sorted(STAGES.items())}
+           if args.timing else {}),
     }
     # Damage runs reuse the shared bench cache (timing is done).
     enc2 = cached_encoder(args.model)

@@ -76,6 +76,29 @@ def length_batches(lengths: Sequence[int], batch_size: int,
     return batches
 
 
+def snug_batches(lengths: Sequence[int], max_size: int, slack: float,
+                 min_size: int = 4) -> list[list[int]]:
+    """Indices into `lengths` (token counts) in batches of similar length that pad little:
+    sorted shortest first, a batch ends before a text that would make its padded tokens (its
+    size times its longest) exceed (1 + `slack`) times its real tokens, once it holds
+    `min_size` texts (tiny batches cost more in per-call overhead than padding), and at
+    `max_size` texts."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    real = 0
+    for i in order:
+        n = lengths[i]
+        if batches and len(batches[-1]) < max_size and (
+                len(batches[-1]) < min_size
+                or (len(batches[-1]) + 1) * n <= (1 + slack) * (real + n)):
+            batches[-1].append(i)
+            real += n
+        else:
+            batches.append([i])
+            real = n
+    return batches
+
+
 class Encoder(Protocol):
     name: str
     revision: str
