@@ -25,7 +25,7 @@ import numpy as np
 from drift_common import cached_encoder, ntrex_docs
 from drift_ntrex import external_damage
 from paths import CACHE_DIR, RESULTS
-from train_tagger import map_tokens, read_split, split_held_out
+from train_tagger import TRAIN_SEED, map_tokens, read_split, split_held_out
 
 from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.detect.tagger import WHOLE_SIDE_SHARE, PairTags, side_words
@@ -45,7 +45,7 @@ def tag_all(model: str, seed: int) -> dict[str, Any]:
         raise SystemExit(f"no word tagger ships for {model}")
     out: dict[str, Any] = {"cuts": dict(tagger.thresholds)}
     train = read_split("train")
-    held = sorted(split_held_out(len(train), np.random.default_rng(13))[0])
+    held = sorted(split_held_out(len(train), np.random.default_rng(TRAIN_SEED))[0])
     for name, rows in (("mlqe_held", [train[i] for i in held]), ("mlqe_dev", read_split("dev"))):
         out[name] = (rows, tag_words(tagger, enc, [(r["src"], r["tgt"]) for r in rows]))
     for half in ("even", "odd"):
