@@ -89,7 +89,7 @@ TAGS_RECORD = "word-tags/1"
 
 
 # Fingerprints of the taggers seen, by identity (the model is held so its id stays its own):
-# hashing 2 MB of weights per document cost a batch run 7 ms a pair (session 19).
+# hashing its 2 MB of weights again for every pair cost 7 ms a pair (session 19).
 _FINGERPRINTS: dict[int, tuple[WordTagger, str]] = {}
 
 
