@@ -85,7 +85,8 @@ def main() -> None:
                for d, (pairs, hit) in enumerate(damaged) for i in hit]
     wv = WordVectors(args.model, clean + [p for p, _ in swapped])
 
-    def scores(pair: tuple[str, str]) -> tuple[dict[str, float], list[str], np.ndarray]:
+    def scores(pair: tuple[str, str]
+               ) -> tuple[dict[str, float], list[str], dict[str, np.ndarray]]:
         s, t = words(pair[0]), words(pair[1])
         long_t = [w for w in t if len(w) >= MIN_LETTERS]
         long_s = [w for w in s if len(w) >= MIN_LETTERS]
@@ -97,17 +98,17 @@ def main() -> None:
 
         return ({"raw target": worst(raw_t), "csls target": worst(csls_t),
                  "raw both sides": worst(raw_t) + worst(raw_s),
-                 "csls both sides": worst(csls_t) + worst(csls_s)}, long_t, csls_t)
+                 "csls both sides": worst(csls_t) + worst(csls_s)}, long_t,
+                {"raw": raw_t, "csls": csls_t})
 
     neg = [scores(p)[0] for p in clean]
     pos, found = [], {"raw": 0, "csls": 0}
     for pair, new in swapped:
-        sc, long_t, csls_t = scores(pair)
+        sc, long_t, target = scores(pair)
         pos.append(sc)
-        raw_t = wv.best(long_t, words(pair[0]), 1)[0]
         if long_t:
-            found["raw"] += long_t[int(np.argmin(raw_t))] == new
-            found["csls"] += long_t[int(np.argmin(csls_t))] == new
+            for k, best in target.items():
+                found[k] += long_t[int(np.argmin(best))] == new
     out = {"model": args.model, "half": args.half, "seed": args.seed, "clean": len(neg),
            "word_swap": len(pos), "distinct_words": len(wv.row),
            "auc": {k: round(auc([n[k] for n in neg], [p[k] for p in pos]), 4) for k in neg[0]},

@@ -88,17 +88,17 @@ def tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
 TAGS_RECORD = "word-tags/1"
 
 
-# Fingerprints of the taggers seen, by identity (the model is held so its id stays its own):
-# hashing its 2 MB of weights again for every pair cost 7 ms a pair (session 19).
-_FINGERPRINTS: dict[int, tuple[WordTagger, str]] = {}
+# The last tagger fingerprinted and its fingerprint (held, so identity cannot be reused): a run
+# tags with one model, and hashing its 2 MB of weights again for every pair cost 7 ms a pair
+# (session 19).
+_LAST_FINGERPRINT: list[tuple[WordTagger, str]] = []
 
 
 def _fingerprint(model: WordTagger) -> str:
     """What decides the tags: the weights of the tagger and of the feature tagger it blends
     with, the blend and the layers (SHA-256 over names, shapes and bytes), once per model."""
-    seen = _FINGERPRINTS.get(id(model))
-    if seen is not None and seen[0] is model:
-        return seen[1]
+    if _LAST_FINGERPRINT and _LAST_FINGERPRINT[0][0] is model:
+        return _LAST_FINGERPRINT[0][1]
     h = hashlib.sha256()
     parts: list[WordTagger] = [model]
     if isinstance(model, CrossTaggerModel):
@@ -111,8 +111,8 @@ def _fingerprint(model: WordTagger) -> str:
             w = np.ascontiguousarray(m.weights[name])
             h.update(f"{name}{w.shape}{w.dtype}".encode())
             h.update(w.tobytes())
-    _FINGERPRINTS[id(model)] = (model, h.hexdigest())
-    return _FINGERPRINTS[id(model)][1]
+    _LAST_FINGERPRINT[:] = [(model, h.hexdigest())]
+    return _LAST_FINGERPRINT[0][1]
 
 
 def _to_record(tags: PairTags) -> str:
