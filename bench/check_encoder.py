@@ -36,6 +36,7 @@ from qa_pipeline.detect.checks.entities import (
     refine_entities,
 )
 from qa_pipeline.detect.checks.negation import check_negation, marker_gains, refine_negation
+from qa_pipeline.detect.context import check_embedding
 
 RECALL = 0.95
 MAX_WORDS = 2  # n-grams of up to two words: "Nõukogude Liidu", "Didžiosios Britanijos"
@@ -168,7 +169,7 @@ def main() -> None:
     args = ap.parse_args()
     t0 = time.time()
     enc = cached_encoder(args.model)
-    emb = Embedding(enc.name, enc.encode)
+    emb = check_embedding(enc)
     path = ROOT / "qa_pipeline" / "data" / ENCODER_SETTINGS_FILE
     shipped = json.loads(path.read_text(encoding="utf-8"))
     settings = shipped["models"].get(enc.name, {})

@@ -1,6 +1,7 @@
 """An encoder with the on-disk embedding cache (`cache.py`) and an in-memory memo in front:
 each text is encoded once per model, revision and prompt, ever, and the model is loaded only
-for a text neither holds. Pooled deletions (`token_states.py`) are cached the same way."""
+for a text neither holds. Pooled deletions and spans (`token_states.py`) are cached the same
+way."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import numpy as np
 from .cache import EmbeddingCache, entry_key
 from .embed import Encoder, Progress, release_model
 from .errors import ModelError
-from .token_states import Deletion, deletion_vectors
+from .token_states import pooled_vectors
 
 # Vectors kept in memory per encoder (about 75 MB at 384 dimensions): the texts of one report
 # many times over; the on-disk cache holds the rest.
@@ -101,14 +102,15 @@ class CachedEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([vecs[t] for t in texts]).astype(np.float32, copy=False)
 
-    def deletions(self, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
-        """`token_states.deletion_vectors` through the cache: each (text, deletion) vector is
-        stored under its own key, so a rerun needs neither token states nor the model."""
+    def pooled(self, jobs: Sequence[tuple[str, tuple[int, int]]], kind: str) -> np.ndarray:
+        """`token_states.pooled_vectors` through the cache: each (text, characters) vector of
+        a kind is stored under its own key, so a rerun needs neither token states nor the
+        model."""
         out = np.empty((len(jobs), self.dim), dtype=np.float32)
         keys: list[str | None] = [None] * len(jobs)
         found: dict[str, np.ndarray] = {}
         if self.cache is not None:
-            prompt = self.inner.prompt + "\x00pooled-deletion"
+            prompt = f"{self.inner.prompt}\x00pooled-{kind}"
             keys = [entry_key(self.name, self.key_revision, prompt, f"{a}:{b}:{t}")
                     for t, (a, b) in jobs]
             found = self.cache.get_many([k for k in keys if k is not None])
@@ -117,7 +119,7 @@ class CachedEncoder:
             if k is not None and k in found:
                 out[r] = found[k]
         if todo:
-            out[todo] = deletion_vectors(self.inner, [jobs[r] for r in todo])
+            out[todo] = pooled_vectors(self.inner, [jobs[r] for r in todo], kind)
             if self.cache is not None:
                 self.cache.put_many({str(keys[r]): out[r] for r in todo}, model=self.name)
         return out

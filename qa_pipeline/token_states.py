@@ -6,24 +6,32 @@ the tokens of a word window out of that mean gives the vector of the sentence "w
 words" from the one forward pass the sentence needed anyway, where re-encoding the shortened
 text costs a forward pass per window (occlusion: ``detect/spans.py``, 30-60 windows a side).
 
+The same states give a phrase's vector in its sentence (`span_means`): the mean of the
+phrase's tokens less the mean of all of them, so what the phrase shares with its sentence
+(and, across a bead, with the other side's sentence) cancels. The entity check compares names
+with the other side's word n-grams that way instead of encoding each n-gram on its own.
+
 `TokenStateStore` keeps the states of the texts an encoder has just encoded (bounded by
 bytes, oldest out first), so the drift stage after the aligner finds its bead texts' states
-without a second pass. `deletion_vectors` is the one entry point: it takes an encoder that
-can give states (``last_states``), or a `CachedEncoder` over one, which also caches the
-results on disk like any other vector (a rerun needs neither the states nor the model).
+without a second pass. `deletion_vectors` and `span_vectors` are the entry points: they take
+an encoder that can give states (``last_states``), or a `CachedEncoder` over one, which also
+caches the results on disk like any other vector (a rerun needs neither the states nor the
+model).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 # A deletion: characters [a, b) of the text left out of the pooling; (0, 0) leaves none out.
+# A span: characters [a, b) of the text whose tokens alone are pooled (`span_means`).
 Deletion = tuple[int, int]
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -43,24 +51,50 @@ class TokenStates:
         return int(self.offsets.nbytes + self.states.nbytes)
 
 
+def _inside(offsets: np.ndarray, a: int, b: int) -> np.ndarray:
+    """The tokens whose characters fall within [a, b), one leading space allowed (a word's
+    first token may carry the space before it: sentencepiece's "▁word"); the prompt's and the
+    special tokens' end at or before 0: never inside."""
+    return (offsets[:, 1] > a) & (offsets[:, 1] <= b) & (offsets[:, 0] >= a - 1)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm > 0 else v
+
+
 def pooled(tokens: TokenStates, deletions: Sequence[Deletion]) -> np.ndarray:
-    """Unit rows: for each deletion, the mean of the states of the tokens that do not lie
-    inside it: a token is inside when its characters fall within [a, b), one leading space
-    allowed (the prompt's and the special tokens' end at or before 0: never inside)."""
+    """Unit rows: for each deletion, the mean of the states of the tokens not `_inside` it."""
     off = tokens.offsets
     states = tokens.states.astype(np.float32, copy=False)
     total = states.sum(0)
     n = len(states)
     out = np.empty((len(deletions), states.shape[1]), dtype=np.float32)
     for r, (a, b) in enumerate(deletions):
-        # A word's first token may carry the space before it (sentencepiece's "▁word").
-        inside = (off[:, 1] > a) & (off[:, 1] <= b) & (off[:, 0] >= a - 1)
+        inside = _inside(off, a, b)
         k = int(inside.sum())
         v = total - states[inside].sum(0) if k else total
-        v = v / max(n - k, 1)
-        norm = float(np.linalg.norm(v))
-        out[r] = v / norm if norm > 0 else v
+        out[r] = _unit(v / max(n - k, 1))
     return out
+
+
+def span_means(tokens: TokenStates, spans: Sequence[Span]) -> np.ndarray:
+    """Unit rows: for each span, the mean of the states `_inside` it less the mean of all the
+    text's states (a span with no token inside: the zero row, like nothing)."""
+    off = tokens.offsets
+    states = tokens.states.astype(np.float32, copy=False)
+    mean = states.mean(0)
+    out = np.zeros((len(spans), states.shape[1]), dtype=np.float32)
+    for r, (a, b) in enumerate(spans):
+        inside = _inside(off, a, b)
+        if inside.any():
+            out[r] = _unit(states[inside].mean(0) - mean)
+    return out
+
+
+# How a text's states become one row per job: deletions or spans.
+PoolFn = Callable[[TokenStates, Sequence[tuple[int, int]]], np.ndarray]
+POOLS: dict[str, PoolFn] = {"deletion": pooled, "span": span_means}
 
 
 class TokenStateStore:
@@ -109,26 +143,39 @@ def can_pool(encoder: Any) -> bool:
     return state_source(encoder) is not None
 
 
-def deletion_vectors(encoder: Any, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
-    """Unit rows, one per (text, deletion): the text's vector with the deletion's characters
-    left out of the pooling. A wrapper with `deletions` (the cached encoder) answers from its
-    cache first; otherwise the encoder's `last_states` give the states."""
-    own = getattr(encoder, "deletions", None)
+def pooled_vectors(encoder: Any, jobs: Sequence[tuple[str, tuple[int, int]]],
+                   kind: str) -> np.ndarray:
+    """Unit rows, one per (text, characters), pooled as `POOLS[kind]` does. A wrapper with
+    `pooled` (the cached encoder) answers from its cache first; otherwise the encoder's
+    `last_states` give the states."""
+    own = getattr(encoder, "pooled", None)
     if callable(own):
-        return np.asarray(own(jobs), dtype=np.float32)
+        return np.asarray(own(jobs, kind), dtype=np.float32)
     source = state_source(encoder)
     if source is None:
         raise TypeError(f"{type(encoder).__name__} gives no token states")
-    return pool_jobs(source, jobs)
+    return pool_jobs(source, jobs, POOLS[kind])
+
+
+def deletion_vectors(encoder: Any, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
+    """One row per (text, deletion): the text's vector with the deletion's characters left
+    out of the pooling."""
+    return pooled_vectors(encoder, jobs, "deletion")
+
+
+def span_vectors(encoder: Any, jobs: Sequence[tuple[str, Span]]) -> np.ndarray:
+    """One row per (text, span): the span's vector in its text (`span_means`)."""
+    return pooled_vectors(encoder, jobs, "span")
 
 
 # Texts whose states are held at once (a long document's occlusion asks for thousands).
 STATES_CHUNK = 512
 
 
-def pool_jobs(encoder: Any, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
-    """`deletion_vectors` computed from `encoder.last_states`, each text's states once, a
-    chunk of texts at a time."""
+def pool_jobs(encoder: Any, jobs: Sequence[tuple[str, tuple[int, int]]],
+              pool: PoolFn = pooled) -> np.ndarray:
+    """`pool` over `encoder.last_states`, each text's states once, a chunk of texts at a
+    time."""
     by_text: dict[str, list[int]] = {}
     for r, (text, _) in enumerate(jobs):
         by_text.setdefault(text, []).append(r)
@@ -140,9 +187,10 @@ def pool_jobs(encoder: Any, jobs: Sequence[tuple[str, Deletion]]) -> np.ndarray:
             if out.shape[1] == 0:
                 out = np.empty((len(jobs), tokens.states.shape[1]), dtype=np.float32)
             rows = by_text[text]
-            out[rows] = pooled(tokens, [jobs[r][1] for r in rows])
+            out[rows] = pool(tokens, [jobs[r][1] for r in rows])
     return out
 
 
-__all__ = ["Deletion", "TokenStateStore", "TokenStates", "can_pool", "deletion_vectors",
-           "pool_jobs", "pooled", "state_source"]
+__all__ = ["POOLS", "Deletion", "PoolFn", "Span", "TokenStateStore", "TokenStates", "can_pool",
+           "deletion_vectors", "pool_jobs", "pooled", "pooled_vectors", "span_means",
+           "span_vectors", "state_source"]

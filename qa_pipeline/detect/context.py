@@ -16,6 +16,7 @@ import numpy as np
 
 from ..config import RELEASE_CHECK_MODELS_PAIRS
 from ..embed import Encoder, release_model
+from ..token_states import can_pool, span_vectors
 from ..types import Bead, Document, Span
 from .checks import CHECKS, Embedding, Hit, check_beads_staged, check_names, drift_feature_checks
 
@@ -105,6 +106,15 @@ def lookup_vectors(texts: Sequence[str], table: Mapping[str, np.ndarray],
         np.float32, copy=False)
 
 
+def check_embedding(encoder: Encoder,
+                    embed: Callable[[Sequence[str]], np.ndarray] | None = None) -> Embedding:
+    """What the checks' encoder stages get from `encoder`: texts embedded by `embed` (default
+    the encoder's own), and phrases read as spans of their sentences' token states where
+    the encoder gives states (cached like its vectors when it is a `CachedEncoder`)."""
+    spans = ((lambda jobs: span_vectors(encoder, jobs)) if can_pool(encoder) else None)
+    return Embedding(encoder.name, embed or encoder.encode, spans)
+
+
 def build_context(source: Document, target: Document, beads: Sequence[Bead],
                   vectors: Mapping[str, np.ndarray], encoder: Encoder,
                   checks: Sequence[str] | None = None,
@@ -131,7 +141,7 @@ def build_context(source: Document, target: Document, beads: Sequence[Bead],
         vecs = np.zeros((0, 0), np.float32)
     # The checks' encoder stages embed short phrases (names, a side without its negation):
     # bead sides come from the table, only new texts go to the encoder.
-    embedding = Embedding(encoder.name, lambda ts: lookup_vectors(ts, table, encoder))
+    embedding = check_embedding(encoder, lambda ts: lookup_vectors(ts, table, encoder))
     if m >= RELEASE_CHECK_MODELS_PAIRS:
         # The rule passes need no encoder: its ~0.7 GB go while lingua's n-gram models are
         # loaded (with both, the language check was a 5 MB pair's peak); the first encoder

@@ -10,6 +10,7 @@ import pytest
 
 from qa_pipeline.config import Config
 from qa_pipeline.detect.checks import Embedding, check_beads
+from qa_pipeline.detect.context import check_embedding
 from qa_pipeline.pipeline import make_encoder
 
 pytestmark = pytest.mark.slow
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture()
 def embedding(isolated_cache: Path) -> Embedding:
     enc = make_encoder(Config())
-    return Embedding(enc.name, enc.encode)
+    return check_embedding(enc)
 
 
 def hits(check: str, src: str, tgt: str, sl: str, tl: str, emb: Embedding | None):
@@ -30,11 +31,10 @@ def hits(check: str, src: str, tgt: str, sl: str, tl: str, emb: Embedding | None
     [
         ("Jo senelis gimė Sovietų Sąjungoje.", "Tema vanaisa sündis Nõukogude Liidus.",
          "lt", "et"),
-        pytest.param(
-            "Tema vanaisa sündis Nõukogude Liidus.",
-            "His grandfather was born in the Soviet Union.", "et", "en",
-            marks=pytest.mark.xfail(strict=True, reason="known miss: e5's best phrase cosine "
-                                    "for this et-en name is under the lt-et derived min_cos")),
+        # an et-en pair under the lt-et derived threshold (a known miss with isolated phrase
+        # vectors; matched since names are read in their sentences)
+        ("Tema vanaisa sündis Nõukogude Liidus.",
+         "His grandfather was born in the Soviet Union.", "et", "en"),
         pytest.param(
             "Delegacija lankėsi Baltuosiuose rūmuose ir Jungtinėse Tautose.",
             "Delegatsioon külastas Valget Maja ja Ühinenud Rahvaste Organisatsiooni.", "lt", "et",

@@ -108,7 +108,8 @@ def test_name_phrases_join_adjacent_names() -> None:
     spans = [(text.index(w), text.index(w) + len(w)) for w in ("Sovietų", "Sąjungoje",
                                                               "Lenkijoje")]
     assert name_phrases(text, spans) == [spans[:2], spans[2:]]
-    assert word_ngrams("a b c", 2) == ["a", "a b", "b", "b c", "c"]
+    abc = "a b c"
+    assert [abc[a:b] for a, b in word_ngrams(abc, 2)] == ["a", "a b", "b", "b c", "c"]
 
 
 def test_translated_name_is_matched_by_the_encoder() -> None:

@@ -20,6 +20,8 @@ from qa_pipeline.token_states import (
     can_pool,
     deletion_vectors,
     pooled,
+    span_means,
+    span_vectors,
 )
 
 TEXT = "Kõiki töötajaid on keeruline niivõrd kontrollida, et ühelgi kliendil pole halba."
@@ -75,13 +77,33 @@ class Refusing(HashEncoder):
         raise AssertionError("encoded on a cached run")
 
 
-def test_deletions_come_from_the_cache_on_a_rerun(tmp_path: Path) -> None:
+@pytest.mark.parametrize("vectors", [deletion_vectors, span_vectors])
+def test_pooled_vectors_come_from_the_cache_on_a_rerun(tmp_path: Path, vectors) -> None:  # type: ignore[no-untyped-def]
     words = word_spans(TEXT)
     jobs = [(TEXT, (0, 0)), (TEXT, (words[1][0], words[2][1])), ("Teine lause.", (0, 5))]
     first = CachedEncoder(HashEncoder(), EmbeddingCache(tmp_path / "c.sqlite"))
-    v1 = deletion_vectors(first, jobs)
+    v1 = vectors(first, jobs)
     again = CachedEncoder(Refusing(), EmbeddingCache(tmp_path / "c.sqlite"))
-    assert np.allclose(deletion_vectors(again, jobs), v1)
+    assert np.allclose(vectors(again, jobs), v1)
+    assert np.allclose(vectors(HashEncoder(), jobs), v1)  # the cache changes nothing
+
+
+def test_a_span_is_its_tokens_less_its_sentence() -> None:
+    """`span_means`: the mean of the span's token states less the mean of all of them; the
+    same word reads differently in another sentence; a span over no token is the zero row."""
+    states = np.array([[1.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 4.0], [3.0, 0.0, 0.0]])
+    off = np.array([[-1, 0], [0, 4], [4, 9], [9, 13]])  # a prompt token, then three words
+    tokens = TokenStates(off, states)
+    rows = span_means(tokens, [(5, 13), (0, 4), (20, 25)])
+    want = states[2:].mean(0) - states.mean(0)
+    assert np.allclose(rows[0], want / np.linalg.norm(want))
+    want = states[1] - states.mean(0)
+    assert np.allclose(rows[1], want / np.linalg.norm(want))
+    assert not rows[2].any()
+    enc = HashEncoder()
+    a, b = "Koer haukus valjult.", "Vana koer magas."
+    (va, vb) = span_vectors(enc, [(a, (0, 4)), (b, (5, 9))])
+    assert np.isclose(np.linalg.norm(va), 1.0) and 0.0 < float(va @ vb) < 0.99
 
 
 def test_pooled_attribution_finds_the_added_words() -> None:

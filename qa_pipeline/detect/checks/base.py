@@ -32,15 +32,26 @@ class Hit:
 
 CheckFn = Callable[[str, str, str, str], list[Hit]]
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
+# (text, (start, end)) jobs -> one unit row each: the span's vector in its text
+SpansFn = Callable[[Sequence[tuple[str, tuple[int, int]]]], np.ndarray]
 
 
 @dataclass(frozen=True)
 class Embedding:
     """What a check's encoder stage is given: the model's name (its settings are per model,
-    see `encoder_settings`) and an embed function returning unit rows."""
+    see `encoder_settings`), an embed function returning unit rows, and optionally `spans`,
+    a phrase's vector read from its sentence's token states (`token_states.span_means`)."""
 
     model: str
     embed: EmbedFn
+    spans: SpansFn | None = None
+
+    def span_vectors(self, jobs: Sequence[tuple[str, tuple[int, int]]]) -> np.ndarray:
+        """One unit row per (text, span): from `spans`, or, without it, each span's
+        characters embedded on their own."""
+        if self.spans is not None:
+            return self.spans(jobs)
+        return self.embed([text[a:b] for text, (a, b) in jobs])
 
 
 # (bead side texts in document order, this check's hits per bead, src_lang, tgt_lang) -> hits
@@ -107,5 +118,5 @@ def clamp01(x: float) -> float:
 
 
 __all__ = ["CheckFn", "CheckSpec", "DocumentFn", "EmbedFn", "Embedding", "Hit", "RefineFn", "Spans",
-           "all_caps", "base_lang", "clamp01", "emphasised", "encoder_settings", "strip_diacritics",
-           "word_count", "words"]
+           "SpansFn", "all_caps", "base_lang", "clamp01", "emphasised", "encoder_settings",
+           "strip_diacritics", "word_count", "words"]

@@ -9,10 +9,12 @@ their diacritic-free spellings are close, when one contains the other's stem (et
 side, capitalised or not, because et and lt write adjectives of names in lower case.
 
 Spelling cannot see that "Nõukogude Liidu", "Sovietų Sąjungos" and "Soviet Union" are one
-name, so the check's encoder stage (`refine_entities`) embeds each name still without a
-counterpart (adjacent names as one phrase) and the other side's short word n-grams, and takes
-the name as matched when one n-gram is close enough: translated names land next to their
-translation, a name swapped for another does not. With the encoder, a hit also needs names
+name, so the check's encoder stage (`refine_entities`) compares each name still without a
+counterpart (adjacent names as one phrase) with the other side's short word n-grams, each
+read from its sentence's token states (a phrase's tokens less its sentence's mean,
+`token_states.span_means`: no n-gram is encoded on its own), and takes the name as matched
+when one n-gram is close enough: translated names land next to their translation, a name
+swapped for another does not. With the encoder, a hit also needs names
 left on both sides (a substitution), or a code (so a bead whose names stand on one side only
 is not embedded at all, nor the second side of one whose first side's names all match), and
 cutting the names left from both sides must raise the pair's cosine (`cut_gains`): a
@@ -119,6 +121,7 @@ _EXONYM_INDEX: dict[str, frozenset[int]] = {
 _LONGEST_STEM = max(map(len, _EXONYM_INDEX))
 
 
+@lru_cache(maxsize=1 << 16)
 def _groups(plain: str) -> frozenset[int]:
     """The exonym groups of the stems `plain` starts with (a stem under 4 letters only when
     the word is at most 4 letters longer): one lookup per prefix, not one test per stem."""
@@ -190,10 +193,15 @@ def entities(text: str, lang: str) -> list[Entity]:
 
 
 # ---------------------------------------------------------------- normalisation
+_CLITIC = re.compile(r"['’‘`ʼ]\w{0,3}$")  # "Sturridge'as", "Brink's"
+_NOT_PLAIN = re.compile(r"[^a-z0-9]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+# The normalisers are pure and a document asks about the same words again and again: cached.
+@lru_cache(maxsize=1 << 16)
 def _plain(word: str) -> str:
-    w = strip_diacritics(word.lower())
-    w = re.sub(r"['’‘`ʼ]\w{0,3}$", "", w)  # "Sturridge'as", "Brink's"
-    return re.sub(r"[^a-z0-9]", "", w)
+    return _NOT_PLAIN.sub("", _CLITIC.sub("", strip_diacritics(word.lower())))
 
 
 _PHONETIC = (
@@ -203,6 +211,7 @@ _PHONETIC = (
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def _skeleton(word: str) -> str:
     """Consonant skeleton after a coarse phonetic mapping; first letter kept as is."""
     w = _plain(word)
@@ -217,7 +226,7 @@ def _skeleton(word: str) -> str:
         w = w.replace(a, b)
     first = "v" if w[0] in "vf" else w[0]
     rest = re.sub(r"[aeiouh]", "", w[1:])
-    return re.sub(r"(.)\1+", r"\1", first + rest)
+    return _REPEATS.sub(r"\1", first + rest)
 
 
 def _lev(a: str, b: str) -> int:
@@ -231,7 +240,7 @@ def _lev(a: str, b: str) -> int:
 
 
 def _collapse(w: str) -> str:
-    return re.sub(r"(.)\1+", r"\1", w)
+    return _REPEATS.sub(r"\1", w)
 
 
 @lru_cache(maxsize=1 << 17)  # pure; a long document asks the same word pairs many times
@@ -249,7 +258,7 @@ def plausible_match(a: str, b: str) -> bool:
     if len(short) >= 5 and stem in long_:
         return True  # compound: "asamblejos" in "rahvusassamblee"
     n = min(len(pa), len(pb)) + 1
-    if _lev(pa[:n], pb[:n]) <= max(1, round(0.3 * n)) and pa[0] == pb[0]:
+    if pa[0] == pb[0] and _lev(pa[:n], pb[:n]) <= max(1, round(0.3 * n)):
         return True
     sa, sb = _skeleton(a), _skeleton(b)
     if len(sa) >= 2 and len(sb) >= 2 and sa[0] == sb[0]:
@@ -332,10 +341,10 @@ def name_phrases(text: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple
     return groups
 
 
-def word_ngrams(text: str, max_words: int) -> list[str]:
-    """Every run of 1..`max_words` consecutive words of `text`, as written."""
+def word_ngrams(text: str, max_words: int) -> list[tuple[int, int]]:
+    """The character spans of every run of 1..`max_words` consecutive words of `text`."""
     ws = list(words(text))
-    return [text[ws[i][1]:ws[j][2]] for i in range(len(ws))
+    return [(ws[i][1], ws[j][2]) for i in range(len(ws))
             for j in range(i, min(len(ws), i + max_words))]
 
 
@@ -350,16 +359,17 @@ def name_scores(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]
                 embedding: Embedding, max_words: int,
                 sides: Sequence[tuple[int, ...]] | None = None) -> list[NameScore]:
     """For each name phrase the hits leave without a counterpart (codes excepted: they are
-    never translated): its best cosine with a word n-gram of the other side; `sides[k]`
-    limits bead k to those sides' names (0 source, 1 target; default both). Each text is
-    embedded once per chunk of beads (`config.EMBED_CHUNK_TEXTS`); candidates are row numbers."""
+    never translated): its best cosine with a word n-gram of the other side, both read as
+    spans of their sentences (`Embedding.span_vectors`); `sides[k]` limits bead k to those
+    sides' names (0 source, 1 target; default both). The spans are pooled once per chunk of
+    beads (`config.EMBED_CHUNK_TEXTS`); candidates are row numbers."""
     out: list[NameScore] = []
-    row: dict[str, int] = {}  # text -> its row in this chunk's embed call
+    row: dict[tuple[str, tuple[int, int]], int] = {}  # (text, span) -> its row in this chunk
     todo: list[tuple[int, int, list[tuple[int, int]], int, np.ndarray]] = []
 
     def flush() -> None:
         if todo:
-            vecs = embedding.embed(list(row))
+            vecs = embedding.span_vectors(list(row))
             out.extend((k, side, group, float(np.max(vecs[cands] @ vecs[phrase])))
                        for k, side, group, phrase, cands in todo)
         row.clear()
@@ -378,10 +388,11 @@ def name_scores(pairs: Sequence[tuple[str, str]], hits: Sequence[tuple[Hit, ...]
                 grams = word_ngrams(other, max_words) if groups else []
                 if not grams:
                     continue
-                cands = np.array([row.setdefault(t, len(row)) for t in grams], np.intp)
+                cands = np.array([row.setdefault((other, g), len(row)) for g in grams],
+                                 np.intp)
                 for group in groups:
-                    todo.append((k, side, group, row.setdefault(_phrase_text(text, group),
-                                                                len(row)), cands))
+                    phrase = (text, (group[0][0], group[-1][1]))
+                    todo.append((k, side, group, row.setdefault(phrase, len(row)), cands))
     flush()
     return out
 
