@@ -29,20 +29,21 @@ from train_tagger import TRAIN_SEED, map_tokens, read_split, split_held_out
 
 from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.detect.tagger import WHOLE_SIDE_SHARE, PairTags, side_words
-from qa_pipeline.detect.word_tagger import load_word_tagger, tag_words
+from qa_pipeline.detect.word_tagger import WordTagger, fingerprint, load_word_tagger, tag_words
 
 CUTS = (None, 0.60, 0.58, 0.56, 0.54, 0.52, 0.50, 0.45, 0.40, 0.35, 0.30)  # None: shipped
 
 
-def tag_all(model: str, seed: int) -> dict[str, Any]:
-    """Every set's tags (cached: the tagging is the only slow part)."""
-    path = CACHE_DIR / f"tagger_cut_{model}_{seed}.pkl"
+def tag_all(model: str, seed: int, tagger: WordTagger | None = None) -> dict[str, Any]:
+    """Every set's tags and texts, by `tagger` (default the shipped one); cached under the
+    tagger's fingerprint: the tagging is the only slow part."""
+    tagger = tagger or load_word_tagger(model)
+    if tagger is None:
+        raise SystemExit(f"no word tagger ships for {model}")
+    path = CACHE_DIR / f"tagger_cut_{model}_{seed}_{fingerprint(tagger)[:16]}.pkl"
     if path.exists():
         return dict(pickle.loads(path.read_bytes()))
     enc = cached_encoder(model)
-    tagger = load_word_tagger(model)
-    if tagger is None:
-        raise SystemExit(f"no word tagger ships for {model}")
     out: dict[str, Any] = {"cuts": dict(tagger.thresholds)}
     train = read_split("train")
     held = sorted(split_held_out(len(train), np.random.default_rng(TRAIN_SEED))[0])
@@ -59,6 +60,7 @@ def tag_all(model: str, seed: int) -> dict[str, Any]:
         clean = [docs[d][i] for d, i in hits]
         out[half] = ([where[h] for h in hits], tag_words(tagger, enc, damaged),
                      tag_words(tagger, enc, clean))
+        out[f"{half}_pairs"] = (damaged, clean)
     path.write_bytes(pickle.dumps(out))
     return out
 

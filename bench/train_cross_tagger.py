@@ -28,6 +28,12 @@ trained on MLQE alone.)
     .venv/bin/python bench/train_cross_tagger.py train --ntrex [--swap]  # ... and those pairs too
     .venv/bin/python bench/train_cross_tagger.py blend   # share beside the feature tagger
     .venv/bin/python bench/train_cross_tagger.py eval --split dev
+    .venv/bin/python bench/tagger_match.py --write       # unmatched-word evidence, target cut
+    .venv/bin/python bench/train_tagger.py combine --cross && \
+        .venv/bin/python bench/train_tagger.py combine-pair --cross   # word-evidence stages
+
+`blend` chooses the word cuts without the unmatched-word evidence and so drops it
+(`match`); `tagger_match.py` adds it back with its own target cut.
 """
 
 from __future__ import annotations
@@ -469,7 +475,7 @@ def cmd_blend(args: argparse.Namespace) -> None:
                                           "heldout_train": {k: round(v, 4)
                                                             for k, v in sc.items()}}}
     write_cross(dataclasses.replace(
-        model, blend=round(w, 2), provenance=prov,
+        model, blend=round(w, 2), provenance=prov, match=None,
         thresholds={"word_bad_source": sc["cut_source"], "word_bad_target": sc["cut_target"]}),
         d)
     print(f"blend weight {w:.1f} -> {d}")

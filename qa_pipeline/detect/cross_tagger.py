@@ -15,6 +15,7 @@ header that names the format and the weights' SHA-256, checked on load.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections import OrderedDict
@@ -31,6 +32,7 @@ from ..embed import snug_batches
 from ..errors import ModelError
 from ..text import word_spans
 from .tagger import PairTags, checked_weights, weights_bytes
+from .word_match import WordMatch
 
 CROSS_FORMAT = "qa_pipeline.cross_tagger/1"
 # The adapted top layers, and the linear maps in each that carry an adapter.
@@ -169,6 +171,8 @@ class CrossTaggerModel:
     # This tagger's share in a blend with the model's feature tagger (tagger.py): word P(BAD)
     # and the sentence score are w·cross + (1 − w)·features; 1.0 is the cross tagger alone.
     blend: float = 1.0
+    # Evidence from unmatched words added to the target's P(BAD) (`word_match.py`); None: off.
+    match: WordMatch | None = None
 
     @property
     def scale(self) -> float:
@@ -310,7 +314,19 @@ def read_cross(header: dict[str, Any], blob: bytes) -> CrossTaggerModel:
                             alpha=float(header["alpha"]), weights=weights,
                             thresholds={k: float(v) for k, v in header["thresholds"].items()},
                             provenance=dict(header.get("trained") or {}),
-                            combine=header.get("combine"), blend=float(header.get("blend", 1.0)))
+                            combine=header.get("combine"), blend=float(header.get("blend", 1.0)),
+                            match=_read_match(name, header.get("match")))
+
+
+def _read_match(name: str, raw: Any) -> WordMatch | None:
+    if raw is None:
+        return None
+    try:
+        return WordMatch(layer=int(raw["layer"]), weight=float(raw["weight"]),
+                         centre=float(raw["centre"]))
+    except (TypeError, KeyError, ValueError) as e:
+        raise ModelError(f"word tagger {name}: malformed 'match' in its header ({e}); "
+                         "reinstall qa_pipeline") from None
 
 
 def write_cross(model: CrossTaggerModel, directory: Path) -> None:
@@ -320,7 +336,8 @@ def write_cross(model: CrossTaggerModel, directory: Path) -> None:
               "frozen": model.frozen, "layers": model.layers, "rank": model.rank,
               "alpha": model.alpha, "thresholds": dict(model.thresholds),
               "sha256": hashlib.sha256(blob).hexdigest(), "blend": model.blend,
-              "trained": model.provenance, "combine": model.combine}
+              "trained": model.provenance, "combine": model.combine,
+              "match": dataclasses.asdict(model.match) if model.match is not None else None}
     read_cross(header, blob)
     j, z = cross_names(model.encoder)
     (directory / z).write_bytes(blob)

@@ -1,8 +1,9 @@
 """The word tagger drift uses: the model's cross-encoder tagger (``cross_tagger.py``) where one
 ships, blended with its feature tagger over separate token states (``tagger.py``) when the
-cross tagger's header says so; else the feature tagger alone; else none (occlusion then gives
-the spans). One entry point for loading, one for tagging, and one that asks the encoder to keep
-the states the feature tagger reads from the aligner's pass."""
+cross tagger's header says so, and with the evidence of unmatched target words
+(``word_match.py``) when it names one; else the feature tagger alone; else none (occlusion
+then gives the spans). One entry point for loading, one for tagging, and one that asks the
+encoder to keep the states the feature tagger reads from the aligner's pass."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from ..errors import ModelError
 from ..text import word_spans
 from ..token_states import state_source
 from .cross_tagger import CrossTaggerModel, load_cross, tag_cross
-from .tagger import PairTags, TaggerModel, load_tagger, tag_pairs
+from .tagger import PairTags, TaggerModel, cached_states, load_tagger, tag_pairs
+from .word_match import with_match
 
 WordTagger = TaggerModel | CrossTaggerModel
 
@@ -71,7 +73,7 @@ def tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
     if store is None or not pairs:
         return _tag_words(model, encoder, pairs)
     revision = str(getattr(encoder, "key_revision", encoder.revision))  # the cache's
-    weights = _fingerprint(model)
+    weights = fingerprint(model)
     key_of = {p: record_key(TAGS_RECORD, weights, encoder.name, revision, *p)
               for p in dict.fromkeys(pairs)}
     found = store.get_records(list(key_of.values()))
@@ -94,7 +96,7 @@ TAGS_RECORD = "word-tags/1"
 _LAST_FINGERPRINT: list[tuple[WordTagger, str]] = []
 
 
-def _fingerprint(model: WordTagger) -> str:
+def fingerprint(model: WordTagger) -> str:
     """What decides the tags: the weights of the tagger and of the feature tagger it blends
     with, the blend and the layers (SHA-256 over names, shapes and bytes), once per model."""
     if _LAST_FINGERPRINT and _LAST_FINGERPRINT[0][0] is model:
@@ -103,6 +105,8 @@ def _fingerprint(model: WordTagger) -> str:
     parts: list[WordTagger] = [model]
     if isinstance(model, CrossTaggerModel):
         h.update(f"blend={model.blend!r}".encode())
+        if model.match is not None:
+            h.update(f"match={model.match!r}".encode())
         partner = _feature_tagger(model)
         parts += [partner] if partner is not None else []
     for m in parts:
@@ -134,10 +138,19 @@ def _tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
         return tag_pairs(model, encoder, pairs)
     tags = tag_cross(model, encoder, pairs)
     partner = _feature_tagger(model)
-    if partner is None:
+    if partner is not None:
+        tags = [blend_tags(c, f, model.blend)
+                for c, f in zip(tags, tag_pairs(partner, encoder, pairs), strict=True)]
+    if model.match is None:
         return tags
-    return [blend_tags(c, f, model.blend)
-            for c, f in zip(tags, tag_pairs(partner, encoder, pairs), strict=True)]
+    # The feature tagger's word states where it reads the match's layer (just computed, so
+    # the memo answers); else a pass for that layer alone.
+    layers = (partner.layers if partner is not None and model.match.layer in partner.layers
+              else (model.match.layer,))
+    states = cached_states(encoder, [t for p in pairs for t in p], layers)
+    return [with_match(t, states[s], states[g], layers, model.match)
+            for t, (s, g) in zip(tags, pairs, strict=True)]
 
 
-__all__ = ["WordTagger", "blend_tags", "keep_tagger_states", "load_word_tagger", "tag_words"]
+__all__ = ["WordTagger", "blend_tags", "fingerprint", "keep_tagger_states", "load_word_tagger",
+           "tag_words"]

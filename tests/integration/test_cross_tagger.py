@@ -125,3 +125,34 @@ def test_a_model_the_lean_encoder_does_not_run_is_refused(tmp_path: Path) -> Non
     assert supports(tmp_path) is None
     with pytest.raises(ModelError, match="cross tagger"):
         ct.lean_for(enc)
+
+
+def test_the_word_match_moves_the_blend_as_its_states_say(
+        encoder: SentenceTransformerEncoder) -> None:
+    """The shipped tagger with its unmatched-word evidence: the blend's target P(BAD) moved by
+    weight · (centre − best centred match) of the real word states at its layer, the source
+    and the sentence untouched. (How often it singles out a swapped word is a benchmark
+    figure: bench/tagger_match.py.)"""
+    import dataclasses
+
+    from qa_pipeline.detect.tagger import cached_states, load_tagger
+    from qa_pipeline.detect.word_match import best_match
+    from qa_pipeline.detect.word_tagger import _tag_words, load_word_tagger
+
+    shipped = load_word_tagger(MODEL)
+    feature = load_tagger(MODEL)
+    if not isinstance(shipped, CrossTaggerModel) or shipped.match is None or feature is None:
+        pytest.skip("no shipped cross tagger with a word match")
+    src = "Vyriausybė pranešė, kad naujas tiltas bus atidarytas kitą savaitę."
+    tgt = "Valitsus teatas, et uus kartul avatakse järgmisel nädalal."  # a bridge, a potato
+    with_m = _tag_words(shipped, encoder, [(src, tgt)])[0]
+    without = _tag_words(dataclasses.replace(shipped, match=None), encoder, [(src, tgt)])[0]
+    np.testing.assert_allclose(with_m.source_bad, without.source_bad)
+    assert with_m.sentence == pytest.approx(without.sentence)
+    states = cached_states(encoder, [src, tgt], feature.layers)
+    k = feature.layers.index(shipped.match.layer)
+    best = best_match(states[tgt].states[:, k], states[src].states[:, k])
+    want = np.clip(without.target_bad + shipped.match.weight * (shipped.match.centre - best),
+                   0, 1)
+    np.testing.assert_allclose(with_m.target_bad, want, atol=1e-6)
+    assert not np.allclose(with_m.target_bad, without.target_bad)

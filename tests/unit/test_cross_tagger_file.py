@@ -18,7 +18,8 @@ from qa_pipeline.detect.cross_tagger import (
     write_cross,
 )
 from qa_pipeline.detect.tagger import PairTags
-from qa_pipeline.detect.word_tagger import blend_tags, load_word_tagger
+from qa_pipeline.detect.word_match import WordMatch
+from qa_pipeline.detect.word_tagger import blend_tags, fingerprint, load_word_tagger
 from qa_pipeline.errors import ModelError
 
 
@@ -38,6 +39,22 @@ def test_round_trip_keeps_the_weights_to_fp16(tmp_path: Path) -> None:
     for k, v in model.weights.items():
         np.testing.assert_allclose(back.weights[k], v, rtol=1e-3, atol=1e-4)
     assert read_cross_dir("other", tmp_path) is None
+
+
+def test_the_word_match_round_trips_and_a_malformed_one_is_refused(tmp_path: Path) -> None:
+    import dataclasses
+
+    write_cross(dataclasses.replace(tiny_model(), match=WordMatch(1, 0.5, 0.5)), tmp_path)
+    back = read_cross_dir("tiny", tmp_path)
+    assert back is not None and back.match == WordMatch(1, 0.5, 0.5)
+    j, z = cross_names("tiny")
+    header = json.loads((tmp_path / j).read_text())
+    with pytest.raises(ModelError, match="malformed 'match'"):
+        read_cross({**header, "match": {"layer": 1}}, (tmp_path / z).read_bytes())
+    assert read_cross({**header, "match": None}, (tmp_path / z).read_bytes()).match is None
+    # the tags' cache key: a different match is a different tagger
+    plain = tiny_model()
+    assert fingerprint(plain) != fingerprint(dataclasses.replace(plain, match=WordMatch(1, .5, .5)))
 
 
 def test_damaged_or_foreign_files_are_refused(tmp_path: Path) -> None:
@@ -78,6 +95,12 @@ def test_shipped_cross_tagger_is_the_default_models_word_tagger() -> None:
     model = load_word_tagger("multilingual-e5-small")
     assert isinstance(model, CrossTaggerModel) and model.layers == 12 and 0 <= model.frozen < 12
     assert model.combine is not None and 0 < model.blend <= 1
+    # the unmatched-word evidence reads a layer the feature tagger keeps: no pass of its own
+    from qa_pipeline.detect.tagger import load_tagger
+
+    feature = load_tagger("multilingual-e5-small")
+    assert model.match is not None and feature is not None
+    assert model.match.layer in feature.layers and 0 < model.match.weight <= 1
     assert {"word_bad_source", "word_bad_target"} <= set(model.thresholds)
     blob = (SHIPPED / cross_names("multilingual-e5-small")[1]).stat().st_size
     assert blob < 4_000_000  # adapters and heads (2.2 MB), not a copy of the encoder (470 MB)
