@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..text import unit_rows
 from .tagger import PairTags, WordStates
 
 
@@ -33,11 +34,6 @@ class WordMatch:
     centre: float
 
 
-def _centred_rows(x: np.ndarray) -> np.ndarray:
-    x = x - x.mean(axis=0)
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
-
-
 def best_match(mine: np.ndarray, other: np.ndarray) -> np.ndarray:
     """Per row of `mine` (words, dim): its best cosine with a row of `other` or the mean of two
     adjacent rows, each side centred on its own mean row first. NaN (no evidence) when either
@@ -45,9 +41,8 @@ def best_match(mine: np.ndarray, other: np.ndarray) -> np.ndarray:
     if len(mine) < 2 or len(other) < 2:
         return np.full(len(mine), np.nan)
     cands = np.concatenate([other, (other[:-1] + other[1:]) / 2])
-    a = _centred_rows(mine)
-    c = cands - other.mean(axis=0)
-    c = c / np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-9)
+    a = unit_rows(mine - mine.mean(axis=0))
+    c = unit_rows(cands - other.mean(axis=0))
     return np.asarray((a @ c.T).max(axis=1), dtype=float)
 
 
