@@ -24,6 +24,7 @@ import json
 from typing import Any
 
 import numpy as np
+from drift_common import ROOT, cached_encoder
 from paths import RESULTS
 from tagger_cut import mt_mcc, ranks, swap_rows, tag_all
 
@@ -49,8 +50,6 @@ def main() -> None:
         raise SystemExit(f"{args.model} ships no cross tagger with a feature tagger")
     raw = dataclasses.replace(shipped, match=None)
     tags = tag_all(args.model, args.seed, raw)
-    from drift_common import cached_encoder
-
     enc = cached_encoder(args.model)
     pairs = {name: [(r["src"], r["tgt"]) for r in tags[name][0]]
              for name in ("mlqe_held", "mlqe_dev")}
@@ -99,8 +98,6 @@ def main() -> None:
                                                encoding="utf-8")
     print(f"chosen: layer {chosen['layer']}, weight {chosen['weight']}, cut {chosen['cut']}")
     if args.write:
-        from drift_common import ROOT
-
         m = WordMatch(int(chosen["layer"]), float(chosen["weight"]), CENTRE)
         prov = {**shipped.provenance, "match": {
             "chosen_by": f"bench/tagger_match.py: held-out train MT MCC within {MCC_SLACK} "

@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from .text import unit_rows
+
 # A deletion: characters [a, b) of the text left out of the pooling; (0, 0) leaves none out.
 # A span: characters [a, b) of the text whose tokens alone are pooled (`span_means`).
 Deletion = tuple[int, int]
@@ -58,11 +60,6 @@ def _inside(offsets: np.ndarray, a: int, b: int) -> np.ndarray:
     return (offsets[:, 1] > a) & (offsets[:, 1] <= b) & (offsets[:, 0] >= a - 1)
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(v))
-    return v / norm if norm > 0 else v
-
-
 def pooled(tokens: TokenStates, deletions: Sequence[Deletion]) -> np.ndarray:
     """Unit rows: for each deletion, the mean of the states of the tokens not `_inside` it."""
     off = tokens.offsets
@@ -74,7 +71,9 @@ def pooled(tokens: TokenStates, deletions: Sequence[Deletion]) -> np.ndarray:
         inside = _inside(off, a, b)
         k = int(inside.sum())
         v = total - states[inside].sum(0) if k else total
-        out[r] = _unit(v / max(n - k, 1))
+        v = v / max(n - k, 1)
+        norm = float(np.linalg.norm(v))
+        out[r] = v / norm if norm > 0 else v
     return out
 
 
@@ -88,8 +87,8 @@ def span_means(tokens: TokenStates, spans: Sequence[Span]) -> np.ndarray:
     for r, (a, b) in enumerate(spans):
         inside = _inside(off, a, b)
         if inside.any():
-            out[r] = _unit(states[inside].mean(0) - mean)
-    return out
+            out[r] = states[inside].mean(0) - mean
+    return unit_rows(out)
 
 
 # How a text's states become one row per job: deletions or spans.
