@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, fields, is_dataclass, replace
+from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from align_common import (
     score,
     write_results,
 )
+from overrides import with_overrides
 from paths import DATA as SHARED
 
 from qa_pipeline.align import AlignParams, align_sentences, describe
@@ -42,32 +43,9 @@ DATA = SHARED / "textberg"
 
 
 def params_from(args: list[str]) -> AlignParams:
-    """KEY=VALUE overrides of AlignParams (for tuning runs).
-
-    KEY is a field of AlignParams (`max_bead=4`, `scoring=ratio`) or, dotted, a field of one
-    objective's group (`margin.skip=0.05`, `ratio.deletion_percentile=80`); VALUE is read as
-    the type of the field's default.
-    """
-    p = AlignParams()
-    for kv in args:
-        key, value = kv.split("=", 1)
-        p = _override(p, key.split("."), value, key)
-    return p
-
-
-def _override(obj: Any, path: list[str], value: str, key: str) -> Any:
-    name, *rest = path
-    if not is_dataclass(obj) or name not in {f.name for f in fields(obj)}:
-        raise ValueError(f"unknown AlignParams override {key!r}")
-    current = getattr(obj, name)
-    if rest:
-        return replace(obj, **{name: _override(current, rest, value, key)})
-    if is_dataclass(current):
-        raise ValueError(f"{key!r} is a group: set one of its fields ({key}.NAME=VALUE)")
-    cast: Callable[[str], Any] = (
-        (lambda x: x in ("1", "true", "True")) if isinstance(current, bool)
-        else type(current))
-    return replace(obj, **{name: cast(value)})
+    """KEY=VALUE overrides of AlignParams (for tuning runs): `max_bead=4`, `scoring=ratio`,
+    `margin.skip=0.05` (`overrides.py`)."""
+    return with_overrides(AlignParams(), args)
 
 
 def read_lines(path: Path) -> list[str]:

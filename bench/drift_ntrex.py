@@ -14,6 +14,8 @@ check included), with its parts (`clean_any_*`).
 
     .venv/bin/python bench/drift_ntrex.py           # default model; results/drift_ntrex.json
     .venv/bin/python bench/drift_ntrex.py --no-timing   # shared bench cache, no timing run
+    .venv/bin/python bench/drift_ntrex.py --set span_budget_floor=60   # a DriftParams override
+                                                   # (results file suffixed with the overrides)
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from drift_common import (
     pairs_context,
     tagger_suffix,
 )
+from overrides import with_overrides
 from paths import RESULTS
 
 from qa_pipeline.cache import EmbeddingCache
@@ -143,12 +146,14 @@ def main() -> None:
     ap.add_argument("--no-kept-states", dest="kept_states", action="store_false",
                     help="with --word-tagger: the feature tagger runs its own encoder pass "
                          "instead of reading the states kept from the embedding pass")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a DriftParams field (trade-off runs; repeatable)")
     ap.add_argument("--kinds", default=",".join((*KINDS, "word_swap")),
                     help="damage kinds to run, comma-separated ('' = the clean run only)")
     args = ap.parse_args()
     kinds = [k for k in args.kinds.split(",") if k]
     global PARAMS
-    PARAMS = DriftParams(word_tagger=args.word_tagger)
+    PARAMS = with_overrides(DriftParams(word_tagger=args.word_tagger), args.set)
     docs = ntrex_docs(args.half)
     if args.docs:
         docs = docs[:args.docs]
@@ -270,6 +275,7 @@ def main() -> None:
             else "drift_ntrex_" + ("_".join(kinds) or "clean"))
     if args.word_tagger:
         name += tagger_suffix(args.model)
+    name += "".join("_" + kv.replace("=", "-") for kv in args.set)
     (RESULTS / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     targets = {"replace": 0.98, "clause_drop": 0.90, "entity_swap": 0.90, "negation": 0.80,
                "word_swap": 0.85}

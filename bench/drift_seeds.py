@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from drift_common import ROOT, cached_encoder, tagger_suffix
+from overrides import with_overrides
 from paths import RESULTS
 
 from qa_pipeline.align import align_documents
@@ -43,6 +44,9 @@ def main() -> None:
     ap.add_argument("--perturb", type=float, default=0.0,
                     help="also report the defect's severity with its drift moved by ±this")
     ap.add_argument("--word-tagger", action="store_true", help="spans from the word tagger")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a DriftParams field (trade-off runs; repeatable; the "
+                         "results file is then suffixed with the overrides)")
     args = ap.parse_args()
     src = read_document(args.corpus / f"{args.src}.txt", args.src)
     tgt = read_document(args.corpus / f"{args.tgt}.txt", args.tgt)
@@ -50,7 +54,7 @@ def main() -> None:
     aligned = align_documents(src, tgt, enc.encode)
     beads = aligned.sentences
     res = score_drift(build_context(src, tgt, beads, aligned.vectors, enc), enc,
-                      DriftParams(word_tagger=args.word_tagger))
+                      with_overrides(DriftParams(word_tagger=args.word_tagger), args.set))
     want = tgt.paragraphs[args.paragraph - 1].sentences[args.sentence - 1]
     ranked = sorted((i for i, b in enumerate(beads) if b.source and b.target),
                     key=lambda i: -res.drift[i])
@@ -94,7 +98,8 @@ def main() -> None:
            "relative_threshold": res.thresholds.get("drift_minor_relative"),
            "perturbed": perturbed, "top5": rows[:5]}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = f"drift_seeds{tagger_suffix(args.model) if args.word_tagger else ''}.json"
+    name = (f"drift_seeds{tagger_suffix(args.model) if args.word_tagger else ''}"
+            + "".join("_" + kv.replace("=", "-") for kv in args.set) + ".json")
     (RESULTS / name).write_text(json.dumps(out, indent=1, ensure_ascii=False)
                                               + "\n", encoding="utf-8")
     print(json.dumps(out, indent=1, ensure_ascii=False))
