@@ -32,6 +32,7 @@ from ..embed import snug_batches
 from ..errors import ModelError
 from ..text import word_spans
 from .tagger import PairTags, checked_weights, weights_bytes
+from .word_fit import WordFit
 from .word_match import WordMatch
 
 CROSS_FORMAT = "qa_pipeline.cross_tagger/1"
@@ -173,6 +174,8 @@ class CrossTaggerModel:
     blend: float = 1.0
     # Evidence from unmatched words added to the target's P(BAD) (`word_match.py`); None: off.
     match: WordMatch | None = None
+    # Evidence from words that do not fit their own sentence, added after it (`word_fit.py`).
+    fit: WordFit | None = None
 
     @property
     def scale(self) -> float:
@@ -315,7 +318,8 @@ def read_cross(header: dict[str, Any], blob: bytes) -> CrossTaggerModel:
                             thresholds={k: float(v) for k, v in header["thresholds"].items()},
                             provenance=dict(header.get("trained") or {}),
                             combine=header.get("combine"), blend=float(header.get("blend", 1.0)),
-                            match=_read_match(name, header.get("match")))
+                            match=_read_match(name, header.get("match")),
+                            fit=_read_fit(name, header.get("fit")))
 
 
 def _read_match(name: str, raw: Any) -> WordMatch | None:
@@ -329,6 +333,23 @@ def _read_match(name: str, raw: Any) -> WordMatch | None:
                          "reinstall qa_pipeline") from None
 
 
+def _read_fit(name: str, raw: Any) -> WordFit | None:
+    if raw is None:
+        return None
+    try:
+        fit = WordFit(layers=tuple(int(k) for k in raw["layers"]),
+                      coef=tuple(float(c) for c in raw["coef"]),
+                      intercept=float(raw["intercept"]), weight=float(raw["weight"]),
+                      centre=float(raw["centre"]))
+    except (TypeError, KeyError, ValueError) as e:
+        raise ModelError(f"word tagger {name}: malformed 'fit' in its header ({e}); "
+                         "reinstall qa_pipeline") from None
+    if not fit.layers or len(fit.coef) % len(fit.layers):
+        raise ModelError(f"word tagger {name}: its 'fit' has {len(fit.coef)} weights for "
+                         f"{len(fit.layers)} layers; reinstall qa_pipeline")
+    return fit
+
+
 def write_cross(model: CrossTaggerModel, directory: Path) -> None:
     # Adapters and heads in fp16: half the file; the benchmark scores the shipped file.
     blob = weights_bytes(model.weights, np.float16)
@@ -337,7 +358,8 @@ def write_cross(model: CrossTaggerModel, directory: Path) -> None:
               "alpha": model.alpha, "thresholds": dict(model.thresholds),
               "sha256": hashlib.sha256(blob).hexdigest(), "blend": model.blend,
               "trained": model.provenance, "combine": model.combine,
-              "match": dataclasses.asdict(model.match) if model.match is not None else None}
+              "match": dataclasses.asdict(model.match) if model.match is not None else None,
+              "fit": dataclasses.asdict(model.fit) if model.fit is not None else None}
     read_cross(header, blob)
     j, z = cross_names(model.encoder)
     (directory / z).write_bytes(blob)

@@ -20,6 +20,7 @@ from ..text import word_spans
 from ..token_states import state_source
 from .cross_tagger import CrossTaggerModel, load_cross, tag_cross
 from .tagger import PairTags, TaggerModel, cached_states, load_tagger, tag_pairs
+from .word_fit import with_fit
 from .word_match import with_match
 
 WordTagger = TaggerModel | CrossTaggerModel
@@ -107,6 +108,8 @@ def fingerprint(model: WordTagger) -> str:
         h.update(f"blend={model.blend!r}".encode())
         if model.match is not None:
             h.update(f"match={model.match!r}".encode())
+        if model.fit is not None:
+            h.update(f"fit={model.fit!r}".encode())
         partner = _feature_tagger(model)
         parts += [partner] if partner is not None else []
     for m in parts:
@@ -141,16 +144,22 @@ def _tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
     if partner is not None:
         tags = [blend_tags(c, f, model.blend)
                 for c, f in zip(tags, tag_pairs(partner, encoder, pairs), strict=True)]
-    if model.match is None:
+    if model.match is None and model.fit is None:
         return tags
-    # The feature tagger's word states where it reads the match's layer (just computed, so
-    # the memo answers); else a pass for that layer alone.
-    layers = (partner.layers if partner is not None and model.match.layer in partner.layers
-              else (model.match.layer,))
+    # The feature tagger's word states where they hold the layers the evidence reads (just
+    # computed, so the memo answers); else a pass for those layers alone.
+    wanted = tuple(sorted({*((model.match.layer,) if model.match else ()),
+                           *(model.fit.layers if model.fit else ())}))
+    layers = (partner.layers if partner is not None and set(wanted) <= set(partner.layers)
+              else wanted)
     states = cached_states(encoder, [t for p in pairs for t in p], layers)
-    return [with_match(t, states[s], states[g], layers, model.match)
-            for t, (s, g) in zip(tags, pairs, strict=True)]
-
+    if model.match is not None:
+        tags = [with_match(t, states[s], states[g], layers, model.match)
+                for t, (s, g) in zip(tags, pairs, strict=True)]
+    if model.fit is not None:
+        tags = [with_fit(t, states[g], layers, model.fit)
+                for t, (_, g) in zip(tags, pairs, strict=True)]
+    return tags
 
 __all__ = ["WordTagger", "blend_tags", "fingerprint", "keep_tagger_states", "load_word_tagger",
            "tag_words"]

@@ -18,6 +18,7 @@ from qa_pipeline.detect.cross_tagger import (
     write_cross,
 )
 from qa_pipeline.detect.tagger import PairTags
+from qa_pipeline.detect.word_fit import WordFit
 from qa_pipeline.detect.word_match import WordMatch
 from qa_pipeline.detect.word_tagger import blend_tags, fingerprint, load_word_tagger
 from qa_pipeline.errors import ModelError
@@ -55,6 +56,29 @@ def test_the_word_match_round_trips_and_a_malformed_one_is_refused(tmp_path: Pat
     # the tags' cache key: a different match is a different tagger
     plain = tiny_model()
     assert fingerprint(plain) != fingerprint(dataclasses.replace(plain, match=WordMatch(1, .5, .5)))
+
+
+def test_the_word_fit_round_trips_and_a_malformed_one_is_refused(tmp_path: Path) -> None:
+    import dataclasses
+
+    fit = WordFit(layers=(1, 2), coef=(0.5, -0.25, 1.0, 0.0), intercept=-1.5, weight=0.3,
+                  centre=0.2)
+    write_cross(dataclasses.replace(tiny_model(), fit=fit), tmp_path)
+    back = read_cross_dir("tiny", tmp_path)
+    assert back is not None and back.fit == fit and back.match is None
+    j, z = cross_names("tiny")
+    header = json.loads((tmp_path / j).read_text())
+    blob = (tmp_path / z).read_bytes()
+    with pytest.raises(ModelError, match="malformed 'fit'"):
+        read_cross({**header, "fit": {"layers": [1, 2], "coef": [0.5]}}, blob)
+    with pytest.raises(ModelError, match="3 weights for 2 layers"):
+        read_cross({**header, "fit": {**header["fit"], "coef": [0.5, 0.5, 0.5]}}, blob)
+    assert read_cross({**header, "fit": None}, blob).fit is None
+    # the tags' cache key: a different probe or weight is a different tagger
+    plain = tiny_model()
+    keys = {fingerprint(plain), fingerprint(dataclasses.replace(plain, fit=fit)),
+            fingerprint(dataclasses.replace(plain, fit=dataclasses.replace(fit, weight=0.4)))}
+    assert len(keys) == 3
 
 
 def test_damaged_or_foreign_files_are_refused(tmp_path: Path) -> None:
@@ -101,6 +125,9 @@ def test_shipped_cross_tagger_is_the_default_models_word_tagger() -> None:
     feature = load_tagger("multilingual-e5-small")
     assert model.match is not None and feature is not None
     assert model.match.layer in feature.layers and 0 < model.match.weight <= 1
+    # so does the misfit evidence, when it ships
+    assert model.fit is None or (set(model.fit.layers) <= set(feature.layers)
+                                 and len(model.fit.coef) == 384 * len(model.fit.layers))
     assert {"word_bad_source", "word_bad_target"} <= set(model.thresholds)
     blob = (SHIPPED / cross_names("multilingual-e5-small")[1]).stat().st_size
     assert blob < 4_000_000  # adapters and heads (2.2 MB), not a copy of the encoder (470 MB)
