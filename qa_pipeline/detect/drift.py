@@ -383,13 +383,15 @@ def _word_spans(ctx: PairContext, tags: Sequence[PairTags], tagger: WordTagger) 
     """Every bead's spans from its tagged words: phrases, or the whole side when nearly all
     its words are unmatched (a replaced sentence, another language)."""
     cs, ct = tagger.thresholds["word_bad_source"], tagger.thresholds["word_bad_target"]
+    cm = tagger.thresholds.get("word_mark_target", ct)
     spans: Spans = {}
     partial: dict[int, DriftKind] = {}
     words: dict[int, tuple[tuple[Span, ...], tuple[Span, ...], float]] = {}
     for k, tg in enumerate(tags):
         i = ctx.full[k]
         sw = side_words(tg.source_spans, tg.source_bad, cs)
-        tw = side_words(tg.target_spans, tg.target_bad, ct)
+        tw = (side_words(tg.target_spans, tg.target_bad, ct) if tg.target_mark is None
+              else side_words(tg.target_spans, tg.target_mark, cm))
         s_text, t_text = ctx.source_texts[k], ctx.target_texts[k]
         s_sp = [(0, len(s_text))] if sw.share >= WHOLE_SIDE_SHARE else list(sw.phrases)
         t_sp = [(0, len(t_text))] if tw.share >= WHOLE_SIDE_SHARE else list(tw.phrases)

@@ -270,6 +270,9 @@ class PairTags:
     target_spans: tuple[tuple[int, int], ...]
     target_bad: np.ndarray
     sentence: float
+    # The target's P(BAD) that decides which words are marked, where evidence that moves only
+    # the marking (`word_fit.py`) moved it; None: `target_bad` marks them.
+    target_mark: np.ndarray | None = None
 
 
 # Word states of recently tagged texts, per (encoder, layers): a benchmark re-scores the same

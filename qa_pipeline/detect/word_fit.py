@@ -9,13 +9,15 @@ tells the swapped word from the sentence's own words (NTREX lt–et odd document
 0.60 alone, the swapped word its sentence's top word in 44 % of swaps; `bench/word_incongruity.py`).
 
 The word tagger adds it to each target word's P(BAD) as ``weight · (P(misfit) − centre)``
-(clipped to [0, 1]), with the layers the feature tagger keeps (no extra pass); the weight and
-cut are chosen on held-out data and shipped in the cross tagger's header (`fit`).
+(clipped to [0, 1]) for *marking* words only (`PairTags.target_mark`, cut against the header's
+`word_mark_target`): the sentence-level word evidence the drift score reads stays as it was,
+so drift scores do not move. It reads the layers the feature tagger keeps (no extra pass); the
+weight and cut are chosen on held-out data and shipped in the cross tagger's header (`fit`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -49,10 +51,11 @@ def misfit(states: WordStates, layers: tuple[int, ...], fit: WordFit) -> np.ndar
 
 def with_fit(tags: PairTags, target: WordStates, layers: tuple[int, ...],
              fit: WordFit) -> PairTags:
-    """`tags` with each target word's P(BAD) moved by how little it fits its sentence."""
+    """`tags` with `target_mark`: each target word's P(BAD) moved by how little it fits its
+    sentence (everything else as it was)."""
     shift = fit.weight * (misfit(target, layers, fit) - fit.centre)
-    bad = np.clip(tags.target_bad + shift, 0.0, 1.0) if shift.size else tags.target_bad
-    return PairTags(tags.source_spans, tags.source_bad, tags.target_spans, bad, tags.sentence)
+    mark = np.clip(tags.target_bad + shift, 0.0, 1.0) if shift.size else tags.target_bad
+    return replace(tags, target_mark=mark)
 
 
 __all__ = ["WordFit", "misfit", "with_fit"]

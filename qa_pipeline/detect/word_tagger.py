@@ -108,8 +108,8 @@ def fingerprint(model: WordTagger) -> str:
         h.update(f"blend={model.blend!r}".encode())
         if model.match is not None:
             h.update(f"match={model.match!r}".encode())
-        if model.fit is not None:
-            h.update(f"fit={model.fit!r}".encode())
+        if model.fit is not None:  # "marks": the fit moves the marking only (session 21)
+            h.update(f"fit-marks={model.fit!r}".encode())
         partner = _feature_tagger(model)
         parts += [partner] if partner is not None else []
     for m in parts:
@@ -123,16 +123,21 @@ def fingerprint(model: WordTagger) -> str:
 
 
 def _to_record(tags: PairTags) -> str:
-    return json.dumps({"source": tags.source_bad.tolist(), "target": tags.target_bad.tolist(),
-                       "sentence": tags.sentence})
+    record: dict[str, Any] = {"source": tags.source_bad.tolist(),
+                              "target": tags.target_bad.tolist(), "sentence": tags.sentence}
+    if tags.target_mark is not None:
+        record["mark"] = tags.target_mark.tolist()
+    return json.dumps(record)
 
 
 def _from_record(pair: tuple[str, str], record: str) -> PairTags:
     """A stored record as tags (the words are the pipeline's words of the pair's texts)."""
     d = json.loads(record)
+    mark = d.get("mark")
     return PairTags(tuple(word_spans(pair[0])), np.asarray(d["source"], dtype=float),
                     tuple(word_spans(pair[1])), np.asarray(d["target"], dtype=float),
-                    float(d["sentence"]))
+                    float(d["sentence"]),
+                    None if mark is None else np.asarray(mark, dtype=float))
 
 
 def _tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]

@@ -156,3 +156,34 @@ def test_the_word_match_moves_the_blend_as_its_states_say(
                    0, 1)
     np.testing.assert_allclose(with_m.target_bad, want, atol=1e-6)
     assert not np.allclose(with_m.target_bad, without.target_bad)
+
+
+def test_the_word_fit_moves_only_the_marking_as_its_probe_says(
+        encoder: SentenceTransformerEncoder) -> None:
+    """The shipped tagger with its misfit evidence: the tags the drift score reads are those
+    of the tagger without it; the target words' marking is moved by weight · (P(misfit) −
+    centre) of the real word states. (How often it singles out a swapped word is a benchmark
+    figure: bench/tagger_fit.py.)"""
+    import dataclasses
+
+    from qa_pipeline.detect.tagger import cached_states, load_tagger
+    from qa_pipeline.detect.word_fit import misfit
+    from qa_pipeline.detect.word_tagger import _tag_words, load_word_tagger
+
+    shipped = load_word_tagger(MODEL)
+    feature = load_tagger(MODEL)
+    if not isinstance(shipped, CrossTaggerModel) or shipped.fit is None or feature is None:
+        pytest.skip("no shipped cross tagger with a word fit")
+    src = "Vyriausybė pranešė, kad naujas tiltas bus atidarytas kitą savaitę."
+    tgt = "Valitsus teatas, et uus kartul avatakse järgmisel nädalal."  # a bridge, a potato
+    with_f = _tag_words(shipped, encoder, [(src, tgt)])[0]
+    without = _tag_words(dataclasses.replace(shipped, fit=None), encoder, [(src, tgt)])[0]
+    assert without.target_mark is None and with_f.target_mark is not None
+    np.testing.assert_allclose(with_f.source_bad, without.source_bad)
+    np.testing.assert_allclose(with_f.target_bad, without.target_bad)
+    assert with_f.sentence == pytest.approx(without.sentence)
+    states = cached_states(encoder, [src, tgt], feature.layers)
+    p = misfit(states[tgt], feature.layers, shipped.fit)
+    want = np.clip(without.target_bad + shipped.fit.weight * (p - shipped.fit.centre), 0, 1)
+    np.testing.assert_allclose(with_f.target_mark, want, atol=1e-6)
+    assert not np.allclose(with_f.target_mark, without.target_bad)

@@ -38,15 +38,19 @@ def test_misfit_is_the_probe_on_the_words_states_at_its_layers() -> None:
     assert misfit(WordStates((), np.zeros((0, 2, DIM), np.float32)), (8, 12), probe()).shape == (0,)
 
 
-def test_the_evidence_moves_target_words_only_within_bounds() -> None:
+def test_the_evidence_moves_only_the_marking_of_target_words_within_bounds() -> None:
     src = states([[0.0, 0, 0, 0]] * 3)
     tgt = states([[0.0, 0, 0, 0], [0.5, 0, 0, 0], [3.0, 0, 0, 0]])
     tags = PairTags(src.spans, np.full(3, 0.3), tgt.spans, np.array([0.05, 0.5, 0.9]), 0.4)
     got = with_fit(tags, tgt, (8, 12), probe(weight=0.5, centre=0.5))
+    # what the drift score reads is untouched: both sides' P(BAD) and the sentence score
     np.testing.assert_array_equal(got.source_bad, tags.source_bad)
+    np.testing.assert_array_equal(got.target_bad, tags.target_bad)
     assert got.sentence == tags.sentence and got.target_spans == tags.target_spans
-    assert got.target_bad[0] == 0.0  # pushed under 0: clipped
-    assert got.target_bad[1] == pytest.approx(0.5)  # P(misfit) 0.5 at the centre: unchanged
-    assert got.target_bad[2] == 1.0  # pushed over 1: clipped
+    assert got.target_mark is not None
+    assert got.target_mark[0] == 0.0  # pushed under 0: clipped
+    assert got.target_mark[1] == pytest.approx(0.5)  # P(misfit) 0.5 at the centre: unchanged
+    assert got.target_mark[2] == 1.0  # pushed over 1: clipped
     off = with_fit(tags, tgt, (8, 12), probe(weight=0.0))
-    np.testing.assert_array_equal(off.target_bad, tags.target_bad)
+    assert off.target_mark is not None
+    np.testing.assert_array_equal(off.target_mark, tags.target_bad)
