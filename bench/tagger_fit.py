@@ -100,7 +100,7 @@ def main() -> None:
         return WordFit(tuple(layers), tuple(round(float(c), 7) for c in coef),
                        round(intercept, 7), weight, centres[q])
 
-    tags = tag_all(args.model, args.seed, dataclasses.replace(shipped, match=None))
+    tags = tag_all(args.model, args.seed, dataclasses.replace(shipped, match=None, fit=None))
     pairs = {name: [(r["src"], r["tgt"]) for r in tags[name][0]]
              for name in ("mlqe_held", "mlqe_dev")}
     for half in ("even", "odd"):

@@ -48,7 +48,7 @@ def main() -> None:
     shipped, feature = load_cross(args.model), load_tagger(args.model)
     if shipped is None or feature is None:
         raise SystemExit(f"{args.model} ships no cross tagger with a feature tagger")
-    raw = dataclasses.replace(shipped, match=None)
+    raw = dataclasses.replace(shipped, match=None, fit=None)
     tags = tag_all(args.model, args.seed, raw)
     enc = cached_encoder(args.model)
     pairs = {name: [(r["src"], r["tgt"]) for r in tags[name][0]]
