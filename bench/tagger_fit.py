@@ -37,13 +37,13 @@ import numpy as np
 from drift_common import ROOT, cached_encoder
 from paths import DATA, RESULTS
 from tagger_cut import mt_mcc, ranks, swap_rows, tag_all
-from tagger_match import MCC_SLACK
+from tagger_match import MCC_SLACK, shipped_taggers
 from train_tagger import TRAIN_SEED, read_split, split_held_out
 from word_incongruity import inside, swap_one
 
 from qa_pipeline.config import DEFAULT_MODEL
-from qa_pipeline.detect.cross_tagger import load_cross, write_cross
-from qa_pipeline.detect.tagger import WordStates, cached_states, load_tagger
+from qa_pipeline.detect.cross_tagger import write_cross
+from qa_pipeline.detect.tagger import WordStates, cached_states
 from qa_pipeline.detect.word_fit import WordFit, misfit, with_fit
 from qa_pipeline.detect.word_match import with_match
 
@@ -67,9 +67,9 @@ def main() -> None:
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    shipped, feature = load_cross(args.model), load_tagger(args.model)
-    if shipped is None or feature is None or shipped.match is None:
-        raise SystemExit(f"{args.model} ships no cross tagger with a feature tagger and match")
+    shipped, feature = shipped_taggers(args.model)
+    if shipped.match is None:
+        raise SystemExit(f"{args.model}'s cross tagger ships no word match")
     layers, match = feature.layers, shipped.match
     enc = cached_encoder(args.model)
     train = read_split("train")

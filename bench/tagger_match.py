@@ -29,8 +29,8 @@ from paths import RESULTS
 from tagger_cut import mt_mcc, ranks, swap_rows, tag_all
 
 from qa_pipeline.config import DEFAULT_MODEL
-from qa_pipeline.detect.cross_tagger import load_cross, write_cross
-from qa_pipeline.detect.tagger import PairTags, cached_states, load_tagger
+from qa_pipeline.detect.cross_tagger import CrossTaggerModel, load_cross, write_cross
+from qa_pipeline.detect.tagger import PairTags, TaggerModel, cached_states, load_tagger
 from qa_pipeline.detect.word_match import WordMatch, with_match
 
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -39,15 +39,21 @@ MCC_SLACK = 0.01
 CUTS = np.round(np.arange(0.50, 0.80, 0.01), 2)
 
 
+def shipped_taggers(model: str) -> tuple[CrossTaggerModel, TaggerModel]:
+    """The model's shipped cross tagger and the feature tagger it blends with (exit if not)."""
+    shipped, feature = load_cross(model), load_tagger(model)
+    if shipped is None or feature is None:
+        raise SystemExit(f"{model} ships no cross tagger with a feature tagger")
+    return shipped, feature
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--seed", type=int, default=0, help="word_swap damage seed (drift_ntrex's)")
     ap.add_argument("--write", action="store_true", help="update the shipped cross tagger")
     args = ap.parse_args()
-    shipped, feature = load_cross(args.model), load_tagger(args.model)
-    if shipped is None or feature is None:
-        raise SystemExit(f"{args.model} ships no cross tagger with a feature tagger")
+    shipped, feature = shipped_taggers(args.model)
     raw = dataclasses.replace(shipped, match=None, fit=None)
     tags = tag_all(args.model, args.seed, raw)
     enc = cached_encoder(args.model)

@@ -21,6 +21,7 @@ from qa_pipeline.detect.cross_tagger import (
     pair_tokens,
     tag_cross,
 )
+from qa_pipeline.detect.tagger import TaggerModel
 from qa_pipeline.embed import SentenceTransformerEncoder
 from qa_pipeline.errors import ModelError
 from qa_pipeline.models import is_pulled, model_path
@@ -127,6 +128,24 @@ def test_a_model_the_lean_encoder_does_not_run_is_refused(tmp_path: Path) -> Non
         ct.lean_for(enc)
 
 
+# A bridge in the source, a potato in the target.
+SWAPPED = ("Vyriausybė pranešė, kad naujas tiltas bus atidarytas kitą savaitę.",
+           "Valitsus teatas, et uus kartul avatakse järgmisel nädalal.")
+
+
+def shipped_with(evidence: str) -> tuple[CrossTaggerModel, TaggerModel]:
+    """The shipped cross tagger and its feature tagger; skips when it ships without the
+    `evidence` ("match" or "fit")."""
+    from qa_pipeline.detect.tagger import load_tagger
+    from qa_pipeline.detect.word_tagger import load_word_tagger
+
+    shipped, feature = load_word_tagger(MODEL), load_tagger(MODEL)
+    if not isinstance(shipped, CrossTaggerModel) or feature is None \
+            or getattr(shipped, evidence) is None:
+        pytest.skip(f"no shipped cross tagger with a word {evidence}")
+    return shipped, feature
+
+
 def test_the_word_match_moves_the_blend_as_its_states_say(
         encoder: SentenceTransformerEncoder) -> None:
     """The shipped tagger with its unmatched-word evidence: the blend's target P(BAD) moved by
@@ -135,16 +154,13 @@ def test_the_word_match_moves_the_blend_as_its_states_say(
     figure: bench/tagger_match.py.)"""
     import dataclasses
 
-    from qa_pipeline.detect.tagger import cached_states, load_tagger
+    from qa_pipeline.detect.tagger import cached_states
     from qa_pipeline.detect.word_match import best_match
-    from qa_pipeline.detect.word_tagger import _tag_words, load_word_tagger
+    from qa_pipeline.detect.word_tagger import _tag_words
 
-    shipped = load_word_tagger(MODEL)
-    feature = load_tagger(MODEL)
-    if not isinstance(shipped, CrossTaggerModel) or shipped.match is None or feature is None:
-        pytest.skip("no shipped cross tagger with a word match")
-    src = "Vyriausybė pranešė, kad naujas tiltas bus atidarytas kitą savaitę."
-    tgt = "Valitsus teatas, et uus kartul avatakse järgmisel nädalal."  # a bridge, a potato
+    shipped, feature = shipped_with("match")
+    assert shipped.match is not None
+    src, tgt = SWAPPED
     with_m = _tag_words(shipped, encoder, [(src, tgt)])[0]
     without = _tag_words(dataclasses.replace(shipped, match=None), encoder, [(src, tgt)])[0]
     np.testing.assert_allclose(with_m.source_bad, without.source_bad)
@@ -166,16 +182,13 @@ def test_the_word_fit_moves_only_the_marking_as_its_probe_says(
     figure: bench/tagger_fit.py.)"""
     import dataclasses
 
-    from qa_pipeline.detect.tagger import cached_states, load_tagger
+    from qa_pipeline.detect.tagger import cached_states
     from qa_pipeline.detect.word_fit import misfit
-    from qa_pipeline.detect.word_tagger import _tag_words, load_word_tagger
+    from qa_pipeline.detect.word_tagger import _tag_words
 
-    shipped = load_word_tagger(MODEL)
-    feature = load_tagger(MODEL)
-    if not isinstance(shipped, CrossTaggerModel) or shipped.fit is None or feature is None:
-        pytest.skip("no shipped cross tagger with a word fit")
-    src = "Vyriausybė pranešė, kad naujas tiltas bus atidarytas kitą savaitę."
-    tgt = "Valitsus teatas, et uus kartul avatakse järgmisel nädalal."  # a bridge, a potato
+    shipped, feature = shipped_with("fit")
+    assert shipped.fit is not None
+    src, tgt = SWAPPED
     with_f = _tag_words(shipped, encoder, [(src, tgt)])[0]
     without = _tag_words(dataclasses.replace(shipped, fit=None), encoder, [(src, tgt)])[0]
     assert without.target_mark is None and with_f.target_mark is not None
