@@ -36,8 +36,8 @@ from typing import Any
 import numpy as np
 from drift_common import ROOT, cached_encoder
 from paths import DATA, RESULTS
-from tagger_cut import mt_mcc, ranks, swap_rows, tag_all
-from tagger_match import MCC_SLACK, shipped_taggers
+from tagger_cut import mt_mcc, ranks, swap_rows
+from tagger_match import MCC_SLACK, bare_tags, shipped_taggers
 from train_tagger import TRAIN_SEED, read_split, split_held_out
 from word_incongruity import inside, swap_one
 
@@ -100,14 +100,7 @@ def main() -> None:
         return WordFit(tuple(layers), tuple(round(float(c), 7) for c in coef),
                        round(intercept, 7), weight, centres[q])
 
-    tags = tag_all(args.model, args.seed, dataclasses.replace(shipped, match=None, fit=None))
-    pairs = {name: [(r["src"], r["tgt"]) for r in tags[name][0]]
-             for name in ("mlqe_held", "mlqe_dev")}
-    for half in ("even", "odd"):
-        pairs[f"{half}_dmg"], pairs[f"{half}_clean"] = (
-            [(p[0], p[1]) for p in ps] for ps in tags[f"{half}_pairs"])
-    states = cached_states(enc, sorted({t for ps in pairs.values() for p in ps for t in p}),
-                           layers)
+    tags, pairs, states = bare_tags(args.model, args.seed, shipped, layers)
 
     def shifted(name: str, got: list[Any], weight: float, q: float) -> list[Any]:
         fit = fit_at(weight, q)

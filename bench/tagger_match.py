@@ -30,7 +30,13 @@ from tagger_cut import mt_mcc, ranks, swap_rows, tag_all
 
 from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.detect.cross_tagger import CrossTaggerModel, load_cross, write_cross
-from qa_pipeline.detect.tagger import PairTags, TaggerModel, cached_states, load_tagger
+from qa_pipeline.detect.tagger import (
+    PairTags,
+    TaggerModel,
+    WordStates,
+    cached_states,
+    load_tagger,
+)
 from qa_pipeline.detect.word_match import WordMatch, with_match
 
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -47,6 +53,21 @@ def shipped_taggers(model: str) -> tuple[CrossTaggerModel, TaggerModel]:
     return shipped, feature
 
 
+def bare_tags(model: str, seed: int, shipped: CrossTaggerModel, layers: tuple[int, ...]
+              ) -> tuple[dict[str, Any], dict[str, list[tuple[str, str]]], dict[str, WordStates]]:
+    """The bare tagger's tags (no match, no fit) of every set (`tagger_cut.tag_all`), each
+    set's (source, target) pairs, and every text's word states at `layers`."""
+    tags = tag_all(model, seed, dataclasses.replace(shipped, match=None, fit=None))
+    pairs = {name: [(r["src"], r["tgt"]) for r in tags[name][0]]
+             for name in ("mlqe_held", "mlqe_dev")}
+    for half in ("even", "odd"):
+        pairs[f"{half}_dmg"], pairs[f"{half}_clean"] = (
+            [(p[0], p[1]) for p in ps] for ps in tags[f"{half}_pairs"])
+    states = cached_states(cached_encoder(model),
+                           sorted({t for ps in pairs.values() for p in ps for t in p}), layers)
+    return tags, pairs, states
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=DEFAULT_MODEL)
@@ -54,16 +75,7 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="update the shipped cross tagger")
     args = ap.parse_args()
     shipped, feature = shipped_taggers(args.model)
-    raw = dataclasses.replace(shipped, match=None, fit=None)
-    tags = tag_all(args.model, args.seed, raw)
-    enc = cached_encoder(args.model)
-    pairs = {name: [(r["src"], r["tgt"]) for r in tags[name][0]]
-             for name in ("mlqe_held", "mlqe_dev")}
-    for half in ("even", "odd"):
-        pairs[f"{half}_dmg"], pairs[f"{half}_clean"] = (
-            [(p[0], p[1]) for p in ps] for ps in tags[f"{half}_pairs"])
-    states = cached_states(enc, sorted({t for ps in pairs.values() for p in ps for t in p}),
-                           feature.layers)
+    tags, pairs, states = bare_tags(args.model, args.seed, shipped, feature.layers)
 
     def matched(name: str, got: list[PairTags], m: WordMatch) -> list[PairTags]:
         return [with_match(t, states[s], states[g], feature.layers, m)
