@@ -166,5 +166,6 @@ def _tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
                 for t, (_, g) in zip(tags, pairs, strict=True)]
     return tags
 
+
 __all__ = ["WordTagger", "blend_tags", "fingerprint", "keep_tagger_states", "load_word_tagger",
            "tag_words"]
