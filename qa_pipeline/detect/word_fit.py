@@ -1,7 +1,7 @@
 """Words that do not fit their own sentence: a linear probe over a word's contextual states.
 
-A word swapped in from elsewhere, or a calque ("politseisse panna", *put into the police*, for
-*to police*), is often odd in its own sentence, whatever the other side says. Contextual
+A word swapped in from elsewhere, or a calque (a word-for-word rendering of an idiom of the
+original), is often odd in its own sentence, whatever the other side says. Contextual
 states carry some of that: a logistic probe over a word's mean sub-token states at a few
 layers, trained on sentences with one word swapped in from elsewhere in the same corpus
 (`bench/tagger_fit.py`: MLQE-PE train Estonian sources and English post-edits, no NTREX),
