@@ -39,7 +39,7 @@ from drift_common import (
     pairs_context,
     tagger_suffix,
 )
-from overrides import with_overrides
+from overrides import suffix, with_overrides
 from paths import RESULTS
 
 from qa_pipeline.cache import EmbeddingCache
@@ -275,7 +275,7 @@ def main() -> None:
             else "drift_ntrex_" + ("_".join(kinds) or "clean"))
     if args.word_tagger:
         name += tagger_suffix(args.model)
-    name += "".join("_" + kv.replace("=", "-") for kv in args.set)
+    name += suffix(args.set)
     (RESULTS / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     targets = {"replace": 0.98, "clause_drop": 0.90, "entity_swap": 0.90, "negation": 0.80,
                "word_swap": 0.85}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from drift_common import ROOT, cached_encoder, tagger_suffix
-from overrides import with_overrides
+from overrides import suffix, with_overrides
 from paths import RESULTS
 
 from qa_pipeline.align import align_documents
@@ -99,7 +99,7 @@ def main() -> None:
            "perturbed": perturbed, "top5": rows[:5]}
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = (f"drift_seeds{tagger_suffix(args.model) if args.word_tagger else ''}"
-            + "".join("_" + kv.replace("=", "-") for kv in args.set) + ".json")
+            + suffix(args.set) + ".json")
     (RESULTS / name).write_text(json.dumps(out, indent=1, ensure_ascii=False)
                                               + "\n", encoding="utf-8")
     print(json.dumps(out, indent=1, ensure_ascii=False))

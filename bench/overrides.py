@@ -34,3 +34,9 @@ def _override(obj: Any, path: list[str], value: str, key: str, kind: str) -> Any
         (lambda x: x in ("1", "true", "True")) if isinstance(current, bool)
         else type(current))
     return replace(obj, **{name: cast(value)})
+
+
+def suffix(args: Sequence[str]) -> str:
+    """A results-file suffix naming the overrides ("" without any), so that a trade-off run
+    never overwrites the headline results."""
+    return "".join("_" + kv.replace("=", "-") for kv in args)

@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import random
 from typing import Any
 
 import numpy as np
+from align_common import write_results
 from drift_common import ROOT, cached_encoder
-from paths import DATA, RESULTS
+from paths import DATA
 from tagger_cut import mt_mcc, ranks, swap_rows
 from tagger_match import MCC_SLACK, bare_tags, shipped_taggers
 from train_tagger import TRAIN_SEED, read_split, split_held_out
@@ -160,8 +160,7 @@ def main() -> None:
            "centres": centres, "misfit_alone_odd": odd_auc, "mcc_slack": MCC_SLACK,
            "clean_slack": CLEAN_SLACK,
            "match": dataclasses.asdict(shipped.match), "rows": res_rows, "chosen": chosen}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "tagger_fit.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    write_results("tagger_fit", out)
     print(f"chosen: weight {chosen['weight']}, centre q{chosen['centre_quantile']}, cut "
           f"{chosen['cut']}; the probe alone on odd "
           f"documents: {odd_auc}")

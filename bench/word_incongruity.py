@@ -30,9 +30,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from align_common import write_results
 from drift_common import auc, cached_encoder, ntrex_docs, read_mlqe
 from drift_ntrex import external_damage
-from paths import RESULTS
 
 from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.detect.tagger import WordStates, word_states
@@ -134,9 +134,7 @@ def main() -> None:
            "train_sentences": len(clean), "train_swaps": len(swapped),
            "train_words": len(y), "c": args.c, "weight_chosen_on_even": chosen,
            "odd_at_chosen": odd[f"weight {chosen:g}"], "even": even, "odd": odd}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "word_incongruity.json").write_text(json.dumps(out, indent=1) + "\n",
-                                                   encoding="utf-8")
+    write_results("word_incongruity", out)
     print(json.dumps(out, indent=1))
 
 

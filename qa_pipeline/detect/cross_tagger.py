@@ -19,12 +19,12 @@ import dataclasses
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -36,6 +36,7 @@ from .word_fit import WordFit
 from .word_match import WordMatch
 
 CROSS_FORMAT = "qa_pipeline.cross_tagger/1"
+T = TypeVar("T")
 # The adapted top layers, and the linear maps in each that carry an adapter.
 ADAPTED = 10
 LORA_TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value",
@@ -322,29 +323,28 @@ def read_cross(header: dict[str, Any], blob: bytes) -> CrossTaggerModel:
                             fit=_read_fit(name, header.get("fit")))
 
 
-def _read_match(name: str, raw: Any) -> WordMatch | None:
+def _header_part(name: str, key: str, raw: Any, build: Callable[[Any], T]) -> T | None:
+    """`build` over the header's `key` section (None where it has none); a malformed one is a
+    clear error."""
     if raw is None:
         return None
     try:
-        return WordMatch(layer=int(raw["layer"]), weight=float(raw["weight"]),
-                         centre=float(raw["centre"]))
+        return build(raw)
     except (TypeError, KeyError, ValueError) as e:
-        raise ModelError(f"word tagger {name}: malformed 'match' in its header ({e}); "
+        raise ModelError(f"word tagger {name}: malformed '{key}' in its header ({e}); "
                          "reinstall qa_pipeline") from None
+
+
+def _read_match(name: str, raw: Any) -> WordMatch | None:
+    return _header_part(name, "match", raw, lambda r: WordMatch(
+        layer=int(r["layer"]), weight=float(r["weight"]), centre=float(r["centre"])))
 
 
 def _read_fit(name: str, raw: Any) -> WordFit | None:
-    if raw is None:
-        return None
-    try:
-        fit = WordFit(layers=tuple(int(k) for k in raw["layers"]),
-                      coef=tuple(float(c) for c in raw["coef"]),
-                      intercept=float(raw["intercept"]), weight=float(raw["weight"]),
-                      centre=float(raw["centre"]))
-    except (TypeError, KeyError, ValueError) as e:
-        raise ModelError(f"word tagger {name}: malformed 'fit' in its header ({e}); "
-                         "reinstall qa_pipeline") from None
-    if not fit.layers or len(fit.coef) % len(fit.layers):
+    fit = _header_part(name, "fit", raw, lambda r: WordFit(
+        layers=tuple(int(k) for k in r["layers"]), coef=tuple(float(c) for c in r["coef"]),
+        intercept=float(r["intercept"]), weight=float(r["weight"]), centre=float(r["centre"])))
+    if fit is not None and (not fit.layers or len(fit.coef) % len(fit.layers)):
         raise ModelError(f"word tagger {name}: its 'fit' has {len(fit.coef)} weights for "
                          f"{len(fit.layers)} layers; reinstall qa_pipeline")
     return fit
