@@ -102,25 +102,28 @@ def main() -> None:
 
     tags, pairs, states = bare_tags(args.model, args.seed, shipped, layers)
 
-    def shifted(name: str, got: list[Any], weight: float, q: float) -> list[Any]:
+    # The shipped match does not depend on the setting: applied once per set.
+    bare = {"mlqe_held": tags["mlqe_held"][1], "mlqe_dev": tags["mlqe_dev"][1]}
+    for half in ("even", "odd"):
+        bare[f"{half}_dmg"], bare[f"{half}_clean"] = tags[half][1], tags[half][2]
+    matched = {name: [with_match(t, states[s], states[g], layers, match)
+                      for t, (s, g) in zip(got, pairs[name], strict=True)]
+               for name, got in bare.items()}
+
+    def shifted(name: str, weight: float, q: float) -> list[Any]:
         fit = fit_at(weight, q)
         out = []
-        for t, (s, g) in zip(got, pairs[name], strict=True):
-            m = with_fit(with_match(t, states[s], states[g], layers, match), states[g], layers,
-                         fit)
+        for t, (_, g) in zip(matched[name], pairs[name], strict=True):
+            m = with_fit(t, states[g], layers, fit)
             mark = m.target_mark if m.target_mark is not None else m.target_bad
             out.append(dataclasses.replace(m, target_bad=mark))  # what marks words
         return out
-
 
     def setting(w: float, q: float, cut: float | None) -> dict[str, Any]:
         """One setting's figures; `cut` None: the best held-out MT MCC's (the trainers'
         rule), else the lowest cut that marks no more of the even documents' clean target
         words than `cut` says (a share)."""
-        sets = {name: shifted(name, tags[name][1], w, q) for name in ("mlqe_held", "mlqe_dev")}
-        for half in ("even", "odd"):
-            sets[f"{half}_dmg"] = shifted(f"{half}_dmg", tags[half][1], w, q)
-            sets[f"{half}_clean"] = shifted(f"{half}_clean", tags[half][2], w, q)
+        sets = {name: shifted(name, w, q) for name in matched}
         held = (tags["mlqe_held"][0], sets["mlqe_held"])
         if cut is None:
             c = max((mt_mcc(*held, float(c)), float(c)) for c in CUTS)[1]
