@@ -494,9 +494,18 @@ def cmd_eval(args: argparse.Namespace) -> None:
 QUANTILES = {"drift_minor": 0.90, "drift_major": 0.99, "drift_critical": 0.995}
 
 
+def evidence_names(model: str) -> tuple[str, ...]:
+    """The word evidence a stage is fitted on: WORD_EVIDENCE, and the swapped-word detector's
+    where the model ships one (`qa_pipeline/detect/misfit.py`)."""
+    from qa_pipeline.detect.misfit import load_misfit
+    from qa_pipeline.detect.tagger import EVIDENCE_NAMES
+
+    return EVIDENCE_NAMES if load_misfit(model) is not None else WORD_EVIDENCE
+
+
 def evidence_table(docs: list[list[tuple[str, str]]], tagger: Any, enc: Any,
                    pair: tuple[str, str]) -> tuple[np.ndarray, list[int]]:
-    """[drift logit, *WORD_EVIDENCE] per pair of every document (document sizes too)."""
+    """[drift logit, *evidence_names] per pair of every document (document sizes too)."""
     from drift_common import pairs_context
 
     from qa_pipeline.detect.calibration import load_calibration
@@ -511,7 +520,7 @@ def evidence_table(docs: list[list[tuple[str, str]]], tagger: Any, enc: Any,
         x = bead_features(ctx, calib, encoder=enc)
         lg = calib.stage1_logit(select(x, calib)) + calib.domain_logit(x[:, DOMAIN_COLUMNS])
         tags = tag_words(tagger, enc, list(zip(ctx.source_texts, ctx.target_texts, strict=True)))
-        ev = np.stack([evidence_row(tagger, t) for t in tags])
+        ev = np.stack([evidence_row(tagger, t, evidence_names(enc.name)) for t in tags])
         rows.append(np.column_stack([lg, ev]))
         sizes.append(len(doc))
     return np.concatenate(rows), sizes
@@ -576,7 +585,8 @@ def cmd_combine(args: argparse.Namespace) -> None:
     combined = sigmoid(clean @ np.array(coef) + icpt)
     th = stage_thresholds(combined, sizes)
     unseen = ", those the tagger did not train on" if "ntrex_docs" in tagger.provenance else ""
-    combine = {"inputs": ["drift_logit", *WORD_EVIDENCE], "coef": coef, "intercept": icpt,
+    combine = {"inputs": ["drift_logit", *evidence_names(args.model)], "coef": coef,
+               "intercept": icpt,
                "thresholds": th,
                "trained": {"data": f"NTREX-128 lt-et even documents ({len(docs)}{unseen}), "
                                    f"clean pairs vs seeded damage {list(DAMAGE_KINDS)} at 25 %",
@@ -653,7 +663,8 @@ def cmd_combine_pair(args: argparse.Namespace) -> None:
     clean, sizes = evidence_table(docs, tagger, enc, (src, tgt))
     combined = sigmoid(clean @ np.array(coef) + icpt)
     th = stage_thresholds(combined, sizes)
-    stage = {"inputs": ["drift_logit", *WORD_EVIDENCE], "coef": coef, "intercept": icpt,
+    stage = {"inputs": ["drift_logit", *evidence_names(args.model)], "coef": coef,
+             "intercept": icpt,
              "thresholds": th,
              "trained": {"data": f"MLQE-PE {args.pair} train, the {len(pairs)} pairs both "
                                  "taggers held out, HTER as a soft label",

@@ -54,10 +54,11 @@ EMBED_CHUNK_TEXTS = 4_096
 # token at 384 dimensions, so ~85,000 tokens, a 2,000-sentence document's); beyond it the
 # drift stage runs one more forward pass over the bead texts it lacks.
 TOKEN_STATE_BYTES = 64 * 1024 * 1024
-# The same texts' states at the word tagger's layers, when it runs (fp32, exact: ~4.6 kB a
-# token for 3 layers at 384 dimensions, so ~42,000 tokens, a 1,000-sentence document's);
-# beyond it the tagger runs its own forward pass over the bead texts it lacks.
-LAYER_STATE_BYTES = 192 * 1024 * 1024
+# The same texts' states at the word tagger's layers, when it runs (fp32, exact: ~7.7 kB a
+# token for 5 layers at 384 dimensions: the feature tagger's three and the swapped-word
+# detector's two taps; so ~42,000 tokens, a 1,000-sentence document's); beyond it the tagger
+# runs its own forward pass over the bead texts it lacks.
+LAYER_STATE_BYTES = 320 * 1024 * 1024
 
 DEFAULT_CORPORA = "corpora"
 DEFAULT_REPORTS = "reports"

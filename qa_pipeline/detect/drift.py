@@ -69,6 +69,7 @@ from .tagger import (
     combined_logit,
     evidence_row,
     side_words,
+    stage_evidence,
 )
 from .word_tagger import WordTagger, load_word_tagger, tag_words
 
@@ -284,8 +285,9 @@ def score_drift(ctx: PairContext, encoder: Encoder, params: DriftParams = DriftP
         tags = tag_words(tagger, encoder, list(zip(s_texts, t_texts, strict=True)))
         if progress:
             progress(2, 3)
-        evidence_x = np.stack([evidence_row(tagger, t) for t in tags])
         stage = combine_stage(tagger, src.lang, tgt.lang)
+        names = stage_evidence(stage)
+        evidence_x = np.stack([evidence_row(tagger, t, names) for t in tags])
         drift = sigmoid(combined_logit(stage, logit + domain, evidence_x))
         th = {**th, **(stage or {}).get("thresholds", {})}
         spans, partial, words = _word_spans(ctx, tags, tagger)

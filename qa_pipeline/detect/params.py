@@ -33,6 +33,7 @@ class DriftParams:
     relative_min_beads: int = 6
     relative_mad_floor: float = 0.05
     # Word-level evidence from the trained tagger (word_tagger.py) where the model ships one; off
-    # (the default: on the lt-et seed it loses the calque that occlusion finds, see
-    # BENCHMARKS "Word-level drift"), or for a model without one, spans come from occlusion.
+    # (the default: on the lt-et seed it ranks the calque first but makes no finding of it,
+    # where occlusion does, see BENCHMARKS "Word-level drift"), or for a model without one,
+    # spans come from occlusion.
     word_tagger: bool = False

@@ -85,8 +85,9 @@ def word_states(encoder: Encoder, texts: Sequence[str], layers: Sequence[int],
     if kept is not None and kept.max_bytes > 0:
         for i, text in enumerate(texts):
             hit = kept.get(text)
-            if hit is not None and hit.layers == tuple(layers):
-                out[i] = _pool_words(text, hit.offsets, np.ones(len(hit.offsets)), hit.states, 0)
+            if hit is not None and set(layers) <= set(hit.layers):  # kept: these and more
+                picked = hit.states[:, [hit.layers.index(k) for k in layers]]
+                out[i] = _pool_words(text, hit.offsets, np.ones(len(hit.offsets)), picked, 0)
     order = sorted((i for i in range(len(texts)) if out[i] is None), key=lambda i: len(texts[i]))
     for start in range(0, len(order), batch_size):
         idx = order[start:start + batch_size]
@@ -184,8 +185,12 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     return np.asarray(0.5 * x * (1 + np.tanh(0.7978845608 * (x + 0.044715 * x ** 3))))
 
 
-# The word-evidence stage's inputs after the drift logit (calibration stage 1 + names).
+# The word-evidence stage's inputs after the drift logit (calibration stage 1 + names); a
+# stage names its own in its "inputs" (older ones: these four), from EVIDENCE_NAMES.
 WORD_EVIDENCE = ("sentence_logit", "max_bad_source", "max_bad_target", "bad_share")
+# ... and the largest logit of a target word swapped in from elsewhere (`misfit.py`).
+MISFIT_EVIDENCE = "max_misfit_target"
+EVIDENCE_NAMES = (*WORD_EVIDENCE, MISFIT_EVIDENCE)
 # A side whose words are nearly all unmatched is a whole-sentence problem (a replaced sentence,
 # another language): its span is the whole side rather than a list of phrases.
 WHOLE_SIDE_SHARE = 0.8
@@ -273,6 +278,9 @@ class PairTags:
     # The target's P(BAD) that decides which words are marked, where evidence that moves only
     # the marking (`word_fit.py`) moved it; None: `target_bad` marks them.
     target_mark: np.ndarray | None = None
+    # Each target word's logit of being swapped in from elsewhere (`misfit.py`), where the
+    # model ships that detector; None otherwise.
+    target_misfit: np.ndarray | None = None
 
 
 # Word states of recently tagged texts, per (encoder, layers): a benchmark re-scores the same
@@ -336,15 +344,29 @@ class TaggerHeader(Protocol):
     def combine(self) -> dict[str, Any] | None: ...
 
 
-def evidence_row(model: TaggerHeader, tags: PairTags) -> np.ndarray:
-    """WORD_EVIDENCE of one bead."""
+def evidence_row(model: TaggerHeader, tags: PairTags,
+                 names: Sequence[str] = WORD_EVIDENCE) -> np.ndarray:
+    """The word evidence `names` (from EVIDENCE_NAMES) of one bead."""
     cs, ct = model.thresholds["word_bad_source"], model.thresholds["word_bad_target"]
     n = len(tags.source_bad) + len(tags.target_bad)
     bad = int((tags.source_bad >= cs).sum() + (tags.target_bad >= ct).sum())
-    return np.array([_logit(tags.sentence),
-                     _logit(float(tags.source_bad.max(initial=0.0))),
-                     _logit(float(tags.target_bad.max(initial=0.0))),
-                     bad / max(n, 1)])
+    values = {"sentence_logit": _logit(tags.sentence),
+              "max_bad_source": _logit(float(tags.source_bad.max(initial=0.0))),
+              "max_bad_target": _logit(float(tags.target_bad.max(initial=0.0))),
+              "bad_share": bad / max(n, 1)}
+    if MISFIT_EVIDENCE in names:
+        if tags.target_misfit is None:
+            raise ModelError("word tagger: its word-evidence stage reads swapped-in words, and "
+                             "no detector of them is installed; reinstall qa_pipeline")
+        values[MISFIT_EVIDENCE] = float(tags.target_misfit.max(initial=0.0))
+    return np.array([values[k] for k in names])
+
+
+def stage_evidence(stage: dict[str, Any] | None) -> tuple[str, ...]:
+    """The word evidence a stage reads after the drift logit (its "inputs"; older stages name
+    WORD_EVIDENCE)."""
+    inputs = (stage or {}).get("inputs")
+    return tuple(inputs[1:]) if inputs else WORD_EVIDENCE
 
 
 def combine_stage(model: TaggerHeader, src_lang: str, tgt_lang: str) -> dict[str, Any] | None:
@@ -429,10 +451,12 @@ def check_combine(name: str, combine: dict[str, Any] | None) -> None:
     if combine is None:
         return
     for stage in [combine, *(combine.get("pairs") or {}).values()]:
-        if len(stage["coef"]) != 1 + len(WORD_EVIDENCE):
+        names = stage_evidence(stage)
+        unknown = sorted(set(names) - set(EVIDENCE_NAMES))
+        if unknown or len(stage["coef"]) != 1 + len(names):
             raise ModelError(f"word tagger {name}: its word-evidence stage takes "
-                             f"{len(stage['coef'])} inputs, this version computes "
-                             f"{1 + len(WORD_EVIDENCE)}")
+                             f"{len(stage['coef'])} inputs {unknown or ''}, this version "
+                             f"computes {1 + len(names)} of them")
 
 
 def checked_weights(header: dict[str, Any], blob: bytes, fmt: str,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from ..errors import ModelError
 from ..text import word_spans
 from ..token_states import state_source
 from .cross_tagger import CrossTaggerModel, load_cross, tag_cross
+from .misfit import MisfitModel, load_misfit, misfit_words
 from .tagger import PairTags, TaggerModel, cached_states, load_tagger, tag_pairs
 from .word_fit import with_fit
 from .word_match import with_match
@@ -32,13 +34,17 @@ def load_word_tagger(model_name: str) -> WordTagger | None:
 
 def keep_tagger_states(model_name: str, encoder: Any) -> None:
     """Ask `encoder` (or the encoder it wraps) to keep, from its next passes (the aligner's),
-    the token states the model's feature tagger reads, so that tagging those texts needs no
-    pass of its own. Nothing for a model without one, or an encoder that keeps no states."""
+    the token states the model's feature tagger and its swapped-word detector read, so that
+    tagging those texts needs no pass of its own. Nothing for a model without them, or an
+    encoder that keeps no states."""
     model = load_word_tagger(model_name)
     feature = _feature_tagger(model) if model is not None else None
+    misfit = load_misfit(model_name) if isinstance(model, CrossTaggerModel) else None
+    layers = sorted({*(feature.layers if feature is not None else ()),
+                     *(misfit.state_layers if misfit is not None else ())})
     source = state_source(encoder, "keep_layer_states")
-    if feature is not None and source is not None:
-        source.keep_layer_states(feature.layers)
+    if layers and source is not None:
+        source.keep_layer_states(tuple(layers))
 
 
 def _feature_tagger(model: WordTagger) -> TaggerModel | None:
@@ -103,7 +109,7 @@ def fingerprint(model: WordTagger) -> str:
     if _LAST_FINGERPRINT and _LAST_FINGERPRINT[0][0] is model:
         return _LAST_FINGERPRINT[0][1]
     h = hashlib.sha256()
-    parts: list[WordTagger] = [model]
+    parts: list[WordTagger | MisfitModel] = [model]
     if isinstance(model, CrossTaggerModel):
         h.update(f"blend={model.blend!r}".encode())
         if model.match is not None:
@@ -112,6 +118,10 @@ def fingerprint(model: WordTagger) -> str:
             h.update(f"fit-marks={model.fit!r}".encode())
         partner = _feature_tagger(model)
         parts += [partner] if partner is not None else []
+        misfit = load_misfit(model.encoder)
+        if misfit is not None:  # its logits are stored with the tags
+            h.update(f"misfit={misfit.taps}/{misfit.frozen}/{misfit.scale}".encode())
+            parts.append(misfit)
     for m in parts:
         h.update(f"{m.model_id}|{getattr(m, 'layers', '')}".encode())
         for name in sorted(m.weights):
@@ -127,17 +137,20 @@ def _to_record(tags: PairTags) -> str:
                               "target": tags.target_bad.tolist(), "sentence": tags.sentence}
     if tags.target_mark is not None:
         record["mark"] = tags.target_mark.tolist()
+    if tags.target_misfit is not None:
+        record["misfit"] = tags.target_misfit.tolist()
     return json.dumps(record)
 
 
 def _from_record(pair: tuple[str, str], record: str) -> PairTags:
     """A stored record as tags (the words are the pipeline's words of the pair's texts)."""
     d = json.loads(record)
-    mark = d.get("mark")
+    mark, misfit = d.get("mark"), d.get("misfit")
     return PairTags(tuple(word_spans(pair[0])), np.asarray(d["source"], dtype=float),
                     tuple(word_spans(pair[1])), np.asarray(d["target"], dtype=float),
                     float(d["sentence"]),
-                    None if mark is None else np.asarray(mark, dtype=float))
+                    None if mark is None else np.asarray(mark, dtype=float),
+                    None if misfit is None else np.asarray(misfit, dtype=float))
 
 
 def _tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
@@ -149,6 +162,10 @@ def _tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
     if partner is not None:
         tags = [blend_tags(c, f, model.blend)
                 for c, f in zip(tags, tag_pairs(partner, encoder, pairs), strict=True)]
+    misfit = load_misfit(model.encoder)
+    if misfit is not None:
+        logits = misfit_words(misfit, encoder, [t for _, t in pairs])
+        tags = [replace(t, target_misfit=lg) for t, lg in zip(tags, logits, strict=True)]
     if model.match is None and model.fit is None:
         return tags
     # The feature tagger's word states where they hold the layers the evidence reads (just
