@@ -327,6 +327,36 @@ def scores(exs: list[dict[str, Any]], probs: list[np.ndarray], sent: np.ndarray
             "pearson_hter": r}
 
 
+class Stepper:
+    """AdamW (weight decay 0.01) with a one-cycle learning rate over `steps` steps; calling it
+    takes one step on a loss, gradients clipped to norm 1, and gives the loss's value."""
+
+    def __init__(self, params: list[Any], lr: float, steps: int) -> None:
+        import torch
+
+        self.params = params
+        self.opt = torch.optim.AdamW(params, lr=lr, weight_decay=1e-2)
+        self.sched = torch.optim.lr_scheduler.OneCycleLR(self.opt, max_lr=lr, total_steps=steps,
+                                                         pct_start=0.1)
+
+    def __call__(self, loss: Any) -> float:
+        import torch
+
+        self.opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.params, 1.0)
+        self.opt.step()
+        self.sched.step()
+        return float(loss.detach())
+
+
+def progress(epoch: int, batch: int, batches: int, total: float, t0: float) -> None:
+    """Every 100th batch: the epoch's mean loss so far and its seconds."""
+    if batch % 100 == 0:
+        print(f"  epoch {epoch + 1} batch {batch}/{batches} loss {total / (batch + 1):.3f} "
+              f"{time.time() - t0:.0f} s", flush=True)
+
+
 def cmd_train(args: argparse.Namespace) -> None:
     import torch
 
@@ -352,10 +382,7 @@ def cmd_train(args: argparse.Namespace) -> None:
     model = {k: torch.nn.Parameter(torch.from_numpy(v)) for k, v in init.items()}
     params = list(model.values())
     scale = args.alpha / args.rank
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-2)
-    steps = args.epochs * ((len(train) + args.batch - 1) // args.batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps,
-                                                pct_start=0.1)
+    step = Stepper(params, args.lr, args.epochs * ((len(train) + args.batch - 1) // args.batch))
     pos_w = torch.tensor((1 - ally.mean()) / max(ally.mean(), 1e-3))
     bce = torch.nn.BCEWithLogitsLoss(pos_weight=pos_w, reduction="none")
     print(f"{len(train)} train / {len(val)} held-out pairs; frozen {args.frozen}; rank "
@@ -373,16 +400,8 @@ def cmd_train(args: argparse.Namespace) -> None:
             wl, sl = run(model, lean, b, args.frozen, adapted(model, lean, args.frozen, scale))
             word_loss = (bce(wl, b["y"]) * b["wmask"]).sum() / b["wmask"].sum()
             sent_loss = torch.nn.functional.mse_loss(torch.sigmoid(sl), b["hter"])
-            loss = word_loss + args.sent_weight * sent_loss
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            total += float(loss.detach())
-            if bi % 100 == 0:
-                print(f"  epoch {ep + 1} batch {bi}/{len(batches)} loss {total / (bi + 1):.3f} "
-                      f"{time.time() - te:.0f} s", flush=True)
+            total += step(word_loss + args.sent_weight * sent_loss)
+            progress(ep, bi, len(batches), total, te)
         probs, sent = predict(model, lean, val, args.frozen, scale)
         sc = scores(val, probs, sent)
         print(f"epoch {ep + 1}: {time.time() - te:.0f} s, held-out MCC src "

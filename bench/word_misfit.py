@@ -26,12 +26,14 @@ import json
 import random
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from align_common import write_results
 from drift_common import ROOT, TAGGER_HALF, auc, ntrex_docs, read_mlqe
 from drift_ntrex import external_damage
+from train_cross_tagger import Stepper, progress
 from word_incongruity import swap_one
 
 from qa_pipeline.bert import LeanBert, supports
@@ -159,6 +161,10 @@ def main() -> None:
                          "evidence stage is then no longer fitted on unseen text: not shipped)")
     ap.add_argument("--write", action="store_true",
                     help="ship the detector as qa_pipeline/data/misfit_<model>.{json,npz}")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="write the detector (--write) and the results here instead")
+    ap.add_argument("--docs", type=int, default=0, help="first N odd documents only (0 = all)")
+    ap.add_argument("--held", type=int, default=1000, help="held-out MLQE-PE train sources")
     args = ap.parse_args()
     import torch
 
@@ -191,12 +197,9 @@ def main() -> None:
     model = {k: torch.nn.Parameter(torch.from_numpy(v)) for k, v in keep.items()}
     params = list(model.values())
     scale = 2.0
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-2)
     by_len = sorted(range(len(items)), key=lambda i: len(train.x[i]))
     batches = [by_len[i:i + args.batch] for i in range(0, len(by_len), args.batch)]
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr,
-                                                total_steps=args.epochs * len(batches),
-                                                pct_start=0.1)
+    step = Stepper(params, args.lr, args.epochs * len(batches))
     ally = np.concatenate(train.y)
     bce = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((1 - ally.mean()) / ally.mean()),
                                      reduction="none")
@@ -208,20 +211,12 @@ def main() -> None:
             w = merged_weights(lean.weights, model, args.frozen, config.layers, scale)
             h, _ = lean.layers(b["x"], b["mask"], args.frozen, config.layers, weights=w)
             lg = word_logits(model, h, b["pool"], b["taps"])
-            loss = (bce(lg, b["y"]) * b["wmask"]).sum() / b["wmask"].sum()
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            total += float(loss.detach())
-            if bi % 100 == 0:
-                print(f"  epoch {ep + 1} batch {bi}/{len(batches)} loss {total / (bi + 1):.3f}"
-                      f" {time.time() - te:.0f} s", flush=True)
+            total += step((bce(lg, b["y"]) * b["wmask"]).sum() / b["wmask"].sum())
+            progress(ep, bi, len(batches), total, te)
     train_s = time.time() - t0
 
     def half(name: str) -> dict[str, Any]:
-        docs = ntrex_docs(name)
+        docs = ntrex_docs(name)[:args.docs or None]
         where: dict[tuple[int, int], tuple[int, int]] = {}
         dmg = external_damage(docs, "word_swap", args.seed, where)
         assert dmg is not None
@@ -238,7 +233,7 @@ def main() -> None:
                 "swapped_word_on_top": round(float(np.mean(top)), 4)}
 
     odd = half("odd")
-    held = [r["original"] for r in read_mlqe("train")][args.train:args.train + 1000]
+    held = [r["original"] for r in read_mlqe("train")][args.train:args.train + args.held]
     hsw = swap_one(held, random.Random(args.seed + 1))
     hdata = Data(lean, prompt, args.frozen, [(t, None) for t in held] + list(hsw))
     hl = predict(model, lean, hdata, args.frozen, scale)
@@ -249,7 +244,12 @@ def main() -> None:
            "train_swaps": len(swapped), "taps": [*TAPS, args.frozen],
            "variants": args.variants, "ntrex": args.ntrex, "train_seconds": round(train_s, 1),
            "odd": odd}
-    write_results("word_misfit" + ("_ntrex" if args.ntrex else ""), out)
+    name = "word_misfit" + ("_ntrex" if args.ntrex else "")
+    if args.out is None:
+        write_results(name, out)
+    else:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     if args.write:
         data = "MLQE-PE et-en train Estonian sources" + (
             f" + NTREX-128 {TAGGER_HALF} Estonian targets" if args.ntrex else "")
@@ -260,7 +260,7 @@ def main() -> None:
             provenance={"data": data, "sentences": len(items), "swapped": len(swapped),
                         "epochs": args.epochs, "lr": args.lr, "seed": args.seed,
                         "odd_ntrex_word_swap": odd, "seconds": round(train_s, 1)}),
-            ROOT / "qa_pipeline" / "data")
+            args.out or ROOT / "qa_pipeline" / "data")
     print(json.dumps(out, indent=1))
 
 

@@ -85,3 +85,26 @@ def test_train_cross_tagger_runs_end_to_end(tmp_path: Path) -> None:
     run("train_tagger.py", "combine", "--cross", "--docs", "2", "--out", str(out))
     stage = json.loads((out / "cross_tagger_multilingual-e5-small.json").read_text())["combine"]
     assert "did not train on" in stage["trained"]["data"]
+
+
+@pytest.mark.skipif(not (DATA / "mlqe-pe-et-en" / "train.tsv").is_file(),
+                    reason="MLQE-PE data not available")
+def test_word_misfit_trains_and_ships_end_to_end(tmp_path: Path) -> None:
+    """bench/word_misfit.py on a tiny subset: it trains, scores, and writes a detector that
+    loads with its checks."""
+    from qa_pipeline.detect.misfit import read_misfit
+    from qa_pipeline.models import is_pulled
+
+    if not is_pulled("multilingual-e5-small"):
+        pytest.skip("multilingual-e5-small is not installed")
+    env = {**os.environ, "QA_SHARED_DATA": str(DATA), "PYTHONPATH": str(ROOT),
+           "OMP_NUM_THREADS": "1"}
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "word_misfit.py"), "--train", "30",
+                    "--held", "20", "--docs", "2", "--epochs", "1", "--write", "--out", str(out)],
+                   env=env, check=True, capture_output=True, text=True)
+    res = json.loads((out / "word_misfit.json").read_text())
+    assert res["train_sentences"] > 30 and 0.0 <= res["odd"]["auc"] <= 1.0
+    header = json.loads((out / "misfit_multilingual-e5-small.json").read_text())
+    model = read_misfit(header, (out / "misfit_multilingual-e5-small.npz").read_bytes())
+    assert model.taps == (4, 6) and model.frozen == 8 and model.layers == 12
