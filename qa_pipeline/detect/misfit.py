@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..embed import snug_batches
+from ..errors import ModelError
 from ..text import word_spans
 from ..token_states import state_source
 from .cross_tagger import PAD_SLACK, lean_for, lora_names, merged_weights
@@ -191,14 +192,19 @@ def misfit_words(model: MisfitModel, encoder: Any, texts: Sequence[str],
 
 def read_misfit(header: dict[str, Any], blob: bytes) -> MisfitModel:
     """Check the header's format and the weights' SHA-256, then build the model."""
-    frozen, layers = int(header["frozen"]), int(header["layers"])
+    try:
+        frozen, layers = int(header["frozen"]), int(header["layers"])
+        taps = tuple(int(k) for k in header["taps"])
+        rank, alpha = int(header["rank"]), float(header["alpha"])
+        name, encoder = str(header["model_id"]), str(header["encoder"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"swapped-word detector {header.get('model_id', '?')}: malformed "
+                         f"header ({exc!r}); reinstall qa_pipeline") from None
     want = {*HEAD_NAMES, *(f"lora_{p}:{n}" for n in lora_names(frozen, layers)
                           for p in ("a", "b"))}
     weights = checked_weights(header, blob, MISFIT_FORMAT, want)
-    return MisfitModel(model_id=str(header["model_id"]), encoder=str(header["encoder"]),
-                       frozen=frozen, layers=layers,
-                       taps=tuple(int(k) for k in header["taps"]), rank=int(header["rank"]),
-                       alpha=float(header["alpha"]), weights=weights,
+    return MisfitModel(model_id=name, encoder=encoder, frozen=frozen, layers=layers, taps=taps,
+                       rank=rank, alpha=alpha, weights=weights,
                        provenance=dict(header.get("trained") or {}))
 
 

@@ -64,6 +64,8 @@ def test_round_trip_and_checks_on_load(tmp_path: Path) -> None:
         read_misfit({**header, "format": "qa_pipeline.misfit/0"}, blob)
     with pytest.raises(ModelError, match="lack"):  # an adapter missing: a 3-layer header
         read_misfit({**header, "layers": 3}, blob)
+    with pytest.raises(ModelError, match="malformed"):
+        read_misfit({k: v for k, v in header.items() if k != "taps"}, blob)
 
 
 def tags(misfit: np.ndarray | None) -> PairTags:
