@@ -9,9 +9,10 @@ targets of NTREX's TAGGER_HALF documents) are read once as they are and `--varia
 with one lower-case content word swapped for a word of the training pool
 (`word_incongruity.swap_one`, the way the generator swaps). The bottom `--frozen` layers are
 the encoder's own (their output, and the tapped layers', is computed once); the top layers
-carry LoRA adapters and the head reads each word's mean sub-token states at the taps, the
-last frozen layer and the adapted top. The input is what the pipeline encodes (the model's
-prompt, then the text). MLQE-PE train sources past `--train` are held out and scored too.
+carry LoRA adapters and the head reads each word's mean sub-token states at the taps
+(`--taps`), the last frozen layer and the adapted top. The input is what the pipeline encodes
+(the model's prompt, then the text). MLQE-PE train sources past `--train` are held out and
+scored too.
 
 Scored on the odd NTREX lt–et documents exactly as `word_incongruity.py` scores the probe: a
 sentence's score is its most likely word's logit; the AUC of the swapped beads
@@ -52,6 +53,7 @@ from qa_pipeline.models import model_path
 from qa_pipeline.text import word_spans
 
 TAPS = (4, 6)  # lower layers whose states the head reads beside the frozen and adapted ones
+# (the default of --taps)
 
 
 def encode_words(lean: Any, prompt: str, text: str) -> tuple[list[int], np.ndarray, int]:
@@ -66,7 +68,8 @@ class Data:
     """Examples as frozen states (fp16), token->word maps and word labels."""
 
     def __init__(self, lean: Any, prompt: str, frozen: int,
-                 items: Sequence[tuple[str, tuple[int, int] | None]]) -> None:
+                 items: Sequence[tuple[str, tuple[int, int] | None]],
+                 taps: Sequence[int] = TAPS) -> None:
         import torch
 
         self.x: list[np.ndarray] = []
@@ -85,7 +88,7 @@ class Data:
                 idx = order[s:s + 64]
                 ids, mask = pad([toks[i][0] for i in idx], lean.config.pad_id)
                 x, hidden = lean.layers(lean.embeddings(ids), mask, 0, frozen, keep_states=True)
-                tapped = torch.stack([hidden[k - 1] for k in TAPS] + [x], dim=2)
+                tapped = torch.stack([hidden[k - 1] for k in taps] + [x], dim=2)
                 for r, i in enumerate(idx):
                     xs[i] = tapped[r, :len(toks[i][0])].numpy().astype(np.float16)
         self.x = [x for x in xs if x is not None]
@@ -152,6 +155,8 @@ def main() -> None:
     ap.add_argument("--variants", type=int, default=1,
                     help="swapped copies of each training sentence (each its own word)")
     ap.add_argument("--frozen", type=int, default=8)
+    ap.add_argument("--taps", default=",".join(map(str, TAPS)),
+                    help="lower layers (below --frozen) the head reads, comma-separated")
     ap.add_argument("--rank", type=int, default=8)
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--lr", type=float, default=5e-4)
@@ -166,6 +171,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=0, help="first N odd documents only (0 = all)")
     ap.add_argument("--held", type=int, default=1000, help="held-out MLQE-PE train sources")
     args = ap.parse_args()
+    taps = tuple(int(k) for k in args.taps.split(",") if k)
     import torch
 
     torch.set_num_threads(2)
@@ -183,7 +189,7 @@ def main() -> None:
     swapped = [s for _ in range(args.variants) for s in swap_one(texts, rng)]
     items: list[tuple[str, tuple[int, int] | None]] = [(t, None) for t in texts]
     items += [(t, sp) for t, sp in swapped]
-    train = Data(lean, prompt, args.frozen, items)
+    train = Data(lean, prompt, args.frozen, items, taps)
     print(f"{len(items)} train sentences ({len(swapped)} swapped), frozen states "
           f"{time.time() - t0:.0f} s", flush=True)
 
@@ -191,7 +197,7 @@ def main() -> None:
                           lean.weights["encoder.layer.0.intermediate.dense.weight"].shape[0],
                           args.seed)
     keep = {k: v for k, v in init.items() if k.startswith("lora_") or k in HEAD_NAMES}
-    width = config.hidden * (len(TAPS) + 2)
+    width = config.hidden * (len(taps) + 2)
     keep["w_word"] = np.random.default_rng(args.seed).normal(
         0, 1 / np.sqrt(width), (width, 64)).astype(np.float32)
     model = {k: torch.nn.Parameter(torch.from_numpy(v)) for k, v in keep.items()}
@@ -223,7 +229,7 @@ def main() -> None:
         hits = [(d, i) for d, (_, hit) in enumerate(dmg) for i in hit]
         clean = [t for doc in docs for _, t in doc]
         bad = [(dmg[d][0][i][1], where[(d, i)]) for d, i in hits]
-        data = Data(lean, prompt, args.frozen, [(t, None) for t in clean] + bad)
+        data = Data(lean, prompt, args.frozen, [(t, None) for t in clean] + bad, taps)
         lg = predict(model, lean, data, args.frozen, scale)
         sent = [float(v.max()) if v.size else -1e9 for v in lg]
         top = [bool(data.y[len(clean) + j][int(np.argmax(lg[len(clean) + j]))])
@@ -235,13 +241,13 @@ def main() -> None:
     odd = half("odd")
     held = [r["original"] for r in read_mlqe("train")][args.train:args.train + args.held]
     hsw = swap_one(held, random.Random(args.seed + 1))
-    hdata = Data(lean, prompt, args.frozen, [(t, None) for t in held] + list(hsw))
+    hdata = Data(lean, prompt, args.frozen, [(t, None) for t in held] + list(hsw), taps)
     hl = predict(model, lean, hdata, args.frozen, scale)
     hs = [float(v.max()) if v.size else -1e9 for v in hl]
     odd["mlqe_heldout_auc"] = round(auc(hs[:len(held)], hs[len(held):]), 4)
     out = {"model": args.model, "seed": args.seed, "frozen": args.frozen, "rank": args.rank,
            "epochs": args.epochs, "lr": args.lr, "train_sentences": len(items),
-           "train_swaps": len(swapped), "taps": [*TAPS, args.frozen],
+           "train_swaps": len(swapped), "taps": [*taps, args.frozen],
            "variants": args.variants, "ntrex": args.ntrex, "train_seconds": round(train_s, 1),
            "odd": odd}
     name = "word_misfit" + ("_ntrex" if args.ntrex else "")
@@ -255,7 +261,7 @@ def main() -> None:
             f" + NTREX-128 {TAGGER_HALF} Estonian targets" if args.ntrex else "")
         write_misfit(MisfitModel(
             model_id=f"misfit-{args.model}/1", encoder=args.model, frozen=args.frozen,
-            layers=config.layers, taps=TAPS, rank=args.rank, alpha=scale * args.rank,
+            layers=config.layers, taps=taps, rank=args.rank, alpha=scale * args.rank,
             weights={k: v.detach().numpy().copy() for k, v in model.items()},
             provenance={"data": data, "sentences": len(items), "swapped": len(swapped),
                         "epochs": args.epochs, "lr": args.lr, "seed": args.seed,
