@@ -36,7 +36,7 @@ from ..errors import ModelError
 from ..text import word_spans
 from ..token_states import state_source
 from .cross_tagger import PAD_SLACK, lean_for, lora_names, merged_weights
-from .tagger import checked_weights, weights_bytes
+from .tagger import checked_weights, layer_states, weights_bytes
 
 MISFIT_FORMAT = "qa_pipeline.misfit/1"
 HEAD_NAMES = ("w_word", "b_word", "w_word_out", "b_word_out")
@@ -159,21 +159,7 @@ def misfit_words(model: MisfitModel, encoder: Any, texts: Sequence[str],
     inner = state_source(encoder, "token_states")
     if inner is None:
         raise TypeError(f"{type(encoder).__name__} gives no token states")
-    kept = getattr(inner, "layer_states", None)
-    want = model.state_layers
-    found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for t in dict.fromkeys(texts):
-        hit = kept.get(t) if kept is not None else None
-        if hit is not None and set(want) <= set(hit.layers):
-            found[t] = (hit.offsets, hit.states[:, [hit.layers.index(k) for k in want]])
-    prompt = str(inner.prompt or "")
-    todo = sorted((t for t in dict.fromkeys(texts) if t not in found), key=len)
-    for start in range(0, len(todo), batch_size):
-        chunk = todo[start:start + batch_size]
-        offsets, mask, stacked = inner.token_states([prompt + t for t in chunk], want)
-        for r, t in enumerate(chunk):
-            n = int(mask[r].sum())
-            found[t] = (offsets[r, :n] - len(prompt), stacked[r, :n])
+    found = layer_states(inner, texts, model.state_layers, batch_size)
     out: dict[str, np.ndarray] = {}
     order = list(found)
     for idx in snug_batches([len(found[t][0]) for t in order], batch_size, PAD_SLACK):

@@ -79,32 +79,42 @@ def word_states(encoder: Encoder, texts: Sequence[str], layers: Sequence[int],
     inner = state_source(encoder, "token_states")
     if inner is None:
         return _hash_states(encoder, texts, layers)
+    found = layer_states(inner, texts, layers, batch_size)
+    return [_pool_words(t, *found[t]) for t in texts]
+
+
+def layer_states(inner: Any, texts: Sequence[str], layers: Sequence[int],
+                 batch_size: int = 32) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each distinct text's tokens as (character offsets into the text itself: the prompt's
+    are negative, the special tokens' empty; states at `layers`, (tokens, len(layers), dim)),
+    from an encoder with `token_states`: the states it kept of its last pass where they hold
+    `layers` (and maybe more), else from one more pass (batches sorted by length; the
+    encoder's prompt is prepended as in `encode`). What the word tagger and the swapped-word
+    detector (`misfit.py`) read."""
     prompt = str(inner.prompt or "")
-    out: list[WordStates | None] = [None] * len(texts)
     kept = getattr(inner, "layer_states", None)
-    if kept is not None and kept.max_bytes > 0:
-        for i, text in enumerate(texts):
-            hit = kept.get(text)
-            if hit is not None and set(layers) <= set(hit.layers):  # kept: these and more
-                picked = hit.states[:, [hit.layers.index(k) for k in layers]]
-                out[i] = _pool_words(text, hit.offsets, np.ones(len(hit.offsets)), picked, 0)
-    order = sorted((i for i in range(len(texts)) if out[i] is None), key=lambda i: len(texts[i]))
-    for start in range(0, len(order), batch_size):
-        idx = order[start:start + batch_size]
-        offsets, mask, stacked = inner.token_states([prompt + texts[i] for i in idx], layers)
-        for row, i in enumerate(idx):
-            out[i] = _pool_words(texts[i], offsets[row], mask[row], stacked[row], len(prompt))
-    return [w for w in out if w is not None]
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for text in dict.fromkeys(texts):
+        hit = kept.get(text) if kept is not None else None
+        if hit is not None and set(layers) <= set(hit.layers):  # kept: these and more
+            out[text] = (hit.offsets, hit.states[:, [hit.layers.index(k) for k in layers]])
+    todo = sorted((t for t in dict.fromkeys(texts) if t not in out), key=len)
+    for start in range(0, len(todo), batch_size):
+        chunk = todo[start:start + batch_size]
+        offsets, mask, stacked = inner.token_states([prompt + t for t in chunk], layers)
+        for row, text in enumerate(chunk):
+            n = int(mask[row].sum())  # padding follows the real tokens
+            out[text] = (offsets[row, :n] - len(prompt), stacked[row, :n])
+    return out
 
 
-def _pool_words(text: str, offsets: np.ndarray, mask: np.ndarray, states: np.ndarray,
-                shift: int) -> WordStates:
+def _pool_words(text: str, offsets: np.ndarray, states: np.ndarray) -> WordStates:
+    """Each word's mean state over the tokens inside it (`layer_states`' offsets)."""
     spans = tuple(word_spans(text))
     n_layers, dim = states.shape[1], states.shape[2]
     res = np.zeros((len(spans), n_layers, dim), np.float32)
-    starts = offsets[:, 0] - shift
-    ends = offsets[:, 1] - shift
-    real = (mask > 0) & (offsets[:, 1] > offsets[:, 0]) & (ends > 0)
+    starts, ends = offsets[:, 0], offsets[:, 1]
+    real = (ends > starts) & (ends > 0)
     for w, (a, b) in enumerate(spans):
         sel = real & (starts < b) & (ends > a)
         if sel.any():
