@@ -121,7 +121,7 @@ def states_path(split: str, model: str, limit: int | None, start: int = 0) -> Pa
 
 def cmd_states(args: argparse.Namespace) -> None:
     rows = read_split(args.split, args.limit)[args.start:]
-    enc = load_encoder(args.model)
+    enc = load_encoder(args.model, precision="fp32")  # training reads fp32 states
     texts = [r["src"] for r in rows] + [r["tgt"] for r in rows]
     t0 = time.time()
     ws = word_states(enc, texts, LAYERS)

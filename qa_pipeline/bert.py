@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,20 @@ def supports(source: Path | str) -> BertConfig | None:
                       pad_id=int(cfg.get("pad_token_id", 0) or 0))
 
 
+@lru_cache(maxsize=1)
+def quiet_blas_threads() -> None:
+    """One thread for numpy's OpenBLAS from the moment torch runs in this process. OpenBLAS's
+    idle threads spin for up to ~0.1 s after each call, and numpy's small products between the
+    passes left them holding the cores torch's next pass needed: on 2 cores a tagging batch
+    of 5 sentences took 15-115 ms instead of ~15, and the NTREX drift benchmark ran ~25 %
+    slower (BENCHMARKS.md, "Session 23"). torch's own thread pool is left alone."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # numpy keeps its threads: slower, not wrong
+        return
+    ThreadpoolController().select(internal_api="openblas").limit(limits=1)
+
+
 def _layer_norm(x: Any, w: dict[str, Any], prefix: str, cfg: BertConfig) -> Any:
     from torch.nn import functional as F
 
@@ -109,6 +124,7 @@ class LeanBert:
         from safetensors.torch import load_file
         from tokenizers import Tokenizer
 
+        quiet_blas_threads()
         self.config = config
         self.device = torch.device(device)
         root = Path(source)
@@ -119,8 +135,11 @@ class LeanBert:
         self.weights: dict[str, Any] = load_file(str(root / "model.safetensors"),
                                                  device=str(self.device))
 
-    def half(self) -> None:
-        self.weights = {k: v.half() for k, v in self.weights.items()}
+    def to_dtype(self, name: str) -> None:
+        """Run in torch dtype `name` ("float16", "bfloat16"); the pooled rows stay float32."""
+        import torch
+
+        self.weights = {k: v.to(getattr(torch, name)) for k, v in self.weights.items()}
 
     def tokenize(self, texts: Sequence[str]) -> dict[str, Any]:
         """Token ids, attention mask and character offsets of a batch (padded, truncated)."""

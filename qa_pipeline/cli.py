@@ -44,6 +44,9 @@ SegOpt = Annotated[
 ]
 DeviceOpt = Annotated[str, typer.Option(
     "--device", help="torch device: auto (cuda when present, else cpu), cpu, cuda, cuda:1")]
+PrecisionOpt = Annotated[C.PrecisionChoice, typer.Option(
+    "--precision", help="encoder arithmetic: auto (fp16 on CUDA, bf16 on a CPU with native "
+                        "bf16 units, else fp32), fp32, bf16, fp16")]
 BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="embedding batch size")]
 FailOnOpt = Annotated[
     C.FailOnChoice, typer.Option("--fail-on", help="exit 1 at this severity")
@@ -143,12 +146,14 @@ def large_input_warnings(paths: list[Path], model: str) -> list[str]:
 
 
 def _config(model: str, src_lang: str, tgt_lang: str, segmented: bool, device: str | None,
-            batch_size: int, no_cache: bool, fail_on: C.FailOnChoice | None = None,
-            tsv_header: bool | None = None, word_tagger: bool | None = None) -> C.Config:
+            precision: C.PrecisionChoice, batch_size: int, no_cache: bool,
+            fail_on: C.FailOnChoice | None = None, tsv_header: bool | None = None,
+            word_tagger: bool | None = None) -> C.Config:
     """The one mapping from the shared command-line options to a Config."""
     cfg = C.Config(model=model, src_lang=src_lang, tgt_lang=tgt_lang,
                    fail_on=C.DEFAULT_FAIL_ON if fail_on is None else fail_on.value,
-                   segmented=segmented, device=device, batch_size=batch_size,
+                   segmented=segmented, device=device, precision=precision.value,
+                   batch_size=batch_size,
                    use_cache=not no_cache, tsv_header=tsv_header)
     if word_tagger is not None:
         cfg = dataclasses.replace(cfg, drift=dataclasses.replace(cfg.drift,
@@ -176,6 +181,7 @@ def check(
     model: ModelOpt = C.DEFAULT_MODEL,
     fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
     device: DeviceOpt = C.DEFAULT_DEVICE,
+    precision: PrecisionOpt = C.PrecisionChoice(C.DEFAULT_PRECISION),
     batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -194,7 +200,7 @@ def check(
     from .pipeline import analyse, make_encoder, read_inputs, resolve_encoder
 
     with _guard():
-        cfg = _checked(_config(model, src_lang, tgt_lang, segmented, device, batch_size,
+        cfg = _checked(_config(model, src_lang, tgt_lang, segmented, device, precision, batch_size,
                                no_cache, fail_on, tsv_header, word_tagger), out)
         for line in large_input_warnings([*([source] if source else []), *files], model):
             typer.echo(line, err=True)
@@ -282,6 +288,7 @@ def align(
         C.AlignFormat, typer.Option("--format", help="json or vecalign beads")
     ] = C.AlignFormat.json,
     device: DeviceOpt = C.DEFAULT_DEVICE,
+    precision: PrecisionOpt = C.PrecisionChoice(C.DEFAULT_PRECISION),
     batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -294,7 +301,7 @@ def align(
     from .segment import SEGMENTER
 
     with _guard():
-        cfg = _checked(_config(model, src_lang, tgt_lang, segmented, device, batch_size,
+        cfg = _checked(_config(model, src_lang, tgt_lang, segmented, device, precision, batch_size,
                                no_cache))
         inputs = read_inputs(src, tgt, cfg)
         with progress_display(quiet) as progress:
@@ -339,7 +346,8 @@ ExecutorOpt = Annotated[C.ExecutorChoice, typer.Option(
 # batch flags -> BatchConfig/Config fields; only the flags actually given override the file.
 _BATCH_FLAGS: dict[str, str] = {
     "src_lang": "src_lang", "tgt_lang": "tgt_langs", "segmented": "segmented", "model": "model",
-    "fail_on": "fail_on", "device": "device", "batch_size": "batch_size",
+    "fail_on": "fail_on", "device": "device", "precision": "precision",
+    "batch_size": "batch_size",
     "no_cache": "use_cache", "executor": "executor", "scheduler": "scheduler",
     "workers": "workers", "nway": "nway", "word_tagger": "word_tagger",
 }
@@ -382,6 +390,7 @@ def batch(
     model: ModelOpt = C.DEFAULT_MODEL,
     fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
     device: DeviceOpt = C.DEFAULT_DEVICE,
+    precision: PrecisionOpt = C.PrecisionChoice(C.DEFAULT_PRECISION),
     batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -411,7 +420,8 @@ def batch(
     from .batch.settings import load_settings, resolve
 
     values = dict(src_lang=src_lang, tgt_lang=tgt_lang, segmented=segmented, model=model,
-                  fail_on=fail_on, device=device, batch_size=batch_size, no_cache=no_cache,
+                  fail_on=fail_on, device=device, precision=precision, batch_size=batch_size,
+                  no_cache=no_cache,
                   executor=executor, scheduler=scheduler, workers=workers, nway=nway,
                   word_tagger=word_tagger)
     try:

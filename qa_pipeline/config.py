@@ -25,6 +25,13 @@ BATCH_CHAR_BUDGET = 16_384
 BATCH_TEXT_CHARS = 2_048
 # "auto": cuda when torch sees a GPU, else cpu (`embed.resolve_device`); or a torch device.
 DEFAULT_DEVICE = "auto"
+# The arithmetic of the encoder's passes. "auto": fp16 on CUDA; bf16 on a CPU that multiplies
+# bf16 matrices natively (AMX or AVX512-BF16 in /proc/cpuinfo: e5-small ~3x faster, vectors
+# within 5e-5 in cosine of fp32, the benchmarks' figures unchanged; BENCHMARKS.md, "Session
+# 23"); fp32 elsewhere. $QA_PIPELINE_PRECISION, when set, is what "auto" means (benchmarks
+# compare precisions with it). Vectors of each precision are cached under their own keys.
+DEFAULT_PRECISION = "auto"
+PRECISION_ENV = "QA_PIPELINE_PRECISION"
 REPORT_SCHEMA = "qa_pipeline.report/1"
 SUMMARY_SCHEMA = "qa_pipeline.summary/1"
 BASELINE_SCHEMA = "qa_pipeline.baseline/1"
@@ -79,6 +86,16 @@ class FailOnChoice(StrEnum):
     none = "none"
 
 
+class PrecisionChoice(StrEnum):
+    auto = "auto"
+    fp32 = "fp32"
+    bf16 = "bf16"
+    fp16 = "fp16"
+
+
+PRECISIONS = tuple(p.value for p in PrecisionChoice)
+
+
 class ExecutorChoice(StrEnum):
     local = "local"  # this process, one encoder
     processes = "processes"  # a distributed.LocalCluster of worker processes on this machine
@@ -99,6 +116,7 @@ class Config:
     segmented: bool = False
     tsv_header: bool | None = None  # a TSV's first row is a header; None: detect it
     device: str | None = DEFAULT_DEVICE  # None is "auto"
+    precision: str = DEFAULT_PRECISION
     batch_size: int = DEFAULT_BATCH_SIZE
     use_cache: bool = True
     checks: tuple[str, ...] | None = None  # mechanical checks to report; None = all

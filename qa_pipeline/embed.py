@@ -16,13 +16,16 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .bert import KeepStates, LeanBert, model_json_object, supports
+from .bert import KeepStates, LeanBert, model_json_object, quiet_blas_threads, supports
 from .config import (
     BATCH_CHAR_BUDGET,
     BATCH_TEXT_CHARS,
     DEFAULT_BATCH_SIZE,
     DEFAULT_DEVICE,
+    DEFAULT_PRECISION,
     LAYER_STATE_BYTES,
+    PRECISION_ENV,
+    PRECISIONS,
     TOKEN_STATE_BYTES,
 )
 from .errors import ModelError
@@ -133,10 +136,38 @@ def resolve_device(requested: str | None, driver: Path = NVIDIA_DRIVER) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def precision_for(device: str) -> str:
-    """fp16 on CUDA (the throughput device); everything else stays fp32, so CPU results do
-    not change."""
-    return "fp16" if device.startswith("cuda") else "fp32"
+CPUINFO = Path("/proc/cpuinfo")
+# CPU flags of native bf16 matrix arithmetic: torch (oneDNN) runs bf16 matmuls on them, e5-small's
+# linear layers ~6x faster than in fp32 on AMX (BENCHMARKS.md, "Session 23").
+BF16_FLAGS = frozenset({"amx_bf16", "avx512_bf16"})
+
+
+@lru_cache(maxsize=4)
+def cpu_has_bf16(cpuinfo: Path) -> bool:
+    """Whether /proc/cpuinfo's first `flags` line names a native bf16 unit (read without
+    importing torch: a cached run's cache keys need the precision)."""
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    line = next((ln for ln in text.splitlines() if ln.startswith("flags")), "")
+    return not BF16_FLAGS.isdisjoint(line.partition(":")[2].split())
+
+
+def precision_for(device: str, requested: str | None = DEFAULT_PRECISION,
+                  cpuinfo: Path | None = None) -> str:
+    """The arithmetic of the encoder's passes: `requested` unless it is "auto" (or None),
+    which is $QA_PIPELINE_PRECISION where set, else fp16 on CUDA, bf16 on a CPU with native
+    bf16 units (`cpu_has_bf16`), fp32 elsewhere."""
+    choice = requested if requested not in (None, "auto") else (
+        os.environ.get(PRECISION_ENV) or "auto")
+    if choice not in PRECISIONS:
+        raise ModelError(f"precision {choice!r}: expected one of {', '.join(PRECISIONS)}")
+    if choice != "auto":
+        return choice
+    if device.startswith("cuda"):
+        return "fp16"
+    return "bf16" if device == "cpu" and cpu_has_bf16(cpuinfo or CPUINFO) else "fp32"
 
 
 class SentenceTransformerEncoder:
@@ -157,12 +188,14 @@ class SentenceTransformerEncoder:
         revision: str,
         device: str | None = DEFAULT_DEVICE,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        precision: str | None = DEFAULT_PRECISION,
     ) -> None:
         self.source = source
         self.name = name
         self.revision = revision
         self.device = device
         self.batch_size = batch_size
+        self.requested_precision = precision
         # Tokenise the next batch while the current one is encoded: None is "on CUDA only".
         self.overlap: bool | None = None
         # Run a directory `bert.supports` on `LeanBert`; False: always sentence-transformers.
@@ -187,11 +220,11 @@ class SentenceTransformerEncoder:
 
     @property
     def precision(self) -> str:
-        return precision_for(self.resolved_device)
+        return precision_for(self.resolved_device, self.requested_precision)
 
     @property
     def key_revision(self) -> str:
-        """The revision in cache keys: fp16 vectors are other values than fp32 ones."""
+        """The revision in cache keys: fp16 or bf16 vectors are other values than fp32 ones."""
         p = self.precision
         return self.revision if p == "fp32" else f"{self.revision}+{p}"
 
@@ -241,12 +274,16 @@ class SentenceTransformerEncoder:
             transformers.utils.logging.disable_progress_bar()
             transformers.utils.logging.set_verbosity_error()
             logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
+            quiet_blas_threads()
             try:
                 self._model = SentenceTransformer(
                     str(self.source), device=self.resolved_device, local_files_only=True
                 )
-                if self.precision == "fp16":
-                    self._model.half()
+                if self.precision != "fp32":
+                    import torch
+
+                    self._model.to({"fp16": torch.float16, "bf16": torch.bfloat16}[
+                        self.precision])
             except Exception as e:
                 raise ModelError(f"cannot load model {self.name} from {self.source}: {e}") from e
             prompts: dict[str, str] = dict(getattr(self._model, "prompts", {}) or {})
@@ -268,8 +305,8 @@ class SentenceTransformerEncoder:
             model = LeanBert(self.source, config, device=self.resolved_device)
         except Exception as e:
             raise ModelError(f"cannot load model {self.name} from {self.source}: {e}") from e
-        if self.precision == "fp16":
-            model.half()
+        if self.precision != "fp32":
+            model.to_dtype({"fp16": "float16", "bf16": "bfloat16"}[self.precision])
         self._prompt = self._declared_prompt() or ""
         self._model = model
         self._was_loaded = True
@@ -546,22 +583,26 @@ class ReportingEncoder:
 @dataclass(frozen=True)
 class EncoderSpec:
     """A registered encoder backend: `matches(name)` says whether a --model value is one of
-    its models; `create(name, device, batch_size)` builds the (not yet loaded) encoder."""
+    its models; `create(name, device, batch_size, precision)` builds the (not yet loaded)
+    encoder."""
 
     name: str
     matches: Callable[[str], bool]
-    create: Callable[[str, str | None, int], Encoder]
+    create: Callable[[str, str | None, int, str | None], Encoder]
 
 
-def _hash_encoder(name: str, device: str | None, batch_size: int) -> Encoder:
+def _hash_encoder(name: str, device: str | None, batch_size: int,
+                  precision: str | None) -> Encoder:
     return HashEncoder(int(name.split("-", 1)[1]) if "-" in name else 256)
 
 
-def _sentence_transformer(name_or_path: str, device: str | None, batch_size: int) -> Encoder:
+def _sentence_transformer(name_or_path: str, device: str | None, batch_size: int,
+                          precision: str | None) -> Encoder:
     from .models import resolve
 
     source, name, revision = resolve(name_or_path)
-    return SentenceTransformerEncoder(source, name, revision, device=device, batch_size=batch_size)
+    return SentenceTransformerEncoder(source, name, revision, device=device,
+                                      batch_size=batch_size, precision=precision)
 
 
 # Tried in order; the last one takes any registry name or model directory.
@@ -572,8 +613,9 @@ ENCODERS: dict[str, EncoderSpec] = {spec.name: spec for spec in (
 
 
 def load_encoder(
-    name_or_path: str, device: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE
+    name_or_path: str, device: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
+    precision: str | None = DEFAULT_PRECISION,
 ) -> Encoder:
     """A registry name (see `models`), a model directory, or `hash` / `hash-DIM` for tests."""
     spec = next(s for s in ENCODERS.values() if s.matches(name_or_path))
-    return spec.create(name_or_path, device, batch_size)
+    return spec.create(name_or_path, device, batch_size, precision)

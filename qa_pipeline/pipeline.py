@@ -37,7 +37,8 @@ MAX_MATRIX_PARAGRAPHS = 300
 def resolve_encoder(config: Config) -> Encoder:
     """The configured encoder, not loaded and without the cache: cheap, so an unknown model
     name fails before any work."""
-    return load_encoder(config.model, device=config.device, batch_size=config.batch_size)
+    return load_encoder(config.model, device=config.device, batch_size=config.batch_size,
+                        precision=config.precision)
 
 
 def make_encoder(config: Config, inner: Encoder | None = None) -> Encoder:

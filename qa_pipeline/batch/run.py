@@ -186,7 +186,7 @@ def _worker_document(job: DocumentJob, config: Config,
                      accepted: Mapping[str, frozenset[str]]) -> DocumentResult:
     from ..pipeline import make_encoder
 
-    key = (config.model, config.device, config.batch_size, config.use_cache)
+    key = (config.model, config.device, config.precision, config.batch_size, config.use_cache)
     if key not in _WORKER_ENCODERS:
         _WORKER_ENCODERS[key] = make_encoder(config)
     return process_document(job, config, accepted, _WORKER_ENCODERS[key])
@@ -291,9 +291,10 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
     out.mkdir(parents=True, exist_ok=True)
     from ..embed import load_encoder
 
-    inner = load_encoder(bc.config.model, bc.config.device, bc.config.batch_size)
-    # Resolved, not loaded. The key revision tells fp16 (CUDA) vectors from fp32 ones, so a
-    # GPU run's reports are not reused for a CPU run or the other way round.
+    inner = load_encoder(bc.config.model, bc.config.device, bc.config.batch_size,
+                         bc.config.precision)
+    # Resolved, not loaded. The key revision tells fp16 / bf16 vectors from fp32 ones, so a
+    # run's reports are not reused for a run in another precision.
     encoder_id = (inner.name, getattr(inner, "key_revision", inner.revision))
     previous = _previous_keys(out) if bc.config.use_cache else {}
     keys: dict[str, str] = {}

@@ -12,6 +12,7 @@ config.py's defaults < the file < command-line flags (`resolve`). A bad file is 
     fail_on = "major"              # critical | major | minor | none
     segmented = false
     batch_size = 32
+    precision = "auto"             # auto | fp32 (the same figures on every CPU) | bf16 | fp16
     word_tagger = false            # word-level evidence from the model's trained tagger
 
     [checks]                       # per-check enable/disable; unnamed checks stay enabled
@@ -79,6 +80,12 @@ def _positive(v: Any, where: str) -> int:
     return v
 
 
+def _precision(v: Any, where: str) -> str:
+    if v not in C.PRECISIONS:
+        raise ConfigError(f"{where}: {v!r} is not one of {', '.join(C.PRECISIONS)}")
+    return str(v)
+
+
 def _checks(v: Any, where: str) -> tuple[str, ...]:
     from ..detect.checks import CHECKS
 
@@ -113,6 +120,8 @@ KEYS: dict[str, Key] = {k.name: k for k in (
     Key("fail_on", "fail_on", _fail_on, "the gate fails at this severity"),
     Key("segmented", "segmented", _bool, "one sentence per line"),
     Key("batch_size", "batch_size", _positive, "embedding batch size"),
+    Key("precision", "precision", _precision, "encoder arithmetic: auto, fp32 (the same "
+        "figures on every CPU), bf16, fp16"),
     Key("word_tagger", "word_tagger", _bool, "word-level drift evidence from the model's "
         "trained tagger (pairwise checks; default false: occlusion spans)"),
     Key("checks", "checks", _checks, "per-check enable/disable"),

@@ -105,7 +105,7 @@ def merged_weights(base: dict[str, Any], params: dict[str, Any], frozen: int, la
     for name in lora_names(frozen, layers):
         a, b = params[f"lora_a:{name}"], params[f"lora_b:{name}"]
         w = base[name + ".weight"]
-        out[name + ".weight"] = w + (b @ a).to(w.dtype) * scale
+        out[name + ".weight"] = (w.float() + (b @ a).float() * scale).to(w.dtype)
     return out
 
 

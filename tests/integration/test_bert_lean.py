@@ -24,9 +24,10 @@ EDGES = ["", "   padded by spaces  ", "a\u00a0b ü\u0301 <unk> Ž", "tab\tand\nn
          "Ilgas sakinys, kuris kartojasi. " * 120]
 
 
-def _encoder(lean: bool) -> SentenceTransformerEncoder:
+def _encoder(lean: bool, precision: str = "fp32") -> SentenceTransformerEncoder:
     enc = SentenceTransformerEncoder(model_path("multilingual-e5-small"),
-                                     "multilingual-e5-small", "r", device="cpu", batch_size=8)
+                                     "multilingual-e5-small", "r", device="cpu", batch_size=8,
+                                     precision=precision)
     enc.lean = lean
     return enc
 
@@ -46,6 +47,29 @@ def test_lean_vectors_match_sentence_transformers(texts: list[str]) -> None:
     assert got.shape == want.shape == (len(texts), 384) and got.dtype == np.float32
     assert np.abs(got - want).max() < 1e-5
     assert lean.prompt == reference.prompt == "query: " and lean.dim == 384
+
+
+def test_bf16_vectors_stay_within_1e_3_in_cosine_of_fp32(texts: list[str]) -> None:
+    """bf16 (the "auto" precision on a CPU with native bf16 units): float32 unit rows, under
+    their own cache keys, each within 1e-3 in cosine of fp32's (5e-5 measured on NTREX)."""
+    fp32, bf16 = _encoder(True), _encoder(True, "bf16")
+    want, got = fp32.encode(texts), bf16.encode(texts)
+    assert got.dtype == np.float32 and np.allclose(np.linalg.norm(got, axis=1), 1, atol=1e-5)
+    cos = (got * want).sum(axis=1)
+    assert cos.min() > 0.999 and np.abs(got - want).max() > 1e-6  # close, and really bf16
+    assert bf16.key_revision == "r+bf16" and fp32.key_revision == "r"
+
+
+def test_a_loaded_model_holds_numpy_blas_to_one_thread(texts: list[str]) -> None:
+    """OpenBLAS's spinning idle threads took the cores from torch's passes (bert.py)."""
+    from threadpoolctl import ThreadpoolController
+
+    _encoder(True).encode(texts[:2])
+    blas = [i for i in ThreadpoolController().select(internal_api="openblas").info()
+            if "numpy" in i["filepath"]]  # not scipy's own copy, loaded later by other tests
+    if not blas:
+        pytest.skip("numpy here is not built on OpenBLAS")
+    assert all(i["num_threads"] == 1 for i in blas)
 
 
 def test_lean_overlapped_loop_gives_the_plain_loops_vectors(texts: list[str]) -> None:

@@ -484,6 +484,8 @@ def test_config_error_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match="fail_on"):
         parse_settings({"fail_on": 3}, "qa.toml")
+    with pytest.raises(ConfigError, match="precision.*int8"):
+        parse_settings({"precision": "int8"}, "qa.toml")
 
 
 def test_repo_config_and_baseline_are_valid() -> None:

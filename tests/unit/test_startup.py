@@ -204,15 +204,59 @@ def test_config_and_cli_default_device_is_auto() -> None:
     assert "auto" in res.output
 
 
-@pytest.mark.parametrize(("device", "precision", "suffix"), [
-    ("cpu", "fp32", ""), ("cuda", "fp16", "+fp16"), ("cuda:1", "fp16", "+fp16"),
+def _cpuinfo(path: Path, flags: str) -> Path:
+    path.write_text(f"processor\t: 0\nflags\t\t: fpu sse2 avx2 {flags}\n\nprocessor\t: 1\n",
+                    "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("device", "flags", "precision", "suffix"), [
+    ("cpu", "avx512f", "fp32", ""), ("cpu", "avx512f amx_bf16 amx_tile", "bf16", "+bf16"),
+    ("cpu", "avx512_bf16", "bf16", "+bf16"), ("cuda", "", "fp16", "+fp16"),
+    ("cuda:1", "amx_bf16", "fp16", "+fp16"), ("mps", "amx_bf16", "fp32", ""),
 ])
-def test_precision_and_cache_keys_follow_the_device(device: str, precision: str, suffix: str,
-                                                    tmp_path: Path) -> None:
-    """fp16 only on CUDA, and its vectors under their own keys; fp32 keys unchanged."""
+def test_precision_and_cache_keys_follow_the_device(device: str, flags: str, precision: str,
+                                                    suffix: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """auto: fp16 on CUDA, bf16 on a CPU whose flags name a native bf16 unit, else fp32; the
+    other precisions' vectors under their own keys, fp32 keys unchanged."""
+    from qa_pipeline import embed
+
+    monkeypatch.delenv("QA_PIPELINE_PRECISION", raising=False)
+    monkeypatch.setattr(embed, "CPUINFO", _cpuinfo(tmp_path / "cpuinfo", flags))
     enc = SentenceTransformerEncoder(_model_dir(tmp_path / "m"), "m", "r1", device=device)
     assert enc.precision == precision and enc.key_revision == "r1" + suffix
     assert not enc.loaded
+
+
+def test_precision_given_or_from_the_environment_wins_over_the_cpu(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_pipeline.embed import ModelError, precision_for
+
+    amx = _cpuinfo(tmp_path / "amx", "amx_bf16")
+    monkeypatch.delenv("QA_PIPELINE_PRECISION", raising=False)
+    assert precision_for("cpu", "auto", amx) == "bf16"
+    assert precision_for("cpu", "fp32", amx) == "fp32"
+    assert precision_for("cpu", None, tmp_path / "missing") == "fp32"  # unreadable: no bf16
+    monkeypatch.setenv("QA_PIPELINE_PRECISION", "fp32")
+    assert precision_for("cpu", "auto", amx) == "fp32"
+    assert precision_for("cpu", "bf16", amx) == "bf16"  # an explicit choice beats the env
+    monkeypatch.setenv("QA_PIPELINE_PRECISION", "int4")
+    with pytest.raises(ModelError, match="int4"):
+        precision_for("cpu", "auto", amx)
+
+
+def test_the_precision_option_reaches_the_encoder(tmp_path: Path) -> None:
+    from qa_pipeline.batch.settings import resolve
+    from qa_pipeline.config import Config
+    from qa_pipeline.pipeline import resolve_encoder
+
+    enc = resolve_encoder(Config(precision="fp32"))
+    assert enc.precision == "fp32"  # type: ignore[attr-defined]
+    assert resolve({"precision": "bf16"}, {}).config.precision == "bf16"
+    assert resolve({"precision": "bf16"}, {"precision": "fp32"}).config.precision == "fp32"
+    res = CliRunner().invoke(app, ["check", "--help"], terminal_width=200)
+    assert "--precision" in res.output
 
 
 def test_records_live_beside_the_vectors_and_are_pruned_with_them(tmp_path: Path) -> None:
