@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from ..bert import padded_length
 from ..embed import snug_batches
 from ..errors import ModelError
 from ..text import word_spans
@@ -72,12 +73,14 @@ def pair_tokens(lean: Any, source: str, target: str) -> PairTokens:
 
 
 def word_inputs(word_of: Sequence[np.ndarray], n_source: Sequence[int],
-                n_words: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                n_words: Sequence[int], length: int | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The heads' word inputs for a batch of pairs: `pool` (batch, words, tokens) averaging each
     word's sub-tokens, `side` (0 source, 1 target) and the real-word mask, padded to the batch's
-    longest pair. `word_of` gives each pair's token -> word index (-1: none)."""
+    longest pair (or to `length` tokens). `word_of` gives each pair's token -> word index (-1:
+    none)."""
     b = len(word_of)
-    length = max((len(w) for w in word_of), default=1)
+    length = length or max((len(w) for w in word_of), default=1)
     width = max(max(n_words, default=0), 1)
     pool = np.zeros((b, width, length), np.float32)
     side = np.zeros((b, width), np.int64)
@@ -209,7 +212,7 @@ class Runner:
         import torch
 
         lean = self.lean
-        length = max(len(t.ids) for t in tokens)
+        length = padded_length(max(len(t.ids) for t in tokens))
         ids = torch.full((len(tokens), length), lean.config.pad_id, dtype=torch.long)
         mask = torch.zeros((len(tokens), length), dtype=torch.long)
         for r, t in enumerate(tokens):
@@ -217,7 +220,7 @@ class Runner:
             mask[r, :len(t.ids)] = 1
         pool, side, wmask = word_inputs(
             [t.word_of for t in tokens], [len(t.source_spans) for t in tokens],
-            [len(t.source_spans) + len(t.target_spans) for t in tokens])
+            [len(t.source_spans) + len(t.target_spans) for t in tokens], length)
         dev = lean.device
         with torch.inference_mode():
             ids, mask = ids.to(dev), mask.to(dev)

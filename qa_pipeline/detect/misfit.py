@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from ..bert import padded_length
 from ..embed import snug_batches
 from ..errors import ModelError
 from ..text import word_spans
@@ -120,7 +121,7 @@ class _Runner:
         import torch
 
         lean = self.lean
-        length = max(len(s) for s in states)
+        length = padded_length(max(len(s) for s in states))
         x = np.zeros((len(states), length, *states[0].shape[1:]), np.float32)
         mask = np.zeros((len(states), length), np.int64)
         for r, s in enumerate(states):
