@@ -109,7 +109,7 @@ class _Runner:
 
         self.model, self.lean = model, lean
         params = {k: torch.from_numpy(v).to(lean.device) for k, v in model.weights.items()}
-        dtype = lean.weights["embeddings.LayerNorm.weight"].dtype
+        dtype = lean.dtype
         self.adapted = merged_weights(lean.weights, params, model.frozen, model.layers,
                                       model.scale)
         self.head = {k: params[k].to(dtype) for k in HEAD_NAMES}
@@ -129,7 +129,7 @@ class _Runner:
             mask[r, :len(s)] = 1
         pool = word_pool(word_of, n_words, length)
         dev = lean.device
-        dtype = lean.weights["embeddings.LayerNorm.weight"].dtype
+        dtype = lean.dtype
         with torch.inference_mode():
             xt = torch.from_numpy(x).to(dev, dtype)
             mt = torch.from_numpy(mask).to(dev)

@@ -58,6 +58,9 @@ def test_bf16_vectors_stay_within_1e_3_in_cosine_of_fp32(texts: list[str]) -> No
     cos = (got * want).sum(axis=1)
     assert cos.min() > 0.999 and np.abs(got - want).max() > 1e-6  # close, and really bf16
     assert bf16.key_revision == "r+bf16" and fp32.key_revision == "r"
+    w = bf16.load().weights  # the layers in bf16; the embedding tables (a lookup) stay fp32
+    assert str(w["encoder.layer.0.attention.self.query.weight"].dtype) == "torch.bfloat16"
+    assert str(w["embeddings.word_embeddings.weight"].dtype) == "torch.float32"
 
 
 def test_a_loaded_model_holds_numpy_blas_to_one_thread(texts: list[str]) -> None:
