@@ -296,6 +296,7 @@ def align(
     """Align SRC and TGT and print the beads to stdout."""
     from . import __version__
     from .align import align_documents, describe
+    from .embed import revision_of
     from .io.beads import format_beads
     from .pipeline import read_inputs
     from .segment import SEGMENTER
@@ -316,7 +317,7 @@ def align(
         "signature": {
             "version": __version__,
             "model": encoder.name,
-            "model_revision": encoder.revision,
+            "model_revision": revision_of(encoder),
             "segmenter": SEGMENTER,
             "aligner": describe(cfg.align),
         },

@@ -556,6 +556,12 @@ class HashEncoder:
         return unit_rows(out)
 
 
+def revision_of(encoder: Any) -> str:
+    """The encoder's model revision with its precision where that is not fp32 ("r+bf16"): what
+    cache keys and the outputs' signatures carry, since fp16 / bf16 vectors are other values."""
+    return str(getattr(encoder, "key_revision", encoder.revision))
+
+
 def release_model(encoder: object) -> None:
     """Free `encoder`'s model until its next encode, where it has one (`release`); the hash
     encoder and test fakes have none."""

@@ -21,7 +21,7 @@ from .detect.context import PairContext, build_context, lookup_vectors
 from .detect.drift import score_drift
 from .detect.findings import GAP_THRESHOLDS, build_findings
 from .detect.word_tagger import keep_tagger_states
-from .embed import Encoder, ReportingEncoder, load_encoder
+from .embed import Encoder, ReportingEncoder, load_encoder, revision_of
 from .io.normalise import NORMALISER
 from .io.readers import Inputs
 from .io.readers import read_inputs as _read
@@ -114,7 +114,7 @@ def _analyse(inputs: Inputs, encoder: Encoder, config: Config,
     signature = Signature(
         version=__version__,
         model=encoder.name,
-        model_revision=encoder.revision,
+        model_revision=revision_of(encoder),
         segmenter=SEGMENTER if inputs.beads is None else f"pre-aligned-{inputs.format}",
         thresholds={**drift.thresholds, **GAP_THRESHOLDS},
         drift_model=drift.model_id,

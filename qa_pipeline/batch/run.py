@@ -289,13 +289,13 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
         for pj in job.pairs:
             safe_folder(out, pj.folder)
     out.mkdir(parents=True, exist_ok=True)
-    from ..embed import load_encoder
+    from ..embed import load_encoder, revision_of
 
     inner = load_encoder(bc.config.model, bc.config.device, bc.config.batch_size,
                          bc.config.precision)
     # Resolved, not loaded. The key revision tells fp16 / bf16 vectors from fp32 ones, so a
     # run's reports are not reused for a run in another precision.
-    encoder_id = (inner.name, getattr(inner, "key_revision", inner.revision))
+    encoder_id = (inner.name, revision_of(inner))
     previous = _previous_keys(out) if bc.config.use_cache else {}
     keys: dict[str, str] = {}
     shas: dict[str, tuple[str, ...]] = {}

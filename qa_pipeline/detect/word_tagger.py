@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..cache import record_key
+from ..embed import revision_of
 from ..errors import ModelError
 from ..text import word_spans
 from ..token_states import state_source
@@ -79,7 +80,7 @@ def tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
     store = getattr(encoder, "cache", None)
     if store is None or not pairs:
         return _tag_words(model, encoder, pairs)
-    revision = str(getattr(encoder, "key_revision", encoder.revision))  # the cache's
+    revision = revision_of(encoder)  # the cache's
     weights = fingerprint(model)
     key_of = {p: record_key(TAGS_RECORD, weights, encoder.name, revision, *p)
               for p in dict.fromkeys(pairs)}

@@ -19,7 +19,7 @@ from ..align import align_documents, describe
 from ..config import Config
 from ..detect.checks.language import stored_in
 from ..detect.spans import attribute
-from ..embed import Encoder
+from ..embed import Encoder, revision_of
 from ..errors import InputError
 from ..segment import SEGMENTER
 from ..types import SEVERITY_RANK, Document, Severity, Signature, Span
@@ -252,7 +252,7 @@ def report_from(ev: NwayEvidence, encoder: Encoder, config: Config) -> NwayRepor
                         source, {d.lang: d for d in ev.translations}, rows)
     first = next(iter(ev.pairs.values()))
     signature = Signature(
-        version=__version__, model=encoder.name, model_revision=encoder.revision,
+        version=__version__, model=encoder.name, model_revision=revision_of(encoder),
         segmenter=SEGMENTER,
         thresholds={**first.result.thresholds, "nway_margin": th.margin,
                     "nway_agreement_margin": (th.agreement_margin if source is not None

@@ -246,6 +246,19 @@ def test_precision_given_or_from_the_environment_wins_over_the_cpu(
         precision_for("cpu", "auto", amx)
 
 
+def test_outputs_and_caches_carry_the_precision_with_the_revision(tmp_path: Path) -> None:
+    """Signatures and cache keys read `revision_of`: a bf16 run's reports say so."""
+    from qa_pipeline.cache import EmbeddingCache
+    from qa_pipeline.cached_encoder import CachedEncoder
+    from qa_pipeline.embed import revision_of
+
+    enc = SentenceTransformerEncoder(_model_dir(tmp_path / "m"), "m", "r1", device="cpu",
+                                     precision="bf16")
+    assert revision_of(enc) == "r1+bf16"
+    assert revision_of(CachedEncoder(enc, EmbeddingCache(tmp_path / "c.sqlite"))) == "r1+bf16"
+    assert revision_of(HashEncoder(DIM)) == HashEncoder(DIM).revision
+
+
 def test_the_precision_option_reaches_the_encoder(tmp_path: Path) -> None:
     from qa_pipeline.batch.settings import resolve
     from qa_pipeline.config import Config
