@@ -110,7 +110,7 @@ def quiet_blas_threads() -> None:
     """One thread for numpy's OpenBLAS from the moment torch runs in this process. OpenBLAS's
     idle threads spin for up to ~0.1 s after each call, and numpy's small products between the
     passes left them holding the cores torch's next pass needed: on 2 cores a tagging batch
-    of 5 sentences took 15-115 ms instead of ~15, and the NTREX drift benchmark ran ~25 %
+    of 5 sentences took 15-115 ms instead of ~15, and the NTREX drift benchmark ran 15-25 %
     slower (BENCHMARKS.md, "Session 23"). torch's own thread pool is left alone."""
     try:
         from threadpoolctl import ThreadpoolController

@@ -203,8 +203,7 @@ class Runner:
             raise ModelError(f"word tagger {model.model_id}: made for a {model.layers}-layer "
                              f"encoder, this one has {lean.config.layers}")
         self.adapted = merged_weights(base, params, model.frozen, model.layers, model.scale)
-        self.head = {k: params[k].to(lean.dtype)
-                     for k in HEAD_NAMES}
+        self.head = {k: params[k].to(lean.dtype) for k in HEAD_NAMES}
 
     def logits(self, tokens: Sequence[PairTokens]) -> tuple[list[np.ndarray], np.ndarray]:
         """P(BAD) per word (source words, then target words) and the sentence score, per
