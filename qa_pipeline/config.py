@@ -26,7 +26,7 @@ BATCH_TEXT_CHARS = 2_048
 # "auto": cuda when torch sees a GPU, else cpu (`embed.resolve_device`); or a torch device.
 DEFAULT_DEVICE = "auto"
 # The arithmetic of the encoder's passes. "auto": fp16 on CUDA; bf16 on a CPU that multiplies
-# bf16 matrices natively (AMX or AVX512-BF16 in /proc/cpuinfo: e5-small ~3x faster, vectors
+# bf16 matrices natively (AMX or AVX512-BF16 in /proc/cpuinfo: e5-small 2.3-3x faster, vectors
 # within 5e-5 in cosine of fp32, the benchmarks' figures within noise; BENCHMARKS.md,
 # "Session 23"); fp32 elsewhere. $QA_PIPELINE_PRECISION, when set, is what "auto" means (benchmarks
 # compare precisions with it). Vectors of each precision are cached under their own keys.
