@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .cache import EmbeddingCache, entry_key
-from .embed import Encoder, Progress, release_model
+from .embed import Encoder, Progress, release_model, revision_of
 from .errors import ModelError
 from .token_states import pooled_vectors
 
@@ -51,9 +51,9 @@ class CachedEncoder:
 
     @property
     def key_revision(self) -> str:
-        """The revision its cache keys name: the inner encoder's, fp16 vectors apart from
-        fp32 ones (`SentenceTransformerEncoder.key_revision`)."""
-        return str(getattr(self.inner, "key_revision", self.revision))
+        """The revision its cache keys name: the inner encoder's, fp16 / bf16 vectors apart
+        from fp32 ones (`SentenceTransformerEncoder.key_revision`)."""
+        return revision_of(self.inner)
 
     @property
     def loaded(self) -> bool:

@@ -57,18 +57,39 @@ class PairTokens:
     target_spans: tuple[tuple[int, int], ...]
 
 
+def token_words(offsets: Any, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Each token's word (the first word its characters overlap; -1 for the prompt's, the
+    special tokens and bare spaces), from character offsets into the text itself."""
+    word_of = np.full(len(offsets), -1, np.int32)
+    for k, (a, b) in enumerate(offsets):
+        if b <= max(int(a), 0):
+            continue
+        for w, (s, e) in enumerate(spans):
+            if s < b and e > a:
+                word_of[k] = w
+                break
+    return word_of
+
+
+def word_pool(word_of: Sequence[np.ndarray], n_words: Sequence[int], length: int) -> np.ndarray:
+    """(texts, words, tokens): each word's sub-tokens averaged, padded to the longest."""
+    width = max(max(n_words, default=0), 1)
+    pool = np.zeros((len(word_of), width, length), np.float32)
+    for r, wo in enumerate(word_of):
+        tok = np.flatnonzero(wo >= 0)
+        pool[r, wo[tok], tok] = 1.0
+        pool[r] /= np.maximum(pool[r].sum(axis=1, keepdims=True), 1.0)
+    return pool
+
+
 def pair_tokens(lean: Any, source: str, target: str) -> PairTokens:
     enc = lean.tokenizer.encode(source, target)
     src, tgt = tuple(word_spans(source)), tuple(word_spans(target))
     word_of = np.full(len(enc.ids), -1, np.int32)
-    for k, (seq, (a, b)) in enumerate(zip(enc.sequence_ids, enc.offsets, strict=True)):
-        if seq is None or b <= a:
-            continue
-        spans, base = (src, 0) if seq == 0 else (tgt, len(src))
-        for w, (s, e) in enumerate(spans):
-            if s < b and e > a:
-                word_of[k] = base + w
-                break
+    for seq, spans, base in ((0, src, 0), (1, tgt, len(src))):
+        at = [k for k, s in enumerate(enc.sequence_ids) if s == seq]
+        words = token_words([enc.offsets[k] for k in at], spans)
+        word_of[at] = np.where(words >= 0, words + base, -1)
     return PairTokens(tuple(enc.ids), word_of, src, tgt)
 
 
@@ -79,16 +100,12 @@ def word_inputs(word_of: Sequence[np.ndarray], n_source: Sequence[int],
     word's sub-tokens, `side` (0 source, 1 target) and the real-word mask, padded to the batch's
     longest pair (or to `length` tokens). `word_of` gives each pair's token -> word index (-1:
     none)."""
-    b = len(word_of)
-    length = length or max((len(w) for w in word_of), default=1)
-    width = max(max(n_words, default=0), 1)
-    pool = np.zeros((b, width, length), np.float32)
+    pool = word_pool(word_of, n_words,
+                     length or max((len(w) for w in word_of), default=1))
+    b, width = pool.shape[:2]
     side = np.zeros((b, width), np.int64)
     wmask = np.zeros((b, width), bool)
-    for r, (wo, ns, nw) in enumerate(zip(word_of, n_source, n_words, strict=True)):
-        tok = np.flatnonzero(wo >= 0)
-        pool[r, wo[tok], tok] = 1.0
-        pool[r] /= np.maximum(pool[r].sum(axis=1, keepdims=True), 1.0)
+    for r, (ns, nw) in enumerate(zip(n_source, n_words, strict=True)):
         side[r, ns:nw] = 1
         wmask[r, :nw] = True
     return pool, side, wmask

@@ -36,7 +36,14 @@ from ..embed import snug_batches
 from ..errors import ModelError
 from ..text import word_spans
 from ..token_states import state_source
-from .cross_tagger import PAD_SLACK, lean_for, lora_names, merged_weights
+from .cross_tagger import (
+    PAD_SLACK,
+    lean_for,
+    lora_names,
+    merged_weights,
+    token_words,
+    word_pool,
+)
 from .tagger import checked_weights, layer_states, weights_bytes
 
 MISFIT_FORMAT = "qa_pipeline.misfit/1"
@@ -63,31 +70,6 @@ class MisfitModel:
     def state_layers(self) -> tuple[int, ...]:
         """The hidden states a pass must give: the taps, then the last frozen layer."""
         return (*self.taps, self.frozen)
-
-
-def token_words(offsets: np.ndarray, spans: Sequence[tuple[int, int]]) -> np.ndarray:
-    """Each token's word (the first word its characters overlap; -1 for the prompt's, the
-    special tokens and bare spaces), from character offsets into the text itself."""
-    word_of = np.full(len(offsets), -1, np.int32)
-    for k, (a, b) in enumerate(offsets):
-        if b <= max(int(a), 0):
-            continue
-        for w, (s, e) in enumerate(spans):
-            if s < b and e > a:
-                word_of[k] = w
-                break
-    return word_of
-
-
-def word_pool(word_of: Sequence[np.ndarray], n_words: Sequence[int], length: int) -> np.ndarray:
-    """(texts, words, tokens): each word's sub-tokens averaged, padded to the longest."""
-    width = max(max(n_words, default=0), 1)
-    pool = np.zeros((len(word_of), width, length), np.float32)
-    for r, wo in enumerate(word_of):
-        tok = np.flatnonzero(wo >= 0)
-        pool[r, wo[tok], tok] = 1.0
-        pool[r] /= np.maximum(pool[r].sum(axis=1, keepdims=True), 1.0)
-    return pool
 
 
 def word_logits(p: dict[str, Any], h: Any, pool: Any, taps: Any) -> Any:
