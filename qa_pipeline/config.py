@@ -23,7 +23,7 @@ DEFAULT_BATCH_SIZE = 32
 # Sentences (~150 chars) still go 32 at a time.
 BATCH_CHAR_BUDGET = 16_384
 BATCH_TEXT_CHARS = 2_048
-# "auto": cuda when torch sees a GPU, else cpu (`embed.resolve_device`); or a torch device.
+# "auto": cuda when torch sees a GPU, else cpu (`devices.resolve_device`); or a torch device.
 DEFAULT_DEVICE = "auto"
 # The arithmetic of the encoder's passes. "auto": fp16 on CUDA; bf16 on a CPU that multiplies
 # bf16 matrices natively (AMX or AVX512-BF16 in /proc/cpuinfo: e5-small 2.3-3x faster, vectors

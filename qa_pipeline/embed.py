@@ -24,10 +24,9 @@ from .config import (
     DEFAULT_DEVICE,
     DEFAULT_PRECISION,
     LAYER_STATE_BYTES,
-    PRECISION_ENV,
-    PRECISIONS,
     TOKEN_STATE_BYTES,
 )
+from .devices import precision_for, resolve_device
 from .errors import ModelError
 from .text import unit_rows
 from .token_states import TokenStates, TokenStateStore
@@ -117,57 +116,6 @@ class Encoder(Protocol):
         ...
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray: ...
-
-
-# Where an NVIDIA driver exposes itself; without one, CUDA cannot be there and "auto" is
-# answered without importing torch (a cached run never imports it).
-NVIDIA_DRIVER = Path("/proc/driver/nvidia")
-
-
-def resolve_device(requested: str | None, driver: Path = NVIDIA_DRIVER) -> str:
-    """The torch device to run on: "auto" (or None) is "cuda" when torch sees a GPU, else
-    "cpu"; anything else is returned as given (torch rejects what it does not know)."""
-    if requested not in (None, "auto"):
-        return str(requested)
-    if not driver.exists():
-        return "cpu"
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-CPUINFO = Path("/proc/cpuinfo")
-# CPU flags of native bf16 matrix arithmetic: torch (oneDNN) runs bf16 matmuls on them, e5-small's
-# linear layers ~6x faster than in fp32 on AMX (BENCHMARKS.md, "Session 23").
-BF16_FLAGS = frozenset({"amx_bf16", "avx512_bf16"})
-
-
-@lru_cache(maxsize=4)
-def cpu_has_bf16(cpuinfo: Path) -> bool:
-    """Whether /proc/cpuinfo's first `flags` line names a native bf16 unit (read without
-    importing torch: a cached run's cache keys need the precision)."""
-    try:
-        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    line = next((ln for ln in text.splitlines() if ln.startswith("flags")), "")
-    return not BF16_FLAGS.isdisjoint(line.partition(":")[2].split())
-
-
-def precision_for(device: str, requested: str | None = DEFAULT_PRECISION,
-                  cpuinfo: Path | None = None) -> str:
-    """The arithmetic of the encoder's passes: `requested` unless it is "auto" (or None),
-    which is $QA_PIPELINE_PRECISION where set, else fp16 on CUDA, bf16 on a CPU with native
-    bf16 units (`cpu_has_bf16`), fp32 elsewhere."""
-    choice = requested if requested not in (None, "auto") else (
-        os.environ.get(PRECISION_ENV) or "auto")
-    if choice not in PRECISIONS:
-        raise ModelError(f"precision {choice!r}: expected one of {', '.join(PRECISIONS)}")
-    if choice != "auto":
-        return choice
-    if device.startswith("cuda"):
-        return "fp16"
-    return "bf16" if device == "cpu" and cpu_has_bf16(cpuinfo or CPUINFO) else "fp32"
 
 
 class SentenceTransformerEncoder:

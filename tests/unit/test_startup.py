@@ -185,7 +185,7 @@ class _FakeTorch:
 ])
 def test_device_resolution(requested: str | None, driver: bool, cuda: bool, expected: str,
                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qa_pipeline.embed import resolve_device
+    from qa_pipeline.devices import resolve_device
 
     path = tmp_path / "nvidia"
     if driver:
@@ -220,10 +220,10 @@ def test_precision_and_cache_keys_follow_the_device(device: str, flags: str, pre
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """auto: fp16 on CUDA, bf16 on a CPU whose flags name a native bf16 unit, else fp32; the
     other precisions' vectors under their own keys, fp32 keys unchanged."""
-    from qa_pipeline import embed
+    from qa_pipeline import devices
 
     monkeypatch.delenv("QA_PIPELINE_PRECISION", raising=False)
-    monkeypatch.setattr(embed, "CPUINFO", _cpuinfo(tmp_path / "cpuinfo", flags))
+    monkeypatch.setattr(devices, "CPUINFO", _cpuinfo(tmp_path / "cpuinfo", flags))
     enc = SentenceTransformerEncoder(_model_dir(tmp_path / "m"), "m", "r1", device=device)
     assert enc.precision == precision and enc.key_revision == "r1" + suffix
     assert not enc.loaded
@@ -231,7 +231,8 @@ def test_precision_and_cache_keys_follow_the_device(device: str, flags: str, pre
 
 def test_precision_given_or_from_the_environment_wins_over_the_cpu(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qa_pipeline.embed import ModelError, precision_for
+    from qa_pipeline.devices import precision_for
+    from qa_pipeline.errors import ModelError
 
     amx = _cpuinfo(tmp_path / "amx", "amx_bf16")
     monkeypatch.delenv("QA_PIPELINE_PRECISION", raising=False)
