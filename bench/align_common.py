@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -60,6 +61,21 @@ def make_embed(model: str, chunk: int = 128,
         return np.stack([store[t] for t in texts]).astype(np.float32)
 
     return embed
+
+
+def make_match(model: str, params: Any) -> Any:
+    """The rider split's word evidence (`qa_pipeline.rider_match`) over `model`, its answers
+    cached in the lead's sqlite cache (the model loads only for an answer not there); None
+    when `params.riders` is off."""
+    from qa_pipeline.cache import EmbeddingCache
+    from qa_pipeline.cached_encoder import CachedEncoder
+    from qa_pipeline.embed import load_encoder
+    from qa_pipeline.rider_match import rider_match
+
+    if not params.riders.enabled:
+        return None
+    return rider_match(CachedEncoder(load_encoder(model), EmbeddingCache(CACHE)),
+                       params.riders.layer)
 
 
 def _encode(enc: object, uniq: list[str], chunk: int, verbose: bool) -> dict[str, np.ndarray]:

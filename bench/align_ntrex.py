@@ -26,6 +26,7 @@ from align_common import (
     count_tokens,
     deletion_scores,
     make_embed,
+    make_match,
     md_table,
     result_name,
     score,
@@ -86,6 +87,7 @@ def main() -> None:
     args = ap.parse_args()
     params = params_from(args.set)
     embed = make_embed(args.model)
+    match = make_match(args.model, params)
     docs = documents(args.limit)
     results = {}
     for rate in args.rates:
@@ -98,7 +100,7 @@ def main() -> None:
         t0 = time.perf_counter()
         for dmg in damaged(docs, rate, args.seed):
             sentences += len(dmg.src) + len(dmg.tgt)
-            beads = align_sentences(dmg.src, dmg.tgt, counted, params)
+            beads = align_sentences(dmg.src, dmg.tgt, counted, params, match)
             golds.append(dmg.gold)
             tests.append(bead_pairs(beads))
             gold_set = set(dmg.gold)

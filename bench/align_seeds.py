@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from align_common import ROOT, make_embed, md_table, write_results
+from align_common import ROOT, make_embed, make_match, md_table, write_results
 from align_textberg import params_from
 
 from qa_pipeline.align import align_documents
@@ -35,7 +35,9 @@ def main() -> None:
     for model in args.model:
         inputs = read_inputs(SEEDS / "lt.txt", SEEDS / "et.txt", Config(model=model))
         src, tgt = inputs.source, inputs.target
-        al = align_documents(src, tgt, make_embed(model), params_from(args.set))
+        params = params_from(args.set)
+        al = align_documents(src, tgt, make_embed(model), params,
+                             match=make_match(model, params))
         got = [(b.source, b.target) for b in al.paragraphs]
         want = [((0,), ())] + [((i + 1,), (i,)) for i in range(len(tgt.paragraphs))]
         print(f"{model}:\n{format_beads(al.paragraphs)}", file=sys.stderr)

@@ -27,6 +27,7 @@ from align_common import (
     count_tokens,
     deletion_scores,
     make_embed,
+    make_match,
     md_table,
     result_name,
     score,
@@ -70,6 +71,7 @@ def main() -> None:
     args = ap.parse_args()
     params = params_from(args.set)
     embed = make_embed(args.model)
+    match = make_match(args.model, params)
     golds, tests = [], []
     per_doc: dict[str, dict[str, Any]] = {}
     t_align = 0.0
@@ -81,7 +83,7 @@ def main() -> None:
         embed([" ".join(fr[i:i + k]) for k in range(1, ke + 1)
                for i in range(len(fr) - k + 1)])
         t0 = time.perf_counter()
-        beads = align_sentences(de, fr, counted, params)
+        beads = align_sentences(de, fr, counted, params, match)
         t_align += time.perf_counter() - t0
         golds.append(gold)
         tests.append(bead_pairs(beads))

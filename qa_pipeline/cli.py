@@ -299,6 +299,7 @@ def align(
     from .embed import revision_of
     from .io.beads import format_beads
     from .pipeline import read_inputs
+    from .rider_match import rider_match
     from .segment import SEGMENTER
 
     with _guard():
@@ -309,7 +310,8 @@ def align(
             encoder = _encoder(cfg)
             stage = (lambda d, t: progress("align", d, t)) if progress else None
             result = align_documents(inputs.source, inputs.target, encoder.encode,
-                                     cfg.align, progress=stage)
+                                     cfg.align, progress=stage,
+                                     match=rider_match(encoder, cfg.align.riders.layer))
     if fmt is C.AlignFormat.beads:
         sys.stdout.write(format_beads(result.sentences))  # one line per bead, no blank line
         return

@@ -26,6 +26,7 @@ from .io.normalise import NORMALISER
 from .io.readers import Inputs
 from .io.readers import read_inputs as _read
 from .models import cache_root
+from .rider_match import rider_match
 from .segment import SEGMENTER
 from .types import Alignment, Bead, Report, ScoredBead, Signature
 
@@ -102,7 +103,8 @@ def _analyse(inputs: Inputs, encoder: Encoder, config: Config,
         keep_tagger_states(encoder.name, encoder)
     if inputs.beads is None:
         aligned = align_documents(src, tgt, encoder.encode, config.align,
-                                  progress=_stage(progress, "align"))
+                                  progress=_stage(progress, "align"),
+                                  match=rider_match(encoder, config.align.riders.layer))
         alignment = aligned.alignment
         ctx = build_context(src, tgt, alignment.sentences, aligned.vectors, encoder,
                             config.checks, _stage(progress, "checks"))

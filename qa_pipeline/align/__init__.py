@@ -52,6 +52,8 @@ Modules, from the bottom up:
 * `costs`: what both objectives share (the problem, band-shaped similarity tables);
   `costs_margin` and `costs_ratio`: the two objectives.
 * `dp`: the best path and the soft-min posteriors over the band.
+* `riders`: sentences riding untranslated inside n:m beads, split off as 1-0 / 0-1 by word
+  evidence (mutual best matches of their words' token states) the caller supplies.
 * `core`: `align_vectors`, including the coarse-to-fine band on halved documents.
 * `documents`: texts to vectors and beads: `align_sentences`, `align_documents` (which
   returns the vectors with the alignment) and the paragraph refinement.
@@ -66,19 +68,22 @@ from .params import (
     LazyParams,
     MarginParams,
     RatioParams,
+    RiderParams,
     RunsMode,
     Scoring,
     SelectiveParams,
     bead_types,
     describe,
 )
+from .riders import MatchFn, match_from_words, split_riders
 from .runs import overlap_texts, run_texts, sum_overlaps
 from .selective import align_runs
 from .windows import unsure_windows
 
 __all__ = [
-    "AlignParams", "DocumentAlignment", "EmbedFn", "LazyParams", "MarginParams", "Progress",
-    "RatioParams", "RunsMode", "Scoring", "SelectiveParams", "align_documents", "align_runs",
-    "align_sentences", "align_vectors", "bead_types", "describe", "overlap_texts", "run_texts",
+    "AlignParams", "DocumentAlignment", "EmbedFn", "LazyParams", "MarginParams", "MatchFn",
+    "Progress", "RatioParams", "RiderParams", "RunsMode", "Scoring", "SelectiveParams",
+    "align_documents", "align_runs", "align_sentences", "align_vectors", "bead_types",
+    "describe", "match_from_words", "overlap_texts", "run_texts", "split_riders",
     "sum_overlaps", "unsure_windows",
 ]

@@ -19,6 +19,7 @@ import numpy as np
 from ..types import Alignment, Bead, Document
 from .core import Progress
 from .params import AlignParams
+from .riders import MatchFn, split_riders
 from .selective import EmbedFn, align_runs, embed_missing
 
 
@@ -46,9 +47,15 @@ class DocumentAlignment:
 
 
 def align_sentences(src_texts: Sequence[str], tgt_texts: Sequence[str], embed: EmbedFn,
-                    params: AlignParams = AlignParams()) -> list[Bead]:
-    """Whole-document sentence alignment (no paragraph step)."""
-    return align_runs(src_texts, tgt_texts, {}, embed, params)
+                    params: AlignParams = AlignParams(),
+                    match: MatchFn | None = None) -> list[Bead]:
+    """Whole-document sentence alignment (no paragraph step); with `match` (word evidence,
+    `riders.py`), riders split off the n:m beads."""
+    table: dict[str, np.ndarray] = {}
+    beads = align_runs(src_texts, tgt_texts, table, embed, params)
+    if match is None:
+        return beads
+    return split_riders(beads, src_texts, tgt_texts, table, embed, match, params.riders)
 
 
 def _paragraph_params(params: AlignParams) -> AlignParams:
@@ -58,7 +65,8 @@ def _paragraph_params(params: AlignParams) -> AlignParams:
 
 def align_documents(src: Document, tgt: Document, embed: EmbedFn,
                     params: AlignParams = AlignParams(),
-                    progress: Progress | None = None) -> DocumentAlignment:
+                    progress: Progress | None = None,
+                    match: MatchFn | None = None) -> DocumentAlignment:
     """Paragraphs first, then sentences inside aligned paragraph groups.
 
     Falls back to whole-document sentence alignment when either side has a single paragraph
@@ -68,6 +76,8 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
     stay a soft prior
     (`AlignParams.paragraph_prior`, see `paragraph_prior`). Sentence confidences inside a
     group are multiplied by the group's paragraph confidence.
+    With `match` (word evidence, `riders.py`), sentences that ride in an n:m sentence bead
+    untranslated are split off as 1-0 / 0-1 beads.
     Returns the alignment with every vector embedded on the way (`DocumentAlignment`).
     """
     s_texts, t_texts = src.texts, tgt.texts
@@ -116,6 +126,8 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
             g = int(s_groups[b.source[0]] if b.source else t_groups[b.target[0]])
             scaled.append(replace(b, confidence=(b.confidence or 0.0) * group_conf[g]))
         sent = scaled
+    if match is not None:
+        sent = split_riders(sent, s_texts, t_texts, table, embed, match, params.riders)
     if use_groups:
         para_beads = _split_unmatched_edges(para_beads, sent, src, tgt, s_par, t_par, table)
     if progress:

@@ -99,6 +99,26 @@ class LazyParams:
 
 
 @dataclass(frozen=True)
+class RiderParams:
+    """Knobs of the rider split (`riders.py`): an end sentence of an n:m bead whose words the
+    other side does not translate comes out as a 1-0 / 0-1 bead of its own. Chosen on NTREX
+    damage (seed 1) and Text+Berg, checked on damage seeds 2 and 3 (BENCHMARKS "Session 24")."""
+
+    # Share of the sentence's words that have a mutual best match among the other side's
+    # words (cosine of their token states at `layer`, every word of the bead competing): a
+    # rider's words mostly match nothing there (NTREX: median 0.12 against 0.57 for a genuine
+    # part). Below this share ...
+    max_match: float = 0.25
+    # ... and with the bead's cosine raised by more than this when the sentence is left out
+    # (a genuine part, even an OCR fragment, seldom raises it), the sentence is split off.
+    min_gain: float = 0.003
+    # The hidden states words are matched with (0 = embeddings): 8 of e5-small's 12 layers
+    # keeps Text+Berg's genuine merges (the last layer splits them: strict F1 0.908).
+    layer: int = 8
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class AlignParams:
     """Every alignment knob, with its default: the single source of defaults."""
 
@@ -167,6 +187,9 @@ class AlignParams:
     # language and topic direction that makes every pair look alike with anisotropic models);
     # only with at least this many sentences on each side, 0 switches it off.
     center_min_items: int = 4
+    # End sentences of n:m beads that the other side does not translate are split off as
+    # 1-0 / 0-1 beads, where the encoder gives word states (`riders.py`).
+    riders: RiderParams = field(default_factory=RiderParams)
 
 
 def describe(params: AlignParams) -> str:
@@ -194,6 +217,8 @@ def describe(params: AlignParams) -> str:
     prior = (f",paragraph_prior={params.paragraph_prior:g}"
              f"@{params.paragraph_prior_min_sentences:g}" if params.paragraph_prior else "")
     prior += f",pieces={params.group_piece_sentences}" if params.group_piece_sentences else ""
+    rd = params.riders
+    prior += f",riders={rd.max_match:g}/{rd.min_gain:g}@{rd.layer}" if rd.enabled else ""
     return (f"{params.scoring}({knobs},max_bead={params.max_bead},"
             f"max_overlap={params.max_overlap},runs={runs}{prior})")
 

@@ -21,6 +21,7 @@ from ..detect.checks.language import stored_in
 from ..detect.spans import attribute
 from ..embed import Encoder, revision_of
 from ..errors import InputError
+from ..rider_match import rider_match
 from ..segment import SEGMENTER
 from ..types import SEVERITY_RANK, Document, Severity, Signature, Span
 from .attribute import Blame, with_source, without_source
@@ -204,7 +205,8 @@ def gather_evidence(source: Document | None, translations: Sequence[Document],
     for n, d in enumerate(others):
         if progress:
             progress("align", n, len(others))
-        aligned[d.lang] = align_documents(pivot, d, encoder.encode, config.align)
+        aligned[d.lang] = align_documents(pivot, d, encoder.encode, config.align,
+                                          match=rider_match(encoder, config.align.riders.layer))
         vectors.update(aligned[d.lang].vectors)
     if progress:
         progress("align", len(others), len(others))

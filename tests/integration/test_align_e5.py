@@ -38,3 +38,40 @@ def test_a_deleted_sentence_is_a_one_zero_bead(tmp_path: Path, isolated_cache: P
         assert (lt_of, ()) in paths[runs], paths[runs]
     assert paths["selective"] == paths["exact"]
     assert paths["lazy"] == paths["exact"]
+
+
+def test_a_rider_is_split_off_by_its_words(isolated_cache: Path) -> None:
+    """An unrelated sentence merged into a neighbour's bead: its words match nothing on the
+    other side, so it comes out as a 1-0 bead; a sentence split in two against its whole
+    translation stays one bead. The answers are cached records: a second encoder over the
+    same cache answers without loading the model."""
+    from qa_pipeline.align import split_riders
+    from qa_pipeline.rider_match import rider_match
+    from qa_pipeline.types import Bead
+
+    cfg = Config()
+    enc = make_encoder(cfg)
+    pair = read_inputs(SEEDS / "lt.txt", SEEDS / "et.txt", cfg)
+    base = align_documents(pair.source, pair.target, enc.encode, AlignParams())
+    one = [b for b in base.sentences if len(b.source) == 1 and len(b.target) == 1]
+    (lt_a,), (et_a,) = one[2].source, one[2].target
+    (lt_far,), _ = one[-1].source, one[-1].target
+    src = [pair.source.sentences[lt_a].text, pair.source.sentences[lt_far].text]
+    tgt = [pair.target.sentences[et_a].text]
+    match = rider_match(enc, AlignParams().riders.layer)
+    assert match is not None
+    shares = match(src, tgt[0])
+    assert shares[0] > 0.25 > shares[1]
+    out = split_riders([Bead((0, 1), (0,), 0.5, 0.9)], src, tgt, {}, enc.encode, match)
+    assert [(b.source, b.target) for b in out] == [((0,), (0,)), ((1,), ())]
+    # A sentence cut at its comma into two, against the whole translation: no rider.
+    whole = pair.target.sentences[et_a].text
+    lt_text = src[0]
+    cut = lt_text.index(",")
+    halves = [lt_text[:cut] + ".", lt_text[cut + 1:].strip()]
+    kept = [Bead((0, 1), (0,), 0.9, 0.9)]
+    assert split_riders(kept, halves, [whole], {}, enc.encode, match) == kept
+    cold = make_encoder(cfg)
+    again = rider_match(cold, AlignParams().riders.layer)
+    assert again is not None and again(src, tgt[0]) == pytest.approx(shares, abs=1e-6)
+    assert not cold.inner.loaded  # type: ignore[attr-defined]

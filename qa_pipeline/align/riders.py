@@ -1,0 +1,137 @@
+"""Riders: a sentence that rides inside an n:m bead although the other side never translated it.
+
+A sentence deleted on one side sits between two translated neighbours; the DP may merge it into
+a neighbour's bead (2-1, 3-1) instead of paying for a 1-0 / 0-1, because e5's sentence vector
+of the merged run hardly moves. Sentence vectors alone cannot tell such a rider from a genuine
+part of a merge (an OCR fragment, a caption, a clause the other side joined): both can have a
+low cosine to the other side (BENCHMARKS "Session 12"). Its *words* can: a rider's words have
+no counterpart among the other side's words, a genuine part's do.
+
+For each end sentence of a multi-sentence side of an n:m bead, `split_riders` reads two
+things: how much the bead's cosine rises when the sentence is left out (`gain`, from the run
+vectors), and the share of its words that have a *mutual* best match among the other side's
+words (token states of one hidden layer, every word of the bead competing; SimAlign's argmax
+rule). A sentence with a gain above `RiderParams.min_gain` and a share below
+`RiderParams.max_match` becomes a 1-0 / 0-1 bead of its own; the rest of the bead keeps its
+confidence and gets its own cosine. Pure: the caller gives the word vectors (`MatchFn`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from ..text import unit_rows
+from ..types import Bead
+from .params import RiderParams
+from .runs import run_text
+from .selective import EmbedFn, embed_missing
+
+# Per text, its words' vectors (words, dim) at the layer `RiderParams.layer` names.
+WordVectorsFn = Callable[[Sequence[str]], Sequence[np.ndarray]]
+# (the sentences of a bead's multi-sentence side, the other side's run text) -> each
+# sentence's share of words with a mutual best match on the other side.
+MatchFn = Callable[[Sequence[str], str], Sequence[float]]
+
+
+def mutual_shares(parts: Sequence[np.ndarray], other: np.ndarray) -> list[float]:
+    """For each part (its words' vectors), the share of its words whose most similar word of
+    `other` has that word, among all the parts' words, as its own most similar (cosine). A
+    part without words counts as matched (1.0): there is nothing in it to lose."""
+    sizes = [len(p) for p in parts]
+    if not sum(sizes) or not len(other):
+        return [1.0] * len(parts)
+    mine = unit_rows(np.concatenate([p for p in parts if len(p)]).astype(np.float32))
+    sim = mine @ unit_rows(other.astype(np.float32)).T
+    forward, backward = sim.argmax(1), sim.argmax(0)
+    mutual = backward[forward] == np.arange(len(mine))
+    out, at = [], 0
+    for n in sizes:
+        out.append(float(mutual[at:at + n].mean()) if n else 1.0)
+        at += n
+    return out
+
+
+def match_from_words(words: WordVectorsFn) -> MatchFn:
+    """A `MatchFn` over a word-vector function."""
+    def match(parts: Sequence[str], other: str) -> list[float]:
+        vecs = words([*parts, other])
+        return mutual_shares(vecs[:-1], vecs[-1])
+    return match
+
+
+def split_riders(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
+                 table: dict[str, np.ndarray], embed: EmbedFn, match: MatchFn,
+                 params: RiderParams = RiderParams()) -> list[Bead]:
+    """`beads` with the riders of their n:m beads split off as 1-0 / 0-1 beads. `table` holds
+    the run vectors (text -> vector; the few runs it lacks are embedded into it)."""
+    if not params.enabled:
+        return list(beads)
+    out: list[Bead] = []
+    for bead in beads:
+        out += _split(bead, src, tgt, table, embed, match, params)
+    return out
+
+
+def _split(bead: Bead, src: Sequence[str], tgt: Sequence[str], table: dict[str, np.ndarray],
+           embed: EmbedFn, match: MatchFn, params: RiderParams) -> list[Bead]:
+    s, t = bead.source, bead.target
+    if not s or not t or (len(s) < 2 and len(t) < 2):
+        return [bead]
+    sides = [(0, s, t, src, tgt), (1, t, s, tgt, src)]
+    gains = {}
+    for side, ids, other, texts, others in sides:
+        if len(ids) < 2:
+            continue
+        whole, other_run = run_text(texts, ids[0], len(ids)), run_text(others, other[0],
+                                                                        len(other))
+        rests = {q: _rest(texts, ids, q) for q in {0, len(ids) - 1}}
+        embed_missing(table, [whole, other_run, *rests.values()], embed)
+        base = _cos(table[whole], table[other_run])
+        for q, rest in rests.items():
+            gains[side, q] = (_cos(table[rest], table[other_run]) - base, rest, other_run)
+    # The words are matched only where leaving a sentence out raises the bead's cosine.
+    found: list[tuple[float, int, int]] = []
+    for side, ids, other, texts, others in sides:
+        ends = [q for q in (0, len(ids) - 1) if (side, q) in gains
+                and gains[side, q][0] > params.min_gain]
+        if not ends:
+            continue
+        shares = match([texts[i] for i in ids], run_text(others, other[0], len(other)))
+        found += [(shares[q], side, q) for q in ends if shares[q] < params.max_match]
+    if not found:
+        return [bead]
+    found.sort()
+    side = found[0][1]
+    ids = s if side == 0 else t
+    # A two-sentence side loses its least matched sentence; a longer one each end that is a
+    # rider (the other side's run stays whole).
+    cut = {found[0][2]} if len(ids) == 2 else {q for _, sd, q in found if sd == side}
+    front = [ids[0]] if 0 in cut else []
+    back = [ids[-1]] if len(ids) - 1 in cut else []
+    core = tuple(ids[len(front):len(ids) - len(back)])
+    other_run = gains[side, min(cut)][2]
+    core_run = run_text(src if side == 0 else tgt, core[0], len(core))
+    embed_missing(table, [core_run], embed)
+    core_bead = replace(bead, source=core if side == 0 else s, target=t if side == 0 else core,
+                        similarity=_cos(table[core_run], table[other_run]))
+
+    def alone(i: int) -> Bead:
+        return Bead((i,), (), None, bead.confidence) if side == 0 else \
+            Bead((), (i,), None, bead.confidence)
+    return [*map(alone, front), core_bead, *map(alone, back)]
+
+
+def _rest(texts: Sequence[str], ids: Sequence[int], q: int) -> str:
+    """The run text of `ids` without its `q`-th sentence (an end one)."""
+    rest = [i for k, i in enumerate(ids) if k != q]
+    return run_text(texts, rest[0], len(rest))
+
+
+def _cos(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-12))
+
+
+__all__ = ["MatchFn", "WordVectorsFn", "match_from_words", "mutual_shares", "split_riders"]

@@ -1,0 +1,88 @@
+"""The rider split (`align/riders.py`): word evidence on toy vectors, beads in, beads out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from qa_pipeline.align import RiderParams, split_riders
+from qa_pipeline.align.riders import match_from_words, mutual_shares
+from qa_pipeline.types import Bead
+
+RNG = np.random.default_rng(7)
+CONCEPTS = {c: RNG.normal(size=16) for c in "abcdefghijklmnopqrstuvwxyz"}
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """A text is letters (its words); its vector the normalised sum of theirs."""
+    out = []
+    for t in texts:
+        v = sum((CONCEPTS[c] for c in t if c in CONCEPTS), np.zeros(16))
+        out.append(v / max(float(np.linalg.norm(v)), 1e-9))
+    return np.asarray(out, np.float32)
+
+
+def words(texts: Sequence[str]) -> list[np.ndarray]:
+    """Each word's vector: the same concept on both sides is the same word."""
+    return [np.asarray([CONCEPTS[c] for c in t if c in CONCEPTS]).reshape(-1, 16) for t in texts]
+
+
+MATCH = match_from_words(words)
+
+
+def test_mutual_shares_count_words_with_a_counterpart() -> None:
+    a, b, z = CONCEPTS["a"], CONCEPTS["b"], CONCEPTS["z"]
+    shares = mutual_shares([np.stack([a, b]), np.stack([z]), np.zeros((0, 16))],
+                           np.stack([a, b]))
+    assert shares == [1.0, 0.0, 1.0]  # a part without words has nothing to lose
+
+
+def test_mutual_shares_take_one_best_match_per_word() -> None:
+    a = CONCEPTS["a"]
+    # Two copies of one word compete for the same counterpart: only one wins it.
+    assert mutual_shares([np.stack([a, a])], np.stack([a])) == [0.5]
+
+
+def test_an_untranslated_end_sentence_comes_out_as_1_0() -> None:
+    src = ["abcd", "xyzw", "efgh"]  # the middle sentence has no counterpart
+    tgt = ["abcd", "efgh"]
+    beads = [Bead((0, 1), (0,), 0.5, 0.9), Bead((2,), (1,), 0.9, 1.0)]
+    out = split_riders(beads, src, tgt, {}, embed, MATCH)
+    assert [(b.source, b.target) for b in out] == [((0,), (0,)), ((1,), ()), ((2,), (1,))]
+    assert out[0].similarity == pytest.approx(1.0, abs=1e-5)
+    assert out[1].similarity is None and out[1].confidence == 0.9
+
+
+def test_a_front_rider_on_the_target_side() -> None:
+    src = ["abcd"]
+    tgt = ["xyzw", "abcd"]
+    out = split_riders([Bead((0,), (0, 1), 0.5, 0.8)], src, tgt, {}, embed, MATCH)
+    assert [(b.source, b.target) for b in out] == [((), (0,)), ((0,), (1,))]
+
+
+def test_a_genuine_split_stays_one_bead() -> None:
+    src = ["abcd", "efgh"]  # the other side says both in one sentence
+    tgt = ["abcdefgh"]
+    beads = [Bead((0, 1), (0,), 0.9, 0.95)]
+    assert split_riders(beads, src, tgt, {}, embed, MATCH) == beads
+
+
+def test_both_ends_of_a_longer_side_and_the_switch() -> None:
+    src = ["xyzw", "abcd", "efgh", "qrst"]
+    tgt = ["abcdefgh"]
+    beads = [Bead((0, 1, 2, 3), (0,), 0.4, 0.7)]
+    out = split_riders(beads, src, tgt, {}, embed, MATCH)
+    assert [(b.source, b.target) for b in out] == [((0,), ()), ((1, 2), (0,)), ((3,), ())]
+    assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(enabled=False)) == beads
+
+
+def test_a_rider_needs_both_signals() -> None:
+    """Unmatched words alone do not split: leaving the sentence out must raise the cosine."""
+    src = ["abcd", "xyzw"]
+    tgt = ["abcd"]
+    beads = [Bead((0, 1), (0,), 0.5, 0.9)]
+    assert len(split_riders(beads, src, tgt, {}, embed, MATCH)) == 2
+    assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(min_gain=0.9)) == beads
+    assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(max_match=0.0)) == beads
