@@ -77,57 +77,64 @@ def split_riders(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
 
 def _split(bead: Bead, src: Sequence[str], tgt: Sequence[str], table: dict[str, np.ndarray],
            embed: EmbedFn, match: MatchFn, params: RiderParams) -> list[Bead]:
-    s, t = bead.source, bead.target
-    if not s or not t or (len(s) < 2 and len(t) < 2):
+    """The bead, or its riders as 1-0 / 0-1 beads around the rest of it."""
+    found = _riders(bead, src, tgt, table, embed, match, params)
+    if found is None:
         return [bead]
-    sides = [(0, s, t, src, tgt), (1, t, s, tgt, src)]
-    gains = {}
-    for side, ids, other, texts, others in sides:
-        if len(ids) < 2:
-            continue
-        whole, other_run = run_text(texts, ids[0], len(ids)), run_text(others, other[0],
-                                                                        len(other))
-        rests = {q: _rest(texts, ids, q) for q in {0, len(ids) - 1}}
-        embed_missing(table, [whole, other_run, *rests.values()], embed)
-        base = _cos(table[whole], table[other_run])
-        for q, rest in rests.items():
-            gains[side, q] = (_cos(table[rest], table[other_run]) - base, rest, other_run)
-    # The words are matched only where leaving a sentence out raises the bead's cosine.
-    found: list[tuple[float, int, int]] = []
-    for side, ids, other, texts, others in sides:
-        ends = [q for q in (0, len(ids) - 1) if (side, q) in gains
-                and gains[side, q][0] > params.min_gain]
-        if not ends:
-            continue
-        shares = match([texts[i] for i in ids], run_text(others, other[0], len(other)))
-        found += [(shares[q], side, q) for q in ends if shares[q] < params.max_match]
-    if not found:
-        return [bead]
-    found.sort()
-    side = found[0][1]
-    ids = s if side == 0 else t
-    # A two-sentence side loses its least matched sentence; a longer one each end that is a
-    # rider (the other side's run stays whole).
-    cut = {found[0][2]} if len(ids) == 2 else {q for _, sd, q in found if sd == side}
+    side, cut = found
+    ids, other, texts, others = ((bead.source, bead.target, src, tgt) if side == 0
+                                 else (bead.target, bead.source, tgt, src))
     front = [ids[0]] if 0 in cut else []
     back = [ids[-1]] if len(ids) - 1 in cut else []
     core = tuple(ids[len(front):len(ids) - len(back)])
-    other_run = gains[side, min(cut)][2]
-    core_run = run_text(src if side == 0 else tgt, core[0], len(core))
+    core_run, other_run = _run(texts, core), _run(others, other)
     embed_missing(table, [core_run], embed)
-    core_bead = replace(bead, source=core if side == 0 else s, target=t if side == 0 else core,
-                        similarity=_cos(table[core_run], table[other_run]))
+    rest = replace(bead, source=core if side == 0 else bead.source,
+                   target=bead.target if side == 0 else core,
+                   similarity=_cos(table[core_run], table[other_run]))
 
     def alone(i: int) -> Bead:
         return Bead((i,), (), None, bead.confidence) if side == 0 else \
             Bead((), (i,), None, bead.confidence)
-    return [*map(alone, front), core_bead, *map(alone, back)]
+    return [*map(alone, front), rest, *map(alone, back)]
 
 
-def _rest(texts: Sequence[str], ids: Sequence[int], q: int) -> str:
-    """The run text of `ids` without its `q`-th sentence (an end one)."""
-    rest = [i for k, i in enumerate(ids) if k != q]
-    return run_text(texts, rest[0], len(rest))
+def _riders(bead: Bead, src: Sequence[str], tgt: Sequence[str], table: dict[str, np.ndarray],
+            embed: EmbedFn, match: MatchFn, params: RiderParams
+            ) -> tuple[int, set[int]] | None:
+    """The side (0 source, 1 target) whose end sentences ride and which ends (positions in
+    the side's run), or None: on a two-sentence side its least matched rider, on a longer one
+    every end that rides."""
+    s, t = bead.source, bead.target
+    if not s or not t:
+        return None
+    found: list[tuple[float, int, int]] = []
+    for side, ids, other, texts, others in ((0, s, t, src, tgt), (1, t, s, tgt, src)):
+        if len(ids) < 2:
+            continue
+        whole, other_run = _run(texts, ids), _run(others, other)
+        rests = {q: _run(texts, [i for k, i in enumerate(ids) if k != q])
+                 for q in (0, len(ids) - 1)}
+        embed_missing(table, [whole, other_run, *rests.values()], embed)
+        base = _cos(table[whole], table[other_run])
+        # The words are matched only where leaving the sentence out raises the cosine.
+        ends = [q for q, rest in rests.items()
+                if _cos(table[rest], table[other_run]) - base > params.min_gain]
+        if ends:
+            shares = match([texts[i] for i in ids], other_run)
+            found += [(shares[q], side, q) for q in ends if shares[q] < params.max_match]
+    if not found:
+        return None
+    found.sort()
+    side = found[0][1]
+    if len(s if side == 0 else t) == 2:
+        return side, {found[0][2]}
+    return side, {q for _, sd, q in found if sd == side}
+
+
+def _run(texts: Sequence[str], ids: Sequence[int]) -> str:
+    """The run text of consecutive sentences `ids`."""
+    return run_text(texts, ids[0], len(ids))
 
 
 def _cos(a: np.ndarray, b: np.ndarray) -> float:
