@@ -108,6 +108,10 @@ def one_document(corpus: str, src: list[str], tgt: list[str], gold: list[BeadPai
                     "tagger_bad": float(pbad.mean()) if len(pbad) else None})
 
 
+def _rounded(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
+
+
 def extremes(rows: list[dict[str, Any]], key: str, low: bool) -> str:
     v = sorted(r[key] for r in rows if r[key] is not None)
     if not v:
@@ -133,7 +137,14 @@ def main() -> None:
         out["misses"]["textberg"] = Counter()
         for _, de, fr, gold in textberg_documents():
             one_document("textberg", de, fr, gold, embed, enc, tagger, out)
-    write_results("deletion_evidence" + (f"_seed{args.seed}" if args.seed != 1 else ""), out)
+    # The file keeps every pair that is not a correct 1-1 and the counts; the correct pairs'
+    # thousands of rows are summarised by the tables (rerun the script for them).
+    write_results("deletion_evidence" + (f"_seed{args.seed}" if args.seed != 1 else ""), {
+        "misses": out["misses"],
+        "one_one_correct": {c: sum(r["label"] == "correct" and r["corpus"] == c
+                                   for r in out["one_one"]) for c in out["misses"]},
+        "one_one_other": [_rounded(r) for r in out["one_one"] if r["label"] != "correct"],
+        "riders": [_rounded(r) for r in out["parts"] if r["rider"]]})
     print("Missed gold 1-0 / 0-1 beads, by the predicted bead holding them\n")
     print(md_table(["corpus", "missed", "by bead shape"],
                    [[c, sum(m.values()), ", ".join(f"{k}: {n}" for k, n in m.most_common())]
