@@ -13,7 +13,8 @@ vectors), and the share of its words that have a *mutual* best match among the o
 words (token states of one hidden layer, every word of the bead competing; SimAlign's argmax
 rule). A sentence with a gain above `RiderParams.min_gain` and a share below
 `RiderParams.max_match` becomes a 1-0 / 0-1 bead of its own; the rest of the bead keeps its
-confidence and gets its own cosine. Pure: the caller gives the word vectors (`MatchFn`).
+confidence and gets its own cosine, and is read again (a lost paragraph rides as several
+sentences: they come off one by one). Pure: the caller gives the word vectors (`MatchFn`).
 """
 
 from __future__ import annotations
@@ -71,7 +72,15 @@ def split_riders(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
         return list(beads)
     out: list[Bead] = []
     for bead in beads:
-        out += _split(bead, src, tgt, table, embed, match, params)
+        parts = _split(bead, src, tgt, table, embed, match, params)
+        while len(parts) > 1:  # what is left of the bead may carry another rider
+            core = next(b for b in parts if b.source and b.target)
+            again = _split(core, src, tgt, table, embed, match, params)
+            if len(again) == 1:
+                break
+            k = parts.index(core)
+            parts = parts[:k] + again + parts[k + 1:]
+        out += parts
     return out
 
 

@@ -86,3 +86,10 @@ def test_a_rider_needs_both_signals() -> None:
     assert len(split_riders(beads, src, tgt, {}, embed, MATCH)) == 2
     assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(min_gain=0.9)) == beads
     assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(max_match=0.0)) == beads
+
+
+def test_a_lost_paragraph_is_peeled_off_one_sentence_at_a_time() -> None:
+    src = ["xyzw", "qrst", "abcd"]  # two untranslated sentences before the translated one
+    tgt = ["abcd"]
+    out = split_riders([Bead((0, 1, 2), (0,), 0.4, 0.7)], src, tgt, {}, embed, MATCH)
+    assert [(b.source, b.target) for b in out] == [((0,), ()), ((1,), ()), ((2,), (0,))]
