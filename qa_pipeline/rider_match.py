@@ -16,7 +16,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .align.riders import MatchFn, mutual_shares
+from .align.riders import MatchFn, match_from_words
 from .bert import supports
 from .cache import record_key
 from .embed import revision_of
@@ -37,6 +37,8 @@ def rider_match(encoder: Any, layer: int) -> MatchFn | None:
 
     store = getattr(encoder, "cache", None)
     revision = revision_of(encoder)
+    compute = match_from_words(
+        lambda texts: [w.states[:, 0] for w in word_states(encoder, texts, (layer,))])
 
     def match(parts: Sequence[str], other: str) -> list[float]:
         key = record_key(RIDER_RECORD, encoder.name, revision, str(layer), other, *parts)
@@ -44,8 +46,7 @@ def rider_match(encoder: Any, layer: int) -> MatchFn | None:
             hit = store.get_records([key]).get(key)
             if hit is not None:
                 return [float(x) for x in json.loads(hit)]
-        words = word_states(encoder, [*parts, other], (layer,))
-        shares = mutual_shares([w.states[:, 0] for w in words[:-1]], words[-1].states[:, 0])
+        shares = list(compute(parts, other))
         if store is not None:
             store.put_records({key: json.dumps([round(x, 6) for x in shares])})
         return shares
