@@ -94,6 +94,8 @@ class PrecisionChoice(StrEnum):
 
 
 PRECISIONS = tuple(p.value for p in PrecisionChoice)
+# The torch dtype (by name) each reduced precision runs in.
+TORCH_DTYPES = {"fp16": "float16", "bf16": "bfloat16"}
 
 
 class ExecutorChoice(StrEnum):

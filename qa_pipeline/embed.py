@@ -25,6 +25,7 @@ from .config import (
     DEFAULT_PRECISION,
     LAYER_STATE_BYTES,
     TOKEN_STATE_BYTES,
+    TORCH_DTYPES,
 )
 from .devices import precision_for, resolve_device
 from .errors import ModelError
@@ -230,8 +231,7 @@ class SentenceTransformerEncoder:
                 if self.precision != "fp32":
                     import torch
 
-                    self._model.to({"fp16": torch.float16, "bf16": torch.bfloat16}[
-                        self.precision])
+                    self._model.to(getattr(torch, TORCH_DTYPES[self.precision]))
             except Exception as e:
                 raise ModelError(f"cannot load model {self.name} from {self.source}: {e}") from e
             prompts: dict[str, str] = dict(getattr(self._model, "prompts", {}) or {})
@@ -254,7 +254,7 @@ class SentenceTransformerEncoder:
         except Exception as e:
             raise ModelError(f"cannot load model {self.name} from {self.source}: {e}") from e
         if self.precision != "fp32":
-            model.to_dtype({"fp16": "float16", "bf16": "bfloat16"}[self.precision])
+            model.to_dtype(TORCH_DTYPES[self.precision])
         self._prompt = self._declared_prompt() or ""
         self._model = model
         self._was_loaded = True
