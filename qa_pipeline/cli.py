@@ -295,11 +295,11 @@ def align(
 ) -> None:
     """Align SRC and TGT and print the beads to stdout."""
     from . import __version__
-    from .align import align_documents, describe
+    from .align import describe
     from .embed import revision_of
     from .io.beads import format_beads
     from .pipeline import read_inputs
-    from .rider_match import rider_match
+    from .rider_match import align_with_encoder
     from .segment import SEGMENTER
 
     with _guard():
@@ -309,9 +309,8 @@ def align(
         with progress_display(quiet) as progress:
             encoder = _encoder(cfg)
             stage = (lambda d, t: progress("align", d, t)) if progress else None
-            result = align_documents(inputs.source, inputs.target, encoder.encode,
-                                     cfg.align, progress=stage,
-                                     match=rider_match(encoder, cfg.align.riders.layer))
+            result = align_with_encoder(inputs.source, inputs.target, encoder, cfg.align,
+                                        progress=stage)
     if fmt is C.AlignFormat.beads:
         sys.stdout.write(format_beads(result.sentences))  # one line per bead, no blank line
         return

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
-from .align import align_documents, describe
+from .align import describe
 from .cache import EmbeddingCache
 from .cached_encoder import CachedEncoder
 from .config import Config
@@ -26,7 +26,7 @@ from .io.normalise import NORMALISER
 from .io.readers import Inputs
 from .io.readers import read_inputs as _read
 from .models import cache_root
-from .rider_match import rider_match
+from .rider_match import align_with_encoder
 from .segment import SEGMENTER
 from .types import Alignment, Bead, Report, ScoredBead, Signature
 
@@ -102,9 +102,8 @@ def _analyse(inputs: Inputs, encoder: Encoder, config: Config,
     if config.drift.word_tagger:  # the tagger reads the aligner's pass, not one of its own
         keep_tagger_states(encoder.name, encoder)
     if inputs.beads is None:
-        aligned = align_documents(src, tgt, encoder.encode, config.align,
-                                  progress=_stage(progress, "align"),
-                                  match=rider_match(encoder, config.align.riders.layer))
+        aligned = align_with_encoder(src, tgt, encoder, config.align,
+                                     progress=_stage(progress, "align"))
         alignment = aligned.alignment
         ctx = build_context(src, tgt, alignment.sentences, aligned.vectors, encoder,
                             config.checks, _stage(progress, "checks"))

@@ -1,6 +1,7 @@
 """The aligner's word evidence for riders (`align/riders.py`) from an encoder's token states.
 
-`rider_match` gives `align_documents` a `MatchFn`: a bead side's sentences and the other side's
+`align_with_encoder` is `align_documents` over an encoder with this evidence; `rider_match`
+gives the `MatchFn` itself: a bead side's sentences and the other side's
 run in, each sentence's share of words with a mutual best match out, from the words' token
 states at one hidden layer (`detect.tagger.word_states`: the states the encoder kept of the
 aligner's pass where it keeps that layer, else one pass over those few sentences). Each answer
@@ -16,11 +17,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from .align import AlignParams, DocumentAlignment, Progress, align_documents
 from .align.riders import MatchFn, match_from_words
 from .bert import supports
 from .cache import record_key
 from .embed import revision_of
 from .token_states import state_source
+from .types import Document
 
 # The record kind of one cached answer.
 RIDER_RECORD = "rider-match/1"
@@ -54,4 +57,12 @@ def rider_match(encoder: Any, layer: int) -> MatchFn | None:
     return match
 
 
-__all__ = ["RIDER_RECORD", "rider_match"]
+def align_with_encoder(src: Document, tgt: Document, encoder: Any, params: AlignParams,
+                       progress: Progress | None = None) -> DocumentAlignment:
+    """`align_documents` over `encoder`, riders split off by its word evidence where it has
+    some (`rider_match`): how `check`, `align`, `batch` and the n-way run align."""
+    return align_documents(src, tgt, encoder.encode, params, progress=progress,
+                           match=rider_match(encoder, params.riders.layer))
+
+
+__all__ = ["RIDER_RECORD", "align_with_encoder", "rider_match"]

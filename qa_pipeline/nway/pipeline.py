@@ -15,13 +15,13 @@ from itertools import combinations
 import numpy as np
 
 from .. import __version__
-from ..align import align_documents, describe
+from ..align import describe
 from ..config import Config
 from ..detect.checks.language import stored_in
 from ..detect.spans import attribute
 from ..embed import Encoder, revision_of
 from ..errors import InputError
-from ..rider_match import rider_match
+from ..rider_match import align_with_encoder
 from ..segment import SEGMENTER
 from ..types import SEVERITY_RANK, Document, Severity, Signature, Span
 from .attribute import Blame, with_source, without_source
@@ -205,8 +205,7 @@ def gather_evidence(source: Document | None, translations: Sequence[Document],
     for n, d in enumerate(others):
         if progress:
             progress("align", n, len(others))
-        aligned[d.lang] = align_documents(pivot, d, encoder.encode, config.align,
-                                          match=rider_match(encoder, config.align.riders.layer))
+        aligned[d.lang] = align_with_encoder(pivot, d, encoder, config.align)
         vectors.update(aligned[d.lang].vectors)
     if progress:
         progress("align", len(others), len(others))
