@@ -13,6 +13,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,18 @@ from qa_pipeline.io.beads import BeadPair  # noqa: E402
 CACHE = CACHE_DIR / "align.sqlite"
 
 
+@lru_cache(maxsize=4)
+def bench_encoder(model: str) -> Any:
+    """`model` through the lead's sqlite cache, one per model (built, not loaded: the model
+    loads on the first text or word state the caches lack), shared by `make_embed` and
+    `make_match` so a run loads it at most once."""
+    from qa_pipeline.cache import EmbeddingCache
+    from qa_pipeline.cached_encoder import CachedEncoder
+    from qa_pipeline.embed import load_encoder
+
+    return CachedEncoder(load_encoder(model), EmbeddingCache(CACHE))
+
+
 def make_embed(model: str, chunk: int = 128,
                verbose: bool = True) -> Callable[[Sequence[str]], np.ndarray]:
     """An EmbedFn through the lead's sqlite cache, encoding in chunks so a killed run keeps work.
@@ -38,23 +51,16 @@ def make_embed(model: str, chunk: int = 128,
     """
     import pickle
 
-    from qa_pipeline.cache import EmbeddingCache
-    from qa_pipeline.cached_encoder import CachedEncoder
-    from qa_pipeline.embed import load_encoder
-
     store_path = CACHE_DIR / f"align_vecs_{Path(model).name}.pkl"
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     store: dict[str, np.ndarray] = {}
     if store_path.exists():
         store = pickle.loads(store_path.read_bytes())
-    lazy: list[CachedEncoder] = []
 
     def embed(texts: Sequence[str]) -> np.ndarray:
         uniq = [t for t in dict.fromkeys(texts) if t not in store]
         if uniq:
-            if not lazy:
-                lazy.append(CachedEncoder(load_encoder(model), EmbeddingCache(CACHE)))
-            store.update(_encode(lazy[0], uniq, chunk, verbose))
+            store.update(_encode(bench_encoder(model), uniq, chunk, verbose))
             store_path.write_bytes(pickle.dumps(store))
         if not texts:
             return np.zeros((0, 1), dtype=np.float32)
@@ -67,15 +73,11 @@ def make_match(model: str, params: Any) -> Any:
     """The rider split's word evidence (`qa_pipeline.rider_match`) over `model`, its answers
     cached in the lead's sqlite cache (the model loads only for an answer not there); None
     when `params.riders` is off."""
-    from qa_pipeline.cache import EmbeddingCache
-    from qa_pipeline.cached_encoder import CachedEncoder
-    from qa_pipeline.embed import load_encoder
     from qa_pipeline.rider_match import rider_match
 
     if not params.riders.enabled:
         return None
-    return rider_match(CachedEncoder(load_encoder(model), EmbeddingCache(CACHE)),
-                       params.riders.layer)
+    return rider_match(bench_encoder(model), params.riders.layer)
 
 
 def _encode(enc: object, uniq: list[str], chunk: int, verbose: bool) -> dict[str, np.ndarray]:
