@@ -121,6 +121,7 @@ def child_ours(job: dict[str, Any], out: Path) -> None:
     from qa_pipeline.cached_encoder import CachedEncoder
     from qa_pipeline.embed import load_encoder
     from qa_pipeline.io.beads import bead_pairs
+    from qa_pipeline.rider_match import rider_match
 
     params = params_from(job["set"])
     inner = load_encoder(job["model"])
@@ -146,11 +147,14 @@ def child_ours(job: dict[str, Any], out: Path) -> None:
 
     inner.encode = recording_encode  # type: ignore[method-assign]
     cached = CachedEncoder(inner, EmbeddingCache(Path(job["cache"])))
+    # The riders' word evidence, as `check` aligns (`rider_match.align_with_encoder`): its
+    # passes over a few sentences' token states count in "align", not in the texts encoded.
+    match = rider_match(cached, params.riders.layer) if params.riders.enabled else None
     docs_out = []
     t_docs = 0.0
     for doc in job["docs"]:
         t1 = time.perf_counter()
-        beads = align_sentences(doc["src"], doc["tgt"], cached.encode, params)
+        beads = align_sentences(doc["src"], doc["tgt"], cached.encode, params, match=match)
         t_docs += time.perf_counter() - t1
         docs_out.append({"name": doc["name"], "beads": [list(map(list, b))
                                                         for b in bead_pairs(beads)]})
