@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import CacheError
+
 FORMAT_VERSION = 1
 # Seconds a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT_S = 60.0
@@ -59,26 +61,40 @@ class CacheStats:
 class EmbeddingCache:
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # A damaged or foreign file, a folder that cannot be made: one line naming the file
+        # and the way out, not a traceback (the run has written nothing yet).
+        try:
+            self._db = self._open(path)
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"{path}: not a usable embedding cache ({exc}); delete the file "
+                             "to start a new one, or run with --no-cache") from None
+        except (sqlite3.Error, OSError) as exc:
+            raise CacheError(f"{path}: cannot open the embedding cache ({exc}); point "
+                             "$QA_PIPELINE_CACHE at a writable folder, or run with "
+                             "--no-cache") from None
         # One connection shared by a process's threads (dask's threaded workers); the lock
         # serialises them, SQLite's own locking serialises processes.
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-        self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        with self._lock, self._db:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, dim INTEGER, vec BLOB)"
-            )
-            cols = {row[1] for row in self._db.execute("PRAGMA table_info(emb)")}
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        with db:
+            db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, dim INTEGER, "
+                       "vec BLOB)")
+            cols = {row[1] for row in db.execute("PRAGMA table_info(emb)")}
             # Caches written before these columns existed gain them in place.
             if "model" not in cols:
-                self._db.execute("ALTER TABLE emb ADD COLUMN model TEXT NOT NULL DEFAULT ''")
+                db.execute("ALTER TABLE emb ADD COLUMN model TEXT NOT NULL DEFAULT ''")
             if "used" not in cols:
-                self._db.execute("ALTER TABLE emb ADD COLUMN used REAL NOT NULL DEFAULT 0")
-            self._db.execute("CREATE TABLE IF NOT EXISTS rec (key TEXT PRIMARY KEY, "
-                             "value TEXT NOT NULL, used REAL NOT NULL DEFAULT 0)")
+                db.execute("ALTER TABLE emb ADD COLUMN used REAL NOT NULL DEFAULT 0")
+            db.execute("CREATE TABLE IF NOT EXISTS rec (key TEXT PRIMARY KEY, "
+                       "value TEXT NOT NULL, used REAL NOT NULL DEFAULT 0)")
+        return db
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}

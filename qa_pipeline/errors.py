@@ -33,6 +33,12 @@ class ConfigError(QAError):
     code = "config"
 
 
+class CacheError(QAError):
+    """The embedding cache cannot be opened: not a database, unreadable, or not writable."""
+
+    code = "cache"
+
+
 class OutputError(QAError):
     """The output folder cannot be created or written."""
 

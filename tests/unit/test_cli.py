@@ -203,7 +203,7 @@ def test_progress_is_plain_lines_when_stderr_is_not_a_terminal(
 
 
 def test_line_progress_writes_each_tenth_once() -> None:
-    from qa_pipeline.cli_progress import line_progress
+    from qa_pipeline.cli.progress import line_progress
 
     out: list[str] = []
     update = line_progress(out.append)

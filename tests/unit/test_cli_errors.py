@@ -114,3 +114,53 @@ def test_ctrl_c_while_writing_leaves_nothing(tmp_path: Path, isolated_cache: Pat
     res = runner.invoke(app, ["check", LT, ET, "--out", str(out), "--model", "hash", "-q"])
     assert res.exit_code == 130
     assert _listing(tmp_path) == []
+
+
+@pytest.mark.parametrize("command", [
+    ["check", LT, ET, "--model", "hash", "-q"],
+    ["align", LT, ET, "--model", "hash", "-q"],
+    ["cache", "stats"],
+    ["cache", "prune", "--older-than", "1d"],
+])
+def test_a_damaged_cache_is_one_line_and_exit_2(tmp_path: Path, isolated_cache: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                command: list[str]) -> None:
+    """A cache file that is not a database (a disk error, a stray file) names the file and
+    the way out; nothing is written and the file is left for the user to look at."""
+    monkeypatch.chdir(tmp_path)
+    isolated_cache.mkdir(parents=True, exist_ok=True)
+    damaged = isolated_cache / "embeddings.sqlite"
+    damaged.write_bytes(b"not a database, " * 64)
+    out = ["--out", str(tmp_path / "out")] if command[0] == "check" else []
+    res = runner.invoke(app, [*command, *out])
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert lines == [f"qa-pipeline: error: {damaged}: not a usable embedding cache (file is "
+                     "not a database); delete the file to start a new one, or run with "
+                     "--no-cache"], res.output
+    assert not (tmp_path / "out").exists()
+    assert damaged.read_bytes() == b"not a database, " * 64
+
+
+def test_a_damaged_cache_is_not_needed_with_no_cache(tmp_path: Path, isolated_cache: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    isolated_cache.mkdir(parents=True, exist_ok=True)
+    (isolated_cache / "embeddings.sqlite").write_bytes(b"not a database, " * 64)
+    res = runner.invoke(app, ["check", LT, ET, "--model", "hash", "-q", "--no-cache",
+                              "--out", str(tmp_path / "out")])
+    assert res.exit_code in (0, 1), res.output
+    assert (tmp_path / "out" / "report.json").is_file()
+
+
+def test_an_unusable_cache_folder_is_one_line_and_exit_2(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x", "utf-8")
+    monkeypatch.setenv("QA_PIPELINE_CACHE", str(blocker / "cache"))
+    res = runner.invoke(app, ["cache", "stats"])
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    assert re.fullmatch(r"qa-pipeline: error: .*afile/cache/embeddings\.sqlite: cannot open "
+                        r"the embedding cache \(.*\); point \$QA_PIPELINE_CACHE at a writable "
+                        r"folder, or run with --no-cache\n", res.output), res.output

@@ -1,0 +1,52 @@
+"""Thin typer CLI: parse options into Config, call the library, write outputs, map exit codes.
+
+One module per command (`check`, `align`, `batch`) or command group (`baseline`, `cache`,
+`models`); what they share (option types, the options -> Config mapping, the error guard) is
+in `common`, the progress display in `progress` and the atomic output folders in `outdir`.
+This module only assembles the app.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from ..errors import EXIT_INTERRUPTED
+from . import align, baseline, batch, cache, check, models
+from .check import large_input_warnings, write_outputs
+from .common import err
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Find where two translations of the same text disagree in meaning.",
+)
+app.command()(check.check)
+app.command()(align.align)
+app.command()(batch.batch)
+
+models_app = typer.Typer(no_args_is_help=True, help="List and install the offline models.")
+models_app.command("list")(models.models_list)
+models_app.command("pull")(models.models_pull)
+app.add_typer(models_app, name="models")
+
+baseline_app = typer.Typer(no_args_is_help=True,
+                           help="The accepted-findings baseline: what CI no longer fails on.")
+baseline_app.command("update")(baseline.baseline_update)
+baseline_app.command("import")(baseline.baseline_import)
+app.add_typer(baseline_app, name="baseline")
+
+cache_app = typer.Typer(no_args_is_help=True, help="The embedding cache.")
+cache_app.command("stats")(cache.cache_stats)
+cache_app.command("prune")(cache.cache_prune)
+app.add_typer(cache_app, name="cache")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err("interrupted")
+        raise SystemExit(EXIT_INTERRUPTED) from None
+
+
+__all__ = ["app", "large_input_warnings", "main", "write_outputs"]

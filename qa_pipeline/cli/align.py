@@ -1,0 +1,90 @@
+"""`align`: the beads of a pair, printed (JSON or vecalign's bead lines)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import config as C
+from .common import (
+    BatchOpt,
+    DeviceOpt,
+    ModelOpt,
+    NoCacheOpt,
+    PrecisionOpt,
+    QuietOpt,
+    SegOpt,
+    SrcLang,
+    TgtLang,
+    checked,
+    guard,
+    options_config,
+)
+from .progress import progress_display
+
+
+def align(
+    src: Annotated[Path, typer.Argument(help="source text")],
+    tgt: Annotated[Path, typer.Argument(help="target text")],
+    src_lang: SrcLang = C.DEFAULT_SRC_LANG,
+    tgt_lang: TgtLang = C.DEFAULT_TGT_LANG,
+    segmented: SegOpt = False,
+    model: ModelOpt = C.DEFAULT_MODEL,
+    fmt: Annotated[
+        C.AlignFormat, typer.Option("--format", help="json or vecalign beads")
+    ] = C.AlignFormat.json,
+    device: DeviceOpt = C.DEFAULT_DEVICE,
+    precision: PrecisionOpt = C.PrecisionChoice(C.DEFAULT_PRECISION),
+    batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Align SRC and TGT and print the beads to stdout."""
+    from .. import __version__
+    from ..align import describe
+    from ..embed import revision_of
+    from ..io.beads import format_beads
+    from ..pipeline import make_encoder, read_inputs
+    from ..rider_match import align_with_encoder
+    from ..segment import SEGMENTER
+
+    with guard():
+        cfg = checked(options_config(model, src_lang, tgt_lang, segmented, device, precision,
+                                     batch_size, no_cache))
+        inputs = read_inputs(src, tgt, cfg)
+        with progress_display(quiet) as progress:
+            encoder = make_encoder(cfg)  # loads the model only for a text not cached
+            stage = (lambda d, t: progress("align", d, t)) if progress else None
+            result = align_with_encoder(inputs.source, inputs.target, encoder, cfg.align,
+                                        progress=stage)
+    if fmt is C.AlignFormat.beads:
+        sys.stdout.write(format_beads(result.sentences))  # one line per bead, no blank line
+        return
+    doc = {
+        "signature": {
+            "version": __version__,
+            "model": encoder.name,
+            "model_revision": revision_of(encoder),
+            "segmenter": SEGMENTER,
+            "aligner": describe(cfg.align),
+        },
+        "paragraph_alignment": [
+            {"source": list(b.source), "target": list(b.target), "similarity": b.similarity}
+            for b in result.paragraphs
+        ],
+        "alignment": [
+            {
+                "source": list(b.source),
+                "target": list(b.target),
+                "similarity": b.similarity,
+                "confidence": b.confidence,
+            }
+            for b in result.sentences
+        ],
+    }
+    from ..io.json_report import dumps
+
+    sys.stdout.write(dumps(doc))

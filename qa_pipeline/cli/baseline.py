@@ -1,0 +1,60 @@
+"""`baseline update` / `baseline import`: the accepted findings CI no longer fails on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import config as C
+from .common import guard
+
+ReportsOpt = Annotated[Path, typer.Option("--reports", help="the last batch run's output folder")]
+BaselineOpt = Annotated[Path | None, typer.Option(
+    "--baseline", help=f"baseline file (default CORPORA/{C.BASELINE_FILE})")]
+
+
+def baseline_update(
+    corpora: Annotated[Path, typer.Argument(help="the corpus folder")] = Path(C.DEFAULT_CORPORA),
+    reports: ReportsOpt = Path(C.DEFAULT_REPORTS),
+    baseline_file: BaselineOpt = None,
+    prune: Annotated[bool, typer.Option(
+        "--prune", help="list and drop entries no longer produced")] = False,
+) -> None:
+    """Accept every finding of the last batch run (REPORTS) into CORPORA/qa-baseline.json."""
+    from ..baseline import load_baseline, read_reports, update, write_baseline
+
+    path = baseline_file or corpora / C.BASELINE_FILE
+    with guard():
+        new, added, stale = update(load_baseline(path), read_reports(reports, corpora), prune)
+        write_baseline(new, path)
+    for entry in stale:
+        what = "removed" if prune else "stale"
+        typer.echo(f"{what}: {entry.document} {entry.pair} {entry.kind} {entry.fingerprint}  "
+                   f"{entry.target}", err=True)
+    typer.echo(f"{path}: {len(new.entries)} entries ({len(added)} added, {len(stale)} "
+               f"{'pruned' if prune else 'stale; --prune drops them'})", err=True)
+
+
+def baseline_import(
+    marks: Annotated[Path, typer.Argument(help="review marks saved from a report page")],
+    corpora: Annotated[Path, typer.Option("--corpora", help="the corpus folder")] = Path(
+        C.DEFAULT_CORPORA
+    ),
+    reports: ReportsOpt = Path(C.DEFAULT_REPORTS),
+    baseline_file: BaselineOpt = None,
+) -> None:
+    """Fold review marks ("accepted", "false positive") into the baseline."""
+    import json
+
+    from ..baseline import import_marks, load_baseline, read_reports, write_baseline
+    from ..report.review import load_review_marks, review_report_paths
+
+    path = baseline_file or corpora / C.BASELINE_FILE
+    with guard():
+        table = load_review_marks(marks)
+        src, tgt = review_report_paths(json.loads(marks.read_text(encoding="utf-8")))
+        new, added = import_marks(load_baseline(path), table, src, tgt, read_reports(reports))
+        write_baseline(new, path)
+    typer.echo(f"{path}: {len(added)} marks imported; {len(new.entries)} entries", err=True)

@@ -1,0 +1,139 @@
+"""`batch`: every document of a corpus folder, with reuse, a baseline and CI outputs."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .. import config as C
+from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from .common import (
+    BatchOpt,
+    DeviceOpt,
+    FailOnOpt,
+    ModelOpt,
+    NoCacheOpt,
+    PrecisionOpt,
+    QuietOpt,
+    SegOpt,
+    SrcLang,
+    WordTaggerOpt,
+    err,
+    guard,
+)
+from .progress import progress_display
+
+ExecutorOpt = Annotated[C.ExecutorChoice, typer.Option(
+    "--executor", help="local: this process; processes: a local dask cluster; dask: --scheduler")]
+
+
+# batch flags -> BatchConfig/Config fields; only the flags actually given override the file.
+_BATCH_FLAGS: dict[str, str] = {
+    "src_lang": "src_lang", "tgt_lang": "tgt_langs", "segmented": "segmented", "model": "model",
+    "fail_on": "fail_on", "device": "device", "precision": "precision",
+    "batch_size": "batch_size",
+    "no_cache": "use_cache", "executor": "executor", "scheduler": "scheduler",
+    "workers": "workers", "nway": "nway", "word_tagger": "word_tagger",
+}
+
+
+def _given(ctx: typer.Context, values: dict[str, Any]) -> dict[str, Any]:
+    """{field: value} for the batch flags given on the command line."""
+    out: dict[str, Any] = {}
+    for param, fld in _BATCH_FLAGS.items():
+        # By name: typer may carry its own copy of click's ParameterSource enum.
+        source = ctx.get_parameter_source(param)
+        if getattr(source, "name", "") not in ("COMMANDLINE", "ENVIRONMENT"):
+            continue
+        v = values[param]
+        if param == "no_cache":
+            v = not v
+        elif param == "tgt_lang":
+            v = tuple(v)
+        elif isinstance(v, Enum):
+            v = v.value
+        out[fld] = v
+    if "scheduler" in out and "executor" not in out:
+        out["executor"] = C.ExecutorChoice.dask.value
+    return out
+
+
+def batch(
+    ctx: typer.Context,
+    corpora: Annotated[Path, typer.Argument(help="folder of document folders")] = Path(
+        C.DEFAULT_CORPORA
+    ),
+    out: Annotated[Path, typer.Option("--out", "-o", help="reports folder")] = Path(
+        C.DEFAULT_REPORTS
+    ),
+    src_lang: SrcLang = C.DEFAULT_SRC_LANG,
+    tgt_lang: Annotated[list[str], typer.Option(
+        "--tgt-lang", help="target language code; repeat for several")] = [C.DEFAULT_TGT_LANG],  # noqa: B006
+    segmented: SegOpt = False,
+    model: ModelOpt = C.DEFAULT_MODEL,
+    fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
+    device: DeviceOpt = C.DEFAULT_DEVICE,
+    precision: PrecisionOpt = C.PrecisionChoice(C.DEFAULT_PRECISION),
+    batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help=f"settings file (default CORPORA/{C.CONFIG_FILE}, else "
+        f"[tool.{C.PYPROJECT_TABLE}] in the pyproject.toml beside CORPORA)")] = None,
+    baseline_file: Annotated[Path | None, typer.Option(
+        "--baseline", help=f"accepted findings (default CORPORA/{C.BASELINE_FILE})")] = None,
+    executor: ExecutorOpt = C.ExecutorChoice(C.DEFAULT_EXECUTOR),
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="dask scheduler address, tcp://HOST:PORT (implies --executor dask)"
+    )] = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, help="worker processes for --executor processes")] = C.DEFAULT_WORKERS,
+    nway: Annotated[bool, typer.Option(
+        "--nway/--no-nway", help="with two or more targets: one n-way check per document "
+        "(the default) or one pairwise check per target")] = True,
+    word_tagger: WordTaggerOpt = None,
+) -> None:
+    """Check every CORPORA/DOC/{SRC,TGT}.txt pair; write OUT/DOC/SRC-TGT/, OUT/index.html,
+    OUT/summary.json and OUT/junit.xml. Exit 1 on a new finding at or above --fail-on.
+
+    With two or more targets each document gets one n-way check (OUT/DOC/SRC-TGT1+TGT2/,
+    schema qa_pipeline.nway/1) whose findings name the translation that drifted."""
+    from ..baseline import load_baseline
+    from ..batch.run import run_batch
+    from ..batch.settings import load_settings, resolve
+
+    values = dict(src_lang=src_lang, tgt_lang=tgt_lang, segmented=segmented, model=model,
+                  fail_on=fail_on, device=device, precision=precision, batch_size=batch_size,
+                  no_cache=no_cache,
+                  executor=executor, scheduler=scheduler, workers=workers, nway=nway,
+                  word_tagger=word_tagger)
+    with guard("the reports of the documents already checked are kept; the index, "
+                "summary and junit.xml were not written"):
+        bc = resolve(load_settings(corpora, config_file), _given(ctx, values))
+        baseline = load_baseline(baseline_file or corpora / C.BASELINE_FILE)
+        with progress_display(quiet) as progress:
+            result = run_batch(bc, corpora, out, baseline, progress)
+    summary = result.summary
+    for m in result.missing:
+        typer.echo(f"qa-pipeline: warning: {m.message}", err=True)
+    for p in result.pairs:
+        if p.error:
+            err(p.error)
+    t, run = summary["totals"], summary["run"]
+    loaded = "model loaded" if run["model_loaded"] else "model not loaded"
+    typer.echo(
+        f"{t['pairs']} document pair(s): {t['findings']} findings, {t['new']} new, "
+        f"{t['baselined']} baselined; {t['failing']} new at or above {bc.config.fail_on}\n"
+        f"embedding cache: {run['cache']['hits']} hits, {run['cache']['misses']} misses; "
+        f"{loaded}; {run['seconds']:.1f} s\n"
+        f"wrote {out / 'index.html'}, {out / 'summary.json'}, {out / 'junit.xml'}",
+        err=True,
+    )
+    if t["errors"]:
+        raise typer.Exit(EXIT_USAGE)
+    if t["failing"]:
+        raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_OK)

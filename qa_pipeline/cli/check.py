@@ -1,0 +1,185 @@
+"""`check`: one pair (or one bilingual file), or an n-way check of several translations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .. import config as C
+from ..errors import EXIT_FINDINGS, EXIT_OK, QAError
+from .common import (
+    BatchOpt,
+    DeviceOpt,
+    FailOnOpt,
+    ModelOpt,
+    NoCacheOpt,
+    PrecisionOpt,
+    QuietOpt,
+    SegOpt,
+    SrcLang,
+    TgtLang,
+    WordTaggerOpt,
+    cache_line,
+    checked,
+    guard,
+    options_config,
+)
+from .outdir import atomic_dir
+from .progress import progress_display
+
+
+def write_outputs(report: Any, out: Path) -> dict[str, Any]:
+    """Every registered writer's file for `report`, moved into `out` only when all succeeded."""
+    from ..io.json_report import report_to_dict, validate
+    from ..report.writers import write_report
+
+    data = report_to_dict(report)
+    validate(data)
+    with atomic_dir(out) as tmp:
+        write_report(data, tmp)
+    return data
+
+
+def worst_rank(data: dict[str, Any]) -> int:
+    from ..types import SEVERITY_RANK
+
+    return max((SEVERITY_RANK[f["severity"]] for f in data["findings"]), default=0)
+
+
+def large_input_warnings(paths: list[Path], model: str) -> list[str]:
+    """A line for each input above LARGE_INPUT_BYTES saying how long the run takes on CPU
+    (the time grows linearly with the text; see README, "Large inputs")."""
+    out = []
+    for p in paths:
+        try:
+            size = p.stat().st_size
+        except OSError:
+            continue  # the reader names the problem
+        if size > C.LARGE_INPUT_BYTES:
+            mb = size / 1e6
+            minutes = C.CPU_SECONDS_PER_MB * mb / 60
+            out.append(f"qa-pipeline: warning: {p} is {mb:.1f} MB; on 2 CPU cores with "
+                       f"{C.DEFAULT_MODEL} a pair this size takes about {minutes:.0f} minutes "
+                       f"(a GPU, --device cuda, is much faster; see README, Large inputs)"
+                       if model == C.DEFAULT_MODEL else
+                       f"qa-pipeline: warning: {p} is {mb:.1f} MB; the run takes about "
+                       f"{minutes:.0f} minutes on 2 CPU cores with {C.DEFAULT_MODEL}, longer "
+                       f"with a larger model (see README, Large inputs)")
+    return out
+
+
+def check(
+    files: Annotated[list[Path], typer.Argument(
+        help="SRC TGT (text or Markdown); one bilingual file (TSV, TMX, XLIFF); or, with "
+             "--source or three or more files, the translations of an n-way check",
+        show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="output directory")] = Path("reports"),
+    src_lang: SrcLang = C.DEFAULT_SRC_LANG,
+    tgt_lang: TgtLang = C.DEFAULT_TGT_LANG,
+    source: Annotated[Path | None, typer.Option(
+        "--source", help="n-way: the text the translations were made from")] = None,
+    source_lang: Annotated[str | None, typer.Option(
+        "--source-lang", help="n-way: the source's language (default: its file stem)")] = None,
+    langs: Annotated[str | None, typer.Option(
+        "--langs", help="n-way: the translations' languages in file order, e.g. lt,et,lv "
+                        "(default: each file's stem)")] = None,
+    segmented: SegOpt = False,
+    model: ModelOpt = C.DEFAULT_MODEL,
+    fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
+    device: DeviceOpt = C.DEFAULT_DEVICE,
+    precision: PrecisionOpt = C.PrecisionChoice(C.DEFAULT_PRECISION),
+    batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+    tsv_header: Annotated[bool | None, typer.Option(
+        "--tsv-header/--no-tsv-header", help="a TSV's first row is a header (default: detect)",
+    )] = None,
+    word_tagger: WordTaggerOpt = None,
+) -> None:
+    """Align SRC and TGT (or read a bilingual file), score drift, write DIR/report.json and
+    DIR/report.html.
+
+    With --source SRC (or three or more files and no source) every translation is checked
+    against the source and against the others, and findings name the translation that
+    drifted (n-way report, schema qa_pipeline.nway/1).
+    """
+    from ..pipeline import analyse, make_encoder, read_inputs, resolve_encoder
+
+    with guard():
+        cfg = checked(options_config(model, src_lang, tgt_lang, segmented, device, precision,
+                                     batch_size, no_cache, fail_on, tsv_header, word_tagger),
+                      out)
+        for line in large_input_warnings([*([source] if source else []), *files], model):
+            typer.echo(line, err=True)
+        if source is not None or len(files) >= 3:
+            data = _check_nway(files, source, source_lang, langs, cfg, out, quiet)
+        else:
+            if len(files) > 2:
+                raise QAError("give SRC TGT, one bilingual file, or --source for n-way")
+            nway_only = [o for o, v in (("--source-lang", source_lang), ("--langs", langs)) if v]
+            if nway_only:
+                raise QAError(f"{' and '.join(nway_only)} apply to an n-way check (--source, or "
+                              "three or more files); for a pair give --src-lang / --tgt-lang")
+            inner = resolve_encoder(cfg)  # an unknown model fails here; loading comes later
+            inputs = read_inputs(files[0], files[1] if len(files) == 2 else None, cfg)
+            # Not loaded: the model loads only if a text is missing from the cache.
+            encoder = make_encoder(cfg, inner)
+            with progress_display(quiet) as progress:
+                report = analyse(inputs, encoder, cfg, progress)
+            data = write_outputs(report, out)
+            if not quiet:
+                typer.echo(cache_line(encoder), err=True)
+    n = len(data["findings"])
+    typer.echo(
+        f"{n} finding{'s' if n != 1 else ''}; wrote {out / 'report.json'} and "
+        f"{out / 'report.html'}",
+        err=True,
+    )
+    if worst_rank(data) >= C.FAIL_ON_RANK[cfg.fail_on]:
+        raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_OK)
+
+
+def _lang_of(path: Path, given: str | None, what: str) -> str:
+    """A language from the option, else from a file stem that is a language code."""
+    import langcodes
+
+    if given:
+        return given
+    stem = path.stem
+    if langcodes.tag_is_valid(stem.replace("_", "-")):
+        return stem
+    raise QAError(f"{path}: cannot tell the {what}'s language from the file name; "
+                  "give --source-lang / --langs")
+
+
+def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
+                langs: str | None, cfg: C.Config, out: Path, quiet: bool) -> dict[str, Any]:
+    from ..io.nway_json import nway_to_dict, validate_nway
+    from ..io.readers import read_document
+    from ..langs import check_lang
+    from ..nway.pipeline import analyse_nway
+    from ..pipeline import make_encoder, resolve_encoder
+    from ..report.writers import write_nway_report
+
+    codes = [x.strip() for x in langs.split(",")] if langs else []
+    if codes and len(codes) != len(files):
+        raise QAError(f"--langs names {len(codes)} languages for {len(files)} files")
+    tr_langs = [check_lang(_lang_of(f, codes[i] if codes else None, "translation"), "--langs")
+                for i, f in enumerate(files)]
+    src_lang = (check_lang(_lang_of(source, source_lang, "source"), "--source-lang")
+                if source is not None else "")
+    inner = resolve_encoder(cfg)  # an unknown model fails before any reading
+    src_doc = read_document(source, src_lang, cfg.segmented) if source is not None else None
+    docs = [read_document(f, lang, cfg.segmented) for f, lang in zip(files, tr_langs,
+                                                                       strict=True)]
+    with progress_display(quiet) as progress:
+        encoder = make_encoder(cfg, inner)
+        report = analyse_nway(src_doc, docs, encoder, cfg, progress)
+    data = nway_to_dict(report)
+    validate_nway(data)
+    with atomic_dir(out) as tmp:
+        write_nway_report(data, tmp)
+    return data

@@ -1,0 +1,89 @@
+"""What every command shares: the option types, the one mapping from options to a Config,
+and the guard that turns a QAError or Ctrl-C into one line and an exit code."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .. import config as C
+from ..errors import EXIT_INTERRUPTED, QAError
+from .outdir import check_writable
+
+ModelOpt = Annotated[str, typer.Option("--model", help="registry name, model dir, or 'hash'")]
+SrcLang = Annotated[str, typer.Option("--src-lang", help="source language code")]
+TgtLang = Annotated[str, typer.Option("--tgt-lang", help="target language code")]
+SegOpt = Annotated[
+    bool, typer.Option("--segmented", help="one sentence per line, blank line between paragraphs")
+]
+DeviceOpt = Annotated[str, typer.Option(
+    "--device", help="torch device: auto (cuda when present, else cpu), cpu, cuda, cuda:1")]
+PrecisionOpt = Annotated[C.PrecisionChoice, typer.Option(
+    "--precision", help="encoder arithmetic: auto (fp16 on CUDA, bf16 on a CPU with native "
+                        "bf16 units, else fp32), fp32, bf16, fp16")]
+BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="embedding batch size")]
+FailOnOpt = Annotated[
+    C.FailOnChoice, typer.Option("--fail-on", help="exit 1 at this severity")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="do not use the embedding cache")]
+WordTaggerOpt = Annotated[bool | None, typer.Option(
+    "--word-tagger/--no-word-tagger",
+    help="word-level drift evidence from the model's trained tagger, where it ships one "
+         "(default: off; occlusion spans)",
+)]
+
+
+def err(msg: str) -> None:
+    typer.echo(f"qa-pipeline: error: {msg}", err=True)
+
+
+@contextlib.contextmanager
+def guard(interrupted: str = "nothing was written") -> Iterator[None]:
+    """A command's body: a QAError is one line and its exit code; Ctrl-C is one line saying
+    what was left behind (`atomic_dir` removes a half-written report folder) and 130."""
+    try:
+        yield
+    except QAError as e:
+        err(str(e))
+        raise typer.Exit(e.exit_code) from None
+    except KeyboardInterrupt:
+        err(f"interrupted; {interrupted}")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def cache_line(enc: Any) -> str:
+    loaded = "model loaded" if getattr(enc, "loaded", False) else "model not loaded"
+    return f"embedding cache: {enc.hits} hits, {enc.misses} misses; {loaded}"
+
+
+def checked(cfg: C.Config, out: Path | None = None) -> C.Config:
+    """What can be checked before any heavy work: language codes, the output folder."""
+    from ..langs import check_lang
+
+    check_lang(cfg.src_lang, "--src-lang")
+    check_lang(cfg.tgt_lang, "--tgt-lang")
+    if out is not None:
+        check_writable(out)
+    return cfg
+
+
+def options_config(model: str, src_lang: str, tgt_lang: str, segmented: bool, device: str | None,
+            precision: C.PrecisionChoice, batch_size: int, no_cache: bool,
+            fail_on: C.FailOnChoice | None = None, tsv_header: bool | None = None,
+            word_tagger: bool | None = None) -> C.Config:
+    """The one mapping from the shared command-line options to a Config."""
+    cfg = C.Config(model=model, src_lang=src_lang, tgt_lang=tgt_lang,
+                   fail_on=C.DEFAULT_FAIL_ON if fail_on is None else fail_on.value,
+                   segmented=segmented, device=device, precision=precision.value,
+                   batch_size=batch_size,
+                   use_cache=not no_cache, tsv_header=tsv_header)
+    if word_tagger is not None:
+        cfg = dataclasses.replace(cfg, drift=dataclasses.replace(cfg.drift,
+                                                                 word_tagger=word_tagger))
+    return cfg
