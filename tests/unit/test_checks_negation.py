@@ -22,6 +22,10 @@ def strong(text: str, lang: str) -> list[str]:
         ("Nepriklausomi ekspertai pateikė išvadą.", "lt", []),
         ("Atvyko daugiau nei šimtas žmonių.", "lt", []),
         ("Be to, jis dirbo naktimis.", "lt", []),
+        # adjectives in -inis / -inė are lexical negation, not negated verbs
+        ("Jie nešiojo nestandartinio dydžio skrybėles.", "lt", []),
+        ("Jie nešiojo nestandartinio dydžio skrybėles, bet nepatiko.", "lt", ["nepatiko"]),
+        ("Draudimas iškraustyti nesant kaltės.", "lt", []),  # "without fault": weak
         ("Ta ei teadnud vastust.", "et", ["ei"]),
         ("Seal pole ruumi.", "et", ["pole"]),
         ("Mitte keegi ei näinud midagi.", "et", ["ei"]),  # concord

@@ -49,6 +49,9 @@ _LT_NWORDS = re.compile(
     r"(nė|niekas|nieko|niekam|niekuo|nieku|niekur|niekada|niekados|niekuomet|"
     r"jok(s|io|ia|ios|ių|iam|iai|iems|ioms|į|ią|ius|ias|iu|ia|iais|iomis|iame|ioje|ie))"
 )
+# Negated forms that usually mean "without" / "in the absence of" ("nesant kaltės", *without
+# fault*), rendered by a lexical negation on the other side ("süütu"): weak, like "be".
+_LT_WEAK_WORDS = frozenset({"nesant"})
 # Lexicalised ne-words frequent in NTREX lit.txt: conjunctions, adverbs, nouns, adjectives.
 _LT_NOT_NEGATION_WORDS = frozenset({
     "nes", "net", "netgi", "nei", "negu", "neva", "nebent", "netoli", "netoliese", "netrukus",
@@ -81,6 +84,7 @@ _LT_VERB_END = re.compile(
 )
 _LT_NOMINAL_END = re.compile(
     r"(umas|umo|umą|umu|ume|imas|imo|imą|imu|ime|ybė|ybės|ybę|iškas|iška|inga|ingas|ingai|"
+    r"inio|iniam|iniu|inės|inei|inę|"  # adjectives in -inis / -inė ("nestandartinio")
     r"tas|ta|mas|ma|mi|ingi|ūs|ios|ius|iai|as|us|is|ys|ai|ų|ą|ę|į|ių|ams|oms|ais|ose|uose|oje|ėje|iame|ioje|ajam|"
     r"osios|ųjų|ojo|oji|iosios|ieji|osioms|iems)$"
 )
@@ -132,6 +136,7 @@ _EN_WEAK = re.compile(r"(lack\w*|fail\w*|unless|hardly|scarcely|barely|absen\w+|
                       r"in(?:capab|compet|correct|valid|adequ|suffic|dependen)\w*|"
                       r"im(?:possib|prob|propr)\w*|il(?:leg|logic)\w*|ir(?:regul|relev)\w*|"
                       r"non\w*|dis(?:agree|approv|like)\w*)")
+_RESPONSE_AFTER = re.compile(r"\s*[,.!?;:…]")
 _ONLY_AFTER = re.compile(r"\s+(tik|ainult|only|just)\b", re.IGNORECASE)
 
 
@@ -192,6 +197,9 @@ def markers(text: str, lang: str) -> list[Marker]:
                 weak.append(Marker(s, e, w, weak=True))
                 continue
             verbal.append(Marker(s, e, w))
+        elif lang == "lt" and lw in _LT_WEAK_WORDS:
+            weak.append(Marker(s, e, w, weak=True))
+            continue
         elif lang == "lt":
             if w[0].isupper() and not initial and not emphasised(w):
                 continue  # a name or a foreign word inside the clause ("Fox Business Network")
