@@ -30,8 +30,11 @@ def _override(obj: Any, path: list[str], value: str, key: str, kind: str) -> Any
         return replace(obj, **{name: _override(current, rest, value, key, kind)})
     if is_dataclass(current):
         raise ValueError(f"{key!r} is a group: set one of its fields ({key}.NAME=VALUE)")
+    if value.lower() == "none":  # an optional knob switched off (`riders.lone_match=none`)
+        return replace(obj, **{name: None})
     cast: Callable[[str], Any] = (
         (lambda x: x in ("1", "true", "True")) if isinstance(current, bool)
+        else float if current is None  # an optional knob that is off takes a number
         else type(current))
     return replace(obj, **{name: cast(value)})
 

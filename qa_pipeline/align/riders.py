@@ -126,12 +126,14 @@ def _riders(bead: Bead, src: Sequence[str], tgt: Sequence[str], table: dict[str,
                  for q in (0, len(ids) - 1)}
         embed_missing(table, [whole, other_run, *rests.values()], embed)
         base = _cos(table[whole], table[other_run])
-        # The words are matched only where leaving the sentence out raises the cosine.
-        ends = [q for q, rest in rests.items()
-                if _cos(table[rest], table[other_run]) - base > params.min_gain]
-        if ends:
+        gains = {q: _cos(table[rest], table[other_run]) - base for q, rest in rests.items()}
+        # The words are matched only where leaving the sentence out could split it off.
+        floor = params.min_gain if params.lone_match is None else min(params.min_gain,
+                                                                      params.lone_gain)
+        if any(g > floor for g in gains.values()):
             shares = match([texts[i] for i in ids], other_run)
-            found += [(shares[q], side, q) for q in ends if shares[q] < params.max_match]
+            found += [(shares[q], side, q) for q, g in gains.items()
+                      if _rides(q, g, shares, params)]
     if not found:
         return None
     found.sort()
@@ -139,6 +141,18 @@ def _riders(bead: Bead, src: Sequence[str], tgt: Sequence[str], table: dict[str,
     if len(s if side == 0 else t) == 2:
         return side, {found[0][2]}
     return side, {q for _, sd, q in found if sd == side}
+
+
+def _rides(q: int, gain: float, shares: Sequence[float], params: RiderParams) -> bool:
+    """Whether end `q` (its cosine gain when left out, every part's word-match share) rides:
+    few of its words match and leaving it out raises the cosine, or almost none match
+    beside a well matched rest and leaving it out hardly lowers the cosine."""
+    if gain > params.min_gain and shares[q] < params.max_match:
+        return True
+    if params.lone_match is None or gain <= params.lone_gain or shares[q] >= params.lone_match:
+        return False
+    rest = [x for k, x in enumerate(shares) if k != q]
+    return sum(rest) / len(rest) >= params.lone_rest
 
 
 def _run(texts: Sequence[str], ids: Sequence[int]) -> str:

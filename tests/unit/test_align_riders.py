@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -79,13 +80,17 @@ def test_both_ends_of_a_longer_side_and_the_switch() -> None:
 
 
 def test_a_rider_needs_both_signals() -> None:
-    """Unmatched words alone do not split: leaving the sentence out must raise the cosine."""
+    """Under the gain rule, unmatched words alone do not split: leaving the sentence out must
+    raise the cosine (the lone rule, off here, is the test below)."""
     src = ["abcd", "xyzw"]
     tgt = ["abcd"]
     beads = [Bead((0, 1), (0,), 0.5, 0.9)]
     assert len(split_riders(beads, src, tgt, {}, embed, MATCH)) == 2
-    assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(min_gain=0.9)) == beads
-    assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(max_match=0.0)) == beads
+    gain_rule = RiderParams(lone_match=None)
+    assert split_riders(beads, src, tgt, {}, embed, MATCH,
+                        replace(gain_rule, min_gain=0.9)) == beads
+    assert split_riders(beads, src, tgt, {}, embed, MATCH,
+                        replace(gain_rule, max_match=0.0)) == beads
 
 
 def test_a_lost_paragraph_is_peeled_off_one_sentence_at_a_time() -> None:
@@ -93,3 +98,21 @@ def test_a_lost_paragraph_is_peeled_off_one_sentence_at_a_time() -> None:
     tgt = ["abcd"]
     out = split_riders([Bead((0, 1, 2), (0,), 0.4, 0.7)], src, tgt, {}, embed, MATCH)
     assert [(b.source, b.target) for b in out] == [((0,), ()), ((1,), ()), ((2,), (0,))]
+
+
+def test_a_lone_rider_whose_vector_hides_in_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sentence whose vector points where the run already points leaves the cosine as it is
+    when it is left out, so only its words give it away: none of them has a counterpart,
+    while the rest of the bead matches word for word."""
+    topic = sum(CONCEPTS[c] for c in "abcdefgh")
+    monkeypatch.setitem(CONCEPTS, "Z", topic / np.linalg.norm(topic))
+    src = ["abcdefgh", "Z"]
+    tgt = ["abcdefgh"]
+    beads = [Bead((0, 1), (0,), 0.99, 0.9)]
+    gain_rule_only = RiderParams(lone_match=None)
+    assert split_riders(beads, src, tgt, {}, embed, MATCH, gain_rule_only) == beads
+    out = split_riders(beads, src, tgt, {}, embed, MATCH)  # the default has both rules
+    assert [(b.source, b.target) for b in out] == [((0,), (0,)), ((1,), ())]
+    # Beside a rest that matches poorly, or when leaving it out costs cosine, it stays.
+    assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(lone_rest=1.01)) == beads
+    assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(lone_gain=0.5)) == beads
