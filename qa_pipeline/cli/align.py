@@ -9,38 +9,26 @@ from typing import Annotated
 import typer
 
 from .. import config as C
-from .common import (
-    BatchOpt,
-    DeviceOpt,
-    ModelOpt,
-    NoCacheOpt,
-    PrecisionOpt,
-    QuietOpt,
-    SegOpt,
-    SrcLang,
-    TgtLang,
-    checked,
-    guard,
-    options_config,
-)
+from . import common as opt
+from .common import checked, guard, options_config
 from .progress import progress_display
 
 
 def align(
     src: Annotated[Path, typer.Argument(help="source text")],
     tgt: Annotated[Path, typer.Argument(help="target text")],
-    src_lang: SrcLang = C.DEFAULT_SRC_LANG,
-    tgt_lang: TgtLang = C.DEFAULT_TGT_LANG,
-    segmented: SegOpt = False,
-    model: ModelOpt = C.DEFAULT_MODEL,
+    src_lang: opt.SrcLang = C.DEFAULT_SRC_LANG,
+    tgt_lang: opt.TgtLang = C.DEFAULT_TGT_LANG,
+    segmented: opt.SegOpt = False,
+    model: opt.ModelOpt = C.DEFAULT_MODEL,
     fmt: Annotated[
         C.AlignFormat, typer.Option("--format", help="json or vecalign beads")
     ] = C.AlignFormat.json,
-    device: DeviceOpt = C.DEFAULT_DEVICE,
-    precision: PrecisionOpt = C.PrecisionChoice(C.DEFAULT_PRECISION),
-    batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
-    no_cache: NoCacheOpt = False,
-    quiet: QuietOpt = False,
+    device: opt.DeviceOpt = C.DEFAULT_DEVICE,
+    precision: opt.PrecisionOpt = C.PrecisionChoice(C.DEFAULT_PRECISION),
+    batch_size: opt.BatchOpt = C.DEFAULT_BATCH_SIZE,
+    no_cache: opt.NoCacheOpt = False,
+    quiet: opt.QuietOpt = False,
 ) -> None:
     """Align SRC and TGT and print the beads to stdout."""
     from .. import __version__

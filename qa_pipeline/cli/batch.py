@@ -10,20 +10,8 @@ import typer
 
 from .. import config as C
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from .common import (
-    BatchOpt,
-    DeviceOpt,
-    FailOnOpt,
-    ModelOpt,
-    NoCacheOpt,
-    PrecisionOpt,
-    QuietOpt,
-    SegOpt,
-    SrcLang,
-    WordTaggerOpt,
-    err,
-    guard,
-)
+from . import common as opt
+from .common import err, guard
 from .progress import progress_display
 
 ExecutorOpt = Annotated[C.ExecutorChoice, typer.Option(
@@ -69,17 +57,17 @@ def batch(
     out: Annotated[Path, typer.Option("--out", "-o", help="reports folder")] = Path(
         C.DEFAULT_REPORTS
     ),
-    src_lang: SrcLang = C.DEFAULT_SRC_LANG,
+    src_lang: opt.SrcLang = C.DEFAULT_SRC_LANG,
     tgt_lang: Annotated[list[str], typer.Option(
         "--tgt-lang", help="target language code; repeat for several")] = [C.DEFAULT_TGT_LANG],  # noqa: B006
-    segmented: SegOpt = False,
-    model: ModelOpt = C.DEFAULT_MODEL,
-    fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
-    device: DeviceOpt = C.DEFAULT_DEVICE,
-    precision: PrecisionOpt = C.PrecisionChoice(C.DEFAULT_PRECISION),
-    batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
-    no_cache: NoCacheOpt = False,
-    quiet: QuietOpt = False,
+    segmented: opt.SegOpt = False,
+    model: opt.ModelOpt = C.DEFAULT_MODEL,
+    fail_on: opt.FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
+    device: opt.DeviceOpt = C.DEFAULT_DEVICE,
+    precision: opt.PrecisionOpt = C.PrecisionChoice(C.DEFAULT_PRECISION),
+    batch_size: opt.BatchOpt = C.DEFAULT_BATCH_SIZE,
+    no_cache: opt.NoCacheOpt = False,
+    quiet: opt.QuietOpt = False,
     config_file: Annotated[Path | None, typer.Option(
         "--config", help=f"settings file (default CORPORA/{C.CONFIG_FILE}, else "
         f"[tool.{C.PYPROJECT_TABLE}] in the pyproject.toml beside CORPORA)")] = None,
@@ -94,7 +82,7 @@ def batch(
     nway: Annotated[bool, typer.Option(
         "--nway/--no-nway", help="with two or more targets: one n-way check per document "
         "(the default) or one pairwise check per target")] = True,
-    word_tagger: WordTaggerOpt = None,
+    word_tagger: opt.WordTaggerOpt = None,
 ) -> None:
     """Check every CORPORA/DOC/{SRC,TGT}.txt pair; write OUT/DOC/SRC-TGT/, OUT/index.html,
     OUT/summary.json and OUT/junit.xml. Exit 1 on a new finding at or above --fail-on.

@@ -9,23 +9,8 @@ import typer
 
 from .. import config as C
 from ..errors import EXIT_FINDINGS, EXIT_OK, QAError
-from .common import (
-    BatchOpt,
-    DeviceOpt,
-    FailOnOpt,
-    ModelOpt,
-    NoCacheOpt,
-    PrecisionOpt,
-    QuietOpt,
-    SegOpt,
-    SrcLang,
-    TgtLang,
-    WordTaggerOpt,
-    cache_line,
-    checked,
-    guard,
-    options_config,
-)
+from . import common as opt
+from .common import cache_line, checked, guard, options_config
 from .outdir import atomic_dir
 from .progress import progress_display
 
@@ -76,8 +61,8 @@ def check(
              "--source or three or more files, the translations of an n-way check",
         show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="output directory")] = Path("reports"),
-    src_lang: SrcLang = C.DEFAULT_SRC_LANG,
-    tgt_lang: TgtLang = C.DEFAULT_TGT_LANG,
+    src_lang: opt.SrcLang = C.DEFAULT_SRC_LANG,
+    tgt_lang: opt.TgtLang = C.DEFAULT_TGT_LANG,
     source: Annotated[Path | None, typer.Option(
         "--source", help="n-way: the text the translations were made from")] = None,
     source_lang: Annotated[str | None, typer.Option(
@@ -85,18 +70,18 @@ def check(
     langs: Annotated[str | None, typer.Option(
         "--langs", help="n-way: the translations' languages in file order, e.g. lt,et,lv "
                         "(default: each file's stem)")] = None,
-    segmented: SegOpt = False,
-    model: ModelOpt = C.DEFAULT_MODEL,
-    fail_on: FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
-    device: DeviceOpt = C.DEFAULT_DEVICE,
-    precision: PrecisionOpt = C.PrecisionChoice(C.DEFAULT_PRECISION),
-    batch_size: BatchOpt = C.DEFAULT_BATCH_SIZE,
-    no_cache: NoCacheOpt = False,
-    quiet: QuietOpt = False,
+    segmented: opt.SegOpt = False,
+    model: opt.ModelOpt = C.DEFAULT_MODEL,
+    fail_on: opt.FailOnOpt = C.FailOnChoice(C.DEFAULT_FAIL_ON),
+    device: opt.DeviceOpt = C.DEFAULT_DEVICE,
+    precision: opt.PrecisionOpt = C.PrecisionChoice(C.DEFAULT_PRECISION),
+    batch_size: opt.BatchOpt = C.DEFAULT_BATCH_SIZE,
+    no_cache: opt.NoCacheOpt = False,
+    quiet: opt.QuietOpt = False,
     tsv_header: Annotated[bool | None, typer.Option(
         "--tsv-header/--no-tsv-header", help="a TSV's first row is a header (default: detect)",
     )] = None,
-    word_tagger: WordTaggerOpt = None,
+    word_tagger: opt.WordTaggerOpt = None,
 ) -> None:
     """Align SRC and TGT (or read a bilingual file), score drift, write DIR/report.json and
     DIR/report.html.
