@@ -116,12 +116,12 @@ class RiderParams:
     # keeps Text+Berg's genuine merges (the last layer splits them: strict F1 0.908).
     layer: int = 8
     # A second way to ride: a sentence almost none of whose words match (below
-    # `lone_match`) beside a rest of the bead that matches well (its parts' mean share at
-    # least `lone_rest`) is split off unless leaving it out lowers the cosine by more than
+    # `lone_match`) beside a part of the bead that matches well (its share at least
+    # `lone_rest`) is split off unless leaving it out lowers the cosine by more than
     # `-lone_gain`: e5's run vector often hardly moves when an unrelated sentence joins a
     # translated one (49 of the 69 riders the first rule missed on NTREX damage seeds 1-3 had
     # a gain of 0.003 or less). None: off. Chosen on damage seed 1 and Text+Berg, checked on
-    # seeds 2 and 3 (BENCHMARKS "Session 25").
+    # seeds 2-6 (BENCHMARKS "Session 25").
     lone_match: float | None = 0.15
     lone_rest: float = 0.5
     lone_gain: float = -0.01
@@ -229,7 +229,7 @@ def describe(params: AlignParams) -> str:
     prior += f",pieces={params.group_piece_sentences}" if params.group_piece_sentences else ""
     rd = params.riders
     prior += f",riders={rd.max_match:g}/{rd.min_gain:g}@{rd.layer}" if rd.enabled else ""
-    prior += (f"+lone{rd.lone_match:g}/{rd.lone_rest:g}/{rd.lone_gain:g}"
+    prior += (f"+lone{rd.lone_match:g}/best{rd.lone_rest:g}/{rd.lone_gain:g}"
               if rd.enabled and rd.lone_match is not None else "")
     return (f"{params.scoring}({knobs},max_bead={params.max_bead},"
             f"max_overlap={params.max_overlap},runs={runs}{prior})")

@@ -145,14 +145,15 @@ def _riders(bead: Bead, src: Sequence[str], tgt: Sequence[str], table: dict[str,
 
 def _rides(q: int, gain: float, shares: Sequence[float], params: RiderParams) -> bool:
     """Whether end `q` (its cosine gain when left out, every part's word-match share) rides:
-    few of its words match and leaving it out raises the cosine, or almost none match
-    beside a well matched rest and leaving it out hardly lowers the cosine."""
+    few of its words match and leaving it out raises the cosine, or almost none match beside
+    a well matched part of the bead and leaving it out hardly lowers the cosine. (The best
+    part, not the rest's mean: a lost paragraph rides as several unmatched sentences beside
+    the one translated sentence, and comes off one end at a time.)"""
     if gain > params.min_gain and shares[q] < params.max_match:
         return True
     if params.lone_match is None or gain <= params.lone_gain or shares[q] >= params.lone_match:
         return False
-    rest = [x for k, x in enumerate(shares) if k != q]
-    return sum(rest) / len(rest) >= params.lone_rest
+    return max(x for k, x in enumerate(shares) if k != q) >= params.lone_rest
 
 
 def _run(texts: Sequence[str], ids: Sequence[int]) -> str:

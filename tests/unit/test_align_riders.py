@@ -116,3 +116,18 @@ def test_a_lone_rider_whose_vector_hides_in_the_run(monkeypatch: pytest.MonkeyPa
     # Beside a rest that matches poorly, or when leaving it out costs cosine, it stays.
     assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(lone_rest=1.01)) == beads
     assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(lone_gain=0.5)) == beads
+
+
+def test_lone_riders_of_a_lost_paragraph_come_off_beside_the_one_translated_part(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three hidden riders and one translated sentence: the end rider's rest is mostly riders
+    (mean share 1/3), but its best part matches fully, so the riders peel off one by one."""
+    topic = sum(CONCEPTS[c] for c in "abcdefgh")
+    monkeypatch.setitem(CONCEPTS, "Z", topic / np.linalg.norm(topic))
+    src = ["Z", "Z", "Z", "abcdefgh"]
+    tgt = ["abcdefgh"]
+    beads = [Bead((0, 1, 2, 3), (0,), 0.99, 0.9)]
+    out = split_riders(beads, src, tgt, {}, embed, MATCH)
+    assert [(b.source, b.target) for b in out] == [((0,), ()), ((1,), ()), ((2,), ()),
+                                                   ((3,), (0,))]
+    assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(lone_match=None)) == beads
