@@ -125,6 +125,10 @@ class RiderParams:
     lone_match: float | None = 0.15
     lone_rest: float = 0.5
     lone_gain: float = -0.01
+    # Where no end sentence rides alone, a run of end sentences (two or more, leaving one)
+    # rides together by the first rule: `max_match` on their mean share, `min_gain` on leaving
+    # the whole run out (a lost paragraph's sentences hide one another in the run vector).
+    runs: bool = True
     enabled: bool = True
 
 
@@ -231,6 +235,7 @@ def describe(params: AlignParams) -> str:
     prior += f",riders={rd.max_match:g}/{rd.min_gain:g}@{rd.layer}" if rd.enabled else ""
     prior += (f"+lone{rd.lone_match:g}/best{rd.lone_rest:g}/{rd.lone_gain:g}"
               if rd.enabled and rd.lone_match is not None else "")
+    prior += "+runs" if rd.enabled and rd.runs else ""
     return (f"{params.scoring}({knobs},max_bead={params.max_bead},"
             f"max_overlap={params.max_overlap},runs={runs}{prior})")
 

@@ -93,9 +93,10 @@ def _split(bead: Bead, src: Sequence[str], tgt: Sequence[str], table: dict[str, 
     side, cut = found
     ids, other, texts, others = ((bead.source, bead.target, src, tgt) if side == 0
                                  else (bead.target, bead.source, tgt, src))
-    front = [ids[0]] if 0 in cut else []
-    back = [ids[-1]] if len(ids) - 1 in cut else []
-    core = tuple(ids[len(front):len(ids) - len(back)])
+    lead = next(k for k in range(len(ids) + 1) if k not in cut)
+    trail = next(k for k in range(len(ids) + 1) if len(ids) - 1 - k not in cut)
+    front, back = list(ids[:lead]), list(ids[len(ids) - trail:])
+    core = tuple(ids[lead:len(ids) - trail])
     core_run, other_run = _run(texts, core), _run(others, other)
     embed_missing(table, [core_run], embed)
     rest = replace(bead, source=core if side == 0 else bead.source,
@@ -135,12 +136,44 @@ def _riders(bead: Bead, src: Sequence[str], tgt: Sequence[str], table: dict[str,
             found += [(shares[q], side, q) for q, g in gains.items()
                       if _rides(q, g, shares, params)]
     if not found:
-        return None
+        return _run_riders(bead, src, tgt, table, embed, match, params)
     found.sort()
     side = found[0][1]
     if len(s if side == 0 else t) == 2:
         return side, {found[0][2]}
     return side, {q for _, sd, q in found if sd == side}
+
+
+def _run_riders(bead: Bead, src: Sequence[str], tgt: Sequence[str],
+                table: dict[str, np.ndarray], embed: EmbedFn, match: MatchFn,
+                params: RiderParams) -> tuple[int, set[int]] | None:
+    """Where no end sentence rides alone: the longest run of end sentences (two or more,
+    leaving one) that rides together by the first rule, its mean share of matched words and
+    the cosine gain of leaving the whole run out (a lost paragraph's sentences keep the run's
+    vector where it is for one another, so one at a time none of them raises the cosine)."""
+    if not params.runs:
+        return None
+    for side, ids, other, texts, others in ((0, bead.source, bead.target, src, tgt),
+                                            (1, bead.target, bead.source, tgt, src)):
+        n = len(ids)
+        if n < 3:
+            continue
+        whole, other_run = _run(texts, ids), _run(others, other)
+        cuts = [(k, range(k)) for k in range(n - 1, 1, -1)] + \
+            [(k, range(n - k, n)) for k in range(n - 1, 1, -1)]
+        rests = {tuple(c): _run(texts, [i for q, i in enumerate(ids) if q not in c])
+                 for _, c in cuts}
+        embed_missing(table, [whole, other_run, *rests.values()], embed)
+        base = _cos(table[whole], table[other_run])
+        shares: Sequence[float] | None = None
+        for _, c in sorted(cuts, key=lambda kc: -kc[0]):
+            if _cos(table[rests[tuple(c)]], table[other_run]) - base <= params.min_gain:
+                continue
+            if shares is None:
+                shares = match([texts[i] for i in ids], other_run)
+            if sum(shares[q] for q in c) / len(c) < params.max_match:
+                return side, set(c)
+    return None
 
 
 def _rides(q: int, gain: float, shares: Sequence[float], params: RiderParams) -> bool:

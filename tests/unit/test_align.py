@@ -215,13 +215,13 @@ def test_unknown_scoring_is_refused() -> None:
 def test_describe_names_the_objective_and_its_knobs() -> None:
     assert describe(AlignParams()) == (
         "margin(margin_weight=0.5,skip=0.11+0.05,coverage=0.5@0.1,max_bead=5,max_overlap=4,"
-        "runs=lazy@0.3/64/unsure3,pieces=4000,riders=0.25/0.003@8+lone0.15/best0.5/-0.01)")
+        "runs=lazy@0.3/64/unsure3,pieces=4000,riders=0.25/0.003@8+lone0.15/best0.5/-0.01+runs)")
     assert describe(AlignParams(scoring="ratio", runs="selective")) == (
         "ratio(deletion_percentile=95,deletion_scale=1.2,merge_penalty=0.03,length_weight=0.01,"
         "merge_gain_weight=2,max_bead=5,max_overlap=4,runs=selective@0.9/1/3,pieces=4000,"
-        "riders=0.25/0.003@8+lone0.15/best0.5/-0.01)")
+        "riders=0.25/0.003@8+lone0.15/best0.5/-0.01+runs)")
     assert "riders" not in describe(AlignParams(riders=RiderParams(enabled=False)))
-    assert describe(AlignParams(riders=RiderParams(lone_match=None))).endswith(
+    assert describe(AlignParams(riders=RiderParams(lone_match=None, runs=False))).endswith(
         "riders=0.25/0.003@8)")
     assert describe(AlignParams(margin=MarginParams(skip=0.05))).startswith(
         "margin(margin_weight=0.5,skip=0.05,")
@@ -229,7 +229,7 @@ def test_describe_names_the_objective_and_its_knobs() -> None:
                     ).startswith("ratio(deletion_percentile=80,")
     assert describe(AlignParams(paragraph_prior=2)).endswith(
         "runs=lazy@0.3/64/unsure3,paragraph_prior=2@1.2,pieces=4000,"
-        "riders=0.25/0.003@8+lone0.15/best0.5/-0.01)")
+        "riders=0.25/0.003@8+lone0.15/best0.5/-0.01+runs)")
     assert "paragraph_prior" not in describe(AlignParams(paragraph_prior=0.0))
 
 

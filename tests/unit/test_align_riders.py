@@ -131,3 +131,19 @@ def test_lone_riders_of_a_lost_paragraph_come_off_beside_the_one_translated_part
     assert [(b.source, b.target) for b in out] == [((0,), ()), ((1,), ()), ((2,), ()),
                                                    ((3,), (0,))]
     assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(lone_match=None)) == beads
+
+
+def test_riders_that_hide_one_another_come_off_as_a_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two untranslated sentences whose vectors cancel out each other's pull: leaving out
+    either one lowers the cosine, leaving out both raises it; none of their words match."""
+    unit = sum(CONCEPTS[c] for c in "abcdefgh")
+    unit = unit / np.linalg.norm(unit)
+    drift, pull = CONCEPTS["y"] / np.linalg.norm(CONCEPTS["y"]), 2 * CONCEPTS["z"]
+    monkeypatch.setitem(CONCEPTS, "P", unit + drift + pull)
+    monkeypatch.setitem(CONCEPTS, "Q", unit + drift - pull)
+    src = ["P", "Q", "abcdefgh"]
+    tgt = ["abcdefgh"]
+    beads = [Bead((0, 1, 2), (0,), 0.99, 0.9)]
+    out = split_riders(beads, src, tgt, {}, embed, MATCH)
+    assert [(b.source, b.target) for b in out] == [((0,), ()), ((1,), ()), ((2,), (0,))]
+    assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(runs=False)) == beads
