@@ -15,6 +15,12 @@ rule). A sentence with a gain above `RiderParams.min_gain` and a share below
 `RiderParams.max_match` becomes a 1-0 / 0-1 bead of its own; the rest of the bead keeps its
 confidence and gets its own cosine, and is read again (a lost paragraph rides as several
 sentences: they come off one by one). Pure: the caller gives the word vectors (`MatchFn`).
+
+Two more ways to ride (BENCHMARKS "Session 25"): a sentence almost none of whose words match,
+beside a part of the bead that matches well, rides unless leaving it out lowers the cosine
+(`lone_match`, `lone_rest`, `lone_gain`: e5's run vector often does not move for an unrelated
+sentence); and where no end sentence rides alone, a run of end sentences rides together by the
+first rule (`runs`: a lost paragraph's sentences hide one another in the run vector).
 """
 
 from __future__ import annotations
@@ -159,14 +165,14 @@ def _run_riders(bead: Bead, src: Sequence[str], tgt: Sequence[str],
         if n < 3:
             continue
         whole, other_run = _run(texts, ids), _run(others, other)
-        cuts = [(k, range(k)) for k in range(n - 1, 1, -1)] + \
-            [(k, range(n - k, n)) for k in range(n - 1, 1, -1)]
+        # Front and back runs, the longest first.
+        cuts = [c for k in range(n - 1, 1, -1) for c in (range(k), range(n - k, n))]
         rests = {tuple(c): _run(texts, [i for q, i in enumerate(ids) if q not in c])
-                 for _, c in cuts}
+                 for c in cuts}
         embed_missing(table, [whole, other_run, *rests.values()], embed)
         base = _cos(table[whole], table[other_run])
         shares: Sequence[float] | None = None
-        for _, c in sorted(cuts, key=lambda kc: -kc[0]):
+        for c in cuts:
             if _cos(table[rests[tuple(c)]], table[other_run]) - base <= params.min_gain:
                 continue
             if shares is None:
