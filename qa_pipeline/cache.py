@@ -80,6 +80,15 @@ class EmbeddingCache:
     def _open(path: Path) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        try:
+            EmbeddingCache._prepare(db)
+        except BaseException:
+            db.close()  # a damaged file stays as it was, and no handle is left open on it
+            raise
+        return db
+
+    @staticmethod
+    def _prepare(db: sqlite3.Connection) -> None:
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
@@ -94,7 +103,6 @@ class EmbeddingCache:
                 db.execute("ALTER TABLE emb ADD COLUMN used REAL NOT NULL DEFAULT 0")
             db.execute("CREATE TABLE IF NOT EXISTS rec (key TEXT PRIMARY KEY, "
                        "value TEXT NOT NULL, used REAL NOT NULL DEFAULT 0)")
-        return db
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
