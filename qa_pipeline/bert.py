@@ -258,12 +258,16 @@ class LeanBert:
     def states(self, texts: Sequence[str], layers: Sequence[int]
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(offsets (n, tokens, 2), attention mask (n, tokens), states (n, tokens, len(layers),
-        hidden)) for `texts`; layer 0 is the embeddings, as transformers' hidden_states."""
+        hidden)) for `texts`; layer 0 is the embeddings, as transformers' hidden_states. The
+        pass stops at the deepest layer asked for (the riders read layer 8 of 12)."""
         import torch
 
         feats = self.tokenize(texts)
         with torch.inference_mode():
-            _, hidden = self.forward(feats["input_ids"], feats["attention_mask"],
-                                     keep_states=True)
+            ids = feats["input_ids"].to(self.device)
+            x0 = self.embeddings(ids)
+            _, above = self.layers(x0, feats["attention_mask"].to(self.device), 0,
+                                   max(layers, default=0), keep_states=True)
+            hidden = [x0, *above]
             stacked = torch.stack([hidden[k] for k in layers], dim=2).float().cpu().numpy()
         return feats["offsets"], feats["attention_mask"].numpy(), stacked
