@@ -171,12 +171,15 @@ class LeanBert:
                            dtype=np.int64).reshape(len(encs), -1, 2)
         return {"input_ids": ids, "attention_mask": mask, "offsets": offsets}
 
-    def forward(self, ids: Any, mask: Any, keep_states: bool = False) -> tuple[Any, list[Any]]:
+    def forward(self, ids: Any, mask: Any, keep_states: bool = False,
+                stop: int | None = None) -> tuple[Any, list[Any]]:
         """(last layer's token states, every layer's states incl. the embeddings when
-        `keep_states`): BERT's post-norm encoder, attention over the unpadded tokens."""
+        `keep_states`): BERT's post-norm encoder, attention over the unpadded tokens; with
+        `stop`, only the layers below it run (the states of layer `stop` are the last)."""
         ids, mask = ids.to(self.device), mask.to(self.device)
         x0 = self.embeddings(ids)
-        x, states = self.layers(x0, mask, 0, self.config.layers, keep_states=keep_states)
+        x, states = self.layers(x0, mask, 0, self.config.layers if stop is None else stop,
+                                keep_states=keep_states)
         return x, ([x0, *states] if keep_states else [])
 
     def embeddings(self, ids: Any) -> Any:
@@ -264,10 +267,7 @@ class LeanBert:
 
         feats = self.tokenize(texts)
         with torch.inference_mode():
-            ids = feats["input_ids"].to(self.device)
-            x0 = self.embeddings(ids)
-            _, above = self.layers(x0, feats["attention_mask"].to(self.device), 0,
-                                   max(layers, default=0), keep_states=True)
-            hidden = [x0, *above]
+            _, hidden = self.forward(feats["input_ids"], feats["attention_mask"],
+                                     keep_states=True, stop=max(layers, default=0))
             stacked = torch.stack([hidden[k] for k in layers], dim=2).float().cpu().numpy()
         return feats["offsets"], feats["attention_mask"].numpy(), stacked

@@ -97,8 +97,7 @@ def _split(bead: Bead, src: Sequence[str], tgt: Sequence[str], table: dict[str, 
     if found is None:
         return [bead]
     side, cut = found
-    ids, other, texts, others = ((bead.source, bead.target, src, tgt) if side == 0
-                                 else (bead.target, bead.source, tgt, src))
+    ids, other, texts, others = _oriented(bead, src, tgt, side)
     lead = next(k for k in range(len(ids) + 1) if k not in cut)
     trail = next(k for k in range(len(ids) + 1) if len(ids) - 1 - k not in cut)
     front, back = list(ids[:lead]), list(ids[len(ids) - trail:])
@@ -121,22 +120,19 @@ def _riders(bead: Bead, src: Sequence[str], tgt: Sequence[str], table: dict[str,
     """The side (0 source, 1 target) whose end sentences ride and which ends (positions in
     the side's run), or None: on a two-sentence side its least matched rider, on a longer one
     every end that rides."""
-    s, t = bead.source, bead.target
-    if not s or not t:
+    if not bead.source or not bead.target:
         return None
+    # The words are matched only where leaving the sentence out could split it off.
+    floor = params.min_gain if params.lone_match is None else min(params.min_gain,
+                                                                  params.lone_gain)
     found: list[tuple[float, int, int]] = []
-    for side, ids, other, texts, others in ((0, s, t, src, tgt), (1, t, s, tgt, src)):
+    for side in (0, 1):
+        ids, other, texts, others = _oriented(bead, src, tgt, side)
         if len(ids) < 2:
             continue
-        whole, other_run = _run(texts, ids), _run(others, other)
-        rests = {q: _run(texts, [i for k, i in enumerate(ids) if k != q])
-                 for q in (0, len(ids) - 1)}
-        embed_missing(table, [whole, other_run, *rests.values()], embed)
-        base = _cos(table[whole], table[other_run])
-        gains = {q: _cos(table[rest], table[other_run]) - base for q, rest in rests.items()}
-        # The words are matched only where leaving the sentence out could split it off.
-        floor = params.min_gain if params.lone_match is None else min(params.min_gain,
-                                                                      params.lone_gain)
+        other_run = _run(others, other)
+        gains = {c[0]: g for c, g in _gains(texts, ids, [[0], [len(ids) - 1]], other_run,
+                                             table, embed).items()}
         if any(g > floor for g in gains.values()):
             shares = match([texts[i] for i in ids], other_run)
             found += [(shares[q], side, q) for q, g in gains.items()
@@ -145,7 +141,7 @@ def _riders(bead: Bead, src: Sequence[str], tgt: Sequence[str], table: dict[str,
         return _run_riders(bead, src, tgt, table, embed, match, params)
     found.sort()
     side = found[0][1]
-    if len(s if side == 0 else t) == 2:
+    if len(bead.source if side == 0 else bead.target) == 2:
         return side, {found[0][2]}
     return side, {q for _, sd, q in found if sd == side}
 
@@ -159,27 +155,42 @@ def _run_riders(bead: Bead, src: Sequence[str], tgt: Sequence[str],
     vector where it is for one another, so one at a time none of them raises the cosine)."""
     if not params.runs:
         return None
-    for side, ids, other, texts, others in ((0, bead.source, bead.target, src, tgt),
-                                            (1, bead.target, bead.source, tgt, src)):
+    for side in (0, 1):
+        ids, other, texts, others = _oriented(bead, src, tgt, side)
         n = len(ids)
         if n < 3:
             continue
-        whole, other_run = _run(texts, ids), _run(others, other)
-        # Front and back runs, the longest first.
-        cuts = [c for k in range(n - 1, 1, -1) for c in (range(k), range(n - k, n))]
-        rests = {tuple(c): _run(texts, [i for q, i in enumerate(ids) if q not in c])
-                 for c in cuts}
-        embed_missing(table, [whole, other_run, *rests.values()], embed)
-        base = _cos(table[whole], table[other_run])
+        other_run = _run(others, other)
+        # Front and back runs, the longest first (dicts keep that order).
+        cuts = [tuple(c) for k in range(n - 1, 1, -1) for c in (range(k), range(n - k, n))]
         shares: Sequence[float] | None = None
-        for c in cuts:
-            if _cos(table[rests[tuple(c)]], table[other_run]) - base <= params.min_gain:
+        for c, gain in _gains(texts, ids, cuts, other_run, table, embed).items():
+            if gain <= params.min_gain:
                 continue
             if shares is None:
                 shares = match([texts[i] for i in ids], other_run)
             if sum(shares[q] for q in c) / len(c) < params.max_match:
                 return side, set(c)
     return None
+
+
+def _oriented(bead: Bead, src: Sequence[str], tgt: Sequence[str], side: int
+              ) -> tuple[tuple[int, ...], tuple[int, ...], Sequence[str], Sequence[str]]:
+    """(this side's ids, the other side's ids, this side's texts, the other side's texts)."""
+    return ((bead.source, bead.target, src, tgt) if side == 0
+            else (bead.target, bead.source, tgt, src))
+
+
+def _gains(texts: Sequence[str], ids: Sequence[int], cuts: Sequence[Sequence[int]],
+           other_run: str, table: dict[str, np.ndarray], embed: EmbedFn
+           ) -> dict[tuple[int, ...], float]:
+    """For each cut (positions in `ids`), how much the cosine with `other_run` rises when
+    those sentences are left out of the run (the runs it lacks are embedded into `table`)."""
+    whole = _run(texts, ids)
+    rests = {tuple(c): _run(texts, [i for q, i in enumerate(ids) if q not in c]) for c in cuts}
+    embed_missing(table, [whole, other_run, *rests.values()], embed)
+    base = _cos(table[whole], table[other_run])
+    return {c: _cos(table[rest], table[other_run]) - base for c, rest in rests.items()}
 
 
 def _rides(q: int, gain: float, shares: Sequence[float], params: RiderParams) -> bool:
