@@ -136,7 +136,6 @@ _EN_WEAK = re.compile(r"(lack\w*|fail\w*|unless|hardly|scarcely|barely|absen\w+|
                       r"in(?:capab|compet|correct|valid|adequ|suffic|dependen)\w*|"
                       r"im(?:possib|prob|propr)\w*|il(?:leg|logic)\w*|ir(?:regul|relev)\w*|"
                       r"non\w*|dis(?:agree|approv|like)\w*)")
-_RESPONSE_AFTER = re.compile(r"\s*[,.!?;:…]")
 _ONLY_AFTER = re.compile(r"\s+(tik|ainult|only|just)\b", re.IGNORECASE)
 
 
