@@ -42,10 +42,14 @@ def resolve_encoder(config: Config) -> Encoder:
                         precision=config.precision)
 
 
+def user_cache() -> EmbeddingCache:
+    """The user's embedding cache (`embeddings.sqlite` in the cache folder)."""
+    return EmbeddingCache(cache_root() / "embeddings.sqlite")
+
+
 def make_encoder(config: Config, inner: Encoder | None = None) -> Encoder:
     inner = resolve_encoder(config) if inner is None else inner
-    cache = EmbeddingCache(cache_root() / "embeddings.sqlite") if config.use_cache else None
-    return CachedEncoder(inner, cache)
+    return CachedEncoder(inner, user_cache() if config.use_cache else None)
 
 
 def read_inputs(src: Path, tgt: Path | None, config: Config) -> Inputs:

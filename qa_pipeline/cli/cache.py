@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -20,19 +20,14 @@ def _duration(text: str) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
-def _cache() -> Any:
-    from ..cache import EmbeddingCache
-    from ..models import cache_root
-
-    return EmbeddingCache(cache_root() / "embeddings.sqlite")
-
-
 def cache_stats() -> None:
     """Entries, size and models of the embedding cache."""
     import datetime as dt
 
+    from ..pipeline import user_cache
+
     with guard():
-        st = _cache().stats()
+        st = user_cache().stats()
 
     def when(t: float | None) -> str:
         return "-" if not t else dt.datetime.fromtimestamp(t).isoformat(timespec="seconds")
@@ -48,9 +43,11 @@ def cache_prune(
         "--older-than", help="drop entries not used for this long: 30d, 12h, 90m")],
 ) -> None:
     """Delete embeddings not used for --older-than."""
+    from ..pipeline import user_cache
+
     seconds = _duration(older_than)
     with guard():
-        cache = _cache()
+        cache = user_cache()
         removed = cache.prune(seconds)
         left = len(cache)
     typer.echo(f"removed {removed} entries; {left} left", err=True)
