@@ -53,19 +53,30 @@ def mutual_share(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return fb[fa] == np.arange(len(a)), fa[fb] == np.arange(len(b))
 
 
-def one_document(corpus: str, src: list[str], tgt: list[str], gold: list[BeadPair],
-                 embed: Any, enc: Any, tagger: Any, out: dict[str, Any]) -> None:
-    pred = bead_pairs(align_sentences(src, tgt, embed))
+def count_misses(gold: list[BeadPair], pred: list[BeadPair], held: Counter[str]) -> int:
+    """Count each missed gold 1-0 / 0-1 bead in `held` by the shape of the predicted bead
+    that holds it ("2-1", "1-1" ...); returns how many gold 1-0 / 0-1 beads there are."""
     found = set(pred)
-    gold_set = set(gold)
-    dels = ({(s[0], 0) for s, t in gold if s and not t}
-            | {(t[0], 1) for s, t in gold if t and not s})
-    for s, t in gold:  # misses, by the predicted bead that holds them
-        if (s and t) or (s, t) in found:
+    total = 0
+    for s, t in gold:
+        if s and t:
+            continue
+        total += 1
+        if (s, t) in found:
             continue
         side, i = (0, s[0]) if s else (1, t[0])
         holder = next(b for b in pred if i in b[side])
-        out["misses"][corpus][f"{len(holder[0])}-{len(holder[1])}"] += 1
+        held[f"{len(holder[0])}-{len(holder[1])}"] += 1
+    return total
+
+
+def one_document(corpus: str, src: list[str], tgt: list[str], gold: list[BeadPair],
+                 embed: Any, enc: Any, tagger: Any, out: dict[str, Any]) -> None:
+    pred = bead_pairs(align_sentences(src, tgt, embed))
+    gold_set = set(gold)
+    dels = ({(s[0], 0) for s, t in gold if s and not t}
+            | {(t[0], 1) for s, t in gold if t and not s})
+    count_misses(gold, pred, out["misses"][corpus])
     vs, vt = embed(src), embed(tgt)
     cs, ct = unit_rows(vs - vs.mean(0)), unit_rows(vt - vt.mean(0))
     ws = [w.states[:, 0] for w in word_states(enc, src, (LAYER,))]
@@ -133,15 +144,7 @@ def misses_after_riders(embed: Any) -> None:
             total = 0
             for dmg in damaged(docs, rate, seed):
                 pred = bead_pairs(align_sentences(dmg.src, dmg.tgt, embed, params, match))
-                found = set(pred)
-                for s, t in dmg.gold:
-                    if s and t:
-                        continue
-                    total += 1
-                    if (s, t) not in found:
-                        side, i = (0, s[0]) if s else (1, t[0])
-                        b = next(b for b in pred if i in b[side])
-                        held[f"{len(b[0])}-{len(b[1])}"] += 1
+                total += count_misses(dmg.gold, pred, held)
             rows.append([seed, f"{rate:.0%}", total, sum(held.values()), held["1-1"],
                          ", ".join(f"{k}: {n}" for k, n in held.most_common() if k != "1-1")])
     print(md_table(["seed", "rate", "gold 1-0 / 0-1", "missed", "in 1-1 beads (crossing)",
