@@ -10,15 +10,15 @@ import typer
 
 from .. import config as C
 from . import common as opt
-from .common import checked, guard, options_config
+from .common import checked, guard, options_config, pair_langs
 from .progress import progress_display
 
 
 def align(
     src: Annotated[Path, typer.Argument(help="source text")],
     tgt: Annotated[Path, typer.Argument(help="target text")],
-    src_lang: opt.SrcLang = C.DEFAULT_SRC_LANG,
-    tgt_lang: opt.TgtLang = C.DEFAULT_TGT_LANG,
+    src_lang: opt.SrcLang = None,
+    tgt_lang: opt.TgtLang = None,
     segmented: opt.SegOpt = False,
     model: opt.ModelOpt = C.DEFAULT_MODEL,
     fmt: Annotated[
@@ -40,8 +40,8 @@ def align(
     from ..segment import SEGMENTER
 
     with guard():
-        cfg = checked(options_config(model, src_lang, tgt_lang, segmented, device, precision,
-                                     batch_size, no_cache))
+        cfg = checked(options_config(model, *pair_langs([src, tgt], src_lang, tgt_lang),
+                                     segmented, device, precision, batch_size, no_cache))
         inputs = read_inputs(src, tgt, cfg)
         with progress_display(quiet) as progress:
             encoder = make_encoder(cfg)  # loads the model only for a text not cached

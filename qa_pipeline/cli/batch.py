@@ -57,7 +57,8 @@ def batch(
     out: Annotated[Path, typer.Option("--out", "-o", help="reports folder")] = Path(
         C.DEFAULT_REPORTS
     ),
-    src_lang: opt.SrcLang = C.DEFAULT_SRC_LANG,
+    src_lang: Annotated[str, typer.Option(
+        "--src-lang", help="source language code")] = C.DEFAULT_SRC_LANG,
     tgt_lang: Annotated[list[str], typer.Option(
         "--tgt-lang", help="target language code; repeat for several")] = [C.DEFAULT_TGT_LANG],  # noqa: B006
     segmented: opt.SegOpt = False,

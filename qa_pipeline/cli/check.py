@@ -10,7 +10,7 @@ import typer
 from .. import config as C
 from ..errors import EXIT_FINDINGS, EXIT_OK, QAError
 from . import common as opt
-from .common import cache_line, checked, guard, options_config
+from .common import cache_line, checked, guard, options_config, pair_langs
 from .outdir import atomic_dir
 from .progress import progress_display
 
@@ -61,8 +61,8 @@ def check(
              "--source or three or more files, the translations of an n-way check",
         show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="output directory")] = Path("reports"),
-    src_lang: opt.SrcLang = C.DEFAULT_SRC_LANG,
-    tgt_lang: opt.TgtLang = C.DEFAULT_TGT_LANG,
+    src_lang: opt.SrcLang = None,
+    tgt_lang: opt.TgtLang = None,
     source: Annotated[Path | None, typer.Option(
         "--source", help="n-way: the text the translations were made from")] = None,
     source_lang: Annotated[str | None, typer.Option(
@@ -93,9 +93,9 @@ def check(
     from ..pipeline import analyse, make_encoder, read_inputs, resolve_encoder
 
     with guard():
-        cfg = checked(options_config(model, src_lang, tgt_lang, segmented, device, precision,
-                                     batch_size, no_cache, fail_on, tsv_header, word_tagger),
-                      out)
+        cfg = checked(options_config(model, *pair_langs(files, src_lang, tgt_lang), segmented,
+                                     device, precision, batch_size, no_cache, fail_on,
+                                     tsv_header, word_tagger), out)
         for line in large_input_warnings([*([source] if source else []), *files], model):
             typer.echo(line, err=True)
         if source is not None or len(files) >= 3:

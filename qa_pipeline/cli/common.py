@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,8 +17,13 @@ from ..errors import EXIT_INTERRUPTED, QAError
 from .outdir import check_writable
 
 ModelOpt = Annotated[str, typer.Option("--model", help="registry name, model dir, or 'hash'")]
-SrcLang = Annotated[str, typer.Option("--src-lang", help="source language code")]
-TgtLang = Annotated[str, typer.Option("--tgt-lang", help="target language code")]
+SrcLang = Annotated[str | None, typer.Option(
+    "--src-lang", help=f"source language code (default: SRC's file stem where it is a "
+                       f"two-letter code, as in lt.txt or lt-LT.txt, else {C.DEFAULT_SRC_LANG})",
+    show_default=False)]
+TgtLang = Annotated[str | None, typer.Option(
+    "--tgt-lang", help=f"target language code (default: TGT's file stem where it is a "
+                       f"two-letter code, else {C.DEFAULT_TGT_LANG})", show_default=False)]
 SegOpt = Annotated[
     bool, typer.Option("--segmented", help="one sentence per line, blank line between paragraphs")
 ]
@@ -71,6 +77,25 @@ def checked(cfg: C.Config, out: Path | None = None) -> C.Config:
     if out is not None:
         check_writable(out)
     return cfg
+
+
+# A file stem read as the language of its side of a pair: a two-letter ISO 639-1 code, with
+# an optional region ("lt", "lt-LT", "pt_BR"). Longer codes are left alone: "src" and "tgt"
+# are ISO 639-3 codes too.
+STEM_LANG = re.compile(r"[a-z]{2}(?:[-_][A-Za-z]{2})?")
+
+
+def pair_langs(files: Sequence[Path], src_lang: str | None, tgt_lang: str | None
+               ) -> tuple[str, str]:
+    """A pair's languages: the options where given; else, for SRC TGT files, each file's stem
+    where it is a two-letter language code; else the defaults (lt, et). A bilingual file's
+    languages are the options' or the defaults."""
+    stems = [f.stem for f in files] if len(files) == 2 else ["", ""]
+    out = []
+    for given, stem, default in ((src_lang, stems[0], C.DEFAULT_SRC_LANG),
+                                 (tgt_lang, stems[1], C.DEFAULT_TGT_LANG)):
+        out.append(given or (stem if STEM_LANG.fullmatch(stem) else default))
+    return out[0], out[1]
 
 
 def options_config(model: str, src_lang: str, tgt_lang: str, segmented: bool, device: str | None,

@@ -211,3 +211,22 @@ def test_line_progress_writes_each_tenth_once() -> None:
         update("embed", done, 100)
     assert out[0] == "embed: 0/100 (0%)" and out[-1] == "embed: 100/100 (100%)"
     assert len(out) == 11
+
+
+@pytest.mark.parametrize(("names", "options", "langs"), [
+    (("de.txt", "fr.txt"), [], ("de", "fr")),               # two-letter stems name the languages
+    (("lt-LT.txt", "et_EE.txt"), [], ("lt-LT", "et_EE")),   # with a region
+    (("src.txt", "tgt.txt"), [], ("lt", "et")),             # not two-letter codes: the defaults
+    (("de.txt", "fr.txt"), ["--src-lang", "lt"], ("lt", "fr")),  # an option wins over a stem
+])
+def test_pair_languages_from_file_stems(names: tuple[str, str], options: list[str],
+                                        langs: tuple[str, str], seeds: tuple[Path, Path],
+                                        tmp_path: Path, isolated_cache: Path) -> None:
+    files = []
+    for name, seed in zip(names, seeds, strict=True):
+        (tmp_path / name).write_bytes(seed.read_bytes())
+        files.append(str(tmp_path / name))
+    code, out = _check(*files, *options, "--out", str(tmp_path / "r"), "--fail-on", "none")
+    assert code == 0, out
+    data = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert (data["source"]["lang"], data["target"]["lang"]) == langs
