@@ -3,7 +3,10 @@
 Two situations make dozens of sentence findings useless: the target is in the wrong language
 (or is a copy of the source), and the two documents do not correspond at all. Each becomes
 one `critical` finding; the sentence findings it explains fold under it (counted in its
-message). The decisions are shares of the document, judged against data:
+message): every language finding, and every finding of any kind on a pair whose target is in
+the wrong language or copies its source (read as the target language, such a text gives
+negation or drift findings that mean nothing: "meaning may differ" beside a similarity of
+1.00). The decisions are shares of the document, judged against data:
 
 * wrong language: the language check (lingua, offline) flags the target side of most beads
   it can judge, or the target is a copy of the source in most of them;
@@ -33,37 +36,39 @@ UNRELATED_Z = 2.326
 MIN_JUDGED_BEADS = 3
 
 
-def _wrong_language(ctx: PairContext) -> str | None:
+def _wrong_language(ctx: PairContext) -> tuple[str, set[int]] | None:
     """A message when most beads the language check can judge put the target in another
-    language, or copy the source."""
+    language, or copy the source; with the rows (bead indices) whose target does."""
     if "language" not in ctx.enabled_checks:
         return None
-    judged = flagged = copies = 0
+    judged = 0
+    copies: set[int] = set()
+    flagged: set[int] = set()
     seen: dict[str, int] = {}
-    for side, hits in zip(ctx.target_sides, ctx.hits, strict=True):
+    for i, side, hits in zip(ctx.full, ctx.target_sides, ctx.hits, strict=True):
         if word_count(side.text) < MIN_WORDS:
             continue  # too short for the check to judge
         judged += 1
         lang_hits = hits.get("language", ())
         if any(h.source_spans and h.target_spans for h in lang_hits):
-            copies += 1  # the copy-of-the-source hit marks both sides
+            copies.add(i)  # the copy-of-the-source hit marks both sides
             continue
         for h in lang_hits:
             m = _LOOKS_LIKE.search(h.message)
             if h.target_spans and m:
-                flagged += 1
+                flagged.add(i)
                 seen[m.group(1)] = seen.get(m.group(1), 0) + 1
                 break
     if judged < MIN_JUDGED_BEADS:
         return None
     lang = ctx.target.lang
-    if copies / judged > MAJORITY:
-        return (f"the {lang} text is a copy of the {ctx.source.lang} text in {copies} of "
-                f"{judged} aligned pairs (left untranslated)")
-    if flagged / judged > MAJORITY:
+    if len(copies) / judged > MAJORITY:
+        return (f"the {lang} text is a copy of the {ctx.source.lang} text in {len(copies)} of "
+                f"{judged} aligned pairs (left untranslated)"), copies | flagged
+    if len(flagged) / judged > MAJORITY:
         other = max(seen, key=lambda k: seen[k])
-        return (f"the {lang} text is not in {lang}: {flagged} of {judged} aligned pairs look "
-                f"like {other}")
+        return (f"the {lang} text is not in {lang}: {len(flagged)} of {judged} aligned pairs "
+                f"look like {other}"), copies | flagged
     return None
 
 
@@ -94,8 +99,9 @@ def fold_document_findings(ctx: PairContext, drift: DriftResult,
         return [_document("mismatch", unrelated, len(findings))]
     wrong = _wrong_language(ctx)
     if wrong is not None:
-        rest = [f for f in findings if f.kind != "language"]
-        return [_document("language", wrong, len(findings) - len(rest)), *rest]
+        message, rows = wrong
+        rest = [f for f in findings if f.kind != "language" and f.row not in rows]
+        return [_document("language", message, len(findings) - len(rest)), *rest]
     return list(findings)
 
 
