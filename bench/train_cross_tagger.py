@@ -89,9 +89,10 @@ def lean_of(model: str) -> Any:
     return LeanBert(source, config)
 
 
-def states_path(split: str, model: str, frozen: int, limit: int | None) -> Path:
+def states_path(split: str, model: str, frozen: int, limit: int | None,
+                late: bool = False) -> Path:
     tag = split if limit is None else f"{split}-{limit}"
-    return STATE_DIR / f"{model}.f{frozen}.{tag}.npz"
+    return STATE_DIR / f"{model}.{'late' if late else 'f'}{frozen}.{tag}.npz"
 
 
 # Damage kinds whose changed target words are known (clause_drop leaves no target word).
@@ -208,8 +209,37 @@ def row_labels(r: dict[str, Any], tk: Any) -> np.ndarray:
                            word_labels(tk.target_spans, r["tgt_tok"], r["tgt_tag"])])
 
 
+def late_states(rows: list[dict[str, Any]], model: str, layer: int
+                ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """`--late` (measured in session 26, not shipped): each side's layer-`layer` token states
+    from its own pass, as the aligner's pass keeps them for the pipeline (the model's prompt
+    included; `tagger.layer_states`), source tokens then target tokens; and each token's word
+    (target words numbered after the source's)."""
+    from qa_pipeline.detect.cross_tagger import token_words
+    from qa_pipeline.detect.tagger import layer_states
+    from qa_pipeline.embed import load_encoder
+    from qa_pipeline.text import word_spans
+    from qa_pipeline.token_states import state_source
+
+    inner = state_source(load_encoder(model), "token_states")
+    texts = list(dict.fromkeys(t for r in rows for t in (r["src"], r["tgt"])))
+    found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for start in range(0, len(texts), 512):
+        found.update(layer_states(inner, texts[start:start + 512], (layer,)))
+    states, word_of = [], []
+    for r in rows:
+        (oa, sa), (ob, sb) = found[r["src"]], found[r["tgt"]]
+        ss, ts = word_spans(r["src"]), word_spans(r["tgt"])
+        wb = token_words(ob, ts)
+        states.append(np.concatenate([sa[:, 0], sb[:, 0]]).astype(np.float16))
+        word_of.append(np.concatenate([token_words(oa, ss),
+                                       np.where(wb >= 0, wb + len(ss), -1)]).astype(np.int32))
+    return states, word_of
+
+
 def cmd_states(args: argparse.Namespace) -> None:
-    """Layer-`frozen` states of every pair's joint input, plus tokens' words and labels."""
+    """Layer-`frozen` states of every pair's joint input (or, `--late`, of each side's own
+    pass), plus tokens' words and labels."""
     import torch
 
     torch.set_num_threads(2)
@@ -217,6 +247,17 @@ def cmd_states(args: argparse.Namespace) -> None:
     lean = lean_of(args.model)
     t0 = time.time()
     toks = [pair_tokens(lean, r["src"], r["tgt"]) for r in rows]
+    labels = [row_labels(r, tk) for r, tk in zip(rows, toks, strict=True)]
+    words = np.array([[len(t.source_spans), len(t.target_spans)] for t in toks])
+    if args.late:
+        late, late_words = late_states(rows, args.model, args.frozen)
+        path = states_path(args.split, args.model, args.frozen, args.limit, late=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, states=np.concatenate(late), tokens=np.array([len(x) for x in late]),
+                 word_of=np.concatenate(late_words), words=words,
+                 labels=np.concatenate(labels), seconds=time.time() - t0)
+        print(f"{args.split}: {len(rows)} pairs, {time.time() - t0:.0f} s -> {path}")
+        return
     order = sorted(range(len(rows)), key=lambda i: len(toks[i].ids))
     states: list[np.ndarray | None] = [None] * len(rows)
     with torch.inference_mode():
@@ -233,19 +274,18 @@ def cmd_states(args: argparse.Namespace) -> None:
                 states[i] = x[r, :len(toks[i].ids)].numpy().astype(np.float16)
             if start // 32 % 20 == 0:
                 print(f"  {start}/{len(order)} {time.time() - t0:.0f} s", flush=True)
-    labels = [row_labels(r, tk) for r, tk in zip(rows, toks, strict=True)]
     path = states_path(args.split, args.model, args.frozen, args.limit)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, states=np.concatenate([s for s in states if s is not None]),
              tokens=np.array([len(t.ids) for t in toks]),
-             word_of=np.concatenate([t.word_of for t in toks]),
-             words=np.array([[len(t.source_spans), len(t.target_spans)] for t in toks]),
+             word_of=np.concatenate([t.word_of for t in toks]), words=words,
              labels=np.concatenate(labels), seconds=time.time() - t0)
     print(f"{args.split}: {len(rows)} pairs, {time.time() - t0:.0f} s -> {path}")
 
 
-def load_examples(split: str, model: str, frozen: int, limit: int | None) -> list[dict[str, Any]]:
-    with np.load(states_path(split, model, frozen, limit)) as z:  # each z[key] reads anew
+def load_examples(split: str, model: str, frozen: int, limit: int | None,
+                  late: bool = False) -> list[dict[str, Any]]:
+    with np.load(states_path(split, model, frozen, limit, late)) as z:  # each z[key] reads anew
         states, tokens, word_of = z["states"], z["tokens"], z["word_of"]
         words, labels = z["words"], z["labels"]
     rows = read_rows(split, limit)
@@ -364,14 +404,14 @@ def cmd_train(args: argparse.Namespace) -> None:
     torch.manual_seed(args.seed)
     t0 = time.time()
     lean = lean_of(args.model)
-    exs = load_examples("train", args.model, args.frozen, args.limit)
+    exs = load_examples("train", args.model, args.frozen, args.limit, args.late)
     rng = np.random.default_rng(args.seed)
     held, rest = split_held_out(len(exs), rng)
     val = [exs[k] for k in held]
     train = [exs[k] for k in rest]
     added: dict[str, int] = {}  # extra split -> its pairs, all in train
     for split in [name for name, wanted in (("ntrex", args.ntrex), ("swap", args.swap)) if wanted]:
-        extra = load_examples(split, args.model, args.frozen, args.limit)
+        extra = load_examples(split, args.model, args.frozen, args.limit, args.late)
         added[split] = len(extra)
         train += extra
     n_ntrex, n_swap = added.get("ntrex", 0), added.get("swap", 0)
@@ -476,7 +516,7 @@ def cmd_blend(args: argparse.Namespace) -> None:
     if model is None:
         raise SystemExit(f"no cross tagger for {args.model} in {d}")
     lean = lean_of(args.model)
-    exs = load_examples("train", args.model, model.frozen, args.limit)
+    exs = load_examples("train", args.model, model.frozen, args.limit, args.late)
     val = sorted(split_held_out(len(exs), np.random.default_rng(args.seed))[0].tolist())
     params = {k: torch.from_numpy(v) for k, v in model.weights.items()}
     probs, sent = predict(params, lean, [exs[i] for i in val], model.frozen, model.scale)
@@ -509,7 +549,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
     if model is None:
         raise SystemExit(f"no cross tagger for {args.model} in {d}")
     lean = lean_of(args.model)
-    exs = load_examples(args.split, args.model, model.frozen, args.limit)
+    exs = load_examples(args.split, args.model, model.frozen, args.limit, args.late)
     params = {k: torch.from_numpy(v) for k, v in model.weights.items()}
     probs, sent = predict(params, lean, exs, model.frozen, model.scale)
     if model.blend < 1:
@@ -564,6 +604,9 @@ def main() -> None:
         p.add_argument("--model", default=DEFAULT_MODEL)
         p.add_argument("--limit", type=int)
         p.add_argument("--frozen", type=int, default=12 - ADAPTED)
+        p.add_argument("--late", action="store_true",
+                       help="the joint layers start at --frozen from each side's own states "
+                            "(session 26's late-joint probe; not what ships)")
     args = ap.parse_args()
     {"states": cmd_states, "train": cmd_train, "eval": cmd_eval, "blend": cmd_blend}[args.cmd](args)
 

@@ -87,6 +87,41 @@ def test_train_cross_tagger_runs_end_to_end(tmp_path: Path) -> None:
     assert "did not train on" in stage["trained"]["data"]
 
 
+@pytest.mark.skipif(not (DATA / "mlqe-pe-et-en" / "post-editing").is_dir(),
+                    reason="MLQE-PE data not available")
+def test_late_joint_cross_tagger_trains_from_each_sides_states(tmp_path: Path) -> None:
+    """`--late` (session 26's probe): the joint layers start at --frozen from each side's own
+    states, as the aligner's pass keeps them; the states hold both sides' tokens, prompts
+    included, and the tagger trains on them."""
+    import numpy as np
+
+    from qa_pipeline.models import is_pulled
+
+    if not is_pulled("multilingual-e5-small"):
+        pytest.skip("multilingual-e5-small is not installed")
+    env = {**os.environ, "QA_SHARED_DATA": str(DATA), "QA_BENCH_CACHE": str(tmp_path / "cache"),
+           "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "QA_PIPELINE_PRECISION": "fp32"}
+    script = str(ROOT / "bench" / "train_cross_tagger.py")
+    late = ["--limit", "12", "--late", "--frozen", "6"]
+
+    def run(*args: str) -> str:
+        return subprocess.run([sys.executable, script, *args], env=env, check=True,
+                              capture_output=True, text=True).stdout
+
+    run("states", "--split", "train", *late)
+    run("states", "--split", "train", "--limit", "12", "--frozen", "6")  # the joint input's
+    states = tmp_path / "cache" / "cross_tagger"
+    with np.load(states / "multilingual-e5-small.late6.train-12.npz") as z, \
+            np.load(states / "multilingual-e5-small.f6.train-12.npz") as j:
+        # the same words and labels; each side's own special tokens and prompt on top
+        assert (z["words"] == j["words"]).all() and (z["labels"] == j["labels"]).all()
+        assert (z["tokens"] > j["tokens"]).all()
+        assert z["word_of"].max() == j["word_of"].max()
+    run("train", *late, "--epochs", "1", "--rank", "2", "--out", str(tmp_path / "out"))
+    header = json.loads((tmp_path / "out" / "cross_tagger_multilingual-e5-small.json").read_text())
+    assert header["frozen"] == 6 and header["trained"]["pairs"] == 11
+
+
 @pytest.mark.skipif(not (DATA / "mlqe-pe-et-en" / "train.tsv").is_file(),
                     reason="MLQE-PE data not available")
 def test_word_misfit_trains_and_ships_end_to_end(tmp_path: Path) -> None:
