@@ -131,13 +131,18 @@ def _lang_of(path: Path, given: str | None, what: str) -> str:
     """A language from the option, else from a file stem that is a language code."""
     import langcodes
 
+    from ..errors import InputError
+
     if given:
         return given
     stem = path.stem
     if langcodes.tag_is_valid(stem.replace("_", "-")):
         return stem
+    if not path.exists():  # the reader's message: a missing file is the first problem
+        raise InputError(f"{path}: no such file")
+    option = "--source-lang" if what == "source" else "--langs"
     raise QAError(f"{path}: cannot tell the {what}'s language from the file name; "
-                  "give --source-lang / --langs")
+                  f"give {option}")
 
 
 def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,

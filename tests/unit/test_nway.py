@@ -190,6 +190,10 @@ def test_cli_langs_option_and_errors(tmp_path: Path, isolated_cache: Path) -> No
         f.write_text((DATA / f"{x}.txt").read_text("utf-8"), "utf-8")
     code, out = _nway(str(a), str(b), str(c), "--out", str(tmp_path / "r"))
     assert code == 2 and "cannot tell the translation's language" in out
+    assert out.rstrip().endswith("give --langs")  # --source-lang is the source's
+    code, out = _nway(str(tmp_path / "missing.txt"), str(b), str(c), "--out",
+                      str(tmp_path / "r"))
+    assert code == 2 and "missing.txt: no such file" in out  # the first problem first
     code, out = _nway(str(a), str(b), str(c), "--langs", "lt,et", "--out", str(tmp_path / "r"))
     assert code == 2 and "names 2 languages for 3 files" in out
     assert not (tmp_path / "r").exists()
