@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import config as C
+from ..errors import InputError
 from .common import guard
 
 ReportsOpt = Annotated[Path, typer.Option("--reports", help="the last batch run's output folder")]
@@ -27,6 +28,8 @@ def baseline_update(
 
     path = baseline_file or corpora / C.BASELINE_FILE
     with guard():
+        if not corpora.is_dir():  # the first problem: the baseline is written there
+            raise InputError(f"{corpora}: no such corpus folder")
         new, added, stale = update(load_baseline(path), read_reports(reports, corpora), prune)
         write_baseline(new, path)
     for entry in stale:

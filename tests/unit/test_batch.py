@@ -279,6 +279,15 @@ def test_baseline_update_lists_and_prunes_stale(tmp_path: Path, seeds: tuple[Pat
     assert len(left) < n + 1 and all(e["source"] == "Visiškai kitas tekstas." for e in left)
 
 
+def test_baseline_update_names_a_missing_corpus_folder(tmp_path: Path) -> None:
+    """The first problem first: a corpus folder that is not there, not the reports' summary."""
+    missing = tmp_path / "corpora-typo"
+    res = runner.invoke(app, ["baseline", "update", str(missing), "--reports",
+                              str(tmp_path / "reports")])
+    assert res.exit_code == 2 and f"{missing}: no such corpus folder" in res.output
+    assert not missing.exists()
+
+
 def test_baseline_import_review_marks(tmp_path: Path, seeds: tuple[Path, Path],
                                       isolated_cache: Path) -> None:
     corpora = make_corpus(tmp_path, seeds)
