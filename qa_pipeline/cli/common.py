@@ -88,14 +88,17 @@ STEM_LANG = re.compile(r"[a-z]{2}(?:[-_][A-Za-z]{2})?")
 def pair_langs(files: Sequence[Path], src_lang: str | None, tgt_lang: str | None
                ) -> tuple[str, str]:
     """A pair's languages: the options where given; else, for SRC TGT files, each file's stem
-    where it is a two-letter language code; else the defaults (lt, et). A bilingual file's
-    languages are the options' or the defaults."""
-    stems = [f.stem for f in files] if len(files) == 2 else ["", ""]
-    out = []
-    for given, stem, default in ((src_lang, stems[0], C.DEFAULT_SRC_LANG),
-                                 (tgt_lang, stems[1], C.DEFAULT_TGT_LANG)):
-        out.append(given or (stem if STEM_LANG.fullmatch(stem) else default))
-    return out[0], out[1]
+    where it is a two-letter language code, and for one bilingual file the languages it
+    declares (XLIFF, TMX); else the defaults (lt, et)."""
+    found = ["", ""]
+    if len(files) == 2:
+        found = [f.stem if STEM_LANG.fullmatch(f.stem) else "" for f in files]
+    elif len(files) == 1 and not (src_lang and tgt_lang):
+        from ..io.readers import declared_langs
+
+        found = list(declared_langs(files[0]))
+    return (src_lang or found[0] or C.DEFAULT_SRC_LANG,
+            tgt_lang or found[1] or C.DEFAULT_TGT_LANG)
 
 
 def options_config(model: str, src_lang: str, tgt_lang: str, segmented: bool, device: str | None,

@@ -31,12 +31,15 @@ class ReadOptions:
 class ReaderSpec:
     """A registered input format. A monolingual reader reads one side (`read_document(path,
     lang)`); a bilingual one reads both sides of a pre-aligned file (`read_pairs(path,
-    src_lang, tgt_lang)`). `suffixes` pick the format from a file name (lower case)."""
+    src_lang, tgt_lang)`). `suffixes` pick the format from a file name (lower case). A
+    bilingual format that declares its languages (XLIFF, TMX) gives them through
+    `declared_langs(path)`: (source, target), either "" where the file does not say."""
 
     name: str
     suffixes: tuple[str, ...]
     read_document: Callable[[Path, str], Document] | None = None
     read_pairs: Callable[[Path, str, str, ReadOptions], Inputs] | None = None
+    declared_langs: Callable[[Path], tuple[str, str]] | None = None
 
     @property
     def bilingual(self) -> bool:

@@ -72,6 +72,18 @@ def read_inputs(src: Path, tgt: Path | None, src_lang: str, tgt_lang: str,
                   format=_side_reader(src, segmented).name)
 
 
+def declared_langs(path: Path) -> tuple[str, str]:
+    """The (source, target) languages a bilingual file declares, "" where it says nothing or
+    cannot be read (its reader names that problem when the file is read)."""
+    try:
+        spec = reader_for(path, bilingual=True)
+        if spec.declared_langs is None:
+            return "", ""
+        return spec.declared_langs(path)
+    except InputError:
+        return "", ""
+
+
 def _bilingual_suffix(path: Path) -> str | None:
     suffix = path.suffix.lower()
     for spec in READERS.values():
@@ -80,5 +92,5 @@ def _bilingual_suffix(path: Path) -> str | None:
     return None
 
 
-__all__ = ["READERS", "Inputs", "ReadOptions", "ReaderSpec", "read_document", "read_inputs",
-           "read_text", "reader_for"]
+__all__ = ["READERS", "Inputs", "ReadOptions", "ReaderSpec", "declared_langs", "read_document",
+           "read_inputs", "read_text", "reader_for"]

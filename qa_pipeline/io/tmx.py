@@ -1,8 +1,10 @@
 """TMX 1.4 translation memories: each <tu> is one pre-aligned unit.
 
 The <tuv> of each side is the one whose xml:lang (or TMX 1.1's `lang`) matches --src-lang /
---tgt-lang case- and region-insensitively (`lt-LT` is `lt`). Inline codes (<bpt>, <ept>, <it>,
-<ph>, <ut>) are kept for display and left out of the analysed text; <hi> and <sub> are text.
+--tgt-lang case- and region-insensitively (`lt-LT` is `lt`); without them, the header's
+srclang and the file's one other language (`tmx_langs`, through `ReaderSpec.declared_langs`).
+Inline codes (<bpt>, <ept>, <it>, <ph>, <ut>) are kept for display and left out of the analysed
+text; <hi> and <sub> are text.
 """
 
 from __future__ import annotations
@@ -55,4 +57,20 @@ def read_tmx(path: Path, src_lang: str, tgt_lang: str,
     return units_to_inputs(path, src_lang, tgt_lang, units, encoding)
 
 
-READER = ReaderSpec("tmx", (".tmx",), read_pairs=read_tmx)
+def tmx_langs(path: Path) -> tuple[str, str]:
+    """The header's srclang, and the one other language of the <tuv>s (none where there are
+    several others: which is the target is then the user's to say)."""
+    root, _ = parse_xml(path)
+    header = next(children(root, "header"), None)
+    src = header.get("srclang", "") if header is not None else ""
+    if src == "*all*":
+        src = ""
+    others: list[str] = []
+    for tuv in root.iter("{*}tuv"):
+        lang = tuv.get(XML_LANG) or tuv.get("lang") or ""
+        if lang and not same_lang(lang, src) and not any(same_lang(lang, o) for o in others):
+            others.append(lang)
+    return src, others[0] if src and len(others) == 1 else ""
+
+
+READER = ReaderSpec("tmx", (".tmx",), read_pairs=read_tmx, declared_langs=tmx_langs)

@@ -2,7 +2,8 @@
 
 1.2: <file source-language target-language> / <trans-unit> / <source> <target>.
 2.x: <xliff srcLang trgLang> / <unit> / <segment> / <source> <target>.
-The file's languages must match --src-lang / --tgt-lang (region- and case-insensitively).
+The file's languages must match --src-lang / --tgt-lang (region- and case-insensitively), which
+default to the languages the file declares (`xliff_langs`).
 Inline codes (1.2: x, bx, ex, ph, bpt, ept, it; 2.x: ph, sc, ec) are kept for display and left
 out of the analysed text; <g>, <pc>, <mrk> wrap text. A unit without a target is a 1-0 bead.
 """
@@ -84,4 +85,16 @@ def read_xliff(path: Path, src_lang: str, tgt_lang: str,
     return units_to_inputs(path, src_lang, tgt_lang, units, encoding)
 
 
-READER = ReaderSpec("xliff", (".xlf", ".xliff", ".sdlxliff", ".mqxliff"), read_pairs=read_xliff)
+def xliff_langs(path: Path) -> tuple[str, str]:
+    """The languages the file declares: 2.x's srcLang / trgLang, 1.2's first <file>'s."""
+    root, _ = parse_xml(path)
+    if root.get("version", "").startswith("2."):
+        return root.get("srcLang", ""), root.get("trgLang", "")
+    file = next(root.iter("{*}file"), None)
+    if file is None:
+        return "", ""
+    return file.get("source-language", ""), file.get("target-language", "")
+
+
+READER = ReaderSpec("xliff", (".xlf", ".xliff", ".sdlxliff", ".mqxliff"), read_pairs=read_xliff,
+                    declared_langs=xliff_langs)

@@ -57,6 +57,53 @@ def test_bilingual_formats_give_the_same_findings(fmt: str, tmp_path: Path) -> N
     assert findings(got) == findings(reference)
 
 
+@pytest.mark.parametrize(("fmt", "declared"), [
+    ("tmx", ("lt-LT", "ET-ee")), ("xliff12", ("lt", "et-EE")), ("xliff20", ("lt-LT", "et")),
+    ("tsv", ("", "")),  # a TSV declares nothing
+])
+def test_bilingual_files_declare_their_languages(fmt: str, declared: tuple[str, str],
+                                                 tmp_path: Path) -> None:
+    from qa_pipeline.io.readers import declared_langs
+
+    src, _ = WRITERS[fmt](tmp_path, F.seed_pairs())
+    assert declared_langs(src) == declared
+
+
+def test_a_bilingual_file_is_read_in_its_declared_languages(tmp_path: Path,
+                                                            isolated_cache: Path) -> None:
+    """No --src-lang / --tgt-lang: an XLIFF or TMX file's own languages, where they were an
+    error naming the options to set (the defaults lt / et did not match)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from qa_pipeline.cli import app
+
+    pairs = F.seed_pairs()
+    for name, path in (("tmx", F.write_tmx(tmp_path / "m.tmx", pairs, "de-DE", "fr")),
+                       ("xlf", F.write_xliff12(tmp_path / "m.xlf", pairs))):
+        if name == "xlf":  # the builder's languages, changed to another pair
+            path.write_text(path.read_text("utf-8").replace('source-language="lt"',
+                                                           'source-language="de"')
+                            .replace('target-language="et-EE"', 'target-language="fr"'),
+                            "utf-8")
+        out = tmp_path / name
+        res = CliRunner().invoke(app, ["check", str(path), "--model", "hash", "--quiet",
+                                       "--fail-on", "none", "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        data = json.loads((out / "report.json").read_text("utf-8"))
+        assert data["source"]["lang"][:2] == "de" and data["target"]["lang"] == "fr"
+        assert len(data["source"]["sentences"]) == len(pairs)
+    # A TMX of three languages names no target: the options decide, the error says how.
+    three = tmp_path / "three.tmx"
+    three.write_text(F.write_tmx(tmp_path / "x.tmx", pairs, "de", "fr").read_text("utf-8")
+                     .replace('<tu><tuv xml:lang="de">', '<tu><tuv xml:lang="it"><seg>x</seg>'
+                              '</tuv><tuv xml:lang="de">', 1), "utf-8")
+    res = CliRunner().invoke(app, ["check", str(three), "--model", "hash", "--quiet",
+                                   "--out", str(tmp_path / "three")])
+    assert res.exit_code == 2 and "--src-lang/--tgt-lang" in res.output
+
+
 def test_markdown_pair_reads_the_same_sentences(tmp_path: Path) -> None:
     pairs = F.seed_pairs()
     lt, et = F.write_markdown(tmp_path, pairs)
