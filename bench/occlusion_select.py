@@ -1,5 +1,5 @@
 """Could occlusion be spent on fewer beads? (#12 "drift stage cost": "fewer, better-chosen
-windows"; analysis, nothing shipped)
+windows"; the "standing" rule shipped in session 26 as `DriftParams.occlusion_min_z`)
 
     HF_HUB_OFFLINE=1 OMP_NUM_THREADS=2 .venv/bin/python bench/occlusion_select.py
 
@@ -11,13 +11,18 @@ rule would be chosen; odd: scored, clean and under each kind of `bench/damage_dr
 its stage-1 logit, its name-evidence term and its span evidence with *every* bead occluded,
 then re-reads them under selection rules without running the drift stage again:
 
-* ``budget``: the shipped rule, reproduced (its AUCs and clean rates must equal
-  `drift_ntrex.py`'s, which checks the replay);
+* ``budget``: the rule before session 26, reproduced (its AUCs and clean rates equal
+  `drift_ntrex.py --set occlusion_min_z=none`'s, which checks the replay);
 * ``z≥a, logit≥lmin−b``: occlude only beads that could become findings, i.e. whose stage-1
   score, with the span stage applied to the even documents' median span evidence, is within
   reach of the document-relative or the absolute minor threshold; the other beads keep that
   imputed score (so that the document's median and spread stay on one scale);
-* ``oracle``: occlude exactly the beads that end up as findings under the shipped rule, which
+* ``standing z≥a, logit≥lmin−b``: the budget, spent only on beads whose *stage-1*
+  drift stands out (robust z in the document at least a, the relative score's floor
+  included) or comes within b of the absolute minor threshold; the others keep their stage-1
+  score, as beads outside the budget always did (no imputation); the pipeline's rule
+  (`drift._stands_out`) at z 1 and margin 1;
+* ``oracle``: occlude exactly the beads that end up as findings under the budget rule, which
   no rule can know beforehand: a lower bound on what any selection that keeps every finding's
   span must spend.
 
@@ -49,7 +54,7 @@ from qa_pipeline.detect.params import DriftParams
 from qa_pipeline.detect.spans import attribute, coarse_cost
 from qa_pipeline.text import robust_z
 
-PARAMS = DriftParams()
+PARAMS = DriftParams(occlusion_min_z=None)  # the budget's own rule; the others are replayed
 DAMAGE = (*KINDS, "word_swap")
 Doc = dict[str, np.ndarray]
 
@@ -70,13 +75,14 @@ def gather(docs: list[list[tuple[str, str]]], enc: Any, calib: Calibration) -> l
     return out
 
 
-def budget_choice(d: Doc) -> list[int]:
-    """The shipped selection (`drift._occlusion`): highest stage-1 drift first, within budget."""
+def budget_choice(d: Doc, allowed: np.ndarray | None = None) -> list[int]:
+    """The budget rule (`drift._occlusion`): highest stage-1 drift first, within budget
+    (among the `allowed` beads only, where given)."""
     m = len(d["l1"])
     budget = max(PARAMS.span_budget_floor, int(PARAMS.span_budget_fraction * 2 * m))
     chosen, spent = [], 0
     for k in np.argsort(-sigmoid(d["l1"] + d["dom"]), kind="stable"):
-        if spent + d["cost"][k] <= budget:
+        if (allowed is None or allowed[k]) and spent + d["cost"][k] <= budget:
             chosen.append(int(k))
             spent += int(d["cost"][k])
     return chosen
@@ -91,13 +97,24 @@ def relative(drift: np.ndarray) -> np.ndarray:
 def replay(d: Doc, chosen: list[int], calib: Calibration, impute: np.ndarray | None
            ) -> np.ndarray:
     """The document's drift with `chosen` beads occluded; the others keep their stage-1 score
-    (the shipped rule) or get the span stage on the `impute`d evidence."""
+    (the budget rule) or get the span stage on the `impute`d evidence."""
     m = len(d["l1"])
     logit = (d["l1"] + d["dom"] if impute is None else
              calib.stage2_logit(d["l1"], np.tile(impute, (m, 1))) + d["dom"])
     if chosen:
         logit[chosen] = calib.stage2_logit(d["l1"][chosen], d["f"][chosen]) + d["dom"][chosen]
     return sigmoid(logit)
+
+
+def standing(d: Doc, calib: Calibration, min_z: float, logit_margin: float) -> list[int]:
+    """The budget rule's picks among the beads that stand out at stage 1."""
+    th = calib.thresholds
+    lmin = float(np.log(th["drift_minor"] / (1 - th["drift_minor"])))
+    drift = sigmoid(d["l1"] + d["dom"])
+    ok = (relative(drift) >= min_z) | (d["l1"] + d["dom"] >= lmin - logit_margin)
+    if drift.size < PARAMS.relative_min_beads:
+        ok[:] = True
+    return budget_choice(d, ok)
 
 
 def within_reach(d: Doc, calib: Calibration, impute: np.ndarray, z_margin: float,
@@ -123,9 +140,12 @@ def evaluate(data: dict[str, Any], calib: Calibration, rule: str, impute: np.nda
     th = calib.thresholds
 
     def run(d: Doc) -> tuple[np.ndarray, list[int]]:
+        if rule == "standing":
+            chosen = standing(d, calib, z_margin, logit_margin)
+            return replay(d, chosen, calib, None), chosen
         if rule in ("budget", "oracle"):
             chosen = budget_choice(d)
-            if rule == "oracle":  # the document's own findings under the shipped rule
+            if rule == "oracle":  # the document's own findings under the budget rule
                 chosen = flagged(replay(d, chosen, calib, None), th)
             return replay(d, chosen, calib, None), chosen
         chosen = within_reach(d, calib, impute, z_margin, logit_margin)
@@ -167,15 +187,18 @@ def main() -> None:
     impute = np.median(np.concatenate([d["f"] for d in data["even_clean"]]), axis=0)
 
     rows: list[dict[str, Any]] = []
-    shipped = evaluate(data, calib, "budget", impute)
-    rows.append({"rule": "budget (shipped)", **shipped})
+    before = evaluate(data, calib, "budget", impute)
+    rows.append({"rule": "budget (before session 26)", **before})
     for zm, lm in ((1.0, 1.0), (1.0, 0.5), (0.5, 0.5)):
         row = evaluate(data, calib, "reach", impute, zm, lm)
         rows.append({"rule": f"within reach: z ≥ rel−{zm}, logit ≥ minor−{lm}", **row})
+    for zm, lm in ((0.5, 1.0), (1.0, 1.0), (1.5, 1.0)):
+        row = evaluate(data, calib, "standing", impute, zm, lm)
+        rows.append({"rule": f"standing: z ≥ {zm}, logit ≥ minor−{lm}", **row})
     oracle = evaluate(data, calib, "oracle", impute)
-    rows.append({"rule": "oracle: the shipped rule's findings only", **oracle})
+    rows.append({"rule": "oracle: the budget rule's findings only", **oracle})
     for r in rows:
-        r["cost_share"] = round(r["cost"] / shipped["cost"], 3)
+        r["cost_share"] = round(r["cost"] / before["cost"], 3)
     cols = ["rule", "beads", "cost", "cost_share", "clean_any_drift", "clean_major",
             *(f"auc_{k}" for k in DAMAGE)]
     print(md_table(cols, [[r[c] for c in cols] for r in rows]))

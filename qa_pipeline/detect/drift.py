@@ -28,9 +28,10 @@ A logistic model, shipped per embedding model as a small JSON file in ``qa_pipel
 translations with human scores; a separate in-domain fit on human translations (the "domain"
 stage: a non-negative weight for the name evidence, the first stage's logit as a fixed offset)
 sets how much an unmatched name is worth where names are inflected and transliterated; its
-term is added to the logit of whichever stage scored the bead. The beads it ranks highest then
-get occlusion-based span attribution (``spans.py``) within a budget proportional to the
-document, and the span evidence refines their score and finds partial omissions/additions.
+term is added to the logit of whichever stage scored the bead. The beads it ranks highest, among
+those that stand out in their document, then get occlusion-based span attribution
+(``spans.py``) within a budget proportional to the document, and the span evidence refines
+their score and finds partial omissions/additions.
 Severity thresholds come from the same calibration run (quantiles of clean pairs), never from
 hand-set constants.
 """
@@ -319,15 +320,19 @@ Spans = dict[int, tuple[tuple[Span, ...], tuple[Span, ...]]]
 def _occlusion(ctx: PairContext, encoder: Encoder, params: DriftParams, calib: Calibration,
                drift: np.ndarray, logit: np.ndarray, domain: np.ndarray,
                th: dict[str, float]) -> tuple[Spans, dict[int, DriftKind]]:
-    """Span attribution by occlusion for the highest-scoring beads, within the budget (a
-    short document gets every bead explained, a long one its most suspicious share); the
-    span evidence refines `drift` of those beads in place."""
+    """Span attribution by occlusion for the highest-scoring beads that stand out in their
+    document (`_stands_out`), within the budget (a short document gets all of those
+    explained, a long one its most suspicious share); the span evidence refines `drift` of
+    those beads in place."""
     s_texts, t_texts, full = ctx.source_texts, ctx.target_texts, ctx.full
     m = len(full)
     budget = max(params.span_budget_floor, int(params.span_budget_fraction * 2 * m))
+    worth = _stands_out(drift, params, th)
     chosen: list[int] = []
     spent = 0
     for k in np.argsort(-drift, kind="stable"):
+        if not worth[k]:
+            continue
         # The refining pass adds a handful per side on top of the coarse pass.
         cost = coarse_cost(s_texts[k]) + coarse_cost(t_texts[k]) + 12
         if spent + cost > budget:
@@ -354,13 +359,29 @@ def _occlusion(ctx: PairContext, encoder: Encoder, params: DriftParams, calib: C
     return spans, partial
 
 
+def _stands_out(drift: np.ndarray, params: DriftParams, th: dict[str, float]) -> np.ndarray:
+    """Which beads may spend the occlusion budget: those whose stage-1 drift stands out in
+    the document or comes near the absolute minor threshold (every bead in a document too
+    short for a relative score, or with `occlusion_min_z` None)."""
+    if params.occlusion_min_z is None or drift.size < params.relative_min_beads:
+        return np.ones(drift.size, bool)
+    z = robust_z(drift, params.relative_mad_floor)
+    p = np.clip(drift, 1e-6, 1 - 1e-6)
+    minor = min(max(th["drift_minor"], 1e-6), 1 - 1e-6)
+    near = np.log(p / (1 - p)) >= math.log(minor / (1 - minor)) - params.occlusion_logit_margin
+    return np.asarray((z >= params.occlusion_min_z) | near)
+
+
 def occlusion_id(params: DriftParams, encoder: Encoder) -> str:
     """How the spans' deletions were scored, for the report's signature (the calibration's
     span stage was fitted on re-encoded gains; "shortlist" and "refine" keep them, "pooled"
     does not)."""
     mode = occlusion_mode(params.occlusion, encoder)
-    return f"occlusion-{mode}{params.occlusion_shortlist}" if mode in ("shortlist", "refine") \
+    name = f"occlusion-{mode}{params.occlusion_shortlist}" if mode in ("shortlist", "refine") \
         else f"occlusion-{mode}"
+    if params.occlusion_min_z is not None:
+        name += f"@z{params.occlusion_min_z:g}/{params.occlusion_logit_margin:g}"
+    return name
 
 
 def word_partial(src: SideWords, tgt: SideWords, n_src: int, n_tgt: int) -> DriftKind | None:

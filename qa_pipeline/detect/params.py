@@ -28,6 +28,13 @@ class DriftParams:
     # re-encodes.
     occlusion: str = "refine"
     occlusion_shortlist: int = 5
+    # The budget goes only to beads that stand out at stage 1: a robust z of their drift in the
+    # document (the relative score's, floor included) of at least `occlusion_min_z`, or a logit
+    # within `occlusion_logit_margin` of the absolute minor threshold. A bead that does neither
+    # keeps its stage-1 score and gets no span. None: every bead competes for the budget (as
+    # before session 26; BENCHMARKS "Session 26: occlusion on beads that stand out").
+    occlusion_min_z: float | None = 1.0
+    occlusion_logit_margin: float = 1.0
     # Document-relative outliers need a distribution: at least this many beads, and a spread
     # of at least this much (a document of uniformly good pairs has no outliers worth a look).
     relative_min_beads: int = 6

@@ -229,3 +229,22 @@ def test_calibration_format_is_checked() -> None:
         Calibration.from_dict({**d, "format": "qa_pipeline.drift_calibration/0"})
     with pytest.raises(ModelError, match="format"):
         Calibration.from_dict({k: v for k, v in d.items() if k != "format"})
+
+
+def test_occlusion_goes_to_beads_that_stand_out() -> None:
+    """The budget is spent only on beads whose stage-1 drift stands out in the document (robust
+    z ≥ occlusion_min_z) or nears the absolute minor threshold; a document too short for a
+    relative score, or `occlusion_min_z` None, lets every bead compete."""
+    from dataclasses import replace
+
+    from qa_pipeline.detect.drift import _stands_out
+    from qa_pipeline.detect.params import DriftParams
+
+    params = DriftParams()
+    th = {"drift_minor": 0.9}
+    drift = np.array([0.30, 0.31, 0.32, 0.30, 0.31, 0.45, 0.33, 0.86])
+    # 0.45 stands out (z ≈ 2.8 with the 0.05 floor); 0.86 nears the threshold (logit within
+    # 1 of 0.9's); 0.33 does neither (z ≈ 0.4)
+    assert _stands_out(drift, params, th).tolist() == [False] * 5 + [True, False, True]
+    assert _stands_out(drift, replace(params, occlusion_min_z=None), th).all()
+    assert _stands_out(drift[:5], params, th).all()  # under relative_min_beads
