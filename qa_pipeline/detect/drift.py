@@ -59,6 +59,7 @@ from .checks import drift_feature_checks
 from .context import CharSpans, PairContext
 from .params import DriftParams
 from .relative import RelativeReference, relative_scores
+from .relative import logit as logit_of
 from .spans import SideEvidence, attribute, coarse_cost, occlusion_mode
 from .tagger import (
     PARTIAL_MIN_SHARE,
@@ -366,9 +367,8 @@ def _stands_out(drift: np.ndarray, params: DriftParams, th: dict[str, float]) ->
     if params.occlusion_min_z is None or drift.size < params.relative_min_beads:
         return np.ones(drift.size, bool)
     z = robust_z(drift, params.relative_mad_floor)
-    p = np.clip(drift, 1e-6, 1 - 1e-6)
-    minor = min(max(th["drift_minor"], 1e-6), 1 - 1e-6)
-    near = np.log(p / (1 - p)) >= math.log(minor / (1 - minor)) - params.occlusion_logit_margin
+    minor = float(logit_of(np.array([th["drift_minor"]]))[0])
+    near = logit_of(drift) >= minor - params.occlusion_logit_margin
     return np.asarray((z >= params.occlusion_min_z) | near)
 
 
