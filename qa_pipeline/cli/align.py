@@ -40,8 +40,11 @@ def align(
     from ..segment import SEGMENTER
 
     with guard():
-        cfg = checked(options_config(model, *pair_langs([src, tgt], src_lang, tgt_lang),
-                                     segmented, device, precision, batch_size, no_cache))
+        src_code, tgt_code, langs_note = pair_langs([src, tgt], src_lang, tgt_lang)
+        cfg = checked(options_config(model, src_code, tgt_code, segmented, device, precision,
+                                     batch_size, no_cache))
+        if langs_note and not quiet:
+            typer.echo(langs_note, err=True)
         inputs = read_inputs(src, tgt, cfg)
         with progress_display(quiet) as progress:
             encoder = make_encoder(cfg)  # loads the model only for a text not cached

@@ -93,9 +93,10 @@ def check(
     from ..pipeline import analyse, make_encoder, read_inputs, resolve_encoder
 
     with guard():
-        cfg = checked(options_config(model, *pair_langs(files, src_lang, tgt_lang), segmented,
-                                     device, precision, batch_size, no_cache, fail_on,
-                                     tsv_header, word_tagger), out)
+        src_code, tgt_code, langs_note = pair_langs(files, src_lang, tgt_lang)
+        cfg = checked(options_config(model, src_code, tgt_code, segmented, device, precision,
+                                     batch_size, no_cache, fail_on, tsv_header, word_tagger),
+                      out)
         for line in large_input_warnings([*([source] if source else []), *files], model):
             typer.echo(line, err=True)
         if source is not None or len(files) >= 3:
@@ -107,6 +108,8 @@ def check(
             if nway_only:
                 raise QAError(f"{' and '.join(nway_only)} apply to an n-way check (--source, or "
                               "three or more files); for a pair give --src-lang / --tgt-lang")
+            if langs_note and not quiet:
+                typer.echo(langs_note, err=True)
             inner = resolve_encoder(cfg)  # an unknown model fails here; loading comes later
             inputs = read_inputs(files[0], files[1] if len(files) == 2 else None, cfg)
             # Not loaded: the model loads only if a text is missing from the cache.

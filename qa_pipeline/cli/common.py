@@ -86,19 +86,33 @@ STEM_LANG = re.compile(r"[a-z]{2}(?:[-_][A-Za-z]{2})?")
 
 
 def pair_langs(files: Sequence[Path], src_lang: str | None, tgt_lang: str | None
-               ) -> tuple[str, str]:
+               ) -> tuple[str, str, str | None]:
     """A pair's languages: the options where given; else, for SRC TGT files, each file's stem
     where it is a two-letter language code, and for one bilingual file the languages it
-    declares (XLIFF, TMX); else the defaults (lt, et)."""
-    found = ["", ""]
+    declares (XLIFF, TMX); else the defaults (lt, et). Third, a line for stderr when a side
+    took the default (a wrong language reads every sentence wrongly), else None."""
+    found = _found_langs(files, src_lang, tgt_lang)
+    sides = [(what, given or got or default, not (given or got)) for what, given, got, default in (
+        ("the source", src_lang, found[0], C.DEFAULT_SRC_LANG),
+        ("the target", tgt_lang, found[1], C.DEFAULT_TGT_LANG))]
+    defaulted = [f"{what} as {lang}" for what, lang, default in sides if default]
+    note = (f"qa-pipeline: reading {' and '.join(defaulted)}, the "
+            f"default{'s' if len(defaulted) > 1 else ''} (no --src-lang / --tgt-lang, and the "
+            "file names no language); give them for another pair" if defaulted else None)
+    return sides[0][1], sides[1][1], note
+
+
+def _found_langs(files: Sequence[Path], src_lang: str | None, tgt_lang: str | None
+                 ) -> list[str]:
+    """The languages the files name: two-letter stems of SRC TGT, or what one bilingual file
+    declares; "" where they name none."""
     if len(files) == 2:
-        found = [f.stem if STEM_LANG.fullmatch(f.stem) else "" for f in files]
-    elif len(files) == 1 and not (src_lang and tgt_lang):
+        return [f.stem if STEM_LANG.fullmatch(f.stem) else "" for f in files]
+    if len(files) == 1 and not (src_lang and tgt_lang):
         from ..io.readers import declared_langs
 
-        found = list(declared_langs(files[0]))
-    return (src_lang or found[0] or C.DEFAULT_SRC_LANG,
-            tgt_lang or found[1] or C.DEFAULT_TGT_LANG)
+        return list(declared_langs(files[0]))
+    return ["", ""]
 
 
 def options_config(model: str, src_lang: str, tgt_lang: str, segmented: bool, device: str | None,

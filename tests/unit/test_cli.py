@@ -230,3 +230,26 @@ def test_pair_languages_from_file_stems(names: tuple[str, str], options: list[st
     assert code == 0, out
     data = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
     assert (data["source"]["lang"], data["target"]["lang"]) == langs
+
+
+def test_a_default_language_is_said(seeds: tuple[Path, Path], tmp_path: Path,
+                                    isolated_cache: Path) -> None:
+    """A side whose language is neither given nor named by its file gets the default, and the
+    run says so on stderr (not under --quiet, and not when the files name their languages)."""
+    src, tgt = tmp_path / "src.txt", tmp_path / "tgt.txt"
+    src.write_bytes(seeds[0].read_bytes())
+    tgt.write_bytes(seeds[1].read_bytes())
+
+    def run(*args: str) -> str:
+        res = runner.invoke(app, ["check", *args, "--model", "hash", "--fail-on", "none",
+                                  "--out", str(tmp_path / "r")])
+        assert res.exit_code == 0, res.output
+        return res.output
+
+    said = [line for line in run(str(src), str(tgt)).splitlines() if "reading" in line]
+    assert said == ["qa-pipeline: reading the source as lt and the target as et, the defaults "
+                    "(no --src-lang / --tgt-lang, and the file names no language); give them "
+                    "for another pair"]
+    assert "reading the source as lt, the default" in run(str(src), str(tgt), "--tgt-lang", "et")
+    assert "reading" not in run(str(src), str(tgt), "--quiet")
+    assert "reading" not in run(str(seeds[0]), str(seeds[1]))  # lt.txt, et.txt
