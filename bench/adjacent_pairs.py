@@ -27,17 +27,14 @@ import numpy as np
 from align_common import md_table, write_results
 from drift_common import cached_encoder, ntrex_docs
 
-from qa_pipeline.bert import padded_length
 from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.detect.cross_tagger import (
     BATCH_SIZE,
     PAD_SLACK,
     Runner,
-    heads,
     lean_for,
     load_cross,
     pair_tokens,
-    word_inputs,
 )
 from qa_pipeline.embed import snug_batches
 
@@ -64,21 +61,9 @@ def joint_features(runner: Runner, lean: Any, pairs: Labelled) -> np.ndarray:
     rows: list[np.ndarray] = [np.zeros(0)] * len(pairs)
     for idx in snug_batches([len(t.ids) for t in toks], BATCH_SIZE, PAD_SLACK):
         batch = [toks[i] for i in idx]
-        length = padded_length(max(len(t.ids) for t in batch))
-        ids = torch.full((len(batch), length), lean.config.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(batch), length), dtype=torch.long)
-        for r, t in enumerate(batch):
-            ids[r, :len(t.ids)] = torch.tensor(t.ids)
-            mask[r, :len(t.ids)] = 1
         n_src = [len(t.source_spans) for t in batch]
-        pool, side, wmask = word_inputs([t.word_of for t in batch], n_src,
-                                        [len(t.source_spans) + len(t.target_spans)
-                                         for t in batch], length)
         with torch.inference_mode():
-            h, _ = lean.layers(lean.embeddings(ids), mask, 0, lean.config.layers,
-                               weights=runner.adapted)
-            wl, sl = heads(runner.head, h, mask, torch.from_numpy(pool).to(h.dtype),
-                           torch.from_numpy(side), torch.from_numpy(wmask))
+            h, mask, wl, sl = runner.forward(batch)
             m = mask.to(h.dtype)[..., None]
             mean = ((h * m).sum(1) / m.sum(1)).float().numpy()
             prob = torch.sigmoid(wl.float()).numpy()

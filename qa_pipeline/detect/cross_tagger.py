@@ -222,9 +222,9 @@ class Runner:
         self.adapted = merged_weights(base, params, model.frozen, model.layers, model.scale)
         self.head = {k: params[k].to(lean.dtype) for k in HEAD_NAMES}
 
-    def logits(self, tokens: Sequence[PairTokens]) -> tuple[list[np.ndarray], np.ndarray]:
-        """P(BAD) per word (source words, then target words) and the sentence score, per
-        pair of one batch."""
+    def forward(self, tokens: Sequence[PairTokens]) -> tuple[Any, Any, Any, Any]:
+        """One batch's joint pass (call under `torch.inference_mode`): the last layer's token
+        states, the attention mask, the word logits and the sentence logits, as tensors."""
         import torch
 
         lean = self.lean
@@ -238,13 +238,21 @@ class Runner:
             [t.word_of for t in tokens], [len(t.source_spans) for t in tokens],
             [len(t.source_spans) + len(t.target_spans) for t in tokens], length)
         dev = lean.device
+        ids, mask = ids.to(dev), mask.to(dev)
+        h, _ = lean.layers(lean.embeddings(ids), mask, 0, lean.config.layers,
+                           weights=self.adapted)
+        dt = h.dtype
+        wl, sl = heads(self.head, h, mask, torch.from_numpy(pool).to(dev, dt),
+                       torch.from_numpy(side).to(dev), torch.from_numpy(wmask).to(dev))
+        return h, mask, wl, sl
+
+    def logits(self, tokens: Sequence[PairTokens]) -> tuple[list[np.ndarray], np.ndarray]:
+        """P(BAD) per word (source words, then target words) and the sentence score, per
+        pair of one batch."""
+        import torch
+
         with torch.inference_mode():
-            ids, mask = ids.to(dev), mask.to(dev)
-            h, _ = lean.layers(lean.embeddings(ids), mask, 0, lean.config.layers,
-                               weights=self.adapted)
-            dt = h.dtype
-            wl, sl = heads(self.head, h, mask, torch.from_numpy(pool).to(dev, dt),
-                           torch.from_numpy(side).to(dev), torch.from_numpy(wmask).to(dev))
+            _, _, wl, sl = self.forward(tokens)
             probs = torch.sigmoid(wl.float()).cpu().numpy()
             sent = torch.sigmoid(sl.float()).cpu().numpy()
         return [probs[r, :len(t.source_spans) + len(t.target_spans)]
