@@ -33,6 +33,7 @@ Cost is counted in the budget's own units (`coarse_cost` of each side plus the r
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -46,13 +47,15 @@ from qa_pipeline.detect.drift import (
     DOMAIN_COLUMNS,
     bead_features,
     load_calibration,
+    relative_drift,
     select,
     span_features,
+    stands_out,
 )
 from qa_pipeline.detect.findings import severity_for
 from qa_pipeline.detect.params import DriftParams
+from qa_pipeline.detect.relative import logit
 from qa_pipeline.detect.spans import attribute, coarse_cost
-from qa_pipeline.text import robust_z
 
 PARAMS = DriftParams(occlusion_min_z=None)  # the budget's own rule; the others are replayed
 DAMAGE = (*KINDS, "word_swap")
@@ -88,12 +91,6 @@ def budget_choice(d: Doc, allowed: np.ndarray | None = None) -> list[int]:
     return chosen
 
 
-def relative(drift: np.ndarray) -> np.ndarray:
-    if drift.size < PARAMS.relative_min_beads:
-        return np.zeros(drift.size)
-    return robust_z(drift, PARAMS.relative_mad_floor)
-
-
 def replay(d: Doc, chosen: list[int], calib: Calibration, impute: np.ndarray | None
            ) -> np.ndarray:
     """The document's drift with `chosen` beads occluded; the others keep their stage-1 score
@@ -107,31 +104,28 @@ def replay(d: Doc, chosen: list[int], calib: Calibration, impute: np.ndarray | N
 
 
 def standing(d: Doc, calib: Calibration, min_z: float, logit_margin: float) -> list[int]:
-    """The budget rule's picks among the beads that stand out at stage 1."""
-    th = calib.thresholds
-    lmin = float(np.log(th["drift_minor"] / (1 - th["drift_minor"])))
-    drift = sigmoid(d["l1"] + d["dom"])
-    ok = (relative(drift) >= min_z) | (d["l1"] + d["dom"] >= lmin - logit_margin)
-    if drift.size < PARAMS.relative_min_beads:
-        ok[:] = True
-    return budget_choice(d, ok)
+    """The budget rule's picks among the beads that stand out at stage 1 (the pipeline's
+    `drift.stands_out` at these settings)."""
+    params = replace(PARAMS, occlusion_min_z=min_z, occlusion_logit_margin=logit_margin)
+    return budget_choice(d, stands_out(sigmoid(d["l1"] + d["dom"]), params, calib.thresholds,
+                                       calib.relative))
 
 
 def within_reach(d: Doc, calib: Calibration, impute: np.ndarray, z_margin: float,
                  logit_margin: float) -> list[int]:
     th = calib.thresholds
-    lmin = float(np.log(th["drift_minor"] / (1 - th["drift_minor"])))
+    lmin = float(logit(np.array([th["drift_minor"]]))[0])
     drift = replay(d, [], calib, impute)
-    logit = np.log(drift / (1 - drift))
-    z = relative(drift)
-    reach = (z >= th["drift_minor_relative"] - z_margin) | (logit >= lmin - logit_margin)
+    z = relative_drift(drift, PARAMS, calib.relative)
+    reach = (z >= th["drift_minor_relative"] - z_margin) | (logit(drift) >= lmin - logit_margin)
     return [int(k) for k in np.flatnonzero(reach)]
 
 
-def flagged(drift: np.ndarray, th: dict[str, float]) -> list[int]:
-    """The beads with a drift finding of any severity."""
-    return [i for i, (a, b) in enumerate(zip(drift, relative(drift), strict=True))
-            if severity_for(float(a), th, float(b)) is not None]
+def flagged(drift: np.ndarray, calib: Calibration) -> list[int]:
+    """The beads with a drift finding of any severity (as `score_drift` scores them)."""
+    rel = relative_drift(drift, PARAMS, calib.relative)
+    return [i for i, (a, b) in enumerate(zip(drift, rel, strict=True))
+            if severity_for(float(a), calib.thresholds, float(b)) is not None]
 
 
 def evaluate(data: dict[str, Any], calib: Calibration, rule: str, impute: np.ndarray,
@@ -146,7 +140,7 @@ def evaluate(data: dict[str, Any], calib: Calibration, rule: str, impute: np.nda
         if rule in ("budget", "oracle"):
             chosen = budget_choice(d)
             if rule == "oracle":  # the document's own findings under the budget rule
-                chosen = flagged(replay(d, chosen, calib, None), th)
+                chosen = flagged(replay(d, chosen, calib, None), calib)
             return replay(d, chosen, calib, None), chosen
         chosen = within_reach(d, calib, impute, z_margin, logit_margin)
         return replay(d, chosen, calib, impute), chosen
@@ -155,7 +149,7 @@ def evaluate(data: dict[str, Any], calib: Calibration, rule: str, impute: np.nda
     for d in data["odd_clean"]:
         drift, chosen = run(d)
         clean_drift.append(drift)
-        n_flagged += len(flagged(drift, th))
+        n_flagged += len(flagged(drift, calib))
         beads += len(chosen)
         cost += int(d["cost"][chosen].sum()) if chosen else 0
     flat = np.concatenate(clean_drift)

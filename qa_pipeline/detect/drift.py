@@ -322,13 +322,13 @@ def _occlusion(ctx: PairContext, encoder: Encoder, params: DriftParams, calib: C
                drift: np.ndarray, logit: np.ndarray, domain: np.ndarray,
                th: dict[str, float]) -> tuple[Spans, dict[int, DriftKind]]:
     """Span attribution by occlusion for the highest-scoring beads that stand out in their
-    document (`_stands_out`), within the budget (a short document gets all of those
+    document (`stands_out`), within the budget (a short document gets all of those
     explained, a long one its most suspicious share); the span evidence refines `drift` of
     those beads in place."""
     s_texts, t_texts, full = ctx.source_texts, ctx.target_texts, ctx.full
     m = len(full)
     budget = max(params.span_budget_floor, int(params.span_budget_fraction * 2 * m))
-    worth = _stands_out(drift, params, th)
+    worth = stands_out(drift, params, th, calib.relative)
     chosen: list[int] = []
     spent = 0
     for k in np.argsort(-drift, kind="stable"):
@@ -360,13 +360,15 @@ def _occlusion(ctx: PairContext, encoder: Encoder, params: DriftParams, calib: C
     return spans, partial
 
 
-def _stands_out(drift: np.ndarray, params: DriftParams, th: dict[str, float]) -> np.ndarray:
+def stands_out(drift: np.ndarray, params: DriftParams, th: dict[str, float],
+               reference: RelativeReference | None = None) -> np.ndarray:
     """Which beads may spend the occlusion budget: those whose stage-1 drift stands out in
-    the document or comes near the absolute minor threshold (every bead in a document too
-    short for a relative score, or with `occlusion_min_z` None)."""
+    the document by the document-relative score (`relative_drift`) or comes near the absolute
+    minor threshold (every bead in a document too short for a relative score, or with
+    `occlusion_min_z` None)."""
     if params.occlusion_min_z is None or drift.size < params.relative_min_beads:
         return np.ones(drift.size, bool)
-    z = robust_z(drift, params.relative_mad_floor)
+    z = relative_drift(drift, params, reference)
     minor = float(logit_of(np.array([th["drift_minor"]]))[0])
     near = logit_of(drift) >= minor - params.occlusion_logit_margin
     return np.asarray((z >= params.occlusion_min_z) | near)
@@ -450,4 +452,4 @@ def _side_span(ev: SideEvidence, use_clause: bool, limit: float) -> list[tuple[i
 
 
 __all__ = ["FEATURES_ALL", "DriftResult", "bead_features", "entity_gain", "load_calibration",
-           "relative_drift", "score_drift", "select", "span_features"]
+           "relative_drift", "score_drift", "select", "span_features", "stands_out"]

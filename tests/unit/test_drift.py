@@ -237,7 +237,7 @@ def test_occlusion_goes_to_beads_that_stand_out() -> None:
     relative score, or `occlusion_min_z` None, lets every bead compete."""
     from dataclasses import replace
 
-    from qa_pipeline.detect.drift import _stands_out
+    from qa_pipeline.detect.drift import stands_out
     from qa_pipeline.detect.params import DriftParams
 
     params = DriftParams()
@@ -245,6 +245,6 @@ def test_occlusion_goes_to_beads_that_stand_out() -> None:
     drift = np.array([0.30, 0.31, 0.32, 0.30, 0.31, 0.45, 0.33, 0.86])
     # 0.45 stands out (z ≈ 2.8 with the 0.05 floor); 0.86 nears the threshold (logit within
     # 1 of 0.9's); 0.33 does neither (z ≈ 0.4)
-    assert _stands_out(drift, params, th).tolist() == [False] * 5 + [True, False, True]
-    assert _stands_out(drift, replace(params, occlusion_min_z=None), th).all()
-    assert _stands_out(drift[:5], params, th).all()  # under relative_min_beads
+    assert stands_out(drift, params, th).tolist() == [False] * 5 + [True, False, True]
+    assert stands_out(drift, replace(params, occlusion_min_z=None), th).all()
+    assert stands_out(drift[:5], params, th).all()  # under relative_min_beads
