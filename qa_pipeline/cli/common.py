@@ -91,15 +91,17 @@ def pair_langs(files: Sequence[Path], src_lang: str | None, tgt_lang: str | None
     where it is a two-letter language code, and for one bilingual file the languages it
     declares (XLIFF, TMX); else the defaults (lt, et). Third, a line for stderr when a side
     took the default (a wrong language reads every sentence wrongly), else None."""
-    found = _found_langs(files, src_lang, tgt_lang)
-    sides = [(what, given or got or default, not (given or got)) for what, given, got, default in (
-        ("the source", src_lang, found[0], C.DEFAULT_SRC_LANG),
-        ("the target", tgt_lang, found[1], C.DEFAULT_TGT_LANG))]
-    defaulted = [f"{what} as {lang}" for what, lang, default in sides if default]
+    named = [given or found for given, found in zip((src_lang, tgt_lang),
+                                                     _found_langs(files, src_lang, tgt_lang),
+                                                     strict=True)]
+    src = named[0] or C.DEFAULT_SRC_LANG
+    tgt = named[1] or C.DEFAULT_TGT_LANG
+    defaulted = [f"{what} as {lang}" for what, lang, name in (
+        ("the source", src, named[0]), ("the target", tgt, named[1])) if not name]
     note = (f"qa-pipeline: reading {' and '.join(defaulted)}, the "
             f"default{'s' if len(defaulted) > 1 else ''} (no --src-lang / --tgt-lang, and the "
             "file names no language); give them for another pair" if defaulted else None)
-    return sides[0][1], sides[1][1], note
+    return src, tgt, note
 
 
 def _found_langs(files: Sequence[Path], src_lang: str | None, tgt_lang: str | None
