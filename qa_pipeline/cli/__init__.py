@@ -15,7 +15,11 @@ from . import align, baseline, batch, cache, check, models
 from .check import large_input_warnings, write_outputs
 from .common import err
 
+# Markdown mode reflows a docstring's paragraphs to the terminal; rich mode kept its line breaks.
+HELP_MARKUP = "markdown"
+
 app = typer.Typer(
+    rich_markup_mode=HELP_MARKUP,
     add_completion=False,
     no_args_is_help=True,
     help="Find where two translations of the same text disagree in meaning.",
@@ -24,18 +28,20 @@ app.command()(check.check)
 app.command()(align.align)
 app.command()(batch.batch)
 
-models_app = typer.Typer(no_args_is_help=True, help="List and install the offline models.")
+models_app = typer.Typer(no_args_is_help=True, rich_markup_mode=HELP_MARKUP,
+                         help="List and install the offline models.")
 models_app.command("list")(models.models_list)
 models_app.command("pull")(models.models_pull)
 app.add_typer(models_app, name="models")
 
-baseline_app = typer.Typer(no_args_is_help=True,
+baseline_app = typer.Typer(no_args_is_help=True, rich_markup_mode=HELP_MARKUP,
                            help="The accepted-findings baseline: what CI no longer fails on.")
 baseline_app.command("update")(baseline.baseline_update)
 baseline_app.command("import")(baseline.baseline_import)
 app.add_typer(baseline_app, name="baseline")
 
-cache_app = typer.Typer(no_args_is_help=True, help="The embedding cache.")
+cache_app = typer.Typer(no_args_is_help=True, rich_markup_mode=HELP_MARKUP,
+                        help="The embedding cache.")
 cache_app.command("stats")(cache.cache_stats)
 cache_app.command("prune")(cache.cache_prune)
 app.add_typer(cache_app, name="cache")

@@ -146,6 +146,27 @@ def test_help_lists_every_command() -> None:
         assert cmd in res.output
 
 
+@pytest.mark.parametrize("cmd", ["check", "batch"])
+def test_help_reflows_docstring_paragraphs(cmd: str) -> None:
+    """A command's description is wrapped to the terminal, not at the docstring's own breaks
+    (which left a lone word on a line of its own)."""
+    res = runner.invoke(app, [cmd, "--help"])
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    start = next(i for i, x in enumerate(lines) if "Usage:" in x) + 1
+    end = next(i for i, x in enumerate(lines) if x.startswith("╭"))
+    paragraphs: list[list[str]] = [[]]
+    for x in lines[start:end]:
+        if x.strip():
+            paragraphs[-1].append(x.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    paragraphs = [p for p in paragraphs if p]
+    assert len(paragraphs) >= 2
+    for p in paragraphs:
+        assert all(len(x) >= 50 for x in p[:-1]), p
+
+
 @pytest.mark.parametrize("cmd", ["check", "align", "batch"])
 def test_commands_share_the_run_options(cmd: str) -> None:
     """One set of options for the three commands that run the pipeline."""
