@@ -8,6 +8,8 @@ This module only assembles the app.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import typer
 
 from ..errors import EXIT_INTERRUPTED
@@ -16,7 +18,7 @@ from .check import large_input_warnings, write_outputs
 from .common import err
 
 # Markdown mode reflows a docstring's paragraphs to the terminal; rich mode kept its line breaks.
-HELP_MARKUP = "markdown"
+HELP_MARKUP: Literal["markdown"] = "markdown"
 
 app = typer.Typer(
     rich_markup_mode=HELP_MARKUP,
