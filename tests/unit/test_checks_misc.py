@@ -40,6 +40,14 @@ def test_urls(src: str, tgt: str, n: int) -> None:
         ("Ar tu ateisi?", "Sa tuled.", "major"),
         ("Jis ateis!", "Ta tuleb.", "minor"),
         ("Ar tai tiesa? Taip.", "See on tõsi. Jah.", "minor"),
+        # The quotation's own mark ends the sentence, not the full stop after it.
+        ("Man įkando!“", "Mind hammustati!“.", None),
+        ("Jis paklausė: „Kodėl?“.", "Ta küsis: „Miks?“", None),
+        ("Jis sušuko: „Ne!“.", "Ta küsis: „Miks?“", "major"),
+        # A question and a statement merged into one question: the question is kept.
+        ("Ar tai pavyks? Liko 12 metų.", "Kas see õnnestub, kui aega on 12 aastat?", None),
+        ("Ar tai pavyks? Liko 12 metų.", "See õnnestub, aega on 12 aastat.", "minor"),
+        ("Tai pavyks. Liko 12 metų.", "Kas see õnnestub, kui aega on 12 aastat?", "major"),
     ],
 )
 def test_punctuation(src: str, tgt: str, severity: str | None) -> None:
