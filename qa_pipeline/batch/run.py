@@ -10,7 +10,6 @@ client writes every file, so the outputs are the same whatever ran them.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -22,7 +21,7 @@ from typing import Any
 
 from ..baseline import Baseline, sha256_file
 from ..config import BatchConfig, Config, ExecutorChoice
-from ..errors import ConfigError, QAError
+from ..errors import ConfigError, OutputError, QAError
 from ..report.output import BatchOutput, MissingSide, PairResult
 from .corpus import DocumentJob, Job, NwayJob, discover, safe_folder
 
@@ -251,20 +250,23 @@ def _run_distributed(jobs: list[DocumentJob], bc: BatchConfig,
 
 def _write_pair(out: Path, result: PairResult) -> None:
     """One pair's report files, moved into place only once they are all written."""
-    from ..report.writers import write_nway_report, write_report
+    from ..io.move_in import move_in
+    from ..report.writers import REPORT_FILES, write_nway_report, write_report
 
     assert result.report is not None
     folder = safe_folder(out, result.folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".pair-", dir=folder.parent))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".pair-", dir=folder.parent))
+    except OSError as e:
+        raise OutputError(f"{folder}: cannot write ({e.strerror}); choose another --out"
+                          ) from None
     try:
         if result.nway:
             write_nway_report(result.report, tmp)
         else:
             write_report(result.report, tmp)
-        folder.mkdir(exist_ok=True)
-        for f in tmp.iterdir():
-            os.replace(f, folder / f.name)
+        move_in(tmp, folder, REPORT_FILES)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -284,11 +286,24 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
     from ..report.writers import write_batch
 
     start = time.perf_counter()
+    from ..report.writers import BATCH_WRITERS
+
     jobs, missing = discover(corpora, bc.config.src_lang, bc.tgt_langs, bc.nway)
-    for job in jobs:  # refuse unsafe names before any work
+    # Refuse unsafe names, and files or folders in the way of an output, before any work.
+    in_the_way = [p for p in (out / spec.filename for spec in BATCH_WRITERS.values())
+                  if p.is_dir()]
+    for job in jobs:
         for pj in job.pairs:
-            safe_folder(out, pj.folder)
-    out.mkdir(parents=True, exist_ok=True)
+            folder = safe_folder(out, pj.folder)
+            in_the_way += [p for p in (folder, *folder.parents) if p.is_relative_to(out)
+                           and p.exists() and not p.is_dir()]
+    if in_the_way:
+        raise OutputError(f"{in_the_way[0]}: is in the way of the reports; move it or choose "
+                          "another --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write ({e.strerror}); choose another --out") from None
     from ..embed import load_encoder, revision_of
 
     inner = load_encoder(bc.config.model, bc.config.device, bc.config.batch_size,
@@ -346,7 +361,12 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
     }
     output = BatchOutput(pairs=pairs, missing=tuple(missing), fail_on=bc.config.fail_on,
                          run=run)
-    write_batch(output, out)
+    try:
+        write_batch(output, out)
+    except OSError as e:
+        raise OutputError(f"{e.filename or out}: cannot write ({e.strerror}); the documents' "
+                          "reports are written, the index, summary and junit.xml are not"
+                          ) from None
     return output
 
 

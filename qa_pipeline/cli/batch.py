@@ -12,6 +12,7 @@ from .. import config as C
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from . import common as opt
 from .common import err, guard
+from .outdir import check_writable
 from .progress import progress_display
 
 ExecutorOpt = Annotated[C.ExecutorChoice, typer.Option(
@@ -102,6 +103,7 @@ def batch(
     with guard("the reports of the documents already checked are kept; the index, "
                 "summary and junit.xml were not written"):
         bc = resolve(load_settings(corpora, config_file), _given(ctx, values))
+        check_writable(out)
         baseline = load_baseline(baseline_file or corpora / C.BASELINE_FILE)
         with progress_display(quiet) as progress:
             result = run_batch(bc, corpora, out, baseline, progress)

@@ -18,11 +18,11 @@ from .progress import progress_display
 def write_outputs(report: Any, out: Path) -> dict[str, Any]:
     """Every registered writer's file for `report`, moved into `out` only when all succeeded."""
     from ..io.json_report import report_to_dict, validate
-    from ..report.writers import write_report
+    from ..report.writers import REPORT_FILES, write_report
 
     data = report_to_dict(report)
     validate(data)
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, REPORT_FILES) as tmp:
         write_report(data, tmp)
     return data
 
@@ -155,7 +155,7 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     from ..langs import check_lang
     from ..nway.pipeline import analyse_nway
     from ..pipeline import make_encoder, resolve_encoder
-    from ..report.writers import write_nway_report
+    from ..report.writers import REPORT_FILES, write_nway_report
 
     codes = [x.strip() for x in langs.split(",")] if langs else []
     if codes and len(codes) != len(files):
@@ -173,6 +173,6 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
         report = analyse_nway(src_doc, docs, encoder, cfg, progress)
     data = nway_to_dict(report)
     validate_nway(data)
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, REPORT_FILES) as tmp:
         write_nway_report(data, tmp)
     return data

@@ -4,13 +4,13 @@ atomically (a temp folder beside the target, moved in only when everything succe
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import OutputError
+from ..io.move_in import move_in
 
 
 def check_writable(out: Path) -> None:
@@ -43,9 +43,11 @@ def _missing_parents(out: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def atomic_dir(out: Path) -> Iterator[Path]:
-    """Write into a temp dir beside `out`; move files in only if everything succeeded. On any
-    failure (Ctrl-C included) nothing is left: not the temp dir, nor folders made for it."""
+def atomic_dir(out: Path, replaces: Iterable[str] = ()) -> Iterator[Path]:
+    """Write into a temp dir beside `out`; move files in only if everything succeeded
+    (`move_in`: the old files of the same names, and the stale ones named in `replaces`, go
+    only when the whole new set is in). On any failure (Ctrl-C included) nothing is left: not
+    the temp dir, nor folders made for it."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a directory")
     made = _missing_parents(out)
@@ -56,9 +58,7 @@ def atomic_dir(out: Path) -> Iterator[Path]:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
         yield tmp
-        out.mkdir(parents=True, exist_ok=True)
-        for f in tmp.iterdir():
-            os.replace(f, out / f.name)
+        move_in(tmp, out, replaces)
         ok = True
     except OSError as e:
         raise OutputError(f"{out}: cannot write ({e.strerror}); choose another --out") from None

@@ -18,6 +18,12 @@ WRITERS: dict[str, WriterSpec] = {spec.name: spec for spec in (
 )}
 
 
+# Every file a report folder may hold: a new report replaces them all, so an n-way report does
+# not sit beside an earlier pairwise run's findings.csv.
+REPORT_FILES: frozenset[str] = frozenset(
+    {spec.filename for spec in WRITERS.values()} | {"report.json", "report.html"})
+
+
 # Outputs of a whole batch run, written into the reports folder after every pair's.
 BATCH_WRITERS: dict[str, BatchWriterSpec] = {spec.name: spec for spec in (
     render.INDEX_WRITER,
@@ -59,5 +65,5 @@ def write_nway_report(data: Mapping[str, Any], folder: Path) -> list[Path]:
     return paths
 
 
-__all__ = ["BATCH_WRITERS", "WRITERS", "BatchOutput", "BatchWriterSpec", "ReportOutput",
-           "WriterSpec", "write_batch", "write_nway_report", "write_report"]
+__all__ = ["BATCH_WRITERS", "REPORT_FILES", "WRITERS", "BatchOutput", "BatchWriterSpec",
+           "ReportOutput", "WriterSpec", "write_batch", "write_nway_report", "write_report"]

@@ -1,0 +1,128 @@
+"""Report folders change all at once: a new report replaces the whole set of files or nothing,
+and a batch refuses an output in the way before any work (hash test encoder)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qa_pipeline.cli import app
+from qa_pipeline.errors import OutputError
+from qa_pipeline.io import move_in as move_in_module
+from qa_pipeline.io.move_in import move_in
+
+runner = CliRunner()
+
+
+def _files(d: Path) -> dict[str, str]:
+    return {p.name: p.read_text("utf-8") for p in sorted(d.iterdir())}
+
+
+def _sets(tmp_path: Path) -> tuple[Path, Path]:
+    new, out = tmp_path / "new", tmp_path / "out"
+    new.mkdir()
+    out.mkdir()
+    for name in ("a.json", "b.html", "c.csv"):
+        (new / name).write_text(f"new {name}", "utf-8")
+        (out / name).write_text(f"old {name}", "utf-8")
+    return new, out
+
+
+def test_move_in_replaces_the_set_and_drops_stale_outputs(tmp_path: Path) -> None:
+    new, out = _sets(tmp_path)
+    (new / "c.csv").unlink()  # the new set has no CSV: the old one must not stay beside it
+    (out / "notes.txt").write_text("the user's", "utf-8")
+    move_in(new, out, replaces={"a.json", "b.html", "c.csv"})
+    assert _files(out) == {"a.json": "new a.json", "b.html": "new b.html",
+                           "notes.txt": "the user's"}
+
+
+def test_move_in_puts_the_old_set_back_when_a_file_fails(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    new, out = _sets(tmp_path)
+    before = _files(out)
+    real = os.replace
+
+    def failing(src: object, dst: object) -> None:
+        if Path(str(src)) == new / "b.html":  # the second new file cannot be moved in
+            raise PermissionError(1, "Operation not permitted")
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(move_in_module.os, "replace", failing)
+    with pytest.raises(OutputError, match=r"b\.html: cannot write \(Operation not permitted\)"):
+        move_in(new, out)
+    monkeypatch.undo()
+    assert _files(out) == before  # the old set, whole; no backup folder left
+    assert not any(p.name.startswith(".qa-old-") for p in out.iterdir())
+
+
+def test_move_in_leaves_a_folder_in_a_files_place_alone(tmp_path: Path) -> None:
+    new, out = _sets(tmp_path)
+    (out / "c.csv").unlink()
+    (out / "c.csv").mkdir()
+    (out / "c.csv" / "keep.txt").write_text("mine", "utf-8")
+    with pytest.raises(OutputError, match=r"c\.csv: is a directory"):
+        move_in(new, out)
+    assert (out / "c.csv" / "keep.txt").read_text("utf-8") == "mine"
+    assert (out / "a.json").read_text("utf-8") == "old a.json"
+
+
+def test_an_nway_report_replaces_a_pairwise_ones_exports(tmp_path: Path, seeds: tuple[Path, Path],
+                                                        isolated_cache: Path) -> None:
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["check", *map(str, seeds), "--out", str(out), "--model", "hash",
+                              "-q", "--fail-on", "none"])
+    assert res.exit_code == 0, res.output
+    assert (out / "findings.csv").exists()
+    lv = tmp_path / "lv.txt"
+    shutil.copy(seeds[1], lv)
+    res = runner.invoke(app, ["check", *map(str, seeds), str(lv), "--out", str(out),
+                              "--model", "hash", "-q", "--fail-on", "none"])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json"]
+
+
+def _corpus(tmp_path: Path, seeds: tuple[Path, Path]) -> Path:
+    corpora = tmp_path / "corpora"
+    (corpora / "doc").mkdir(parents=True)
+    shutil.copy(seeds[0], corpora / "doc" / "lt.txt")
+    shutil.copy(seeds[1], corpora / "doc" / "et.txt")
+    return corpora
+
+
+def _in_the_way_of_a_document(out: Path) -> None:
+    out.mkdir()
+    (out / "doc").write_text("a file where the document's folder goes", "utf-8")
+
+
+def _in_the_way_of_the_summary(out: Path) -> None:
+    (out / "summary.json").mkdir(parents=True)
+
+
+def _out_is_a_file(out: Path) -> None:
+    out.write_text("x", "utf-8")
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (_in_the_way_of_a_document, r"out/doc: is in the way of the reports"),
+    (_in_the_way_of_the_summary, r"out/summary.json: is in the way of the reports"),
+    (_out_is_a_file, r"out: exists and is not a directory"),
+])
+def test_batch_refuses_an_output_in_the_way_before_any_work(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path, make: object,
+        message: str) -> None:
+    corpora, out = _corpus(tmp_path, seeds), tmp_path / "out"
+    make(out)  # type: ignore[operator]
+    before = sorted(str(p) for p in tmp_path.rglob("*") if "cache" not in p.parts)
+    res = runner.invoke(app, ["batch", str(corpora), "--out", str(out), "--model", "hash", "-q",
+                              "--fail-on", "none"])
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and re.search(message, lines[0]), res.output
+    assert sorted(str(p) for p in tmp_path.rglob("*") if "cache" not in p.parts) == before
