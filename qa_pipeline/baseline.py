@@ -19,6 +19,7 @@ never the model: `baseline` commands stay quick and never import torch.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -26,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import BASELINE_SCHEMA, NWAY_SCHEMA
-from .errors import ConfigError, InputError
+from .config import BASELINE_SCHEMA, NWAY_SCHEMA, SUMMARY_SCHEMA
+from .errors import ConfigError, InputError, OutputError
 
 STATES: tuple[str, ...] = ("accepted", "false_positive")
 EXCERPT_CHARS = 120
@@ -87,8 +88,11 @@ def load_baseline(path: Path) -> Baseline:
                          "`qa-pipeline baseline update`") from e
     if not isinstance(data, dict) or data.get("schema") != BASELINE_SCHEMA:
         raise InputError(f"{path}: not a {BASELINE_SCHEMA} file")
+    raw_entries = data.get("entries", [])
+    if not isinstance(raw_entries, list):
+        raise InputError(f"{path}: 'entries' is not a list")
     entries = []
-    for i, raw in enumerate(data.get("entries", [])):
+    for i, raw in enumerate(raw_entries):
         try:
             entry = BaselineEntry(**{k: str(raw[k]) for k in ("document", "pair", "fingerprint",
                                                               "kind")},
@@ -96,7 +100,8 @@ def load_baseline(path: Path) -> Baseline:
                                   source=str(raw.get("source", "")),
                                   target=str(raw.get("target", "")))
         except (KeyError, TypeError) as err:
-            raise InputError(f"{path}: entry {i} lacks {err}") from None
+            what = f"lacks {err}" if isinstance(err, KeyError) else "is not an object"
+            raise InputError(f"{path}: entry {i} {what}") from None
         if entry.state not in STATES:
             raise InputError(f"{path}: entry {i} has state {entry.state!r}; expected one of "
                              f"{', '.join(STATES)}")
@@ -113,8 +118,13 @@ def write_baseline(baseline: Baseline, path: Path) -> None:
                          "source": e.source, "target": e.target}
                         for e in sorted(baseline.entries)]}
     tmp = path.with_name(f".{path.name}.tmp")
-    write_json(data, tmp)
-    tmp.replace(path)
+    try:
+        write_json(data, tmp)
+        tmp.replace(path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write the baseline ({e.strerror})") from None
 
 
 def _side(doc: Mapping[str, Any], ids: Iterable[int]) -> str:
@@ -171,25 +181,39 @@ def read_reports(reports: Path, corpora: Path | None = None) -> list[ReportedPai
                          f"--out {reports} first") from None
     except ValueError as e:
         raise InputError(f"{summary_path}: not valid JSON ({e})") from None
+    not_a_summary = InputError(f"{summary_path}: not a batch summary ({SUMMARY_SCHEMA}); run "
+                               f"`qa-pipeline batch` with --out {reports} first")
+    if not isinstance(summary, dict) or summary.get("schema") != SUMMARY_SCHEMA:
+        raise not_a_summary
     out = []
     for p in summary.get("pairs", []):
+        if not isinstance(p, dict):
+            raise not_a_summary
         if p.get("report") is None:
             continue
-        files = [(p[side], p[f"{side}_sha256"]) for side in ("source", "target")]
-        files += [(t["path"], t["sha256"]) for t in p.get("targets", [])]  # n-way
+        try:
+            files = [(p[side], p[f"{side}_sha256"]) for side in ("source", "target")]
+            files += [(t["path"], t["sha256"]) for t in p.get("targets", [])]  # n-way
+            document, pair = p["document"], f"{p['source_lang']}-{p['target_lang']}"
+            report_path = reports / p["report"]
+        except (KeyError, TypeError):
+            raise not_a_summary from None
+        if corpora is not None and not (corpora / document).is_dir():
+            raise InputError(f"{summary_path}: the batch run checked a document '{document}' "
+                             f"that {corpora} does not hold; give the corpus folder that run "
+                             f"read, or run `qa-pipeline batch {corpora}` first")
         for name, sha in files:
             path = Path(name)
             if corpora is not None and path.exists() and sha256_file(path) != sha:
                 raise InputError(f"{path}: changed since {reports} was written; run "
                                  f"`qa-pipeline batch` again first")
-        report_path = reports / p["report"]
         try:
             report = json.loads(report_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
             raise InputError(f"{report_path}: cannot read ({e})") from None
-        out.append(ReportedPair(p["document"], f"{p['source_lang']}-{p['target_lang']}",
-                                p["source"], p["target"], report))
+        out.append(ReportedPair(document, pair, p["source"], p["target"], report))
     return out
+
 
 
 def update(baseline: Baseline, reported: Iterable[ReportedPair],

@@ -56,6 +56,8 @@ def baseline_import(
 
     path = baseline_file or corpora / C.BASELINE_FILE
     with guard():
+        if not corpora.is_dir():  # the first problem: the baseline is written there
+            raise InputError(f"{corpora}: no such corpus folder")
         table = load_review_marks(marks)
         src, tgt = review_report_paths(json.loads(marks.read_text(encoding="utf-8")))
         new, added = import_marks(load_baseline(path), table, src, tgt, read_reports(reports))

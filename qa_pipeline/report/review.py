@@ -61,6 +61,9 @@ def load_review_marks(path: Path) -> dict[str, str]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot read review marks ({exc.strerror})") from exc
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not review marks (not UTF-8 text); save them from a report "
+                         "page") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -288,6 +288,65 @@ def test_baseline_update_names_a_missing_corpus_folder(tmp_path: Path) -> None:
     assert not missing.exists()
 
 
+def test_baseline_update_refuses_another_corpus_reports(tmp_path: Path, seeds: tuple[Path, Path],
+                                                        isolated_cache: Path) -> None:
+    """Reports of one corpus must not prune another corpus's baseline away."""
+    corpora = make_corpus(tmp_path, seeds)
+    out = tmp_path / "reports"
+    batch(corpora, out)
+    runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out)])
+    other = tmp_path / "other"
+    (other / "elsewhere").mkdir(parents=True)
+    for side in seeds:
+        (other / "elsewhere" / side.name).write_text(side.read_text("utf-8"), "utf-8")
+    baseline = corpora / "qa-baseline.json"
+    before = baseline.read_text("utf-8")
+    other_out = tmp_path / "other-reports"
+    batch(other, other_out, "--fail-on", "none")
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(other_out),
+                              "--prune"])
+    assert res.exit_code == 2, res.output
+    assert "document 'elsewhere'" in res.output and "Traceback" not in res.output
+    assert baseline.read_text("utf-8") == before
+    (other_out / "summary.json").write_text('{"x": 1}', "utf-8")  # not a summary at all
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(other_out),
+                              "--prune"])
+    assert res.exit_code == 2 and "not a batch summary" in res.output, res.output
+    assert baseline.read_text("utf-8") == before
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('{"schema": "qa_pipeline.baseline/1", "entries": 5}', "'entries' is not a list"),
+    ('{"schema": "qa_pipeline.baseline/1", "entries": [7]}', "entry 0 is not an object"),
+])
+def test_a_malformed_baseline_is_one_line(tmp_path: Path, seeds: tuple[Path, Path],
+                                          isolated_cache: Path, content: str,
+                                          message: str) -> None:
+    corpora = make_corpus(tmp_path, seeds)
+    (corpora / "qa-baseline.json").write_text(content, "utf-8")
+    res = batch(corpora, tmp_path / "reports")
+    assert res.exit_code == 2 and message in res.output and "Traceback" not in res.output
+
+
+def test_baseline_commands_name_what_they_cannot_read_or_write(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path) -> None:
+    corpora = make_corpus(tmp_path, seeds)
+    out = tmp_path / "reports"
+    batch(corpora, out)
+    (tmp_path / "afile").write_text("x", "utf-8")
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out),
+                              "--baseline", str(tmp_path / "afile" / "b.json")])
+    assert res.exit_code == 2 and "cannot write the baseline" in res.output, res.output
+    (tmp_path / "marks.bin").write_bytes(b"\x89PNG\x00\xff\xfe")
+    res = runner.invoke(app, ["baseline", "import", str(tmp_path / "marks.bin"),
+                              "--corpora", str(corpora), "--reports", str(out)])
+    assert res.exit_code == 2 and "not UTF-8" in res.output, res.output
+    res = runner.invoke(app, ["baseline", "import", str(tmp_path / "marks.bin"),
+                              "--corpora", str(tmp_path / "nope"), "--reports", str(out)])
+    assert res.exit_code == 2 and "nope: no such corpus folder" in res.output, res.output
+    assert "Traceback" not in res.output
+
+
 def test_baseline_import_review_marks(tmp_path: Path, seeds: tuple[Path, Path],
                                       isolated_cache: Path) -> None:
     corpora = make_corpus(tmp_path, seeds)
