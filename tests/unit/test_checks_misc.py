@@ -11,7 +11,7 @@ from qa_pipeline.detect.checks.brackets import check_brackets, document_brackets
 from qa_pipeline.detect.checks.language import check_language
 from qa_pipeline.detect.checks.length import check_length, z_score
 from qa_pipeline.detect.checks.punctuation import check_punctuation
-from qa_pipeline.detect.checks.urls import check_urls
+from qa_pipeline.detect.checks.urls import _URL_RE, MAX_ADDRESS_CHARS, check_urls, extract
 from qa_pipeline.types import SEVERITY_ORDER
 
 
@@ -29,6 +29,26 @@ def test_urls(src: str, tgt: str, n: int) -> None:
     hits = check_urls(src, tgt, "lt", "et")
     assert len(hits) == n
     assert all(h.severity == "critical" for h in hits)
+
+
+@pytest.mark.parametrize("text", [
+    "Daugiau: https://example.org/a?b=1, (www.stat.gov.lt) ir info@pavyzdys.lt.",
+    "Žr.\thttp://localhost:8080/x bei ftp://files.example.com/y „vilnius.lt“",
+    "a.b.c.lt/kelias?x=1 ir el. paštas a.b+c@d-e.f.eu; x@y",
+])
+def test_urls_word_by_word_finds_what_the_whole_text_pattern_finds(text: str) -> None:
+    """Scanning word by word (linear in the text) finds the same addresses at the same
+    offsets as the pattern over the whole text."""
+    whole = [(m.group(), m.start()) for m in _URL_RE.finditer(text)]
+    assert [(text[a:b], a) for _, a, b in extract(text)] == [
+        (raw.rstrip(".,;:!?)]}'\"’“”»"), a) for raw, a in whole]
+    assert extract(text)
+
+
+def test_a_word_longer_than_any_address_is_not_scanned() -> None:
+    blob = "a" * (MAX_ADDRESS_CHARS + 1) + "@example.org"
+    assert extract(f"Žr. {blob} ir info@pavyzdys.lt.") == [("info@pavyzdys.lt",
+                                                         len(blob) + 8, len(blob) + 24)]
 
 
 @pytest.mark.parametrize(

@@ -16,20 +16,35 @@ _URL_RE = re.compile(
     """
 )
 _TRAIL = ".,;:!?)]}'\"’“”»"
+# An address never spans whitespace, so the pattern runs on each word that could hold one. A
+# word longer than this (a base64 blob, a minified line) is no address; scanning it would
+# cost time quadratic in its length (every start position runs to its end).
+MAX_ADDRESS_CHARS = 2048
+_WORD = re.compile(r"\S+")
+
+
+def _matches(text: str) -> list[tuple[str, int]]:
+    """(matched text, start) of every address pattern match, word by word."""
+    out = []
+    for w in _WORD.finditer(text):
+        word = w.group()
+        if len(word) > MAX_ADDRESS_CHARS or not ("." in word or "@" in word or "://" in word):
+            continue
+        out += [(m.group(), w.start() + m.start()) for m in _URL_RE.finditer(word)]
+    return out
 
 
 def extract(text: str) -> list[tuple[str, int, int]]:
     """(normalised address, start, end): trailing punctuation dropped, host lower-cased."""
     out = []
-    for m in _URL_RE.finditer(text):
-        raw = m.group()
+    for raw, start in _matches(text):
         while raw and raw[-1] in _TRAIL:
             raw = raw[:-1]
         if not raw:
             continue
         norm = re.sub(r"^(https?://)?(www\.)?", "", raw, flags=re.IGNORECASE)
         host, sep, path = norm.partition("/")
-        out.append((host.lower() + sep + path, m.start(), m.start() + len(raw)))
+        out.append((host.lower() + sep + path, start, start + len(raw)))
     return out
 
 
