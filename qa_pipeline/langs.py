@@ -34,19 +34,23 @@ def base_lang(lang: str) -> str:
     return found or code.lower().split("-")[0]
 
 
-def check_lang(lang: str, option: str) -> str:
-    """`lang` if it is a valid BCP 47 / ISO 639 language code; else a ConfigError naming the
-    option and the code."""
+def is_lang(lang: str) -> bool:
+    """Whether `lang` is a valid BCP 47 / ISO 639 language code ("lt", "lt-LT", "pt_BR")."""
     code = lang.strip().replace("_", "-")
     if code in PLAIN_CODES:
-        return lang
+        return True
     import langcodes
 
     try:
-        valid = bool(code) and langcodes.tag_is_valid(langcodes.standardize_tag(code))
+        return bool(code) and langcodes.tag_is_valid(langcodes.standardize_tag(code))
     except (ValueError, LookupError):
-        valid = False
-    if not valid:
+        return False
+
+
+def check_lang(lang: str, option: str) -> str:
+    """`lang` if it is a valid BCP 47 / ISO 639 language code; else a ConfigError naming the
+    option and the code."""
+    if not is_lang(lang):
         raise ConfigError(f"{option} {lang!r} is not a known language code; give an ISO 639 "
                           "/ BCP 47 code such as lt, et, en or lt-LT")
     return lang

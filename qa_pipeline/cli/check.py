@@ -55,6 +55,11 @@ def large_input_warnings(paths: list[Path], model: str) -> list[str]:
     return out
 
 
+def _warn_large(paths: list[Path], model: str) -> None:
+    for line in large_input_warnings(paths, model):
+        typer.echo(line, err=True)
+
+
 def check(
     files: Annotated[list[Path], typer.Argument(
         help="SRC TGT (text or Markdown); one bilingual file (TSV, TMX, XLIFF); or, with "
@@ -83,8 +88,8 @@ def check(
     )] = None,
     word_tagger: opt.WordTaggerOpt = None,
 ) -> None:
-    """Align SRC and TGT (or read a bilingual file), score drift, write DIR/report.json and
-    DIR/report.html.
+    """Align SRC and TGT (or read a bilingual file), score drift, write DIR/report.json,
+    DIR/report.html and the findings as CSV and XLSX.
 
     With --source SRC (or three or more files and no source) every translation is checked
     against the source and against the others, and findings name the translation that
@@ -97,8 +102,6 @@ def check(
         cfg = checked(options_config(model, src_code, tgt_code, segmented, device, precision,
                                      batch_size, no_cache, fail_on, tsv_header, word_tagger),
                       out)
-        for line in large_input_warnings([*([source] if source else []), *files], model):
-            typer.echo(line, err=True)
         if source is not None or len(files) >= 3:
             data = _check_nway(files, source, source_lang, langs, cfg, out, quiet)
         else:
@@ -108,10 +111,14 @@ def check(
             if nway_only:
                 raise QAError(f"{' and '.join(nway_only)} apply to an n-way check (--source, or "
                               "three or more files); for a pair give --src-lang / --tgt-lang")
-            if langs_note and not quiet:
-                typer.echo(langs_note, err=True)
+            if len(files) == 2 and files[0].exists() and files[0].resolve() == files[1].resolve():
+                raise QAError(f"{files[1]}: the same file as SRC; give the two translations")
             inner = resolve_encoder(cfg)  # an unknown model fails here; loading comes later
             inputs = read_inputs(files[0], files[1] if len(files) == 2 else None, cfg)
+            # Notes once the inputs are known good: an error stays the one line on stderr.
+            if langs_note and not quiet:
+                typer.echo(langs_note, err=True)
+            _warn_large(files, model)
             # Not loaded: the model loads only if a text is missing from the cache.
             encoder = make_encoder(cfg, inner)
             with progress_display(quiet) as progress:
@@ -119,12 +126,13 @@ def check(
             data = write_outputs(report, out)
             if not quiet:
                 typer.echo(cache_line(encoder), err=True)
+    from ..report.writers import REPORT_FILES
+
     n = len(data["findings"])
-    typer.echo(
-        f"{n} finding{'s' if n != 1 else ''}; wrote {out / 'report.json'} and "
-        f"{out / 'report.html'}",
-        err=True,
-    )
+    written = sorted((f for f in REPORT_FILES if (out / f).is_file()),
+                     key=lambda f: (not f.startswith("report."), f))
+    typer.echo(f"{n} finding{'s' if n != 1 else ''}; wrote {', '.join(written)} in {out}",
+               err=True)
     if worst_rank(data) >= C.FAIL_ON_RANK[cfg.fail_on]:
         raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_OK)
@@ -168,6 +176,7 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     src_doc = read_document(source, src_lang, cfg.segmented) if source is not None else None
     docs = [read_document(f, lang, cfg.segmented) for f, lang in zip(files, tr_langs,
                                                                        strict=True)]
+    _warn_large([*([source] if source else []), *files], cfg.model)
     with progress_display(quiet) as progress:
         encoder = make_encoder(cfg, inner)
         report = analyse_nway(src_doc, docs, encoder, cfg, progress)

@@ -109,7 +109,10 @@ def _found_langs(files: Sequence[Path], src_lang: str | None, tgt_lang: str | No
     """The languages the files name: two-letter stems of SRC TGT, or what one bilingual file
     declares; "" where they name none."""
     if len(files) == 2:
-        return [f.stem if STEM_LANG.fullmatch(f.stem) else "" for f in files]
+        from ..langs import is_lang
+
+        return [f.stem if STEM_LANG.fullmatch(f.stem) and is_lang(f.stem) else ""
+                for f in files]
     if len(files) == 1 and not (src_lang and tgt_lang):
         from ..io.readers import declared_langs
 

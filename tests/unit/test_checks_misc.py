@@ -129,6 +129,11 @@ def test_length_ratio() -> None:
     (hit,) = check_length(src, long_tgt, "lt", "et")
     assert hit.severity == "major"
     assert z_score(src, long_tgt, "lt", "et") > 4
+    # Each count names its side (the message once put the target's first, unnamed).
+    assert f"source {len(src)}, target {len(long_tgt.strip())} characters" in hit.message
+    (hit,) = check_length(long_tgt, src, "lt", "et")
+    assert hit.message.startswith("the source is unusually long")
+    assert f"source {len(long_tgt.strip())}, target {len(src)} characters" in hit.message
 
 
 def test_length_unknown_pair_falls_back() -> None:

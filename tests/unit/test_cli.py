@@ -238,6 +238,7 @@ def test_line_progress_writes_each_tenth_once() -> None:
     (("de.txt", "fr.txt"), [], ("de", "fr")),               # two-letter stems name the languages
     (("lt-LT.txt", "et_EE.txt"), [], ("lt-LT", "et_EE")),   # with a region
     (("src.txt", "tgt.txt"), [], ("lt", "et")),             # not two-letter codes: the defaults
+    (("xx.txt", "et.txt"), [], ("lt", "et")),               # two letters, but no language
     (("de.txt", "fr.txt"), ["--src-lang", "lt"], ("lt", "fr")),  # an option wins over a stem
 ])
 def test_pair_languages_from_file_stems(names: tuple[str, str], options: list[str],

@@ -76,8 +76,8 @@ def check_length(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:
         return []
     severity: Severity = "major" if abs(z) > MAJOR_Z else "minor"
     longer = "target" if z > 0 else "source"
-    msg = (f"the {longer} is unusually long for this language pair "
-           f"({len(tgt.strip())} vs {len(src.strip())} characters, z = {z:+.1f})")
+    msg = (f"the {longer} is unusually long for this language pair (source "
+           f"{len(src.strip())}, target {len(tgt.strip())} characters; z = {z:+.1f})")
     score = min(1.0, (abs(z) - MINOR_Z) / 3 + 0.3)
     return [Hit("length", severity, round(score, 3), msg,
                 ((0, len(src)),) if z < 0 else (), ((0, len(tgt)),) if z > 0 else ())]
