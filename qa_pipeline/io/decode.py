@@ -1,15 +1,19 @@
 """Bytes to text: which encoding a file is in, decided once and recorded in the signature.
 
 A byte-order mark decides first (UTF-8, UTF-16 and UTF-32, either byte order); then strict
-UTF-8; then the Baltic legacy code pages a Word or PDF export may come in (Windows-1257,
-ISO-8859-13, ISO-8859-4), chosen by `charset-normalizer` among those three only, so that a
-detector guess outside the languages we check can never decide.
+UTF-8; then, for Lithuanian, Latvian and Estonian text, the Baltic legacy code pages a Word
+or PDF export may come in (Windows-1257, ISO-8859-13, ISO-8859-4), chosen by
+`charset-normalizer` among those three only, so that a detector guess outside the languages
+we check can never decide. Text in another language that is not UTF-8 is refused: any byte
+decodes in a code page, so a French Latin-1 file read as Windows-1257 would be garbled
+("garēon" for "garçon") without a word said.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +28,8 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 LEGACY_ENCODINGS: tuple[str, ...] = ("cp1257", "iso8859_13", "iso8859_4")
+# The languages those code pages were made for (their base codes).
+LEGACY_LANGS: frozenset[str] = frozenset({"lt", "lv", "et"})
 # Control characters no text file holds (tab, newlines and form feed are text); a decoding that
 # produces them is the wrong one.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -35,8 +41,10 @@ class Decoded:
     encoding: str  # the codec name that decoded it, e.g. "utf-8", "utf-16-le", "cp1257"
 
 
-def decode_bytes(data: bytes, name: str) -> Decoded:
-    """The text of `data` and the encoding it was read with; `name` is used in errors."""
+def decode_bytes(data: bytes, name: str, langs: Sequence[str] = ()) -> Decoded:
+    """The text of `data` and the encoding it was read with; `name` is used in errors. `langs`:
+    the languages the file holds; the legacy code pages are tried only if one of them is
+    Baltic (or none is given)."""
     for bom, codec in BOMS:
         if data.startswith(bom):
             try:
@@ -54,6 +62,13 @@ def decode_bytes(data: bytes, name: str) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as e:
         utf8_error = e
+    from ..langs import base_lang
+
+    bases = {base_lang(x) for x in langs}
+    if bases and not bases & LEGACY_LANGS:
+        raise InputError(
+            f"{name}: not valid UTF-8 (byte {utf8_error.start}); convert it, e.g. with "
+            "iconv -f ISO-8859-1 -t UTF-8 (name the file's encoding after -f)") from utf8_error
     legacy = _legacy(data)
     if legacy is not None:
         return legacy
@@ -96,6 +111,6 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def read_decoded(path: Path, max_bytes: int) -> Decoded:
+def read_decoded(path: Path, max_bytes: int, langs: Sequence[str] = ()) -> Decoded:
     """A file's decoded text (`read_bytes`, then `decode_bytes`)."""
-    return decode_bytes(read_bytes(path, max_bytes), str(path))
+    return decode_bytes(read_bytes(path, max_bytes), str(path), langs)

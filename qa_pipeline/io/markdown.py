@@ -49,7 +49,7 @@ def markdown_paragraphs(text: str, lang: str) -> list[list[SentenceText]]:
 
 
 def read_markdown(path: Path, lang: str) -> Document:
-    f = read_file(path)
+    f = read_file(path, (lang,))
     doc = _build(str(path), lang, markdown_paragraphs(f.text, lang), f.encoding)
     if not doc.sentences:
         raise InputError(f"{path}: no sentences found (only code or markup?)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..config import MAX_INPUT_BYTES
@@ -16,10 +16,10 @@ from .normalise import is_blank
 MAX_BYTES = MAX_INPUT_BYTES
 
 
-def read_file(path: Path) -> Decoded:
-    """The decoded text of `path` and its encoding; a file holding only whitespace and
-    invisible characters is empty."""
-    decoded = read_decoded(path, MAX_BYTES)
+def read_file(path: Path, langs: Sequence[str] = ()) -> Decoded:
+    """The decoded text of `path` (holding text in `langs`, where known) and its encoding; a
+    file holding only whitespace and invisible characters is empty."""
+    decoded = read_decoded(path, MAX_BYTES, langs)
     if is_blank(decoded.text):
         raise InputError(f"{path}: the file is empty")
     return decoded
@@ -32,7 +32,7 @@ def read_text(path: Path) -> str:
 def read_document_with(path: Path, lang: str,
                        parse: Callable[[str, str, str, str], Document]) -> Document:
     """Decode `path` and build its Document with `parse(text, path, lang, encoding)`."""
-    f = read_file(path)
+    f = read_file(path, (lang,))
     doc = parse(f.text, str(path), lang, f.encoding)
     if not doc.sentences:
         raise InputError(f"{path}: no sentences found")

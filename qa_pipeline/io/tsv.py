@@ -25,7 +25,7 @@ def is_header(cells: list[str], src_lang: str, tgt_lang: str) -> bool:
 
 def read_pairs_tsv(path: Path, src_lang: str, tgt_lang: str,
                    options: ReadOptions = ReadOptions()) -> Inputs:
-    f = read_file(path)
+    f = read_file(path, (src_lang, tgt_lang))
     units: list[Unit] = []
     first = True
     for lineno, line in enumerate(f.text.replace("\r\n", "\n").split("\n"), start=1):

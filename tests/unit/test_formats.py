@@ -208,6 +208,18 @@ def test_noise_alone_changes_no_finding(kind: str, seeds: tuple[Path, Path],
 ])
 def test_encoding_decision(data: bytes, encoding: str) -> None:
     assert decode_bytes(data, "x").encoding == encoding
+    assert decode_bytes(data, "x", ("lt-LT",)).encoding == encoding
+
+
+def test_legacy_code_pages_only_for_baltic_text() -> None:
+    """Any byte decodes in a code page: a French Latin-1 file must be refused, not read as
+    Windows-1257 ("garēon" for "garçon")."""
+    data = "Le garçon est très content à la fête.".encode("latin-1")
+    with pytest.raises(InputError, match=r"fr\.txt: not valid UTF-8 \(byte 6\); convert"):
+        decode_bytes(data, "fr.txt", ("fr",))
+    with pytest.raises(InputError, match="not valid UTF-8"):
+        decode_bytes(data, "x.tsv", ("de", "fr"))
+    assert decode_bytes("Žąsis".encode("cp1257"), "x.tsv", ("en", "lt")).encoding == "cp1257"
 
 
 def test_offsets_map_back_to_the_original() -> None:
