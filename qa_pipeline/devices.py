@@ -5,11 +5,12 @@ imports it)."""
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from .config import DEFAULT_PRECISION, PRECISION_ENV, PRECISIONS
-from .errors import ModelError
+from .errors import ConfigError, ModelError
 
 # Where an NVIDIA driver exposes itself; without one, CUDA cannot be there and "auto" is
 # answered without importing torch (a cached run never imports it).
@@ -26,6 +27,23 @@ def resolve_device(requested: str | None, driver: Path = NVIDIA_DRIVER) -> str:
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+DEVICE_SYNTAX = re.compile(r"auto|cpu|mps|(?:cuda|xpu)(?::\d+)?")
+
+
+def check_device(requested: str | None, driver: Path | None = None) -> None:
+    """Refuse, before any work, a device torch would reject only once the model loads (and a
+    cached run would never notice): not a device name, or CUDA on a machine without an NVIDIA
+    driver. Decided without importing torch."""
+    if requested is None:
+        return
+    if not DEVICE_SYNTAX.fullmatch(requested):
+        raise ConfigError(f"--device {requested!r}: expected auto, cpu, cuda or cuda:N")
+    driver = driver or NVIDIA_DRIVER
+    if requested.startswith("cuda") and not driver.exists():
+        raise ConfigError(f"--device {requested}: no NVIDIA GPU on this machine (no driver at "
+                          f"{driver}); use --device auto or cpu")
 
 
 CPUINFO = Path("/proc/cpuinfo")

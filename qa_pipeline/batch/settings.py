@@ -194,6 +194,15 @@ def resolve(file_values: Mapping[str, Any], cli_values: Mapping[str, Any]) -> C.
     cfg = replace(cfg, tgt_lang=tgts[0])
     extra = {k: v for k, v in values.items()
              if k in batch_fields and k not in ("tgt_langs", "word_tagger")}
+    from ..devices import check_device
+    from ..langs import is_lang
+
+    for what, code in (("source", cfg.src_lang), *(("target", t) for t in tgts)):
+        if not is_lang(code):
+            raise ConfigError(f"the {what} language {code!r} (--{what[:3]}-lang or the settings "
+                              "file) is not a known language code; give an ISO 639 / BCP 47 "
+                              "code such as lt, et, en or lt-LT")
+    check_device(cfg.device)
     if cfg.src_lang in tgts:
         raise ConfigError(f"the source language {cfg.src_lang!r} is also a target")
     extra.setdefault("nway", len(tgts) >= 2)

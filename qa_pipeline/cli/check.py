@@ -103,6 +103,10 @@ def check(
                                      batch_size, no_cache, fail_on, tsv_header, word_tagger),
                       out)
         if source is not None or len(files) >= 3:
+            pair_only = [o for o, v in (("--src-lang", src_lang), ("--tgt-lang", tgt_lang)) if v]
+            if pair_only:
+                raise QAError(f"{' and '.join(pair_only)} apply to a pair; for an n-way check "
+                              "give --source-lang and --langs")
             data = _check_nway(files, source, source_lang, langs, cfg, out, quiet)
         else:
             if len(files) > 2:

@@ -60,6 +60,10 @@ CASES: list[tuple[str, list[object], object, str, int]] = [
      "--source-lang apply to an n-way check .*--src-lang / --tgt-lang", 2),
     ("nway-options-on-a-pair", [LT, ET, "--langs", "lt,et", "--source-lang", "en"], None,
      "--source-lang and --langs apply to an n-way check", 2),
+    ("pair-option-on-nway", [LT, ET, LT, "--src-lang", "lt"], None,
+     "--src-lang apply to a pair; for an n-way check give --source-lang and --langs", 2),
+    ("not-a-device", [LT, ET, "--device", "gpu0"], None, "--device 'gpu0': expected auto, cpu",
+     2),
     ("same-file-twice", [LT, LT], None, "lt.txt: the same file as SRC", 2),
     ("stem-not-a-language", [_write("xx.txt", b"Labas."), _write("yy.txt", b"")], None,
      "yy.txt: the file is empty", 2),
@@ -167,3 +171,31 @@ def test_an_unusable_cache_folder_is_one_line_and_exit_2(tmp_path: Path,
     assert re.fullmatch(r"qa-pipeline: error: .*afile/cache/embeddings\.sqlite: cannot open "
                         r"the embedding cache \(.*\); point \$QA_PIPELINE_CACHE at a writable "
                         r"folder, or run with --no-cache\n", res.output), res.output
+
+
+def test_cuda_without_a_gpu_is_refused_before_any_work(tmp_path: Path, isolated_cache: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached run never loads the model, so torch would never reject the device: say it."""
+    from qa_pipeline import devices
+
+    monkeypatch.setattr(devices, "NVIDIA_DRIVER", tmp_path / "no-driver")
+    for cmd in (["check", LT, ET, "--out", str(tmp_path / "out")],
+                ["batch", str(SEEDS.parent), "--out", str(tmp_path / "out")]):
+        res = runner.invoke(app, [*cmd, "--device", "cuda:1", "--model", "hash", "-q"])
+        assert res.exit_code == 2, res.output
+        assert res.output.strip().endswith("use --device auto or cpu"), res.output
+        assert not (tmp_path / "out").exists()
+
+
+def test_batch_refuses_an_unknown_language_from_its_settings(tmp_path: Path,
+                                                           isolated_cache: Path) -> None:
+    corpora = tmp_path / "corpora"
+    (corpora / "doc").mkdir(parents=True)
+    for name in ("lt.txt", "et.txt"):
+        (corpora / "doc" / name).write_text((SEEDS / name).read_text("utf-8"), "utf-8")
+    (corpora / "qa.toml").write_text('source = "xx"\n', "utf-8")
+    res = runner.invoke(app, ["batch", str(corpora), "--out", str(tmp_path / "out"),
+                              "--model", "hash", "-q"])
+    assert res.exit_code == 2, res.output
+    assert "the source language 'xx'" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "out").exists()
