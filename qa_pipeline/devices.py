@@ -29,6 +29,9 @@ def resolve_device(requested: str | None, driver: Path = NVIDIA_DRIVER) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
+# Where else CUDA shows itself (the driver's control device; WSL2's GPU bridge, which has no
+# /proc/driver/nvidia): an explicit --device cuda is refused only when none of them is there.
+CUDA_DEVICE_FILES = (Path("/dev/nvidiactl"), Path("/dev/dxg"))
 DEVICE_SYNTAX = re.compile(r"auto|cpu|mps|(?:cuda|xpu)(?::\d+)?")
 
 
@@ -40,10 +43,10 @@ def check_device(requested: str | None, driver: Path | None = None) -> None:
         return
     if not DEVICE_SYNTAX.fullmatch(requested):
         raise ConfigError(f"--device {requested!r}: expected auto, cpu, cuda or cuda:N")
-    driver = driver or NVIDIA_DRIVER
-    if requested.startswith("cuda") and not driver.exists():
-        raise ConfigError(f"--device {requested}: no NVIDIA GPU on this machine (no driver at "
-                          f"{driver}); use --device auto or cpu")
+    markers = (driver,) if driver else (NVIDIA_DRIVER, *CUDA_DEVICE_FILES)
+    if requested.startswith("cuda") and not any(p.exists() for p in markers):
+        raise ConfigError(f"--device {requested}: no NVIDIA GPU on this machine (no driver: "
+                          f"{', '.join(map(str, markers))}); use --device auto or cpu")
 
 
 CPUINFO = Path("/proc/cpuinfo")

@@ -179,6 +179,7 @@ def test_cuda_without_a_gpu_is_refused_before_any_work(tmp_path: Path, isolated_
     from qa_pipeline import devices
 
     monkeypatch.setattr(devices, "NVIDIA_DRIVER", tmp_path / "no-driver")
+    monkeypatch.setattr(devices, "CUDA_DEVICE_FILES", (tmp_path / "no-dev",))
     for cmd in (["check", LT, ET, "--out", str(tmp_path / "out")],
                 ["batch", str(SEEDS.parent), "--out", str(tmp_path / "out")]):
         res = runner.invoke(app, [*cmd, "--device", "cuda:1", "--model", "hash", "-q"])
