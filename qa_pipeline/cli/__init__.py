@@ -8,6 +8,8 @@ This module only assembles the app.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 from typing import Literal
 
 import typer
@@ -55,6 +57,12 @@ def main() -> None:
     except KeyboardInterrupt:
         err("interrupted")
         raise SystemExit(EXIT_INTERRUPTED) from None
+    finally:
+        # The command has finished and written its outputs (or said why not); a Ctrl-C during
+        # the interpreter's teardown (torch's, about half a second) would only print a
+        # traceback of Python's own and turn the exit code into 1.
+        with contextlib.suppress(ValueError):  # not the main thread
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 __all__ = ["app", "large_input_warnings", "main", "write_outputs"]

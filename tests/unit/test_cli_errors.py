@@ -200,3 +200,26 @@ def test_batch_refuses_an_unknown_language_from_its_settings(tmp_path: Path,
     assert res.exit_code == 2, res.output
     assert "the source language 'xx'" in res.output and "Traceback" not in res.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("outcome", [SystemExit(0), SystemExit(1), KeyboardInterrupt()])
+def test_ctrl_c_after_the_command_finished_is_ignored(outcome: BaseException,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a command has returned, a Ctrl-C in the interpreter's teardown must not print a
+    traceback or change the exit code: main() ignores SIGINT from then on."""
+    import signal
+
+    import qa_pipeline.cli as cli
+
+    def finished() -> None:
+        raise outcome
+
+    before = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(cli, "app", finished)
+    try:
+        with pytest.raises(SystemExit) as done:
+            cli.main()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        assert done.value.code == getattr(outcome, "code", 130)
+    finally:
+        signal.signal(signal.SIGINT, before)
