@@ -300,10 +300,7 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
     if in_the_way:
         raise OutputError(f"{in_the_way[0]}: is in the way of the reports; move it or choose "
                           "another --out")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write ({e.strerror}); choose another --out") from None
+    # `out` is made by the first report written: a run interrupted before it leaves nothing.
     from ..embed import load_encoder, revision_of
 
     inner = load_encoder(bc.config.model, bc.config.device, bc.config.batch_size,

@@ -171,6 +171,9 @@ def parse_settings(table: Mapping[str, Any], where: str) -> dict[str, Any]:
 def load_settings(corpora: Path, path: Path | None = None) -> dict[str, Any]:
     """The settings for `corpora` as {field: value}: from `path` if given, else found."""
     if path is not None:
+        if path.is_dir():
+            raise ConfigError(f"{path}: is a folder; --config names the settings file itself "
+                              f"(e.g. {path / C.CONFIG_FILE})")
         if not path.is_file():
             raise ConfigError(f"{path}: no such settings file")
         data = _read(path)

@@ -16,7 +16,8 @@ def _duration(text: str) -> float:
 
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", text)
     if not m:
-        raise typer.BadParameter(f"{text!r}: expected a number and a unit, e.g. 30d, 12h")
+        raise typer.BadParameter(f"{text!r}: expected a number and a unit, e.g. 30d, 12h",
+                                 param_hint="--older-than")
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 

@@ -590,3 +590,33 @@ def test_a_retrained_package_file_is_not_reused(tmp_path: Path,
         monkeypatch.setattr(run, "package_data_digest", lambda digest=digest: digest)
         keys.append(run.input_key(job, Config(model="hash"), ("hash", "1"), ("x", "y")))
     assert keys[0] != keys[1]
+
+
+@pytest.mark.parametrize("stop_at", [1, 2])
+def test_ctrl_c_keeps_the_documents_checked_and_nothing_else(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path,
+        monkeypatch: pytest.MonkeyPatch, stop_at: int) -> None:
+    """Interrupted at the n-th document: the reports of the documents before it stay, no
+    index, summary or junit.xml is written, and an interruption before any report leaves no
+    output folder at all."""
+    from qa_pipeline.batch import run
+
+    corpora = make_corpus(tmp_path, seeds, names=("a", "b"))
+    real, calls = run.process_document, []
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == stop_at:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run, "process_document", interrupted)
+    out = tmp_path / "reports"
+    res = batch(corpora, out)
+    assert res.exit_code == 130, res.output
+    assert "interrupted; the reports of the documents already checked are kept" in res.output
+    if stop_at == 1:
+        assert not out.exists()
+    else:
+        assert sorted(p.name for p in out.iterdir()) == ["a"]
+        assert (out / "a" / "lt-et" / "report.json").is_file()
