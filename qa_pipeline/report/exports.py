@@ -81,23 +81,78 @@ def finding_records(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+# An n-way report's rows: the finding, then each text's columns, the source's first (where
+# there is one) and each translation's in the report's order.
+NWAY_COLUMNS: tuple[str, ...] = (
+    "finding_id", "severity", "kind", "issue", "score", "row", "drifted", "message", "review")
+NWAY_TEXT_COLUMNS: tuple[str, ...] = ("file", "sentences", "text", "spans", "offsets")
+
+
+def nway_columns(report: Mapping[str, Any]) -> tuple[str, ...]:
+    """The columns of an n-way report's rows: NWAY_COLUMNS, then `<lang>_<what>` for the
+    source (as `source_<what>`) and each translation."""
+    texts = (["source"] if report.get("source") else []) + [
+        str(t["lang"]) for t in report["translations"]]
+    return NWAY_COLUMNS + tuple(f"{name}_{what}" for name in texts for what in NWAY_TEXT_COLUMNS)
+
+
+def nway_records(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One dict per finding of an n-way report (`qa_pipeline.nway/1`), keys = `nway_columns`,
+    in the library's finding order."""
+    from qa_pipeline.io.nway_json import validate_nway
+
+    validate_nway(dict(report))
+    src = report.get("source")
+    sides = ([("source", src)] if src else []) + [(str(t["lang"]), t)
+                                                   for t in report["translations"]]
+    findings = sorted(report["findings"], key=lambda f: finding_sort_key(f, int(f["row"])))
+    out = []
+    for f in findings:
+        rec: dict[str, Any] = {
+            "finding_id": str(f["id"]), "severity": f["severity"], "kind": f["kind"],
+            "issue": KIND_LABELS.get(f["kind"], f["kind"]), "score": round(float(f["score"]), 4),
+            "row": f["row"], "drifted": f.get("drifted") or "", "message": str(f["message"]),
+            "review": "baselined" if f.get("baselined") else ""}
+        for name, doc in sides:
+            lang = str(doc["lang"])
+            ids = list(f["sentences"].get(lang, []))
+            spans = list(f.get("spans", {}).get(lang, []))
+            rec.update({f"{name}_file": str(doc["path"]), f"{name}_sentences": _ids(ids),
+                        f"{name}_text": _texts(doc["sentences"], ids),
+                        f"{name}_spans": _spans(doc["sentences"], spans),
+                        f"{name}_offsets": _offsets(spans)})
+        out.append(rec)
+    return out
+
+
 def _csv_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
-def write_csv(records: Sequence[Mapping[str, Any]], path: Path) -> None:
+def write_csv(records: Sequence[Mapping[str, Any]], path: Path,
+              columns: Sequence[str] = COLUMNS) -> None:
     # utf-8-sig: Excel only detects UTF-8 in a CSV when it starts with a BOM.
     with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        writer = csv.DictWriter(fh, fieldnames=list(columns))
         writer.writeheader()
         for rec in records:
-            writer.writerow({k: _csv_safe(rec[k]) for k in COLUMNS})
+            writer.writerow({k: _csv_safe(rec[k]) for k in columns})
+
+
+def _report_files(report: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(role, path) of every text a report read: source and target, or an n-way report's
+    source and translations."""
+    if "translations" in report:
+        src = report.get("source")
+        return ([("source", str(src["path"]))] if src else []) + [
+            (str(t["lang"]), str(t["path"])) for t in report["translations"]]
+    return [("source", str(report["source"]["path"])), ("target", str(report["target"]["path"]))]
 
 
 def write_xlsx(records: Sequence[Mapping[str, Any]], report: Mapping[str, Any],
-               path: Path) -> None:
+               path: Path, columns: Sequence[str] = COLUMNS) -> None:
     from openpyxl import Workbook  # lazy: only exports need it
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -105,20 +160,20 @@ def write_xlsx(records: Sequence[Mapping[str, Any]], report: Mapping[str, Any],
     ws = wb.active
     assert ws is not None
     ws.title = "Findings"
-    ws.append(list(COLUMNS))
+    ws.append(list(columns))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     widths = {"source_text": 60, "target_text": 60, "message": 50, "source_spans": 30,
               "target_spans": 30, "source_file": 24, "target_file": 24, "issue": 18}
-    sev_col = COLUMNS.index("severity") + 1
+    sev_col = list(columns).index("severity") + 1
     for r, rec in enumerate(records, start=2):
-        for c, key in enumerate(COLUMNS, start=1):
+        for c, key in enumerate(columns, start=1):
             value = rec[key]
             cell = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str):
                 # Typed string cells: openpyxl would otherwise store "=..." as a formula.
                 cell.data_type = "s"
-            if key in ("source_text", "target_text", "message"):
+            if key.endswith("_text") or key == "message":
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         colour = SEVERITY_COLOURS.get(str(rec["severity"]), "")
         if colour:
@@ -127,8 +182,10 @@ def write_xlsx(records: Sequence[Mapping[str, Any]], report: Mapping[str, Any],
             sc.font = Font(bold=True, color="FFFFFF" if rec["severity"] != "major" else "000000")
     from openpyxl.utils import get_column_letter
 
-    for c, key in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = widths.get(key, 12)
+    for c, key in enumerate(columns, start=1):
+        width = widths.get(key) or (60 if key.endswith("_text") else 30 if key.endswith(
+            "_spans") else 24 if key.endswith("_file") else 12)
+        ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
 
@@ -140,8 +197,8 @@ def write_xlsx(records: Sequence[Mapping[str, Any]], report: Mapping[str, Any],
             info.append([k, str(v)])
     for k, v in sorted(dict(sig.get("thresholds", {})).items()):
         info.append([f"threshold.{k}", float(v)])
-    info.append(["source", str(report["source"]["path"])])
-    info.append(["target", str(report["target"]["path"])])
+    for role, file in _report_files(report):
+        info.append([role, file])
     for row in info.iter_rows():
         for cell in row:
             if isinstance(cell.value, str):
@@ -152,9 +209,9 @@ def write_xlsx(records: Sequence[Mapping[str, Any]], report: Mapping[str, Any],
 
 
 CSV_WRITER = WriterSpec("csv", "findings.csv",
-                        lambda out, path: write_csv(out.records, path))
+                        lambda out, path: write_csv(out.records, path, out.columns))
 XLSX_WRITER = WriterSpec("xlsx", "findings.xlsx",
-                         lambda out, path: write_xlsx(out.records, out.data, path))
+                         lambda out, path: write_xlsx(out.records, out.data, path, out.columns))
 
 
 def write_exports(report: Mapping[str, Any], out_dir: Path) -> None:

@@ -15,12 +15,23 @@ class ReportOutput:
 
     data: Mapping[str, Any]
 
+    @property
+    def nway(self) -> bool:
+        return "translations" in self.data
+
     @cached_property
     def records(self) -> list[dict[str, Any]]:
         """One flat row per finding, in report order (the CSV and XLSX rows)."""
-        from .exports import finding_records
+        from .exports import finding_records, nway_records
 
-        return finding_records(self.data)
+        return nway_records(self.data) if self.nway else finding_records(self.data)
+
+    @cached_property
+    def columns(self) -> tuple[str, ...]:
+        """The records' keys, in column order."""
+        from .exports import COLUMNS, nway_columns
+
+        return nway_columns(self.data) if self.nway else COLUMNS
 
 
 @dataclass(frozen=True)

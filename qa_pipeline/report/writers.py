@@ -56,12 +56,16 @@ def write_report(data: Mapping[str, Any], folder: Path,
 
 
 def write_nway_report(data: Mapping[str, Any], folder: Path) -> list[Path]:
-    """An n-way report (schema qa_pipeline.nway/1): report.json and the multi-column
-    report.html."""
+    """An n-way report (schema qa_pipeline.nway/1): report.json, the multi-column
+    report.html, and its findings as CSV and XLSX (a column group per text)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / "report.json", folder / "report.html"]
     json_report.write_json(data, paths[0])
     paths[1].write_text(render.render_nway_html(data), encoding="utf-8")
+    out = ReportOutput(data)
+    for spec in (exports.CSV_WRITER, exports.XLSX_WRITER):
+        spec.write(out, folder / spec.filename)
+        paths.append(folder / spec.filename)
     return paths
 
 

@@ -84,7 +84,40 @@ def test_an_nway_report_replaces_a_pairwise_ones_exports(tmp_path: Path, seeds: 
     res = runner.invoke(app, ["check", *map(str, seeds), str(lv), "--out", str(out),
                               "--model", "hash", "-q", "--fail-on", "none"])
     assert res.exit_code == 0, res.output
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "findings.csv", "findings.xlsx", "report.html", "report.json"]
+    # The exports are the n-way report's own (a column group per translation), not left over.
+    header = (out / "findings.csv").read_text("utf-8-sig").splitlines()[0].split(",")
+    assert "drifted" in header and "lv_text" in header and "target_text" not in header
+
+
+def test_nway_exports_carry_every_finding_and_text(tmp_path: Path, seeds: tuple[Path, Path],
+                                                   isolated_cache: Path) -> None:
+    import csv
+    import json
+
+    from openpyxl import load_workbook
+
+    out, en = tmp_path / "out", tmp_path / "en.txt"
+    shutil.copy(seeds[0], en)  # a stand-in source: n-way needs one file per language
+    res = runner.invoke(app, ["check", "--source", str(en), *map(str, seeds), "--out", str(out),
+                              "--model", "hash", "-q", "--fail-on", "none"])
+    assert res.exit_code == 0, res.output
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    with (out / "findings.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sorted(r["finding_id"] for r in rows) == sorted(f["id"] for f in report["findings"])
+    assert rows and all(r["source_file"] == str(en) for r in rows)
+    for r in rows:
+        f = next(x for x in report["findings"] if x["id"] == r["finding_id"])
+        assert r["drifted"] == (f["drifted"] or "") and r["message"] == f["message"]
+        for t in report["translations"]:
+            ids = f["sentences"].get(t["lang"], [])
+            assert r[f"{t['lang']}_text"] == " ".join(t["sentences"][i]["text"] for i in ids)
+    sheet = load_workbook(out / "findings.xlsx", read_only=True)["Findings"]
+    table = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert table[0] == list(rows[0].keys())
+    assert [str(r[0]) for r in table[1:]] == [r["finding_id"] for r in rows]
 
 
 def _corpus(tmp_path: Path, seeds: tuple[Path, Path]) -> Path:
