@@ -127,6 +127,11 @@ def _reuse(out: Path, pair: Job, key: str, previous: Mapping[str, str],
             f["baselined"] = now
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    from ..report.writers import REPORT_FILES
+
+    # A file the writers make now but the folder lacks (deleted, or from an older version
+    # that did not write it) is written again from the reused report.
+    changed |= any(not (out / pair.folder / f).is_file() for f in REPORT_FILES)
     return PairResult(report=report, input_key=key, **_base(pair)), changed
 
 

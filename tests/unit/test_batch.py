@@ -458,6 +458,11 @@ def test_reruns_reuse_unchanged_documents_and_embed_only_edits(
     warm = json.loads((out / "summary.json").read_text("utf-8"))
     assert warm["run"]["documents_reused"] == 2 and _stable(warm) == _stable(cold)
     assert (out / "a" / "lt-et" / "report.json").stat().st_mtime_ns == before
+    # An output missing from a reused folder is written again, still without the model.
+    (out / "a" / "lt-et" / "findings.xlsx").unlink()
+    third = batch(corpora, out, "--fail-on", "none")
+    assert "model not loaded" in third.output
+    assert (out / "a" / "lt-et" / "findings.xlsx").is_file()
     # One sentence edited in one document: only that document runs, only its new texts embed.
     et = corpora / "b" / "et.txt"
     et.write_text(et.read_text("utf-8").replace("Soe ja personaalne", "Soe ja isiklik"), "utf-8")
