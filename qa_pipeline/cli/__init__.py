@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from typing import Literal
+from typing import Annotated, Literal
 
 import typer
 
@@ -22,29 +22,52 @@ from .common import err
 # Markdown mode reflows a docstring's paragraphs to the terminal; rich mode kept its line breaks.
 HELP_MARKUP: Literal["markdown"] = "markdown"
 
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+
 app = typer.Typer(
     rich_markup_mode=HELP_MARKUP,
     add_completion=False,
     no_args_is_help=True,
+    context_settings=HELP_OPTIONS,
     help="Find where two translations of the same text disagree in meaning.",
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"qa-pipeline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="print the version and exit")] = False) -> None:
+    """Find where two translations of the same text disagree in meaning."""
+
+
 app.command()(check.check)
 app.command()(align.align)
 app.command()(batch.batch)
 
 models_app = typer.Typer(no_args_is_help=True, rich_markup_mode=HELP_MARKUP,
+                         context_settings=HELP_OPTIONS,
                          help="List and install the offline models.")
 models_app.command("list")(models.models_list)
 models_app.command("pull")(models.models_pull)
 app.add_typer(models_app, name="models")
 
 baseline_app = typer.Typer(no_args_is_help=True, rich_markup_mode=HELP_MARKUP,
+                           context_settings=HELP_OPTIONS,
                            help="The accepted-findings baseline: what CI no longer fails on.")
 baseline_app.command("update")(baseline.baseline_update)
 baseline_app.command("import")(baseline.baseline_import)
 app.add_typer(baseline_app, name="baseline")
 
 cache_app = typer.Typer(no_args_is_help=True, rich_markup_mode=HELP_MARKUP,
+                        context_settings=HELP_OPTIONS,
                         help="The embedding cache.")
 cache_app.command("stats")(cache.cache_stats)
 cache_app.command("prune")(cache.cache_prune)

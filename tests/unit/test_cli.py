@@ -139,6 +139,16 @@ def test_models_list_names_every_registered_model() -> None:
     assert "(default)" in res.output
 
 
+def test_version_and_short_help() -> None:
+    from qa_pipeline import __version__
+
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.output.strip() == f"qa-pipeline {__version__}"
+    for args in (["-h"], ["check", "-h"], ["cache", "-h"]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 0 and "Usage:" in res.output, args
+
+
 def test_help_lists_every_command() -> None:
     res = runner.invoke(app, ["--help"])
     assert res.exit_code == 0
