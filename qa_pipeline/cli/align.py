@@ -43,9 +43,9 @@ def align(
         src_code, tgt_code, langs_note = pair_langs([src, tgt], src_lang, tgt_lang)
         cfg = checked(options_config(model, src_code, tgt_code, segmented, device, precision,
                                      batch_size, no_cache))
-        if langs_note and not quiet:
-            typer.echo(langs_note, err=True)
         inputs = read_inputs(src, tgt, cfg)
+        if langs_note and not quiet:  # once the inputs read: an error stays one line
+            typer.echo(langs_note, err=True)
         with progress_display(quiet) as progress:
             encoder = make_encoder(cfg)  # loads the model only for a text not cached
             stage = (lambda d, t: progress("align", d, t)) if progress else None
@@ -62,6 +62,10 @@ def align(
             "segmenter": SEGMENTER,
             "aligner": describe(cfg.align),
         },
+        # The texts the indices below point into (the segmenter's sentences).
+        **{side: {"path": str(doc.path), "lang": doc.lang,
+                  "sentences": [sent.text for sent in doc.sentences]}
+           for side, doc in (("source", inputs.source), ("target", inputs.target))},
         "paragraph_alignment": [
             {"source": list(b.source), "target": list(b.target), "similarity": b.similarity}
             for b in result.paragraphs

@@ -127,6 +127,13 @@ def test_align_json_is_signed(seeds: tuple[Path, Path], isolated_cache: Path) ->
     assert data["signature"]["aligner"].startswith("margin(")
     covered = [i for b in data["alignment"] for i in b["source"]]
     assert covered == sorted(covered) and len(covered) == len(set(covered))
+    # The sentences the indices point into come with them: every one, in the file's order.
+    for side, path in (("source", seeds[0]), ("target", seeds[1])):
+        texts = data[side]["sentences"]
+        assert data[side]["path"] == str(path) and data[side]["lang"] == path.stem
+        assert sorted(i for b in data["alignment"] for i in b[side]) == list(range(len(texts)))
+        joined = " ".join(path.read_text("utf-8").split())
+        assert all(" ".join(t.split()) in joined for t in texts)
 
 
 def test_models_list_names_every_registered_model() -> None:
