@@ -36,17 +36,21 @@ UNRELATED_Z = 2.326
 MIN_JUDGED_BEADS = 3
 
 
-def _wrong_language(ctx: PairContext) -> tuple[str, set[int]] | None:
-    """A message when most beads the language check can judge put the target in another
-    language, or copy the source; with the rows (bead indices) whose target does."""
+def wrong_language(ctx: PairContext, side: str = "target",
+                   copies_count: bool = True) -> tuple[str, set[int]] | None:
+    """A message when most beads the language check can judge put `side` ("target" or
+    "source") in another language, or (with `copies_count`) copy the other side; with the
+    rows (bead indices) where it does."""
     if "language" not in ctx.enabled_checks:
         return None
+    target = side == "target"
     judged = 0
     copies: set[int] = set()
     flagged: set[int] = set()
     seen: dict[str, int] = {}
-    for i, side, hits in zip(ctx.full, ctx.target_sides, ctx.hits, strict=True):
-        if word_count(side.text) < MIN_WORDS:
+    sides = ctx.target_sides if target else ctx.source_sides
+    for i, text, hits in zip(ctx.full, sides, ctx.hits, strict=True):
+        if word_count(text.text) < MIN_WORDS:
             continue  # too short for the check to judge
         judged += 1
         lang_hits = hits.get("language", ())
@@ -55,15 +59,16 @@ def _wrong_language(ctx: PairContext) -> tuple[str, set[int]] | None:
             continue
         for h in lang_hits:
             m = _LOOKS_LIKE.search(h.message)
-            if h.target_spans and m:
+            if (h.target_spans if target else h.source_spans) and m:
                 flagged.add(i)
                 seen[m.group(1)] = seen.get(m.group(1), 0) + 1
                 break
     if judged < MIN_JUDGED_BEADS:
         return None
-    lang = ctx.target.lang
-    if len(copies) / judged > MAJORITY:
-        return (f"the {lang} text is a copy of the {ctx.source.lang} text in {len(copies)} of "
+    lang, other_lang = ((ctx.target.lang, ctx.source.lang) if target
+                        else (ctx.source.lang, ctx.target.lang))
+    if copies_count and len(copies) / judged > MAJORITY:
+        return (f"the {lang} text is a copy of the {other_lang} text in {len(copies)} of "
                 f"{judged} aligned pairs (left untranslated)"), copies | flagged
     if len(flagged) / judged > MAJORITY:
         other = max(seen, key=lambda k: seen[k])
@@ -97,7 +102,7 @@ def fold_document_findings(ctx: PairContext, drift: DriftResult,
     unrelated = _unrelated(ctx, drift)
     if unrelated is not None:
         return [_document("mismatch", unrelated, len(findings))]
-    wrong = _wrong_language(ctx)
+    wrong = wrong_language(ctx)
     if wrong is not None:
         message, rows = wrong
         rest = [f for f in findings if f.kind != "language" and f.row not in rows]
@@ -105,7 +110,12 @@ def fold_document_findings(ctx: PairContext, drift: DriftResult,
     return list(findings)
 
 
+def folded_suffix(folded: int, what: str = "sentence") -> str:
+    """The note a document finding's message ends with: how many findings it explains."""
+    return f"; {folded} {what} finding{'s' if folded != 1 else ''} folded under it"
+
+
 def _document(kind: FindingKind, message: str, folded: int) -> Finding:
-    suffix = f"; {folded} sentence finding{'s' if folded != 1 else ''} folded under it"
+    suffix = folded_suffix(folded)
     return Finding(kind=kind, severity="critical", score=1.0, source=(), target=(),
                    message=message + (suffix if folded else ""))

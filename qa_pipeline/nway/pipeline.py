@@ -247,9 +247,12 @@ def report_from(ev: NwayEvidence, encoder: Encoder, config: Config) -> NwayRepor
         blames = without_source(rows, langs, ev.pairs, ev.gaps, th)
     finder = _Finder(source, {d.lang: d for d in ev.translations}, rows, ev.pairs, encoder,
                      (config.drift.occlusion, config.drift.occlusion_shortlist))
-    findings = identify(sorted((finder.finding(b) for b in blames),
-                               key=lambda f: (-SEVERITY_RANK[f.severity], -f.score, f.row,
-                                              f.kind, f.drifted or "")),
+    from .document import fold_wrong_language
+
+    found = fold_wrong_language([finder.finding(b) for b in blames], langs, ev.pairs,
+                                source.lang if source is not None else "")
+    findings = identify(sorted(found, key=lambda f: (-SEVERITY_RANK[f.severity], -f.score,
+                                                     f.row, f.kind, f.drifted or "")),
                         source, {d.lang: d for d in ev.translations}, rows)
     first = next(iter(ev.pairs.values()))
     signature = Signature(

@@ -210,3 +210,30 @@ def test_two_files_without_source_stay_pairwise(tmp_path: Path, isolated_cache: 
     assert code == 0
     data = json.loads((tmp_path / "r" / "report.json").read_text("utf-8"))
     assert data["schema"] == "qa_pipeline.report/1"
+
+
+@pytest.mark.parametrize("with_source", [True, False])
+def test_a_translation_in_the_wrong_language_is_one_finding(tmp_path: Path, isolated_cache: Path,
+                                                            with_source: bool) -> None:
+    """A "Latvian" file holding the Estonian text: one critical finding names it, in place of
+    a language or drift finding on every row."""
+    lv = tmp_path / "lv.txt"
+    lv.write_text((DATA / "et.txt").read_text("utf-8"), "utf-8")
+    files = [str(DATA / "lt.txt"), str(DATA / "et.txt"), str(lv)]
+    args = (["--source", str(DATA / "en.txt")] if with_source else []) + files
+    code, out = _nway(*args, "--out", str(tmp_path / "r"), "--fail-on", "none")
+    assert code == 0, out
+    data = json.loads((tmp_path / "r" / "report.json").read_text("utf-8"))
+    validate_nway(data)
+    blamed = [f for f in data["findings"] if f["drifted"] == "lv"]
+    assert len(blamed) == 1, [f["message"] for f in blamed]
+    (only,) = blamed
+    assert only["kind"] == "language" and only["severity"] == "critical"
+    assert only["message"].startswith("the lv text is not in lv:")
+    assert "look like et" in only["message"]
+    assert not [f for f in data["findings"] if f["kind"] == "language" and f is not only]
+    # The other translations in their own languages get no such verdict.
+    code, out = _nway(*args[:-1], str(DATA / "lv.txt"), "--out", str(tmp_path / "ok"),
+                      "--fail-on", "none")
+    data = json.loads((tmp_path / "ok" / "report.json").read_text("utf-8"))
+    assert not [f for f in data["findings"] if "is not in" in f["message"]]

@@ -1,0 +1,58 @@
+"""N-way findings about a whole translation: one that is not in its language (or, against the
+source, copies it) becomes one critical finding naming it, in place of the row findings it
+explains, as a pair's wrong-language verdict does (`detect/document.py`): read as the
+language it claims, such a text drifts in every row, and each row's finding says nothing
+the one verdict does not.
+
+Against the source, the verdict is the (source, translation) pair's. Without a source, any
+pair with the translation decides, on the language check alone: two translations that copy
+each other do not say which of them is in the wrong language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ..detect.document import folded_suffix, wrong_language
+from .pipeline import NwayFinding
+from .score import PairEvidence
+
+
+def language_verdict(pairs: Mapping[tuple[str, str], PairEvidence], lang: str,
+                     source_lang: str) -> tuple[str, set[int]] | None:
+    """(message, rows) when `lang`'s text is not in `lang` (or copies the source), else None."""
+    for (a, b), ev in pairs.items():
+        if lang not in (a, b):
+            continue
+        side = "target" if b == lang else "source"
+        verdict = wrong_language(ev.context, side, copies_count=a == source_lang != "")
+        if verdict is not None:
+            message, beads = verdict
+            row_of = {k: r for r, k in ev.row_bead.items()}
+            return message, {row_of[k] for k in beads if k in row_of}
+    return None
+
+
+def fold_wrong_language(findings: Sequence[NwayFinding], langs: Sequence[str],
+                        pairs: Mapping[tuple[str, str], PairEvidence],
+                        source_lang: str) -> list[NwayFinding]:
+    """`findings` with one critical finding per translation in the wrong language, in place of
+    the findings that blame it and the language findings on its rows."""
+    out = list(findings)
+    documents = []
+    for lang in langs:
+        verdict = language_verdict(pairs, lang, source_lang)
+        if verdict is None:
+            continue
+        message, rows = verdict
+        explained = [f for f in out if f.drifted == lang
+                     or (f.kind == "language" and f.drifted is None and f.row in rows)]
+        out = [f for f in out if f not in explained]
+        documents.append(NwayFinding(
+            kind="language", severity="critical", score=1.0, drifted=lang,
+            row=min(rows, default=0), sentences={}, spans={},
+            message=message + (folded_suffix(len(explained), "row") if explained else "")))
+    return [*documents, *out]
+
+
+__all__ = ["fold_wrong_language", "language_verdict"]
