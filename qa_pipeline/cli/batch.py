@@ -90,7 +90,11 @@ def batch(
     OUT/summary.json and OUT/junit.xml. Exit 1 on a new finding at or above --fail-on.
 
     With two or more targets each document gets one n-way check (OUT/DOC/SRC-TGT1+TGT2/,
-    schema qa_pipeline.nway/1) whose findings name the translation that drifted."""
+    schema qa_pipeline.nway/1) whose findings name the translation that drifted.
+
+    An option not given takes the settings file's value (CORPORA/qa.toml, else
+    [tool.qa_pipeline] in the pyproject.toml beside CORPORA); the defaults shown below apply
+    where the file has none."""
     from ..baseline import load_baseline
     from ..batch.run import run_batch
     from ..batch.settings import load_settings, resolve

@@ -19,11 +19,13 @@ from .outdir import check_writable
 ModelOpt = Annotated[str, typer.Option("--model", help="registry name, model dir, or 'hash'")]
 SrcLang = Annotated[str | None, typer.Option(
     "--src-lang", help=f"source language code (default: SRC's file stem where it is a "
-                       f"two-letter code, as in lt.txt or lt-LT.txt, else {C.DEFAULT_SRC_LANG})",
+                       f"two-letter code, as in lt.txt or lt-LT.txt, or the language a TMX / "
+                       f"XLIFF file declares; else {C.DEFAULT_SRC_LANG})",
     show_default=False)]
 TgtLang = Annotated[str | None, typer.Option(
     "--tgt-lang", help=f"target language code (default: TGT's file stem where it is a "
-                       f"two-letter code, else {C.DEFAULT_TGT_LANG})", show_default=False)]
+                       f"two-letter code, or the language a TMX / XLIFF file declares; else "
+                       f"{C.DEFAULT_TGT_LANG})", show_default=False)]
 SegOpt = Annotated[
     bool, typer.Option("--segmented", help="one sentence per line, blank line between paragraphs")
 ]
