@@ -99,11 +99,20 @@ def test_pyproject_table_is_read_when_there_is_no_qa_toml(tmp_path: Path) -> Non
 def test_bad_settings_file_is_exit_2_naming_the_key(tmp_path: Path, seeds: tuple[Path, Path],
                                                    text: str, named: str,
                                                    isolated_cache: Path) -> None:
+    res = _batch_with_bad_file(tmp_path, seeds, "qa.toml", text, named)
+    assert "qa.toml" in res.output
+
+
+def _batch_with_bad_file(tmp_path: Path, seeds: tuple[Path, Path], name: str, content: str,
+                         message: str) -> Any:
+    """A batch over the seed corpus with `name` in it holding `content`: exit 2, one line
+    naming `message`, no traceback."""
     corpora = make_corpus(tmp_path, seeds)
-    (corpora / "qa.toml").write_text(text, "utf-8")
+    (corpora / name).write_text(content, "utf-8")
     res = batch(corpora, tmp_path / "reports")
     assert res.exit_code == 2, res.output
-    assert named in res.output and "qa.toml" in res.output and "Traceback" not in res.output
+    assert message in res.output and "Traceback" not in res.output
+    return res
 
 
 def test_cli_flag_overrides_file(tmp_path: Path, seeds: tuple[Path, Path],
@@ -322,10 +331,7 @@ def test_baseline_update_refuses_another_corpus_reports(tmp_path: Path, seeds: t
 def test_a_malformed_baseline_is_one_line(tmp_path: Path, seeds: tuple[Path, Path],
                                           isolated_cache: Path, content: str,
                                           message: str) -> None:
-    corpora = make_corpus(tmp_path, seeds)
-    (corpora / "qa-baseline.json").write_text(content, "utf-8")
-    res = batch(corpora, tmp_path / "reports")
-    assert res.exit_code == 2 and message in res.output and "Traceback" not in res.output
+    _batch_with_bad_file(tmp_path, seeds, "qa-baseline.json", content, message)
 
 
 def test_baseline_commands_name_what_they_cannot_read_or_write(
