@@ -266,12 +266,19 @@ def test_gate_red_on_new_defect_green_after_baseline_update(
     assert batch(corpora, out).exit_code == 0
 
 
-def test_baseline_update_lists_and_prunes_stale(tmp_path: Path, seeds: tuple[Path, Path],
-                                                isolated_cache: Path) -> None:
+def _baselined_corpus(tmp_path: Path, seeds: tuple[Path, Path]) -> tuple[Path, Path]:
+    """The seed corpus, checked into `reports` and every finding accepted into its baseline."""
     corpora = make_corpus(tmp_path, seeds)
     out = tmp_path / "reports"
     batch(corpora, out)
-    runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out)])
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out)])
+    assert res.exit_code == 0, res.output
+    return corpora, out
+
+
+def test_baseline_update_lists_and_prunes_stale(tmp_path: Path, seeds: tuple[Path, Path],
+                                                isolated_cache: Path) -> None:
+    corpora, out = _baselined_corpus(tmp_path, seeds)
     n = len(json.loads((corpora / "qa-baseline.json").read_text("utf-8"))["entries"])
     et = corpora / "doc" / "et.txt"
     et.write_text("Täiesti teine tekst.\n", "utf-8")
@@ -300,10 +307,7 @@ def test_baseline_update_names_a_missing_corpus_folder(tmp_path: Path) -> None:
 def test_baseline_update_refuses_another_corpus_reports(tmp_path: Path, seeds: tuple[Path, Path],
                                                         isolated_cache: Path) -> None:
     """Reports of one corpus must not prune another corpus's baseline away."""
-    corpora = make_corpus(tmp_path, seeds)
-    out = tmp_path / "reports"
-    batch(corpora, out)
-    runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out)])
+    corpora, _ = _baselined_corpus(tmp_path, seeds)
     other = tmp_path / "other"
     (other / "elsewhere").mkdir(parents=True)
     for side in seeds:
