@@ -200,11 +200,12 @@ def resolve(file_values: Mapping[str, Any], cli_values: Mapping[str, Any]) -> C.
     from ..devices import check_device
     from ..langs import is_lang
 
-    for what, code in (("source", cfg.src_lang), *(("target", t) for t in tgts)):
+    for what, flag, key, code in (("source", "--src-lang", "source", cfg.src_lang),
+                                  *(("target", "--tgt-lang", "targets", t) for t in tgts)):
         if not is_lang(code):
-            raise ConfigError(f"the {what} language {code!r} (--{what[:3]}-lang or the settings "
-                              "file) is not a known language code; give an ISO 639 / BCP 47 "
-                              "code such as lt, et, en or lt-LT")
+            raise ConfigError(f"the {what} language {code!r} ({flag}, or '{key}' in the "
+                              "settings file) is not a known language code; give an ISO 639 / "
+                              "BCP 47 code such as lt, et, en or lt-LT")
     check_device(cfg.device)
     if cfg.src_lang in tgts:
         raise ConfigError(f"the source language {cfg.src_lang!r} is also a target")

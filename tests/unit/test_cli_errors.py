@@ -198,7 +198,8 @@ def test_batch_refuses_an_unknown_language_from_its_settings(tmp_path: Path,
     res = runner.invoke(app, ["batch", str(corpora), "--out", str(tmp_path / "out"),
                               "--model", "hash", "-q"])
     assert res.exit_code == 2, res.output
-    assert "the source language 'xx'" in res.output and "Traceback" not in res.output
+    assert "the source language 'xx' (--src-lang, or 'source' in the settings file)" in \
+        res.output and "Traceback" not in res.output
     assert not (tmp_path / "out").exists()
 
 
