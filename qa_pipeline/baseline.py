@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -203,8 +203,15 @@ def read_reports(reports: Path, corpora: Path | None = None) -> list[ReportedPai
                              f"that {corpora} does not hold; give the corpus folder that run "
                              f"read, or run `qa-pipeline batch {corpora}` first")
         for name, sha in files:
-            path = Path(name)
-            if corpora is not None and path.exists() and sha256_file(path) != sha:
+            if corpora is None:
+                continue
+            # Found in the corpus, not at the path as the batch run typed it: that path is
+            # relative to wherever the run started, which need not be here.
+            path = corpora / document / Path(name).name
+            if not path.is_file():
+                raise InputError(f"{path}: gone since {reports} was written; run "
+                                 f"`qa-pipeline batch` again first")
+            if sha256_file(path) != sha:
                 raise InputError(f"{path}: changed since {reports} was written; run "
                                  f"`qa-pipeline batch` again first")
         try:
@@ -216,20 +223,36 @@ def read_reports(reports: Path, corpora: Path | None = None) -> list[ReportedPai
 
 
 
-def update(baseline: Baseline, reported: Iterable[ReportedPair],
-           prune: bool = False) -> tuple[Baseline, list[BaselineEntry], list[BaselineEntry]]:
+def update(baseline: Baseline, reported: Iterable[ReportedPair], prune: bool = False,
+           gone: Collection[str] = ()) -> tuple[Baseline, list[BaselineEntry],
+                                                list[BaselineEntry]]:
     """Accept every finding the reports show. Returns (new baseline, added, stale): stale
-    entries are no longer produced; they are kept unless `prune`."""
+    entries are no longer produced; they are kept unless `prune`. Only a document pair the
+    reports checked can have stale entries (one that failed, lacked a file or was left out of
+    the run says nothing of its findings), and every entry of a document in `gone` (its
+    folder no longer in the corpus) is stale."""
+    reported = list(reported)
+    checked = {(r.document, r.pair) for r in reported}
     produced = [entry_for(r.document, r.pair, r.report, f) for r in reported
                 for f in r.report["findings"]]
     have = {e.key for e in baseline.entries}
     now = {e.key for e in produced}
     added = [e for e in produced if e.key not in have]
-    stale = [e for e in baseline.entries if e.key not in now]
+    stale = [e for e in baseline.entries if e.key not in now
+             and ((e.document, e.pair) in checked or e.document in gone)]
     merged = baseline.merged(produced)
     if prune:
-        merged = Baseline(tuple(e for e in merged.entries if e.key in now))
+        drop = {e.key for e in stale}
+        merged = Baseline(tuple(e for e in merged.entries if e.key not in drop))
     return merged, added, stale
+
+
+def unchecked_pairs(reports: Path) -> list[tuple[str, str, str]]:
+    """(document, pair, error) of every pair the batch run in `reports` could not check
+    (read after `read_reports`, which has validated the summary)."""
+    summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
+    return [(str(p["document"]), f"{p['source_lang']}-{p['target_lang']}", str(p["error"]))
+            for p in summary.get("pairs", []) if p.get("report") is None and p.get("error")]
 
 
 def import_marks(baseline: Baseline, marks: Mapping[str, str], source: str, target: str,

@@ -24,14 +24,21 @@ def baseline_update(
         "--prune", help="list and drop entries no longer produced")] = False,
 ) -> None:
     """Accept every finding of the last batch run (REPORTS) into CORPORA/qa-baseline.json."""
-    from ..baseline import load_baseline, read_reports, update, write_baseline
+    from ..baseline import load_baseline, read_reports, unchecked_pairs, update, write_baseline
 
     path = baseline_file or corpora / C.BASELINE_FILE
     with guard():
         if not corpora.is_dir():  # the first problem: the baseline is written there
             raise InputError(f"{corpora}: no such corpus folder")
-        new, added, stale = update(load_baseline(path), read_reports(reports, corpora), prune)
+        old = load_baseline(path)
+        reported = read_reports(reports, corpora)
+        gone = {e.document for e in old.entries if not (corpora / e.document).is_dir()}
+        new, added, stale = update(old, reported, prune, gone)
         write_baseline(new, path)
+    for document, pair, error in unchecked_pairs(reports):
+        typer.echo(f"qa-pipeline: warning: {document} {pair} was not checked by the last run "
+                   f"({error}); its findings are not in the baseline and its entries are "
+                   "kept", err=True)
     for entry in stale:
         what = "removed" if prune else "stale"
         typer.echo(f"{what}: {entry.document} {entry.pair} {entry.kind} {entry.fingerprint}  "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -635,3 +636,50 @@ def test_ctrl_c_keeps_the_documents_checked_and_nothing_else(
     else:
         assert sorted(p.name for p in out.iterdir()) == ["a"]
         assert (out / "a" / "lt-et" / "report.json").is_file()
+
+
+def test_prune_drops_only_what_the_last_run_could_judge(tmp_path: Path, seeds: tuple[Path, Path],
+                                                        isolated_cache: Path) -> None:
+    """A document the last run could not check (an empty file) keeps its accepted entries
+    under --prune, with a warning; a document whose folder is gone loses them."""
+    corpora = make_corpus(tmp_path, seeds, ("a", "b"))
+    out = tmp_path / "reports"
+    batch(corpora, out)
+    runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out)])
+    path = corpora / "qa-baseline.json"
+    entries = json.loads(path.read_text("utf-8"))["entries"]
+    per_doc = {d: sum(e["document"] == d for e in entries) for d in ("a", "b")}
+    assert per_doc["a"] and per_doc["b"]
+    (corpora / "a" / "et.txt").write_text("", "utf-8")  # a cannot be checked now
+    assert batch(corpora, out).exit_code == 2
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out),
+                              "--prune"])
+    assert res.exit_code == 0, res.output
+    assert "warning: a lt-et was not checked by the last run" in res.output
+    assert "removed:" not in res.output
+    left = json.loads(path.read_text("utf-8"))["entries"]
+    assert sum(e["document"] == "a" for e in left) == per_doc["a"]
+    # The document deleted: its entries are stale and pruned.
+    shutil.rmtree(corpora / "a")
+    batch(corpora, out)
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out),
+                              "--prune"])
+    assert res.exit_code == 0 and res.output.count("removed: a ") == per_doc["a"], res.output
+    assert {e["document"] for e in json.loads(path.read_text("utf-8"))["entries"]} == {"b"}
+
+
+def test_baseline_update_finds_the_corpus_files_from_any_folder(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch ran with relative paths from one folder; an edit since is still seen when
+    `baseline update` runs from another."""
+    make_corpus(tmp_path, seeds)
+    monkeypatch.chdir(tmp_path)
+    batch(Path("corpora"), Path("reports"))
+    (tmp_path / "corpora" / "doc" / "lt.txt").write_text("Visiškai kitas tekstas.\n", "utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    res = runner.invoke(app, ["baseline", "update", str(tmp_path / "corpora"), "--reports",
+                              str(tmp_path / "reports")])
+    assert res.exit_code == 2 and "lt.txt: changed since" in res.output, res.output
