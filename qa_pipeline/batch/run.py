@@ -59,7 +59,7 @@ def package_data_digest(root: Path | None = None) -> str:
 def input_key(pair: Job, config: Config, encoder_id: tuple[str, str],
               shas: tuple[str, ...]) -> str:
     """Everything a pair's report depends on: tool version and report format, the shipped
-    models' files, every file's path and contents, the settings that change findings, the
+    models' files, every file's document, name and contents, the settings that change findings, the
     model and its revision (with the precision, `encoder_id`), the language detector's
     version and mode. Not the baseline (applied afresh on reuse) nor fail_on, device or
     batch size."""
@@ -73,7 +73,10 @@ def input_key(pair: Job, config: Config, encoder_id: tuple[str, str],
     neutral = replace(config, tgt_lang=pair.tgt_lang, fail_on=Config.fail_on, device=None,
                       batch_size=Config.batch_size, use_cache=True)
     schema = NWAY_SCHEMA if isinstance(pair, NwayJob) else REPORT_SCHEMA
-    parts = [__version__, schema, package_data_digest(), *(str(p) for p in pair.paths), *shas,
+    # Files by document and name, not by the path as typed: `batch corpora` and `batch
+    # /abs/corpora` (or the same corpus checked out elsewhere) are the same inputs.
+    files = [f"{pair.document}/{Path(p).name}" for p in pair.paths]
+    parts = [__version__, schema, package_data_digest(), *files, *shas,
              *encoder_id, detector_id(), repr(neutral)]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 

@@ -458,7 +458,8 @@ def test_dask_executor_needs_a_scheduler(tmp_path: Path, seeds: tuple[Path, Path
 
 
 def test_reruns_reuse_unchanged_documents_and_embed_only_edits(
-        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path) -> None:
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     corpora = make_corpus(tmp_path, seeds, ("a", "b"))
     out = tmp_path / "r"
     batch(corpora, out, "--fail-on", "none")
@@ -469,6 +470,11 @@ def test_reruns_reuse_unchanged_documents_and_embed_only_edits(
     warm = json.loads((out / "summary.json").read_text("utf-8"))
     assert warm["run"]["documents_reused"] == 2 and _stable(warm) == _stable(cold)
     assert (out / "a" / "lt-et" / "report.json").stat().st_mtime_ns == before
+    # The same corpus named by a relative path from another folder is the same input: reused.
+    monkeypatch.chdir(tmp_path)
+    again = batch(Path("corpora"), out, "--fail-on", "none")
+    assert json.loads((out / "summary.json").read_text("utf-8"))["run"][
+        "documents_reused"] == 2, again.output
     # An output missing from a reused folder is written again, still without the model.
     (out / "a" / "lt-et" / "findings.xlsx").unlink()
     third = batch(corpora, out, "--fail-on", "none")
