@@ -50,6 +50,10 @@ def _given(ctx: typer.Context, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# How many failing pairs the last lines of a run name (the rest: index.html).
+FAILING_LISTED = 10
+
+
 def batch(
     ctx: typer.Context,
     corpora: Annotated[Path, typer.Argument(help="folder of document folders")] = Path(
@@ -119,9 +123,21 @@ def batch(
             err(p.error)
     t, run = summary["totals"], summary["run"]
     loaded = "model loaded" if run["model_loaded"] else "model not loaded"
+    # Which pairs fail the gate, worst first, so a CI log says where to look.
+    fails = sorted((p for p in summary["pairs"] if p["status"] == "fail"),
+                   key=lambda p: (-p["failing"], p["document"]))
+    for p in fails[:FAILING_LISTED]:
+        typer.echo(f"failing: {p['document']} {p['source_lang']}-{p['target_lang']}: "
+                   f"{p['failing']} new at or above {bc.config.fail_on} "
+                   f"({out / p['report'].rsplit('/', 1)[0] / 'report.html'})", err=True)
+    if len(fails) > FAILING_LISTED:
+        typer.echo(f"failing: {len(fails) - FAILING_LISTED} more pair(s); see "
+                   f"{out / 'index.html'}", err=True)
+    errors = f"; {t['errors']} could not be checked" if t["errors"] else ""
     typer.echo(
         f"{t['pairs']} document pair(s): {t['findings']} findings, {t['new']} new, "
-        f"{t['baselined']} baselined; {t['failing']} new at or above {bc.config.fail_on}\n"
+        f"{t['baselined']} baselined; {t['failing']} new at or above {bc.config.fail_on}"
+        f"{errors}\n"
         f"embedding cache: {run['cache']['hits']} hits, {run['cache']['misses']} misses; "
         f"{loaded}; {run['seconds']:.1f} s\n"
         f"wrote {out / 'index.html'}, {out / 'summary.json'}, {out / 'junit.xml'}",

@@ -480,6 +480,11 @@ def test_reruns_reuse_unchanged_documents_and_embed_only_edits(
     third = batch(corpora, out, "--fail-on", "none")
     assert "model not loaded" in third.output
     assert (out / "a" / "lt-et" / "findings.xlsx").is_file()
+    # A failing run names its failing pairs; one that could not check a pair says so.
+    failing = batch(corpora, out)
+    assert failing.exit_code == 1
+    assert sum(line.startswith("failing: ") and "lt-et:" in line and "report.html" in line
+               for line in failing.output.splitlines()) == 2, failing.output
     # One sentence edited in one document: only that document runs, only its new texts embed.
     et = corpora / "b" / "et.txt"
     et.write_text(et.read_text("utf-8").replace("Soe ja personaalne", "Soe ja isiklik"), "utf-8")
@@ -657,7 +662,8 @@ def test_prune_drops_only_what_the_last_run_could_judge(tmp_path: Path, seeds: t
     per_doc = {d: sum(e["document"] == d for e in entries) for d in ("a", "b")}
     assert per_doc["a"] and per_doc["b"]
     (corpora / "a" / "et.txt").write_text("", "utf-8")  # a cannot be checked now
-    assert batch(corpora, out).exit_code == 2
+    res = batch(corpora, out)
+    assert res.exit_code == 2 and "; 1 could not be checked" in res.output, res.output
     res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out),
                               "--prune"])
     assert res.exit_code == 0, res.output
