@@ -9,11 +9,12 @@ client writes every file, so the outputs are the same whatever ran them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -105,13 +106,35 @@ def _base(p: Job, shas: tuple[str, ...] = ()) -> dict[str, Any]:
 
 
 def _previous_keys(out: Path) -> dict[str, str]:
-    """{pair folder: input key} of the last run written to `out` ({} if none or unreadable)."""
+    """{pair folder: input key} of the last run written to `out` ({} if none or unreadable);
+    a folder whose report has no key maps to ""."""
     try:
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-        return {str(p["report"]).rsplit("/", 1)[0]: str(p["input_key"])
-                for p in summary["pairs"] if p.get("report") and p.get("input_key")}
+        return {str(p["report"]).rsplit("/", 1)[0]: str(p.get("input_key") or "")
+                for p in summary["pairs"] if p.get("report")}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
+
+
+def _remove_stale(out: Path, folders: Iterable[str]) -> None:
+    """Delete the report files of pair folders this run did not write (a document renamed or
+    gone, a pair that failed this time, a pairwise run after an n-way one), and the folders
+    once empty, so the output holds this run's reports only. Other files stay."""
+    from ..report.writers import REPORT_FILES
+
+    for name in folders:
+        try:
+            folder = safe_folder(out, name)
+        except QAError:
+            continue  # a tampered summary names no folder outside `out`
+        for f in REPORT_FILES:
+            with contextlib.suppress(OSError):
+                (folder / f).unlink()
+        for d in (folder, *folder.parents):
+            if d == out or not d.is_relative_to(out):
+                break
+            with contextlib.suppress(OSError):
+                d.rmdir()  # only when empty
 
 
 def _reuse(out: Path, pair: Job, key: str, previous: Mapping[str, str],
@@ -316,7 +339,8 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
     # Resolved, not loaded. The key revision tells fp16 / bf16 vectors from fp32 ones, so a
     # run's reports are not reused for a run in another precision.
     encoder_id = (inner.name, revision_of(inner))
-    previous = _previous_keys(out) if bc.config.use_cache else {}
+    last_run = _previous_keys(out)
+    previous = {k: v for k, v in last_run.items() if v} if bc.config.use_cache else {}
     keys: dict[str, str] = {}
     shas: dict[str, tuple[str, ...]] = {}
     results: dict[str, DocumentResult] = {}
@@ -364,6 +388,8 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
         "pair_seconds": {p.folder: round(r.seconds / max(len(r.pairs), 1), 3)
                          for r in ordered for p in r.pairs},
     }
+    written = {p.folder for p in pairs if p.report is not None}
+    _remove_stale(out, sorted((set(last_run) | {p.folder for p in pairs}) - written))
     output = BatchOutput(pairs=pairs, missing=tuple(missing), fail_on=bc.config.fail_on,
                          run=run)
     try:

@@ -111,23 +111,38 @@ def _index_row(entry: IndexEntry) -> IndexRowView:
     return index_row(entry.name, entry.href, summary, entry.error)
 
 
-def render_index(entries: Sequence[IndexEntry], title: str = "Translation drift reports") -> str:
+def render_index(entries: Sequence[IndexEntry], title: str = "Translation drift reports",
+                 gate: str = "") -> str:
+    """The batch index page; `gate` is the run's verdict line (pass / fail and why)."""
     rows = sorted((_index_row(e) for e in entries),
                   key=lambda r: (r.worst_rank, -r.critical, -r.major, -r.minor, r.name))
     totals = {k: sum(getattr(r, k) for r in rows) for k in ("critical", "major", "minor")}
+    counts = {"pairs": sum(not r.warning for r in rows), "failed": sum(bool(r.error) for r in rows),
+              "missing": sum(bool(r.warning) for r in rows)}
     js = static_text("index.js")
     css = static_text("report.css") + "\n" + static_text("index.css")
     return _env().get_template("index.html.j2").render(
-        rows=rows, totals=totals, title=title, version=__version__,
+        rows=rows, totals=totals, counts=counts, gate=gate, title=title, version=__version__,
         css=Markup(css), js=Markup(js), csp=_csp(js))
 
 
 def write_index(entries: Sequence[IndexEntry], path: Path,
-                title: str = "Translation drift reports") -> None:
+                title: str = "Translation drift reports", gate: str = "") -> None:
     """Write the batch index page; rows start sorted worst first."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_index(entries, title), encoding="utf-8")
+    out.write_text(render_index(entries, title, gate), encoding="utf-8")
+
+
+def gate_line(out: BatchOutput) -> str:
+    """The run's verdict as the gate reads it: what fails, what is accepted."""
+    t = out.summary["totals"]
+    verdict = "FAIL" if out.summary["status"] == "fail" else "PASS"
+    parts = [f"{t['failing']} new finding{'s' if t['failing'] != 1 else ''} at or above "
+             f"{out.fail_on}", f"{t['new']} new in all", f"{t['baselined']} accepted"]
+    if t["errors"]:
+        parts.append(f"{t['errors']} pair{'s' if t['errors'] != 1 else ''} not checked")
+    return f"Gate: {verdict} · " + " · ".join(parts)
 
 
 def batch_index_entries(out: BatchOutput) -> list[IndexEntry]:
@@ -137,15 +152,18 @@ def batch_index_entries(out: BatchOutput) -> list[IndexEntry]:
 
     from qa_pipeline.report.nway_view import summarize_nway
 
+    # Only a written report is linked: a pair that failed and a missing language have none.
     entries = [IndexEntry(name=p.document,
                           report=(summarize_nway(p.report) if p.nway and p.report is not None
                                   else p.report),
-                          href=quote(f"{p.folder}/report.html"), error=p.error)
+                          href=quote(f"{p.folder}/report.html") if p.report is not None else "",
+                          error=p.error)
                for p in out.pairs]
-    entries += [IndexEntry(name=m.document, report=None, href=quote(f"{m.document}/"),
-                           warning=m.message) for m in out.missing]
+    entries += [IndexEntry(name=m.document, report=None, href="", warning=m.message)
+                for m in out.missing]
     return entries
 
 
 INDEX_WRITER = BatchWriterSpec(
-    "index", "index.html", lambda out, path: write_index(batch_index_entries(out), path))
+    "index", "index.html",
+    lambda out, path: write_index(batch_index_entries(out), path, gate=gate_line(out)))

@@ -695,3 +695,21 @@ def test_baseline_update_finds_the_corpus_files_from_any_folder(
     res = runner.invoke(app, ["baseline", "update", str(tmp_path / "corpora"), "--reports",
                               str(tmp_path / "reports")])
     assert res.exit_code == 2 and "lt.txt: changed since" in res.output, res.output
+
+
+def test_the_output_holds_this_runs_reports_only(tmp_path: Path, seeds: tuple[Path, Path],
+                                                 isolated_cache: Path) -> None:
+    """A renamed document's old folder and a failed pair's old report go; other files stay."""
+    corpora = make_corpus(tmp_path, seeds, ("a", "b"))
+    out = tmp_path / "reports"
+    batch(corpora, out, "--fail-on", "none")
+    (out / "b" / "lt-et" / "notes.txt").write_text("the reviewer's", "utf-8")
+    (corpora / "a").rename(corpora / "a-renamed")
+    (corpora / "b" / "et.txt").write_text("", "utf-8")  # b fails this time
+    res = batch(corpora, out, "--fail-on", "none")
+    assert res.exit_code == 2, res.output
+    assert not (out / "a").exists()
+    assert (out / "a-renamed" / "lt-et" / "report.json").is_file()
+    assert sorted(p.name for p in (out / "b" / "lt-et").iterdir()) == ["notes.txt"]
+    index = (out / "index.html").read_text("utf-8")
+    assert 'href="b/' not in index and 'href="a/' not in index

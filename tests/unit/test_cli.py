@@ -218,11 +218,15 @@ def test_batch_writes_reports_and_index(tmp_path: Path, seeds: tuple[Path, Path]
     # A folder missing a language is a warning and an index row, not silence.
     assert not (out / "lonely").exists()
     assert "lonely" in index and "no et file" in index
+    assert 'href="lonely' not in index  # no report, no link to one
+    assert "2 document pairs · 1 missing language ·" in index
+    assert "Gate: PASS · 0 new findings at or above none" in index
     assert "warning:" in res.output and "no et file" in res.output
     # The same corpus fails the gate at minor: the seed pair has minor findings.
     res = runner.invoke(app, ["batch", str(corpora), "--out", str(out), "--model", "hash",
                               "--quiet", "--fail-on", "minor"])
     assert res.exit_code == 1
+    assert "Gate: FAIL · " in (out / "index.html").read_text("utf-8")
 
 
 def test_progress_is_plain_lines_when_stderr_is_not_a_terminal(
