@@ -1,9 +1,11 @@
 """junit.xml: the batch as test results that GitLab, GitHub and Jenkins display.
 
-One testsuite per language pair, one testcase per document pair, one <failure> per new
-finding at or above `fail_on` (baselined ones never fail), naming the file, the sentence ids
-and the message; an <error> for a pair the pipeline could not process and a <skipped> case
-for a document missing one language.
+One testsuite per language pair. A document pair that passes the gate is one testcase; one
+that fails it is one testcase per new finding at or above `fail_on` (baselined ones never
+fail), each with its one <failure> naming the file, the sentence ids and the message: JUnit
+readers count failed testcases and show a testcase's first failure only, so several
+<failure> elements in one case would hide all but one. An <error> case for a pair the
+pipeline could not process and a <skipped> case for a document missing one language.
 """
 
 from __future__ import annotations
@@ -83,18 +85,30 @@ def _failure(p: PairResult, f: Mapping[str, Any]) -> ET.Element:
     return el
 
 
-def _testcase(p: PairResult, fail_on: str, seconds: float) -> ET.Element:
-    case = ET.Element("testcase", {
-        "classname": f"qa_pipeline.{p.pair}", "name": _clean(p.document),
-        "file": _clean(p.target_path), "time": f"{seconds:.3f}",
-    })
+def _testcases(p: PairResult, fail_on: str, seconds: float) -> list[ET.Element]:
+    """The pair's testcases: one (passed, or its error), or one per failing finding, named
+    by the document and the finding's id (stable across runs) and sharing its time."""
+    def case(name: str, time: float) -> ET.Element:
+        return ET.Element("testcase", {
+            "classname": f"qa_pipeline.{p.pair}", "name": _clean(name),
+            "file": _clean(p.target_path), "time": f"{time:.3f}"})
+
     if p.report is None:
-        err = ET.SubElement(case, "error", {"type": "input", "message": _clean(p.error)})
+        one = case(p.document, seconds)
+        err = ET.SubElement(one, "error", {"type": "input", "message": _clean(p.error)})
         err.text = _clean(p.error)
-        return case
-    for f in failing(p.report, fail_on):
-        case.append(_failure(p, f))
-    return case
+        return [one]
+    fails = failing(p.report, fail_on)
+    if not fails:
+        return [case(p.document, seconds)]
+    out = []
+    for f in fails:
+        label = KIND_LABELS.get(f["kind"], f["kind"])
+        one = case(f"{p.document}: {f['severity']} {label} [{f.get('id', '')}]",
+                   seconds / len(fails))
+        one.append(_failure(p, f))
+        out.append(one)
+    return out
 
 
 def build_junit(out: BatchOutput) -> ET.ElementTree:
@@ -102,7 +116,7 @@ def build_junit(out: BatchOutput) -> ET.ElementTree:
     suites: dict[str, list[ET.Element]] = {}
     for p in out.pairs:
         key = f"{p.folder}"
-        suites.setdefault(p.pair, []).append(_testcase(p, out.fail_on, seconds.get(key, 0.0)))
+        suites.setdefault(p.pair, []).extend(_testcases(p, out.fail_on, seconds.get(key, 0.0)))
     for m in out.missing:
         case = ET.Element("testcase", {"classname": "qa_pipeline.missing",
                                        "name": _clean(f"{m.document} ({m.lang})")})

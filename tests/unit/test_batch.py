@@ -162,9 +162,16 @@ def test_summary_and_junit_are_valid(tmp_path: Path, seeds: tuple[Path, Path],
 
     xml = JUnitXml.fromfile(str(out / "junit.xml"))
     cases = [case for suite in xml for case in suite]
-    assert [c.name for c in cases] == ["a", "b"]
-    failures = [r for r in cases[0].result if isinstance(r, Failure)]
+    # One testcase per failing finding, each with its one failure (JUnit readers count
+    # failed testcases and show one failure per case).
+    assert len(cases) == summary["totals"]["failing"] == int(xml.failures)
+    assert all(len(c.result) == 1 and isinstance(c.result[0], Failure) for c in cases)
+    of_a = [c for c in cases if c.name.startswith("a: ")]
+    failures = [c.result[0] for c in of_a]
     assert len(failures) == pair["failing"] > 0
+    assert all(f"[{f['id']}]" in " ".join(c.name for c in of_a) for f in
+               json.loads((out / "a" / "lt-et" / "report.json").read_text("utf-8"))["findings"]
+               if f["severity"] in ("major", "critical"))
     report = json.loads((out / "a" / "lt-et" / "report.json").read_text("utf-8"))
     worst = report["findings"][0]
     assert worst["message"] in failures[0].message
@@ -188,7 +195,7 @@ def test_junit_escapes_and_survives_control_characters(tmp_path: Path) -> None:
     build_junit(out).write(path, encoding="utf-8", xml_declaration=True)
     root = ET.parse(path).getroot()
     assert root.get("failures") == "1"
-    assert root.find(".//testcase").get("name") == "d&<"
+    assert root.find(".//testcase").get("name") == "d&<: critical Meaning drift [x]"
 
 
 def test_missing_language_folder_hash_and_symlink(tmp_path: Path, seeds: tuple[Path, Path],

@@ -123,7 +123,7 @@ def test_nway_batch_reports_summary_junit_index_and_baseline(
     assert clean_numbers == 0
 
     junit = ET.parse(out / "junit.xml").getroot()
-    failures = [f for c in junit.iter("testcase") if c.get("name") == "damaged"
+    failures = [f for c in junit.iter("testcase") if c.get("name", "").startswith("damaged: ")
                 for f in c.iter("failure") if f.get("type") == "major.number"]
     assert len(failures) == 1
     assert "lv.txt" in failures[0].get("message", "") and "250" in (failures[0].text or "")
