@@ -69,10 +69,12 @@ Job = PairJob | NwayJob
 @dataclass(frozen=True)
 class DocumentJob:
     """The unit of work: one document and every configured check of it (one pair per
-    target, or one n-way check)."""
+    target, or one n-way check). `error`: why the folder cannot be checked at all (two
+    files of one language); it is that document's error, the others still run."""
 
     document: str
     pairs: tuple[Job, ...]
+    error: str = ""
 
 
 def side_suffixes() -> tuple[str, ...]:
@@ -103,8 +105,12 @@ def discover(corpora: Path, src_lang: str, tgt_langs: tuple[str, ...],
     missing: list[MissingSide] = []
     for folder in sorted(p for p in corpora.iterdir() if _is_document(p)):
         doc = folder.name
-        src = find_side(folder, src_lang)
-        tgts = {lang: find_side(folder, lang) for lang in tgt_langs}
+        try:
+            src = find_side(folder, src_lang)
+            tgts = {lang: find_side(folder, lang) for lang in tgt_langs}
+        except InputError as e:
+            jobs.append(DocumentJob(doc, (), str(e)))
+            continue
         if src is None and not any(tgts.values()):
             continue  # not a document folder at all (no file of any configured language)
         langs = [src_lang] if src is None else []
@@ -121,7 +127,7 @@ def discover(corpora: Path, src_lang: str, tgt_langs: tuple[str, ...],
             pairs = (NwayJob(doc, src_lang, tuple(present), src, tuple(present.values())),)
         if pairs:
             jobs.append(DocumentJob(doc, pairs))
-    if not jobs:
+    if not any(j.pairs for j in jobs) and not any(j.error for j in jobs):
         raise InputError(f"{corpora}: no document folders with {src_lang} and "
                          f"{'/'.join(tgt_langs)} files (NAME/{src_lang}.txt + "
                          f"NAME/{tgt_langs[0]}.txt)")

@@ -302,6 +302,15 @@ def _write_pair(out: Path, result: PairResult) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _broken(job: DocumentJob, bc: BatchConfig) -> PairResult:
+    """The error row of a document that cannot be checked at all."""
+    src, tgts = bc.config.src_lang, "+".join(bc.tgt_langs)
+    return PairResult(document=job.document, source_lang=src, target_lang=tgts,
+                      folder=f"{job.document}/{src}-{tgts}", source_path=job.document,
+                      target_path=job.document, source_sha256="", target_sha256="",
+                      report=None, error=job.error)
+
+
 def _hashes(p: PairResult, shas: tuple[str, ...]) -> dict[str, Any]:
     out: dict[str, Any] = {"source_sha256": shas[0], "target_sha256": shas[1]}
     if p.nway:
@@ -319,13 +328,22 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
     start = time.perf_counter()
     from ..report.writers import BATCH_WRITERS
 
-    jobs, missing = discover(corpora, bc.config.src_lang, bc.tgt_langs, bc.nway)
-    # Refuse unsafe names, and files or folders in the way of an output, before any work.
+    found, missing = discover(corpora, bc.config.src_lang, bc.tgt_langs, bc.nway)
+    # Files or folders in the way of an output stop the run before any work; a document whose
+    # folder cannot be checked (two files of a language, an unsafe name) is its own error.
     in_the_way = [p for p in (out / spec.filename for spec in BATCH_WRITERS.values())
                   if p.is_dir()]
-    for job in jobs:
-        for pj in job.pairs:
-            folder = safe_folder(out, pj.folder)
+    jobs, broken = [], []
+    for job in found:
+        try:
+            folders = [safe_folder(out, pj.folder) for pj in job.pairs]
+        except QAError as e:
+            job = replace(job, pairs=(), error=str(e))
+        if job.error:
+            broken.append(job)
+            continue
+        jobs.append(job)
+        for folder in folders:
             in_the_way += [p for p in (folder, *folder.parents) if p.is_relative_to(out)
                            and p.exists() and not p.is_dir()]
     if in_the_way:
@@ -343,7 +361,9 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
     previous = {k: v for k, v in last_run.items() if v} if bc.config.use_cache else {}
     keys: dict[str, str] = {}
     shas: dict[str, tuple[str, ...]] = {}
-    results: dict[str, DocumentResult] = {}
+    results: dict[str, DocumentResult] = {
+        job.document: DocumentResult(job.document, (_broken(job, bc),), 0.0, 0, 0, False)
+        for job in broken}
     todo = []
     for job in jobs:
         reused = []
@@ -376,8 +396,9 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
             results[res.document] = res
             if progress:
                 progress("documents", done, len(jobs))
-    ordered = [results[j.document] for j in jobs]
-    pairs = tuple(replace(p, **_hashes(p, shas[p.folder])) for r in ordered for p in r.pairs)
+    ordered = [results[j.document] for j in found]
+    pairs = tuple(replace(p, **_hashes(p, shas[p.folder])) if p.folder in shas else p
+                  for r in ordered for p in r.pairs)
     run = {
         "executor": str(bc.executor),
         "workers": 1 if bc.executor == ExecutorChoice.local else bc.workers,

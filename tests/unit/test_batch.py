@@ -720,3 +720,27 @@ def test_the_output_holds_this_runs_reports_only(tmp_path: Path, seeds: tuple[Pa
     assert sorted(p.name for p in (out / "b" / "lt-et").iterdir()) == ["notes.txt"]
     index = (out / "index.html").read_text("utf-8")
     assert 'href="b/' not in index and 'href="a/' not in index
+
+
+@pytest.mark.parametrize("break_it", ["two-files", "unsafe-name"])
+def test_a_document_that_cannot_be_checked_is_its_own_error(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path, break_it: str) -> None:
+    """One folder the batch cannot check does not stop the others: they are checked and
+    written, the batch outputs name its error, and the run exits 2."""
+    corpora = make_corpus(tmp_path, seeds, ("good", "bad"))
+    if break_it == "two-files":
+        (corpora / "bad" / "et.md").write_text("# Pealkiri\n", "utf-8")
+    else:
+        (corpora / "bad").rename(corpora / "b\\ad")
+    out = tmp_path / "reports"
+    res = batch(corpora, out, "--fail-on", "none")
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    message = "more than one et file" if break_it == "two-files" else "not a safe report folder"
+    assert message in res.output
+    assert (out / "good" / "lt-et" / "report.json").is_file()
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    errors = [p for p in summary["pairs"] if p["status"] == "error"]
+    assert len(errors) == 1 and message in errors[0]["error"]
+    assert message in (out / "junit.xml").read_text("utf-8")
+    assert message in (out / "index.html").read_text("utf-8")
