@@ -53,16 +53,24 @@ class BaselineEntry:
 class Baseline:
     entries: tuple[BaselineEntry, ...] = ()
 
-    def accepted(self, document: str, pair: str) -> frozenset[str]:
-        """The fingerprints accepted for one document pair."""
-        return frozenset(e.fingerprint for e in self.entries
-                         if e.document == document and e.pair == pair)
+    def accepted(self, document: str, pair: str, nway_source: str = "") -> frozenset[str]:
+        """The fingerprints accepted for one document pair. For an n-way check from
+        `nway_source`, also those accepted under the document's other n-way labels from that
+        source: an n-way fingerprint is the blamed translation's own text, so adding or
+        dropping a translation ("en-lt+lv" -> "en-lt+et+lv") keeps what was accepted."""
+        return frozenset(e.fingerprint for e in self.entries if e.document == document and (
+            e.pair == pair or (nway_source and _nway_label_of(e.pair, nway_source))))
 
     def merged(self, new: Iterable[BaselineEntry]) -> Baseline:
         """This baseline plus `new` entries; an existing entry keeps its state."""
         table = {e.key: e for e in new}
         table.update({e.key: e for e in self.entries})
         return Baseline(tuple(sorted(table.values())))
+
+
+def _nway_label_of(pair: str, source: str) -> bool:
+    """Whether `pair` is an n-way label ("en-lt+et") from `source`."""
+    return pair.startswith(f"{source}-") and "+" in pair[len(source) + 1:]
 
 
 def _excerpt(text: str) -> str:
@@ -233,13 +241,19 @@ def update(baseline: Baseline, reported: Iterable[ReportedPair], prune: bool = F
     folder no longer in the corpus) is stale."""
     reported = list(reported)
     checked = {(r.document, r.pair) for r in reported}
+    # An n-way check of a document also judges its entries under the document's earlier
+    # n-way labels from the same source (a translation added or dropped since).
+    nway_checked = {(r.document, r.report["source"]["lang"]) for r in reported
+                    if r.report.get("schema") == NWAY_SCHEMA and r.report.get("source")}
     produced = [entry_for(r.document, r.pair, r.report, f) for r in reported
                 for f in r.report["findings"]]
     have = {e.key for e in baseline.entries}
     now = {e.key for e in produced}
     added = [e for e in produced if e.key not in have]
     stale = [e for e in baseline.entries if e.key not in now
-             and ((e.document, e.pair) in checked or e.document in gone)]
+             and ((e.document, e.pair) in checked or e.document in gone
+                  or any(d == e.document and _nway_label_of(e.pair, src)
+                         for d, src in nway_checked))]
     merged = baseline.merged(produced)
     if prune:
         drop = {e.key for e in stale}

@@ -222,12 +222,15 @@ def _worker_document(job: DocumentJob, config: Config,
     return process_document(job, config, accepted, _WORKER_ENCODERS[key])
 
 
+def _accepted_for(baseline: Baseline, p: Job) -> frozenset[str]:
+    """The fingerprints the baseline accepts for one pair (an n-way check's also under the
+    document's other n-way labels: `Baseline.accepted`)."""
+    return baseline.accepted(p.document, f"{p.src_lang}-{p.tgt_lang}",
+                             p.src_lang if isinstance(p, NwayJob) else "")
+
+
 def _accepted(baseline: Baseline, job: DocumentJob) -> dict[str, frozenset[str]]:
-    out = {}
-    for p in job.pairs:
-        pair = f"{p.src_lang}-{p.tgt_lang}"
-        out[pair] = baseline.accepted(p.document, pair)
-    return out
+    return {f"{p.src_lang}-{p.tgt_lang}": _accepted_for(baseline, p) for p in job.pairs}
 
 
 def _run_local(jobs: list[DocumentJob], config: Config,
@@ -370,7 +373,7 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
         for pj in job.pairs:
             shas[pj.folder] = _shas(pj)
             keys[pj.folder] = input_key(pj, bc.config, encoder_id, shas[pj.folder])
-            accepted = baseline.accepted(pj.document, f"{pj.src_lang}-{pj.tgt_lang}")
+            accepted = _accepted_for(baseline, pj)
             reused.append(_reuse(out, pj, keys[pj.folder], previous, accepted))
         if all(r is not None for r in reused):
             pairs = tuple(r[0] for r in reused if r is not None)

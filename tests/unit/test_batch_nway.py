@@ -149,3 +149,25 @@ def test_nway_batch_reports_summary_junit_index_and_baseline(
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in (tmp_path / "pairs" / "damaged").iterdir()) == [
         "en-et", "en-lt", "en-lv"]
+
+
+def test_adding_a_translation_keeps_what_was_accepted(tmp_path: Path,
+                                                      isolated_cache: Path) -> None:
+    """lv's extra number, accepted while the document had lt and lv only, stays accepted
+    once et is added (the n-way label goes from en-lt+lv to en-lt+et+lv); --prune then
+    retires the old label's entries, which the new run judged."""
+    corpora = make_corpus(tmp_path, docs=("damaged",), langs=("en", "lt", "lv"))
+    out = tmp_path / "reports"
+    assert batch(corpora, out).exit_code == 1
+    runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out)])
+    (corpora / "damaged" / "et.txt").write_text((DATA / "et.txt").read_text("utf-8"), "utf-8")
+    batch(corpora, out, "--fail-on", "none")
+    report = json.loads((out / "damaged" / "en-lt+et+lv" / "report.json").read_text("utf-8"))
+    (number,) = [f for f in report["findings"] if f["kind"] == "number"]
+    assert number["drifted"] == "lv" and number["baselined"] is True
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out),
+                              "--prune"])
+    assert res.exit_code == 0, res.output
+    pairs = {e["pair"] for e in json.loads(
+        (corpora / "qa-baseline.json").read_text("utf-8"))["entries"]}
+    assert pairs == {"en-lt+et+lv"}
