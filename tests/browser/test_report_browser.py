@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -141,7 +142,13 @@ def test_review_marks_download_as_valid_json(open_report: Any, report: dict[str,
     assert load_review_marks(path) == {"a1b2c3d4e5f6": "accepted",
                                        "0f1e2d3c4b5a": "false_positive",
                                        first: "false_positive"}
-    assert info.value.suggested_filename.endswith(".review.json")
+    # Named by the document folder and both files: in a batch every source is lt.txt.
+    src = Path(report["source"]["path"])
+    folder = f"{src.parent.name}." if src.parent.name else ""
+    name = info.value.suggested_filename  # the browser replaces characters unsafe in names
+    prefix = re.sub(r'["<>:|?*\\/]', "_", f"{folder}{src.stem}-")
+    assert name.startswith(prefix) and name.endswith(".review.json"), name
+    assert len(name) > len(f"{folder}{src.stem}-.review.json")  # the target's stem too
     page.check("#hide-reviewed")
     assert len(visible_findings(page)) == 8
 

@@ -151,8 +151,15 @@
     };
     var blob = new Blob([JSON.stringify(doc, null, 2) + "\n"], { type: "application/json" });
     var a = document.createElement("a");
-    var base = (body.dataset.source.split(/[\\/]/).pop() || "report").replace(/\.[^.]*$/, "");
-    a.download = base + ".review.json";
+    // Named by the document folder and both files ("customer-loyalty.lt-et.review.json"):
+    // in a batch every pair's source is lt.txt, so the file name alone would repeat.
+    var stem = function (path) {
+      return (path.split(/[\\/]/).pop() || "report").replace(/\.[^.]*$/, "");
+    };
+    var parts = body.dataset.source.split(/[\\/]/);
+    var folder = parts.length > 1 ? parts[parts.length - 2] + "." : "";
+    a.download = folder + stem(body.dataset.source) + "-" + stem(body.dataset.target) +
+      ".review.json";
     a.href = URL.createObjectURL(blob);
     document.body.appendChild(a);
     a.click();
