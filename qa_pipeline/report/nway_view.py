@@ -53,6 +53,7 @@ class NwayFindingView:
     drifted_label: str
     score_label: str
     message: str
+    baselined: bool = False  # in the accepted-findings baseline: shown, never fails CI
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def build_nway_view(report: Mapping[str, Any]) -> NwayView:
             severity_label=SEVERITY_LABELS[f["severity"]], glyph=SEVERITY_GLYPHS[f["severity"]],
             kind_label=KIND_LABELS.get(f["kind"], f["kind"]),
             drifted=who, drifted_label=f["drifted"] or "no majority",
-            score_label=f"{float(f['score']):.2f}", message=str(f["message"])))
+            score_label=f"{float(f['score']):.2f}", message=str(f["message"]),
+            baselined=bool(f.get("baselined", False))))
     rows = []
     for r, row in enumerate(report["rows"]):
         cells = []

@@ -165,6 +165,9 @@ def test_adding_a_translation_keeps_what_was_accepted(tmp_path: Path,
     report = json.loads((out / "damaged" / "en-lt+et+lv" / "report.json").read_text("utf-8"))
     (number,) = [f for f in report["findings"] if f["kind"] == "number"]
     assert number["drifted"] == "lv" and number["baselined"] is True
+    html = (out / "damaged" / "en-lt+et+lv" / "report.html").read_text("utf-8")
+    assert html.count('<span class="baselined"') == sum(f["baselined"]
+                                                        for f in report["findings"]) > 0
     res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out),
                               "--prune"])
     assert res.exit_code == 0, res.output
