@@ -6,7 +6,9 @@ the one verdict does not.
 
 Against the source, the verdict is the (source, translation) pair's. Without a source, any
 pair with the translation decides, on the language check alone: two translations that copy
-each other do not say which of them is in the wrong language.
+each other do not say which of them is in the wrong language. Such a translation takes no
+part in judging the others (`nway/pipeline.report_from`): a copy of one translation would
+otherwise side with it in every row and outvote the third.
 """
 
 from __future__ import annotations
@@ -33,18 +35,25 @@ def language_verdict(pairs: Mapping[tuple[str, str], PairEvidence], lang: str,
     return None
 
 
-def fold_wrong_language(findings: Sequence[NwayFinding], langs: Sequence[str],
-                        pairs: Mapping[tuple[str, str], PairEvidence],
-                        source_lang: str) -> list[NwayFinding]:
-    """`findings` with one critical finding per translation in the wrong language, in place of
-    the findings that blame it and the language findings on its rows."""
-    out = list(findings)
-    documents = []
+def wrong_language_verdicts(langs: Sequence[str], pairs: Mapping[tuple[str, str], PairEvidence],
+                            source_lang: str) -> dict[str, tuple[str, set[int]]]:
+    """{translation: (message, rows)} for every translation in the wrong language."""
+    out = {}
     for lang in langs:
         verdict = language_verdict(pairs, lang, source_lang)
-        if verdict is None:
-            continue
-        message, rows = verdict
+        if verdict is not None:
+            out[lang] = verdict
+    return out
+
+
+def fold_wrong_language(findings: Sequence[NwayFinding],
+                        verdicts: Mapping[str, tuple[str, set[int]]]) -> list[NwayFinding]:
+    """`findings` with one critical finding per translation in the wrong language
+    (`verdicts`), in place of the findings that blame it and the language findings on its
+    rows."""
+    out = list(findings)
+    documents = []
+    for lang, (message, rows) in verdicts.items():
         explained = [f for f in out if f.drifted == lang
                      or (f.kind == "language" and f.drifted is None and f.row in rows)]
         out = [f for f in out if f not in explained]
@@ -55,4 +64,4 @@ def fold_wrong_language(findings: Sequence[NwayFinding], langs: Sequence[str],
     return [*documents, *out]
 
 
-__all__ = ["fold_wrong_language", "language_verdict"]
+__all__ = ["fold_wrong_language", "language_verdict", "wrong_language_verdicts"]

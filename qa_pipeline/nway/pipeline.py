@@ -82,15 +82,19 @@ class _Finder:
 
     def __init__(self, source: Document | None, docs: Mapping[str, Document],
                  rows: Sequence[Row], evidence: Mapping[tuple[str, str], PairEvidence],
-                 encoder: Encoder, occlusion: tuple[str, int]) -> None:
+                 encoder: Encoder, occlusion: tuple[str, int],
+                 judges: Sequence[str] | None = None) -> None:
         self.source, self.docs, self.rows = source, docs, rows
         self.evidence, self.encoder, self.occlusion = evidence, encoder, occlusion
+        # The translations that judged the others (not one in the wrong language).
+        self.judges = list(docs) if judges is None else list(judges)
 
     def _pair(self, x: str) -> PairEvidence | None:
-        """The evidence that judged `x`: against the source, or x's first pair."""
+        """The evidence that judged `x`: against the source, or x's first pair with a judge."""
         if self.source is not None:
             return self.evidence.get((self.source.lang, x))
-        return next((e for (a, b), e in self.evidence.items() if x in (a, b)), None)
+        return next((e for (a, b), e in self.evidence.items()
+                     if x in (a, b) and {a, b} <= set(self.judges)), None)
 
     def _drift_spans(self, ev: PairEvidence, r: int, x: str) -> dict[str, tuple[Span, ...]]:
         """Occlusion spans on `x`'s side of its pair (only blamed cells pay for occlusion)."""
@@ -130,9 +134,8 @@ class _Finder:
             if ids:
                 sentences[lang] = ids
         spans: dict[str, tuple[Span, ...]] = {}
-        langs = list(self.docs)
         x = b.drifted
-        peers = [y for y in langs if y != x and row.cells[y]]
+        peers = [y for y in self.judges if y != x and row.cells[y]]
         ev = self._pair(x) if x is not None else None
         if b.kind in ("omission", "addition"):
             if b.kind == "addition" and x is not None:
@@ -158,7 +161,11 @@ class _Finder:
                         "may be the problem")
             if b.evidence == "no-majority" or not has_src:
                 return "the translations disagree here and no majority exists"
-            return b.evidence
+            # One translation judged in this row (the others lack it, or are in the wrong
+            # language): it departs from the source, with no peer to tell who is right.
+            what = f"drift {b.score:.2f}" if b.kind == "drift" else b.evidence
+            return (f"the one translation judged here departs from the source ({what}); no "
+                    "other translation to compare it with")
         quote = _quote(self.docs[x], spans[x]) if spans.get(x) else ""
         who = (f"{x} diverges from the source" + (f" and from {_and(peers)}" if peers else "")
                if has_src else f"{x} diverges from {_and(peers)}, which agree with each other")
@@ -238,19 +245,22 @@ def analyse_nway(source: Document | None, translations: Sequence[Document], enco
 
 def report_from(ev: NwayEvidence, encoder: Encoder, config: Config) -> NwayReport:
     """Blame, spans, messages and the signature for gathered evidence."""
+    from .document import fold_wrong_language, wrong_language_verdicts
+
     source, rows, langs = ev.source, ev.rows, ev.langs
     th = load_nway_thresholds(encoder.name)
+    # A translation in the wrong language is one document finding and no judge of the others.
+    verdicts = wrong_language_verdicts(langs, ev.pairs, source.lang if source else "")
+    judged = [x for x in langs if x not in verdicts]
     if source is not None:
-        blames = with_source(rows, langs, {b: e for (_, b), e in ev.pairs.items()}, ev.gaps,
-                             th)
+        blames = with_source(rows, judged, {b: e for (_, b), e in ev.pairs.items()
+                                            if b in judged}, ev.gaps, th)
     else:
-        blames = without_source(rows, langs, ev.pairs, ev.gaps, th)
+        blames = without_source(rows, judged, {k: e for k, e in ev.pairs.items()
+                                               if not set(k) & set(verdicts)}, ev.gaps, th)
     finder = _Finder(source, {d.lang: d for d in ev.translations}, rows, ev.pairs, encoder,
-                     (config.drift.occlusion, config.drift.occlusion_shortlist))
-    from .document import fold_wrong_language
-
-    found = fold_wrong_language([finder.finding(b) for b in blames], langs, ev.pairs,
-                                source.lang if source is not None else "")
+                     (config.drift.occlusion, config.drift.occlusion_shortlist), judged)
+    found = fold_wrong_language([finder.finding(b) for b in blames], verdicts)
     findings = identify(sorted(found, key=lambda f: (-SEVERITY_RANK[f.severity], -f.score,
                                                      f.row, f.kind, f.drifted or "")),
                         source, {d.lang: d for d in ev.translations}, rows)

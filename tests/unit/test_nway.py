@@ -232,6 +232,8 @@ def test_a_translation_in_the_wrong_language_is_one_finding(tmp_path: Path, isol
     assert only["message"].startswith("the lv text is not in lv:")
     assert "look like et" in only["message"]
     assert not [f for f in data["findings"] if f["kind"] == "language" and f is not only]
+    # It judges nobody either: no finding cites it as a peer ("… which agree with each other").
+    assert not [f["message"] for f in data["findings"] if f is not only and "lv" in f["message"]]
     # The other translations in their own languages get no such verdict.
     code, out = _nway(*args[:-1], str(DATA / "lv.txt"), "--out", str(tmp_path / "ok"),
                       "--fail-on", "none")
