@@ -9,16 +9,19 @@ This module only assembles the app.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 from typing import Annotated, Literal
 
 import typer
 
-from ..errors import EXIT_INTERRUPTED
+from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED
 from . import align, baseline, batch, cache, check, models
 from .check import large_input_warnings, write_outputs
 from .common import err
 
+# Set, an unexpected error shows its traceback instead of one line.
+DEBUG_ENV = "QA_PIPELINE_DEBUG"
 # Markdown mode reflows a docstring's paragraphs to the terminal; rich mode kept its line breaks.
 HELP_MARKUP: Literal["markdown"] = "markdown"
 
@@ -80,6 +83,12 @@ def main() -> None:
     except KeyboardInterrupt:
         err("interrupted")
         raise SystemExit(EXIT_INTERRUPTED) from None
+    except Exception as e:  # a bug: one line, its own exit code (1 would read as findings)
+        if os.environ.get(DEBUG_ENV):
+            raise
+        err(f"internal error: {type(e).__name__}: {e} (a bug in qa-pipeline: please report "
+            f"it; {DEBUG_ENV}=1 shows the traceback)")
+        raise SystemExit(EXIT_INTERNAL) from None
     finally:
         # The command has finished and written its outputs (or said why not); a Ctrl-C during
         # the interpreter's teardown (torch's, about half a second) would only print a

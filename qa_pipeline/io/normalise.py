@@ -15,14 +15,19 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-NORMALISER = "nfc+invisible+spaces/1"
+NORMALISER = "nfc+invisible+controls+spaces/2"
 # Removed for analysis: soft hyphen, zero-width space / non-joiner / joiner, word joiner,
-# BOM / zero-width no-break space, Mongolian vowel separator.
-INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
+# BOM / zero-width no-break space, Mongolian vowel separator; and the control characters no
+# text holds (C0 but tab and line ends, DEL, C1 but NEL): a "\x01" from a spreadsheet cell or
+# an XLIFF <cp hex="0007"/> means nothing to a reader, and XLSX cannot even store it.
+CONTROLS = "".join(map(chr, (*range(0x00, 0x09), *range(0x0e, 0x20), 0x7f,
+                             *range(0x80, 0x85), *range(0x86, 0xa0))))
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e" + CONTROLS
 _INVISIBLE_SET = frozenset(INVISIBLE)
 _LINE_BREAKS = frozenset("\r\n\x0b\x0c\x85\u2028\u2029")
-# Regions that may need work; plain ASCII other than CR is copied as it is.
-_WORK = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+|\r\n?|[\x0b\x0c]")
+# Regions that may need work; plain ASCII other than CR and control characters is copied as
+# it is.
+_WORK = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+|\r\n?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WS = re.compile(r"\s+")
 
 

@@ -7,6 +7,7 @@ severity, comment) so the files import into the same trackers, plus the spans an
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,15 @@ def write_csv(records: Sequence[Mapping[str, Any]], path: Path,
             writer.writerow({k: _csv_safe(rec[k]) for k in columns})
 
 
+# Characters an XLSX cell cannot hold (XML 1.0's excluded controls); the analysed text has
+# none (io/normalise), a file path or a displayed text may.
+_NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xlsx_safe(value: Any) -> Any:
+    return _NOT_IN_XLSX.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def _report_files(report: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(role, path) of every text a report read: source and target, or an n-way report's
     source and translations."""
@@ -168,7 +178,7 @@ def write_xlsx(records: Sequence[Mapping[str, Any]], report: Mapping[str, Any],
     sev_col = list(columns).index("severity") + 1
     for r, rec in enumerate(records, start=2):
         for c, key in enumerate(columns, start=1):
-            value = rec[key]
+            value = _xlsx_safe(rec[key])
             cell = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str):
                 # Typed string cells: openpyxl would otherwise store "=..." as a formula.
@@ -194,11 +204,11 @@ def write_xlsx(records: Sequence[Mapping[str, Any]], report: Mapping[str, Any],
     info.append(["key", "value"])
     for k, v in sig.items():  # the whole signature: every output carries it
         if k != "thresholds":
-            info.append([k, str(v)])
+            info.append([k, _xlsx_safe(str(v))])
     for k, v in sorted(dict(sig.get("thresholds", {})).items()):
         info.append([f"threshold.{k}", float(v)])
     for role, file in _report_files(report):
-        info.append([role, file])
+        info.append([role, _xlsx_safe(file)])
     for row in info.iter_rows():
         for cell in row:
             if isinstance(cell.value, str):

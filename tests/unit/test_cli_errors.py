@@ -3,6 +3,7 @@ nothing written in the output folder."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -224,3 +225,45 @@ def test_ctrl_c_after_the_command_finished_is_ignored(outcome: BaseException,
         assert done.value.code == getattr(outcome, "code", 130)
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+def test_an_unexpected_error_is_one_line_and_its_own_exit_code(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bug is not a finding: one line naming it and exit 3, not a traceback and 1;
+    QA_PIPELINE_DEBUG=1 shows the traceback."""
+    import signal
+
+    import qa_pipeline.cli as cli
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    before = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(cli, "app", broken)
+    try:
+        monkeypatch.delenv(cli.DEBUG_ENV, raising=False)
+        with pytest.raises(SystemExit) as done:
+            cli.main()
+        assert done.value.code == 3
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("qa-pipeline: error: internal error: RuntimeError: boom")
+        assert "\n" not in err
+        monkeypatch.setenv(cli.DEBUG_ENV, "1")
+        with pytest.raises(RuntimeError, match="boom"):
+            cli.main()
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def test_control_characters_are_dropped_not_a_crash(tmp_path: Path, isolated_cache: Path) -> None:
+    """A control character from a spreadsheet cell: removed for analysis, and every output,
+    the XLSX included, is written."""
+    tsv = tmp_path / "ctrl.tsv"
+    tsv.write_bytes("Labas\x01 rytas, \x7fdrauge.\tTere\x07 hommikust, sõber.\n".encode())
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["check", str(tsv), "--src-lang", "lt", "--tgt-lang", "et",
+                              "--model", "hash", "-q", "--out", str(out), "--fail-on", "none"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((out / "report.json").read_text("utf-8"))
+    assert data["source"]["sentences"][0]["text"] == "Labas rytas, drauge."
+    assert (out / "findings.xlsx").is_file()
