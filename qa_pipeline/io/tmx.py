@@ -15,15 +15,15 @@ from typing import Any
 from ..errors import InputError
 from .base import Inputs, ReaderSpec, ReadOptions
 from .units import Unit, from_pieces, same_lang, units_to_inputs
-from .xmlsafe import XML_LANG, children, code_text, inline_pieces, local, parse_xml
+from .xmlsafe import XML_LANG, Piece, children, code_pieces, inline_pieces, local, parse_xml
 
 CODES = frozenset({"bpt", "ept", "it", "ph", "ut"})
 
 
-def _markup(el: Any) -> tuple[str, bool] | None:
+def _markup(el: Any) -> Piece | list[Piece] | None:
     name = local(el.tag)
     if name in CODES:
-        return code_text(el), False
+        return code_pieces(el)
     return None  # hi, sub: translatable text inside
 
 
@@ -39,9 +39,11 @@ def read_tmx(path: Path, src_lang: str, tgt_lang: str,
     seen: set[str] = set()
     for tu in children(body, "tu"):
         sides: dict[str, Any] = {}
+        langs: set[str] = set()
         for tuv in children(tu, "tuv"):
             lang = tuv.get(XML_LANG) or tuv.get("lang") or ""
             seen.add(lang)
+            langs.add(lang)
             seg = next(children(tuv, "seg"), None)
             if seg is None:
                 continue
@@ -49,9 +51,14 @@ def read_tmx(path: Path, src_lang: str, tgt_lang: str,
                 sides["s"] = from_pieces(inline_pieces(seg, _markup))
             elif same_lang(lang, tgt_lang) and "t" not in sides:
                 sides["t"] = from_pieces(inline_pieces(seg, _markup))
-        units.append((sides.get("s"), sides.get("t")))
+        # A <tu> without one of the two languages at all (a memory of more languages) says
+        # nothing of this pair; one with an empty <seg> is untranslated, an omission.
+        if any(same_lang(x, src_lang) for x in langs) and any(
+                same_lang(x, tgt_lang) for x in langs):
+            units.append((sides.get("s"), sides.get("t")))
     if not any(s and s[0] for s, _ in units) or not any(t and t[0] for _, t in units):
-        found = ", ".join(sorted(x for x in seen if x)) or "none"
+        found = ", ".join(sorted({x.lower(): x for x in seen if x}.values(),
+                                 key=str.lower)) or "none"
         raise InputError(f"{path}: no <tu> has a {src_lang} and a {tgt_lang} <tuv>; languages "
                          f"in the file: {found}. Set --src-lang/--tgt-lang to two of them")
     return units_to_inputs(path, src_lang, tgt_lang, units, encoding)

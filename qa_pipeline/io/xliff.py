@@ -5,7 +5,10 @@
 The file's languages must match --src-lang / --tgt-lang (region- and case-insensitively), which
 default to the languages the file declares (`xliff_langs`).
 Inline codes (1.2: x, bx, ex, ph, bpt, ept, it; 2.x: ph, sc, ec) are kept for display and left
-out of the analysed text; <g>, <pc>, <mrk> wrap text. A unit without a target is a 1-0 bead.
+out of the analysed text (one that stands for a line break or tab also separates the words
+around it); <g>, <pc>, <mrk> wrap text, but Trados's tracked deletions (<mrk
+mtype="x-sdl-deleted">) are shown, not analysed. A unit without a target is a 1-0 bead; a
+unit marked translate="no" (or inside a <group> that is) is not checked.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ from typing import Any
 from ..errors import InputError
 from .base import Inputs, ReaderSpec, ReadOptions
 from .units import Unit, from_pieces, same_lang, units_to_inputs
-from .xmlsafe import children, code_text, inline_pieces, local, parse_xml
+from .xmlsafe import Piece, children, code_pieces, inline_pieces, local, parse_xml
 
 CODES = frozenset({"x", "bx", "ex", "ph", "bpt", "ept", "it", "sc", "ec", "sm", "em"})
 
 
-def _markup(el: Any) -> tuple[str, bool] | None:
+def _markup(el: Any) -> Piece | list[Piece] | None:
     name = local(el.tag)
     if name == "cp":  # 2.x: a code point XML cannot hold
         try:
@@ -29,8 +32,15 @@ def _markup(el: Any) -> tuple[str, bool] | None:
         except ValueError:
             return "", True
     if name in CODES:
-        return code_text(el), False
+        return code_pieces(el)
+    if name == "mrk" and el.get("mtype") == "x-sdl-deleted":  # a tracked deletion
+        return "".join(el.itertext()), False
     return None
+
+
+def _locked(unit: Any) -> bool:
+    """translate="no" on the unit or a <group> around it: not for translation, not checked."""
+    return any(e.get("translate") == "no" for e in (unit, *unit.iterancestors()))
 
 
 def _text(el: Any | None) -> tuple[str, str, tuple[int, ...]] | None:
@@ -54,6 +64,8 @@ def _units_12(path: Path, root: Any, src_lang: str, tgt_lang: str) -> list[Unit]
         _check_langs(path, file.get("source-language", ""), file.get("target-language", ""),
                      src_lang, tgt_lang)
         for tu in file.iter("{*}trans-unit", "trans-unit"):
+            if _locked(tu):
+                continue
             units.append((_text(next(children(tu, "source"), None)),
                           _text(next(children(tu, "target"), None))))
     return units
@@ -63,6 +75,8 @@ def _units_2(path: Path, root: Any, src_lang: str, tgt_lang: str) -> list[Unit]:
     _check_langs(path, root.get("srcLang", ""), root.get("trgLang", ""), src_lang, tgt_lang)
     units: list[Unit] = []
     for seg in root.iter("{*}segment"):
+        if _locked(seg):
+            continue
         units.append((_text(next(children(seg, "source"), None)),
                       _text(next(children(seg, "target"), None))))
     return units

@@ -53,14 +53,18 @@ def children(el: Any, name: str) -> Iterator[Any]:
     return (c for c in el if local(c.tag) == name)
 
 
-def inline_pieces(el: Any, markup: Callable[[Any], tuple[str, bool] | None],
-                  ) -> list[tuple[str, bool]]:
+Piece = tuple[str, bool]
+
+
+def inline_pieces(el: Any, markup: Callable[[Any], Piece | list[Piece] | None],
+                  ) -> list[Piece]:
     """The (text, translatable) pieces of a segment element: its text, each child either
-    turned into one piece by `markup` (inline codes) or walked into (None: a wrapper such as
-    <g>, <pc>, <hi>, <mrk>), and the tails."""
+    turned into pieces by `markup` (inline codes: one piece, or several, e.g. a line-break
+    code and the word boundary it stands for) or walked into (None: a wrapper such as <g>,
+    <pc>, <hi>, <mrk>), and the tails."""
     from lxml import etree
 
-    out: list[tuple[str, bool]] = []
+    out: list[Piece] = []
     if el.text:
         out.append((el.text, True))
     for child in el:
@@ -70,6 +74,8 @@ def inline_pieces(el: Any, markup: Callable[[Any], tuple[str, bool] | None],
                 out.append((_open_tag(child, etree), False))
                 out.extend(inline_pieces(child, markup))
                 out.append((f"</{local(child.tag)}>", False))
+            elif isinstance(piece, list):
+                out.extend(piece)
             else:
                 out.append(piece)
         if child.tail:
@@ -80,6 +86,26 @@ def inline_pieces(el: Any, markup: Callable[[Any], tuple[str, bool] | None],
 def _open_tag(el: Any, etree: Any) -> str:
     attrs = "".join(f' {local(k)}="{v}"' for k, v in el.attrib.items())
     return f"<{local(el.tag)}{attrs}>"
+
+
+# An inline code that stands for a line break or a tab (XLIFF 1.2 ctype="lb", 2.x
+# subType="xlf:lb", or native code such as <br/>, Word's <w:br/> / <w:tab/>): the words on
+# either side are separate words.
+_BREAK_CODE = re.compile(r"<br\b|<w:br\b|<w:tab\b|\\n|\n|\t", re.IGNORECASE)
+
+
+def is_break_code(el: Any) -> bool:
+    if el.get("ctype") == "lb" or el.get("subType") == "xlf:lb":
+        return True
+    said = " ".join(filter(None, ("".join(el.itertext()), el.get("equiv"), el.get("disp"),
+                                  el.get("equiv-text"))))
+    return bool(_BREAK_CODE.search(said))
+
+
+def code_pieces(el: Any) -> Piece | list[Piece]:
+    """An inline code as pieces: shown, not analysed; a break code also separates words."""
+    shown = (code_text(el), False)
+    return [shown, (" ", True)] if is_break_code(el) else shown
 
 
 def code_text(el: Any) -> str:

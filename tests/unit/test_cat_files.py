@@ -1,0 +1,84 @@
+"""What CAT tools put in XLIFF and TMX files, read as a translator means it: locked units are
+not checked, tracked deletions are not text, a line-break code separates words, a memory's
+<tu> without one of the pair's languages says nothing of the pair."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qa_pipeline.io.readers import read_inputs
+
+XLIFF12 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"
+       xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0">
+ <file source-language="lt-LT" target-language="et-EE" datatype="plaintext" original="a.docx">
+  <body>
+   <trans-unit id="1"><source>Nauja eilutė<x id="3" ctype="lb"/>antra eilutė.</source>
+    <target>Uus rida<x id="3" ctype="lb"/>teine rida.</target></trans-unit>
+   <trans-unit id="2" translate="no"><source>ACME-42</source><target>ACME-42</target></trans-unit>
+   <group translate="no"><trans-unit id="3"><source>Užrakinta.</source></trans-unit></group>
+   <trans-unit id="4"><source>Įmonės didžiuojasi savo aptarnavimu.</source>
+    <target>Ettevõtted on uhked oma <mrk mtype="x-sdl-deleted">vana</mrk><mrk
+     mtype="x-sdl-added">professionaalse</mrk> teeninduse üle.</target></trans-unit>
+   <trans-unit id="5"><source>Pirmas<ph id="1">&lt;w:br/&gt;</ph>antras.</source>
+    <target>Esimene<ph id="1">&lt;w:br/&gt;</ph>teine.</target></trans-unit>
+  </body>
+ </file>
+</xliff>
+"""
+
+XLIFF2 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="lt" trgLang="et">
+ <file id="f1">
+  <unit id="u1"><segment><source>Labas<ph id="p1" subType="xlf:lb" type="fmt"/>rytas.</source>
+   <target>Tere<ph id="p1" subType="xlf:lb" type="fmt"/>hommikust.</target></segment></unit>
+  <unit id="u2" translate="no"><segment><source>KODAS-7</source><target>KODAS-7</target>
+   </segment></unit>
+ </file>
+</xliff>
+"""
+
+TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="lt" datatype="plaintext" segtype="sentence" adminlang="en"
+ creationtool="x" creationtoolversion="1" o-tmf="x"/>
+ <body>
+  <tu><tuv xml:lang="lt-LT"><seg>Labas rytas.</seg></tuv>
+      <tuv xml:lang="et-EE"><seg>Tere hommikust.</seg></tuv>
+      <tuv xml:lang="lv-LV"><seg>Labrīt.</seg></tuv></tu>
+  <tu><tuv xml:lang="lt-LT"><seg>Tik lietuviškai.</seg></tuv>
+      <tuv xml:lang="lv-LV"><seg>Tikai latviski.</seg></tuv></tu>
+  <tu><tuv xml:lang="LT-LT"><seg>Iki.</seg></tuv><tuv xml:lang="ET-EE"><seg/></tuv></tu>
+ </body>
+</tmx>
+"""
+
+
+def _read(tmp_path: Path, name: str, text: str, src: str = "lt", tgt: str = "et"):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    inputs = read_inputs(path, None, src, tgt)
+    return ([s.text for s in inputs.source.sentences],
+            [t.text for t in inputs.target.sentences], inputs.beads)
+
+
+def test_xliff_12_as_trados_and_okapi_write_it(tmp_path: Path) -> None:
+    src, tgt, beads = _read(tmp_path, "a.sdlxliff", XLIFF12)
+    # translate="no" units (on the unit or its group) are not checked at all.
+    assert "ACME-42" not in src and "Užrakinta." not in src and len(beads) == 3
+    # A line-break code separates the words around it, in the code's two forms.
+    assert src[0] == "Nauja eilutė antra eilutė." and tgt[0] == "Uus rida teine rida."
+    assert src[2] == "Pirmas antras." and tgt[2] == "Esimene teine."
+    # A tracked deletion is shown, not analysed; the addition is the text.
+    assert tgt[1] == "Ettevõtted on uhked oma professionaalse teeninduse üle."
+
+
+def test_xliff_2_break_codes_and_locked_units(tmp_path: Path) -> None:
+    src, tgt, beads = _read(tmp_path, "b.xlf", XLIFF2)
+    assert src == ["Labas rytas."] and tgt == ["Tere hommikust."] and len(beads) == 1
+
+
+def test_tmx_tu_without_one_of_the_languages_is_not_a_gap(tmp_path: Path) -> None:
+    src, tgt, beads = _read(tmp_path, "m.tmx", TMX)
+    # The lt+lv <tu> says nothing of lt-et; the lt+empty-et one is an untranslated unit.
+    assert src == ["Labas rytas.", "Iki."] and tgt == ["Tere hommikust."]
+    assert [(b.source, b.target) for b in beads] == [((0,), (0,)), ((1,), ())]
