@@ -1,6 +1,8 @@
 """XLIFF 1.2 and 2.x bilingual files: each unit's source is checked against its target.
 
-1.2: <file source-language target-language> / <trans-unit> / <source> <target>.
+1.2: <file source-language target-language> / <trans-unit> / <source> <target>; a unit with a
+<seg-source> (Trados's .sdlxliff, Okapi) is one unit per <mrk mtype="seg" mid>, each source
+segment against the target segment of the same mid.
 2.x: <xliff srcLang trgLang> / <unit> / <segment> / <source> <target>.
 The file's languages must match --src-lang / --tgt-lang (region- and case-insensitively), which
 default to the languages the file declares (`xliff_langs`).
@@ -66,9 +68,27 @@ def _units_12(path: Path, root: Any, src_lang: str, tgt_lang: str) -> list[Unit]
         for tu in file.iter("{*}trans-unit", "trans-unit"):
             if _locked(tu):
                 continue
-            units.append((_text(next(children(tu, "source"), None)),
-                          _text(next(children(tu, "target"), None))))
+            target = next(children(tu, "target"), None)
+            seg_source = next(children(tu, "seg-source"), None)
+            if seg_source is not None:  # segmented (Trados, Okapi): one unit per segment
+                units += _segments(seg_source, target)
+                continue
+            units.append((_text(next(children(tu, "source"), None)), _text(target)))
     return units
+
+
+def _seg_marks(el: Any | None) -> dict[str, Any]:
+    """{mid: <mrk mtype="seg">} of a <seg-source> or <target>, in document order."""
+    if el is None:
+        return {}
+    return {m.get("mid", ""): m for m in el.iter("{*}mrk", "mrk") if m.get("mtype") == "seg"}
+
+
+def _segments(seg_source: Any, target: Any | None) -> list[Unit]:
+    """A segmented 1.2 unit: each source segment against the target segment of the same mid
+    (none: untranslated); what lies between segments (spaces, codes) is not text."""
+    targets = _seg_marks(target)
+    return [(_text(mark), _text(targets.get(mid))) for mid, mark in _seg_marks(seg_source).items()]
 
 
 def _units_2(path: Path, root: Any, src_lang: str, tgt_lang: str) -> list[Unit]:

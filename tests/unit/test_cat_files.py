@@ -82,3 +82,33 @@ def test_tmx_tu_without_one_of_the_languages_is_not_a_gap(tmp_path: Path) -> Non
     # The lt+lv <tu> says nothing of lt-et; the lt+empty-et one is an untranslated unit.
     assert src == ["Labas rytas.", "Iki."] and tgt == ["Tere hommikust."]
     assert [(b.source, b.target) for b in beads] == [((0,), (0,)), ((1,), ())]
+
+
+SDLXLIFF = """<?xml version="1.0" encoding="utf-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"
+       xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0">
+ <file original="a.docx" source-language="lt-LT" target-language="et-EE"
+       datatype="x-sdlfilterframework2">
+  <body>
+   <trans-unit id="u1">
+    <source>Klientai turi jaustis svarbūs. Kai kurios įmonės didžiuojasi.</source>
+    <seg-source><mrk mtype="seg" mid="1">Klientai turi jaustis svarbūs.</mrk> <mrk mtype="seg"
+     mid="2">Kai kurios įmonės didžiuojasi.</mrk></seg-source>
+    <target><mrk mtype="seg" mid="1">Kliendid peavad tundma end olulisena.</mrk><mrk mtype="seg"
+     mid="2"></mrk></target>
+    <sdl:seg-defs><sdl:seg id="1" conf="Translated"/><sdl:seg id="2" conf="Draft"/></sdl:seg-defs>
+   </trans-unit>
+  </body>
+ </file>
+</xliff>
+"""
+
+
+def test_sdlxliff_is_read_segment_by_segment(tmp_path: Path) -> None:
+    """Trados segments a paragraph's trans-unit into <mrk mtype="seg" mid>: each segment is
+    a unit, so an untranslated one is its own omission, not the paragraph's partial one,
+    and segments written without a space between them are not glued together."""
+    src, tgt, beads = _read(tmp_path, "c.sdlxliff", SDLXLIFF)
+    assert src == ["Klientai turi jaustis svarbūs.", "Kai kurios įmonės didžiuojasi."]
+    assert tgt == ["Kliendid peavad tundma end olulisena."]
+    assert [(b.source, b.target) for b in beads] == [((0,), (0,)), ((1,), ())]
