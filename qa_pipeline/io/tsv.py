@@ -1,26 +1,77 @@
 """Aligned pairs as TSV: `source<TAB>target` per line, one 1-1 bead each (no alignment step).
 
 The first line is a header row when `--tsv-header` says so, or, by default, when its two cells
-name the languages (`lt<TAB>et`, `lt-LT<TAB>et-EE`) or the columns (`source<TAB>target`).
+name the languages (`lt<TAB>et`, `lt-LT<TAB>et-EE`; they are then the languages the file
+declares, the defaults of --src-lang / --tgt-lang) or the columns (`source<TAB>target`,
+`Source text<TAB>Target text`).
+
+As a spreadsheet saves it: empty cells after the second are dropped; a cell Excel quoted
+(`"…"`, inner quotes doubled) is unquoted, and one holding a tab or a line break is read as
+one cell. A row with an empty target is an untranslated unit (an omission, as in XLIFF); one
+with an empty source, an addition.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from pathlib import Path
 
 from ..errors import InputError
+from ..langs import is_lang
 from ..segment import line_sentence
 from .base import Inputs, ReaderSpec, ReadOptions
 from .text import read_file
 from .units import Unit, same_lang, units_to_inputs
 
-HEADER_WORDS = frozenset({"source", "target", "src", "tgt", "trg", "original", "translation"})
+HEADER_WORDS = frozenset({"source", "target", "src", "tgt", "trg", "original", "translation",
+                          "text", "segment", "language", "lang"})
+# A whole cell Excel quoted: "…", with any quote inside doubled.
+_QUOTED = re.compile(r'"((?:[^"]|"")*)"', re.DOTALL)
 
 
 def is_header(cells: list[str], src_lang: str, tgt_lang: str) -> bool:
     s, t = (c.strip().lower() for c in cells)
     return (same_lang(s, src_lang) and same_lang(t, tgt_lang)) or (
-        s in HEADER_WORDS and t in HEADER_WORDS)
+        _column_words(s) and _column_words(t))
+
+
+def _column_words(cell: str) -> bool:
+    words = re.findall(r"\w+", cell)
+    return bool(words) and set(words) <= HEADER_WORDS
+
+
+def _unquote(cell: str) -> str:
+    m = _QUOTED.fullmatch(cell)
+    return m.group(1).replace('""', '"') if m else cell
+
+
+def _rows(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of each non-empty row, trailing empty cells dropped. Rows are
+    lines split at tabs; where a line does not give two cells, the file is read as Excel
+    writes quoted cells (a quoted cell may hold a tab or a line break)."""
+    def trimmed(cells: list[str]) -> list[str]:
+        while len(cells) > 2 and not cells[-1].strip():
+            cells = cells[:-1]
+        return cells
+
+    lines = text.replace("\r\n", "\n").split("\n")
+    plain = [(n, trimmed(line.split("\t"))) for n, line in enumerate(lines, start=1)
+             if line.strip()]
+    if all(len(cells) == 2 for _, cells in plain):
+        return [(n, [_unquote(c) for c in cells]) for n, cells in plain]
+    if '"' in text:
+        reader = csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter="\t",
+                            quotechar='"', strict=True)
+        try:
+            quoted = [(reader.line_num, trimmed(row)) for row in reader
+                      if any(c.strip() for c in row)]
+        except csv.Error:
+            quoted = []
+        if quoted and all(len(cells) == 2 for _, cells in quoted):
+            return quoted
+    return plain
 
 
 def read_pairs_tsv(path: Path, src_lang: str, tgt_lang: str,
@@ -28,28 +79,35 @@ def read_pairs_tsv(path: Path, src_lang: str, tgt_lang: str,
     f = read_file(path, (src_lang, tgt_lang))
     units: list[Unit] = []
     first = True
-    for lineno, line in enumerate(f.text.replace("\r\n", "\n").split("\n"), start=1):
-        if not line.strip():
-            continue
-        parts = line.split("\t")
-        if len(parts) != 2:
+    for lineno, cells in _rows(f.text):
+        if len(cells) != 2:
             raise InputError(
                 f"{path}:{lineno}: expected 2 tab-separated columns (source<TAB>target), "
-                f"found {len(parts)}"
+                f"found {len(cells)}"
             )
         if first:
             first = False
             header = options.tsv_header
-            if header or (header is None and is_header(parts, src_lang, tgt_lang)):
+            if header or (header is None and is_header(cells, src_lang, tgt_lang)):
                 continue
-        s, t = (line_sentence(p) for p in parts)
-        if not s[0] or not t[0]:
-            raise InputError(f"{path}:{lineno}: empty {'source' if not s[0] else 'target'} "
-                             "column")
-        units.append((s, t))
+        s, t = (line_sentence(" ".join(c.split())) for c in cells)
+        if s[0] or t[0]:
+            units.append((s if s[0] else None, t if t[0] else None))
     if not units:
         raise InputError(f"{path}: no pairs found")
     return units_to_inputs(path, src_lang, tgt_lang, units, f.encoding)
 
 
-READER = ReaderSpec("tsv", (".tsv", ".tab"), read_pairs=read_pairs_tsv)
+def tsv_langs(path: Path) -> tuple[str, str]:
+    """The languages a header row of language codes names (`lt-LT<TAB>et-EE`), else ""."""
+    try:
+        rows = _rows(read_file(path).text)
+    except InputError:
+        return "", ""  # the reader says what is wrong
+    if not rows or len(rows[0][1]) != 2:
+        return "", ""
+    s, t = (c.strip() for c in rows[0][1])
+    return (s, t) if len(s) <= 16 and len(t) <= 16 and is_lang(s) and is_lang(t) else ("", "")
+
+
+READER = ReaderSpec("tsv", (".tsv", ".tab"), read_pairs=read_pairs_tsv, declared_langs=tsv_langs)

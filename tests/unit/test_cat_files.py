@@ -112,3 +112,28 @@ def test_sdlxliff_is_read_segment_by_segment(tmp_path: Path) -> None:
     assert src == ["Klientai turi jaustis svarbūs.", "Kai kurios įmonės didžiuojasi."]
     assert tgt == ["Kliendid peavad tundma end olulisena."]
     assert [(b.source, b.target) for b in beads] == [((0,), (0,)), ((1,), ())]
+
+
+def test_tsv_as_a_spreadsheet_saves_it(tmp_path: Path) -> None:
+    """Excel's quoting (a tab or line break inside a quoted cell, doubled quotes), empty
+    columns after the second, a column header in words, an untranslated row."""
+    text = ('Source text\tTarget text\t\t\n'
+            '"Pirmas\tsakinys."\t"Esimene\nlause."\t\n'
+            '"Jis tarė ""labas""."\tTa ütles "tere".\n'
+            'Neišverstas sakinys.\t\n'
+            '\tTõlkes lisatud lause.\n')
+    src, tgt, beads = _read(tmp_path, "s.tsv", text)
+    assert src == ["Pirmas sakinys.", 'Jis tarė "labas".', "Neišverstas sakinys."]
+    assert tgt == ["Esimene lause.", 'Ta ütles "tere".', "Tõlkes lisatud lause."]
+    assert [(b.source, b.target) for b in beads] == [((0,), (0,)), ((1,), (1,)), ((2,), ()),
+                                                    ((), (2,))]
+
+
+def test_tsv_header_of_language_codes_declares_them(tmp_path: Path) -> None:
+    from qa_pipeline.io.readers import declared_langs
+
+    path = tmp_path / "p.tsv"
+    path.write_text("lv-LV\tet-EE\nLabrīt.\tTere hommikust.\n", "utf-8")
+    assert declared_langs(path) == ("lv-LV", "et-EE")
+    path.write_text("Labrīt.\tTere hommikust.\n", "utf-8")
+    assert declared_langs(path) == ("", "")

@@ -59,7 +59,7 @@ def test_bilingual_formats_give_the_same_findings(fmt: str, tmp_path: Path) -> N
 
 @pytest.mark.parametrize(("fmt", "declared"), [
     ("tmx", ("lt-LT", "ET-ee")), ("xliff12", ("lt", "et-EE")), ("xliff20", ("lt-LT", "et")),
-    ("tsv", ("", "")),  # a TSV declares nothing
+    ("tsv", ("lt", "et")),  # a TSV's header row of language codes
 ])
 def test_bilingual_files_declare_their_languages(fmt: str, declared: tuple[str, str],
                                                  tmp_path: Path) -> None:
