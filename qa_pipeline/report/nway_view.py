@@ -54,6 +54,7 @@ class NwayFindingView:
     score_label: str
     message: str
     baselined: bool = False  # in the accepted-findings baseline: shown, never fails CI
+    finding_id: str = ""  # the report's id, what review marks name
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,10 @@ class NwayView:
     no_majority: int
     rows: tuple[NwayRowView, ...]
     findings: tuple[NwayFindingView, ...]
+    # What review marks say they were made on, as `baseline import` matches it against the
+    # batch summary: the source's path and the first translation's.
+    review_source: str = ""
+    review_target: str = ""
 
 
 def _worst(sevs: Sequence[str]) -> str:
@@ -109,7 +114,7 @@ def build_nway_view(report: Mapping[str, Any]) -> NwayView:
             kind_label=KIND_LABELS.get(f["kind"], f["kind"]),
             drifted=who, drifted_label=f["drifted"] or "no majority",
             score_label=f"{float(f['score']):.2f}", message=str(f["message"]),
-            baselined=bool(f.get("baselined", False))))
+            baselined=bool(f.get("baselined", False)), finding_id=str(f.get("id", ""))))
     rows = []
     for r, row in enumerate(report["rows"]):
         cells = []
@@ -139,7 +144,8 @@ def build_nway_view(report: Mapping[str, Any]) -> NwayView:
         severity_counts=tuple(Count(s, SEVERITY_LABELS[s], count[s], SEVERITY_GLYPHS[s])
                               for s in SEVERITY_ORDER),
         no_majority=sum(f["drifted"] is None for f in findings),
-        rows=tuple(rows), findings=tuple(views))
+        rows=tuple(rows), findings=tuple(views),
+        review_source=str(src["path"]) if src else "", review_target=str(trs[0]["path"]))
 
 
 def summarize_nway(report: Mapping[str, Any]) -> ReportSummary:

@@ -69,7 +69,7 @@ def _csp(script: str) -> str:
 
 def _html_chunks(report: Mapping[str, Any]) -> Iterator[str]:
     view = build_view(report)
-    js = static_text("report.js")
+    js = static_text("marks.js") + "\n" + static_text("report.js")
     return _env().get_template("report.html.j2").generate(
         v=view, css=Markup(static_text("report.css")), js=Markup(js), csp=_csp(js))
 
@@ -96,7 +96,7 @@ def render_nway_html(report: Mapping[str, Any]) -> str:
     """The n-way report page (one column per text) as a string."""
     from qa_pipeline.report.nway_view import build_nway_view
 
-    js = static_text("nway.js")
+    js = static_text("marks.js") + "\n" + static_text("nway.js")
     css = static_text("report.css") + "\n" + static_text("nway.css")
     return _env().get_template("nway.html.j2").render(
         v=build_nway_view(report), css=Markup(css), js=Markup(js), csp=_csp(js))

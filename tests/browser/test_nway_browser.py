@@ -24,13 +24,14 @@ def fixture(rows: int = 60) -> dict[str, Any]:
     f = [
         {"kind": "drift", "severity": "major", "score": 0.97, "drifted": "et", "row": 40,
          "sentences": {"en": [40], "et": [40]}, "spans": {"et": [[40, 0, 2]]},
-         "message": "et diverges from the source and from lt and lv"},
+         "message": "et diverges from the source and from lt and lv", "id": "aaaaaaaaaaa1"},
         {"kind": "number", "severity": "critical", "score": 0.9, "drifted": "lv", "row": 5,
          "sentences": {"en": [5], "lv": [5]}, "spans": {"lv": [[5, 3, 11]]},
-         "message": "number: the number check fires for lv alone"},
+         "message": "number: the number check fires for lv alone", "id": "aaaaaaaaaaa2"},
         {"kind": "drift", "severity": "minor", "score": 0.8, "drifted": None, "row": 55,
          "sentences": {"en": [55]}, "spans": {},
-         "message": "the translations disagree here and no majority exists"},
+         "message": "the translations disagree here and no majority exists",
+         "id": "aaaaaaaaaaa3"},
     ]
     data = {"schema": "qa_pipeline.nway/1",
             "signature": {"version": "0", "model": "m", "model_revision": "r",
@@ -100,3 +101,27 @@ def test_click_a_finding_goes_to_its_row(page: Any) -> None:
         "#row-40", "e => { const r = e.getBoundingClientRect(); "
                    "return [r.top, r.bottom, innerHeight]; }")
     assert bottom > 0 and top < height
+
+
+def test_review_marks_on_nway_findings(page: Any, tmp_path: Path) -> None:
+    """Accept / false positive on n-way findings, hidden when reviewed, downloaded as the
+    review file `baseline import` reads (the source's path and the first translation's)."""
+    import json
+
+    from qa_pipeline.report.review import load_review_marks, review_report_paths
+
+    page.click("#f-n0 button[data-mark=accepted]")
+    page.click("#f-n1 button[data-mark=false_positive]")
+    assert page.get_attribute("#f-n0 button[data-mark=accepted]", "aria-pressed") == "true"
+    assert "2 reviewed" in page.inner_text("#fcount")
+    page.check("#hide-reviewed")
+    assert [li.get_attribute("id") for li in page.query_selector_all("#findings li.finding")
+            if li.is_visible()] == ["f-n2"]
+    with page.expect_download() as info:
+        page.click("#download")
+    path = tmp_path / "marks.json"
+    info.value.save_as(path)
+    assert load_review_marks(path) == {"aaaaaaaaaaa1": "accepted",
+                                       "aaaaaaaaaaa2": "false_positive"}
+    assert review_report_paths(json.loads(path.read_text("utf-8"))) == ("en.txt", "lt.txt")
+    assert not page.errors

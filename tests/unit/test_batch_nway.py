@@ -174,3 +174,23 @@ def test_adding_a_translation_keeps_what_was_accepted(tmp_path: Path,
     pairs = {e["pair"] for e in json.loads(
         (corpora / "qa-baseline.json").read_text("utf-8"))["entries"]}
     assert pairs == {"en-lt+et+lv"}
+
+
+def test_review_marks_on_an_nway_report_import_into_the_baseline(tmp_path: Path,
+                                                                 isolated_cache: Path) -> None:
+    """The n-way page's marks file (the source's path and the first translation's, as the
+    page writes it) folds into the baseline like a pair's: the gate goes green."""
+    corpora = make_corpus(tmp_path, docs=("damaged",))
+    out = tmp_path / "reports"
+    assert batch(corpora, out).exit_code == 1
+    report = json.loads((out / "damaged" / "en-lt+et+lv" / "report.json").read_text("utf-8"))
+    failing = [f for f in report["findings"] if f["severity"] in ("major", "critical")]
+    marks = {"schema": "qa_pipeline.review/1",
+             "report": {"source": report["source"]["path"],
+                        "target": report["translations"][0]["path"]},
+             "marks": {f["id"]: "false_positive" for f in failing}}
+    (tmp_path / "marks.json").write_text(json.dumps(marks), "utf-8")
+    res = runner.invoke(app, ["baseline", "import", str(tmp_path / "marks.json"),
+                              "--corpora", str(corpora), "--reports", str(out)])
+    assert res.exit_code == 0, res.output
+    assert batch(corpora, out).exit_code == 0

@@ -2,50 +2,20 @@
    Works from file:// with no network; all data is read from the page's own DOM. */
 (function () {
   "use strict";
-  var SCHEMA = "qa_pipeline.review/1";
-  var STATES = { accepted: "Accepted", false_positive: "False positive" };
   var body = document.body;
   var rowsBox = document.getElementById("rows");
   var rows = rowsBox ? rowsBox.children : [];
   var list = document.getElementById("findings");
   var items = Array.prototype.slice.call(list.querySelectorAll("li.finding"));
-  var byId = {};
-  items.forEach(function (li) { byId[li.dataset.id] = li; });
   var q = document.getElementById("q");
   var hideReviewed = document.getElementById("hide-reviewed");
   var fcount = document.getElementById("fcount");
   var rowcount = document.getElementById("rowcount");
-  var storeKey = "qa_pipeline.review:" + body.dataset.source + "\u0000" + body.dataset.target;
-  var marks = {};
+  var review = window.qaReviewMarks(items, body.dataset.source, body.dataset.target, apply);
+  var marks = review.marks, byId = review.byId;
   var current = null;
   var rowText = null;  // lower-cased row texts, built on first search only
-
-  function load() {
-    try {
-      var saved = JSON.parse(window.localStorage.getItem(storeKey) || "{}");
-      Object.keys(saved).forEach(function (id) {
-        if (byId[id] && STATES[saved[id]]) { marks[id] = saved[id]; }
-      });
-    } catch (e) { /* storage may be disabled for file:// pages; marks still work in memory */ }
-  }
-  function save() {
-    try { window.localStorage.setItem(storeKey, JSON.stringify(marks)); } catch (e) { /* see load() */ }
-  }
-  function paintMark(li) {
-    var m = marks[li.dataset.id] || "";
-    if (m) { li.dataset.mark = m; } else { delete li.dataset.mark; }
-    li.querySelectorAll("button[data-mark]").forEach(function (b) {
-      b.setAttribute("aria-pressed", b.dataset.mark === m ? "true" : "false");
-    });
-    li.querySelector(".state").textContent = m ? STATES[m] : "";
-  }
-  function setMark(li, state) {
-    var id = li.dataset.id;
-    if (!state || marks[id] === state) { delete marks[id]; } else { marks[id] = state; }
-    paintMark(li);
-    save();
-    apply();
-  }
+  function setMark(li, state) { review.set(li, state); }
 
   function checked(name) {
     var on = {};
@@ -142,48 +112,11 @@
     select(vis[next]);
   }
 
-  function download() {
-    var doc = {
-      schema: SCHEMA,
-      report: { source: body.dataset.source, target: body.dataset.target },
-      saved: new Date().toISOString(),
-      marks: marks
-    };
-    var blob = new Blob([JSON.stringify(doc, null, 2) + "\n"], { type: "application/json" });
-    var a = document.createElement("a");
-    // Named by the document folder and both files ("customer-loyalty.lt-et.review.json"):
-    // in a batch every pair's source is lt.txt, so the file name alone would repeat.
-    var stem = function (path) {
-      return (path.split(/[\\/]/).pop() || "report").replace(/\.[^.]*$/, "");
-    };
-    var parts = body.dataset.source.split(/[\\/]/);
-    var folder = parts.length > 1 ? parts[parts.length - 2] + "." : "";
-    a.download = folder + stem(body.dataset.source) + "-" + stem(body.dataset.target) +
-      ".review.json";
-    a.href = URL.createObjectURL(blob);
-    document.body.appendChild(a);
-    a.click();
-    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-  }
   function importMarks(file) {
-    var reader = new FileReader();
-    reader.onload = function () {
-      try {
-        var doc = JSON.parse(reader.result);
-        if (doc.schema !== SCHEMA || typeof doc.marks !== "object") { throw new Error("schema"); }
-        var n = 0;
-        Object.keys(doc.marks).forEach(function (id) {
-          if (byId[id] && STATES[doc.marks[id]]) { marks[id] = doc.marks[id]; n++; }
-        });
-        items.forEach(paintMark);
-        save();
-        apply();
-        fcount.textContent += " \u00b7 loaded " + n + " marks";
-      } catch (e) {
-        fcount.textContent = "Not a " + SCHEMA + " file";
-      }
-    };
-    reader.readAsText(file);
+    review.importFile(file, function (n) {
+      if (n < 0) { fcount.textContent = "Not a " + review.SCHEMA + " file"; return; }
+      fcount.textContent += " \u00b7 loaded " + n + " marks";
+    });
   }
 
   list.addEventListener("click", function (ev) {
@@ -200,7 +133,7 @@
   document.querySelector(".toolbar").addEventListener("change", apply);
   var timer = 0;
   q.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
-  document.getElementById("download").addEventListener("click", download);
+  document.getElementById("download").addEventListener("click", review.download);
   rowsBox.addEventListener("click", function (ev) {
     var m = ev.target.closest("mark[data-f]");
     if (m) { var li = byId[m.dataset.f.split(" ")[0]]; if (li) { select(li); } }
@@ -238,8 +171,6 @@
     ev.preventDefault();
   });
 
-  load();
-  items.forEach(function (li) { if (marks[li.dataset.id]) { paintMark(li); } });
   apply();
   document.documentElement.dataset.ready = "1";
   window.qaReady = window.performance ? window.performance.now() : 0;
