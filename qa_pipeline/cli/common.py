@@ -103,9 +103,12 @@ def pair_langs(files: Sequence[Path], src_lang: str | None, tgt_lang: str | None
     tgt = named[1] or C.DEFAULT_TGT_LANG
     defaulted = [f"{what} as {lang}" for what, lang, name in (
         ("the source", src, named[0]), ("the target", tgt, named[1])) if not name]
+    why = ("the file names are no language codes" if len(files) == 2 else
+           "the file does not declare them (or names several targets)" if len(files) == 1 else
+           "no file names it")
     note = (f"qa-pipeline: reading {' and '.join(defaulted)}, the "
-            f"default{'s' if len(defaulted) > 1 else ''} (no --src-lang / --tgt-lang, and the "
-            "file names no language); give them for another pair" if defaulted else None)
+            f"default{'s' if len(defaulted) > 1 else ''} (no --src-lang / --tgt-lang, and "
+            f"{why}); give them for another pair" if defaulted else None)
     return src, tgt, note
 
 

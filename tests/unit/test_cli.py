@@ -291,8 +291,8 @@ def test_a_default_language_is_said(seeds: tuple[Path, Path], tmp_path: Path,
 
     said = [line for line in run(str(src), str(tgt)).splitlines() if "reading" in line]
     assert said == ["qa-pipeline: reading the source as lt and the target as et, the defaults "
-                    "(no --src-lang / --tgt-lang, and the file names no language); give them "
-                    "for another pair"]
+                    "(no --src-lang / --tgt-lang, and the file names are no language codes); "
+                    "give them for another pair"]
     assert "reading the source as lt, the default" in run(str(src), str(tgt), "--tgt-lang", "et")
     assert "reading" not in run(str(src), str(tgt), "--quiet")
     assert "reading" not in run(str(seeds[0]), str(seeds[1]))  # lt.txt, et.txt
