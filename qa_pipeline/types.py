@@ -67,6 +67,9 @@ class Sentence:
     # (len(text) + 1 entries). Empty when the two are the same.
     display: str = ""
     offsets: tuple[int, ...] = ()
+    # Where a bilingual file holds it, as its CAT tool names it ("line 12" of a TSV, an XLIFF
+    # unit's id with "#segment", a TMX tuid); "" for running text.
+    unit: str = ""
 
     def display_span(self, start: int, end: int) -> tuple[int, int]:
         """Where text[start:end] is in the text as given (`display`, or `text` itself)."""

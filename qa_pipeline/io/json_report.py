@@ -21,6 +21,8 @@ def sentence_dict(s: Sentence) -> dict[str, Any]:
     if s.display:
         out["display"] = s.display
         out["offsets"] = list(s.offsets)
+    if s.unit:
+        out["unit"] = s.unit
     return out
 
 

@@ -36,8 +36,9 @@ def read_tmx(path: Path, src_lang: str, tgt_lang: str,
     if body is None:
         raise InputError(f"{path}: TMX without a <body>")
     units: list[Unit] = []
+    ids: list[str] = []
     seen: set[str] = set()
-    for tu in children(body, "tu"):
+    for n, tu in enumerate(children(body, "tu"), start=1):
         sides: dict[str, Any] = {}
         langs: set[str] = set()
         for tuv in children(tu, "tuv"):
@@ -56,12 +57,13 @@ def read_tmx(path: Path, src_lang: str, tgt_lang: str,
         if any(same_lang(x, src_lang) for x in langs) and any(
                 same_lang(x, tgt_lang) for x in langs):
             units.append((sides.get("s"), sides.get("t")))
+            ids.append(tu.get("tuid") or f"tu {n}")
     if not any(s and s[0] for s, _ in units) or not any(t and t[0] for _, t in units):
         found = ", ".join(sorted({x.lower(): x for x in seen if x}.values(),
                                  key=str.lower)) or "none"
         raise InputError(f"{path}: no <tu> has a {src_lang} and a {tgt_lang} <tuv>; languages "
                          f"in the file: {found}. Set --src-lang/--tgt-lang to two of them")
-    return units_to_inputs(path, src_lang, tgt_lang, units, encoding)
+    return units_to_inputs(path, src_lang, tgt_lang, units, encoding, ids)
 
 
 def tmx_langs(path: Path) -> tuple[str, str]:

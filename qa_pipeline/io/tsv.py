@@ -78,6 +78,7 @@ def read_pairs_tsv(path: Path, src_lang: str, tgt_lang: str,
                    options: ReadOptions = ReadOptions()) -> Inputs:
     f = read_file(path, (src_lang, tgt_lang))
     units: list[Unit] = []
+    ids: list[str] = []
     first = True
     for lineno, cells in _rows(f.text):
         if len(cells) != 2:
@@ -93,9 +94,10 @@ def read_pairs_tsv(path: Path, src_lang: str, tgt_lang: str,
         s, t = (line_sentence(" ".join(c.split())) for c in cells)
         if s[0] or t[0]:
             units.append((s if s[0] else None, t if t[0] else None))
+            ids.append(f"line {lineno}")
     if not units:
         raise InputError(f"{path}: no pairs found")
-    return units_to_inputs(path, src_lang, tgt_lang, units, f.encoding)
+    return units_to_inputs(path, src_lang, tgt_lang, units, f.encoding, ids)
 
 
 def tsv_langs(path: Path) -> tuple[str, str]:

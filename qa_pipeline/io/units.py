@@ -4,12 +4,13 @@ inline markup kept for display, and the Inputs built from a list of units."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
 from ..langs import base_lang
 from ..segment import SentenceText, build_document
-from ..types import Bead
+from ..types import Bead, Document
 from .base import Inputs
 from .normalise import clean, compose
 
@@ -48,10 +49,14 @@ def same_lang(code: str, wanted: str) -> bool:
 
 
 def units_to_inputs(path: Path, src_lang: str, tgt_lang: str, units: Sequence[Unit],
-                    encoding: str) -> Inputs:
-    """One paragraph per side of each unit, one bead per unit (no alignment step)."""
-    units = [(s if s and s[0] else None, t if t and t[0] else None) for s, t in units]
-    units = [u for u in units if u != (None, None)]
+                    encoding: str, ids: Sequence[str] = ()) -> Inputs:
+    """One paragraph per side of each unit, one bead per unit (no alignment step); `ids`, one
+    per unit where the format names them, become the sentences' `unit`."""
+    named = list(ids) if ids else [""] * len(units)
+    kept = [((s if s and s[0] else None, t if t and t[0] else None), uid)
+            for (s, t), uid in zip(units, named, strict=True)]
+    kept = [(u, uid) for u, uid in kept if u != (None, None)]
+    units = [u for u, _ in kept]
     if not any(s for s, _ in units):
         raise InputError(f"{path}: no {src_lang} text found")
     src = [[s] for s, _ in units if s]
@@ -62,5 +67,16 @@ def units_to_inputs(path: Path, src_lang: str, tgt_lang: str, units: Sequence[Un
         beads.append(Bead(source=(i,) if s else (), target=(j,) if t else ()))
         i += bool(s)
         j += bool(t)
-    return Inputs(build_document(str(path), src_lang, src, encoding),
-                  build_document(str(path), tgt_lang, tgt, encoding), tuple(beads))
+    return Inputs(_named(build_document(str(path), src_lang, src, encoding),
+                         [uid for (s, _), uid in kept if s]),
+                  _named(build_document(str(path), tgt_lang, tgt, encoding),
+                         [uid for (_, t), uid in kept if t]),
+                  tuple(beads))
+
+
+def _named(doc: Document, ids: Sequence[str]) -> Document:
+    """`doc` with each sentence's unit id (one sentence per unit side, in order)."""
+    if not any(ids):
+        return doc
+    return replace(doc, sentences=tuple(replace(s, unit=uid)
+                                        for s, uid in zip(doc.sentences, ids, strict=True)))

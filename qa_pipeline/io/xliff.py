@@ -60,8 +60,9 @@ def _check_langs(path: Path, found_src: str, found_tgt: str, src_lang: str,
                          f"--tgt-lang {found_tgt or tgt_lang}")
 
 
-def _units_12(path: Path, root: Any, src_lang: str, tgt_lang: str) -> list[Unit]:
-    units: list[Unit] = []
+def _units_12(path: Path, root: Any, src_lang: str, tgt_lang: str
+              ) -> list[tuple[Unit, str]]:
+    units: list[tuple[Unit, str]] = []
     for file in children(root, "file"):
         _check_langs(path, file.get("source-language", ""), file.get("target-language", ""),
                      src_lang, tgt_lang)
@@ -70,10 +71,11 @@ def _units_12(path: Path, root: Any, src_lang: str, tgt_lang: str) -> list[Unit]
                 continue
             target = next(children(tu, "target"), None)
             seg_source = next(children(tu, "seg-source"), None)
+            uid = tu.get("id", "")
             if seg_source is not None:  # segmented (Trados, Okapi): one unit per segment
-                units += _segments(seg_source, target)
+                units += [(u, f"{uid}#{mid}") for u, mid in _segments(seg_source, target)]
                 continue
-            units.append((_text(next(children(tu, "source"), None)), _text(target)))
+            units.append(((_text(next(children(tu, "source"), None)), _text(target)), uid))
     return units
 
 
@@ -84,21 +86,28 @@ def _seg_marks(el: Any | None) -> dict[str, Any]:
     return {m.get("mid", ""): m for m in el.iter("{*}mrk", "mrk") if m.get("mtype") == "seg"}
 
 
-def _segments(seg_source: Any, target: Any | None) -> list[Unit]:
+def _segments(seg_source: Any, target: Any | None) -> list[tuple[Unit, str]]:
     """A segmented 1.2 unit: each source segment against the target segment of the same mid
-    (none: untranslated); what lies between segments (spaces, codes) is not text."""
+    (none: untranslated), with its mid; what lies between segments (spaces, codes) is not
+    text."""
     targets = _seg_marks(target)
-    return [(_text(mark), _text(targets.get(mid))) for mid, mark in _seg_marks(seg_source).items()]
+    return [((_text(mark), _text(targets.get(mid))), mid)
+            for mid, mark in _seg_marks(seg_source).items()]
 
 
-def _units_2(path: Path, root: Any, src_lang: str, tgt_lang: str) -> list[Unit]:
+def _units_2(path: Path, root: Any, src_lang: str, tgt_lang: str
+             ) -> list[tuple[Unit, str]]:
     _check_langs(path, root.get("srcLang", ""), root.get("trgLang", ""), src_lang, tgt_lang)
-    units: list[Unit] = []
+    units: list[tuple[Unit, str]] = []
     for seg in root.iter("{*}segment"):
         if _locked(seg):
             continue
-        units.append((_text(next(children(seg, "source"), None)),
-                      _text(next(children(seg, "target"), None))))
+        unit = seg.getparent()
+        uid = unit.get("id", "") if unit is not None else ""
+        sid = seg.get("id", "")
+        units.append(((_text(next(children(seg, "source"), None)),
+                       _text(next(children(seg, "target"), None))),
+                      f"{uid}#{sid}" if sid else uid))
     return units
 
 
@@ -116,7 +125,8 @@ def read_xliff(path: Path, src_lang: str, tgt_lang: str,
         raise InputError(f"{path}: XLIFF version {version!r} is not supported (1.2, 2.x)")
     if not units:
         raise InputError(f"{path}: no translation units found")
-    return units_to_inputs(path, src_lang, tgt_lang, units, encoding)
+    return units_to_inputs(path, src_lang, tgt_lang, [u for u, _ in units], encoding,
+                           [uid for _, uid in units])
 
 
 def xliff_langs(path: Path) -> tuple[str, str]:

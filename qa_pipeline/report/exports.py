@@ -18,11 +18,12 @@ from qa_pipeline.report.view import (
     check_report,
     finding_sort_key,
     rows_of_findings,
+    unit_names,
 )
 from qa_pipeline.types import KIND_LABELS
 
 COLUMNS: tuple[str, ...] = (
-    "finding_id", "severity", "kind", "issue", "score", "row",
+    "finding_id", "severity", "kind", "issue", "score", "row", "unit",
     "source_file", "source_lang", "source_sentences", "source_text", "source_spans",
     "target_file", "target_lang", "target_sentences", "target_text", "target_spans",
     "source_offsets", "target_offsets", "message", "review",
@@ -67,6 +68,8 @@ def finding_records(report: Mapping[str, Any]) -> list[dict[str, Any]]:
             "finding_id": str(f["id"]), "severity": f["severity"], "kind": f["kind"],
             "issue": KIND_LABELS.get(f["kind"], f["kind"]), "score": round(float(f["score"]), 4),
             "row": rows[i] if rows[i] >= 0 else "",
+            # Where a bilingual file holds it, as its CAT tool names it ("" for running text).
+            "unit": unit_names(src["sentences"], s_ids) or unit_names(tgt["sentences"], t_ids),
             "source_file": str(src["path"]), "source_lang": str(src["lang"]),
             "source_sentences": _ids(s_ids), "source_text": _texts(src["sentences"], s_ids),
             "source_spans": _spans(src["sentences"], s_spans),

@@ -179,6 +179,13 @@ def check_report(report: Mapping[str, Any]) -> None:
 # --------------------------------------------------------------------------- helpers
 
 
+def unit_names(sentences: Sequence[Mapping[str, Any]], ids: Sequence[int]) -> str:
+    """The bilingual-file units of these sentences ("line 12", "u3#2"), each once; "" for
+    running text."""
+    names = [str(sentences[i].get("unit", "")) for i in ids if 0 <= i < len(sentences)]
+    return ", ".join(dict.fromkeys(n for n in names if n))
+
+
 def _fmt(x: float | None, digits: int = 2) -> str:
     return "n/a" if x is None else f"{x:.{digits}f}"
 
@@ -360,6 +367,10 @@ def build_view(report: Mapping[str, Any]) -> ReportView:
             tp = {int(tgt_sents[t]["paragraph"]) for t in t_ids[:1] if t in tgt_starts}
             plabel = " / ".join(x for x in (id_range(sorted(sp), "\u00b6"),
                                             id_range(sorted(tp), "\u00b6")) if x)
+        # A bilingual file's unit, as its CAT tool names it, says more than a paragraph number.
+        units = unit_names(src_sents, s_ids) or unit_names(tgt_sents, t_ids)
+        if units:
+            plabel = units
         rows.append(RowView(
             index=i, anchor=f"r{i}",
             source=_side(s_ids, src_sents, src_marks, "s"),

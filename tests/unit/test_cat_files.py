@@ -137,3 +137,44 @@ def test_tsv_header_of_language_codes_declares_them(tmp_path: Path) -> None:
     assert declared_langs(path) == ("lv-LV", "et-EE")
     path.write_text("Labrīt.\tTere hommikust.\n", "utf-8")
     assert declared_langs(path) == ("", "")
+
+
+def test_units_are_named_as_the_cat_tool_names_them(tmp_path: Path) -> None:
+    """Each sentence of a bilingual file carries its unit: a TSV's line, an XLIFF unit's id
+    (with "#mid" for a segment), a TMX tuid (or its place)."""
+    from qa_pipeline.io.readers import read_inputs as read
+
+    def units(name: str, text: str) -> tuple[list[str], list[str]]:
+        path = tmp_path / name
+        path.write_text(text, "utf-8")
+        got = read(path, None, "lt", "et")
+        return ([s.unit for s in got.source.sentences], [s.unit for s in got.target.sentences])
+
+    assert units("a.sdlxliff", XLIFF12) == (["1", "4", "5"], ["1", "4", "5"])
+    assert units("c.sdlxliff", SDLXLIFF) == (["u1#1", "u1#2"], ["u1#1"])
+    assert units("b.xlf", XLIFF2) == (["u1"], ["u1"])
+    assert units("m.tmx", TMX) == (["tu 1", "tu 3"], ["tu 1"])
+    assert units("s.tsv", "lt\tet\nLabas.\tTere.\n\nAčiū.\t\n") == (
+        ["line 2", "line 4"], ["line 2"])
+
+
+def test_reports_name_the_unit_of_each_finding(tmp_path: Path, isolated_cache: Path) -> None:
+    import csv
+    import json
+
+    from typer.testing import CliRunner
+
+    from qa_pipeline.cli import app
+
+    path = tmp_path / "c.sdlxliff"
+    path.write_text(SDLXLIFF, "utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["check", str(path), "--model", "hash", "-q", "--out",
+                                   str(out), "--fail-on", "none"])
+    assert res.exit_code == 0, res.output
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    assert [s["unit"] for s in report["source"]["sentences"]] == ["u1#1", "u1#2"]
+    with (out / "findings.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = {r["kind"]: r for r in csv.DictReader(fh)}
+    assert rows["omission"]["unit"] == "u1#2"  # the untranslated segment, by its mid
+    assert '<span class="plab">u1#2</span>' in (out / "report.html").read_text("utf-8")
