@@ -23,7 +23,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,11 @@ class Baseline:
 def _nway_label_of(pair: str, source: str) -> bool:
     """Whether `pair` is an n-way label ("en-lt+et") from `source`."""
     return pair.startswith(f"{source}-") and "+" in pair[len(source) + 1:]
+
+
+def _label_langs(pair: str, source: str) -> frozenset[str]:
+    """The translations of an n-way label from `source`: "en-lt+et+lv" -> {lt, et, lv}."""
+    return frozenset(pair[len(source) + 1:].split("+"))
 
 
 def _excerpt(text: str) -> str:
@@ -241,19 +246,26 @@ def update(baseline: Baseline, reported: Iterable[ReportedPair], prune: bool = F
     folder no longer in the corpus) is stale."""
     reported = list(reported)
     checked = {(r.document, r.pair) for r in reported}
-    # An n-way check of a document also judges its entries under the document's earlier
-    # n-way labels from the same source (a translation added or dropped since).
-    nway_checked = {(r.document, r.report["source"]["lang"]) for r in reported
-                    if r.report.get("schema") == NWAY_SCHEMA and r.report.get("source")}
+    # An n-way check of a document also judges its entries under an earlier n-way label from
+    # the same source whose translations it all had (one was added since); not those of a
+    # label with a translation this run lacked (dropped, or missing for now).
+    nway_checked = [(r.document, src, _label_langs(r.pair, src)) for r in reported
+                    if r.report.get("schema") == NWAY_SCHEMA and r.report.get("source")
+                    for src in [str(r.report["source"]["lang"])]]
     produced = [entry_for(r.document, r.pair, r.report, f) for r in reported
                 for f in r.report["findings"]]
+    # A finding carried to a new label keeps the state a reviewer gave it under the old one.
+    states = {(e.document, e.fingerprint): e.state for e in baseline.entries}
+    produced = [replace(e, state=states.get((e.document, e.fingerprint), e.state))
+                for e in produced]
     have = {e.key for e in baseline.entries}
     now = {e.key for e in produced}
     added = [e for e in produced if e.key not in have]
     stale = [e for e in baseline.entries if e.key not in now
              and ((e.document, e.pair) in checked or e.document in gone
                   or any(d == e.document and _nway_label_of(e.pair, src)
-                         for d, src in nway_checked))]
+                         and _label_langs(e.pair, src) <= langs
+                         for d, src, langs in nway_checked))]
     merged = baseline.merged(produced)
     if prune:
         drop = {e.key for e in stale}

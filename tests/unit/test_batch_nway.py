@@ -194,3 +194,32 @@ def test_review_marks_on_an_nway_report_import_into_the_baseline(tmp_path: Path,
                               "--corpora", str(corpora), "--reports", str(out)])
     assert res.exit_code == 0, res.output
     assert batch(corpora, out).exit_code == 0
+
+
+def test_a_translation_missing_for_a_while_keeps_what_was_accepted(
+        tmp_path: Path, isolated_cache: Path) -> None:
+    """et missing from one run: --prune keeps the entries of the three-translation label
+    (that run could not judge them), and a finding carried to the two-translation label keeps
+    its reviewer's state; with et back the gate is green again."""
+    corpora = make_corpus(tmp_path, docs=("damaged",))
+    out = tmp_path / "reports"
+    batch(corpora, out)
+    runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out)])
+    path = corpora / "qa-baseline.json"
+    data = json.loads(path.read_text("utf-8"))
+    for e in data["entries"]:
+        e["state"] = "false_positive"  # as `baseline import` of review marks leaves them
+    path.write_text(json.dumps(data), "utf-8")
+    et = corpora / "damaged" / "et.txt"
+    text = et.read_text("utf-8")
+    et.unlink()
+    batch(corpora, out, "--fail-on", "none")
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out),
+                              "--prune"])
+    assert res.exit_code == 0 and "removed:" not in res.output, res.output
+    entries = json.loads(path.read_text("utf-8"))["entries"]
+    assert {e["pair"] for e in entries} >= {"en-lt+et+lv"}
+    carried = [e for e in entries if e["pair"] == "en-lt+lv"]
+    assert carried and all(e["state"] == "false_positive" for e in carried)
+    et.write_text(text, "utf-8")
+    assert batch(corpora, out).exit_code == 0
