@@ -105,7 +105,8 @@ def check(
         if source is not None or len(files) >= 3:
             pair_only = [o for o, v in (("--src-lang", src_lang), ("--tgt-lang", tgt_lang)) if v]
             if pair_only:
-                raise QAError(f"{' and '.join(pair_only)} apply to a pair; for an n-way check "
+                verb = "apply" if len(pair_only) > 1 else "applies"
+                raise QAError(f"{' and '.join(pair_only)} {verb} to a pair; for an n-way check "
                               "give --source-lang and --langs")
             data = _check_nway(files, source, source_lang, langs, cfg, out, quiet)
         else:
@@ -113,7 +114,8 @@ def check(
                 raise QAError("give SRC TGT, one bilingual file, or --source for n-way")
             nway_only = [o for o, v in (("--source-lang", source_lang), ("--langs", langs)) if v]
             if nway_only:
-                raise QAError(f"{' and '.join(nway_only)} apply to an n-way check (--source, or "
+                verb = "apply" if len(nway_only) > 1 else "applies"
+                raise QAError(f"{' and '.join(nway_only)} {verb} to an n-way check (--source, or "
                               "three or more files); for a pair give --src-lang / --tgt-lang")
             if len(files) == 2 and files[0].exists() and files[0].resolve() == files[1].resolve():
                 raise QAError(f"{files[1]}: the same file as SRC; give the two translations")
@@ -164,7 +166,7 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
                 langs: str | None, cfg: C.Config, out: Path, quiet: bool) -> dict[str, Any]:
     from ..io.nway_json import nway_to_dict, validate_nway
     from ..io.readers import read_document
-    from ..langs import check_lang
+    from ..langs import base_lang, check_lang
     from ..nway.pipeline import analyse_nway
     from ..pipeline import make_encoder, resolve_encoder
     from ..report.writers import REPORT_FILES, write_nway_report
@@ -176,6 +178,13 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
                 for i, f in enumerate(files)]
     src_lang = (check_lang(_lang_of(source, source_lang, "source"), "--source-lang")
                 if source is not None else "")
+    seen: dict[Path, Path] = {}
+    for f in [*([source] if source is not None else []), *files]:
+        if f.exists() and (twin := seen.setdefault(f.resolve(), f)) is not f:
+            raise QAError(f"{f}: the same file as {twin}; give each text once")
+    base = [base_lang(x) for x in tr_langs]
+    if len(set(base)) != len(base):
+        raise QAError(f"each translation needs its own language; got {', '.join(tr_langs)}")
     inner = resolve_encoder(cfg)  # an unknown model fails before any reading
     src_doc = read_document(source, src_lang, cfg.segmented) if source is not None else None
     docs = [read_document(f, lang, cfg.segmented) for f, lang in zip(files, tr_langs,

@@ -49,6 +49,11 @@ def _side_reader(path: Path, segmented: bool) -> ReaderSpec:
 
 
 def read_document(path: Path, lang: str, segmented: bool = False) -> Document:
+    """One text of a check (a side of a pair, an n-way check's source or translation); a
+    bilingual file (TSV, TMX, XLIFF) is refused, not read as prose."""
+    if reader_for(path).name == DEFAULT_FORMAT and (other := _bilingual_suffix(path)):
+        raise InputError(f"{path}: a {other} file holds both sides of a translation, not one "
+                         "text; check it alone: qa-pipeline check FILE")
     spec = _side_reader(path, segmented)
     assert spec.read_document is not None
     return spec.read_document(path, lang)

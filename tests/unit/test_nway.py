@@ -239,3 +239,25 @@ def test_a_translation_in_the_wrong_language_is_one_finding(tmp_path: Path, isol
                       "--fail-on", "none")
     data = json.loads((tmp_path / "ok" / "report.json").read_text("utf-8"))
     assert not [f for f in data["findings"] if "is not in" in f["message"]]
+
+
+def test_nway_inputs_are_checked_as_a_pairs_are(tmp_path: Path, isolated_cache: Path) -> None:
+    """A bilingual file is not one text, a file is given once, and two codes of one language
+    are one language: each is one line and exit 2, nothing written."""
+    xlf = tmp_path / "lv.xlf"
+    xlf.write_text('<xliff version="1.2"><file source-language="lt" target-language="lv">'
+                   "<body/></file></xliff>", "utf-8")
+    lt, et, lv = (str(DATA / f"{x}.txt") for x in ("lt", "et", "lv"))
+    cases = [
+        ([lt, et, str(xlf), "--langs", "lt,et,lv"], "holds both sides of a translation"),
+        (["--source", str(DATA / "en.txt"), lt, et, lt, "--langs", "lt,et,lv"],
+         "lt.txt: the same file as"),
+        (["--source", lt, lt, et, "--source-lang", "en", "--langs", "fi,et"],
+         "lt.txt: the same file as"),
+        ([lt, et, lv, "--langs", "lt-LT,et,lt"], "each translation needs its own language"),
+    ]
+    for args, message in cases:
+        code, out = _nway(*args, "--out", str(tmp_path / "r"))
+        assert code == 2 and message in out, (args, out)
+        assert len([x for x in out.splitlines() if x.strip()]) == 1 and "Traceback" not in out
+        assert not (tmp_path / "r").exists()
