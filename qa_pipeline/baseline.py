@@ -286,7 +286,11 @@ def import_marks(baseline: Baseline, marks: Mapping[str, str], source: str, targ
     """Fold in review marks ({finding id: state}) made on the report of (source, target).
     Either state means: do not fail CI on it again; the state is kept for the record."""
     def same(a: str, b: str) -> bool:
-        return a == b or Path(a).resolve() == Path(b).resolve()
+        """The same file: as typed, resolved, or by its document folder and name (the marks
+        and the batch may have named it from different folders)."""
+        pa, pb = Path(a), Path(b)
+        return a == b or pa.resolve() == pb.resolve() or (
+            pa.name == pb.name and pa.parent.name == pb.parent.name != "")
 
     match = [r for r in reported if same(r.source, source) and same(r.target, target)]
     if not match:

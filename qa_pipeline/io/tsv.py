@@ -38,13 +38,27 @@ def is_header(cells: list[str], src_lang: str, tgt_lang: str) -> bool:
 
 
 def _column_words(cell: str) -> bool:
+    """A column header in words, perhaps with its language: "Source text", "Target (et)"."""
     words = re.findall(r"\w+", cell)
-    return bool(words) and set(words) <= HEADER_WORDS
+    return bool(words) and bool(set(words) & HEADER_WORDS) and all(
+        w in HEADER_WORDS or (len(w) <= 3 and is_lang(w)) for w in words)
+
+
+def _declared(cells: list[str]) -> tuple[str, str] | None:
+    """The two language codes a header row names, else None."""
+    s, t = (c.strip() for c in cells)
+    if len(s) <= 16 and len(t) <= 16 and is_lang(s) and is_lang(t):
+        return s, t
+    return None
 
 
 def _unquote(cell: str) -> str:
+    """A cell as Excel quoted it: only a cell holding a quote, tab or line break is quoted
+    (its quotes doubled), so `"Ačiū!"` alone is the text with its quotes."""
     m = _QUOTED.fullmatch(cell)
-    return m.group(1).replace('""', '"') if m else cell
+    if m and ('""' in m.group(1) or "\t" in m.group(1) or "\n" in m.group(1)):
+        return m.group(1).replace('""', '"')
+    return cell
 
 
 def _rows(text: str) -> list[tuple[int, list[str]]]:
@@ -64,9 +78,13 @@ def _rows(text: str) -> list[tuple[int, list[str]]]:
     if '"' in text:
         reader = csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter="\t",
                             quotechar='"', strict=True)
+        quoted = []
         try:
-            quoted = [(reader.line_num, trimmed(row)) for row in reader
-                      if any(c.strip() for c in row)]
+            start = reader.line_num + 1
+            for row in reader:  # each row named by the line it starts on
+                if any(c.strip() for c in row):
+                    quoted.append((start, trimmed(row)))
+                start = reader.line_num + 1
         except csv.Error:
             quoted = []
         if quoted and all(len(cells) == 2 for _, cells in quoted):
@@ -89,6 +107,12 @@ def read_pairs_tsv(path: Path, src_lang: str, tgt_lang: str,
         if first:
             first = False
             header = options.tsv_header
+            if header is None and (named := _declared(cells)) and not is_header(
+                    cells, src_lang, tgt_lang):
+                raise InputError(f"{path}: its header names {named[0]} -> {named[1]}, not "
+                                 f"{src_lang} -> {tgt_lang}; set --src-lang {named[0]} "
+                                 f"--tgt-lang {named[1]} (or --no-tsv-header if that row is "
+                                 "text)")
             if header or (header is None and is_header(cells, src_lang, tgt_lang)):
                 continue
         s, t = (line_sentence(" ".join(c.split())) for c in cells)
@@ -108,8 +132,7 @@ def tsv_langs(path: Path) -> tuple[str, str]:
         return "", ""  # the reader says what is wrong
     if not rows or len(rows[0][1]) != 2:
         return "", ""
-    s, t = (c.strip() for c in rows[0][1])
-    return (s, t) if len(s) <= 16 and len(t) <= 16 and is_lang(s) and is_lang(t) else ("", "")
+    return _declared(rows[0][1]) or ("", "")
 
 
 READER = ReaderSpec("tsv", (".tsv", ".tab"), read_pairs=read_pairs_tsv, declared_langs=tsv_langs)

@@ -72,7 +72,9 @@ def _units_12(path: Path, root: Any, src_lang: str, tgt_lang: str
             target = next(children(tu, "target"), None)
             seg_source = next(children(tu, "seg-source"), None)
             uid = tu.get("id", "")
-            if seg_source is not None:  # segmented (Trados, Okapi): one unit per segment
+            if seg_source is not None and (target is None or _seg_marks(target)):
+                # Segmented (Trados, Okapi): one unit per segment. A target written whole
+                # (no segment marks) is checked against the whole source instead.
                 units += [(u, f"{uid}#{mid}") for u, mid in _segments(seg_source, target)]
                 continue
             units.append(((_text(next(children(tu, "source"), None)), _text(target)), uid))

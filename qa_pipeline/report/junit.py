@@ -57,7 +57,7 @@ def _nway_failure(p: PairResult, f: Mapping[str, Any]) -> ET.Element:
     lines += [f"{f['severity']} {label} (score {float(f['score']):.2f}), drifted: {drifted}: "
               f"{f['message']}",
               f"finding {f.get('id', '')}, fingerprint {f.get('fingerprint', '')}; accept it "
-              "with `qa-pipeline baseline update`"]
+              "with `qa-pipeline baseline update` or the report's review marks"]
     el.text = _clean("\n".join(lines))
     return el
 
@@ -88,10 +88,12 @@ def _failure(p: PairResult, f: Mapping[str, Any]) -> ET.Element:
 def _testcases(p: PairResult, fail_on: str, seconds: float) -> list[ET.Element]:
     """The pair's testcases: one (passed, or its error), or one per failing finding, named
     by the document and the finding's id (stable across runs) and sharing its time."""
-    def case(name: str, time: float) -> ET.Element:
+    def case(name: str, time: float, file: str = p.target_path) -> ET.Element:
         return ET.Element("testcase", {
             "classname": f"qa_pipeline.{p.pair}", "name": _clean(name),
-            "file": _clean(p.target_path), "time": f"{time:.3f}"})
+            "file": _clean(file), "time": f"{time:.3f}"})
+
+    paths = dict((lang, path) for lang, path, _ in p.targets)  # n-way: each translation's
 
     if p.report is None:
         one = case(p.document, seconds)
@@ -104,8 +106,10 @@ def _testcases(p: PairResult, fail_on: str, seconds: float) -> list[ET.Element]:
     out = []
     for f in fails:
         label = KIND_LABELS.get(f["kind"], f["kind"])
+        # An n-way finding is annotated on the translation it blames (none: the source).
+        file = paths.get(f.get("drifted") or "", p.source_path) if p.nway else p.target_path
         one = case(f"{p.document}: {f['severity']} {label} [{f.get('id', '')}]",
-                   seconds / len(fails))
+                   seconds / len(fails), file)
         one.append(_failure(p, f))
         out.append(one)
     return out

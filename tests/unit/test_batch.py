@@ -744,3 +744,24 @@ def test_a_document_that_cannot_be_checked_is_its_own_error(
     assert len(errors) == 1 and message in errors[0]["error"]
     assert message in (out / "junit.xml").read_text("utf-8")
     assert message in (out / "index.html").read_text("utf-8")
+
+
+def test_review_marks_match_the_batch_from_any_folder(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Marks saved with the paths as one folder saw them fold in when the batch named the
+    files from another (by document folder and file name)."""
+    corpora = make_corpus(tmp_path, seeds)
+    out = tmp_path / "reports"
+    batch(corpora, out)  # absolute paths in the summary
+    report = json.loads((out / "doc" / "lt-et" / "report.json").read_text("utf-8"))
+    failing = [f for f in report["findings"] if f["severity"] in ("major", "critical")]
+    marks = {"schema": "qa_pipeline.review/1",
+             "report": {"source": "doc/lt.txt", "target": "doc/et.txt"},  # as seen from corpora
+             "marks": {f["id"]: "accepted" for f in failing}}
+    (tmp_path / "marks.json").write_text(json.dumps(marks), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, ["baseline", "import", "marks.json", "--corpora", "corpora",
+                              "--reports", "reports"])
+    assert res.exit_code == 0, res.output
+    assert batch(corpora, out).exit_code == 0

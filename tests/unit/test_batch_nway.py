@@ -127,6 +127,10 @@ def test_nway_batch_reports_summary_junit_index_and_baseline(
                 for f in c.iter("failure") if f.get("type") == "major.number"]
     assert len(failures) == 1
     assert "lv.txt" in failures[0].get("message", "") and "250" in (failures[0].text or "")
+    # The testcase is annotated on the blamed translation's file.
+    (case,) = [c for c in junit.iter("testcase") if c.find("failure") is not None
+               and c.find("failure").get("type") == "major.number"]
+    assert case.get("file", "").endswith("damaged/lv.txt")
     index = (out / "index.html").read_text("utf-8")
     assert "damaged/en-lt%2Bet%2Blv/report.html" in index and "lt+et+lv" in index
 

@@ -178,3 +178,36 @@ def test_reports_name_the_unit_of_each_finding(tmp_path: Path, isolated_cache: P
         rows = {r["kind"]: r for r in csv.DictReader(fh)}
     assert rows["omission"]["unit"] == "u1#2"  # the untranslated segment, by its mid
     assert '<span class="plab">u1#2</span>' in (out / "report.html").read_text("utf-8")
+
+
+def test_tsv_rows_quotes_and_header_languages(tmp_path: Path) -> None:
+    import pytest
+
+    from qa_pipeline.errors import InputError
+
+    # A wholly quoted cell that Excel would not have quoted is text with its quotes; a row
+    # spanning lines is named by its first line.
+    path = tmp_path / "q.tsv"
+    path.write_text('"Ačiū!"\t"Aitäh!"\n', "utf-8")
+    assert read_inputs(path, None, "lt", "et").source.sentences[0].text == '"Ačiū!"'
+    path.write_text('Labas.\tTere.\n"Du\neilutės."\tKaks rida.\n', "utf-8")
+    got = read_inputs(path, None, "lt", "et")
+    assert [s.text for s in got.source.sentences] == ["Labas.", "Du eilutės."]
+    assert [s.unit for s in got.source.sentences] == ["line 1", "line 2"]
+    # A header of other languages than the options is an error naming both, as XLIFF's is.
+    path.write_text("lt-LT\tet-EE\nLabas.\tTere.\n", "utf-8")
+    with pytest.raises(InputError, match=r"header names lt-LT -> et-EE, not lv -> et"):
+        read_inputs(path, None, "lv", "et")
+    # A column header in words with the language beside it.
+    path.write_text("Source (lt)\tTarget (et)\nLabas.\tTere.\n", "utf-8")
+    assert [s.text for s in read_inputs(path, None, "lt", "et").source.sentences] == ["Labas."]
+
+
+def test_a_segmented_source_with_a_whole_target_is_one_unit(tmp_path: Path) -> None:
+    start, end = SDLXLIFF.index("<target>"), SDLXLIFF.index("</target>") + len("</target>")
+    text = (SDLXLIFF[:start] + "<target>Kliendid peavad tundma end olulisena.</target>"
+            + SDLXLIFF[end:])
+    assert text != SDLXLIFF
+    src, tgt, beads = _read(tmp_path, "w.sdlxliff", text)
+    assert tgt == ["Kliendid peavad tundma end olulisena."] and len(beads) == 1
+    assert src == ["Klientai turi jaustis svarbūs. Kai kurios įmonės didžiuojasi."]
