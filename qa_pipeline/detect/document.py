@@ -102,7 +102,8 @@ def fold_document_findings(ctx: PairContext, drift: DriftResult,
     unrelated = _unrelated(ctx, drift)
     if unrelated is not None:
         return [_document("mismatch", unrelated, len(findings))]
-    wrong = wrong_language(ctx)
+    # The target in another language (or a copy), else the source not in its own.
+    wrong = wrong_language(ctx) or wrong_language(ctx, "source", copies_count=False)
     if wrong is not None:
         message, rows = wrong
         rest = [f for f in findings if f.kind != "language" and f.row not in rows]

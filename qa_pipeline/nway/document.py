@@ -37,12 +37,19 @@ def language_verdict(pairs: Mapping[tuple[str, str], PairEvidence], lang: str,
 
 def wrong_language_verdicts(langs: Sequence[str], pairs: Mapping[tuple[str, str], PairEvidence],
                             source_lang: str) -> dict[str, tuple[str, set[int]]]:
-    """{translation: (message, rows)} for every translation in the wrong language."""
+    """{translation: (message, rows)} for every translation in the wrong language; the
+    source's, under "", when it is not in its own (judged against the first translation)."""
     out = {}
     for lang in langs:
         verdict = language_verdict(pairs, lang, source_lang)
         if verdict is not None:
             out[lang] = verdict
+    first = next((ev for (a, _), ev in pairs.items() if a == source_lang), None)
+    if source_lang and first is not None:
+        verdict = wrong_language(first.context, "source", copies_count=False)
+        if verdict is not None:
+            row_of = {k: r for r, k in first.row_bead.items()}
+            out[""] = (verdict[0], {row_of[k] for k in verdict[1] if k in row_of})
     return out
 
 
@@ -54,11 +61,14 @@ def fold_wrong_language(findings: Sequence[NwayFinding],
     out = list(findings)
     documents = []
     for lang, (message, rows) in verdicts.items():
-        explained = [f for f in out if f.drifted == lang
-                     or (f.kind == "language" and f.drifted is None and f.row in rows)]
+        # The source ("") explains the language findings on its rows; a translation, also
+        # every finding that blames it.
+        explained = [f for f in out if (lang and f.drifted == lang)
+                     or (f.kind == "language" and f.row in rows
+                         and (f.drifted is None or not lang))]
         out = [f for f in out if f not in explained]
         documents.append(NwayFinding(
-            kind="language", severity="critical", score=1.0, drifted=lang,
+            kind="language", severity="critical", score=1.0, drifted=lang or None,
             row=min(rows, default=0), sentences={}, spans={},
             message=message + (folded_suffix(len(explained), "row") if explained else "")))
     return [*documents, *out]

@@ -251,10 +251,13 @@ def report_from(ev: NwayEvidence, encoder: Encoder, config: Config) -> NwayRepor
     th = load_nway_thresholds(encoder.name)
     # A translation in the wrong language is one document finding and no judge of the others.
     verdicts = wrong_language_verdicts(langs, ev.pairs, source.lang if source else "")
-    judged = [x for x in langs if x not in verdicts]
+    judged = [x for x in langs if x not in verdicts]  # (the source's verdict is under "")
     if source is not None:
         blames = with_source(rows, judged, {b: e for (_, b), e in ev.pairs.items()
                                             if b in judged}, ev.gaps, th)
+        if len(judged) == 1:  # one translation against its source: a pair; it is the one
+            blames = [replace(b, drifted=judged[0]) if b.drifted is None else b
+                      for b in blames]
     else:
         blames = without_source(rows, judged, {k: e for k, e in ev.pairs.items()
                                                if not set(k) & set(verdicts)}, ev.gaps, th)

@@ -234,6 +234,9 @@ def test_a_translation_in_the_wrong_language_is_one_finding(tmp_path: Path, isol
     assert not [f for f in data["findings"] if f["kind"] == "language" and f is not only]
     # It judges nobody either: no finding cites it as a peer ("… which agree with each other").
     assert not [f["message"] for f in data["findings"] if f is not only and "lv" in f["message"]]
+    if with_source:  # two judged translations: each finding names one, or says none agrees
+        assert all(f["drifted"] in ("lt", "et", None) for f in data["findings"]
+                   if f is not only)
     # The other translations in their own languages get no such verdict.
     code, out = _nway(*args[:-1], str(DATA / "lv.txt"), "--out", str(tmp_path / "ok"),
                       "--fail-on", "none")
@@ -261,3 +264,38 @@ def test_nway_inputs_are_checked_as_a_pairs_are(tmp_path: Path, isolated_cache: 
         assert code == 2 and message in out, (args, out)
         assert len([x for x in out.splitlines() if x.strip()]) == 1 and "Traceback" not in out
         assert not (tmp_path / "r").exists()
+
+
+GERMAN = ("Der Stadtrat hat am Dienstag den neuen Haushalt beschlossen. Das Geld wird für Schulen "
+          "und Straßen ausgegeben.\n\nStarker Regen hat letzte Woche mehrere Straßen in der "
+          "Altstadt überflutet. Das Museum bleibt bis Ende März geschlossen. Eintrittskarten "
+          "kann man online oder am Eingang kaufen.\n\nDer Bürgermeister dankte den Bewohnern "
+          "für ihre Geduld während der Bauarbeiten.\n")
+
+
+def test_a_source_in_another_language_is_one_finding(tmp_path: Path,
+                                                     isolated_cache: Path) -> None:
+    """An "English" source holding German: one critical finding says so, in place of a
+    language finding on each row, pairwise and n-way."""
+    en = tmp_path / "en.txt"
+    en.write_text(GERMAN, "utf-8")
+    for args in ([str(en), str(DATA / "lt.txt")],
+                 ["--source", str(en), *(str(DATA / f"{x}.txt") for x in ("lt", "et", "lv"))]):
+        out = tmp_path / f"r{len(args)}"
+        code, output = _nway(*args, "--out", str(out), "--fail-on", "none")
+        assert code == 0, output
+        data = json.loads((out / "report.json").read_text("utf-8"))
+        language = [f for f in data["findings"] if f["kind"] == "language"]
+        assert len(language) == 1, [f["message"] for f in language]
+        assert language[0]["severity"] == "critical"
+        assert language[0]["message"].startswith("the en text is not in en:")
+
+
+def test_one_translation_against_its_source_is_named(tmp_path: Path,
+                                                     isolated_cache: Path) -> None:
+    """--source with one translation is a pair: its findings name that translation."""
+    code, out = _nway("--source", str(DATA / "en.txt"), str(DATA / "lt.txt"), "--out",
+                      str(tmp_path / "r"), "--fail-on", "none")
+    assert code == 0, out
+    data = json.loads((tmp_path / "r" / "report.json").read_text("utf-8"))
+    assert data["findings"] and all(f["drifted"] == "lt" for f in data["findings"])
