@@ -107,7 +107,8 @@ def build_nway_view(report: Mapping[str, Any]) -> NwayView:
             for sid, a, b in spans:
                 marks.setdefault((lang, int(sid)), []).append((int(a), int(b), f["severity"], fid))
         who = f["drifted"] or NO_MAJORITY
-        blamed.setdefault((int(f["row"]), who), []).append(f["severity"])
+        if f["sentences"]:  # a finding about a whole text (no sentences) paints no row
+            blamed.setdefault((int(f["row"]), who), []).append(f["severity"])
         views.append(NwayFindingView(
             id=fid, row=int(f["row"]), anchor=f"row-{f['row']}", severity=f["severity"],
             severity_label=SEVERITY_LABELS[f["severity"]], glyph=SEVERITY_GLYPHS[f["severity"]],

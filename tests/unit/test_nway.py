@@ -232,6 +232,9 @@ def test_a_translation_in_the_wrong_language_is_one_finding(tmp_path: Path, isol
     assert only["message"].startswith("the lv text is not in lv:")
     assert "look like et" in only["message"]
     assert not [f for f in data["findings"] if f["kind"] == "language" and f is not only]
+    # A finding about the whole text paints no row's cell as drifted.
+    html = (tmp_path / "r" / "report.html").read_text("utf-8")
+    assert 'data-drifted="lv"' not in html.split('<ol id="findings">')[0]
     # It judges nobody either: no finding cites it as a peer ("… which agree with each other").
     assert not [f["message"] for f in data["findings"] if f is not only and "lv" in f["message"]]
     if with_source:  # two judged translations: each finding names one, or says none agrees
