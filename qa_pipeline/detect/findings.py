@@ -95,11 +95,12 @@ def gap_finding(src: Document, tgt: Document, bead: Bead, row: int = -1) -> Find
     doc, ids = (src, bead.source) if omission else (tgt, bead.target)
     words = len(side_text(doc, ids).text.split())
     n = len(ids)
-    what = f"{n} sentence{'s' if n > 1 else ''} ({words} words)"
+    what = f"{n} sentence{'s' if n > 1 else ''} ({words} word{'s' if words != 1 else ''})"
+    have = "has" if n == 1 else "have"
     msg = (
-        f"{what} of the {src.lang} text have no counterpart in the {tgt.lang} text"
+        f"{what} of the {src.lang} text {have} no counterpart in the {tgt.lang} text"
         if omission
-        else f"{what} of the {tgt.lang} text have no counterpart in the {src.lang} text"
+        else f"{what} of the {tgt.lang} text {have} no counterpart in the {src.lang} text"
     )
     spans: tuple[Span, ...] = tuple((i, 0, len(doc.sentences[i].text)) for i in ids)
     return Finding(

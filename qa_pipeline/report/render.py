@@ -138,8 +138,10 @@ def gate_line(out: BatchOutput) -> str:
     """The run's verdict as the gate reads it: what fails, what is accepted."""
     t = out.summary["totals"]
     verdict = "FAIL" if out.summary["status"] == "fail" else "PASS"
-    parts = [f"{t['failing']} new finding{'s' if t['failing'] != 1 else ''} at or above "
-             f"{out.fail_on}", f"{t['new']} new in all", f"{t['baselined']} accepted"]
+    fails = ("fail_on none: no finding fails the gate" if out.fail_on == "none" else
+             f"{t['failing']} new finding{'s' if t['failing'] != 1 else ''} at or above "
+             f"{out.fail_on}")
+    parts = [fails, f"{t['new']} new in all", f"{t['baselined']} accepted"]
     if t["errors"]:
         parts.append(f"{t['errors']} pair{'s' if t['errors'] != 1 else ''} not checked")
     return f"Gate: {verdict} · " + " · ".join(parts)

@@ -395,7 +395,7 @@ def build_view(report: Mapping[str, Any]) -> ReportView:
                         if k in kinds_present)
     thresholds = {str(k): float(v) for k, v in dict(sig.get("thresholds", {})).items()}
     header = HeaderView(
-        title=f"{src['lang']} \u2194 {tgt['lang']}: {_basename(src['path'])} / "
+        title=f"{src['lang']} \u2194 {tgt['lang']}: {_titled(src['path'])} / "
               f"{_basename(tgt['path'])}",
         source_path=str(src["path"]), source_lang=str(src["lang"]),
         target_path=str(tgt["path"]), target_lang=str(tgt["lang"]),
@@ -414,6 +414,13 @@ def build_view(report: Mapping[str, Any]) -> ReportView:
         heat=heat_map(report, first_row_of_src_par),
         severity_colours=tuple(Count(s, SEVERITY_COLOURS[s], 0) for s in SEVERITY_ORDER),
     )
+
+
+def _titled(path: str) -> str:
+    """A file as a title names it: with its folder, which in a batch is the document
+    ("customer-loyalty/lt.txt"; every pair's files are lt.txt and et.txt)."""
+    parts = str(path).replace("\\", "/").rstrip("/").split("/")
+    return "/".join(parts[-2:])
 
 
 def _basename(path: str) -> str:

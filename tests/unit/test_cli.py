@@ -220,7 +220,7 @@ def test_batch_writes_reports_and_index(tmp_path: Path, seeds: tuple[Path, Path]
     assert "lonely" in index and "no et file" in index
     assert 'href="lonely' not in index  # no report, no link to one
     assert "2 document pairs · 1 missing language ·" in index
-    assert "Gate: PASS · 0 new findings at or above none" in index
+    assert "Gate: PASS · fail_on none: no finding fails the gate" in index
     assert "warning:" in res.output and "no et file" in res.output
     # The same corpus fails the gate at minor: the seed pair has minor findings.
     res = runner.invoke(app, ["batch", str(corpora), "--out", str(out), "--model", "hash",

@@ -38,7 +38,7 @@ def test_omission_and_addition_findings() -> None:
     om = gap_finding(SRC, TGT, Bead((0,), ()))
     assert om.kind == "omission" and om.severity == "minor"
     assert om.source_spans == ((0, 0, len("Antraštė")),) and om.target_spans == ()
-    assert "lt text have no counterpart in the et text" in om.message
+    assert "1 sentence (1 word) of the lt text has no counterpart in the et text" in om.message
     add = gap_finding(SRC, TGT, Bead((), (0, 1)))
     assert add.kind == "addition" and add.target_spans[1][0] == 1
     assert "2 sentences" in add.message

@@ -48,14 +48,14 @@
     var flaggedOnly = mode() === "flagged", visibleRows = 0;
     for (var i = 0; i < rows.length; i++) {
       var vis;
-      if (rowHasAny[i]) {
-        // A flagged row follows its findings: it shows when one of them passes the filters.
+      if (flaggedOnly) {
+        // "Rows with findings": a flagged row follows its findings, shown when one of them
+        // passes the filters.
         vis = !!rowHasVisible[i];
-        if (needle && !vis && !flaggedOnly) {
-          vis = rowText[i].indexOf(needle) >= 0 && sevKindPass(i, sev, kind);
-        }
       } else {
-        vis = !flaggedOnly && (!needle || rowText[i].indexOf(needle) >= 0);
+        // "All rows": every row, the filters only thin the findings list; a search keeps the
+        // rows whose text or findings match.
+        vis = !needle || !!rowHasVisible[i] || rowText[i].indexOf(needle) >= 0;
       }
       if (rows[i].hidden === vis) { rows[i].hidden = !vis; }
       if (vis) { visibleRows++; }
@@ -64,15 +64,6 @@
       (reviewed ? " \u00b7 " + reviewed + " reviewed" : "");
     rowcount.textContent = visibleRows + " of " + rows.length + " rows";
   }
-  function sevKindPass(i, sev, kind) {
-    var ids = (rows[i].dataset.f || "").split(" ");
-    for (var k = 0; k < ids.length; k++) {
-      var li = byId[ids[k]];
-      if (li && sev[li.dataset.sev] !== false && kind[li.dataset.kind] !== false) { return true; }
-    }
-    return false;
-  }
-
   function jumpToRow(index, flash) {
     var row = document.getElementById("r" + index);
     if (!row) { return; }
@@ -107,6 +98,14 @@
   function step(delta) {
     var vis = items.filter(function (li) { return !li.hidden; });
     if (!vis.length) { return; }
+    if (current && current.hidden) {
+      // The current finding was just hidden (marked, with "Hide reviewed" on): go on from
+      // where it stands in the list, not from the top.
+      var pos = items.indexOf(current);
+      var after = items.filter(function (li, k) { return !li.hidden && (delta > 0 ? k > pos : k < pos); });
+      select(after.length ? after[delta > 0 ? 0 : after.length - 1] : vis[delta > 0 ? vis.length - 1 : 0]);
+      return;
+    }
     var at = vis.indexOf(current);
     var next = at < 0 ? (delta > 0 ? 0 : vis.length - 1) : Math.min(vis.length - 1, Math.max(0, at + delta));
     select(vis[next]);
