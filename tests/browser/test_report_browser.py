@@ -239,3 +239,15 @@ def test_next_after_marking_a_hidden_finding_goes_on(open_report: Any,
     page.keyboard.press("j")
     current = page.eval_on_selector("#findings li.current", "li => li.dataset.id")
     assert current == visible_findings(page)[2]  # the one after the marked one
+
+
+def test_search_ignores_diacritics(open_report: Any, report: dict[str, Any]) -> None:
+    page, _, _ = open_report(report)
+    texts = [s["text"] for s in report["target"]["sentences"]]
+    word = next(w for t in texts for w in t.split() if any(c in "õäöüšž" for c in w))
+    plain = word.translate(str.maketrans("õäöüšž", "oaousz")).strip(".,;:!?")
+    page.fill("#q", plain)
+    page.wait_for_function("() => document.getElementById('rowcount').textContent"
+                           ".indexOf(' of ') > 0")
+    page.wait_for_timeout(300)
+    assert any(word.strip(".,;:!?") in page.inner_text(f"#{r}") for r in visible_rows(page))

@@ -17,6 +17,10 @@
   var rowText = null;  // lower-cased row texts, built on first search only
   function setMark(li, state) { review.set(li, state); }
 
+  // Search ignores case and diacritics: "sudetingas" finds "sudėtingas", "oige" "õige".
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
   function checked(name) {
     var on = {};
     document.querySelectorAll("input[name=" + name + "]").forEach(function (i) { on[i.value] = i.checked; });
@@ -29,7 +33,7 @@
 
   function apply() {
     var sev = checked("sev"), kind = checked("kind");
-    var needle = q.value.trim().toLowerCase();
+    var needle = fold(q.value.trim());
     var hideDone = hideReviewed.checked;
     var rowHasVisible = {}, rowHasAny = {}, shown = 0, reviewed = 0;
     items.forEach(function (li) {
@@ -37,13 +41,13 @@
       if (marks[id]) { reviewed++; }
       rowHasAny[row] = true;
       var ok = sev[li.dataset.sev] !== false && kind[li.dataset.kind] !== false &&
-        !(hideDone && marks[id]) && (!needle || li.textContent.toLowerCase().indexOf(needle) >= 0);
+        !(hideDone && marks[id]) && (!needle || fold(li.textContent).indexOf(needle) >= 0);
       li.hidden = !ok;
       if (ok) { shown++; rowHasVisible[row] = true; }
     });
     if (needle && !rowText) {
       rowText = [];
-      for (var j = 0; j < rows.length; j++) { rowText.push(rows[j].textContent.toLowerCase()); }
+      for (var j = 0; j < rows.length; j++) { rowText.push(fold(rows[j].textContent)); }
     }
     var flaggedOnly = mode() === "flagged", visibleRows = 0;
     for (var i = 0; i < rows.length; i++) {
