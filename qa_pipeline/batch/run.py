@@ -295,11 +295,13 @@ def _write_pair(out: Path, result: PairResult) -> None:
     except OSError as e:
         raise OutputError(f"{folder}: cannot write ({e.strerror}); choose another --out"
                           ) from None
+    # The batch index, from the pair's folder (OUT/DOC/PAIR/ -> OUT/index.html).
+    index = "../" * len(Path(result.folder).parts) + "index.html"
     try:
         if result.nway:
-            write_nway_report(result.report, tmp)
+            write_nway_report(result.report, tmp, index)
         else:
-            write_report(result.report, tmp)
+            write_report(result.report, tmp, index=index)
         move_in(tmp, folder, REPORT_FILES)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -14,6 +14,8 @@ class ReportOutput:
     """One validated report dict, with what several writers derive from it computed once."""
 
     data: Mapping[str, Any]
+    # In a batch: the index page's address relative to the report ("../../index.html").
+    index: str = ""
 
     @property
     def nway(self) -> bool:

@@ -67,39 +67,41 @@ def _csp(script: str) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
-def _html_chunks(report: Mapping[str, Any]) -> Iterator[str]:
+def _html_chunks(report: Mapping[str, Any], index: str = "") -> Iterator[str]:
     view = build_view(report)
     js = static_text("marks.js") + "\n" + static_text("report.js")
     return _env().get_template("report.html.j2").generate(
-        v=view, css=Markup(static_text("report.css")), js=Markup(js), csp=_csp(js))
+        v=view, css=Markup(static_text("report.css")), js=Markup(js), csp=_csp(js),
+        index=index)
 
 
-def render_html(report: Mapping[str, Any]) -> str:
-    """The report page as a string (pure; the golden tests read it)."""
-    return "".join(_html_chunks(report))
+def render_html(report: Mapping[str, Any], index: str = "") -> str:
+    """The report page as a string (pure; the golden tests read it). `index`: the batch
+    index's address relative to the page, for a link back to it ("" outside a batch)."""
+    return "".join(_html_chunks(report, index))
 
 
-def write_html(report: Mapping[str, Any], path: Path) -> None:
+def write_html(report: Mapping[str, Any], path: Path, index: str = "") -> None:
     """Write the self-contained HTML report for one document pair, streamed from the template
     (the same text as `render_html`, never held whole in memory)."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
-        fh.writelines(_html_chunks(report))
+        fh.writelines(_html_chunks(report, index))
 
 
 WRITER = WriterSpec("html", "report.html",
-                    lambda out, path: write_html(out.data, path))
+                    lambda out, path: write_html(out.data, path, out.index))
 
 
-def render_nway_html(report: Mapping[str, Any]) -> str:
+def render_nway_html(report: Mapping[str, Any], index: str = "") -> str:
     """The n-way report page (one column per text) as a string."""
     from qa_pipeline.report.nway_view import build_nway_view
 
     js = static_text("marks.js") + "\n" + static_text("nway.js")
     css = static_text("report.css") + "\n" + static_text("nway.css")
     return _env().get_template("nway.html.j2").render(
-        v=build_nway_view(report), css=Markup(css), js=Markup(js), csp=_csp(js))
+        v=build_nway_view(report), css=Markup(css), js=Markup(js), csp=_csp(js), index=index)
 
 
 def _index_row(entry: IndexEntry) -> IndexRowView:

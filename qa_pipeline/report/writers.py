@@ -43,9 +43,10 @@ def write_batch(out: BatchOutput, folder: Path) -> list[Path]:
 
 
 def write_report(data: Mapping[str, Any], folder: Path,
-                 names: Iterable[str] | None = None) -> list[Path]:
-    """Write every registered output (or the named ones) of one report into `folder`."""
-    out = ReportOutput(data)
+                 names: Iterable[str] | None = None, index: str = "") -> list[Path]:
+    """Write every registered output (or the named ones) of one report into `folder`;
+    `index`, in a batch, is the index page relative to the folder (a link back to it)."""
+    out = ReportOutput(data, index)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name in names if names is not None else WRITERS:
@@ -55,14 +56,14 @@ def write_report(data: Mapping[str, Any], folder: Path,
     return paths
 
 
-def write_nway_report(data: Mapping[str, Any], folder: Path) -> list[Path]:
+def write_nway_report(data: Mapping[str, Any], folder: Path, index: str = "") -> list[Path]:
     """An n-way report (schema qa_pipeline.nway/1): report.json, the multi-column
     report.html, and its findings as CSV and XLSX (a column group per text)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / "report.json", folder / "report.html"]
     json_report.write_json(data, paths[0])
-    paths[1].write_text(render.render_nway_html(data), encoding="utf-8")
-    out = ReportOutput(data)
+    paths[1].write_text(render.render_nway_html(data, index), encoding="utf-8")
+    out = ReportOutput(data, index)
     for spec in (exports.CSV_WRITER, exports.XLSX_WRITER):
         spec.write(out, folder / spec.filename)
         paths.append(folder / spec.filename)

@@ -26,6 +26,7 @@ def test_seed_check_writes_valid_report(
     data = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
     validate(data)
     assert (tmp_path / "r" / "report.html").stat().st_size > 1000
+    assert "All reports" not in (tmp_path / "r" / "report.html").read_text("utf-8")  # no batch
     assert data["signature"]["model"] == "hash-256"
     assert data["signature"]["aligner"].startswith("margin(")
     # every sentence in exactly one bead, monotone
@@ -219,6 +220,9 @@ def test_batch_writes_reports_and_index(tmp_path: Path, seeds: tuple[Path, Path]
     assert not (out / "lonely").exists()
     assert "lonely" in index and "no et file" in index
     assert 'href="lonely' not in index  # no report, no link to one
+    # A batch's pair report links back to the index; a lone check's has no such link.
+    assert 'href="../../index.html"' in (out / "one" / "lt-et" / "report.html").read_text(
+        "utf-8")
     assert "2 document pairs · 1 missing language ·" in index
     assert "Gate: PASS · fail_on none: no finding fails the gate" in index
     assert "warning:" in res.output and "no et file" in res.output
