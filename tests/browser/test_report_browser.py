@@ -251,3 +251,17 @@ def test_search_ignores_diacritics(open_report: Any, report: dict[str, Any]) -> 
                            ".indexOf(' of ') > 0")
     page.wait_for_timeout(300)
     assert any(word.strip(".,;:!?") in page.inner_text(f"#{r}") for r in visible_rows(page))
+
+
+def test_a_span_shared_by_findings_selects_each_in_turn(open_report: Any,
+                                                         report: dict[str, Any]) -> None:
+    page, _, _ = open_report(report)
+    shared = page.query_selector_all("#rows mark[data-f*=' ']")
+    if not shared:
+        pytest.skip("the fixture has no span shared by two findings")
+    ids = shared[0].get_attribute("data-f").split(" ")
+    picked = []
+    for _ in ids:
+        shared[0].click()
+        picked.append(page.eval_on_selector("#findings li.current", "li => li.dataset.id"))
+    assert sorted(picked) == sorted(ids)

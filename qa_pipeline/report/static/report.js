@@ -139,7 +139,11 @@
   document.getElementById("download").addEventListener("click", review.download);
   rowsBox.addEventListener("click", function (ev) {
     var m = ev.target.closest("mark[data-f]");
-    if (m) { var li = byId[m.dataset.f.split(" ")[0]]; if (li) { select(li); } }
+    if (!m) { return; }
+    // A span several findings share: each click selects the next of them.
+    var ids = m.dataset.f.split(" ").filter(function (id) { return byId[id]; });
+    var at = current ? ids.indexOf(current.dataset.id) : -1;
+    if (ids.length) { select(byId[ids[(at + 1) % ids.length]]); }
   });
   document.getElementById("strip").addEventListener("click", function (ev) {
     var t = ev.target.closest("[data-row]");
