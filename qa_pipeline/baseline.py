@@ -235,7 +235,6 @@ def read_reports(reports: Path, corpora: Path | None = None) -> list[ReportedPai
     return out
 
 
-
 def update(baseline: Baseline, reported: Iterable[ReportedPair], prune: bool = False,
            gone: Collection[str] = ()) -> tuple[Baseline, list[BaselineEntry],
                                                 list[BaselineEntry]]:

@@ -328,11 +328,9 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
               progress: StageProgress | None = None) -> BatchOutput:
     """Check every document of `corpora`, write each pair's reports and the batch outputs
     (index.html, summary.json, junit.xml) into `out`, and return what was written."""
-    from ..report.writers import write_batch
+    from ..report.writers import BATCH_WRITERS, write_batch
 
     start = time.perf_counter()
-    from ..report.writers import BATCH_WRITERS
-
     found, missing = discover(corpora, bc.config.src_lang, bc.tgt_langs, bc.nway)
     # Files or folders in the way of an output stop the run before any work; a document whose
     # folder cannot be checked (two files of a language, an unsafe name) is its own error.

@@ -117,8 +117,8 @@ def check(
                 verb = "apply" if len(nway_only) > 1 else "applies"
                 raise QAError(f"{' and '.join(nway_only)} {verb} to an n-way check (--source, or "
                               "three or more files); for a pair give --src-lang / --tgt-lang")
-            if len(files) == 2 and files[0].exists() and files[0].resolve() == files[1].resolve():
-                raise QAError(f"{files[1]}: the same file as SRC; give the two translations")
+            if len(files) == 2:
+                _each_once([(files[0], "SRC"), (files[1], "TGT")])
             inner = resolve_encoder(cfg)  # an unknown model fails here; loading comes later
             inputs = read_inputs(files[0], files[1] if len(files) == 2 else None, cfg)
             # Notes once the inputs are known good: an error stays the one line on stderr.
@@ -142,6 +142,18 @@ def check(
     if worst_rank(data) >= C.FAIL_ON_RANK[cfg.fail_on]:
         raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_OK)
+
+
+def _each_once(named: list[tuple[Path, str]]) -> None:
+    """Refuse a file given twice (also through another path or a link): the check would
+    compare a text with itself. `named`: each file and how the message calls it."""
+    seen: dict[Path, str] = {}
+    for path, name in named:
+        if not path.exists():
+            continue  # the reader names a missing file
+        if (twin := seen.get(path.resolve())) is not None:
+            raise QAError(f"{path}: the same file as {twin}; give each text once")
+        seen[path.resolve()] = name
 
 
 def _lang_of(path: Path, given: str | None, what: str) -> str:
@@ -178,10 +190,7 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
                 for i, f in enumerate(files)]
     src_lang = (check_lang(_lang_of(source, source_lang, "source"), "--source-lang")
                 if source is not None else "")
-    seen: dict[Path, Path] = {}
-    for f in [*([source] if source is not None else []), *files]:
-        if f.exists() and (twin := seen.setdefault(f.resolve(), f)) is not f:
-            raise QAError(f"{f}: the same file as {twin}; give each text once")
+    _each_once([(f, str(f)) for f in [*([source] if source is not None else []), *files]])
     base = [base_lang(x) for x in tr_langs]
     if len(set(base)) != len(base):
         raise QAError(f"each translation needs its own language; got {', '.join(tr_langs)}")

@@ -25,22 +25,19 @@ def move_in(tmp: Path, folder: Path, replaces: Iterable[str] = ()) -> list[Path]
     OutputError naming the file that could not be moved; the folder is then as it was."""
     new = sorted(f.name for f in tmp.iterdir())
     targets = sorted(set(new) | set(replaces))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"{folder}: cannot write ({e.strerror}); choose another --out") from None
     for name in targets:  # a folder in a file's place is the user's, never moved aside
         p = folder / name
         if p.is_dir() and not p.is_symlink():
             raise OutputError(f"{p}: is a directory, where the report's file goes; "
                               "move it or choose another --out")
-    current = folder
-    aside: list[str] = []
-    placed: list[str] = []
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         backup = Path(tempfile.mkdtemp(prefix=".qa-old-", dir=folder))
     except OSError as e:
         raise OutputError(f"{folder}: cannot write ({e.strerror}); choose another --out") from None
+    current = folder
+    aside: list[str] = []
+    placed: list[str] = []
     try:
         for name in targets:
             current = folder / name

@@ -116,9 +116,8 @@ def read_pairs_tsv(path: Path, src_lang: str, tgt_lang: str,
             if header or (header is None and is_header(cells, src_lang, tgt_lang)):
                 continue
         s, t = (line_sentence(" ".join(c.split())) for c in cells)
-        if s[0] or t[0]:
-            units.append((s if s[0] else None, t if t[0] else None))
-            ids.append(f"line {lineno}")
+        units.append((s, t))  # an empty side: untranslated (`units_to_inputs`)
+        ids.append(f"line {lineno}")
     if not units:
         raise InputError(f"{path}: no pairs found")
     return units_to_inputs(path, src_lang, tgt_lang, units, f.encoding, ids)

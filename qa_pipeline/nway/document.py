@@ -20,18 +20,26 @@ from .pipeline import NwayFinding
 from .score import PairEvidence
 
 
+def _verdict(ev: PairEvidence, side: str, copies_count: bool
+             ) -> tuple[str, set[int]] | None:
+    """The pair's wrong-language verdict on `side`, with its beads turned into table rows."""
+    verdict = wrong_language(ev.context, side, copies_count=copies_count)
+    if verdict is None:
+        return None
+    message, beads = verdict
+    row_of = {k: r for r, k in ev.row_bead.items()}
+    return message, {row_of[k] for k in beads if k in row_of}
+
+
 def language_verdict(pairs: Mapping[tuple[str, str], PairEvidence], lang: str,
                      source_lang: str) -> tuple[str, set[int]] | None:
     """(message, rows) when `lang`'s text is not in `lang` (or copies the source), else None."""
     for (a, b), ev in pairs.items():
-        if lang not in (a, b):
-            continue
-        side = "target" if b == lang else "source"
-        verdict = wrong_language(ev.context, side, copies_count=a == source_lang != "")
-        if verdict is not None:
-            message, beads = verdict
-            row_of = {k: r for r, k in ev.row_bead.items()}
-            return message, {row_of[k] for k in beads if k in row_of}
+        if lang in (a, b):
+            verdict = _verdict(ev, "target" if b == lang else "source",
+                               copies_count=a == source_lang != "")
+            if verdict is not None:
+                return verdict
     return None
 
 
@@ -46,10 +54,9 @@ def wrong_language_verdicts(langs: Sequence[str], pairs: Mapping[tuple[str, str]
             out[lang] = verdict
     first = next((ev for (a, _), ev in pairs.items() if a == source_lang), None)
     if source_lang and first is not None:
-        verdict = wrong_language(first.context, "source", copies_count=False)
+        verdict = _verdict(first, "source", copies_count=False)
         if verdict is not None:
-            row_of = {k: r for r, k in first.row_bead.items()}
-            out[""] = (verdict[0], {row_of[k] for k in verdict[1] if k in row_of})
+            out[""] = verdict
     return out
 
 

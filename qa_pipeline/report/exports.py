@@ -92,12 +92,19 @@ NWAY_COLUMNS: tuple[str, ...] = (
 NWAY_TEXT_COLUMNS: tuple[str, ...] = ("file", "sentences", "text", "spans", "offsets")
 
 
+def _nway_texts(report: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """(name, text) of an n-way report's texts: "source" first where there is one, then each
+    translation under its language, in the report's order."""
+    src = report.get("source")
+    return ([("source", src)] if src else []) + [(str(t["lang"]), t)
+                                                  for t in report["translations"]]
+
+
 def nway_columns(report: Mapping[str, Any]) -> tuple[str, ...]:
-    """The columns of an n-way report's rows: NWAY_COLUMNS, then `<lang>_<what>` for the
-    source (as `source_<what>`) and each translation."""
-    texts = (["source"] if report.get("source") else []) + [
-        str(t["lang"]) for t in report["translations"]]
-    return NWAY_COLUMNS + tuple(f"{name}_{what}" for name in texts for what in NWAY_TEXT_COLUMNS)
+    """The columns of an n-way report's rows: NWAY_COLUMNS, then `<name>_<what>` for each
+    text (`_nway_texts`)."""
+    return NWAY_COLUMNS + tuple(f"{name}_{what}" for name, _ in _nway_texts(report)
+                                for what in NWAY_TEXT_COLUMNS)
 
 
 def nway_records(report: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -106,9 +113,7 @@ def nway_records(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     from qa_pipeline.io.nway_json import validate_nway
 
     validate_nway(dict(report))
-    src = report.get("source")
-    sides = ([("source", src)] if src else []) + [(str(t["lang"]), t)
-                                                   for t in report["translations"]]
+    sides = _nway_texts(report)
     findings = sorted(report["findings"], key=lambda f: finding_sort_key(f, int(f["row"])))
     out = []
     for f in findings:
@@ -158,9 +163,7 @@ def _report_files(report: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(role, path) of every text a report read: source and target, or an n-way report's
     source and translations."""
     if "translations" in report:
-        src = report.get("source")
-        return ([("source", str(src["path"]))] if src else []) + [
-            (str(t["lang"]), str(t["path"])) for t in report["translations"]]
+        return [(name, str(doc["path"])) for name, doc in _nway_texts(report)]
     return [("source", str(report["source"]["path"])), ("target", str(report["target"]["path"]))]
 
 

@@ -15,7 +15,6 @@
   var marks = review.marks, byId = review.byId;
   var current = null;
   var rowText = null;  // lower-cased row texts, built on first search only
-  function setMark(li, state) { review.set(li, state); }
 
   // Search ignores case and diacritics: "sudetingas" finds "sudėtingas", "oige" "õige".
   function fold(text) {
@@ -126,7 +125,7 @@
     var btn = ev.target.closest("button[data-mark]");
     var li = ev.target.closest("li.finding");
     if (!li) { return; }
-    if (btn) { setMark(li, btn.dataset.mark); return; }
+    if (btn) { review.set(li, btn.dataset.mark); return; }
     if (ev.target.closest("a.go")) { ev.preventDefault(); select(li); }
   });
   document.querySelector(".filters").addEventListener("change", function (ev) {
@@ -169,9 +168,9 @@
     switch (ev.key) {
       case "j": step(1); break;
       case "k": step(-1); break;
-      case "a": if (current) { setMark(current, "accepted"); } break;
-      case "f": if (current) { setMark(current, "false_positive"); } break;
-      case "u": if (current) { setMark(current, ""); } break;
+      case "a": if (current) { review.set(current, "accepted"); } break;
+      case "f": if (current) { review.set(current, "false_positive"); } break;
+      case "u": if (current) { review.set(current, ""); } break;
       case "/": q.focus(); break;
       default: return;
     }
