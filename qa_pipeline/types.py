@@ -70,6 +70,8 @@ class Sentence:
     # Where a bilingual file holds it, as its CAT tool names it ("line 12" of a TSV, an XLIFF
     # unit's id with "#segment", a TMX tuid); "" for running text.
     unit: str = ""
+    # The line of its file where it starts (1-based); 0 where the reader cannot tell (XML).
+    line: int = 0
 
     def display_span(self, start: int, end: int) -> tuple[int, int]:
         """Where text[start:end] is in the text as given (`display`, or `text` itself)."""

@@ -23,6 +23,8 @@ def sentence_dict(s: Sentence) -> dict[str, Any]:
         out["offsets"] = list(s.offsets)
     if s.unit:
         out["unit"] = s.unit
+    if s.line:
+        out["line"] = s.line
     return out
 
 

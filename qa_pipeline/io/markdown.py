@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..segment import SentenceText, block_sentences
+from ..segment import SentenceText, block_sentences_at
 from ..segment import build_document as _build
 from ..types import Document
 from .base import ReaderSpec
@@ -31,26 +31,31 @@ def _plain(inline: Any) -> str:
     return "".join(out)
 
 
-def markdown_paragraphs(text: str, lang: str) -> list[list[SentenceText]]:
+def markdown_paragraphs(text: str, lang: str) -> tuple[list[list[SentenceText]],
+                                                        list[list[int]]]:
+    """The prose blocks' sentences, and the line (1-based) where each starts."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark").enable("table")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     paragraphs: list[list[SentenceText]] = []
+    starts: list[list[int]] = []
     for tok in md.parse("\n".join(lines)):
         if tok.type != "inline" or not tok.map:
             continue
         plain = _plain(tok)
         shown = "\n".join(lines[tok.map[0]:tok.map[1]])
-        sents = block_sentences(plain, lang, shown, subsequence_offsets(plain, shown))
-        if sents:
-            paragraphs.append(sents)
-    return paragraphs
+        found = block_sentences_at(plain, lang, shown, subsequence_offsets(plain, shown))
+        if found:
+            paragraphs.append([s for s, _ in found])
+            starts.append([tok.map[0] + 1 + shown.count("\n", 0, at) for _, at in found])
+    return paragraphs, starts
 
 
 def read_markdown(path: Path, lang: str) -> Document:
     f = read_file(path, (lang,))
-    doc = _build(str(path), lang, markdown_paragraphs(f.text, lang), f.encoding)
+    paragraphs, lines = markdown_paragraphs(f.text, lang)
+    doc = _build(str(path), lang, paragraphs, f.encoding, lines)
     if not doc.sentences:
         raise InputError(f"{path}: no sentences found (only code or markup?)")
     return doc

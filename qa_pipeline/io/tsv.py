@@ -97,6 +97,7 @@ def read_pairs_tsv(path: Path, src_lang: str, tgt_lang: str,
     f = read_file(path, (src_lang, tgt_lang))
     units: list[Unit] = []
     ids: list[str] = []
+    lines: list[int] = []
     first = True
     for lineno, cells in _rows(f.text):
         if len(cells) != 2:
@@ -118,9 +119,10 @@ def read_pairs_tsv(path: Path, src_lang: str, tgt_lang: str,
         s, t = (line_sentence(" ".join(c.split())) for c in cells)
         units.append((s, t))  # an empty side: untranslated (`units_to_inputs`)
         ids.append(f"line {lineno}")
+        lines.append(lineno)
     if not units:
         raise InputError(f"{path}: no pairs found")
-    return units_to_inputs(path, src_lang, tgt_lang, units, f.encoding, ids)
+    return units_to_inputs(path, src_lang, tgt_lang, units, f.encoding, ids, lines)
 
 
 def tsv_langs(path: Path) -> tuple[str, str]:

@@ -49,14 +49,16 @@ def same_lang(code: str, wanted: str) -> bool:
 
 
 def units_to_inputs(path: Path, src_lang: str, tgt_lang: str, units: Sequence[Unit],
-                    encoding: str, ids: Sequence[str] = ()) -> Inputs:
+                    encoding: str, ids: Sequence[str] = (), lines: Sequence[int] = ()) -> Inputs:
     """One paragraph per side of each unit, one bead per unit (no alignment step); `ids`, one
-    per unit where the format names them, become the sentences' `unit`."""
+    per unit where the format names them, become the sentences' `unit`, and `lines` (where
+    the format has lines a unit starts on) their `line`."""
     named = list(ids) if ids else [""] * len(units)
-    kept = [((s if s and s[0] else None, t if t and t[0] else None), uid)
-            for (s, t), uid in zip(units, named, strict=True)]
-    kept = [(u, uid) for u, uid in kept if u != (None, None)]
-    units = [u for u, _ in kept]
+    at = list(lines) if lines else [0] * len(units)
+    kept = [((s if s and s[0] else None, t if t and t[0] else None), uid, n)
+            for (s, t), uid, n in zip(units, named, at, strict=True)]
+    kept = [k for k in kept if k[0] != (None, None)]
+    units = [u for u, _, _ in kept]
     if not any(s for s, _ in units):
         raise InputError(f"{path}: no {src_lang} text found")
     src = [[s] for s, _ in units if s]
@@ -67,10 +69,12 @@ def units_to_inputs(path: Path, src_lang: str, tgt_lang: str, units: Sequence[Un
         beads.append(Bead(source=(i,) if s else (), target=(j,) if t else ()))
         i += bool(s)
         j += bool(t)
-    return Inputs(_named(build_document(str(path), src_lang, src, encoding),
-                         [uid for (s, _), uid in kept if s]),
-                  _named(build_document(str(path), tgt_lang, tgt, encoding),
-                         [uid for (_, t), uid in kept if t]),
+    return Inputs(_named(build_document(str(path), src_lang, src, encoding,
+                                        [[n] for (s, _), _, n in kept if s]),
+                         [uid for (s, _), uid, _ in kept if s]),
+                  _named(build_document(str(path), tgt_lang, tgt, encoding,
+                                        [[n] for (_, t), _, n in kept if t]),
+                         [uid for (_, t), uid, _ in kept if t]),
                   tuple(beads))
 
 

@@ -17,6 +17,7 @@ from qa_pipeline.report.view import (
     SEVERITY_COLOURS,
     check_report,
     finding_sort_key,
+    first_line,
     rows_of_findings,
     unit_names,
 )
@@ -24,8 +25,10 @@ from qa_pipeline.types import KIND_LABELS
 
 COLUMNS: tuple[str, ...] = (
     "finding_id", "severity", "kind", "issue", "score", "row", "unit",
-    "source_file", "source_lang", "source_sentences", "source_text", "source_spans",
-    "target_file", "target_lang", "target_sentences", "target_text", "target_spans",
+    "source_file", "source_lang", "source_sentences", "source_line", "source_text",
+    "source_spans",
+    "target_file", "target_lang", "target_sentences", "target_line", "target_text",
+    "target_spans",
     "source_offsets", "target_offsets", "message", "review",
 )
 # Spreadsheet apps run cells starting with these as formulas (CSV injection); see OWASP.
@@ -71,10 +74,15 @@ def finding_records(report: Mapping[str, Any]) -> list[dict[str, Any]]:
             # Where a bilingual file holds it, as its CAT tool names it ("" for running text).
             "unit": unit_names(src["sentences"], s_ids) or unit_names(tgt["sentences"], t_ids),
             "source_file": str(src["path"]), "source_lang": str(src["lang"]),
-            "source_sentences": _ids(s_ids), "source_text": _texts(src["sentences"], s_ids),
+            "source_sentences": _ids(s_ids),
+            # Where the side's text starts in its file ("" where the format has no lines).
+            "source_line": first_line(src["sentences"], s_ids) or "",
+            "source_text": _texts(src["sentences"], s_ids),
             "source_spans": _spans(src["sentences"], s_spans),
             "target_file": str(tgt["path"]), "target_lang": str(tgt["lang"]),
-            "target_sentences": _ids(t_ids), "target_text": _texts(tgt["sentences"], t_ids),
+            "target_sentences": _ids(t_ids),
+            "target_line": first_line(tgt["sentences"], t_ids) or "",
+            "target_text": _texts(tgt["sentences"], t_ids),
             "target_spans": _spans(tgt["sentences"], t_spans),
             "source_offsets": _offsets(s_spans), "target_offsets": _offsets(t_spans),
             "message": str(f.get("message", "")),
@@ -89,7 +97,7 @@ def finding_records(report: Mapping[str, Any]) -> list[dict[str, Any]]:
 # there is one) and each translation's in the report's order.
 NWAY_COLUMNS: tuple[str, ...] = (
     "finding_id", "severity", "kind", "issue", "score", "row", "drifted", "message", "review")
-NWAY_TEXT_COLUMNS: tuple[str, ...] = ("file", "sentences", "text", "spans", "offsets")
+NWAY_TEXT_COLUMNS: tuple[str, ...] = ("file", "sentences", "line", "text", "spans", "offsets")
 
 
 def _nway_texts(report: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
@@ -127,6 +135,7 @@ def nway_records(report: Mapping[str, Any]) -> list[dict[str, Any]]:
             ids = list(f["sentences"].get(lang, []))
             spans = list(f.get("spans", {}).get(lang, []))
             rec.update({f"{name}_file": str(doc["path"]), f"{name}_sentences": _ids(ids),
+                        f"{name}_line": first_line(doc["sentences"], ids) or "",
                         f"{name}_text": _texts(doc["sentences"], ids),
                         f"{name}_spans": _spans(doc["sentences"], spans),
                         f"{name}_offsets": _offsets(spans)})

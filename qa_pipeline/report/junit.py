@@ -19,6 +19,7 @@ from typing import Any
 from ..types import KIND_LABELS
 from .output import BatchOutput, BatchWriterSpec, PairResult
 from .summary import failing
+from .view import first_line
 
 # XML 1.0 cannot carry these at all, escaped or not.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -37,14 +38,36 @@ def _side(doc: Mapping[str, Any], ids: Sequence[int]) -> str:
     return " ".join(str(sentences[i]["text"]) for i in ids if 0 <= i < len(sentences))
 
 
+def _at(path: str, line: int) -> str:
+    return f"{path}:{line}" if line else path
+
+
+def _place(p: PairResult, f: Mapping[str, Any]) -> tuple[str, int]:
+    """The file a finding is annotated on, and its line there (0: none known): a pair's on the
+    target where the finding has target text, else on the source (an omission); an n-way
+    finding on the translation it blames (none: the source)."""
+    assert p.report is not None
+    if p.nway:
+        blamed = f.get("drifted") or ""
+        paths = dict((lang, path) for lang, path, _ in p.targets)
+        doc, path = p.report["source"], p.source_path
+        if blamed in paths:
+            doc = next(t for t in p.report["translations"] if t["lang"] == blamed)
+            path = paths[blamed]
+        ids = f["sentences"].get(str(doc["lang"]), []) if doc else []
+        return path, first_line(doc["sentences"], ids) if doc else 0
+    if f.get("target") or not f.get("source"):
+        return p.target_path, first_line(p.report["target"]["sentences"], f.get("target", []))
+    return p.source_path, first_line(p.report["source"]["sentences"], f["source"])
+
+
 def _nway_failure(p: PairResult, f: Mapping[str, Any]) -> ET.Element:
     """An n-way finding: the row, the translation judged to have drifted, every text's
     sentences in that row."""
     assert p.report is not None
     texts = ([p.report["source"]] if p.report["source"] else []) + list(p.report["translations"])
     drifted = f["drifted"] or "no majority"
-    paths = dict((lang, path) for lang, path, _ in p.targets)
-    where = f"{paths.get(f['drifted'], p.source_path)}: row {f['row']} ({drifted})"
+    where = f"{_at(*_place(p, f))}: row {f['row']} ({drifted})"
     label = KIND_LABELS.get(f["kind"], f["kind"])
     el = ET.Element("failure", {
         "type": f"{f['severity']}.{f['kind']}",
@@ -67,7 +90,7 @@ def _failure(p: PairResult, f: Mapping[str, Any]) -> ET.Element:
         return _nway_failure(p, f)
     assert p.report is not None
     src, tgt = p.report["source"], p.report["target"]
-    where = (f"{p.target_path}: {p.source_lang} sentence {_ids(f['source'])}, "
+    where = (f"{_at(*_place(p, f))}: {p.source_lang} sentence {_ids(f['source'])}, "
              f"{p.target_lang} sentence {_ids(f['target'])}")
     label = KIND_LABELS.get(f["kind"], f["kind"])
     el = ET.Element("failure", {
@@ -88,12 +111,11 @@ def _failure(p: PairResult, f: Mapping[str, Any]) -> ET.Element:
 def _testcases(p: PairResult, fail_on: str, seconds: float) -> list[ET.Element]:
     """The pair's testcases: one (passed, or its error), or one per failing finding, named
     by the document and the finding's id (stable across runs) and sharing its time."""
-    def case(name: str, time: float, file: str = p.target_path) -> ET.Element:
+    def case(name: str, time: float, file: str = p.target_path, line: int = 0) -> ET.Element:
         return ET.Element("testcase", {
             "classname": f"qa_pipeline.{p.pair}", "name": _clean(name),
-            "file": _clean(file), "time": f"{time:.3f}"})
-
-    paths = dict((lang, path) for lang, path, _ in p.targets)  # n-way: each translation's
+            "file": _clean(file), **({"line": str(line)} if line else {}),
+            "time": f"{time:.3f}"})
 
     if p.report is None:
         one = case(p.document, seconds)
@@ -106,10 +128,8 @@ def _testcases(p: PairResult, fail_on: str, seconds: float) -> list[ET.Element]:
     out = []
     for f in fails:
         label = KIND_LABELS.get(f["kind"], f["kind"])
-        # An n-way finding is annotated on the translation it blames (none: the source).
-        file = paths.get(f.get("drifted") or "", p.source_path) if p.nway else p.target_path
         one = case(f"{p.document}: {f['severity']} {label} [{f.get('id', '')}]",
-                   seconds / len(fails), file)
+                   seconds / len(fails), *_place(p, f))
         one.append(_failure(p, f))
         out.append(one)
     return out

@@ -16,6 +16,7 @@ from .view import (
     SEVERITY_GLYPHS,
     Count,
     SentenceView,
+    first_line,
     segments_for,
     shown,
 )
@@ -124,7 +125,8 @@ def build_nway_view(report: Mapping[str, Any]) -> NwayView:
             lang = t["lang"]
             sents = tuple(
                 SentenceView(int(i), segments_for(*shown(by_lang[lang]["sentences"][i],
-                                                         marks.get((lang, int(i)), []))))
+                                                         marks.get((lang, int(i)), []))),
+                             first_line(by_lang[lang]["sentences"], [int(i)]))
                 for i in ids_by_lang.get(lang, []))
             cells.append(CellView(lang, sents, _worst(blamed.get((r, lang), [])),
                                   lang == src_lang))

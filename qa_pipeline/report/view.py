@@ -54,6 +54,7 @@ class Segment:
 class SentenceView:
     id: int
     segments: tuple[Segment, ...]
+    line: int = 0  # the line of its file where it starts; 0 where the report does not say
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class FindingView:
     target_excerpt: str
     location: str
     baselined: bool = False  # in the accepted-findings baseline: shown, never fails CI
+    lines: str = ""  # where each side's text starts in its file ("lt line 12 · et line 9")
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,13 @@ def unit_names(sentences: Sequence[Mapping[str, Any]], ids: Sequence[int]) -> st
     running text."""
     names = [str(sentences[i].get("unit", "")) for i in ids if 0 <= i < len(sentences)]
     return ", ".join(dict.fromkeys(n for n in names if n))
+
+
+def first_line(sentences: Sequence[Mapping[str, Any]], ids: Sequence[int]) -> int:
+    """The line of its file where the first of these sentences starts; 0 where the report
+    does not say (XLIFF, TMX, an older report)."""
+    lines = [int(sentences[i].get("line", 0)) for i in ids if 0 <= i < len(sentences)]
+    return min((n for n in lines if n), default=0)
 
 
 def _fmt(x: float | None, digits: int = 2) -> str:
@@ -297,8 +306,15 @@ def _side(ids: Sequence[int], sentences: Sequence[Mapping[str, Any]],
     for sid in ids:
         text, here = (shown(sentences[sid], marks.get(int(sid), []))
                       if 0 <= sid < len(sentences) else ("", []))
-        views.append(SentenceView(int(sid), segments_for(text, here)))
+        views.append(SentenceView(int(sid), segments_for(text, here),
+                                  first_line(sentences, [sid])))
     return SideView(tuple(views), id_range(ids, prefix))
+
+
+def _where(ids_label: str, sentences: Sequence[Mapping[str, Any]], ids: Sequence[int]) -> str:
+    """"src s14" with the line of its file where the text starts: "src s14 (line 29)"."""
+    n = first_line(sentences, ids)
+    return f"{ids_label} (line {n})" if ids_label and n else ids_label
 
 
 def _paragraph_starts(doc: Mapping[str, Any]) -> set[int]:
@@ -330,8 +346,10 @@ def build_view(report: Mapping[str, Any]) -> ReportView:
     for rank, i in enumerate(order):
         f = raw_findings[i]
         row = finding_rows[i]
-        loc = " / ".join(x for x in (id_range(f.get("source", []), "src s"),
-                                     id_range(f.get("target", []), "tgt s")) if x)
+        loc = " / ".join(x for x in (
+            _where(id_range(f.get("source", []), "src s"), src_sents, f.get("source", [])),
+            _where(id_range(f.get("target", []), "tgt s"), tgt_sents, f.get("target", [])),
+        ) if x)
         findings.append(FindingView(
             id=str(f["id"]), rank=rank, kind=str(f["kind"]),
             kind_label=KIND_LABELS.get(str(f["kind"]), str(f["kind"])),
@@ -343,6 +361,10 @@ def build_view(report: Mapping[str, Any]) -> ReportView:
             target_excerpt=_span_excerpt(tgt_sents, f.get("target_spans", []),
                                          f.get("target", [])),
             location=loc, baselined=bool(f.get("baselined", False)),
+            lines=" \u00b7 ".join(
+                f"{lang} line {n}" for lang, n in (
+                    (src["lang"], first_line(src_sents, f.get("source", []))),
+                    (tgt["lang"], first_line(tgt_sents, f.get("target", [])))) if n),
         ))
 
     by_row: dict[int, list[FindingView]] = {}

@@ -198,6 +198,37 @@ def test_junit_escapes_and_survives_control_characters(tmp_path: Path) -> None:
     assert root.find(".//testcase").get("name") == "d&<: critical Meaning drift [x]"
 
 
+def test_junit_points_at_the_line_of_the_file_a_finding_is_in(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from qa_pipeline.report.junit import build_junit
+    from qa_pipeline.report.output import BatchOutput, PairResult
+
+    def doc(first: int) -> dict[str, Any]:
+        return {"sentences": [{"id": i, "paragraph": 0, "text": f"s{i}", "line": first + 2 * i}
+                              for i in range(3)]}
+
+    report = {"source": doc(1), "target": doc(5), "findings": [
+        {"id": "d", "kind": "drift", "severity": "major", "score": 1.0, "source": [1],
+         "target": [1, 2], "message": "m", "fingerprint": "f"},
+        {"id": "o", "kind": "omission", "severity": "critical", "score": 1.0, "source": [2],
+         "target": [], "message": "m", "fingerprint": "g"}]}
+    out = BatchOutput(pairs=(PairResult("d", "lt", "et", "d/lt-et", "d/lt.txt", "d/et.txt",
+                                        "", "", report),), missing=(), fail_on="major", run={})
+    path = tmp_path / "junit.xml"
+    build_junit(out).write(path, encoding="utf-8", xml_declaration=True)
+    cases = {c.get("name").split("[")[1][0]: c for c in ET.parse(path).getroot().iter("testcase")}
+    # On the target where the finding has target text; an omission on the source.
+    assert (cases["d"].get("file"), cases["d"].get("line")) == ("d/et.txt", "7")
+    assert (cases["o"].get("file"), cases["o"].get("line")) == ("d/lt.txt", "5")
+    assert "at d/lt.txt:5: lt sentence 2" in cases["o"].find("failure").get("message")
+    # A report without lines (XLIFF, TMX) has no line attribute.
+    for s in report["source"]["sentences"] + report["target"]["sentences"]:
+        del s["line"]
+    build_junit(out).write(path, encoding="utf-8", xml_declaration=True)
+    assert all(c.get("line") is None for c in ET.parse(path).getroot().iter("testcase"))
+
+
 def test_missing_language_folder_hash_and_symlink(tmp_path: Path, seeds: tuple[Path, Path],
                                                   isolated_cache: Path) -> None:
     corpora = make_corpus(tmp_path, seeds, ("a#1 50%",))

@@ -131,6 +131,8 @@ def test_nway_batch_reports_summary_junit_index_and_baseline(
     (case,) = [c for c in junit.iter("testcase") if c.find("failure") is not None
                and c.find("failure").get("type") == "major.number"]
     assert case.get("file", "").endswith("damaged/lv.txt")
+    lv_lines = (corpora / "damaged" / "lv.txt").read_text("utf-8").splitlines()
+    assert "250" in lv_lines[int(case.get("line", 0)) - 1]  # and on the line of its sentence
     index = (out / "index.html").read_text("utf-8")
     assert "damaged/en-lt%2Bet%2Blv/report.html" in index and "lt+et+lv" in index
 

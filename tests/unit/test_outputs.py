@@ -114,6 +114,13 @@ def test_nway_exports_carry_every_finding_and_text(tmp_path: Path, seeds: tuple[
         for t in report["translations"]:
             ids = f["sentences"].get(t["lang"], [])
             assert r[f"{t['lang']}_text"] == " ".join(t["sentences"][i]["text"] for i in ids)
+            # The line of the file where the row's text starts, for each translation.
+            lines = Path(t["path"]).read_text("utf-8").splitlines()
+            if ids:
+                first = t["sentences"][ids[0]]["text"].split()[0]
+                assert first in lines[int(r[f"{t['lang']}_line"]) - 1]
+            else:
+                assert r[f"{t['lang']}_line"] == ""
     sheet = load_workbook(out / "findings.xlsx", read_only=True)["Findings"]
     table = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert table[0] == list(rows[0].keys())

@@ -51,6 +51,29 @@ def test_tsv_pairs_make_one_bead_per_line(tmp_path: Path) -> None:
     assert [s.text for s in paired.source.sentences] == ["Tere.", "Aitäh."]
     assert [s.text for s in paired.target.sentences] == ["Hello.", "Thanks."]
     assert [(b.source, b.target) for b in paired.beads] == [((0,), (0,)), ((1,), (1,))]
+    # Each side's sentence knows its line (and its unit names it).
+    assert [(s.line, s.unit) for s in paired.target.sentences] == [(1, "line 1"), (3, "line 3")]
+
+
+def test_markdown_sentences_know_their_lines(tmp_path: Path) -> None:
+    p = tmp_path / "a.md"
+    p.write_text("# Pealkiri\n\nEsimene lause. Teine\n**lause** siin.\n\n```\nkood\n```\n\n"
+                 "- Loetelu punkt.\n", encoding="utf-8")
+    doc = read_document(p, "et")
+    assert [(s.text, s.line) for s in doc.sentences] == [
+        ("Pealkiri", 1), ("Esimene lause.", 3), ("Teine lause siin.", 3),
+        ("Loetelu punkt.", 10)]
+
+
+def test_xml_formats_have_no_lines(tmp_path: Path) -> None:
+    p = tmp_path / "m.tmx"
+    p.write_text('<tmx version="1.4"><header srclang="et"/><body><tu>'
+                 '<tuv xml:lang="et"><seg>Tere.</seg></tuv><tuv xml:lang="en"><seg>Hi.</seg>'
+                 "</tuv></tu></body></tmx>", encoding="utf-8")
+    from qa_pipeline.io.readers import read_inputs
+
+    pair = read_inputs(p, None, "et", "en")
+    assert [s.line for s in pair.source.sentences] == [0]
 
 
 @pytest.mark.parametrize(

@@ -83,3 +83,32 @@ def test_no_findings_gives_header_only(tmp_path: Path) -> None:
     write_exports(report, tmp_path)
     assert read_csv(tmp_path / "findings.csv") == []
     assert finding_records(report) == []
+
+
+def test_exports_and_page_give_each_side_its_line(tmp_path: Path) -> None:
+    from qa_pipeline.report.view import build_view
+
+    report = load_fixture()
+    for side, offset in (("source", 1), ("target", 40)):
+        for s in report[side]["sentences"]:
+            s["line"] = 2 * s["id"] + offset
+    recs = {r["finding_id"]: r for r in finding_records(report)}
+    length = recs["0123456789ab"]  # source sentences 9-10: the first one's line
+    assert (length["source_line"], length["target_line"]) == (19, 58)
+    omission = recs["77ab88cd99ef"]  # no target side: no target line
+    assert (omission["source_line"], omission["target_line"]) == (11, "")
+    view = build_view(report)
+    loc = {f.id: f.location for f in view.findings}
+    assert loc["0123456789ab"] == "src s9\u201310 (line 19) / tgt s9 (line 58)"
+    assert loc["77ab88cd99ef"] == "src s5 (line 11)"
+    row = next(r for r in view.rows if [s.id for s in r.target.sentences] == [9])
+    assert [s.line for s in row.target.sentences] == [58]
+    from qa_pipeline.report.render import render_html
+
+    page = render_html(report)
+    assert 'title="s9, line 58"' in page and 'title="src s5 (line 11)">row 5<' in page
+    assert '<span class="loc">lt line 19 \u00b7 et line 58</span>' in page
+    assert "line 11 \u00b7" not in page  # the omission names its one side only
+    # A report without lines (XLIFF, TMX, older reports) leaves the columns empty.
+    plain = {r["finding_id"]: r for r in finding_records(load_fixture())}
+    assert plain["0123456789ab"]["source_line"] == ""

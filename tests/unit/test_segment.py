@@ -72,3 +72,26 @@ def test_parse_segmented_ids_follow_non_blank_lines() -> None:
     doc = parse_segmented("Üks.\nKaks. Kolm.\n\n\nNeli.\n\n", "x", "et")
     assert [s.text for s in doc.sentences] == ["Üks.", "Kaks. Kolm.", "Neli."]
     assert [p.sentences for p in doc.paragraphs] == [(0, 1), (2,)]
+
+
+def test_sentences_know_the_line_they_start_on() -> None:
+    # Leading blank lines, a paragraph wrapped over lines (its second sentence starts on the
+    # wrapped line), a blank line holding spaces, CRLF line ends.
+    text = ("\r\n\r\nPirmas sakinys. Antras\r\nsakinys. Trečias sakinys\r\ntęsiasi.\r\n"
+            "  \r\n\r\nKitas skyrius.\r\n")
+    doc = segment_text(text, "t.txt", "lt")
+    assert [(s.text, s.line) for s in doc.sentences] == [
+        ("Pirmas sakinys.", 3), ("Antras sakinys.", 3), ("Trečias sakinys tęsiasi.", 4),
+        ("Kitas skyrius.", 8)]
+
+
+def test_lines_without_blank_lines_are_paragraphs_with_their_own_numbers() -> None:
+    doc = segment_text("Vienas.\nDu. Trys.\n\n", "t.txt", "lt")
+    assert [(s.text, s.paragraph, s.line) for s in doc.sentences] == [
+        ("Vienas.", 0, 1), ("Du.", 1, 2), ("Trys.", 1, 2)]
+
+
+def test_segmented_text_lines_count_blank_ones() -> None:
+    doc = parse_segmented("\nÜks.\nKaks.\n\n\nKolm.\n", "t.seg", "et")
+    assert [(s.text, s.paragraph, s.line) for s in doc.sentences] == [
+        ("Üks.", 0, 2), ("Kaks.", 0, 3), ("Kolm.", 1, 6)]
