@@ -183,6 +183,21 @@ class ReportedPair:
     report: Mapping[str, Any]
 
 
+def _check_report(report: Any, path: Path, nway: bool) -> None:
+    """A report the summary points at must be one (a pair's or an n-way check's), or its
+    findings cannot be read: the first problem, in one line."""
+    import jsonschema
+
+    from .io.json_report import validate_against
+
+    try:
+        validate_against(report, "nway.schema.json" if nway else "report.schema.json")
+    except jsonschema.ValidationError as e:
+        where = "/".join(str(x) for x in e.absolute_path) or "the top level"
+        raise InputError(f"{path}: not a qa_pipeline report ({where}: {e.message}); run "
+                         "`qa-pipeline batch` again first") from None
+
+
 def read_reports(reports: Path, corpora: Path | None = None) -> list[ReportedPair]:
     """Every processed pair of the batch run in `reports` (summary.json + report.json). With
     `corpora`, refuse reports made from other text than the files there now."""
@@ -198,8 +213,11 @@ def read_reports(reports: Path, corpora: Path | None = None) -> list[ReportedPai
                                f"`qa-pipeline batch` with --out {reports} first")
     if not isinstance(summary, dict) or summary.get("schema") != SUMMARY_SCHEMA:
         raise not_a_summary
+    pairs = summary.get("pairs", [])
+    if not isinstance(pairs, list):
+        raise not_a_summary
     out = []
-    for p in summary.get("pairs", []):
+    for p in pairs:
         if not isinstance(p, dict):
             raise not_a_summary
         if p.get("report") is None:
@@ -231,6 +249,7 @@ def read_reports(reports: Path, corpora: Path | None = None) -> list[ReportedPai
             report = json.loads(report_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
             raise InputError(f"{report_path}: cannot read ({e})") from None
+        _check_report(report, report_path, nway="targets" in p)
         out.append(ReportedPair(document, pair, p["source"], p["target"], report))
     return out
 

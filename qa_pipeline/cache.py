@@ -16,7 +16,8 @@ import hashlib
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,14 +68,30 @@ class EmbeddingCache:
             self._db = self._open(path)
         except sqlite3.DatabaseError as exc:
             raise CacheError(f"{path}: not a usable embedding cache ({exc}); delete the file "
-                             "to start a new one, or run with --no-cache") from None
+                             "to start a new one, or check without it (--no-cache)") from None
         except (sqlite3.Error, OSError) as exc:
             raise CacheError(f"{path}: cannot open the embedding cache ({exc}); point "
-                             "$QA_PIPELINE_CACHE at a writable folder, or run with "
-                             "--no-cache") from None
+                             "$QA_PIPELINE_CACHE at a writable folder, or check without it "
+                             "(--no-cache)") from None
         # One connection shared by a process's threads (dask's threaded workers); the lock
         # serialises them, SQLite's own locking serialises processes.
         self._lock = threading.Lock()
+
+    @contextmanager
+    def _use(self, transaction: bool = True) -> Iterator[sqlite3.Connection]:
+        """The connection under the lock (in one transaction unless told otherwise); a cache
+        that turns out unwritable, locked past the timeout or full is one line naming it."""
+        try:
+            with self._lock:
+                if transaction:
+                    with self._db:
+                        yield self._db
+                else:
+                    yield self._db
+        except sqlite3.Error as exc:
+            raise CacheError(f"{self.path}: the embedding cache cannot be used ({exc}); make "
+                             "it writable, point $QA_PIPELINE_CACHE at a writable folder, or "
+                             "check without it (--no-cache)") from None
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
@@ -107,19 +124,19 @@ class EmbeddingCache:
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         now = time.time()
-        with self._lock, self._db:
+        with self._use() as db:
             for start in range(0, len(keys), 500):
                 chunk = list(keys[start : start + 500])
                 marks = ",".join("?" * len(chunk))
                 q = f"SELECT key, dim, vec FROM emb WHERE key IN ({marks})"
                 hit = []
-                for key, dim, blob in self._db.execute(q, chunk):
+                for key, dim, blob in db.execute(q, chunk):
                     vec = np.frombuffer(blob, dtype=np.float32)
                     if vec.shape[0] == dim:
                         found[key] = vec
                         hit.append(key)
                 if hit:
-                    self._db.execute(
+                    db.execute(
                         f"UPDATE emb SET used = ? WHERE key IN ({','.join('?' * len(hit))})",
                         [now, *hit],
                     )
@@ -130,8 +147,8 @@ class EmbeddingCache:
         # Rows are made as sqlite takes them: a list would hold every vector's bytes at once.
         rows = ((k, int(v.shape[0]), np.asarray(v, np.float32).tobytes(), model, now)
                 for k, v in items.items())
-        with self._lock, self._db:
-            self._db.executemany(
+        with self._use() as db:
+            db.executemany(
                 "INSERT OR REPLACE INTO emb (key, dim, vec, model, used) VALUES (?, ?, ?, ?, ?)",
                 rows,
             )
@@ -140,31 +157,31 @@ class EmbeddingCache:
         """The JSON records stored under `keys` (those found)."""
         found: dict[str, str] = {}
         now = time.time()
-        with self._lock, self._db:
+        with self._use() as db:
             for start in range(0, len(keys), 500):
                 chunk = list(keys[start : start + 500])
                 marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(f"SELECT key, value FROM rec WHERE key IN ({marks})",
+                rows = db.execute(f"SELECT key, value FROM rec WHERE key IN ({marks})",
                                         chunk).fetchall()
                 found.update((str(k), str(v)) for k, v in rows)
                 if rows:
-                    self._db.execute(f"UPDATE rec SET used = ? WHERE key IN ({marks})",
+                    db.execute(f"UPDATE rec SET used = ? WHERE key IN ({marks})",
                                      [now, *chunk])
         return found
 
     def put_records(self, items: dict[str, str]) -> None:
         now = time.time()
-        with self._lock, self._db:
-            self._db.executemany(
+        with self._use() as db:
+            db.executemany(
                 "INSERT OR REPLACE INTO rec (key, value, used) VALUES (?, ?, ?)",
                 [(k, v, now) for k, v in items.items()],
             )
 
     def stats(self) -> CacheStats:
-        with self._lock:
-            n, oldest, newest = self._db.execute(
+        with self._use(transaction=False) as db:
+            n, oldest, newest = db.execute(
                 "SELECT COUNT(*), MIN(used), MAX(used) FROM emb").fetchone()
-            by_model = tuple((str(m), int(c)) for m, c in self._db.execute(
+            by_model = tuple((str(m), int(c)) for m, c in db.execute(
                 "SELECT model, COUNT(*) FROM emb GROUP BY model ORDER BY model"))
         size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal"))
                    if p.exists())
@@ -175,18 +192,18 @@ class EmbeddingCache:
     def prune(self, older_than_s: float) -> int:
         """Delete entries not used for `older_than_s` seconds; returns how many went."""
         cutoff = time.time() - older_than_s
-        with self._lock, self._db:
-            cur = self._db.execute("DELETE FROM emb WHERE used < ?", (cutoff,))
+        with self._use() as db:
+            cur = db.execute("DELETE FROM emb WHERE used < ?", (cutoff,))
             removed = int(cur.rowcount)
-            self._db.execute("DELETE FROM rec WHERE used < ?", (cutoff,))
-        with self._lock:
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self._db.execute("VACUUM")
+            db.execute("DELETE FROM rec WHERE used < ?", (cutoff,))
+        with self._use(transaction=False) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.execute("VACUUM")
         return removed
 
     def __len__(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM emb").fetchone()[0])
+        with self._use(transaction=False) as db:
+            return int(db.execute("SELECT COUNT(*) FROM emb").fetchone()[0])
 
     def close(self) -> None:
         with self._lock:

@@ -199,6 +199,17 @@ class SentenceTransformerEncoder:
         """A JSON file of the model directory, read without loading the model ({} if absent)."""
         return model_json_object(self.source, *parts)
 
+    def _load_error(self, e: Exception) -> ModelError:
+        """A model that will not load; one the registry installed may be damaged on disk,
+        and pulling it again is the way out."""
+        from .models import REGISTRY, model_path
+
+        hint = ""
+        if self.name in REGISTRY and Path(self.source) == model_path(self.name):
+            hint = (f"; if its files are damaged, install it again: "
+                    f"qa-pipeline models pull {self.name} --force")
+        return ModelError(f"cannot load model {self.name} from {self.source}: {e}{hint}")
+
     def _declared_prompt(self) -> str | None:
         """The prompt the model directory declares: the cache key needs it before (and
         instead of) loading the model. None when the directory does not say."""
@@ -233,7 +244,7 @@ class SentenceTransformerEncoder:
 
                     self._model.to(getattr(torch, TORCH_DTYPES[self.precision]))
             except Exception as e:
-                raise ModelError(f"cannot load model {self.name} from {self.source}: {e}") from e
+                raise self._load_error(e) from e
             prompts: dict[str, str] = dict(getattr(self._model, "prompts", {}) or {})
             prompt = next((prompts[p] for p in PROMPT_PREFERENCE if p in prompts), "")
             if self._prompt is not None and prompt != self._prompt:
@@ -252,7 +263,7 @@ class SentenceTransformerEncoder:
         try:
             model = LeanBert(self.source, config, device=self.resolved_device)
         except Exception as e:
-            raise ModelError(f"cannot load model {self.name} from {self.source}: {e}") from e
+            raise self._load_error(e) from e
         if self.precision != "fp32":
             model.to_dtype(TORCH_DTYPES[self.precision])
         self._prompt = self._declared_prompt() or ""

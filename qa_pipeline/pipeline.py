@@ -42,9 +42,14 @@ def resolve_encoder(config: Config) -> Encoder:
                         precision=config.precision)
 
 
+def user_cache_path() -> Path:
+    """Where the user's embedding cache is (`embeddings.sqlite` in the cache folder)."""
+    return cache_root() / "embeddings.sqlite"
+
+
 def user_cache() -> EmbeddingCache:
-    """The user's embedding cache (`embeddings.sqlite` in the cache folder)."""
-    return EmbeddingCache(cache_root() / "embeddings.sqlite")
+    """The user's embedding cache, made on first use."""
+    return EmbeddingCache(user_cache_path())
 
 
 def make_encoder(config: Config, inner: Encoder | None = None) -> Encoder:

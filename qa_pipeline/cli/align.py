@@ -15,8 +15,8 @@ from .progress import progress_display
 
 
 def align(
-    src: Annotated[Path, typer.Argument(help="source text")],
-    tgt: Annotated[Path, typer.Argument(help="target text")],
+    src: Annotated[Path, typer.Argument(help="source text", readable=False)],
+    tgt: Annotated[Path, typer.Argument(help="target text", readable=False)],
     src_lang: opt.SrcLang = None,
     tgt_lang: opt.TgtLang = None,
     segmented: opt.SegOpt = False,

@@ -11,13 +11,15 @@ from .. import config as C
 from ..errors import InputError
 from .common import guard
 
-ReportsOpt = Annotated[Path, typer.Option("--reports", help="the last batch run's output folder")]
+ReportsOpt = Annotated[Path, typer.Option("--reports", help="the last batch run's output folder",
+                                          readable=False)]
 BaselineOpt = Annotated[Path | None, typer.Option(
-    "--baseline", help=f"baseline file (default CORPORA/{C.BASELINE_FILE})")]
+    "--baseline", help=f"baseline file (default CORPORA/{C.BASELINE_FILE})", readable=False)]
 
 
 def baseline_update(
-    corpora: Annotated[Path, typer.Argument(help="the corpus folder")] = Path(C.DEFAULT_CORPORA),
+    corpora: Annotated[Path, typer.Argument(help="the corpus folder", readable=False)] = Path(
+        C.DEFAULT_CORPORA),
     reports: ReportsOpt = Path(C.DEFAULT_REPORTS),
     baseline_file: BaselineOpt = None,
     prune: Annotated[bool, typer.Option(
@@ -48,8 +50,10 @@ def baseline_update(
 
 
 def baseline_import(
-    marks: Annotated[Path, typer.Argument(help="review marks saved from a report page")],
-    corpora: Annotated[Path, typer.Option("--corpora", help="the corpus folder")] = Path(
+    marks: Annotated[Path, typer.Argument(help="review marks saved from a report page",
+                                          readable=False)],
+    corpora: Annotated[Path, typer.Option("--corpora", help="the corpus folder",
+                                          readable=False)] = Path(
         C.DEFAULT_CORPORA
     ),
     reports: ReportsOpt = Path(C.DEFAULT_REPORTS),
@@ -67,6 +71,8 @@ def baseline_import(
             raise InputError(f"{corpora}: no such corpus folder")
         table = load_review_marks(marks)
         src, tgt = review_report_paths(json.loads(marks.read_text(encoding="utf-8")))
-        new, added = import_marks(load_baseline(path), table, src, tgt, read_reports(reports))
+        # Marks against reports of text that has changed since would accept the wrong things.
+        new, added = import_marks(load_baseline(path), table, src, tgt,
+                                  read_reports(reports, corpora))
         write_baseline(new, path)
     typer.echo(f"{path}: {len(added)} marks imported; {len(new.entries)} entries", err=True)

@@ -56,10 +56,11 @@ FAILING_LISTED = 10
 
 def batch(
     ctx: typer.Context,
-    corpora: Annotated[Path, typer.Argument(help="folder of document folders")] = Path(
+    corpora: Annotated[Path, typer.Argument(help="folder of document folders",
+                                            readable=False)] = Path(
         C.DEFAULT_CORPORA
     ),
-    out: Annotated[Path, typer.Option("--out", "-o", help="reports folder")] = Path(
+    out: Annotated[Path, typer.Option("--out", "-o", help="reports folder", readable=False)] = Path(
         C.DEFAULT_REPORTS
     ),
     src_lang: Annotated[str, typer.Option(
@@ -76,9 +77,11 @@ def batch(
     quiet: opt.QuietOpt = False,
     config_file: Annotated[Path | None, typer.Option(
         "--config", help=f"settings file (default CORPORA/{C.CONFIG_FILE}, else "
-        f"[tool.{C.PYPROJECT_TABLE}] in the pyproject.toml beside CORPORA)")] = None,
+        f"[tool.{C.PYPROJECT_TABLE}] in the pyproject.toml beside CORPORA)",
+        readable=False)] = None,
     baseline_file: Annotated[Path | None, typer.Option(
-        "--baseline", help=f"accepted findings (default CORPORA/{C.BASELINE_FILE})")] = None,
+        "--baseline", help=f"accepted findings (default CORPORA/{C.BASELINE_FILE})",
+        readable=False)] = None,
     executor: ExecutorOpt = C.ExecutorChoice(C.DEFAULT_EXECUTOR),
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="dask scheduler address, tcp://HOST:PORT (implies --executor dask)"

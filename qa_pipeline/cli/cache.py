@@ -25,8 +25,11 @@ def cache_stats() -> None:
     """Entries, size and models of the embedding cache."""
     import datetime as dt
 
-    from ..pipeline import user_cache
+    from ..pipeline import user_cache, user_cache_path
 
+    if not user_cache_path().exists():  # nothing to show, and nothing made to show it
+        typer.echo(f"{user_cache_path()}\nno cache yet: 0 entries")
+        return
     with guard():
         st = user_cache().stats()
 
@@ -44,9 +47,12 @@ def cache_prune(
         "--older-than", help="drop entries not used for this long: 30d, 12h, 90m")],
 ) -> None:
     """Delete embeddings not used for --older-than."""
-    from ..pipeline import user_cache
+    from ..pipeline import user_cache, user_cache_path
 
     seconds = _duration(older_than)
+    if not user_cache_path().exists():
+        typer.echo("removed 0 entries; 0 left (no cache yet)", err=True)
+        return
     with guard():
         cache = user_cache()
         removed = cache.prune(seconds)

@@ -64,12 +64,13 @@ def check(
     files: Annotated[list[Path], typer.Argument(
         help="SRC TGT (text or Markdown); one bilingual file (TSV, TMX, XLIFF); or, with "
              "--source or three or more files, the translations of an n-way check",
-        show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="output directory")] = Path("reports"),
+        show_default=False, readable=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="output directory",
+                                      readable=False)] = Path("reports"),
     src_lang: opt.SrcLang = None,
     tgt_lang: opt.TgtLang = None,
     source: Annotated[Path | None, typer.Option(
-        "--source", help="n-way: the text the translations were made from")] = None,
+        "--source", help="n-way: the text the translations were made from", readable=False)] = None,
     source_lang: Annotated[str | None, typer.Option(
         "--source-lang", help="n-way: the source's language (default: its file stem)")] = None,
     langs: Annotated[str | None, typer.Option(
@@ -117,8 +118,6 @@ def check(
                 verb = "apply" if len(nway_only) > 1 else "applies"
                 raise QAError(f"{' and '.join(nway_only)} {verb} to an n-way check (--source, or "
                               "three or more files); for a pair give --src-lang / --tgt-lang")
-            if len(files) == 2:
-                _each_once([(files[0], "SRC"), (files[1], "TGT")])
             inner = resolve_encoder(cfg)  # an unknown model fails here; loading comes later
             inputs = read_inputs(files[0], files[1] if len(files) == 2 else None, cfg)
             # Notes once the inputs are known good: an error stays the one line on stderr.
@@ -144,30 +143,19 @@ def check(
     raise typer.Exit(EXIT_OK)
 
 
-def _each_once(named: list[tuple[Path, str]]) -> None:
-    """Refuse a file given twice (also through another path or a link): the check would
-    compare a text with itself. `named`: each file and how the message calls it."""
-    seen: dict[Path, str] = {}
-    for path, name in named:
-        if not path.exists():
-            continue  # the reader names a missing file
-        if (twin := seen.get(path.resolve())) is not None:
-            raise QAError(f"{path}: the same file as {twin}; give each text once")
-        seen[path.resolve()] = name
-
-
 def _lang_of(path: Path, given: str | None, what: str) -> str:
     """A language from the option, else from a file stem that is a language code."""
     import langcodes
 
     from ..errors import InputError
+    from ..io.readers import exists
 
     if given:
         return given
     stem = path.stem
     if langcodes.tag_is_valid(stem.replace("_", "-")):
         return stem
-    if not path.exists():  # the reader's message: a missing file is the first problem
+    if not exists(path):  # the reader's message: a missing file is the first problem
         raise InputError(f"{path}: no such file")
     option = "--source-lang" if what == "source" else "--langs"
     raise QAError(f"{path}: cannot tell the {what}'s language from the file name; "
@@ -177,7 +165,7 @@ def _lang_of(path: Path, given: str | None, what: str) -> str:
 def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
                 langs: str | None, cfg: C.Config, out: Path, quiet: bool) -> dict[str, Any]:
     from ..io.nway_json import nway_to_dict, validate_nway
-    from ..io.readers import read_document
+    from ..io.readers import each_once, read_document
     from ..langs import base_lang, check_lang
     from ..nway.pipeline import analyse_nway
     from ..pipeline import make_encoder, resolve_encoder
@@ -190,7 +178,7 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
                 for i, f in enumerate(files)]
     src_lang = (check_lang(_lang_of(source, source_lang, "source"), "--source-lang")
                 if source is not None else "")
-    _each_once([(f, str(f)) for f in [*([source] if source is not None else []), *files]])
+    each_once([(f, str(f)) for f in [*([source] if source is not None else []), *files]])
     base = [base_lang(x) for x in tr_langs]
     if len(set(base)) != len(base):
         raise QAError(f"each translation needs its own language; got {', '.join(tr_langs)}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,11 +94,15 @@ def _legacy(data: bytes) -> Decoded | None:
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     """A file's bytes, with the checks every reader shares (exists, not a directory, under the
     size limit, not empty)."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
+    try:
+        st = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(f"{path}: no such file") from None
+    except OSError as e:  # a folder on the way that cannot be entered, a broken mount
+        raise InputError(f"{path}: cannot be read ({e.strerror})") from e
+    if stat.S_ISDIR(st.st_mode):
         raise InputError(f"{path}: is a directory, expected a text file")
-    size = path.stat().st_size
+    size = st.st_size
     if size > max_bytes:
         raise InputError(f"{path}: {size / 1e6:.1f} MB is larger than the "
                          f"{max_bytes / 1e6:.1f} MB limit for one input; split the document "

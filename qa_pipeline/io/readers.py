@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,6 +52,7 @@ def _side_reader(path: Path, segmented: bool) -> ReaderSpec:
 def read_document(path: Path, lang: str, segmented: bool = False) -> Document:
     """One text of a check (a side of a pair, an n-way check's source or translation); a
     bilingual file (TSV, TMX, XLIFF) is refused, not read as prose."""
+    path = Path(path)
     if reader_for(path).name == DEFAULT_FORMAT and (other := _bilingual_suffix(path)):
         raise InputError(f"{path}: a {other} file holds both sides of a translation, not one "
                          "text; check it alone: qa-pipeline check FILE")
@@ -59,14 +61,37 @@ def read_document(path: Path, lang: str, segmented: bool = False) -> Document:
     return spec.read_document(path, lang)
 
 
+def exists(path: Path) -> bool:
+    """Whether the path can be seen (behind a folder that cannot be entered: no; its reader
+    then names the problem in one line)."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+def each_once(named: Sequence[tuple[Path, str]]) -> None:
+    """Refuse a file given twice (also through another path or a link): the check would
+    compare a text with itself. `named`: each file and how the message calls it."""
+    seen: dict[Path, str] = {}
+    for path, name in named:
+        if not exists(path):
+            continue  # the reader names a missing (or unreadable) file
+        if (twin := seen.get(path.resolve())) is not None:
+            raise InputError(f"{path}: the same file as {twin}; give each text once")
+        seen[path.resolve()] = name
+
+
 def read_inputs(src: Path, tgt: Path | None, src_lang: str, tgt_lang: str,
                 segmented: bool = False, tsv_header: bool | None = None) -> Inputs:
     """Both documents of a check: a pair of files, or one bilingual file when `tgt` is None."""
+    src, tgt = Path(src), None if tgt is None else Path(tgt)
     if tgt is None:
         spec = reader_for(src, bilingual=True)
         assert spec.read_pairs is not None
         inputs = spec.read_pairs(src, src_lang, tgt_lang, ReadOptions(segmented, tsv_header))
         return replace(inputs, format=spec.name)
+    each_once([(src, "SRC"), (tgt, "TGT")])
     for path in (src, tgt):
         if reader_for(path).name == DEFAULT_FORMAT:
             other = _bilingual_suffix(path)

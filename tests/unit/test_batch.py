@@ -419,6 +419,41 @@ def test_baseline_import_review_marks(tmp_path: Path, seeds: tuple[Path, Path],
     assert sum(f["baselined"] for f in report["findings"]) == len(failing)
 
 
+def test_baseline_refuses_marks_on_stale_reports_and_reports_that_are_not(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path) -> None:
+    corpora = make_corpus(tmp_path, seeds)
+    out = tmp_path / "reports"
+    batch(corpora, out)
+    report_path = out / "doc" / "lt-et" / "report.json"
+    report = json.loads(report_path.read_text("utf-8"))
+    marks = {"schema": "qa_pipeline.review/1",
+             "report": {"source": report["source"]["path"], "target": report["target"]["path"]},
+             "marks": {f["id"]: "accepted" for f in report["findings"]}}
+    (tmp_path / "marks.json").write_text(json.dumps(marks), "utf-8")
+    imp = ["baseline", "import", str(tmp_path / "marks.json"), "--corpora", str(corpora),
+           "--reports", str(out)]
+    # The text changed since the reports were written: the marks may name other findings.
+    et = corpora / "doc" / "et.txt"
+    et.write_text(et.read_text("utf-8") + "\nUus lause.\n", "utf-8")
+    res = runner.invoke(app, imp)
+    assert res.exit_code == 2 and f"{et}: changed since {out} was written" in res.output
+    assert not (corpora / "qa-baseline.json").exists()
+    batch(corpora, out)
+    # A report.json that parses but is no report: one line, exit 2 (was a KeyError, exit 3).
+    report_path.write_text("{}", "utf-8")
+    for args in (imp, ["baseline", "update", str(corpora), "--reports", str(out)]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, res.output
+        assert res.output.startswith(f"qa-pipeline: error: {report_path}: not a qa_pipeline "
+                                     "report (the top level: "), res.output
+        assert len(res.output.splitlines()) == 1
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    summary["pairs"] = 5
+    (out / "summary.json").write_text(json.dumps(summary), "utf-8")
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out)])
+    assert res.exit_code == 2 and "not a batch summary" in res.output, res.output
+
+
 # --------------------------------------------------------------------------- fingerprints
 
 
@@ -796,3 +831,10 @@ def test_review_marks_match_the_batch_from_any_folder(
                               "--reports", "reports"])
     assert res.exit_code == 0, res.output
     assert batch(corpora, out).exit_code == 0
+
+
+def test_python_dash_m_runs_the_command(isolated_cache: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    res = subprocess.run([sys.executable, "-m", "qa_pipeline", "--version"], capture_output=True,
+                         text=True, env=env, timeout=120)
+    assert res.returncode == 0 and res.stdout.startswith("qa-pipeline "), res.stderr

@@ -145,8 +145,8 @@ def test_a_damaged_cache_is_one_line_and_exit_2(tmp_path: Path, isolated_cache: 
     assert "Traceback" not in res.output
     lines = [line for line in res.output.splitlines() if line.strip()]
     assert lines == [f"qa-pipeline: error: {damaged}: not a usable embedding cache (file is "
-                     "not a database); delete the file to start a new one, or run with "
-                     "--no-cache"], res.output
+                     "not a database); delete the file to start a new one, or check "
+                     "without it (--no-cache)"], res.output
     assert not (tmp_path / "out").exists()
     assert damaged.read_bytes() == b"not a database, " * 64
 
@@ -166,12 +166,81 @@ def test_an_unusable_cache_folder_is_one_line_and_exit_2(tmp_path: Path,
     blocker = tmp_path / "afile"
     blocker.write_text("x", "utf-8")
     monkeypatch.setenv("QA_PIPELINE_CACHE", str(blocker / "cache"))
-    res = runner.invoke(app, ["cache", "stats"])
+    res = runner.invoke(app, ["check", LT, ET, "--model", "hash", "-q",
+                              "--out", str(tmp_path / "out")])
     assert res.exit_code == 2, res.output
     assert "Traceback" not in res.output
     assert re.fullmatch(r"qa-pipeline: error: .*afile/cache/embeddings\.sqlite: cannot open "
                         r"the embedding cache \(.*\); point \$QA_PIPELINE_CACHE at a writable "
-                        r"folder, or run with --no-cache\n", res.output), res.output
+                        r"folder, or check without it \(--no-cache\)\n", res.output), res.output
+    # `cache stats` has nothing to show there, and makes nothing to show it.
+    res = runner.invoke(app, ["cache", "stats"])
+    assert res.exit_code == 0 and "no cache yet: 0 entries" in res.output, res.output
+    res = runner.invoke(app, ["cache", "prune", "--older-than", "1d"])
+    assert res.exit_code == 0 and "no cache yet" in res.output, res.output
+
+
+@pytest.mark.parametrize("command", [["check", LT, ET, "--model", "hash", "-q"],
+                                     ["cache", "prune", "--older-than", "1s"]])
+def test_a_read_only_cache_is_one_line_and_exit_2(tmp_path: Path, isolated_cache: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  command: list[str]) -> None:
+    """A cache the run may read but not write (permissions, a read-only mount): one line
+    naming it and the ways out, not an internal error."""
+    import sqlite3
+
+    from qa_pipeline.cache import EmbeddingCache
+
+    runner.invoke(app, ["check", LT, ET, "--model", "hash", "-q", "--out", str(tmp_path / "a")])
+    db = isolated_cache / "embeddings.sqlite"
+    assert db.is_file()
+    monkeypatch.setattr(EmbeddingCache, "_open", staticmethod(
+        lambda path: sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                     check_same_thread=False)))
+    out = ["--out", str(tmp_path / "out")] if command[0] == "check" else []
+    res = runner.invoke(app, [*command, *out])
+    assert res.exit_code == 2, res.output
+    assert res.output == (f"qa-pipeline: error: {db}: the embedding cache cannot be used "
+                          "(attempt to write a readonly database); make it writable, point "
+                          "$QA_PIPELINE_CACHE at a writable folder, or check without it "
+                          "(--no-cache)\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_files_that_cannot_be_read_are_one_line_each(tmp_path: Path, isolated_cache: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unreadable file, and one in a folder that cannot be entered (running as root, the
+    tests make both so by hand): the reader's one line, for `check` and `align`."""
+    import os
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    unreadable = tmp_path / "lt.txt"
+    unreadable.write_text("Labas.", "utf-8")
+    real_stat, real_read, real_access = Path.stat, Path.read_bytes, os.access
+
+    def stat(self: Path, **kw: object) -> os.stat_result:
+        if locked in self.parents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, **kw)  # type: ignore[arg-type]
+
+    def read_bytes(self: Path) -> bytes:
+        if self == unreadable:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: Path(p) != unreadable
+                        and real_access(p, mode, **kw))
+    for path in (unreadable, locked / "et.txt"):
+        for command in (["check", str(path), ET, "--out", str(tmp_path / "out")],
+                        ["align", str(path), ET]):
+            res = runner.invoke(app, [*command, "--model", "hash", "-q"])
+            assert res.exit_code == 2, res.output
+            assert res.output == (f"qa-pipeline: error: {path}: cannot be read "
+                                  "(Permission denied)\n"), res.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_cuda_without_a_gpu_is_refused_before_any_work(tmp_path: Path, isolated_cache: Path,
@@ -267,3 +336,10 @@ def test_control_characters_are_dropped_not_a_crash(tmp_path: Path, isolated_cac
     data = json.loads((out / "report.json").read_text("utf-8"))
     assert data["source"]["sentences"][0]["text"] == "Labas rytas, drauge."
     assert (out / "findings.xlsx").is_file()
+
+
+def test_align_refuses_the_same_file_twice(tmp_path: Path, isolated_cache: Path) -> None:
+    res = runner.invoke(app, ["align", LT, str(Path(LT).parent / "." / "lt.txt"), "--model",
+                              "hash", "-q"])
+    assert res.exit_code == 2, res.output
+    assert res.output == f"qa-pipeline: error: {LT}: the same file as SRC; give each text once\n"

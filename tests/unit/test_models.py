@@ -73,3 +73,34 @@ def test_unknown_model_name() -> None:
 def test_cache_root_env_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QA_PIPELINE_CACHE", str(tmp_path))
     assert models.models_dir() == tmp_path / "models"
+
+
+def test_pull_into_a_folder_that_cannot_be_made_is_a_model_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "afile").write_text("x", "utf-8")
+    monkeypatch.setenv("QA_PIPELINE_CACHE", str(tmp_path / "afile" / "cache"))
+    with pytest.raises(ModelError, match=r"afile/cache/models: cannot install models there "
+                                         r"\(Not a directory\); point \$QA_PIPELINE_CACHE"):
+        models.pull("multilingual-e5-small")
+
+
+def test_a_damaged_installed_model_says_how_to_install_it_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`models list` trusts the marker file; a model whose weights were damaged afterwards
+    fails to load with the way out in the message."""
+    import shutil
+
+    from qa_pipeline.embed import SentenceTransformerEncoder
+
+    real = models.model_path("multilingual-e5-small")
+    if not (real / "config.json").is_file():
+        pytest.skip("multilingual-e5-small is not installed")
+    monkeypatch.setenv("QA_PIPELINE_CACHE", str(tmp_path))
+    damaged = models.model_path("multilingual-e5-small")
+    shutil.copytree(real, damaged, ignore=shutil.ignore_patterns("_source_wheels", "*.safetensors"))
+    (damaged / "model.safetensors").write_bytes(b"\x00" * 64)
+    enc = SentenceTransformerEncoder(damaged, "multilingual-e5-small", "r", device="cpu")
+    with pytest.raises(ModelError, match=r"cannot load model multilingual-e5-small from .*; if "
+                       r"its files are damaged, install it again: qa-pipeline models pull "
+                       r"multilingual-e5-small --force$"):
+        enc.encode(["Labas."])

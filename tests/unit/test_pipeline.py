@@ -236,9 +236,12 @@ def test_finding_ids_are_unique_and_order_is_the_one_sort(seeds: tuple[Path, Pat
     assert keys == sorted(keys)
 
 
-def test_a_copy_of_the_source_is_one_document_finding(seeds: tuple[Path, Path]) -> None:
+def test_a_copy_of_the_source_is_one_document_finding(seeds: tuple[Path, Path],
+                                                      tmp_path: Path) -> None:
     """The target left untranslated: one critical finding, the sentence ones folded under it."""
-    lt = read_inputs(seeds[0], seeds[0], "lt", "et")
+    copy = tmp_path / "et.txt"
+    copy.write_bytes(seeds[0].read_bytes())
+    lt = read_inputs(seeds[0], copy, "lt", "et")
     report = analyse(lt, HashEncoder(), CONFIG)
     doc = [f for f in report.findings if f.kind == "language"]
     assert len(doc) == 1 and doc[0].severity == "critical" and not doc[0].source

@@ -86,3 +86,15 @@ def test_tsv_errors_name_the_line(tmp_path: Path, line: str, message: str) -> No
     with pytest.raises(InputError, match=message) as exc:
         read_pairs_tsv(p, "et", "en")
     assert f"{p}:2" in str(exc.value)
+
+
+def test_the_library_reads_string_paths_and_refuses_one_file_twice(tmp_path: Path) -> None:
+    from qa_pipeline.io.readers import read_inputs
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Labas.", "utf-8")
+    b.write_text("Tere.", "utf-8")
+    pair = read_inputs(str(a), str(b), "lt", "et")  # type: ignore[arg-type]
+    assert [s.text for s in pair.target.sentences] == ["Tere."]
+    with pytest.raises(InputError, match="the same file as SRC"):
+        read_inputs(a, tmp_path / "." / "a.txt", "lt", "et")
