@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -119,6 +120,18 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray: ...
 
 
+@contextmanager
+def _env_defaults(**values: str) -> Iterator[None]:
+    """Environment variables set where unset, for the block only."""
+    added = [k for k in values if k not in os.environ]
+    os.environ.update({k: values[k] for k in added})
+    try:
+        yield
+    finally:
+        for k in added:
+            os.environ.pop(k, None)
+
+
 class SentenceTransformerEncoder:
     """Lazily loads a sentence-transformers model directory; never downloads.
 
@@ -223,12 +236,13 @@ class SentenceTransformerEncoder:
         if self._model is None and self.lean and self._load_lean():
             return self._model
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             import logging
 
-            import transformers
-            from sentence_transformers import SentenceTransformer
+            # Offline while the Hugging Face libraries first read their settings (on import),
+            # without leaving the caller's environment changed.
+            with _env_defaults(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1"):
+                import transformers
+                from sentence_transformers import SentenceTransformer
 
             # The library is silent: no weight-loading bars or prompt notices on stderr.
             transformers.utils.logging.disable_progress_bar()

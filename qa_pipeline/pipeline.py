@@ -35,6 +35,40 @@ StageProgress = Callable[[str, int, int], None]
 MAX_MATRIX_PARAGRAPHS = 300
 
 
+def check_config(config: Config) -> Config:
+    """`config` if every setting is one the pipeline can run with, else a ConfigError naming
+    the first that is not (what the command line checks before any work, for library callers
+    too): language codes, the device, the gate severity, precision, batch size, check names and
+    severity overrides. The languages are the Config's own: the command line's reading of them
+    from file names (`lt.txt`) is the command line's."""
+    from .config import FAIL_ON_RANK, PRECISIONS
+    from .detect.checks import CHECKS
+    from .devices import check_device
+    from .errors import ConfigError
+    from .langs import check_lang
+    from .types import KIND_ORDER, SEVERITY_ORDER
+
+    check_lang(config.src_lang, "--src-lang")
+    check_lang(config.tgt_lang, "--tgt-lang")
+    check_device(config.device)
+    if config.fail_on not in FAIL_ON_RANK:
+        raise ConfigError(f"fail_on {config.fail_on!r}: expected one of {', '.join(FAIL_ON_RANK)}")
+    if config.precision not in PRECISIONS:
+        raise ConfigError(f"precision {config.precision!r}: expected one of "
+                          f"{', '.join(PRECISIONS)}")
+    if config.batch_size < 1:
+        raise ConfigError(f"batch_size {config.batch_size}: expected at least 1")
+    for name in config.checks or ():
+        if name not in CHECKS:
+            raise ConfigError(f"checks: {name!r} is no check; known: {', '.join(CHECKS)}")
+    for kind, severity in config.severity_overrides:
+        if kind not in KIND_ORDER or severity not in SEVERITY_ORDER:
+            raise ConfigError(f"severity_overrides: ({kind!r}, {severity!r}) is not a finding "
+                              f"kind ({', '.join(KIND_ORDER)}) and a severity "
+                              f"({', '.join(SEVERITY_ORDER)})")
+    return config
+
+
 def resolve_encoder(config: Config) -> Encoder:
     """The configured encoder, not loaded and without the cache: cheap, so an unknown model
     name fails before any work."""
@@ -154,6 +188,6 @@ def run(
     encoder: Encoder | None = None,
     progress: StageProgress | None = None,
 ) -> Report:
-    inputs = read_inputs(src, tgt, config)
+    inputs = read_inputs(src, tgt, check_config(config))
     enc = encoder if encoder is not None else make_encoder(config)
     return analyse(inputs, enc, config, progress)

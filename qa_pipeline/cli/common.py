@@ -73,12 +73,9 @@ def cache_line(enc: Any) -> str:
 def checked(cfg: C.Config, out: Path | None = None) -> C.Config:
     """What can be checked before any heavy work: language codes, the device, the output
     folder."""
-    from ..devices import check_device
-    from ..langs import check_lang
+    from ..pipeline import check_config
 
-    check_lang(cfg.src_lang, "--src-lang")
-    check_lang(cfg.tgt_lang, "--tgt-lang")
-    check_device(cfg.device)
+    check_config(cfg)
     if out is not None:
         check_writable(out)
     return cfg

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..errors import OutputError
 from ..io import json_report
 from . import exports, junit, render, summary
 from .output import BatchOutput, BatchWriterSpec, ReportOutput, WriterSpec
@@ -47,26 +49,38 @@ def write_report(data: Mapping[str, Any], folder: Path,
     """Write every registered output (or the named ones) of one report into `folder`;
     `index`, in a batch, is the index page relative to the folder (a link back to it)."""
     out = ReportOutput(data, index)
-    folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name in names if names is not None else WRITERS:
-        spec = WRITERS[name]
-        spec.write(out, folder / spec.filename)
-        paths.append(folder / spec.filename)
+    with _writing(folder):
+        for name in names if names is not None else WRITERS:
+            spec = WRITERS[name]
+            spec.write(out, folder / spec.filename)
+            paths.append(folder / spec.filename)
     return paths
+
+
+@contextmanager
+def _writing(folder: Path) -> Iterator[None]:
+    """The folder made; a file that cannot be written there is an OutputError naming it (the
+    command line writes into a fresh folder and moves it in whole: `io/move_in.py`)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        yield
+    except OSError as e:
+        raise OutputError(f"{e.filename or folder}: cannot write the report there "
+                          f"({e.strerror or e})") from None
 
 
 def write_nway_report(data: Mapping[str, Any], folder: Path, index: str = "") -> list[Path]:
     """An n-way report (schema qa_pipeline.nway/1): report.json, the multi-column
     report.html, and its findings as CSV and XLSX (a column group per text)."""
-    folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / "report.json", folder / "report.html"]
-    json_report.write_json(data, paths[0])
-    paths[1].write_text(render.render_nway_html(data, index), encoding="utf-8")
-    out = ReportOutput(data, index)
-    for spec in (exports.CSV_WRITER, exports.XLSX_WRITER):
-        spec.write(out, folder / spec.filename)
-        paths.append(folder / spec.filename)
+    with _writing(folder):
+        json_report.write_json(data, paths[0])
+        paths[1].write_text(render.render_nway_html(data, index), encoding="utf-8")
+        out = ReportOutput(data, index)
+        for spec in (exports.CSV_WRITER, exports.XLSX_WRITER):
+            spec.write(out, folder / spec.filename)
+            paths.append(folder / spec.filename)
     return paths
 
 

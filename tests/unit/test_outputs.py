@@ -166,3 +166,19 @@ def test_batch_refuses_an_output_in_the_way_before_any_work(
     lines = [line for line in res.output.splitlines() if line.strip()]
     assert len(lines) == 1 and re.search(message, lines[0]), res.output
     assert sorted(str(p) for p in tmp_path.rglob("*") if "cache" not in p.parts) == before
+
+
+def test_the_library_writer_names_a_folder_it_cannot_write(tmp_path: Path) -> None:
+    import json
+
+    import pytest
+
+    from qa_pipeline.errors import OutputError
+    from qa_pipeline.report.writers import write_report
+
+    report = json.loads((Path(__file__).resolve().parents[1] / "data" / "report" /
+                         "fixture_report.json").read_text("utf-8"))
+    (tmp_path / "afile").write_text("x", "utf-8")
+    with pytest.raises(OutputError, match=r"afile/out: cannot write the report there \(Not a "
+                                          r"directory\)"):
+        write_report(report, tmp_path / "afile" / "out")

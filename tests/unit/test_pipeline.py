@@ -317,3 +317,50 @@ def test_a_long_documents_encoder_is_released_for_every_rule_pass_with_the_same_
     total = len(CHECKS) * len(pairs)  # every check runs (all enabled)
     assert "encode" in after  # the encoder stages asked for the model again ...
     assert (total, total) in after[:after.index("encode")]  # ... after every rule pass
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"src_lang": "zzz-bogus"}, "--src-lang 'zzz-bogus' is not a known language code"),
+    ({"tgt_lang": "xx"}, "--tgt-lang 'xx'"),
+    ({"device": "gpu0"}, "--device 'gpu0': expected auto, cpu"),
+    ({"fail_on": "bogus"}, "fail_on 'bogus': expected one of"),
+    ({"precision": "fp8"}, "precision 'fp8': expected one of"),
+    ({"batch_size": 0}, "batch_size 0: expected at least 1"),
+    ({"checks": ("nosuch",)}, "checks: 'nosuch' is no check"),
+    ({"severity_overrides": (("drift", "fatal"),)}, r"severity_overrides: \('drift', 'fatal'\)"),
+])
+def test_the_library_refuses_settings_it_cannot_run_with(
+        seeds: tuple[Path, Path], settings: dict[str, Any], message: str) -> None:
+    """`pipeline.run` checks its Config as the command line does: a ConfigError naming the
+    setting before any work (a bogus language gave 17 critical findings)."""
+    from qa_pipeline.errors import ConfigError
+    from qa_pipeline.pipeline import run
+
+    with pytest.raises(ConfigError, match=message):
+        run(seeds[0], seeds[1], replace(CONFIG, **settings), encoder=HashEncoder())
+    assert run(str(seeds[0]), str(seeds[1]), CONFIG,  # type: ignore[arg-type]
+               encoder=HashEncoder()).findings
+
+
+def test_the_readme_python_example_runs_as_written(tmp_path: Path, seeds: tuple[Path, Path],
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """README's "Python API" block, run with the seeds as lt.txt / et.txt (the hash encoder in
+    place of the model); it prints the findings and writes the four files."""
+    import re
+    import shutil
+
+    from qa_pipeline import pipeline
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    block = re.search(r"## Python API\n.*?```python\n(.*?)```", readme, re.S)
+    assert block is not None
+    shutil.copy(seeds[0], tmp_path / "lt.txt")
+    shutil.copy(seeds[1], tmp_path / "et.txt")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(pipeline, "make_encoder", lambda config: HashEncoder())
+    exec(compile(block.group(1), "README.md", "exec"), {})
+    printed = capsys.readouterr()
+    assert printed.err == "" and printed.out.count("\n") >= 1
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "findings.csv", "findings.xlsx", "report.html", "report.json"]
