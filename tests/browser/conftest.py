@@ -54,12 +54,13 @@ def open_report(browser: Any, tmp_path: Path) -> Iterator[Any]:
     """
     contexts: list[Any] = []
 
-    def _open(report: dict[str, Any], height: int = 700) -> tuple[Any, list[str], list[str]]:
+    def _open(report: dict[str, Any], height: int = 700,
+              width: int = 1400) -> tuple[Any, list[str], list[str]]:
         from qa_pipeline.report import write_html
 
         path = tmp_path / f"report{len(contexts)}.html"
         write_html(report, path)
-        ctx = browser.new_context(viewport={"width": 1400, "height": height},
+        ctx = browser.new_context(viewport={"width": width, "height": height},
                                   accept_downloads=True)
         contexts.append(ctx)
         page = ctx.new_page()

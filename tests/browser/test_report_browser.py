@@ -265,3 +265,41 @@ def test_a_span_shared_by_findings_selects_each_in_turn(open_report: Any,
         shared[0].click()
         picked.append(page.eval_on_selector("#findings li.current", "li => li.dataset.id"))
     assert sorted(picked) == sorted(ids)
+
+
+def test_single_key_shortcuts_can_be_turned_off(open_report: Any, report: dict[str, Any]) -> None:
+    page, _, errors = open_report(report)
+    page.uncheck("#keys-on")
+    page.keyboard.press("j")
+    assert current_finding(page) is None
+    # The choice holds for the next report opened in this browser.
+    again = page.context.new_page()
+    again.goto(page.url)
+    again.wait_for_selector("html[data-ready='1']")
+    assert not again.is_checked("#keys-on")
+    again.check("#keys-on")
+    again.keyboard.press("j")
+    assert current_finding(again) == visible_findings(again)[0]
+    assert errors == []
+
+
+def test_narrow_window_keeps_the_findings_in_view(open_report: Any,
+                                                 report: dict[str, Any]) -> None:
+    """At 800 px the findings sit above the text; a clicked finding's row comes into view
+    below them, and the finding itself stays in view to go on from."""
+    page, _, errors = open_report(report, height=700, width=800)
+    page.evaluate("() => window.scrollTo(0, document.getElementById('doc').offsetTop)")
+    finding = "#f-0123456789ab"
+    page.eval_on_selector(finding, "e => e.scrollIntoView({block: 'nearest'})")
+    page.click(f"{finding} a.go")
+    page.wait_for_function(
+        "() => document.getElementById('r10').classList.contains('current')")
+    panel_bottom, row_top, row_bottom, li_top, li_bottom, height = page.evaluate(
+        "() => { const a = document.getElementById('panel').getBoundingClientRect();"
+        " const r = document.getElementById('r10').getBoundingClientRect();"
+        " const f = document.getElementById('f-0123456789ab').getBoundingClientRect();"
+        " return [a.bottom, r.top, r.bottom, f.top, f.bottom, innerHeight]; }")
+    assert panel_bottom <= 0.5 * height  # the panel takes under half the window
+    assert panel_bottom <= row_top and row_bottom <= height  # the row below the panel
+    assert 0 <= li_top and li_bottom <= panel_bottom  # the finding still in view
+    assert errors == []

@@ -107,7 +107,7 @@ def test_exports_and_page_give_each_side_its_line(tmp_path: Path) -> None:
 
     page = render_html(report)
     assert 'title="s9, line 58"' in page and 'title="src s5 (line 11)">row 5<' in page
-    assert '<span class="loc">lt line 19 \u00b7 et line 58</span>' in page
+    assert '<span class="lines">lt line 19 \u00b7 et line 58</span>' in page
     assert "line 11 \u00b7" not in page  # the omission names its one side only
     # A report without lines (XLIFF, TMX, older reports) leaves the columns empty.
     plain = {r["finding_id"]: r for r in finding_records(load_fixture())}

@@ -155,8 +155,15 @@
     var t = ev.target.closest("[data-row]");
     if (t && parseInt(t.dataset.row, 10) >= 0) { jumpToRow(parseInt(t.dataset.row, 10), true); }
   });
+  // Single-key shortcuts can be turned off (they get in the way of screen readers' own
+  // keys and of speech input: WCAG 2.1.4); the choice is kept for the next report opened.
+  var keysOn = document.getElementById("keys-on");
+  try { keysOn.checked = window.localStorage.getItem("qa-pipeline.keys") !== "off"; } catch (e) { /* storage blocked */ }
+  keysOn.addEventListener("change", function () {
+    try { window.localStorage.setItem("qa-pipeline.keys", keysOn.checked ? "on" : "off"); } catch (e) { /* storage blocked */ }
+  });
   document.addEventListener("keydown", function (ev) {
-    if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || !keysOn.checked) { return; }
     var tag = ev.target.tagName;
     // Keys still navigate after a filter checkbox or radio was clicked; only typing is exempt.
     var typing = tag === "TEXTAREA" || tag === "SELECT" ||
