@@ -85,7 +85,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="first N documents only")
     ap.add_argument("--set", nargs="*", default=[])
     args = ap.parse_args()
-    params = params_from(args.set)
+    params = params_from(args.set, args.model)
     embed = make_embed(args.model)
     match = make_match(args.model, params)
     docs = documents(args.limit)

@@ -35,7 +35,7 @@ def main() -> None:
     for model in args.model:
         inputs = read_inputs(SEEDS / "lt.txt", SEEDS / "et.txt", Config(model=model))
         src, tgt = inputs.source, inputs.target
-        params = params_from(args.set)
+        params = params_from(args.set, model)
         al = align_documents(src, tgt, make_embed(model), params,
                              match=make_match(model, params))
         got = [(b.source, b.target) for b in al.paragraphs]

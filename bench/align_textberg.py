@@ -37,16 +37,19 @@ from overrides import with_overrides
 from paths import DATA as SHARED
 
 from qa_pipeline.align import AlignParams, align_sentences, describe
+from qa_pipeline.align.strangers import params_for
 from qa_pipeline.config import DEFAULT_MODEL
 from qa_pipeline.io.beads import BeadPair, bead_pairs, format_beads, parse_beads
 
 DATA = SHARED / "textberg"
 
 
-def params_from(args: list[str]) -> AlignParams:
+def params_from(args: list[str], model: str | None = None) -> AlignParams:
     """KEY=VALUE overrides of AlignParams (for tuning runs): `max_bead=4`, `scoring=ratio`,
-    `margin.skip=0.05` (`overrides.py`)."""
-    return with_overrides(AlignParams(), args)
+    `margin.skip=0.05` (`overrides.py`); with `model`, its own settings as the product runs
+    them (`align.strangers.params_for`: the strangers' cut; `strangers=false` turns it off)."""
+    params = with_overrides(AlignParams(), args)
+    return params_for(params, model) if model is not None else params
 
 
 def read_lines(path: Path) -> list[str]:
@@ -69,7 +72,7 @@ def main() -> None:
     ap.add_argument("--docs", nargs="*", default=None)
     ap.add_argument("--set", nargs="*", default=[], help="AlignParams overrides KEY=VALUE")
     args = ap.parse_args()
-    params = params_from(args.set)
+    params = params_from(args.set, args.model)
     embed = make_embed(args.model)
     match = make_match(args.model, params)
     golds, tests = [], []

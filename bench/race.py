@@ -123,7 +123,7 @@ def child_ours(job: dict[str, Any], out: Path) -> None:
     from qa_pipeline.io.beads import bead_pairs
     from qa_pipeline.rider_match import rider_match
 
-    params = params_from(job["set"])
+    params = params_from(job["set"], job["model"])
     inner = load_encoder(job["model"])
     t_import = time.perf_counter() - t_start
     t0 = time.perf_counter()

@@ -144,10 +144,11 @@ def _analyse(inputs: Inputs, encoder: Encoder, config: Config,
         encoder = ReportingEncoder(encoder, _stage(progress, "embed"))
     if config.drift.word_tagger:  # the tagger reads the aligner's pass, not one of its own
         keep_tagger_states(encoder.name, encoder)
+    aligner = "pre-aligned"
     if inputs.beads is None:
         aligned = align_with_encoder(src, tgt, encoder, config.align,
                                      progress=_stage(progress, "align"))
-        alignment = aligned.alignment
+        alignment, aligner = aligned.alignment, describe(aligned.params)
         ctx = build_context(src, tgt, alignment.sentences, aligned.vectors, encoder,
                             config.checks, _stage(progress, "checks"))
     else:
@@ -162,7 +163,7 @@ def _analyse(inputs: Inputs, encoder: Encoder, config: Config,
         segmenter=SEGMENTER if inputs.beads is None else f"pre-aligned-{inputs.format}",
         thresholds={**drift.thresholds, **GAP_THRESHOLDS},
         drift_model=drift.model_id,
-        aligner=describe(config.align) if inputs.beads is None else "pre-aligned",
+        aligner=aligner,
         normaliser=NORMALISER,
         encodings=(src.encoding, tgt.encoding),
     )

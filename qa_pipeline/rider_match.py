@@ -19,6 +19,7 @@ from typing import Any
 
 from .align import AlignParams, DocumentAlignment, Progress, align_documents
 from .align.riders import MatchFn, match_from_words
+from .align.strangers import params_for
 from .bert import supports
 from .cache import record_key
 from .embed import revision_of
@@ -60,7 +61,9 @@ def rider_match(encoder: Any, layer: int) -> MatchFn | None:
 def align_with_encoder(src: Document, tgt: Document, encoder: Any, params: AlignParams,
                        progress: Progress | None = None) -> DocumentAlignment:
     """`align_documents` over `encoder`, riders split off by its word evidence where it has
-    some (`rider_match`): how `check`, `align`, `batch` and the n-way run align."""
+    some (`rider_match`) and strangers by its cut where it has one (`align.strangers`): how
+    `check`, `align`, `batch` and the n-way run align."""
+    params = params_for(params, encoder.name)
     return align_documents(src, tgt, encoder.encode, params, progress=progress,
                            match=rider_match(encoder, params.riders.layer))
 

@@ -10,7 +10,7 @@ ask the encoder again.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from types import MappingProxyType
 
@@ -21,6 +21,7 @@ from .core import Progress
 from .params import AlignParams
 from .riders import MatchFn, split_riders
 from .selective import EmbedFn, align_runs, embed_missing
+from .strangers import split_strangers
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class DocumentAlignment:
     alignment: Alignment
     vectors: Mapping[str, np.ndarray]
     grouped: bool = False
+    params: AlignParams = field(default_factory=AlignParams)  # what computed it (signature)
 
     @property
     def paragraphs(self) -> tuple[Bead, ...]:
@@ -53,9 +55,12 @@ def align_sentences(src_texts: Sequence[str], tgt_texts: Sequence[str], embed: E
     `riders.py`), riders split off the n:m beads."""
     table: dict[str, np.ndarray] = {}
     beads = align_runs(src_texts, tgt_texts, table, embed, params)
-    if match is None:
-        return beads
-    return split_riders(beads, src_texts, tgt_texts, table, embed, match, params.riders)
+    if params.split_below is not None:  # the strangers' check reads every sentence's vector
+        embed_missing(table, [*src_texts, *tgt_texts], embed)
+    if match is not None:
+        beads = split_riders(beads, src_texts, tgt_texts, table, embed, match, params.riders)
+    return split_strangers(beads, src_texts, tgt_texts, table, params.split_below,
+                           params.center_min_items)
 
 
 def _paragraph_params(params: AlignParams) -> AlignParams:
@@ -128,12 +133,14 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
         sent = scaled
     if match is not None:
         sent = split_riders(sent, s_texts, t_texts, table, embed, match, params.riders)
+    sent = split_strangers(sent, s_texts, t_texts, table, params.split_below,
+                           params.center_min_items)
     if use_groups:
         para_beads = _split_unmatched_edges(para_beads, sent, src, tgt, s_par, t_par, table)
     if progress:
         progress(4, 4)
     return DocumentAlignment(Alignment(paragraphs=tuple(para_beads), sentences=tuple(sent)),
-                             MappingProxyType(table), use_groups)
+                             MappingProxyType(table), use_groups, params)
 
 
 def group_pieces(s_groups: np.ndarray, t_groups: np.ndarray,

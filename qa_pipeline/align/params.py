@@ -204,6 +204,12 @@ class AlignParams:
     # End sentences of n:m beads that the other side does not translate are split off as
     # 1-0 / 0-1 beads, where the encoder gives word states (`riders.py`).
     riders: RiderParams = field(default_factory=RiderParams)
+    # A 1-1 bead whose sides' centred cosine is under `split_below` is two deletions
+    # (`strangers.py`). The cut is the encoder's own (`strangers.params_for` reads it from
+    # data/stranger_cut.json: under the least alike translation of eight other NTREX-128
+    # language pairs); a value set here wins; `strangers=False` turns it off.
+    strangers: bool = True
+    split_below: float | None = None
 
 
 def describe(params: AlignParams) -> str:
@@ -236,6 +242,7 @@ def describe(params: AlignParams) -> str:
     prior += (f"+lone{rd.lone_match:g}/best{rd.lone_rest:g}/{rd.lone_gain:g}"
               if rd.enabled and rd.lone_match is not None else "")
     prior += "+runs" if rd.enabled and rd.runs else ""
+    prior += f",strangers<{params.split_below:g}" if params.split_below is not None else ""
     return (f"{params.scoring}({knobs},max_bead={params.max_bead},"
             f"max_overlap={params.max_overlap},runs={runs}{prior})")
 

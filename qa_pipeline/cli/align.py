@@ -60,7 +60,7 @@ def align(
             "model": encoder.name,
             "model_revision": revision_of(encoder),
             "segmenter": SEGMENTER,
-            "aligner": describe(cfg.align),
+            "aligner": describe(result.params),
         },
         # The texts the indices below point into (the segmenter's sentences).
         **{side: {"path": str(doc.path), "lang": doc.lang,

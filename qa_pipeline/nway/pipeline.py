@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import __version__
 from ..align import describe
+from ..align.strangers import params_for
 from ..config import Config
 from ..detect.checks.language import stored_in
 from ..detect.spans import attribute
@@ -275,7 +276,7 @@ def report_from(ev: NwayEvidence, encoder: Encoder, config: Config) -> NwayRepor
                     "nway_agreement_margin": (th.agreement_margin if source is not None
                                               else th.agreement_margin_no_source)},
         drift_model=f"{first.result.model_id}+{th.model_id}",
-        aligner=describe(config.align),
+        aligner=describe(params_for(config.align, encoder.name)),  # as align_with_encoder
     )
     return NwayReport(signature, source, ev.translations, rows, tuple(findings))
 

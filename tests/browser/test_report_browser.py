@@ -301,5 +301,5 @@ def test_narrow_window_keeps_the_findings_in_view(open_report: Any,
         " return [a.bottom, r.top, r.bottom, f.top, f.bottom, innerHeight]; }")
     assert panel_bottom <= 0.5 * height  # the panel takes under half the window
     assert panel_bottom <= row_top and row_bottom <= height  # the row below the panel
-    assert 0 <= li_top and li_bottom <= panel_bottom  # the finding still in view
+    assert li_top >= 0 and li_bottom <= panel_bottom  # the finding still in view
     assert errors == []

@@ -147,3 +147,46 @@ def test_riders_that_hide_one_another_come_off_as_a_run(monkeypatch: pytest.Monk
     out = split_riders(beads, src, tgt, {}, embed, MATCH)
     assert [(b.source, b.target) for b in out] == [((0,), ()), ((1,), ()), ((2,), (0,))]
     assert split_riders(beads, src, tgt, {}, embed, MATCH, RiderParams(runs=False)) == beads
+
+
+# --------------------------------------------------------------------------- strangers
+
+
+def test_a_1_1_bead_of_strangers_becomes_two_deletions() -> None:
+    """Two sentences less alike (centred) than the cut are a 1-0 and a 0-1; a translation, an
+    n:m bead and a short side are left alone."""
+    from qa_pipeline.align.strangers import centred_rows, split_strangers
+
+    rng = np.random.default_rng(0)
+    topics = rng.normal(size=(6, 32))
+    src = [f"s{i}" for i in range(6)]
+    tgt = [f"t{i}" for i in range(6)]
+    table = {f"s{i}": topics[i] + 0.05 * rng.normal(size=32) for i in range(6)}
+    table |= {f"t{i}": topics[i] + 0.05 * rng.normal(size=32) for i in range(6)}
+    table["t3"] = topics[5] - topics[3] + 0.05 * rng.normal(size=32)  # not s3's translation
+    beads = [Bead((i,), (i,), 0.9, 0.8) for i in range(3)] + [
+        Bead((3,), (3,), 0.5, 0.7), Bead((4, 5), (4, 5), 0.9, 0.9)]
+    cs, ct = centred_rows(src, table), centred_rows(tgt, table)
+    assert float(cs[3] @ ct[3]) < 0.0 < min(float(cs[i] @ ct[i]) for i in range(3))
+    out = split_strangers(beads, src, tgt, table, below=0.064, min_items=4)
+    assert [(b.source, b.target) for b in out] == [
+        ((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), ()), ((), (3,)), ((4, 5), (4, 5))]
+    assert out[3].confidence == out[4].confidence == 0.7 and out[3].similarity is None
+    assert split_strangers(beads, src, tgt, table, below=None, min_items=4) == beads
+    assert split_strangers(beads, src[:3], tgt[:3], table, below=0.064, min_items=4) == \
+        beads  # three sentences a side: no centre to read them against
+
+
+def test_the_strangers_cut_is_the_models_own() -> None:
+    from qa_pipeline.align import AlignParams, describe
+    from qa_pipeline.align.strangers import params_for, stranger_cuts
+
+    cut = stranger_cuts()["multilingual-e5-small"]
+    assert 0 < cut < 0.2
+    assert params_for(AlignParams(), "multilingual-e5-small").split_below == cut
+    assert "strangers<" in describe(params_for(AlignParams(), "multilingual-e5-small"))
+    assert params_for(AlignParams(), "hash-256").split_below is None  # no measured cut
+    assert params_for(AlignParams(strangers=False), "multilingual-e5-small").split_below is None
+    assert params_for(replace(AlignParams(), split_below=0.2),
+                      "multilingual-e5-small").split_below == 0.2
+    assert "strangers" not in describe(AlignParams())
