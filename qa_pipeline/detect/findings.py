@@ -130,12 +130,12 @@ def drift_message(kind: str, score: float, bead: Bead, src: Document, tgt: Docum
         head = f"the {tgt.lang} text adds material not in the {src.lang} text"
     else:
         head = f"meaning may differ (drift {score:.2f}, {sim})"
-    details = []
-    if tgt_spans:
-        details.append(f"{tgt.lang} {_quote(tgt, tgt_spans)} has no clear counterpart")
-    if src_spans:
-        details.append(f"{src.lang} {_quote(src, src_spans)} has no clear counterpart")
-    return head + ("; " + "; ".join(details) if details else "")
+    # The spans are where the two sides differ most (the words whose removal brings them
+    # closest, or the tagger's unmatched words), not a proof that nothing answers them: a
+    # reordered or reworded phrase can be there too.
+    sides = [f"{tgt.lang} {_quote(tgt, tgt_spans)}"] if tgt_spans else []
+    sides += [f"{src.lang} {_quote(src, src_spans)}"] if src_spans else []
+    return head + (f"; the difference centres on {' and '.join(sides)}" if sides else "")
 
 
 def drift_findings(ctx: PairContext, drift: DriftResult) -> list[Finding]:

@@ -32,6 +32,15 @@ def test_different_names_do_not_match(a: str, b: str) -> None:
     assert not plausible_match(a, b)
 
 
+def test_the_same_name_in_another_script_matches_itself() -> None:
+    """Names in Cyrillic or Greek lost every letter to the Latin comparison, so the same name
+    on both sides was 'without a counterpart'."""
+    assert check_entities("Bendrovė „Яндекс“ atidarė biurą Atėnuose.",
+                          "Ettevõte „Яндекс“ avas kontori Ateenas.", "lt", "et") == []
+    assert check_entities("Bendrovė Яндекс atidarė biurą.", "Ettevõte Гугл avas kontori.",
+                          "lt", "et")
+
+
 def test_sentence_initial_words_are_not_entities() -> None:
     ents = [e.text for e in entities("Vakar lijo. Šiandien Marija išvyko į Rygą.", "lt")]
     assert ents == ["Marija", "Rygą"]

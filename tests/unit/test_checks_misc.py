@@ -82,6 +82,16 @@ def test_punctuation(src: str, tgt: str, severity: str | None) -> None:
         ("Jis sakė „taip“.", 'Ta ütles "jah".', False),
         ("Jis sakė „taip“ (garsiai).", "Ta ütles „jah (valjult).", True),
         ("Jis sakė „taip (garsiai.", "Ta ütles „jah (valjult.", False),  # both broken
+        # A quotation inside a quotation that ends with it: Lithuanian closes both with one
+        # mark (session 28, NTREX), and a quotation inside that never closes is still lost.
+        ("„Jis atsakė: „Jis mane prajuokina“, – pasakojo ji.",
+         "„Ta vastas: „Ta ajab mind naerma“,“ rääkis ta.", False),
+        ("Anot jo, „žodžiai „Twp“ ir „Pwp“.", "Tema sõnul „sõnad „Twp“ ja „Pwp“.“", False),
+        ("Jis sakė „taip“ ir „ne.", "Ta ütles „jah“ ja „ei“.", True),
+        # One kind of curly quote pairs with itself: Finnish ”…”, a slip “…“.
+        ("Jis sakė „kažką“ ir išėjo.", "Ta ütles “midagi“ ja läks.", False),
+        ("Ta ütles „midagi“ ja läks.", "Hän sanoi ”jotain” ja lähti.", False),
+        ("Ta ütles „midagi“ ja läks.", "Hän sanoi ”jotain ja lähti.", True),
     ],
 )
 def test_brackets(src: str, tgt: str, fires: bool) -> None:
@@ -138,6 +148,20 @@ def test_length_ratio() -> None:
 
 def test_length_unknown_pair_falls_back() -> None:
     assert check_length("Hola amigo mío.", "Salut mon ami.", "es", "fr") == []
+
+
+@pytest.mark.parametrize(("src", "tgt"), [
+    ("Formą rasite https://www.vmi.lt/evmi/deklaravimas-ir-formos.",
+     "Vormi leiate https://www.vmi.lt/evmi/deklaravimas-ir-formos."),
+    ("Žiūrėkite https://www.youtube.com/watch?v=abc ir rašykite info@example.com adresu.",
+     "Vaadake https://www.youtube.com/watch?v=abc ja kirjutage info@example.com aadressil."),
+    ("Paleiskite src/main.py su --fail-on major_only parametru.",
+     "Käivitage src/main.py parameetriga --fail-on major_only."),
+])
+def test_addresses_and_code_are_not_language(src: str, tgt: str) -> None:
+    """A short sentence around a URL, an e-mail or code was judged by them (a major "looks
+    like lt" for Estonian text around a .lt address)."""
+    assert check_language(src, tgt, "lt", "et") == []
 
 
 def test_language_wrong_and_copied() -> None:

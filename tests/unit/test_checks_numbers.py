@@ -89,6 +89,12 @@ def test_rounding_and_conversion_are_minor() -> None:
     assert [h.severity for h in hits] == ["minor"]
     hits = check_numbers("Kelias ilgas 30 mylių.", "Tee on 48 km pikk.", "lt", "et")
     assert [h.severity for h in hits] == ["minor"]
+    # A value cut to whole units, not rounded (was a critical "changed"); a real change of
+    # the same size on a small value still is one.
+    hits = check_numbers("Atstumas – 619 mylių.", "Vahemaa on 619,95 miili.", "lt", "et")
+    assert [h.severity for h in hits] == ["minor"]
+    hits = check_numbers("Kaina 5 eurai.", "Hind on 5,9 eurot.", "lt", "et")
+    assert [h.severity for h in hits] == ["critical"]
 
 
 @pytest.mark.parametrize(

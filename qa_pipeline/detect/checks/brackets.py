@@ -42,13 +42,34 @@ def problems(text: str) -> list[tuple[str, int]]:
     if low:
         # a straight " after „ is a (keyboard) closing quote: „Valed," ütles ta.
         closers = text.count("“") + text.count("”") + text.count('"')
-        if low != closers:
+        if low != closers and not _shared_close(text, low, closers):
             out.append((f"{low} opening „ vs {closers} closing quote(s)", text.find("„")))
-    elif text.count("“") != text.count("”"):
-        out.append(("unbalanced “ ”", max(text.find("“"), text.find("”"))))
+    else:
+        left, right = text.count("“"), text.count("”")
+        # One kind alone pairs up with itself, as straight quotes do: ”…” is Finnish and
+        # Swedish usage, “…“ a slip of the opening mark's style, not a lost quote.
+        if (left != right and left and right) or (left + right) % 2:
+            out.append(("unbalanced “ ”", max(text.find("“"), text.find("”"))))
     if not low and text.count('"') % 2:
         out.append(('odd number of "', text.find('"')))
     return out
+
+
+def _shared_close(text: str, low: int, closers: int) -> bool:
+    """A quotation inside a quotation that ends where it ends closes both with one mark, as
+    Lithuanian writes it: „Jis atsakė: „Taip“, – pasakojo ji. One closer short, the quotes
+    nested, and the last closer after the last „."""
+    if low != closers + 1:
+        return False
+    depth = deepest = 0
+    for ch in text:
+        if ch == "„":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "“”\"" and depth:
+            depth -= 1
+    last_close = max(text.rfind("“"), text.rfind("”"), text.rfind('"'))
+    return deepest >= 2 and last_close > text.rfind("„")
 
 
 def check_brackets(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:

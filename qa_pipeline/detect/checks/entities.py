@@ -246,6 +246,8 @@ def _collapse(w: str) -> str:
 @lru_cache(maxsize=1 << 17)  # pure; a long document asks the same word pairs many times
 def plausible_match(a: str, b: str) -> bool:
     """Could token `a` and token `b` name the same thing across lt/et/en?"""
+    if a.casefold() == b.casefold():
+        return True  # the same word, in any script ("Яндекс", "Αθήνα")
     pa, pb = _collapse(_plain(a)), _collapse(_plain(b))
     if not pa or not pb:
         return False

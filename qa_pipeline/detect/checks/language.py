@@ -50,6 +50,9 @@ MEMO_LIMIT = 50_000
 RECORD_KIND = "lingua-confidence"
 
 _CAPS_OR_QUOTED = re.compile(r"„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"|\b[A-Z]\w*")
+# Words that are code or markup, not language: a command-line option, a path, an identifier
+# with an underscore or a digit, a tag ("--fail-on", "src/main.py", "max_len", "h2o").
+_CODE_LIKE = re.compile(r"\S*(?:--|[_/\\@#=<>{}\[\]|~^*`]|\w\d|\d\w)\S*")
 
 
 @lru_cache(maxsize=1)
@@ -146,12 +149,21 @@ def confidences(text: str, codes: tuple[str, ...]) -> dict[str, float]:
     return conf
 
 
+def running_text(text: str) -> str:
+    """What the language is judged on: the text without its addresses (URLs, e-mails), code
+    and markup words, names and quoted titles (often foreign)."""
+    from .urls import extract
+
+    for _, a, b in reversed(extract(text)):
+        text = text[:a] + " " + text[b:]
+    return _CAPS_OR_QUOTED.sub(" ", _CODE_LIKE.sub(" ", text))
+
+
 def _side_hit(text: str, lang: str, side: str, codes: tuple[str, ...]) -> Hit | None:
     lang = base_lang(lang)
     if lang not in codes or len(codes) < 2:
         return None
-    # Names and quoted titles are often foreign; judge the running text.
-    body = _CAPS_OR_QUOTED.sub(" ", text)
+    body = running_text(text)
     if word_count(body) < MIN_WORDS:
         return None
     conf = confidences(body, codes)

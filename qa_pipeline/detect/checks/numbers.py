@@ -365,12 +365,13 @@ def _rounding_unit(m: Mention) -> float:
 
 
 def _rounded(a: Mention, b: Mention) -> bool:
-    """One value is the other rounded to the precision it was written with."""
+    """One value is the other rounded (or cut) to the precision it was written with: within
+    one unit of that precision ("619" for "619,95"), and within 5 %."""
     if _decimals(a) == _decimals(b):
         return False
     coarse = a if _rounding_unit(a) > _rounding_unit(b) else b
     unit = _rounding_unit(coarse)
-    return any(abs(x - y) <= min(0.5 * unit, 0.05 * max(x, y)) + 1e-9
+    return any(abs(x - y) < min(unit, 0.05 * max(x, y)) + 1e-9
                for x in _numeric(a) for y in _numeric(b))
 
 
