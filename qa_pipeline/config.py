@@ -10,6 +10,11 @@ from .align.params import AlignParams
 from .detect.params import DriftParams
 from .types import SEVERITY_RANK, Severity
 
+# Top-level domains an address without "www." or "://" is recognised by (the URL check) and a
+# sentence may end with (the segmenter: "www.sodra.lt. Skundą …").
+WEB_TLDS = ("com|org|net|edu|gov|int|info|io|ai|co|eu|uk|de|fr|lt|lv|ee|fi|ru|pl|se|no|dk|"
+            "es|it|nl|be|ch|at|us|ca|au|tv|me|ly|app|dev")
+
 FailOn = Literal["critical", "major", "minor", "none"]
 
 DEFAULT_MODEL = "multilingual-e5-small"

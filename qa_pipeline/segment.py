@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
+from .config import WEB_TLDS as _TLDS
 from .io.normalise import INVISIBLE, clean, compose, is_blank
 from .types import Document, Paragraph, Sentence
 
@@ -29,19 +31,81 @@ def _newlines(text: str) -> str:
 
 def split_blocks_at(text: str) -> list[tuple[int, str]]:
     """Blank-line separated blocks as given, each with where it starts in the text with its
-    line breaks made "\\n"; with no blank line at all, one per line."""
+    line breaks made "\\n"; with no blank line at all, one per line, unless the lines are a
+    hard-wrapped text's (`_wrapped`): then a block goes on over a line break unless the line
+    ends a sentence and the next does not start in lower case."""
     text = _newlines(text)
-    sep = _BLANK if _BLANK.search(text.strip("\n")) else re.compile("\n")
+    if _BLANK.search(text.strip("\n")):
+        return _blocks(text, [(m.start(), m.end()) for m in _BLANK.finditer(text)])
+    lines = text.split("\n")
+    if not _wrapped(lines):
+        return _blocks(text, [(m.start(), m.end()) for m in re.finditer("\n", text)])
+    breaks, pos = [], 0
+    for a, b in pairwise(lines):
+        pos += len(a)
+        if _ENDS.search(a) and not _starts_lower(b.lstrip()):
+            breaks.append((pos, pos + 1))
+        pos += 1
+    return _blocks(text, breaks)
+
+
+def _blocks(text: str, breaks: Sequence[tuple[int, int]]) -> list[tuple[int, str]]:
+    """The non-blank pieces of `text` between `breaks` ((start, end) of each separator),
+    each with its offset, leading and trailing line breaks off."""
     out, pos = [], 0
-    for m in [*sep.finditer(text), None]:
-        end = m.start() if m else len(text)
-        block = text[pos:end]
+    for start, end in [*breaks, (len(text), len(text))]:
+        block = text[pos:start]
         if block.strip("\n") and not is_blank(block):
             lead = len(block) - len(block.lstrip("\n"))
             out.append((pos + lead, block.strip("\n")))
-        if m:
-            pos = m.end()
+        pos = end
     return out
+
+
+# A line that ends a sentence (or a heading's colon, a closing quote or bracket).
+_ENDS = re.compile(r"[.!?…:;\"'“”»)\]]\s*$")
+
+
+def _wrapped(lines: Sequence[str]) -> bool:
+    """Whether lines without a blank line between them are a hard-wrapped text (wrapped at a
+    width, so a sentence runs on over line breaks) rather than one paragraph per line: most
+    lines stop mid-sentence and many go on in lower case."""
+    real = [x for x in lines if x.strip()]
+    if len(real) < 3:
+        return False
+    n = len(real) - 1
+    open_ends = sum(not _ENDS.search(x) for x in real[:-1])
+    lower = sum(_starts_lower(x.lstrip()) for x in real[1:])
+    return open_ends >= 0.5 * n and lower >= 0.3 * n
+
+
+# A line that opens a list item: a bullet, or "1)", "a)", "(2)" ("1." is left alone: it opens
+# an Estonian date, "5. jaanuaril"; a numbered heading is found by `_marker`).
+_LIST_ITEM = re.compile(r"(?:[-*•‣◦▪–—]|\(?\d{1,3}\)|\(?[a-zA-Z]\))\s+\S")
+_UPPER_START = re.compile(r"[\"„“«(]?[^\W\d_]")
+
+
+def line_groups(block: str) -> list[tuple[int, str]]:
+    """The parts of a block its line breaks set apart, each with its offset: a list item
+    starts a part, and so does the line after a heading (a short line, under 60 % of the
+    block's longest, that ends no sentence, before a line that starts in upper case)."""
+    lines = block.split("\n")
+    if len(lines) < 2:
+        return [(0, block)]
+    longest = max(len(x.strip()) for x in lines)
+    out: list[tuple[int, str]] = []
+    pos = start = 0
+    for k, line in enumerate(lines):
+        if k:
+            prev, cur = lines[k - 1].strip(), line.lstrip()
+            heading = bool(prev) and len(prev.split()) <= 8 and len(prev) < 0.6 * longest \
+                and not _ENDS.search(prev) and bool(_UPPER_START.match(cur))
+            if _LIST_ITEM.match(cur) or heading:
+                out.append((start, block[start:pos - 1]))
+                start = pos
+        pos += len(line) + 1
+    out.append((start, block[start:]))
+    return [(a, g) for a, g in out if g.strip()]
 
 
 def split_blocks(text: str) -> list[str]:
@@ -63,15 +127,37 @@ def _starts_lower(s: str) -> bool:
     return False
 
 
+# Where the splitter misses a sentence end: after a web address's top-level domain, which it
+# reads as an abbreviation ("www.sodra.lt. Skundą": "lt." is none here), and after an
+# ellipsis, when the next word starts in upper case.
+_MISSED_END = re.compile(rf"(?:(?<=\w)\.(?:{_TLDS})\.|…)\s+[\"„“«(]?(?=\w)")
+
+
+def _split_missed(piece: str) -> list[str]:
+    out, pos = [], 0
+    for m in _MISSED_END.finditer(piece):
+        if piece[m.end()].isupper():
+            cut = m.start() + len(m.group().rstrip("\"„“«( \t").rstrip())
+            out.append(piece[pos:cut])
+            pos = cut
+    return [*out, piece[pos:]]
+# A piece that is only an outline number ("1.", "2.3", "4)") heads the next one.
+_BARE_NUMBER = re.compile(r"\(?\d{1,3}(?:\.\d{1,3})*[.)]?")
+# A short abbreviation before a number ("5 str. 2 d.", "pr. 5", "Žr. 4 psl."): the number
+# goes on with the sentence.
+_ABBREV_END = re.compile(r"(?:^|\s)[^\W\d_][a-ząčęėįšųūžõäöü]{0,3}\.$")
+
+
 def split_sentences(paragraph: str, lang: str) -> list[str]:
     import sentencex
 
-    pieces = [p.strip() for p in sentencex.segment(lang, paragraph)]
+    pieces = [q.strip() for p in sentencex.segment(lang, paragraph) for q in _split_missed(p)]
     out: list[str] = []
     for piece in pieces:
         if not piece:
             continue
-        if out and _starts_lower(piece):
+        if out and (_starts_lower(piece) or _BARE_NUMBER.fullmatch(out[-1]) or (
+                piece[:1].isdigit() and _ABBREV_END.search(out[-1]))):
             out[-1] = f"{out[-1]} {piece}"
         else:
             out.append(piece)
@@ -112,6 +198,8 @@ def block_sentences_at(block: str, lang: str, original: str | None = None,
             out.append(((piece, "", ()), out[-1][1] if out else 0))
             continue
         offs = maybe
+        if k == 0 and (mark := _marker(piece)):  # a list marker is shown, not analysed
+            piece, offs = piece[mark:], offs[mark:]
         # Markup before the first sentence and after the last belongs to them.
         start = len(given) - len(given.lstrip()) if k == 0 else offs[0]
         end = len(given.rstrip()) if k == len(found) - 1 else max(offs[0], offs[-1])
@@ -121,6 +209,23 @@ def block_sentences_at(block: str, lang: str, original: str | None = None,
         else:
             out.append(((piece, display, tuple(max(0, o - start) for o in offs)), start))
     return out
+
+
+# A list item's or numbered heading's marker at the start of a block: a bullet or "1)" before
+# any text, an outline number ("1.", "1.2", "3") before a short heading in upper case.
+_MARKER = re.compile(r"(?:[-*•‣◦▪–—]|\(?\d{1,3}\)|\(?[a-zA-Z]\))\s+(?=\S)")
+_HEADING_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?\s+(?=[^\W\d_])")
+
+
+def _marker(piece: str) -> int:
+    """How many characters of a block's first sentence are its list or heading marker."""
+    if m := _MARKER.match(piece):
+        return m.end()
+    m = _HEADING_NUMBER.match(piece)
+    rest = piece[m.end():] if m else ""
+    if m and rest[:1].isupper() and len(rest.split()) <= 8 and not _ENDS.search(rest):
+        return m.end()
+    return 0
 
 
 class LineCounter:
@@ -168,9 +273,14 @@ def segment_text(text: str, path: str, lang: str, encoding: str = "") -> Documen
     line = LineCounter(_newlines(text))
     paragraphs, lines = [], []
     for at, block in split_blocks_at(text):
-        found = block_sentences_at(block, lang)
-        paragraphs.append([s for s, _ in found])
-        lines.append([line(at + start) for _, start in found])
+        sents: list[SentenceText] = []
+        starts: list[int] = []
+        for off, group in line_groups(block):  # list items and headings apart
+            found = block_sentences_at(group, lang)
+            sents += [s for s, _ in found]
+            starts += [line(at + off + start) for _, start in found]
+        paragraphs.append(sents)
+        lines.append(starts)
     return build_document(path, lang, paragraphs, encoding, lines)
 
 

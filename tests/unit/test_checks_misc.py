@@ -234,3 +234,9 @@ def _well_formed(h: Hit, src: str, tgt: str) -> None:
 @given(text=_TEXT)
 def test_a_text_agrees_with_itself(text: str) -> None:
     assert run_checks(text, text, "lt", "lt", enabled=_CHEAP) == []
+
+
+def test_an_interrobang_asks_and_an_ellipsis_ends_no_address() -> None:
+    assert check_punctuation("Ką daryti?", "Mida teha?!", "lt", "et") == []
+    assert check_urls("Formos: https://vmi.lt/formos…", "Vormid: https://vmi.lt/formos...",
+                      "lt", "et") == []

@@ -95,3 +95,47 @@ def test_segmented_text_lines_count_blank_ones() -> None:
     doc = parse_segmented("\nÜks.\nKaks.\n\n\nKolm.\n", "t.seg", "et")
     assert [(s.text, s.paragraph, s.line) for s in doc.sentences] == [
         ("Üks.", 0, 2), ("Kaks.", 0, 3), ("Kolm.", 1, 6)]
+
+
+def test_a_hard_wrapped_text_is_joined_back_into_sentences() -> None:
+    """No blank line and most lines stopping mid-sentence: the lines are a wrapped text, not
+    one paragraph each (each line was a paragraph of fragments, and a fragment an omission)."""
+    text = ("Klientų aptarnavimas yra svarbi kiekvienos įmonės veiklos dalis, nes jis\n"
+            "lemia klientų lojalumą ir ilgalaikį bendradarbiavimą. Vadovai turėtų\n"
+            "skirti daug dėmesio darbuotojų mokymui, kad kiekvienas klientas jaustųsi\n"
+            "laukiamas.\n")
+    doc = segment_text(text, "t.txt", "lt")
+    assert [(s.paragraph, s.line, s.text[:20]) for s in doc.sentences] == [
+        (0, 1, "Klientų aptarnavimas"), (0, 2, "Vadovai turėtų skirt")]
+    # Short lines that each end a sentence, or strings of a UI, stay one paragraph per line.
+    ui = segment_text("Save\nCancel\nOpen file\nClose\n", "t.txt", "en")
+    assert [(s.paragraph, s.text) for s in ui.sentences] == [
+        (0, "Save"), (1, "Cancel"), (2, "Open file"), (3, "Close")]
+
+
+def test_list_items_and_headings_are_sentences_of_their_own() -> None:
+    text = ("Reikalingi dokumentai\n- asmens tapatybės kortelė\n- prašymas\n\n"
+            "1) Pateikite ataskaitą.\n\n1. Įvadas\n\n5. jaanuaril toimus koosolek.")
+    doc = segment_text(text, "t.txt", "lt")
+    assert [(s.text, s.display, s.line) for s in doc.sentences] == [
+        ("Reikalingi dokumentai", "", 1),
+        ("asmens tapatybės kortelė", "- asmens tapatybės kortelė", 2),
+        ("prašymas", "- prašymas", 3),
+        ("Pateikite ataskaitą.", "1) Pateikite ataskaitą.", 5),
+        ("Įvadas", "1. Įvadas", 7),
+        ("5. jaanuaril toimus koosolek.", "", 9)]  # a date's day is no list number
+    s = doc.sentences[3]  # the analysed text maps into the text as given
+    assert s.display[s.offsets[0]:s.offsets[-1]] == s.text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Informaciją rasite www.sodra.lt. Skundą pateikite per 30 dienų.",
+     ["Informaciją rasite www.sodra.lt.", "Skundą pateikite per 30 dienų."]),
+    ("Jis laukė… Tada išėjo.", ["Jis laukė…", "Tada išėjo."]),
+    ("Žr. 4 psl. Ten viskas parašyta.", ["Žr. 4 psl.", "Ten viskas parašyta."]),
+    ("Pagal 5 str. 2 d. tai leidžiama.", ["Pagal 5 str. 2 d. tai leidžiama."]),
+    ("Biuras yra Gedimino pr. 5, Vilniuje.", ["Biuras yra Gedimino pr. 5, Vilniuje."]),
+    ("Rašykite info@sodra.lt arba skambinkite.", ["Rašykite info@sodra.lt arba skambinkite."]),
+])
+def test_sentence_ends_the_splitter_misses_or_invents(text: str, expected: list[str]) -> None:
+    assert split_sentences(text, "lt") == expected

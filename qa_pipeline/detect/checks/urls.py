@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import re
 
+from ...config import WEB_TLDS as TLDS
 from .base import CheckSpec, Hit
 
-_TLDS = ("com|org|net|edu|gov|int|info|io|ai|co|eu|uk|de|fr|lt|lv|ee|fi|ru|pl|se|no|dk|"
-         "es|it|nl|be|ch|at|us|ca|au|tv|me|ly|app|dev")
 _URL_RE = re.compile(
     rf"""(?ix)
     (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
   | (?P<url>(?:https?://|ftp://|www\.)[^\s<>"“”„«»]+)
-  | (?P<bare>(?<![@\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{_TLDS})(?![\w-])(?:/[^\s<>"“”„«»]*)?)
+  | (?P<bare>(?<![@\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{TLDS})(?![\w-])(?:/[^\s<>"“”„«»]*)?)
     """
 )
-_TRAIL = ".,;:!?)]}'\"’“”»"
+_TRAIL = ".,;:!?)]}'\"’“”»…"
 # An address never spans whitespace, so the pattern runs on each word that could hold one. A
 # word longer than this (a base64 blob, a minified line) is no address; scanning it would
 # cost time quadratic in its length (every start position runs to its end).
