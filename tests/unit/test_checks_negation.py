@@ -51,6 +51,12 @@ def test_markers(text: str, lang: str, expected: list[str]) -> None:
         ("Jie nevalgo ir negeria.", "Nad ei söö ega joo.", "lt", "et"),
         ("Ta ei tulnud koosolekule.", "She did not come to the meeting.", "et", "en"),
         ("Seal pole ühtegi poodi.", "There are no shops there.", "et", "en"),
+        # Session 28, read on NTREX: concord over a comma, "ne" before a name, an adjective
+        ("„Nė vienas, ką ji įvardija, negali to patvirtinti.",
+         "„Keegi, keda ta nimetab, ei suutnud seda kinnitada.", "lt", "et"),
+        ("Tai skirta ne Velso skaitytojams.", "See on mõeldud Walesi-välistele lugejatele.",
+         "lt", "et"),
+        ("Nesibaigianti saulėkaita džiugina.", "Jätkuv päikesepaiste rõõmustab.", "lt", "et"),
     ],
 )
 def test_matching_polarity_is_quiet(src: str, tgt: str, sl: str, tl: str) -> None:

@@ -68,7 +68,7 @@ _LT_NOT_NEGATION_STEMS = (
     "nemandag", "neaišk", "nesvarb", "neprilygstam", "nepriekaišting", "nepastebim",
     "neįveikiam", "nepageidaujam", "nepakeičiam", "nepaneigiam", "nepamirštam",
     "nerezultatyv", "nereikšming", "nepraktišk", "neleistin", "neatleistin", "neįgyvendinam",
-    "nesibaigianči", "netyčia", "nesunk", "nestipr", "neturting", "nelygi", "neopt",
+    "nesibaigianči", "nesibaigiant", "netyčia", "nesunk", "nestipr", "neturting", "nelygi", "neopt",
     "nepalank", "nenumaldom", "nemig", "nežinom", "nerišl", "neišsam", "netiksl",
     "neaiškum", "neštuv", "nešti", "neš", "nešvil", "neck", "new", "nevad", "neapol",
     "nelson", "nell", "nealas", "neill", "nebrask", "neeee", "netek", "nevyriausyb",
@@ -192,7 +192,10 @@ def markers(text: str, lang: str) -> list[Marker]:
             # constituent negation ("ne JK gyventojai", "o ne dvi"): often rendered lexically
             nxt = toks[k + 1][0].lower() if k + 1 < len(toks) else ""
             prev = toks[k - 1][0].lower() if k > 0 else ""
-            if prev == "o" or not _lt_is_negated_verb("ne" + nxt):
+            # before a name ("Ne Velso skaitytojams", for non-Welsh readers): constituent too
+            named = k + 1 < len(toks) and toks[k + 1][0][:1].isupper() and not emphasised(
+                toks[k + 1][0])
+            if prev == "o" or named or not _lt_is_negated_verb("ne" + nxt):
                 weak.append(Marker(s, e, w, weak=True))
                 continue
             verbal.append(Marker(s, e, w))
@@ -228,10 +231,15 @@ def markers(text: str, lang: str) -> list[Marker]:
         if len(verbal) + len(nwords) > n_before:
             last_neg = k
     verbal_clauses = {clause[m.start] for m in verbal}
+    # Concord reaches over a comma: "Nė vienas, ką ji įvardija, negali to patvirtinti" (no one
+    # she names can confirm it) is one negation, as a verb's n-word in its own clause is.
+    at = {s: k for k, (_, s, _) in enumerate(toks)}
+    verbal_at = [at[m.start] for m in verbal if m.start in at]
     seen: set[int] = set()
     for m in nwords:
         c = clause[m.start]
-        if c in verbal_clauses or c in seen:
+        near = any(abs(at.get(m.start, -99) - v) <= _CONCORD_WINDOW for v in verbal_at)
+        if c in verbal_clauses or c in seen or near:
             continue
         seen.add(c)
         verbal.append(m)
