@@ -287,3 +287,9 @@ def test_name_scores_in_chunks_equal_one_call_and_bound_each_call(
     # a call closes at the first bead boundary at or past the bound (a bead here brings
     # at most 20 texts), far below the one call's size
     assert max(len(c) for c in calls) < 8 + 20 < one_call
+
+
+def test_an_inflected_exonym_is_its_name() -> None:
+    """Estonian declines 'kohus' (court) with a t: 'Riigikohtusse' is the Supreme Court."""
+    assert check_entities("Byla pateko į Aukščiausiąjį Teismą.",
+                          "Kohtuasi jõudis Riigikohtusse.", "lt", "et") == []

@@ -84,6 +84,11 @@ def test_spans_point_at_the_numbers() -> None:
     assert 0.0 <= hit.score <= 1.0
 
 
+def test_thousands_with_one_dot_before_decimals() -> None:
+    """German-style "1.000,5" is 1000.5 (was read as 1.0 and a stray 5, a major finding)."""
+    assert check_numbers("Suma – 1 000,5 euro.", "Summa on 1.000,5 eurot.", "lt", "et") == []
+
+
 def test_rounding_and_conversion_are_minor() -> None:
     hits = check_numbers("Vėjo greitis 137 km/h.", "Tuule kiirus 136,78 km/h.", "lt", "et")
     assert [h.severity for h in hits] == ["minor"]

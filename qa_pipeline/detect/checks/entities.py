@@ -98,7 +98,8 @@ _EXONYMS: tuple[tuple[str, ...], ...] = (
     ("siaur", "pohja", "north"), ("piet", "louna", "south"), ("ryt", "ida", "east"),
     ("vakar", "laane", "west"), ("vidur", "kesk", "central", "middle"),
     ("baltiej", "baltuos", "valge", "white"), ("rum", "maja", "house", "koda"),
-    ("aukscia", "ulem", "riigikohu", "supreme"), ("teism", "kohu", "court"),
+    ("aukscia", "ulem", "riigikohu", "riigikohtu", "supreme"),
+    ("teism", "kohu", "kohtu", "court"),  # et kohus, kohtu, kohtusse
     ("senat", "senat"), ("kongres", "kongres", "congress"), ("parlament", "parlament"),
     ("atstov", "esindaj", "represent"), ("generalin", "pea", "general"),
     ("asamblej", "assamble", "assembl"), ("ministr", "minist"), ("vyriausyb", "valitsu",
