@@ -31,13 +31,24 @@ def _plain(inline: Any) -> str:
     return "".join(out)
 
 
+def _without_front_matter(lines: list[str]) -> list[str]:
+    """A static-site generator's YAML front matter (`---` ... `---` opening the file: title,
+    date, layout) is settings, not prose: its lines are blanked, so line numbers stay."""
+    if not lines or lines[0].strip() != "---":
+        return lines
+    for j in range(1, min(len(lines), 200)):
+        if lines[j].strip() in ("---", "..."):
+            return [""] * (j + 1) + lines[j + 1:]
+    return lines
+
+
 def markdown_paragraphs(text: str, lang: str) -> tuple[list[list[SentenceText]],
                                                         list[list[int]]]:
     """The prose blocks' sentences, and the line (1-based) where each starts."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark").enable("table")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _without_front_matter(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     paragraphs: list[list[SentenceText]] = []
     starts: list[list[int]] = []
     for tok in md.parse("\n".join(lines)):

@@ -98,3 +98,12 @@ def test_the_library_reads_string_paths_and_refuses_one_file_twice(tmp_path: Pat
     assert [s.text for s in pair.target.sentences] == ["Tere."]
     with pytest.raises(InputError, match="the same file as SRC"):
         read_inputs(a, tmp_path / "." / "a.txt", "lt", "et")
+
+
+def test_markdown_front_matter_is_not_prose(tmp_path: Path) -> None:
+    p = tmp_path / "a.md"
+    p.write_text("---\ntitle: Įdiegimo vadovas\ndate: 2024-01-05\n---\n\n# Įdiegimas\n\n"
+                 "Paleiskite programą.\n", encoding="utf-8")
+    doc = read_document(p, "lt")
+    assert [(s.text, s.line) for s in doc.sentences] == [
+        ("Įdiegimas", 6), ("Paleiskite programą.", 8)]
