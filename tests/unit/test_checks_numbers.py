@@ -84,6 +84,13 @@ def test_spans_point_at_the_numbers() -> None:
     assert 0.0 <= hit.score <= 1.0
 
 
+def test_a_phone_number_is_its_digits_however_grouped() -> None:
+    assert check_numbers("Skambinkite +370 612 34567.", "Helistage +370 61234567.",
+                         "lt", "et") == []
+    hits = check_numbers("Skambinkite +370 612 34567.", "Helistage +370 61234568.", "lt", "et")
+    assert [h.severity for h in hits] == ["major", "major"]
+
+
 def test_thousands_with_one_dot_before_decimals() -> None:
     """German-style "1.000,5" is 1000.5 (was read as 1.0 and a stray 5, a major finding)."""
     assert check_numbers("Suma – 1 000,5 euro.", "Summa on 1.000,5 eurot.", "lt", "et") == []

@@ -23,7 +23,8 @@ from .number_words import spelled_values
 _SPACE = "\u0020\u00a0\u202f\u2009"
 _NUM_RE = re.compile(
     rf"""(?<![\d])(?:
-      (?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}))(?![\d])
+      (?P<phone>\+\d{{1,3}}(?:[ \u00a0-]?\d){{6,14}})(?![\d])
+    | (?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}))(?![\d])
     | (?P<dmy>(?P<dd>\d{{1,2}})[./](?P<dm>\d{{1,2}})[./](?P<dy>\d{{4}}))(?![\d])
     | (?P<time>(?P<th>\d{{1,2}})[ ]?:[ ]?(?P<tm>\d{{2}}))(?![\d])
     | (?P<spaced>\d{{1,3}}(?:[{_SPACE}]\d{{3}})+(?:,\d+)?)(?![\d])
@@ -149,6 +150,8 @@ def _plain_keys(raw: str) -> set[Decimal]:
 
 def _mention_values(m: re.Match[str]) -> tuple[set[Decimal], set[str], tuple[str, ...]]:
     """(numeric values, extra string keys, parts) for one regex match."""
+    if m.group("phone"):  # "+370 612 34567" is "+370 61234567": its digits, however grouped
+        return set(), {"phone:" + re.sub(r"\D", "", m.group("phone"))}, ()
     if m.group("iso"):
         keys, parts = _date_keys(m.group("iy"), m.group("im"), m.group("id"))
         return set(), set(keys), parts
