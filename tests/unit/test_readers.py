@@ -55,14 +55,20 @@ def test_tsv_pairs_make_one_bead_per_line(tmp_path: Path) -> None:
     assert [(s.line, s.unit) for s in paired.target.sentences] == [(1, "line 1"), (3, "line 3")]
 
 
-def test_markdown_sentences_know_their_lines(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("text", "expected"), [
+    # each sentence's line: a wrapped paragraph's second sentence, after a code block
+    ("# Pealkiri\n\nEsimene lause. Teine\n**lause** siin.\n\n```\nkood\n```\n\n"
+     "- Loetelu punkt.\n",
+     [("Pealkiri", 1), ("Esimene lause.", 3), ("Teine lause siin.", 3), ("Loetelu punkt.", 10)]),
+    # YAML front matter is settings, not prose, and the lines after it keep their numbers
+    ("---\ntitle: Paigaldus\ndate: 2024-01-05\n---\n\n# Paigaldus\n\nKäivitage programm.\n",
+     [("Paigaldus", 6), ("Käivitage programm.", 8)]),
+])
+def test_markdown_sentences_and_their_lines(tmp_path: Path, text: str,
+                                            expected: list[tuple[str, int]]) -> None:
     p = tmp_path / "a.md"
-    p.write_text("# Pealkiri\n\nEsimene lause. Teine\n**lause** siin.\n\n```\nkood\n```\n\n"
-                 "- Loetelu punkt.\n", encoding="utf-8")
-    doc = read_document(p, "et")
-    assert [(s.text, s.line) for s in doc.sentences] == [
-        ("Pealkiri", 1), ("Esimene lause.", 3), ("Teine lause siin.", 3),
-        ("Loetelu punkt.", 10)]
+    p.write_text(text, encoding="utf-8")
+    assert [(s.text, s.line) for s in read_document(p, "et").sentences] == expected
 
 
 def test_xml_formats_have_no_lines(tmp_path: Path) -> None:
@@ -98,12 +104,3 @@ def test_the_library_reads_string_paths_and_refuses_one_file_twice(tmp_path: Pat
     assert [s.text for s in pair.target.sentences] == ["Tere."]
     with pytest.raises(InputError, match="the same file as SRC"):
         read_inputs(a, tmp_path / "." / "a.txt", "lt", "et")
-
-
-def test_markdown_front_matter_is_not_prose(tmp_path: Path) -> None:
-    p = tmp_path / "a.md"
-    p.write_text("---\ntitle: Įdiegimo vadovas\ndate: 2024-01-05\n---\n\n# Įdiegimas\n\n"
-                 "Paleiskite programą.\n", encoding="utf-8")
-    doc = read_document(p, "lt")
-    assert [(s.text, s.line) for s in doc.sentences] == [
-        ("Įdiegimas", 6), ("Paleiskite programą.", 8)]
