@@ -342,7 +342,8 @@ def _occlusion(ctx: PairContext, encoder: Encoder, params: DriftParams, calib: C
         spent += cost
     evidence = attribute([(s_texts[k], t_texts[k]) for k in chosen], ctx.source_vecs[chosen],
                          ctx.target_vecs[chosen], encoder, params.occlusion,
-                         params.occlusion_shortlist) if chosen else []
+                         params.occlusion_shortlist,
+                         params.occlusion_refine_shortlist or None) if chosen else []
     if chosen and calib.span_coef is not None:
         drift[chosen] = sigmoid(calib.stage2_logit(logit[chosen], span_features(evidence))
                                 + domain[chosen])
@@ -381,6 +382,8 @@ def occlusion_id(params: DriftParams, encoder: Encoder) -> str:
     mode = occlusion_mode(params.occlusion, encoder)
     name = f"occlusion-{mode}{params.occlusion_shortlist}" if mode in ("shortlist", "refine") \
         else f"occlusion-{mode}"
+    if mode in ("shortlist", "refine") and params.occlusion_refine_shortlist:
+        name += f"/{params.occlusion_refine_shortlist}"
     if params.occlusion_min_z is not None:
         name += f"@z{params.occlusion_min_z:g}/{params.occlusion_logit_margin:g}"
     return name

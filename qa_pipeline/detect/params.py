@@ -27,7 +27,12 @@ class DriftParams:
     # fewer encodes, see BENCHMARKS "Session 18"). An encoder without token states always
     # re-encodes.
     occlusion: str = "refine"
-    occlusion_shortlist: int = 5
+    occlusion_shortlist: int = 2
+    # The refining pass's own shortlist (0: `occlusion_shortlist`). The clauses' two best and
+    # the refinements' five best keep every figure of the five-and-five they replaced, the
+    # calque's exact span and its finding under a +-0.01 drift change, for a sixth less of the
+    # drift stage (BENCHMARKS "Session 28: fewer clauses re-encoded").
+    occlusion_refine_shortlist: int = 5
     # The budget goes only to beads that stand out at stage 1: a robust z of their drift in the
     # document (the relative score's, floor included) of at least `occlusion_min_z`, or a logit
     # within `occlusion_logit_margin` of the absolute minor threshold. A bead that does neither

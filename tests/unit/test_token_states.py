@@ -180,3 +180,19 @@ def test_refine_reencodes_only_clauses_and_the_refining_pass() -> None:
         base = float(plain.encode([side])[0] @ other)
         again = float(plain.encode([delete_words(side, words, lo, hi)])[0] @ other) - base
         assert e.gain == pytest.approx(again, abs=1e-6)
+
+
+def test_the_refining_pass_keeps_its_own_shortlist() -> None:
+    """With `refine_shortlist` the clauses take `shortlist` and the refining pass its own:
+    one clause per side beside up to four refinements, and the refined span is the one that
+    four refinements on both kinds find."""
+    src = "Sunku kontroliuoti visus darbuotojus taip, kad joks klientas nepatirtų blogo."
+    tgt = "Kõiki töötajaid on raske politseisse panna nii, et ükski klient halba ei koge."
+    both, split = Counting(), Counting()
+    v = both.encode([src, tgt])
+    both.encoded.clear()
+    ev_both = attribute([(src, tgt)], v[:1], v[1:], both, "refine", 4)
+    ev_split = attribute([(src, tgt)], v[:1], v[1:], split, "refine", 1, refine_shortlist=4)
+    assert len(split.encoded) <= 2 * (1 + 4) < len(both.encoded)
+    assert [e.span for e in ev_split[0]] == [e.span for e in ev_both[0]]
+    assert [e.gain for e in ev_split[0]] == pytest.approx([e.gain for e in ev_both[0]])
