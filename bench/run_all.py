@@ -36,8 +36,8 @@ SUITE: dict[str, list[str]] = {
     "embed_speed": [],
     "report_speed": [],
 }
-NEEDS_DATA = {"stranger_cut", "align_textberg", "align_ntrex", "align_ablation", "e2e_ntrex", "drift_mlqe",
-              "drift_ntrex", "drift_checks", "embed_speed"}
+NEEDS_DATA = {"stranger_cut", "align_textberg", "align_ntrex", "align_ablation", "e2e_ntrex",
+              "drift_mlqe", "drift_ntrex", "drift_checks", "embed_speed"}
 
 
 def main() -> int:
