@@ -48,20 +48,32 @@ def check_config(config: Config) -> Config:
     from .langs import check_lang
     from .types import KIND_ORDER, SEVERITY_ORDER
 
+    for name in ("src_lang", "tgt_lang", "fail_on", "precision"):
+        if not isinstance(getattr(config, name), str):
+            raise ConfigError(f"{name} {getattr(config, name)!r}: expected a string")
     check_lang(config.src_lang, "--src-lang")
     check_lang(config.tgt_lang, "--tgt-lang")
+    if config.device is not None and not isinstance(config.device, str):
+        raise ConfigError(f"device {config.device!r}: expected a string or None")
     check_device(config.device)
     if config.fail_on not in FAIL_ON_RANK:
         raise ConfigError(f"fail_on {config.fail_on!r}: expected one of {', '.join(FAIL_ON_RANK)}")
     if config.precision not in PRECISIONS:
         raise ConfigError(f"precision {config.precision!r}: expected one of "
                           f"{', '.join(PRECISIONS)}")
-    if config.batch_size < 1:
-        raise ConfigError(f"batch_size {config.batch_size}: expected at least 1")
+    if type(config.batch_size) is not int or config.batch_size < 1:
+        raise ConfigError(f"batch_size {config.batch_size!r}: expected a whole number, 1 or more")
+    if config.checks is not None and (isinstance(config.checks, str) or not all(
+            isinstance(c, str) for c in config.checks)):
+        raise ConfigError(f"checks {config.checks!r}: expected a sequence of check names")
     for name in config.checks or ():
         if name not in CHECKS:
             raise ConfigError(f"checks: {name!r} is no check; known: {', '.join(CHECKS)}")
-    for kind, severity in config.severity_overrides:
+    overrides = config.severity_overrides
+    if isinstance(overrides, (str, dict)) or not all(
+            isinstance(o, (tuple, list)) and len(o) == 2 for o in overrides):
+        raise ConfigError(f"severity_overrides {overrides!r}: expected (kind, severity) pairs")
+    for kind, severity in overrides:
         if kind not in KIND_ORDER or severity not in SEVERITY_ORDER:
             raise ConfigError(f"severity_overrides: ({kind!r}, {severity!r}) is not a finding "
                               f"kind ({', '.join(KIND_ORDER)}) and a severity "

@@ -62,6 +62,8 @@ def _blocks(text: str, breaks: Sequence[tuple[int, int]]) -> list[tuple[int, str
     return out
 
 
+# The shortest width a hard-wrapped text is wrapped at (e-mail and terminal texts: 72-80).
+WRAP_MIN_WIDTH = 40
 # A line that ends a sentence (or a heading's colon, a closing quote or bracket).
 _ENDS = re.compile(r"[.!?…:;\"'“”»)\]]\s*$")
 
@@ -70,19 +72,31 @@ def _wrapped(lines: Sequence[str]) -> bool:
     """Whether lines without a blank line between them are a hard-wrapped text (wrapped at a
     width, so a sentence runs on over line breaks) rather than one paragraph per line: most
     lines stop mid-sentence and many go on in lower case."""
-    real = [x for x in lines if x.strip()]
+    real = [x.strip() for x in lines if x.strip()]
     if len(real) < 3:
         return False
     n = len(real) - 1
     open_ends = sum(not _ENDS.search(x) for x in real[:-1])
-    lower = sum(_starts_lower(x.lstrip()) for x in real[1:])
-    return open_ends >= 0.5 * n and lower >= 0.3 * n
+    lower = sum(_starts_lower(x) for x in real[1:])
+    # Wrapped at a width: the lines are long, most near the longest (a list of short items,
+    # UI strings, ingredients are not).
+    width = max(len(x) for x in real)
+    near = sum(len(x) >= 0.6 * width for x in real[:-1])
+    return (open_ends >= 0.5 * n and lower >= 0.3 * n and width >= WRAP_MIN_WIDTH
+            and near >= 0.6 * n)
 
 
 # A line that opens a list item: a bullet, or "1)", "a)", "(2)" ("1." is left alone: it opens
-# an Estonian date, "5. jaanuaril"; a numbered heading is found by `_marker`).
-_LIST_ITEM = re.compile(r"(?:[-*•‣◦▪–—]|\(?\d{1,3}\)|\(?[a-zA-Z]\))\s+\S")
-_UPPER_START = re.compile(r"[\"„“«(]?[^\W\d_]")
+# an Estonian date, "5. jaanuaril"; a numbered heading is found by `_marker`; a dash "– " is
+# Lithuanian dialogue or a parenthesis going on, not a bullet).
+_LIST_ITEM = re.compile(r"(?:[-*•‣◦▪]|\(?\d{1,3}\)|\(?[a-zA-Z]\))\s+\S")
+_OPENERS = "\"„“«("
+
+
+def _starts_upper(line: str) -> bool:
+    """Whether a line's first letter (after an opening quote or bracket) is a capital."""
+    rest = line.lstrip(_OPENERS)
+    return bool(rest) and rest[0].isupper()
 
 
 def line_groups(block: str) -> list[tuple[int, str]]:
@@ -99,7 +113,7 @@ def line_groups(block: str) -> list[tuple[int, str]]:
         if k:
             prev, cur = lines[k - 1].strip(), line.lstrip()
             heading = bool(prev) and len(prev.split()) <= 8 and len(prev) < 0.6 * longest \
-                and not _ENDS.search(prev) and bool(_UPPER_START.match(cur))
+                and not _ENDS.search(prev) and _starts_upper(cur)
             if _LIST_ITEM.match(cur) or heading:
                 out.append((start, block[start:pos - 1]))
                 start = pos
@@ -143,9 +157,12 @@ def _split_missed(piece: str) -> list[str]:
     return [*out, piece[pos:]]
 # A piece that is only an outline number ("1.", "2.3", "4)") heads the next one.
 _BARE_NUMBER = re.compile(r"\(?\d{1,3}(?:\.\d{1,3})*[.)]?")
-# A short abbreviation before a number ("5 str. 2 d.", "pr. 5", "Žr. 4 psl."): the number
-# goes on with the sentence.
-_ABBREV_END = re.compile(r"(?:^|\s)[^\W\d_][a-ząčęėįšųūžõäöü]{0,3}\.$")
+# An abbreviation that stands before a number in lt / et references ("5 str. 2 d.", "pr. 5",
+# "Žr. 4 psl.", "vt lk. 4", "tel. 8 600"): the number goes on with the sentence. A listed one
+# only: "Jis grįžo namo. 12 darbuotojų liko." is two sentences.
+_ABBREV_END = re.compile(
+    r"(?:^|\s)(?:str|d|p|pr|psl|lk|nr|žr|pvz|vt|vnt|lg|pt|sk|skyr|pav|tab|joon|tel|t)\.$",
+    re.IGNORECASE)
 
 
 def split_sentences(paragraph: str, lang: str) -> list[str]:
@@ -212,9 +229,10 @@ def block_sentences_at(block: str, lang: str, original: str | None = None,
 
 
 # A list item's or numbered heading's marker at the start of a block: a bullet or "1)" before
-# any text, an outline number ("1.", "1.2", "3") before a short heading in upper case.
-_MARKER = re.compile(r"(?:[-*•‣◦▪–—]|\(?\d{1,3}\)|\(?[a-zA-Z]\))\s+(?=\S)")
-_HEADING_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?\s+(?=[^\W\d_])")
+# any text, an outline number ("1.", "1.2", "2.3.") before a short heading in upper case (a bare
+# "3" is left: "3 Lietuvos ministrai atsistatydino" counts three ministers).
+_MARKER = re.compile(r"(?:[-*•‣◦▪]|\(?\d{1,3}\)|\(?[a-zA-Z]\))\s+(?=\S)")
+_HEADING_NUMBER = re.compile(r"\d{1,3}(?:(?:\.\d{1,3})*\.|(?:\.\d{1,3})+)\s+(?=[^\W\d_])")
 
 
 def _marker(piece: str) -> int:

@@ -60,7 +60,7 @@ def align_sentences(src_texts: Sequence[str], tgt_texts: Sequence[str], embed: E
     if match is not None:
         beads = split_riders(beads, src_texts, tgt_texts, table, embed, match, params.riders)
     return split_strangers(beads, src_texts, tgt_texts, table, params.split_below,
-                           params.center_min_items)
+                           params.center_min_items, params.split_min_words)
 
 
 def _paragraph_params(params: AlignParams) -> AlignParams:
@@ -134,7 +134,7 @@ def align_documents(src: Document, tgt: Document, embed: EmbedFn,
     if match is not None:
         sent = split_riders(sent, s_texts, t_texts, table, embed, match, params.riders)
     sent = split_strangers(sent, s_texts, t_texts, table, params.split_below,
-                           params.center_min_items)
+                           params.center_min_items, params.split_min_words)
     if use_groups:
         para_beads = _split_unmatched_edges(para_beads, sent, src, tgt, s_par, t_par, table)
     if progress:

@@ -210,6 +210,11 @@ class AlignParams:
     # language pairs); a value set here wins; `strangers=False` turns it off.
     strangers: bool = True
     split_below: float | None = None
+    # Only sentences of at least this many words each: a short sentence's vector is too noisy
+    # to call it a stranger (a heading, a line of dialogue, a proverb rendered freely), and the
+    # two gaps a split makes must weigh what the drift finding they replace weighed (a gap of
+    # this many words is major, `detect.findings.GAP_MAJOR_WORDS`).
+    split_min_words: int = 8
 
 
 def describe(params: AlignParams) -> str:
@@ -242,7 +247,8 @@ def describe(params: AlignParams) -> str:
     prior += (f"+lone{rd.lone_match:g}/best{rd.lone_rest:g}/{rd.lone_gain:g}"
               if rd.enabled and rd.lone_match is not None else "")
     prior += "+runs" if rd.enabled and rd.runs else ""
-    prior += f",strangers<{params.split_below:g}" if params.split_below is not None else ""
+    prior += (f",strangers<{params.split_below:g}@{params.split_min_words}w"
+              if params.split_below is not None else "")
     return (f"{params.scoring}({knobs},max_bead={params.max_bead},"
             f"max_overlap={params.max_overlap},runs={runs}{prior})")
 

@@ -51,17 +51,19 @@ def centred_rows(texts: Sequence[str], table: Mapping[str, np.ndarray]) -> np.nd
 
 def split_strangers(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
                     table: Mapping[str, np.ndarray], below: float | None,
-                    min_items: int) -> list[Bead]:
+                    min_items: int, min_words: int = 0) -> list[Bead]:
     """`beads` with every 1-1 bead whose centred cosine is under `below` split into a 1-0 and
-    a 0-1 bead (keeping its confidence, as `riders.split_riders` does). Off when `below` is
-    None or a side has fewer than `min_items` sentences (its mean is no centre)."""
+    a 0-1 bead (keeping its confidence, as `riders.split_riders` does), where both sentences
+    have at least `min_words` words. Off when `below` is None or a side has fewer than
+    `min_items` sentences (its mean is no centre)."""
     if below is None or min(len(src), len(tgt)) < max(2, min_items):
         return list(beads)
     cs, ct = centred_rows(src, table), centred_rows(tgt, table)
     out: list[Bead] = []
     for b in beads:
-        if len(b.source) == 1 and len(b.target) == 1 and float(
-                cs[b.source[0]] @ ct[b.target[0]]) < below:
+        if len(b.source) == 1 and len(b.target) == 1 and min(
+                len(src[b.source[0]].split()), len(tgt[b.target[0]].split())) >= min_words \
+                and float(cs[b.source[0]] @ ct[b.target[0]]) < below:
             out += [Bead(b.source, (), None, b.confidence), Bead((), b.target, None, b.confidence)]
         else:
             out.append(b)

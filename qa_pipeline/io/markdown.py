@@ -7,6 +7,7 @@ display; code blocks and HTML blocks are not prose and are left out.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,17 @@ def _without_front_matter(lines: list[str]) -> list[str]:
         return lines
     for j in range(1, min(len(lines), 200)):
         if lines[j].strip() in ("---", "..."):
-            return [""] * (j + 1) + lines[j + 1:]
+            body = [x for x in lines[1:j] if x.strip()]
+            # YAML: "key: value" lines, their indented or "- " continuations; a thematic break
+            # around prose ("---", a paragraph, "---") is prose.
+            if body and _YAML_KEY.match(body[0]) and all(
+                    _YAML_KEY.match(x) or x[:1].isspace() or x.startswith("- ") for x in body):
+                return [""] * (j + 1) + lines[j + 1:]
+            return lines
     return lines
+
+
+_YAML_KEY = re.compile(r"[\w.-]+\s*:(?:\s|$)")
 
 
 def markdown_paragraphs(text: str, lang: str) -> tuple[list[list[SentenceText]],

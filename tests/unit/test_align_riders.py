@@ -173,6 +173,9 @@ def test_a_1_1_bead_of_strangers_becomes_two_deletions() -> None:
         ((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), ()), ((), (3,)), ((4, 5), (4, 5))]
     assert out[3].confidence == out[4].confidence == 0.7 and out[3].similarity is None
     assert split_strangers(beads, src, tgt, table, below=None, min_items=4) == beads
+    # a sentence of fewer words than `min_words` (a heading, a line of dialogue) stays paired
+    assert split_strangers(beads, src, tgt, table, below=0.064, min_items=4,
+                           min_words=8) == beads
     assert split_strangers(beads, src[:3], tgt[:3], table, below=0.064, min_items=4) == \
         beads  # three sentences a side: no centre to read them against
 

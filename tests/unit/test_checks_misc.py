@@ -92,6 +92,11 @@ def test_punctuation(src: str, tgt: str, severity: str | None) -> None:
         ("Jis sakė „kažką“ ir išėjo.", "Ta ütles “midagi“ ja läks.", False),
         ("Ta ütles „midagi“ ja läks.", "Hän sanoi ”jotain” ja lähti.", False),
         ("Ta ütles „midagi“ ja läks.", "Hän sanoi ”jotain ja lähti.", True),
+        # ... but a quotation that goes on after the inner one lost its close, and two
+        # opening marks of one kind are no pair.
+        ("„Mes sakėme „ne“ ir kartosime tai, – sakė jis.",
+         "„Me ütlesime „ei“ ja kordame seda,“ ütles ta.", True),
+        ("Jis sakė “labas ir “viso gero.", "Ta ütles „tere“ ja „head aega“.", True),
     ],
 )
 def test_brackets(src: str, tgt: str, fires: bool) -> None:

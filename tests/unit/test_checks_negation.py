@@ -70,6 +70,8 @@ def test_matching_polarity_is_quiet(src: str, tgt: str, sl: str, tl: str) -> Non
         ("Jis žinojo atsakymą.", "Ta ei teadnud vastust.", "lt", "et"),
         ("Vyriausybė nepritarė planui.", "Valitsus kiitis plaani heaks.", "lt", "et"),
         ("Ta ei tulnud koosolekule.", "She came to the meeting.", "et", "en"),
+        # an n-word after its own comma is a negation of its own, not the verb's concord
+        ("Vaistas nepadėjo, jokio poveikio.", "Ravim ei aidanud, mõju oli tugev.", "lt", "et"),
     ],
 )
 def test_flipped_polarity_fires(src: str, tgt: str, sl: str, tl: str) -> None:

@@ -89,6 +89,12 @@ def test_a_phone_number_is_its_digits_however_grouped() -> None:
                          "lt", "et") == []
     hits = check_numbers("Skambinkite +370 612 34567.", "Helistage +370 61234568.", "lt", "et")
     assert [h.severity for h in hits] == ["major", "major"]
+    # A signed amount is no phone number, and a count after a number is not part of it.
+    assert check_numbers("Pokytis: +1 500 000 eurų.", "Muutus: 1 500 000 eurot.", "lt",
+                         "et") == []
+    hits = check_numbers("Skambinkite +370 612 34567 5 kartus.",
+                         "Helistage +370 61234567 6 korda.", "lt", "et")
+    assert [(h.severity, h.message.split('"')[1]) for h in hits] == [("critical", "5")]
 
 
 def test_thousands_with_one_dot_before_decimals() -> None:
@@ -105,8 +111,11 @@ def test_rounding_and_conversion_are_minor() -> None:
     # the same size on a small value still is one.
     hits = check_numbers("Atstumas – 619 mylių.", "Vahemaa on 619,95 miili.", "lt", "et")
     assert [h.severity for h in hits] == ["minor"]
-    hits = check_numbers("Kaina 5 eurai.", "Hind on 5,9 eurot.", "lt", "et")
-    assert [h.severity for h in hits] == ["critical"]
+    for src, tgt in (("Kaina 5 eurai.", "Hind on 5,9 eurot."),
+                     ("Kaina 46 eurai.", "Hind on 45,10 eurot."),  # no cut gives 46
+                     ("Iš viso 250 vnt.", "Kokku 259,99 tk."),
+                     ("Temperatūra 38 laipsniai.", "Temperatuur 37,1 kraadi.")):
+        assert [h.severity for h in check_numbers(src, tgt, "lt", "et")] == ["critical"], src
 
 
 @pytest.mark.parametrize(

@@ -325,9 +325,15 @@ def test_a_long_documents_encoder_is_released_for_every_rule_pass_with_the_same_
     ({"device": "gpu0"}, "--device 'gpu0': expected auto, cpu"),
     ({"fail_on": "bogus"}, "fail_on 'bogus': expected one of"),
     ({"precision": "fp8"}, "precision 'fp8': expected one of"),
-    ({"batch_size": 0}, "batch_size 0: expected at least 1"),
+    ({"batch_size": 0}, "batch_size 0: expected a whole number, 1 or more"),
     ({"checks": ("nosuch",)}, "checks: 'nosuch' is no check"),
     ({"severity_overrides": (("drift", "fatal"),)}, r"severity_overrides: \('drift', 'fatal'\)"),
+    # values of the wrong type are the same one line, never a TypeError
+    ({"checks": "numbers"}, "checks 'numbers': expected a sequence of check names"),
+    ({"batch_size": "8"}, "batch_size '8': expected a whole number"),
+    ({"batch_size": 2.5}, "batch_size 2.5: expected a whole number"),
+    ({"src_lang": None}, "src_lang None: expected a string"),
+    ({"severity_overrides": {"drift": "minor"}}, "expected \\(kind, severity\\) pairs"),
 ])
 def test_the_library_refuses_settings_it_cannot_run_with(
         seeds: tuple[Path, Path], settings: dict[str, Any], message: str) -> None:

@@ -63,6 +63,9 @@ def test_tsv_pairs_make_one_bead_per_line(tmp_path: Path) -> None:
     # YAML front matter is settings, not prose, and the lines after it keep their numbers
     ("---\ntitle: Paigaldus\ndate: 2024-01-05\n---\n\n# Paigaldus\n\nKäivitage programm.\n",
      [("Paigaldus", 6), ("Käivitage programm.", 8)]),
+    # ... but thematic breaks around prose are no front matter
+    ("---\n\nEsimene peatükk hundist.\n\n---\n\nTeine peatükk.\n",
+     [("Esimene peatükk hundist.", 3), ("Teine peatükk.", 7)]),
 ])
 def test_markdown_sentences_and_their_lines(tmp_path: Path, text: str,
                                             expected: list[tuple[str, int]]) -> None:

@@ -139,3 +139,26 @@ def test_list_items_and_headings_are_sentences_of_their_own() -> None:
 ])
 def test_sentence_ends_the_splitter_misses_or_invents(text: str, expected: list[str]) -> None:
     assert split_sentences(text, "lt") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a headline's count is content, not a heading number
+    ("3 Lietuvos ministrai atsistatydino\nVyriausybė svarsto naujus kandidatus.\n",
+     ["3 Lietuvos ministrai atsistatydino", "Vyriausybė svarsto naujus kandidatus."]),
+    # a short line going on in lower case is no heading
+    ("Jei sutartis nutraukiama anksčiau laiko,\nnuomininkas privalo\ngrąžinti raktus per tris "
+     "darbo dienas.\n\nKitu atveju taikomos baudos.\n",
+     ["Jei sutartis nutraukiama anksčiau laiko, nuomininkas privalo grąžinti raktus per tris "
+      "darbo dienas.", "Kitu atveju taikomos baudos."]),
+    # a dash opening a line is a parenthesis going on (or dialogue), not a bullet
+    ("Delegacija atvyko. Sostinė Vilnius\n– didžiausias Lietuvos miestas – juos pasitiko\n"
+     "šiltai ir svetingai.\n", ["Delegacija atvyko.", "Sostinė Vilnius – didžiausias Lietuvos "
+                                "miestas – juos pasitiko šiltai ir svetingai."]),
+    # short lines, some in lower case, are items (UI strings), not a wrapped text
+    ("Išsaugoti failą\natidaryti naujausią\nuždaryti langą\nSpausdinti\n",
+     ["Išsaugoti failą", "atidaryti naujausią", "uždaryti langą", "Spausdinti"]),
+    # a sentence may end in a short word before a number
+    ("Jis grįžo namo. 12 darbuotojų liko.", ["Jis grįžo namo.", "12 darbuotojų liko."]),
+])
+def test_line_rules_leave_ordinary_prose_alone(text: str, expected: list[str]) -> None:
+    assert [s.text for s in segment_text(text, "t.txt", "lt").sentences] == expected

@@ -46,13 +46,30 @@ def problems(text: str) -> list[tuple[str, int]]:
             out.append((f"{low} opening „ vs {closers} closing quote(s)", text.find("„")))
     else:
         left, right = text.count("“"), text.count("”")
-        # One kind alone pairs up with itself, as straight quotes do: ”…” is Finnish and
-        # Swedish usage, “…“ a slip of the opening mark's style, not a lost quote.
-        if (left != right and left and right) or (left + right) % 2:
+        # One kind alone pairs up with itself when its marks open and close in turn: ”…” is
+        # Finnish and Swedish usage, “…“ a slip of the opening mark's style, not a lost quote.
+        if (left != right and left and right) or (
+                not (left and right) and not _alternate(text, "“" if left else "”")):
             out.append(("unbalanced “ ”", max(text.find("“"), text.find("”"))))
     if not low and text.count('"') % 2:
         out.append(('odd number of "', text.find('"')))
     return out
+
+
+def _alternate(text: str, mark: str) -> bool:
+    """Whether each `mark` in turn opens (before a word, after a space) and closes (after a
+    word): “labas“ pairs, “labas ir “viso does not."""
+    opening = True
+    for i, ch in enumerate(text):
+        if ch != mark:
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        opens = before.isspace() or before in "([" or not i
+        if opens != opening or (opens and after.isspace()):
+            return False
+        opening = not opening
+    return opening
 
 
 def _shared_close(text: str, low: int, closers: int) -> bool:
@@ -69,7 +86,10 @@ def _shared_close(text: str, low: int, closers: int) -> bool:
         elif ch in "“”\"" and depth:
             depth -= 1
     last_close = max(text.rfind("“"), text.rfind("”"), text.rfind('"'))
-    return deepest >= 2 and last_close > text.rfind("„")
+    # Both end there: only punctuation (and an attribution after a dash or comma) follows,
+    # never more of the quotation ("„Mes sakėme „ne“ ir kartosime…" lost its close).
+    after = text[last_close + 1:].lstrip()
+    return deepest >= 2 and last_close > text.rfind("„") and (not after or after[0] in ",.;:!?–—-")
 
 
 def check_brackets(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:

@@ -156,6 +156,8 @@ def running_text(text: str) -> str:
 
     for _, a, b in reversed(extract(text)):
         text = text[:a] + " " + text[b:]
+    # Capitalised words go, a sentence's first too: it is a name as often as not ("Trumpi",
+    # "Dianne", "The High Breed" read as Finnish and English when it stayed).
     return _CAPS_OR_QUOTED.sub(" ", _CODE_LIKE.sub(" ", text))
 
 

@@ -231,14 +231,16 @@ def markers(text: str, lang: str) -> list[Marker]:
         if len(verbal) + len(nwords) > n_before:
             last_neg = k
     verbal_clauses = {clause[m.start] for m in verbal}
-    # Concord reaches over a comma: "Nė vienas, ką ji įvardija, negali to patvirtinti" (no one
-    # she names can confirm it) is one negation, as a verb's n-word in its own clause is.
+    # Concord reaches over a comma from an n-word to its verb after it: "Nė vienas, ką ji
+    # įvardija, negali to patvirtinti" (no one she names can confirm it) is one negation. An
+    # n-word after the verb's clause is one of its own: "Vaistas nepadėjo, jokio poveikio."
     at = {s: k for k, (_, s, _) in enumerate(toks)}
     verbal_at = [at[m.start] for m in verbal if m.start in at]
     seen: set[int] = set()
     for m in nwords:
         c = clause[m.start]
-        near = any(abs(at.get(m.start, -99) - v) <= _CONCORD_WINDOW for v in verbal_at)
+        k = at.get(m.start, -_CONCORD_WINDOW - 1)
+        near = any(0 < v - k <= _CONCORD_WINDOW for v in verbal_at)
         if c in verbal_clauses or c in seen or near:
             continue
         seen.add(c)

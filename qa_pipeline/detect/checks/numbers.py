@@ -11,6 +11,7 @@ with an alternative reading.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from .number_words import spelled_values
 _SPACE = "\u0020\u00a0\u202f\u2009"
 _NUM_RE = re.compile(
     rf"""(?<![\d])(?:
-      (?P<phone>\+\d{{1,3}}(?:[ \u00a0-]?\d){{6,14}})(?![\d])
+      (?P<phone>\+(?=(?:[ \u00a0-]?\d){{9,15}})\d{{1,3}}(?:[ \u00a0-]?\d{{2,}}){{2,5}})(?![\d])
     | (?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}))(?![\d])
     | (?P<dmy>(?P<dd>\d{{1,2}})[./](?P<dm>\d{{1,2}})[./](?P<dy>\d{{4}}))(?![\d])
     | (?P<time>(?P<th>\d{{1,2}})[ ]?:[ ]?(?P<tm>\d{{2}}))(?![\d])
@@ -368,14 +369,16 @@ def _rounding_unit(m: Mention) -> float:
 
 
 def _rounded(a: Mention, b: Mention) -> bool:
-    """One value is the other rounded (or cut) to the precision it was written with: within
-    one unit of that precision ("619" for "619,95"), and within 5 %."""
+    """One value is the other rounded to the precision it was written with (within half a
+    unit of it, and 5 %), or a whole number with the decimals cut off: "619" for "619,95"
+    (never "46" for "45,10", nor "250" for "259,99")."""
     if _decimals(a) == _decimals(b):
         return False
-    coarse = a if _rounding_unit(a) > _rounding_unit(b) else b
+    coarse, fine = (a, b) if _rounding_unit(a) > _rounding_unit(b) else (b, a)
     unit = _rounding_unit(coarse)
-    return any(abs(x - y) < min(unit, 0.05 * max(x, y)) + 1e-9
-               for x in _numeric(a) for y in _numeric(b))
+    return any(abs(x - y) <= min(0.5 * unit, 0.05 * max(x, y)) + 1e-9
+               or (unit == 1.0 and x == math.floor(y) and y - x < 0.05 * y)
+               for x in _numeric(coarse) for y in _numeric(fine))
 
 
 _PAREN_RE = re.compile(r"\(([^()]{0,40})\)")
