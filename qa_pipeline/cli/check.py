@@ -17,12 +17,11 @@ from .progress import progress_display
 
 def write_outputs(report: Any, out: Path) -> dict[str, Any]:
     """Every registered writer's file for `report`, moved into `out` only when all succeeded."""
-    from ..io.json_report import report_to_dict, validate
+    from ..io.json_report import report_to_dict
     from ..report.writers import REPORT_FILES, write_report
 
     data = report_to_dict(report)
-    validate(data)
-    with atomic_dir(out, REPORT_FILES) as tmp:
+    with atomic_dir(out, REPORT_FILES) as tmp:  # write_report checks the schema, once
         write_report(data, tmp)
     return data
 
@@ -164,7 +163,7 @@ def _lang_of(path: Path, given: str | None, what: str) -> str:
 
 def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
                 langs: str | None, cfg: C.Config, out: Path, quiet: bool) -> dict[str, Any]:
-    from ..io.nway_json import nway_to_dict, validate_nway
+    from ..io.nway_json import nway_to_dict
     from ..io.readers import each_once, read_document
     from ..langs import base_lang, check_lang
     from ..nway.pipeline import analyse_nway
@@ -191,7 +190,6 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
         encoder = make_encoder(cfg, inner)
         report = analyse_nway(src_doc, docs, encoder, cfg, progress)
     data = nway_to_dict(report)
-    validate_nway(data)
-    with atomic_dir(out, REPORT_FILES) as tmp:
+    with atomic_dir(out, REPORT_FILES) as tmp:  # write_nway_report checks the schema, once
         write_nway_report(data, tmp)
     return data

@@ -55,9 +55,11 @@ def _offsets(spans: Sequence[Sequence[int]]) -> str:
     return " ".join(f"{sid}:{a}-{b}" for sid, a, b in spans)
 
 
-def finding_records(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One dict per finding, keys = COLUMNS, sorted like the report's findings panel."""
-    check_report(report)
+def finding_records(report: Mapping[str, Any], checked: bool = False) -> list[dict[str, Any]]:
+    """One dict per finding, keys = COLUMNS, sorted like the report's findings panel
+    (`checked`: the report was checked against its schema already)."""
+    if not checked:
+        check_report(report)
     src, tgt = report["source"], report["target"]
     findings = list(report["findings"])
     rows = rows_of_findings(findings, report["alignment"])
@@ -115,12 +117,13 @@ def nway_columns(report: Mapping[str, Any]) -> tuple[str, ...]:
                                 for what in NWAY_TEXT_COLUMNS)
 
 
-def nway_records(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+def nway_records(report: Mapping[str, Any], checked: bool = False) -> list[dict[str, Any]]:
     """One dict per finding of an n-way report (`qa_pipeline.nway/1`), keys = `nway_columns`,
     in the library's finding order."""
     from qa_pipeline.io.nway_json import validate_nway
 
-    validate_nway(dict(report))
+    if not checked:
+        validate_nway(dict(report))
     sides = _nway_texts(report)
     findings = sorted(report["findings"], key=lambda f: finding_sort_key(f, int(f["row"])))
     out = []

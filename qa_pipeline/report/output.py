@@ -16,6 +16,9 @@ class ReportOutput:
     data: Mapping[str, Any]
     # In a batch: the index page's address relative to the report ("../../index.html").
     index: str = ""
+    # Whether `data` was checked against its schema already (`writers.write_report` does it
+    # once: on a 2,000-bead report each check costs a second).
+    checked: bool = False
 
     @property
     def nway(self) -> bool:
@@ -26,7 +29,8 @@ class ReportOutput:
         """One flat row per finding, in report order (the CSV and XLSX rows)."""
         from .exports import finding_records, nway_records
 
-        return nway_records(self.data) if self.nway else finding_records(self.data)
+        return (nway_records(self.data, self.checked) if self.nway
+                else finding_records(self.data, self.checked))
 
     @cached_property
     def columns(self) -> tuple[str, ...]:

@@ -67,8 +67,9 @@ def _csp(script: str) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
-def _html_chunks(report: Mapping[str, Any], index: str = "") -> Iterator[str]:
-    view = build_view(report)
+def _html_chunks(report: Mapping[str, Any], index: str = "",
+                 checked: bool = False) -> Iterator[str]:
+    view = build_view(report, checked)
     js = static_text("marks.js") + "\n" + static_text("report.js")
     return _env().get_template("report.html.j2").generate(
         v=view, css=Markup(static_text("report.css")), js=Markup(js), csp=_csp(js),
@@ -81,17 +82,18 @@ def render_html(report: Mapping[str, Any], index: str = "") -> str:
     return "".join(_html_chunks(report, index))
 
 
-def write_html(report: Mapping[str, Any], path: Path, index: str = "") -> None:
+def write_html(report: Mapping[str, Any], path: Path, index: str = "",
+               checked: bool = False) -> None:
     """Write the self-contained HTML report for one document pair, streamed from the template
     (the same text as `render_html`, never held whole in memory)."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
-        fh.writelines(_html_chunks(report, index))
+        fh.writelines(_html_chunks(report, index, checked))
 
 
 WRITER = WriterSpec("html", "report.html",
-                    lambda out, path: write_html(out.data, path, out.index))
+                    lambda out, path: write_html(out.data, path, out.index, out.checked))
 
 
 def render_nway_html(report: Mapping[str, Any], index: str = "") -> str:

@@ -321,9 +321,11 @@ def _paragraph_starts(doc: Mapping[str, Any]) -> set[int]:
     return {int(p["sentences"][0]) for p in doc["paragraphs"] if p["sentences"]}
 
 
-def build_view(report: Mapping[str, Any]) -> ReportView:
-    """The whole report as view models; pure, no I/O."""
-    check_report(report)
+def build_view(report: Mapping[str, Any], checked: bool = False) -> ReportView:
+    """The whole report as view models; pure, no I/O (`checked`: the report was checked
+    against its schema already)."""
+    if not checked:
+        check_report(report)
     sig = report["signature"]
     src, tgt = report["source"], report["target"]
     alignment: list[Mapping[str, Any]] = list(report["alignment"])

@@ -47,8 +47,12 @@ def write_batch(out: BatchOutput, folder: Path) -> list[Path]:
 def write_report(data: Mapping[str, Any], folder: Path,
                  names: Iterable[str] | None = None, index: str = "") -> list[Path]:
     """Write every registered output (or the named ones) of one report into `folder`;
-    `index`, in a batch, is the index page relative to the folder (a link back to it)."""
-    out = ReportOutput(data, index)
+    `index`, in a batch, is the index page relative to the folder (a link back to it).
+    The report is checked against its schema here, once for all of them."""
+    from .view import check_report
+
+    check_report(data)
+    out = ReportOutput(data, index, checked=True)
     paths = []
     with _writing(folder):
         for name in names if names is not None else WRITERS:
@@ -73,11 +77,14 @@ def _writing(folder: Path) -> Iterator[None]:
 def write_nway_report(data: Mapping[str, Any], folder: Path, index: str = "") -> list[Path]:
     """An n-way report (schema qa_pipeline.nway/1): report.json, the multi-column
     report.html, and its findings as CSV and XLSX (a column group per text)."""
+    from ..io.nway_json import validate_nway
+
+    validate_nway(dict(data))  # once for every file
     paths = [folder / "report.json", folder / "report.html"]
     with _writing(folder):
         json_report.write_json(data, paths[0])
         paths[1].write_text(render.render_nway_html(data, index), encoding="utf-8")
-        out = ReportOutput(data, index)
+        out = ReportOutput(data, index, checked=True)
         for spec in (exports.CSV_WRITER, exports.XLSX_WRITER):
             spec.write(out, folder / spec.filename)
             paths.append(folder / spec.filename)
