@@ -25,7 +25,8 @@ _WS = re.compile(r"\s+")
 SentenceText = tuple[str, str, tuple[int, ...]]
 
 
-def _newlines(text: str) -> str:
+def unify_newlines(text: str) -> str:
+    """Windows (CR LF) and old Mac (CR) line ends as "\\n"."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -34,7 +35,7 @@ def split_blocks_at(text: str) -> list[tuple[int, str]]:
     line breaks made "\\n"; with no blank line at all, one per line, unless the lines are a
     hard-wrapped text's (`_wrapped`): then a block goes on over a line break unless the line
     ends a sentence and the next does not start in lower case."""
-    text = _newlines(text)
+    text = unify_newlines(text)
     if _BLANK.search(text.strip("\n")):
         return _blocks(text, [(m.start(), m.end()) for m in _BLANK.finditer(text)])
     lines = text.split("\n")
@@ -148,6 +149,7 @@ _MISSED_END = re.compile(rf"(?:(?<=\w)\.(?:{_TLDS})\.|…)\s+[\"„“«(]?(?=\w
 
 
 def _split_missed(piece: str) -> list[str]:
+    """A splitter's piece cut at the sentence ends it missed (`_MISSED_END`)."""
     out, pos = [], 0
     for m in _MISSED_END.finditer(piece):
         if piece[m.end()].isupper():
@@ -155,6 +157,8 @@ def _split_missed(piece: str) -> list[str]:
             out.append(piece[pos:cut])
             pos = cut
     return [*out, piece[pos:]]
+
+
 # A piece that is only an outline number ("1.", "2.3", "4)") heads the next one.
 _BARE_NUMBER = re.compile(r"\(?\d{1,3}(?:\.\d{1,3})*[.)]?")
 # An abbreviation that stands before a number in lt / et references ("5 str. 2 d.", "pr. 5",
@@ -288,7 +292,7 @@ def build_document(path: str, lang: str, paragraphs: Sequence[Sequence[str | Sen
 def segment_text(text: str, path: str, lang: str, encoding: str = "") -> Document:
     """Running text: paragraphs from blank lines, sentences from the segmenter, each sentence
     with the line of the text where it starts."""
-    line = LineCounter(_newlines(text))
+    line = LineCounter(unify_newlines(text))
     paragraphs, lines = [], []
     for at, block in split_blocks_at(text):
         sents: list[SentenceText] = []
@@ -316,7 +320,7 @@ def parse_segmented(text: str, path: str, lang: str, encoding: str = "") -> Docu
     """One sentence per line, a blank line between paragraphs; ids follow non-blank lines."""
     paragraphs: list[list[SentenceText]] = [[]]
     lines: list[list[int]] = [[]]
-    for n, line in enumerate(_newlines(text).split("\n"), start=1):
+    for n, line in enumerate(unify_newlines(text).split("\n"), start=1):
         sent = line_sentence(line)
         if sent[0]:
             paragraphs[-1].append(sent)

@@ -343,7 +343,7 @@ def _occlusion(ctx: PairContext, encoder: Encoder, params: DriftParams, calib: C
     evidence = attribute([(s_texts[k], t_texts[k]) for k in chosen], ctx.source_vecs[chosen],
                          ctx.target_vecs[chosen], encoder, params.occlusion,
                          params.occlusion_shortlist,
-                         params.occlusion_refine_shortlist or None) if chosen else []
+                         params.occlusion_refine_shortlist) if chosen else []
     if chosen and calib.span_coef is not None:
         drift[chosen] = sigmoid(calib.stage2_logit(logit[chosen], span_features(evidence))
                                 + domain[chosen])

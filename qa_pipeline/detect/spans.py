@@ -139,7 +139,7 @@ def occlusion_mode(mode: str, encoder: Encoder) -> str:
 
 def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
               encoder: Encoder, mode: str = "encode", shortlist: int = 0,
-              refine_shortlist: int | None = None) -> list[tuple[SideEvidence, SideEvidence]]:
+              refine_shortlist: int = 0) -> list[tuple[SideEvidence, SideEvidence]]:
     """Occlusion evidence for each (source text, target text) pair, given their embeddings.
     `mode` says how a deletion is scored (an encoder without token states always encodes):
     "encode" re-encodes the shortened text; "pooled" leaves the deleted words' tokens out of
@@ -148,7 +148,7 @@ def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: 
     so the gains are the re-encoded ones at a fraction of the passes; "refine" (the default)
     chooses each side's coarse window by its pooled gain alone and re-encodes only the
     shortlisted clauses and the refining pass (that window among its refinements), so every
-    gain it reports is still a re-encoded one. `refine_shortlist`, where given, is the
+    gain it reports is still a re-encoded one. `refine_shortlist`, where not 0, is the
     refining pass's own shortlist (the clauses keep `shortlist`)."""
     mode = occlusion_mode(mode, encoder)
     sides: list[_Side] = []
@@ -191,7 +191,7 @@ def attribute(pairs: Sequence[tuple[str, str]], src_vecs: np.ndarray, tgt_vecs: 
             if side.best is not None:
                 side.best = (side.best[0], -math.inf)
     for (k, w, _), gain in _scored(sides, jobs, encoder, "shortlist" if refine else mode,
-                                   shortlist if refine_shortlist is None else refine_shortlist):
+                                   refine_shortlist or shortlist):
         side = sides[k]
         assert side.best is not None
         # The deletion that raises the similarity most; a tie goes to the shorter span. A word

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..segment import SentenceText, block_sentences_at
+from ..segment import SentenceText, block_sentences_at, unify_newlines
 from ..segment import build_document as _build
 from ..types import Document
 from .base import ReaderSpec
@@ -58,7 +58,7 @@ def markdown_paragraphs(text: str, lang: str) -> tuple[list[list[SentenceText]],
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark").enable("table")
-    lines = _without_front_matter(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    lines = _without_front_matter(unify_newlines(text).split("\n"))
     paragraphs: list[list[SentenceText]] = []
     starts: list[list[int]] = []
     for tok in md.parse("\n".join(lines)):

@@ -83,7 +83,7 @@ class _Finder:
 
     def __init__(self, source: Document | None, docs: Mapping[str, Document],
                  rows: Sequence[Row], evidence: Mapping[tuple[str, str], PairEvidence],
-                 encoder: Encoder, occlusion: tuple[str, int, int | None],
+                 encoder: Encoder, occlusion: tuple[str, int, int],
                  judges: Sequence[str] | None = None) -> None:
         self.source, self.docs, self.rows = source, docs, rows
         self.evidence, self.encoder, self.occlusion = evidence, encoder, occlusion
@@ -264,7 +264,7 @@ def report_from(ev: NwayEvidence, encoder: Encoder, config: Config) -> NwayRepor
                                                if not set(k) & set(verdicts)}, ev.gaps, th)
     finder = _Finder(source, {d.lang: d for d in ev.translations}, rows, ev.pairs, encoder,
                      (config.drift.occlusion, config.drift.occlusion_shortlist,
-                      config.drift.occlusion_refine_shortlist or None), judged)
+                      config.drift.occlusion_refine_shortlist), judged)
     found = fold_wrong_language([finder.finding(b) for b in blames], verdicts)
     findings = identify(sorted(found, key=lambda f: (-SEVERITY_RANK[f.severity], -f.score,
                                                      f.row, f.kind, f.drifted or "")),
