@@ -16,7 +16,6 @@ import numpy as np
 
 from .. import __version__
 from ..align import describe
-from ..align.strangers import params_for
 from ..config import Config
 from ..detect.checks.language import stored_in
 from ..detect.spans import attribute
@@ -189,6 +188,7 @@ class NwayEvidence:
     vectors: Mapping[str, np.ndarray]
     pairs: Mapping[tuple[str, str], PairEvidence]  # (source or a, translation or b) -> evidence
     gaps: Mapping[tuple[int, str], float]
+    aligner: str = ""  # the alignments' settings as the signature names them
 
     @property
     def langs(self) -> list[str]:
@@ -233,7 +233,9 @@ def gather_evidence(source: Document | None, translations: Sequence[Document],
     if progress:
         progress("drift", len(pairs), len(pairs))
     gaps = agreement_gaps(rows, {d.lang: d for d in translations}, vectors, encoder)
-    return NwayEvidence(source, tuple(translations), rows, vectors, evidence, gaps)
+    # Every translation was aligned to the pivot with the same settings.
+    aligner = describe(next(iter(aligned.values())).params)
+    return NwayEvidence(source, tuple(translations), rows, vectors, evidence, gaps, aligner)
 
 
 def analyse_nway(source: Document | None, translations: Sequence[Document], encoder: Encoder,
@@ -277,7 +279,7 @@ def report_from(ev: NwayEvidence, encoder: Encoder, config: Config) -> NwayRepor
                     "nway_agreement_margin": (th.agreement_margin if source is not None
                                               else th.agreement_margin_no_source)},
         drift_model=f"{first.result.model_id}+{th.model_id}",
-        aligner=describe(params_for(config.align, encoder.name)),  # as align_with_encoder
+        aligner=ev.aligner,
     )
     return NwayReport(signature, source, ev.translations, rows, tuple(findings))
 
