@@ -152,3 +152,41 @@ def test_spelled_numbers_in_more_languages(src: str, tgt: str, tgt_lang: str,
     """A digit on one side and its word on the other is no finding in any NTREX language;
     a different word still is."""
     assert sorted(h.severity for h in check_numbers(src, tgt, "en", tgt_lang)) == expected
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt"),
+    [
+        ("Temperatūra nukrito iki -5 laipsnių.", "Temperatuur langes 5 kraadini."),
+        ("Pelnas pakito −2,5 %.", "Kasum muutus +2,5 %."),
+        ("Naktį bus minus 5 laipsniai.", "Öösel on 5 soojakraadi."),
+        ("Naktį bus 5 laipsniai šalčio.", "Öösel on 5 kraadi."),
+    ],
+)
+def test_a_lost_sign_is_a_changed_value(src: str, tgt: str) -> None:
+    (hit,) = check_numbers(src, tgt, "lt", "et")
+    assert hit.severity == "critical" and "sign" in hit.message
+    (s0, s1), = hit.source_spans
+    assert src[s0:s1].lstrip("-\u2212") in ("5", "2,5")
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt"),
+    [
+        ("Temperatūra nukrito iki -5 laipsnių.", "Temperatuur langes −5 kraadini."),
+        ("Naktį bus minus 5 laipsniai.", "Öösel on -5 kraadi."),
+        ("Naktį bus 5 laipsniai šalčio.", "Öösel on 5 külmakraadi."),
+        ("Naktį bus -5 laipsniai.", "Öösel on 5 külmakraadi."),
+        ("Darbai vyko 2019-2021 m., nuo 5 -10 val.", "Tööd kestsid 2019-2021, kell 5 -10."),
+        ("COVID-19 atvejų – 12.", "COVID-19 juhtumeid oli 12."),
+    ],
+)
+def test_signs_that_agree_or_are_no_signs(src: str, tgt: str) -> None:
+    assert check_numbers(src, tgt, "lt", "et") == []
+
+
+def test_the_span_of_a_negative_number_holds_its_sign() -> None:
+    src, tgt = "Kritimas -3 %.", "Langus 3 %."
+    (hit,) = check_numbers(src, tgt, "lt", "et")
+    (s0, s1), = hit.source_spans
+    assert src[s0:s1] == "-3"

@@ -2,11 +2,12 @@
 
 Formats are normalised per language before comparing: `1 000,5` (space/NBSP thousands, decimal
 comma: lt, et), `1,000.5` (en), `5 %`, `2024-03-01`, `01.03.2024`, times `07:55`/`7.55`,
-ordinals `5.`/`5th`/`5-ąją`, ranges `5–7` (two numbers). A mention carries a *set* of candidate
-values because some forms are ambiguous across languages (`1,500` is 1.5 in lt but 1500 in en;
-`15.00` is a time in et); two mentions match when their sets intersect. Leniency is deliberate:
-the check must stay quiet on correct translations, and a changed number almost never collides
-with an alternative reading.
+ordinals `5.`/`5th`/`5-ąją`, ranges `5–7` (two numbers), signs (`-5`, `−5`, "minus 5", and
+"5 külmakraadi" / "5 laipsniai šalčio", degrees of frost, are negative; a lost sign is a changed
+value). A mention carries a *set* of candidate values because some forms are ambiguous across
+languages (`1,500` is 1.5 in lt but 1500 in en; `15.00` is a time in et); two mentions match
+when their sets intersect. Leniency is deliberate: the check must stay quiet on correct
+translations, and a changed number almost never collides with an alternative reading.
 """
 
 from __future__ import annotations
@@ -99,6 +100,16 @@ _RANGE_BEFORE = re.compile(r"(?<!\d)(\d{4})\s?[-–—]\s?$")
 # Centuries in roman numerals: lt "XIX a.", "XVII amžiaus"; en "XIX century".
 _ROMAN_RE = re.compile(r"\b(?P<r>[IVXLC]{1,7})(?=\s?(?:a\.|amž\w*|sajand\w*|century))")
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+# A sign belongs to a number when it touches its first digit and stands where a word starts
+# (after a space, an opening bracket or the text's start), not between two numbers ("5 -10"
+# is a range, "COVID-19" a name); "minus" / "miinus" before it and degrees of frost after it
+# say the same in words.
+_SIGN_BEFORE = re.compile(r"(?:^|(?<=[\s(\[/]))(?P<sign>[-\u2212\u2013+])$")
+_NUMBER_END = re.compile(r"\d[%\u00a0\s]*[-\u2212\u2013+]$")
+_MINUS = ("-", "\u2212", "\u2013")
+_MINUS_WORD = re.compile(r"\b(?:minus|miinus)\s$", re.IGNORECASE)
+_FROST_AFTER = re.compile(r"[\s\u00a0]?(?:°\s?)?(?:külma\w*|(?:laipsni\w*\s)?šalčio\b|"
+                          r"degrees?\s(?:of\sfrost|below\szero))", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -110,6 +121,7 @@ class Mention:
     parts: tuple[str, ...] = ()  # for dates: values a split rendering would show (day, year)
     unit: tuple[str, str] | None = None  # (dimension, unit family) of a following unit
     currency: str = ""  # "usd", "eur", "gbp", ... when the amount names its currency
+    negative: bool = False  # a minus sign or its words: the keys carry the sign
 
 
 def _norm(value: Decimal) -> str:
@@ -189,6 +201,22 @@ def _mention_values(m: re.Match[str]) -> tuple[set[Decimal], set[str], tuple[str
     return vals, extra, ()
 
 
+def _negative(text: str, start: int, end: int) -> bool:
+    """Whether the number at `text[start:end]` is negative (`_SIGN_BEFORE`, `_MINUS_WORD`,
+    `_FROST_AFTER`)."""
+    before = text[max(0, start - 12):start]
+    sign = _SIGN_BEFORE.search(text, max(0, start - 1), start)
+    if sign and not _NUMBER_END.search(text[max(0, start - 4):start]):
+        return sign.group("sign") != "+"
+    return bool(_MINUS_WORD.search(before) or _FROST_AFTER.match(text, end))
+
+
+def _signed(keys: set[str]) -> set[str]:
+    """The keys of a negative number: its values negated (dates, times and the like keep
+    theirs)."""
+    return {k if ":" in k or k == "0" else ("-" + k) for k in keys}
+
+
 def _roman(numeral: str) -> int:
     total = 0
     for a, b in zip(numeral, numeral[1:] + " ", strict=False):
@@ -242,8 +270,12 @@ def extract(text: str) -> list[Mention]:
         if rng and rng.end() == m.start() and len(m.group()) == 2:
             keys.add(rng.group(1)[:2] + m.group())  # "1950-53" = "1950–1953"
         unit = next(((dim, fam) for dim, fam, rx in _UNIT_RES if rx.match(after)), None)
-        out.append(Mention(m.start(), m.end(), m.group(), frozenset(keys), parts, unit,
-                           _currency(text[max(0, m.start() - 2): m.start()], after)))
+        negative = bool(vals) and not m.group("phone") and _negative(text, m.start(), m.end())
+        start = m.start() - 1 if negative and text[m.start() - 1:m.start()] in _MINUS else \
+            m.start()
+        out.append(Mention(start, m.end(), text[start:m.end()],
+                           frozenset(_signed(keys) if negative else keys), parts, unit,
+                           _currency(text[max(0, m.start() - 2): m.start()], after), negative))
     return sorted(out, key=lambda x: x.start)
 
 
@@ -376,8 +408,8 @@ def _rounded(a: Mention, b: Mention) -> bool:
         return False
     coarse, fine = (a, b) if _rounding_unit(a) > _rounding_unit(b) else (b, a)
     unit = _rounding_unit(coarse)
-    return any(abs(x - y) <= min(0.5 * unit, 0.05 * max(x, y)) + 1e-9
-               or (unit == 1.0 and x == math.floor(y) and y - x < 0.05 * y)
+    return any(abs(x - y) <= min(0.5 * unit, 0.05 * max(abs(x), abs(y))) + 1e-9
+               or (unit == 1.0 and x == math.trunc(y) and abs(y - x) < 0.05 * abs(y))
                for x in _numeric(coarse) for y in _numeric(fine))
 
 
@@ -407,14 +439,20 @@ def _benign(a: Mention, b: Mention) -> bool:
 
 
 def _distance(a: Mention, b: Mention) -> float:
-    return min((abs(x - y) / max(x, y, 1e-9) for x in _numeric(a) for y in _numeric(b)),
-               default=1.0)
+    return min((abs(x - y) / max(abs(x), abs(y), 1e-9) for x in _numeric(a)
+                for y in _numeric(b)), default=1.0)
 
 
 def _near(a: Mention, b: Mention) -> bool:
     """Same order of magnitude: a value that was changed rather than added or dropped."""
     xs, ys = _numeric(a), _numeric(b)
-    return any(x > 0 and y > 0 and 0.2 <= x / y <= 5.0 for x in xs for y in ys)
+    return any(x and y and 0.2 <= abs(x / y) <= 5.0 for x in xs for y in ys)
+
+
+def _sign_flipped(a: Mention, b: Mention) -> bool:
+    """The same value with the other sign ("-5 %" / "5 %")."""
+    return a.negative != b.negative and any(x and x == -y for x in _numeric(a)
+                                            for y in _numeric(b))
 
 
 def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:
@@ -437,6 +475,7 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]
     t_pool = list(t_left)
     s_pool = list(s_left)
     rules: tuple[tuple[Callable[[Mention, Mention], bool], Severity, float, str], ...] = (
+        (_sign_flipped, "critical", 0.9, "differ in sign"),
         (_benign, "minor", 0.3, "differ (a unit/currency conversion or rounding)"),
         (_near, "critical", 0.9, "differ: the value was changed"),
     )
