@@ -183,24 +183,30 @@ class ReportedPair:
     report: Mapping[str, Any]
 
 
+@dataclass(frozen=True)
+class BatchRun:
+    """What `read_reports` read back: the pairs the run checked, and (document, pair, error)
+    of each pair it could not check."""
+
+    pairs: tuple[ReportedPair, ...]
+    unchecked: tuple[tuple[str, str, str], ...]
+
+
 def _check_report(report: Any, path: Path, nway: bool) -> None:
     """A report the summary points at must be one (a pair's or an n-way check's), or its
     findings cannot be read: the first problem, in one line."""
-    import jsonschema
+    from .io.json_report import schema_problem
 
-    from .io.json_report import validate_against
-
-    try:
-        validate_against(report, "nway.schema.json" if nway else "report.schema.json")
-    except jsonschema.ValidationError as e:
-        where = "/".join(str(x) for x in e.absolute_path) or "the top level"
-        raise InputError(f"{path}: not a qa_pipeline report ({where}: {e.message}); run "
-                         "`qa-pipeline batch` again first") from None
+    problem = schema_problem(report, "nway.schema.json" if nway else "report.schema.json")
+    if problem:
+        raise InputError(f"{path}: not a qa_pipeline report ({problem}); run "
+                         "`qa-pipeline batch` again first")
 
 
-def read_reports(reports: Path, corpora: Path | None = None) -> list[ReportedPair]:
-    """Every processed pair of the batch run in `reports` (summary.json + report.json). With
-    `corpora`, refuse reports made from other text than the files there now."""
+def read_reports(reports: Path, corpora: Path | None = None) -> BatchRun:
+    """Every processed pair of the batch run in `reports` (summary.json + report.json), and
+    the pairs it could not check. With `corpora`, refuse reports made from other text than the
+    files there now."""
     summary_path = reports / "summary.json"
     try:
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
@@ -217,10 +223,15 @@ def read_reports(reports: Path, corpora: Path | None = None) -> list[ReportedPai
     if not isinstance(pairs, list):
         raise not_a_summary
     out = []
+    unchecked = []
     for p in pairs:
         if not isinstance(p, dict):
             raise not_a_summary
         if p.get("report") is None:
+            if p.get("error"):
+                unchecked.append((str(p.get("document")),
+                                  f"{p.get('source_lang')}-{p.get('target_lang')}",
+                                  str(p["error"])))
             continue
         try:
             files = [(p[side], p[f"{side}_sha256"]) for side in ("source", "target")]
@@ -251,7 +262,7 @@ def read_reports(reports: Path, corpora: Path | None = None) -> list[ReportedPai
             raise InputError(f"{report_path}: cannot read ({e})") from None
         _check_report(report, report_path, nway="targets" in p)
         out.append(ReportedPair(document, pair, p["source"], p["target"], report))
-    return out
+    return BatchRun(tuple(out), tuple(unchecked))
 
 
 def update(baseline: Baseline, reported: Iterable[ReportedPair], prune: bool = False,
@@ -289,14 +300,6 @@ def update(baseline: Baseline, reported: Iterable[ReportedPair], prune: bool = F
         drop = {e.key for e in stale}
         merged = Baseline(tuple(e for e in merged.entries if e.key not in drop))
     return merged, added, stale
-
-
-def unchecked_pairs(reports: Path) -> list[tuple[str, str, str]]:
-    """(document, pair, error) of every pair the batch run in `reports` could not check
-    (read after `read_reports`, which has validated the summary)."""
-    summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
-    return [(str(p["document"]), f"{p['source_lang']}-{p['target_lang']}", str(p["error"]))
-            for p in summary.get("pairs", []) if p.get("report") is None and p.get("error")]
 
 
 def import_marks(baseline: Baseline, marks: Mapping[str, str], source: str, target: str,

@@ -26,18 +26,18 @@ def baseline_update(
         "--prune", help="list and drop entries no longer produced")] = False,
 ) -> None:
     """Accept every finding of the last batch run (REPORTS) into CORPORA/qa-baseline.json."""
-    from ..baseline import load_baseline, read_reports, unchecked_pairs, update, write_baseline
+    from ..baseline import load_baseline, read_reports, update, write_baseline
 
     path = baseline_file or corpora / C.BASELINE_FILE
     with guard():
         if not corpora.is_dir():  # the first problem: the baseline is written there
             raise InputError(f"{corpora}: no such corpus folder")
         old = load_baseline(path)
-        reported = read_reports(reports, corpora)
+        run = read_reports(reports, corpora)
         gone = {e.document for e in old.entries if not (corpora / e.document).is_dir()}
-        new, added, stale = update(old, reported, prune, gone)
+        new, added, stale = update(old, run.pairs, prune, gone)
         write_baseline(new, path)
-    for document, pair, error in unchecked_pairs(reports):
+    for document, pair, error in run.unchecked:
         typer.echo(f"qa-pipeline: warning: {document} {pair} was not checked by the last run "
                    f"({error}); its findings are not in the baseline and its entries are "
                    "kept", err=True)
@@ -73,6 +73,6 @@ def baseline_import(
         src, tgt = review_report_paths(json.loads(marks.read_text(encoding="utf-8")))
         # Marks against reports of text that has changed since would accept the wrong things.
         new, added = import_marks(load_baseline(path), table, src, tgt,
-                                  read_reports(reports, corpora))
+                                  read_reports(reports, corpora).pairs)
         write_baseline(new, path)
     typer.echo(f"{path}: {len(added)} marks imported; {len(new.entries)} entries", err=True)

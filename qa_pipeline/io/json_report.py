@@ -132,6 +132,19 @@ def validate_against(data: Any, name: str = "report.schema.json") -> None:
         raise error
 
 
+def schema_problem(data: Any, name: str = "report.schema.json") -> str | None:
+    """The first way `data` breaks the shipped schema `name`, as "where: what" for a one-line
+    error (where: the JSON path, or "the top level"); None when it follows it."""
+    import jsonschema
+
+    try:
+        validate_against(data, name)
+    except jsonschema.ValidationError as e:
+        where = "/".join(str(x) for x in e.absolute_path) or "the top level"
+        return f"{where}: {e.message}"
+    return None
+
+
 def validate(data: dict[str, Any]) -> None:
     """Raise jsonschema.ValidationError if `data` does not follow the shipped schema."""
     validate_against(data)

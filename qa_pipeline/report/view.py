@@ -167,15 +167,11 @@ def check_report(report: Mapping[str, Any]) -> None:
     if not isinstance(report, Mapping) or report.get("schema") != REPORT_SCHEMA:
         found = report.get("schema") if isinstance(report, Mapping) else type(report).__name__
         raise InputError(f"report: schema is {found!r}, this renderer reads {REPORT_SCHEMA!r}")
-    import jsonschema
+    from qa_pipeline.io.json_report import schema_problem
 
-    from qa_pipeline.io.json_report import validate_against
-
-    try:
-        validate_against(report)
-    except jsonschema.ValidationError as e:
-        where = "/".join(str(p) for p in e.absolute_path) or "report"
-        raise InputError(f"report: {where}: {e.message}; was it written by qa_pipeline?") from None
+    problem = schema_problem(report)
+    if problem:
+        raise InputError(f"report: {problem}; was it written by qa_pipeline?")
 
 
 # --------------------------------------------------------------------------- helpers
