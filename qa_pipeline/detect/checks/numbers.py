@@ -2,12 +2,17 @@
 
 Formats are normalised per language before comparing: `1 000,5` (space/NBSP thousands, decimal
 comma: lt, et), `1,000.5` (en), `5 %`, `2024-03-01`, `01.03.2024`, times `07:55`/`7.55`,
-ordinals `5.`/`5th`/`5-ąją`, ranges `5–7` (two numbers), signs (`-5`, `−5`, "minus 5", and
-"5 külmakraadi" / "5 laipsniai šalčio", degrees of frost, are negative; a lost sign is a changed
-value). A mention carries a *set* of candidate values because some forms are ambiguous across
-languages (`1,500` is 1.5 in lt but 1500 in en; `15.00` is a time in et); two mentions match
-when their sets intersect. Leniency is deliberate: the check must stay quiet on correct
-translations, and a changed number almost never collides with an alternative reading.
+ordinals `5.`/`5th`/`5-ąją`, ranges `5–7` (two numbers). A mention carries a *set* of candidate
+values because some forms are ambiguous across languages (`1,500` is 1.5 in lt but 1500 in en;
+`15.00` is a time in et); two mentions match when their sets intersect. Leniency is deliberate:
+the check must stay quiet on correct translations, and a changed number almost never collides
+with an alternative reading.
+
+Signs: a minus (`-5`, `−5`) that touches the number where a word starts makes it negative, and
+a lost sign is a changed value ("-3 %" / "3 %"). Only such a *hard* sign can make that hit, and
+not where the other side says the direction in words ("-3 %" / "sumažėjo 3 %", "-5 °C" / "5
+külmakraadi", `DIRECTION_WORDS`). *Soft* negatives (an en dash, which lt and et also set as a
+dash; "minus 5"; degrees of frost) match either sign.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from ...types import Severity
@@ -100,16 +105,36 @@ _RANGE_BEFORE = re.compile(r"(?<!\d)(\d{4})\s?[-–—]\s?$")
 # Centuries in roman numerals: lt "XIX a.", "XVII amžiaus"; en "XIX century".
 _ROMAN_RE = re.compile(r"\b(?P<r>[IVXLC]{1,7})(?=\s?(?:a\.|amž\w*|sajand\w*|century))")
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-# A sign belongs to a number when it touches its first digit and stands where a word starts
-# (after a space, an opening bracket or the text's start), not between two numbers ("5 -10"
-# is a range, "COVID-19" a name); "minus" / "miinus" before it and degrees of frost after it
-# say the same in words.
-_SIGN_BEFORE = re.compile(r"(?:^|(?<=[\s(\[/]))(?P<sign>[-\u2212\u2013+])$")
-_NUMBER_END = re.compile(r"\d[%\u00a0\s]*[-\u2212\u2013+]$")
-_MINUS = ("-", "\u2212", "\u2013")
-_MINUS_WORD = re.compile(r"\b(?:minus|miinus)\s$", re.IGNORECASE)
-_FROST_AFTER = re.compile(r"[\s\u00a0]?(?:°\s?)?(?:külma\w*|(?:laipsni\w*\s)?šalčio\b|"
-                          r"degrees?\s(?:of\sfrost|below\szero))", re.IGNORECASE)
+# Signs (see the module docstring). A hard sign is "-" or "−" (U+2212, also "− 5") before the
+# first digit, after a space, a bracket, a quote, "=", ":" or an ellipsis, a currency symbol
+# between them allowed ("-$120"); after a space it is a range's dash when a number (and a unit
+# or "%") comes just before it ("5 -10", "5 % -10 %", "10 a.m. -5 p.m."), and a UTC offset is
+# no value. An en dash there is soft; so are "minus 5" and degrees of frost after the number.
+_SIGN_CHARS = "-\u2212\u2013+"
+_SIGN_AFTER = "([„“\"'=:….\u00ab"
+_RANGE_BEFORE_SIGN = re.compile(r"\d[\d.,]*[ \u00a0]?(?:[^\s\d]{1,6})?[ \u00a0]+$")
+_OFFSET_BEFORE_SIGN = re.compile(r"(?:UTC|GMT)[ \u00a0]*$")
+_MINUS_WORD = re.compile(r"\b(?:minus|miinus|mīnus|минус)\s$", re.IGNORECASE)
+_FROST_AFTER = re.compile(
+    r"[\s\u00a0]?(?:°\s?C?\s?)?(?:(?:laipsni\w*|kraadi?|degrees?|astetta|grad|stopni\w*|"
+    r"градус\w*)\s)?(?:külmakraad\w*|miinuskraad\w*|külma\b|šalčio\b|žemiau nulio|"
+    r"alla nulli|allpool nulli|below zero|of frost|pakkasta\b|frost\b|mrozu\b|мороза\b)",
+    re.IGNORECASE)
+# A direction said in words, anywhere in a sentence, lets the other side's hard minus match an
+# unsigned number (a fall, a loss, frost, "below", "minus"), in the languages the pipeline
+# reads: lt, et, en, lv, fi, de, pl, ru.
+DIRECTION_WORDS = re.compile(
+    r"\b(?:sumaž\w*|mažėj\w*|nukri\w*|krit\w*|krent\w*|smuk\w*|nuostol\w*|deficit\w*|"
+    r"šalč\w*|žemiau|atėmus|neigiam\w*|"
+    r"lange\w*|langu\w*|kahane\w*|vähen\w*|kahjum\w*|puudujää\w*|külm\w*|allpool|"
+    r"negatiiv\w*|"
+    r"fell|fall\w*|drop\w*|declin\w*|decreas\w*|down|loss\w*|lost|below|lower\w*|"
+    r"negative|frost\w*|shr[iau]nk\w*|"
+    r"samazin\w*|zaudēj\w*|lask\w*|pakka\w*|tappio\w*|pudo\w*|sank|gesunken|fiel|"
+    r"rückgang\w*|verlust\w*|unter\w*|spad\w*|strat\w*|mroz\w*|mróz\w*|poniżej|"
+    r"сниз\w*|упал\w*|паден\w*|убыт\w*|мороз\w*|ниже|"
+    r"minus|miinus\w*|mīnus\w*|минус\w*)",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -121,13 +146,16 @@ class Mention:
     parts: tuple[str, ...] = ()  # for dates: values a split rendering would show (day, year)
     unit: tuple[str, str] | None = None  # (dimension, unit family) of a following unit
     currency: str = ""  # "usd", "eur", "gbp", ... when the amount names its currency
-    negative: bool = False  # a minus sign or its words: the keys carry the sign
+    sign: str = ""  # "-" a hard minus (keys negated), "~" a soft one (both signs), "+", ""
 
 
 def _norm(value: Decimal) -> str:
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(), "f")
+    """"1000", "1000.5": no exponent, no trailing zeros (and no int(): a run of thousands of
+    digits would pass Python's int-to-str limit)."""
+    out = format(value, "f")
+    if "." in out:
+        out = out.rstrip("0").rstrip(".")
+    return out if out not in ("", "-0") else "0"
 
 
 def _dec(text: str) -> Decimal | None:
@@ -201,20 +229,35 @@ def _mention_values(m: re.Match[str]) -> tuple[set[Decimal], set[str], tuple[str
     return vals, extra, ()
 
 
-def _negative(text: str, start: int, end: int) -> bool:
-    """Whether the number at `text[start:end]` is negative (`_SIGN_BEFORE`, `_MINUS_WORD`,
-    `_FROST_AFTER`)."""
-    before = text[max(0, start - 12):start]
-    sign = _SIGN_BEFORE.search(text, max(0, start - 1), start)
-    if sign and not _NUMBER_END.search(text[max(0, start - 4):start]):
-        return sign.group("sign") != "+"
-    return bool(_MINUS_WORD.search(before) or _FROST_AFTER.match(text, end))
+def _sign(text: str, start: int, end: int) -> tuple[str, int]:
+    """The sign of the number at `text[start:end]` ("-" hard, "~" soft, "+" or "") and where
+    the mention starts with it (the sign character's position, else `start`)."""
+    j = start - 1 if start and text[start - 1] in "$€£" else start
+    k = j - 1
+    if k > 0 and text[k] == " " and text[k - 1] == "\u2212":
+        k -= 1
+    if k >= 0 and text[k] in _SIGN_CHARS:
+        before = text[k - 1] if k else " "
+        head = text[max(0, k - 20):k]
+        if before.isspace() and (_RANGE_BEFORE_SIGN.search(head)
+                                 or _OFFSET_BEFORE_SIGN.search(head)):
+            return "", start
+        if before.isspace() or before in _SIGN_AFTER:
+            # a plus stays out of the mention: "+5" and "5" are one value and one span
+            return ({"+": "+", "\u2013": "~"}.get(text[k], "-"),
+                    start if text[k] == "+" else k)
+    if _MINUS_WORD.search(text, max(0, start - 12), start) or _FROST_AFTER.match(text, end):
+        return "~", start
+    return "", start
 
 
-def _signed(keys: set[str]) -> set[str]:
-    """The keys of a negative number: its values negated (dates, times and the like keep
-    theirs)."""
-    return {k if ":" in k or k == "0" else ("-" + k) for k in keys}
+def _signed(keys: set[str], sign: str) -> set[str]:
+    """The keys of a number with `sign`: negated for a hard minus, both ways for a soft one
+    (dates, times and the like keep theirs)."""
+    if sign not in ("-", "~"):
+        return keys
+    neg = {k if ":" in k or k == "0" else ("-" + k) for k in keys}
+    return neg if sign == "-" else keys | neg
 
 
 def _roman(numeral: str) -> int:
@@ -270,19 +313,26 @@ def extract(text: str) -> list[Mention]:
         if rng and rng.end() == m.start() and len(m.group()) == 2:
             keys.add(rng.group(1)[:2] + m.group())  # "1950-53" = "1950–1953"
         unit = next(((dim, fam) for dim, fam, rx in _UNIT_RES if rx.match(after)), None)
-        negative = bool(vals) and not m.group("phone") and _negative(text, m.start(), m.end())
-        start = m.start() - 1 if negative and text[m.start() - 1:m.start()] in _MINUS else \
-            m.start()
-        out.append(Mention(start, m.end(), text[start:m.end()],
-                           frozenset(_signed(keys) if negative else keys), parts, unit,
-                           _currency(text[max(0, m.start() - 2): m.start()], after), negative))
+        sign, start = _sign(text, m.start(), m.end()) if vals and not m.group("phone") \
+            else ("", m.start())
+        out.append(Mention(start, m.end(), text[start:m.end()], frozenset(_signed(keys, sign)),
+                           parts, unit, _currency(text[max(0, m.start() - 2): m.start()], after),
+                           sign))
     return sorted(out, key=lambda x: x.start)
 
 
 # ---------------------------------------------------------------- matching
-def _max_matching(left: Sequence[Mention], right: Sequence[Mention]) -> dict[int, int]:
-    """Maximum bipartite matching (Kuhn); edges where candidate value sets intersect."""
-    adj = [[j for j, r in enumerate(right) if lm.keys & r.keys] for lm in left]
+def _max_matching(left: Sequence[Mention], right: Sequence[Mention], left_len: int = 1,
+                  right_len: int = 1) -> dict[int, int]:
+    """Maximum bipartite matching (Kuhn); edges where candidate value sets intersect, each
+    mention trying the other side's nearest first (by relative position in the texts of
+    these lengths), so that of two equal values the one in the same place is its match."""
+    def nearest_first(lm: Mention) -> list[int]:
+        here = lm.start / max(left_len, 1)
+        return sorted((j for j, r in enumerate(right) if lm.keys & r.keys),
+                      key=lambda j: abs(here - right[j].start / max(right_len, 1)))
+
+    adj = [nearest_first(lm) for lm in left]
     match_r: dict[int, int] = {}
 
     def augment(i: int, seen: set[int]) -> bool:
@@ -300,11 +350,19 @@ def _max_matching(left: Sequence[Mention], right: Sequence[Mention]) -> dict[int
     return {i: j for j, i in match_r.items()}
 
 
+def _either_sign(mentions: list[Mention], other_text: str) -> list[Mention]:
+    """`mentions` with their hard minus made soft where `other_text` has a direction word."""
+    if not any(m.sign == "-" for m in mentions) or not DIRECTION_WORDS.search(other_text):
+        return mentions
+    return [replace(m, keys=m.keys | {k[1:] for k in m.keys if k.startswith("-")}, sign="~")
+            if m.sign == "-" else m for m in mentions]
+
+
 def _resolve_words(left: list[Mention], other_text: str, other_lang: str) -> list[Mention]:
     pool = spelled_values(other_text, other_lang)
     keep: list[Mention] = []
     for m in left:
-        hit = next((k for k in pool if k in m.keys), None)
+        hit = next((k for k in pool if k in m.keys or "-" + k in m.keys), None)
         if hit is None:
             keep.append(m)
         else:
@@ -379,7 +437,7 @@ def _currency(before: str, after: str) -> str:
 
 def _currency_converted(a: Mention, b: Mention) -> bool:
     return bool(a.currency and b.currency and a.currency != b.currency) and any(
-        x > 0 and y > 0 and 0.5 <= x / y <= 2.0 for x in _numeric(a) for y in _numeric(b))
+        x and y and 0.5 <= x / y <= 2.0 for x in _numeric(a) for y in _numeric(b))
 
 
 def _decimals(m: Mention) -> int:
@@ -450,9 +508,9 @@ def _near(a: Mention, b: Mention) -> bool:
 
 
 def _sign_flipped(a: Mention, b: Mention) -> bool:
-    """The same value with the other sign ("-5 %" / "5 %")."""
-    return a.negative != b.negative and any(x and x == -y for x in _numeric(a)
-                                            for y in _numeric(b))
+    """The same value with the other sign ("-5 %" / "5 %"; only a hard minus has one keys)."""
+    return "-" in (a.sign, b.sign) and a.sign != b.sign and any(
+        x and x == -y for x in _numeric(a) for y in _numeric(b))
 
 
 def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:
@@ -460,7 +518,10 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]
     s_m, t_m = extract(src), extract(tgt)
     if not s_m and not t_m:
         return []
-    pairs = _max_matching(s_m, t_m)
+    # A hard minus matches an unsigned number where the other side says the direction.
+    s_m = _either_sign(s_m, tgt)
+    t_m = _either_sign(t_m, src)
+    pairs = _max_matching(s_m, t_m, len(src), len(tgt))
     matched_t = set(pairs.values())
     s_left = [m for i, m in enumerate(s_m) if i not in pairs]
     t_left = [m for j, m in enumerate(t_m) if j not in matched_t]
