@@ -32,7 +32,8 @@ _LOOKS_LIKE = re.compile(r"looks like (\w+)")
 MAJORITY = 0.5
 # One-sided 1 % quantile of a normal distribution, in reference spreads (robust MAD).
 UNRELATED_Z = 2.326
-# Beads long enough for the language check (MIN_WORDS) needed before a document verdict.
+# Beads needed before a document verdict (for the language verdict: beads long enough for the
+# language check, MIN_WORDS).
 MIN_JUDGED_BEADS = 3
 
 
@@ -84,7 +85,9 @@ def _unrelated(ctx: PairContext, drift: DriftResult) -> str | None:
     cut = median - UNRELATED_Z * mad
     n_src, n_tgt = len(ctx.source.sentences), len(ctx.target.sentences)
     total = n_src + n_tgt
-    if not total or not ctx.full:
+    # One or two beads (a one-string XLIFF update) are no document to judge: a short correct
+    # pair can fall under the cut, and its bead findings say what there is to say.
+    if not ctx.full or len(ctx.beads) < MIN_JUDGED_BEADS:
         return None
     cos = ctx.cosines
     far = sum(len(ctx.beads[i].source) + len(ctx.beads[i].target)

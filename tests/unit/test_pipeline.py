@@ -275,6 +275,12 @@ def test_unrelated_documents_are_one_mismatch_finding(seeds: tuple[Path, Path]) 
     assert only.kind == "mismatch" and only.severity == "critical"
     same = build_context(src, src, beads, {}, enc)
     assert fold_document_findings(same, related, []) == []
+    # One or two beads are no document to judge (a one-string update): their bead findings
+    # speak for them.
+    short = build_context(build_document("a", "lt", [[pairs[0][0]]]),
+                          build_document("b", "fi", [[pairs[0][1]]]), beads[:1], {}, enc)
+    assert fold_document_findings(short, replace(score_drift(short, enc),
+                                                 reference=(0.9, 0.02)), []) == []
 
 
 class _ReleaseSpy(HashEncoder):
