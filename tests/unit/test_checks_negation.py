@@ -158,3 +158,20 @@ def test_a_lexically_rendered_negation_is_dropped_by_the_encoder() -> None:
     emb = toy([{src, tgt}])  # the two sides say the same; the positive source does not
     assert refine_negation([(src, tgt)], before, "lt", "et", emb, {"min_gain": 0.0}) == [()]
     assert refine_negation([(src, tgt)], before, "lt", "et", emb) == before  # toy: no settings
+
+
+@pytest.mark.parametrize(("src", "tgt", "langs"), [
+    ("I do not know.", "En tiedä.", ("en", "fi")),  # no markers listed for fi / lv
+    ("Jis nežino.", "Es nezinu.", ("lt", "lv")),
+    ("Nedelsiant pranešė policijai.", "Teatas kohe politseile.", ("lt", "et")),  # at once
+    ("Nežiūrint į tai, jis atvyko.", "Sellest hoolimata ta saabus.", ("lt", "et")),  # despite
+    ("Nerūdijančio plieno puodas.", "Roostevabast terasest pott.", ("lt", "et")),  # stainless
+    ("See No 6.", "Žr. Nr. 6.", ("en", "lt")),  # a number sign
+])
+def test_no_negation_to_compare(src: str, tgt: str, langs: tuple[str, str]) -> None:
+    assert check_negation(src, tgt, *langs) == []
+
+
+def test_a_negation_before_a_number_still_counts() -> None:
+    assert check_negation("There are no 5-star hotels here.", "Čia yra penkių žvaigždučių "
+                          "viešbučiai.", "en", "lt")

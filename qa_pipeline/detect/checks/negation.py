@@ -73,6 +73,9 @@ _LT_NOT_NEGATION_STEMS = (
     "neaiškum", "neštuv", "nešti", "neš", "nešvil", "neck", "new", "nevad", "neapol",
     "nelson", "nell", "nealas", "neill", "nebrask", "neeee", "netek", "nevyriausyb",
     "neprezident", "nemateria",
+    # adverbial and lexicalised participles: "nedelsiant" (at once), "nežiūrint į" (despite),
+    # "nerūdijantis plienas" (stainless steel), "neapmokestinamas" (tax-free)
+    "nedelsiant", "nežiūrint", "nerūdij", "neapmokestin",
 )
 # Endings that make a ne-word a negated verb form: present/past/future/conditional finite
 # forms, infinitive, frequentative, imperative, gerunds and active participles.
@@ -222,8 +225,9 @@ def markers(text: str, lang: str) -> list[Marker]:
         else:
             # English and the generic fallback: "n't" contractions, no/not/never...
             if lw in _EN_VERBAL or lw.endswith("n't") or lw.endswith("n’t"):
-                # "No. 5" is a number sign, not a negation
-                if lw == "no" and re.match(r"\.\s?\d", text[e: e + 3]):
+                # "No. 5" / "No 5" is a number sign, not a negation ("no 5-star hotels" is)
+                if lw == "no" and (re.match(r"\.\s?\d", text[e: e + 3])
+                                   or (w == "No" and re.match(r"\s\d", text[e: e + 2]))):
                     continue
                 (nwords if lw == "neither" else verbal).append(Marker(s, e, w))
             elif _EN_WEAK.fullmatch(lw):
@@ -258,7 +262,15 @@ def negated_clauses(text: str, lang: str) -> int:
     return len({clause[m.start] for m in markers(text, lang) if not m.weak})
 
 
+# The languages whose negation markers are listed above; a pair with another language gets no
+# negation hits (English words read in Finnish or Latvian text miss every negation there, and
+# each negated sentence on the other side looked flipped).
+LANGUAGES = frozenset({"lt", "et", "en"})
+
+
 def check_negation(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:
+    if not {base_lang(src_lang), base_lang(tgt_lang)} <= LANGUAGES:
+        return []
     s_all, t_all = markers(src, src_lang), markers(tgt, tgt_lang)
     sm = [m for m in s_all if not m.weak]
     tm = [m for m in t_all if not m.weak]
