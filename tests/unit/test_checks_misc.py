@@ -23,6 +23,14 @@ from qa_pipeline.types import SEVERITY_ORDER
         ("Žr. www.stat.gov.lt.", "Vt www.stat.gov.lt.", 0),
         ("Žr. https://example.org/a.", "Vt https://example.org/b.", 2),
         ("Rašykite info@pavyzdys.lt.", "Kirjutage oma küsimused meile.", 1),
+        # one address, written two ways: a trailing slash, the query's parameters reordered
+        ("Daugiau: www.lrt.lt/", "Rohkem: www.lrt.lt", 0),
+        ("Žr. https://lrt.lt/naujienos/", "Vt https://lrt.lt/naujienos", 0),
+        ("Žr. https://x.lt/a?b=2&a=1", "Vt https://x.lt/a?a=1&b=2", 0),
+        ("Žr. https://x.lt/a#top", "Vt https://x.lt/a#bottom", 2),  # another place
+        # "Dr.No" is a name, not a bare .no domain; "Delfi.lt" is one
+        ("Mr.Smith and Dr.No visited.", "Ponas Smithas ir daktaras No atvyko.", 0),
+        ("Skaitykite Delfi.lt.", "Lugege Postimees.ee.", 2),
     ],
 )
 def test_urls(src: str, tgt: str, n: int) -> None:

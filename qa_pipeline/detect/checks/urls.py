@@ -33,8 +33,20 @@ def _matches(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def _same_address(host: str, path: str) -> str:
+    """The form two renderings of one address share: the host lower-cased, a trailing "/"
+    dropped ("lrt.lt/" is "lrt.lt"), the query's parameters in order ("?b=2&a=1")."""
+    path, hash_, fragment = path.partition("#")
+    path, q, query = path.partition("?")
+    path = path.rstrip("/")
+    if q:
+        path += "?" + "&".join(sorted(query.split("&")))
+    return host.lower() + ("/" + path if path else "") + hash_ + fragment
+
+
 def extract(text: str) -> list[tuple[str, int, int]]:
-    """(normalised address, start, end): trailing punctuation dropped, host lower-cased."""
+    """(normalised address, start, end): trailing punctuation dropped, `_same_address`. A bare
+    domain needs its ending in lower case: "Dr.No" is a name, not a Norwegian site."""
     out = []
     for raw, start in _matches(text):
         while raw and raw[-1] in _TRAIL:
@@ -42,8 +54,11 @@ def extract(text: str) -> list[tuple[str, int, int]]:
         if not raw:
             continue
         norm = re.sub(r"^(https?://)?(www\.)?", "", raw, flags=re.IGNORECASE)
-        host, sep, path = norm.partition("/")
-        out.append((host.lower() + sep + path, start, start + len(raw)))
+        host, _, path = norm.partition("/")
+        if "@" not in raw and "://" not in raw and not raw.lower().startswith("www.") \
+                and not host.rsplit(".", 1)[-1].islower():
+            continue
+        out.append((_same_address(host, path), start, start + len(raw)))
     return out
 
 
