@@ -15,7 +15,7 @@ names none.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import median
 
@@ -190,6 +190,29 @@ def odd_one_out(r: int, full: Sequence[str], flagged: Mapping[tuple[str, str], b
     raise ValueError(f"unknown vote rule {rule!r}; one of {', '.join(VOTE_RULES)}")
 
 
+def _check_blames(r: int, full: Sequence[str],
+                  ev: Callable[[str, str], PairEvidence]) -> list[Blame]:
+    """Without a source, a precise check at major or above that fires on every pair with one
+    translation and on no pair without it: that translation is the odd one ("25" / "25" /
+    "35": the number check fires lt-lv and et-lv, not lt-et)."""
+    out: list[Blame] = []
+    pairs = [(x, y) for i, x in enumerate(full) for y in full[i + 1:]]
+
+    def fired(x: str, y: str, kind: str) -> tuple[Severity, float] | None:
+        got = ev(x, y).checks.get(r, {}).get(kind)
+        return got if got and SEVERITY_RANK[got[0]] >= SEVERITY_RANK["major"] else None
+
+    for kind in sorted(BLAMING_CHECKS):
+        hit = {p: fired(*p, kind) for p in pairs}
+        for x in full:
+            mine = [v for p, v in hit.items() if x in p]
+            if all(mine) and not any(v for p, v in hit.items() if x not in p):
+                sev = _worst([v[0] for v in mine if v]) or "major"
+                out.append(Blame(r, kind, sev, max(v[1] for v in mine if v), x,
+                                 f"the {kind} check fires for {x} against each of the others"))
+    return out
+
+
 def without_source(rows: Sequence[Row], langs: Sequence[str],
                    pairs: Mapping[tuple[str, str], PairEvidence],
                    gaps: Mapping[tuple[int, str], float], th: NwayThresholds,
@@ -203,6 +226,7 @@ def without_source(rows: Sequence[Row], langs: Sequence[str],
         full = [x for x in langs if row.cells[x]]
         if len(full) < 3:
             continue
+        out += _check_blames(r, full, ev)
         flagged = {(x, y): ev(x, y).severity.get(r) is not None
                    for i, x in enumerate(full) for y in full[i + 1:]}
         if not any(flagged.values()):

@@ -137,6 +137,20 @@ def test_without_source_the_odd_one_out_or_no_majority() -> None:
     assert without_source(rows, LANGS, pairs, {}, TH) == []
 
 
+def test_without_source_a_precise_check_names_the_odd_one() -> None:
+    """lt and et say "25", lv "35": the number check fires lt-lv and et-lv, not lt-et."""
+    rows = tuple(Row((), {"lt": (i,), "et": (i,), "lv": (i,)}) for i in range(2))
+    calm, none = {0: .2, 1: .2}, dict.fromkeys(range(2))
+    number = {0: {}, 1: {"number": ("critical", 0.9)}}
+    pairs = {("lt", "et"): _ev(calm, none, {0: {}, 1: {}}),
+             ("lt", "lv"): _ev(calm, none, number), ("et", "lv"): _ev(calm, none, number)}
+    got = [(b.row, b.kind, b.drifted) for b in without_source(rows, LANGS, pairs, {}, TH)]
+    assert got == [(1, "number", "lv")]
+    # Fired on every pair (every translation differs): no odd one.
+    pairs[("lt", "et")] = _ev(calm, none, number)
+    assert without_source(rows, LANGS, pairs, {}, TH) == []
+
+
 def test_without_source_the_gap_names_the_odd_one_even_when_the_others_pair_is_flagged() -> None:
     """Two loose but faithful translations (their own pair flagged) and one damaged one whose
     gap alone is past the margin: the shipped vote names it, the first rule said no majority."""
