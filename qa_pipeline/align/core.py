@@ -120,6 +120,12 @@ def align_vectors(src: Sequence[np.ndarray], tgt: Sequence[np.ndarray],
     raw_s, raw_t = srcv, tgtv  # reported similarities are plain cosines of the texts
     srcv = _center(srcv, params.center_min_items)
     tgtv = _center(tgtv, params.center_min_items)
+    if (srcv is raw_s or tgtv is raw_t) and params.margin.margin_weight:
+        # Too few segments to centre (a one- or three-string update): on raw cosines every
+        # neighbour is about as close as the counterpart, so the margin would price each
+        # bead near zero except one without neighbours, the whole text as one bead. Plain
+        # cosines then pair the segments.
+        params = replace(params, margin=replace(params.margin, margin_weight=0.0))
     if src_groups is not None and tgt_groups is not None:
         sg = np.asarray(src_groups, np.int64)
         tg = np.asarray(tgt_groups, np.int64)

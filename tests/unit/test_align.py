@@ -605,3 +605,25 @@ def test_pieces_give_the_same_beads_inside_groups_on_a_short_document() -> None:
     assert [(b.source, b.target) for b in cut] == [((i,), (i,)) for i in ids]
     under = align_in_pieces(src, tgt, {}, toy_embed, AlignParams(), groups, groups)
     assert under == whole
+
+
+def test_a_text_too_short_to_centre_pairs_its_sentences() -> None:
+    """Two sentences a side, every cosine high (one topic, as e5 puts them): the margin on raw
+    cosines priced each 1-1 near zero and the whole text, which has no neighbours, as one 2-2
+    bead (a correct two-string update came out as an omission and an addition)."""
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        c = np.random.default_rng(0).standard_normal(64)
+        rows = []
+        for t in texts:
+            v = sum(np.random.default_rng(sum(map(ord, w)) * 7919).standard_normal(64)
+                    for w in t.lower().replace(".", "").split())
+            v = v / np.linalg.norm(v) + 2.0 * c / np.linalg.norm(c)
+            rows.append(v / np.linalg.norm(v))
+        return np.array(rows, np.float32)
+
+    src = ["more info on site.", "visit shop site."]
+    tgt = ["more info site.", "visit shop site there."]
+    cos = embed(src) @ embed(tgt).T
+    assert cos.min() > 0.85  # the narrow cone
+    assert [(b.source, b.target) for b in align_sentences(src, tgt, embed)] == [
+        ((0,), (0,)), ((1,), (1,))]
