@@ -119,8 +119,10 @@ def check(
                               "three or more files); for a pair give --src-lang / --tgt-lang")
             inner = resolve_encoder(cfg)  # an unknown model fails here; loading comes later
             inputs = read_inputs(files[0], files[1] if len(files) == 2 else None, cfg)
-            # Notes once the inputs are known good: an error stays the one line on stderr.
-            if langs_note and not quiet:
+            # Notes once the inputs are known good: an error stays the one line on stderr. The
+            # languages' note stays under --quiet (no progress bars): a run that reads a
+            # French file as Lithuanian must say so in a CI log too.
+            if langs_note:
                 typer.echo(langs_note, err=True)
             _warn_large(files, model)
             # Not loaded: the model loads only if a text is missing from the cache.
@@ -128,8 +130,7 @@ def check(
             with progress_display(quiet) as progress:
                 report = analyse(inputs, encoder, cfg, progress)
             data = write_outputs(report, out)
-            if not quiet:
-                typer.echo(cache_line(encoder), err=True)
+            typer.echo(cache_line(encoder), err=True)  # as `batch` says it, --quiet or not
     from ..report.writers import REPORT_FILES
 
     n = len(data["findings"])
@@ -172,7 +173,8 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
 
     codes = [x.strip() for x in langs.split(",")] if langs else []
     if codes and len(codes) != len(files):
-        raise QAError(f"--langs names {len(codes)} languages for {len(files)} files")
+        raise QAError(f"--langs names {len(codes)} language{'s' if len(codes) != 1 else ''} "
+                      f"for {len(files)} files")
     tr_langs = [check_lang(_lang_of(f, codes[i] if codes else None, "translation"), "--langs")
                 for i, f in enumerate(files)]
     src_lang = (check_lang(_lang_of(source, source_lang, "source"), "--source-lang")
@@ -192,4 +194,5 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     data = nway_to_dict(report)
     with atomic_dir(out, REPORT_FILES) as tmp:  # write_nway_report checks the schema, once
         write_nway_report(data, tmp)
+    typer.echo(cache_line(encoder), err=True)
     return data

@@ -49,12 +49,17 @@ def _side_reader(path: Path, segmented: bool) -> ReaderSpec:
     return READERS["segmented"] if segmented and spec.name == DEFAULT_FORMAT else spec
 
 
+def _a(name: str) -> str:
+    """"a TSV", "an XLIFF", "a TMX": the article as the name is read aloud."""
+    return f"an {name}" if name[:1].upper() in "AEFHILMNORSX" else f"a {name}"
+
+
 def read_document(path: Path, lang: str, segmented: bool = False) -> Document:
     """One text of a check (a side of a pair, an n-way check's source or translation); a
     bilingual file (TSV, TMX, XLIFF) is refused, not read as prose."""
     path = Path(path)
     if reader_for(path).name == DEFAULT_FORMAT and (other := _bilingual_suffix(path)):
-        raise InputError(f"{path}: a {other} file holds both sides of a translation, not one "
+        raise InputError(f"{path}: {_a(other)} file holds both sides of a translation, not one "
                          "text; check it alone: qa-pipeline check FILE")
     spec = _side_reader(path, segmented)
     assert spec.read_document is not None
@@ -96,7 +101,7 @@ def read_inputs(src: Path, tgt: Path | None, src_lang: str, tgt_lang: str,
         if reader_for(path).name == DEFAULT_FORMAT:
             other = _bilingual_suffix(path)
             if other is not None:
-                raise InputError(f"{path}: a {other} file holds both sides; give it as the "
+                raise InputError(f"{path}: {_a(other)} file holds both sides; give it as the "
                                  "only file: qa-pipeline check FILE --src-lang L --tgt-lang L")
     return Inputs(read_document(src, src_lang, segmented), read_document(tgt, tgt_lang, segmented),
                   format=_side_reader(src, segmented).name)
