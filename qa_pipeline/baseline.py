@@ -211,8 +211,9 @@ def read_reports(reports: Path, corpora: Path | None = None) -> BatchRun:
     try:
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
     except OSError:
-        raise InputError(f"{summary_path}: no batch summary; run `qa-pipeline batch` with "
-                         f"--out {reports} first") from None
+        raise InputError(f"{summary_path}: no batch summary; give the batch run's reports "
+                         f"folder with --reports DIR, or run `qa-pipeline batch` with --out "
+                         f"{reports} first") from None
     except ValueError as e:
         raise InputError(f"{summary_path}: not valid JSON ({e})") from None
     not_a_summary = InputError(f"{summary_path}: not a batch summary ({SUMMARY_SCHEMA}); run "

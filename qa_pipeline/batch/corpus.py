@@ -100,7 +100,8 @@ def discover(corpora: Path, src_lang: str, tgt_langs: tuple[str, ...],
     `nway`, a folder with the source and two or more targets is one n-way job (with a single
     target present, that pair is checked pairwise)."""
     if not corpora.is_dir():
-        raise InputError(f"{corpora}: not a directory; give the folder of document folders")
+        what = "not a directory" if corpora.exists() else "no such folder"
+        raise InputError(f"{corpora}: {what}; give the folder of document folders")
     jobs: list[DocumentJob] = []
     missing: list[MissingSide] = []
     for folder in sorted(p for p in corpora.iterdir() if _is_document(p)):

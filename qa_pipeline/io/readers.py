@@ -91,6 +91,10 @@ def read_inputs(src: Path, tgt: Path | None, src_lang: str, tgt_lang: str,
                 segmented: bool = False, tsv_header: bool | None = None) -> Inputs:
     """Both documents of a check: a pair of files, or one bilingual file when `tgt` is None."""
     src, tgt = Path(src), None if tgt is None else Path(tgt)
+    if tsv_header is not None and (tgt is not None or reader_for(src, bilingual=True).name
+                                   != "tsv"):
+        raise InputError("--tsv-header / --no-tsv-header apply to one TSV file; "
+                         f"{src.name if tgt is None else 'SRC TGT'} is not one")
     if tgt is None:
         spec = reader_for(src, bilingual=True)
         assert spec.read_pairs is not None

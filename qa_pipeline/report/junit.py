@@ -55,6 +55,10 @@ def _place(p: PairResult, f: Mapping[str, Any]) -> tuple[str, int]:
             doc = next(t for t in p.report["translations"] if t["lang"] == blamed)
             path = paths[blamed]
         ids = f["sentences"].get(str(doc["lang"]), []) if doc else []
+        source = p.report["source"]
+        if not ids and source:  # the blamed translation lacks the row: the source's line
+            doc, path = source, p.source_path
+            ids = f["sentences"].get(str(source["lang"]), [])
         return path, first_line(doc["sentences"], ids) if doc else 0
     if f.get("target") or not f.get("source"):
         return p.target_path, first_line(p.report["target"]["sentences"], f.get("target", []))
@@ -98,7 +102,7 @@ def _failure(p: PairResult, f: Mapping[str, Any]) -> ET.Element:
         "message": _clean(f"{f['severity']} {label} at {where}: {f['message']}"),
     })
     el.text = _clean("\n".join((
-        f"file: {p.target_path} (source {p.source_path})",
+        f"files: {p.source_path} (source), {p.target_path} (target)",
         f"{p.source_lang} sentences {_ids(f['source'])}: {_side(src, f['source'])}",
         f"{p.target_lang} sentences {_ids(f['target'])}: {_side(tgt, f['target'])}",
         f"{f['severity']} {label} (score {float(f['score']):.2f}): {f['message']}",

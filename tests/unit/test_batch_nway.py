@@ -229,3 +229,19 @@ def test_a_translation_missing_for_a_while_keeps_what_was_accepted(
     assert carried and all(e["state"] == "false_positive" for e in carried)
     et.write_text(text, "utf-8")
     assert batch(corpora, out).exit_code == 0
+
+
+def test_an_nway_omission_is_annotated_on_the_source_line() -> None:
+    """The blamed translation lacks the row's sentence: its testcase points at the source's
+    (it had no line at all)."""
+    from types import SimpleNamespace
+
+    from qa_pipeline.report.junit import _place
+
+    p = SimpleNamespace(nway=True, source_path="c/en.txt", targets=[("et", "c/et.txt", "")],
+                        report={"source": {"lang": "en", "sentences": [{"line": 3}, {"line": 5}]},
+                                "translations": [{"lang": "et", "sentences": [{"line": 1}]}]})
+    omission = {"drifted": "et", "sentences": {"en": [1]}, "kind": "omission"}
+    assert _place(p, omission) == ("c/en.txt", 5)  # type: ignore[arg-type]
+    drift = {"drifted": "et", "sentences": {"en": [0], "et": [0]}, "kind": "drift"}
+    assert _place(p, drift) == ("c/et.txt", 1)  # type: ignore[arg-type]
