@@ -162,10 +162,35 @@ def parse_settings(table: Mapping[str, Any], where: str) -> dict[str, Any]:
         if key is None:
             raise ConfigError(f"{where}: unknown key {name!r}; known: {', '.join(KEYS)}")
         out[key.field] = key.parse(value, f"{where}: {name}")
+    _check_names(out, where)
     if out.get("src_lang", C.DEFAULT_SRC_LANG) in out.get("tgt_langs", ()):
         raise ConfigError(f"{where}: targets: the source language {out.get('src_lang')!r} is "
                           "also a target")
     return out
+
+
+def _check_names(values: Mapping[str, Any], where: str) -> None:
+    """Language codes and the model name as the file gives them: a wrong one is an error
+    naming the file and the key (the command line's flags are checked in `resolve`)."""
+    from ..errors import ModelError
+    from ..langs import is_lang
+    from ..models import REGISTRY
+    from ..models import resolve as resolve_model
+
+    codes = [("source", values["src_lang"])] if "src_lang" in values else []
+    codes += [("targets", t) for t in values.get("tgt_langs", ())]
+    for key, code in codes:
+        if not is_lang(code):
+            raise ConfigError(f"{where}: {key}: {code!r} is not a known language code; give "
+                              "an ISO 639 / BCP 47 code such as lt, et, en or lt-LT")
+    name: str | None = values.get("model")
+    # Only an unknown name: whether a known model is installed is asked when it is needed.
+    if name is not None and name not in REGISTRY and not name.startswith("hash") \
+            and "/" not in name and not Path(name).expanduser().exists():
+        try:
+            resolve_model(name)
+        except ModelError as e:
+            raise ConfigError(f"{where}: model: {e}") from None
 
 
 def load_settings(corpora: Path, path: Path | None = None) -> dict[str, Any]:

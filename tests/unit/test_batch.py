@@ -96,6 +96,9 @@ def test_pyproject_table_is_read_when_there_is_no_qa_toml(tmp_path: Path) -> Non
     ('batch_size = 0\n', "batch_size"),
     ('source = "lt"\ntargets = ["lt"]\n', "also a target"),
     ('fail_on = \n', "not valid TOML"),
+    ('source = "zz"\n', "source: 'zz' is not a known language code"),
+    ('targets = ["et", "qq"]\n', "targets: 'qq' is not a known language code"),
+    ('model = "nosuch"\n', "model: unknown model 'nosuch'"),
 ])
 def test_bad_settings_file_is_exit_2_naming_the_key(tmp_path: Path, seeds: tuple[Path, Path],
                                                    text: str, named: str,
