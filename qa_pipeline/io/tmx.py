@@ -46,8 +46,9 @@ def read_tmx(path: Path, src_lang: str, tgt_lang: str,
             seen.add(lang)
             langs.add(lang)
             seg = next(children(tuv, "seg"), None)
-            if seg is None:
-                continue
+            if seg is None:  # TMX requires one: a damaged file, not an empty translation
+                raise InputError(f"{path}: <tu> {tu.get('tuid') or n}: its {lang or 'unnamed'} "
+                                 "<tuv> has no <seg>")
             if same_lang(lang, src_lang) and "s" not in sides:
                 sides["s"] = from_pieces(inline_pieces(seg, _markup))
             elif same_lang(lang, tgt_lang) and "t" not in sides:

@@ -52,6 +52,11 @@ CASES: list[tuple[str, list[object], object, str, int]] = [
                                        b"<xliff version='1.2'/>")], None,
      "declares XML entities", 2),
     ("tmx-as-side", [LT, _write("m.tmx", b"<tmx/>")], None, "holds both sides", 2),
+    ("tmx-tuv-without-seg", [_write("s.tmx", b'<tmx version="1.4"><body><tu tuid="a">'
+                                           b'<tuv xml:lang="lt"/><tuv xml:lang="et"><seg>Tere.'
+                                           b'</seg></tuv></tu></body></tmx>'),
+                             "--src-lang", "lt", "--tgt-lang", "et"], None,
+     "s.tmx: <tu> a: its lt <tuv> has no <seg>", 2),
     ("lone-txt", [LT], None, "give a TGT file, or a bilingual file", 2),
     ("unknown-model", [LT, ET, "--model", "e5-smal"], None,
      "unknown model 'e5-smal'; did you mean 'multilingual-e5-small'", 2),
@@ -272,8 +277,8 @@ def test_batch_refuses_an_unknown_language_from_its_settings(tmp_path: Path,
     res = runner.invoke(app, ["batch", str(corpora), "--out", str(tmp_path / "out"),
                               "--model", "hash", "-q"])
     assert res.exit_code == 2, res.output
-    assert "the source language 'xx' (--src-lang, or 'source' in the settings file)" in \
-        res.output and "Traceback" not in res.output
+    assert "qa.toml: source: 'xx' is not a known language code" in res.output
+    assert "Traceback" not in res.output
     assert not (tmp_path / "out").exists()
 
 
