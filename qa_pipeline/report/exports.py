@@ -221,7 +221,10 @@ def write_xlsx(records: Sequence[Mapping[str, Any]], report: Mapping[str, Any],
     info = wb.create_sheet("Signature")
     info.append(["key", "value"])
     for k, v in sig.items():  # the whole signature: every output carries it
-        if k != "thresholds":
+        if isinstance(v, Mapping) and k != "thresholds":  # {"source": "utf-8", ...}
+            for part, x in v.items():
+                info.append([f"{k}.{part}", _xlsx_safe(str(x))])
+        elif k != "thresholds":
             info.append([k, _xlsx_safe(str(v))])
     for k, v in sorted(dict(sig.get("thresholds", {})).items()):
         info.append([f"threshold.{k}", float(v)])

@@ -77,6 +77,19 @@ def test_xlsx_matches_csv_and_stores_text_as_text(exported: Path) -> None:
     assert sig["model"] == "test/multilingual-encoder" and sig["threshold.drift"] == 0.45
 
 
+def test_a_signature_table_is_one_row_per_entry(tmp_path: Path) -> None:
+    """The encodings are rows of their own, not a Python dict's printout."""
+    from openpyxl import load_workbook
+
+    report = load_fixture()
+    report["signature"]["encoding"] = {"source": "utf-8", "target": "cp1257"}
+    write_exports(report, tmp_path)
+    wb = load_workbook(tmp_path / "findings.xlsx")
+    sig = dict(wb["Signature"].iter_rows(min_row=2, values_only=True))
+    assert sig["encoding.source"] == "utf-8" and sig["encoding.target"] == "cp1257"
+    assert "encoding" not in sig
+
+
 def test_no_findings_gives_header_only(tmp_path: Path) -> None:
     report = load_fixture()
     report["findings"] = []

@@ -32,7 +32,7 @@
       tr.hidden = !ok;
       if (ok) { nrows += 1; }
     });
-    fcount.textContent = shown + " of " + items.length + " findings" +
+    fcount.textContent = shown + " of " + items.length + (items.length === 1 ? " finding" : " findings") +
       (reviewed ? " \u00b7 " + reviewed + " reviewed" : "");
     rowcount.textContent = nrows + " of " + rows.length + " rows";
   }

@@ -63,7 +63,7 @@
       if (rows[i].hidden === vis) { rows[i].hidden = !vis; }
       if (vis) { visibleRows++; }
     }
-    fcount.textContent = "Showing " + shown + " of " + items.length + " findings" +
+    fcount.textContent = "Showing " + shown + " of " + items.length + (items.length === 1 ? " finding" : " findings") +
       (reviewed ? " \u00b7 " + reviewed + " reviewed" : "");
     rowcount.textContent = visibleRows + " of " + rows.length + " rows";
   }
