@@ -27,6 +27,10 @@ def nway_to_dict(report: NwayReport) -> dict[str, Any]:
             "version": sig.version, "model": sig.model, "model_revision": sig.model_revision,
             "segmenter": sig.segmenter, "drift_model": sig.drift_model, "aligner": sig.aligner,
             "thresholds": {k: round(float(v), 6) for k, v in sig.thresholds.items()},
+            "normaliser": sig.normaliser,
+            # how each file's bytes were decoded: the source's, then each translation's
+            "encoding": {**({"source": report.source.encoding} if report.source else {}),
+                         **{d.lang: d.encoding for d in report.translations}},
         },
         "source": None if report.source is None else _text(report.source),
         "translations": [_text(d) for d in report.translations],

@@ -21,6 +21,7 @@ from ..detect.checks.language import stored_in
 from ..detect.spans import attribute
 from ..embed import Encoder, revision_of
 from ..errors import InputError
+from ..io.normalise import NORMALISER
 from ..rider_match import align_with_encoder
 from ..segment import SEGMENTER
 from ..types import SEVERITY_RANK, Document, Severity, Signature, Span
@@ -279,7 +280,7 @@ def report_from(ev: NwayEvidence, encoder: Encoder, config: Config) -> NwayRepor
                     "nway_agreement_margin": (th.agreement_margin if source is not None
                                               else th.agreement_margin_no_source)},
         drift_model=f"{first.result.model_id}+{th.model_id}",
-        aligner=ev.aligner,
+        aligner=ev.aligner, normaliser=NORMALISER,
     )
     return NwayReport(signature, source, ev.translations, rows, tuple(findings))
 

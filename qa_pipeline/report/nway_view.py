@@ -16,9 +16,12 @@ from .view import (
     SEVERITY_GLYPHS,
     Count,
     SentenceView,
+    Threshold,
+    decoding_line,
     first_line,
     segments_for,
     shown,
+    thresholds_of,
 )
 
 NO_MAJORITY = "none"  # the filter value of findings that name no translation
@@ -84,6 +87,9 @@ class NwayView:
     # batch summary: the source's path and the first translation's.
     review_source: str = ""
     review_target: str = ""
+    segmenter: str = ""
+    thresholds: tuple[Threshold, ...] = ()
+    decoding: str = ""
 
 
 def _worst(sevs: Sequence[str]) -> str:
@@ -140,6 +146,8 @@ def build_nway_view(report: Mapping[str, Any]) -> NwayView:
         title=" / ".join(t["lang"] for t in texts), version=str(sig["version"]),
         model=f"{sig['model']}@{sig['model_revision']}", aligner=str(sig.get("aligner", "")),
         drift_model=str(sig.get("drift_model", "")),
+        segmenter=str(sig.get("segmenter", "")), thresholds=thresholds_of(sig),
+        decoding=decoding_line(sig),
         texts=tuple(LangView(t["lang"], t["path"], len(t["sentences"]),
                              "source" if t["lang"] == src_lang else "translation",
                              sum(f["drifted"] == t["lang"] for f in findings)) for t in texts),

@@ -141,6 +141,21 @@ class HeaderView:
     n_rows: int
     n_source: int
     n_target: int
+    decoding: str = ""  # `decoding_line`
+
+
+def thresholds_of(sig: Mapping[str, Any]) -> tuple[Threshold, ...]:
+    """A signature's thresholds, by name."""
+    items = {str(k): float(v) for k, v in dict(sig.get("thresholds", {})).items()}
+    return tuple(Threshold(k, f"{v:g}") for k, v in sorted(items.items()))
+
+
+def decoding_line(sig: Mapping[str, Any]) -> str:
+    """How the texts were read, from a signature: each file's encoding and the normaliser
+    ("source utf-8, target cp1257; nfc+invisible+..."); "" for a report that does not say."""
+    enc = sig.get("encoding") or {}
+    parts = ", ".join(f"{k} {v}" for k, v in dict(enc).items() if v)
+    return "; ".join(x for x in (parts, str(sig.get("normaliser", ""))) if x)
 
 
 @dataclass(frozen=True)
@@ -436,9 +451,10 @@ def build_view(report: Mapping[str, Any], checked: bool = False) -> ReportView:
         segmenter=str(sig.get("segmenter", "")),
         drift_model=str(sig.get("drift_model", "")),
         aligner=str(sig.get("aligner", "")),
-        thresholds=tuple(Threshold(k, f"{v:g}") for k, v in sorted(thresholds.items())),
+        thresholds=thresholds_of(sig),
         severity_counts=sev_counts, kind_counts=kind_counts, total_findings=len(findings),
         n_rows=len(rows), n_source=len(src_sents), n_target=len(tgt_sents),
+        decoding=decoding_line(sig),
     )
     return ReportView(
         header=header, rows=tuple(rows), findings=tuple(findings),

@@ -194,8 +194,15 @@ def test_cli_writes_the_nway_contract(tmp_path: Path, isolated_cache: Path,
     for f in data["findings"]:
         assert f["drifted"] in (None, "lt", "et", "lv")
         assert 0 <= f["row"] < len(data["rows"])
+    # The signature says how every text was read, as a pair's does.
+    sig = data["signature"]
+    assert sig["normaliser"] and sig["segmenter"]
+    assert sig["encoding"] == {**({"source": "utf-8"} if with_source else {}),
+                               "lt": "utf-8", "et": "utf-8", "lv": "utf-8"}
     html = (tmp_path / "r" / "report.html").read_text("utf-8")
     assert "N-way consistency report" in html and 'data-lang="lv"' in html
+    assert "<dt>Segmenter</dt>" in html and "<dt>Thresholds</dt>" in html
+    assert "<dt>Text read as</dt>" in html and "lv utf-8" in html
 
 
 def test_cli_langs_option_and_errors(tmp_path: Path, isolated_cache: Path) -> None:
