@@ -26,7 +26,7 @@ class ReportSummary:
     critical: int
     major: int
     minor: int
-    max_drift: float
+    max_drift: float | None  # None: the report keeps no per-row drift (n-way, no finding)
     worst_severity: str  # "" when there are no findings
     worst_kind: str
     worst_message: str
@@ -45,7 +45,9 @@ def summarize(report: Mapping[str, Any]) -> ReportSummary:
     worst = min(zip(findings, rows, strict=True), key=lambda fr: finding_sort_key(*fr),
                 default=None)
     counts = {s: sum(f["severity"] == s for f in findings) for s in SEVERITY_ORDER}
-    drifts = [float(b.get("drift") or 0.0) for b in report["alignment"]]
+    # Drift of aligned pairs: a 1-0 / 0-1 bead's 1.0 is a gap, counted as omission/addition.
+    drifts = [float(b.get("drift") or 0.0) for b in report["alignment"]
+              if b.get("source") and b.get("target")]
     return ReportSummary(
         source_path=str(src["path"]), target_path=str(tgt["path"]),
         source_lang=str(src["lang"]), target_lang=str(tgt["lang"]),
@@ -79,6 +81,7 @@ class IndexRowView:
     worst_message: str
     error: str
     warning: str = ""
+    max_drift_v: float = -1.0  # the sort value of `max_drift`
 
 
 def index_row(name: str, href: str, summary: ReportSummary | None, error: str = "",
@@ -90,7 +93,9 @@ def index_row(name: str, href: str, summary: ReportSummary | None, error: str = 
         name=name, href=href, langs=f"{summary.source_lang} \u2192 {summary.target_lang}",
         sentences=f"{summary.n_source} / {summary.n_target}", rows=summary.n_rows,
         critical=summary.critical, major=summary.major, minor=summary.minor,
-        total=summary.total, max_drift=f"{summary.max_drift:.2f}",
+        total=summary.total,
+        max_drift="\u2013" if summary.max_drift is None else f"{summary.max_drift:.2f}",
+        max_drift_v=-1.0 if summary.max_drift is None else summary.max_drift,
         worst_severity=summary.worst_severity,
         worst_severity_label=SEVERITY_LABELS.get(summary.worst_severity, ""),
         worst_rank=lane(summary.worst_severity),

@@ -178,7 +178,8 @@ def summarize_nway(report: Mapping[str, Any]) -> ReportSummary:
         n_source=len(first["sentences"]),
         n_target=sum(len(t["sentences"]) for t in trs), n_rows=len(report["rows"]),
         critical=counts["critical"], major=counts["major"], minor=counts["minor"],
-        max_drift=max(drifts, default=0.0),
+        # n-way reports keep drift only on drift findings: without one it is not known
+        max_drift=max(drifts, default=None),
         worst_severity=worst["severity"] if worst else "",
         worst_kind=str(worst["kind"]) if worst else "",
         worst_message=str(worst["message"]) if worst else "",
