@@ -19,6 +19,7 @@ from .view import (
     Threshold,
     decoding_line,
     first_line,
+    lines_label,
     segments_for,
     shown,
     thresholds_of,
@@ -59,6 +60,7 @@ class NwayFindingView:
     message: str
     baselined: bool = False  # in the accepted-findings baseline: shown, never fails CI
     finding_id: str = ""  # the report's id, what review marks name
+    lines: str = ""  # where each text's sentences start in its file ("en line 3 · lt line 3")
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,9 @@ def build_nway_view(report: Mapping[str, Any]) -> NwayView:
             kind_label=KIND_LABELS.get(f["kind"], f["kind"]),
             drifted=who, drifted_label=f["drifted"] or "no majority",
             score_label=f"{float(f['score']):.2f}", message=str(f["message"]),
-            baselined=bool(f.get("baselined", False)), finding_id=str(f.get("id", ""))))
+            baselined=bool(f.get("baselined", False)), finding_id=str(f.get("id", "")),
+            lines=lines_label([(t["lang"], t["sentences"], f["sentences"].get(t["lang"], []))
+                               for t in texts])))
     rows = []
     for r, row in enumerate(report["rows"]):
         cells = []

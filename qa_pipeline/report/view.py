@@ -200,6 +200,14 @@ def unit_names(sentences: Sequence[Mapping[str, Any]], ids: Sequence[int]) -> st
     return ", ".join(dict.fromkeys(n for n in names if n))
 
 
+def lines_label(sides: Iterable[tuple[str, Sequence[Mapping[str, Any]], Sequence[int]]]
+                ) -> str:
+    """Where each side's text starts in its file, "lt line 12 · et line 9", from (language,
+    its sentences, the finding's sentence ids) per side; sides without a line are left out."""
+    return " \u00b7 ".join(f"{lang} line {n}" for lang, n in (
+        (lang, first_line(sentences, ids)) for lang, sentences, ids in sides) if n)
+
+
 def first_line(sentences: Sequence[Mapping[str, Any]], ids: Sequence[int]) -> int:
     """The line of its file where the first of these sentences starts; 0 where the report
     does not say (XLIFF, TMX, an older report)."""
@@ -386,10 +394,8 @@ def build_view(report: Mapping[str, Any], checked: bool = False) -> ReportView:
             target_excerpt=_span_excerpt(tgt_sents, f.get("target_spans", []),
                                          f.get("target", [])),
             location=loc, baselined=bool(f.get("baselined", False)),
-            lines=" \u00b7 ".join(
-                f"{lang} line {n}" for lang, n in (
-                    (src["lang"], first_line(src_sents, f.get("source", []))),
-                    (tgt["lang"], first_line(tgt_sents, f.get("target", [])))) if n),
+            lines=lines_label([(src["lang"], src_sents, f.get("source", [])),
+                               (tgt["lang"], tgt_sents, f.get("target", []))]),
         ))
 
     by_row: dict[int, list[FindingView]] = {}

@@ -203,6 +203,13 @@ def test_cli_writes_the_nway_contract(tmp_path: Path, isolated_cache: Path,
     assert "N-way consistency report" in html and 'data-lang="lv"' in html
     assert "<dt>Segmenter</dt>" in html and "<dt>Thresholds</dt>" in html
     assert "<dt>Text read as</dt>" in html and "lv utf-8" in html
+    # Each finding says where its texts' sentences are in their files, as a pair's do.
+    lined = [f for f in data["findings"] if f["sentences"]]
+    assert html.count('<span class="lines">') == len(lined)
+    for f in lined:
+        lang, ids = next(iter(f["sentences"].items()))
+        text = next(t for t in [data["source"], *data["translations"]] if t and t["lang"] == lang)
+        assert f"{lang} line {text['sentences'][ids[0]]['line']}" in html
 
 
 def test_cli_langs_option_and_errors(tmp_path: Path, isolated_cache: Path) -> None:
