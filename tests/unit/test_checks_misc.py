@@ -105,6 +105,12 @@ def test_punctuation(src: str, tgt: str, severity: str | None) -> None:
         ("„Mes sakėme „ne“ ir kartosime tai, – sakė jis.",
          "„Me ütlesime „ei“ ja kordame seda,“ ütles ta.", True),
         ("Jis sakė “labas ir “viso gero.", "Ta ütles „tere“ ja „head aega“.", True),
+        # list markers, an inch mark and German quotes are no lost marks; a lost one still is
+        ("(a) pirkėjas; (b) pardavėjas", "a) ostja; b) müüja", False),
+        ('Ekranas 6,1" įstrižainės.', "Ekraan 6,1-tolline.", False),
+        ("Er sagte: »Ja«.", "Jis pasakė: „Taip“.", False),
+        ("Er sagte: »Ja.", "Jis pasakė: „Taip“.", True),
+        ("Žr. 5 priedą (2 lentelė).", "Vt lisa 5 tabel 2).", True),
     ],
 )
 def test_brackets(src: str, tgt: str, fires: bool) -> None:

@@ -9,6 +9,7 @@ balanced as a whole (`document_brackets`, a pass over all beads in order)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .base import CheckSpec, Hit
@@ -19,16 +20,28 @@ REACH = 5
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("‹", "›"))
 
 
+# A list item's marker, "a)" or "12)" at the start or after a space: no closing bracket
+# ("a) pirkėjas; b) pardavėjas" renders "(a) the buyer; (b) the seller").
+_LIST_MARKER = re.compile(r"(?:^|(?<=\s))[^\W_]{1,2}\)(?=\s)")
+# A straight double quote after a digit is an inch or second mark (6.1" display, 5' 11").
+_MEASURE = re.compile(r'(?<=\d)"')
+
+
 def problems(text: str) -> list[tuple[str, int]]:
     """(description, offset) of each imbalance in `text`."""
     out: list[tuple[str, int]] = []
+    markers = {m.end() - 1 for m in _LIST_MARKER.finditer(text)}
     for op, cl in _PAIRS:
+        if op == "«" and -1 < text.find("»") < text.find("«"):
+            op, cl = cl, op  # German and Danish quote »so« (and Swiss and French «so»)
         depth = 0
         last_open = -1
         for i, ch in enumerate(text):
             if ch == op:
                 depth += 1
                 last_open = i
+            elif ch == cl and i in markers and depth == 0:
+                continue
             elif ch == cl:
                 if depth == 0:
                     out.append((f"unmatched '{cl}'", i))
@@ -51,7 +64,8 @@ def problems(text: str) -> list[tuple[str, int]]:
         if (left != right and left and right) or (
                 not (left and right) and not _alternate(text, "“" if left else "”")):
             out.append(("unbalanced “ ”", max(text.find("“"), text.find("”"))))
-    if not low and text.count('"') % 2:
+    straight = text.count('"') - len(_MEASURE.findall(text))
+    if not low and straight % 2:
         out.append(('odd number of "', text.find('"')))
     return out
 
