@@ -47,13 +47,24 @@ def is_lang(lang: str) -> bool:
         return False
 
 
+def canonical(lang: str) -> str:
+    """A valid code as BCP 47 writes it ("LT" -> "lt", "lt_LT" -> "lt-LT", "est-EE" ->
+    "et-EE"), so reports and messages name the language one way; anything else as given."""
+    code = lang.strip()
+    if code in PLAIN_CODES or not is_lang(code):
+        return code
+    import langcodes
+
+    return str(langcodes.standardize_tag(code.replace("_", "-")))
+
+
 def check_lang(lang: str, option: str) -> str:
-    """`lang` if it is a valid BCP 47 / ISO 639 language code; else a ConfigError naming the
-    option and the code."""
+    """`lang` as `canonical` writes it if it is a valid BCP 47 / ISO 639 language code; else a
+    ConfigError naming the option and the code."""
     if not is_lang(lang):
         raise ConfigError(f"{option} {lang!r} is not a known language code; give an ISO 639 "
                           "/ BCP 47 code such as lt, et, en or lt-LT")
-    return lang
+    return canonical(lang)
 
 
 # Language identification (the language check) weighs a side only against the languages it could

@@ -96,8 +96,10 @@ def pair_langs(files: Sequence[Path], src_lang: str | None, tgt_lang: str | None
     named = [given or found for given, found in zip((src_lang, tgt_lang),
                                                      _found_langs(files, src_lang, tgt_lang),
                                                      strict=True)]
-    src = named[0] or C.DEFAULT_SRC_LANG
-    tgt = named[1] or C.DEFAULT_TGT_LANG
+    from ..langs import canonical
+
+    src = canonical(named[0]) if named[0] else C.DEFAULT_SRC_LANG
+    tgt = canonical(named[1]) if named[1] else C.DEFAULT_TGT_LANG
     defaulted = [f"{what} as {lang}" for what, lang, name in (
         ("the source", src, named[0]), ("the target", tgt, named[1])) if not name]
     why = ("the file names are no language codes" if len(files) == 2 else

@@ -261,7 +261,8 @@ def test_line_progress_writes_each_tenth_once() -> None:
 
 @pytest.mark.parametrize(("names", "options", "langs"), [
     (("de.txt", "fr.txt"), [], ("de", "fr")),               # two-letter stems name the languages
-    (("lt-LT.txt", "et_EE.txt"), [], ("lt-LT", "et_EE")),   # with a region
+    (("lt-LT.txt", "et_EE.txt"), [], ("lt-LT", "et-EE")),   # with a region, as BCP 47 writes it
+    (("de.txt", "fr.txt"), ["--src-lang", "LT", "--tgt-lang", "est"], ("lt", "et")),
     (("src.txt", "tgt.txt"), [], ("lt", "et")),             # not two-letter codes: the defaults
     (("xx.txt", "et.txt"), [], ("lt", "et")),               # two letters, but no language
     (("de.txt", "fr.txt"), ["--src-lang", "lt"], ("lt", "fr")),  # an option wins over a stem
