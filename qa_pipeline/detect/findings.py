@@ -227,6 +227,8 @@ def override_severities(findings: Iterable[Finding],
 def build_findings(ctx: PairContext, drift: DriftResult,
                    severity_overrides: Sequence[tuple[str, Severity]] = ()) -> tuple[Finding, ...]:
     from .document import fold_document_findings
+    from .links import link_findings
 
-    found = fold_document_findings(ctx, drift, drift_findings(ctx, drift) + check_findings(ctx))
+    found = fold_document_findings(ctx, drift, drift_findings(ctx, drift) + check_findings(ctx)
+                                   + link_findings(ctx))
     return finalise(override_severities(found, severity_overrides), ctx.source, ctx.target)
