@@ -67,6 +67,7 @@ def _blocks(text: str, breaks: Sequence[tuple[int, int]]) -> list[tuple[int, str
 WRAP_MIN_WIDTH = 40
 # A line that ends a sentence (or a heading's colon, a closing quote or bracket).
 _ENDS = re.compile(r"[.!?…:;\"'“”»)\]]\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:;]\s*$")
 
 
 def _wrapped(lines: Sequence[str]) -> bool:
@@ -108,6 +109,11 @@ def line_groups(block: str) -> list[tuple[int, str]]:
     if len(lines) < 2:
         return [(0, block)]
     longest = max(len(x.strip()) for x in lines)
+    full = [x.strip() for x in lines if x.strip()]
+    # Short lines that each start in upper case and end no sentence are items, one per line (a
+    # menu, an address, a signature block), not one sentence wrapped.
+    items = len(full) >= 2 and all(_starts_upper(x) and len(x.split()) <= 8 for x in full) \
+        and not any(_SENTENCE_END.search(x) for x in full[:-1])
     out: list[tuple[int, str]] = []
     pos = start = 0
     for k, line in enumerate(lines):
@@ -115,7 +121,13 @@ def line_groups(block: str) -> list[tuple[int, str]]:
             prev, cur = lines[k - 1].strip(), line.lstrip()
             heading = bool(prev) and len(prev.split()) <= 8 and len(prev) < 0.6 * longest \
                 and not _ENDS.search(prev) and _starts_upper(cur)
-            if _LIST_ITEM.match(cur) or heading:
+            # "- " after a line that stops mid-clause, before a word in lower case and with
+            # its closing dash further on, is a parenthesis going on with the sentence ("and
+            # decided\n- after a long debate - to approve"), not a list item.
+            going_on = cur[:1] in "-–" and bool(prev) and prev[-1:].isalnum() \
+                and _starts_lower(cur[1:]) and not _LIST_ITEM.match(prev) \
+                and bool(re.search(r"\s[-–]\s", cur[1:]))
+            if (_LIST_ITEM.match(cur) and not going_on) or heading or (items and bool(prev)):
                 out.append((start, block[start:pos - 1]))
                 start = pos
         pos += len(line) + 1
@@ -169,19 +181,42 @@ _ABBREV_END = re.compile(
     re.IGNORECASE)
 
 
+# The second half of a range of ordinals after a cut: "5.–7. mail" (et dates) is one.
+_RANGE_END = re.compile(r"[–—-]\s?\d")
+# Abbreviations that never end a sentence ("for example", "see", "o'clock", "approximately"):
+# the sentence goes on into the next piece ("Pvz. Vilnius…", "riike, nt. Soome", "Kl. 10.00
+# algab", "approx. 5 EUR"). A unit alone ("2,5 mln. Eur.") stays with the piece before.
+_INNER_ABBREV_END = re.compile(
+    r"(?:^|\s)(?:pvz|plg|piem|nt|kl|vrd|e\.g|i\.e|cf|approx|ca)\.$", re.IGNORECASE)
+_UNIT_ABBREV = re.compile(r"(?:eur|usd|gbp|lt|ls|kr|proc|tūkst|mln|mlrd|val|min)\.?",
+                          re.IGNORECASE)
+
+
 def split_sentences(paragraph: str, lang: str) -> list[str]:
     import sentencex
 
     pieces = [q.strip() for p in sentencex.segment(lang, paragraph) for q in _split_missed(p)]
     out: list[str] = []
+    ends: list[int] = []  # where each sentence of `out` ends in `paragraph`
+    pos = 0
     for piece in pieces:
         if not piece:
             continue
+        at = paragraph.find(piece, pos)
         if out and (_starts_lower(piece) or _BARE_NUMBER.fullmatch(out[-1]) or (
-                piece[:1].isdigit() and _ABBREV_END.search(out[-1]))):
-            out[-1] = f"{out[-1]} {piece}"
+                piece[:1].isdigit() and _ABBREV_END.search(out[-1]))
+                or _RANGE_END.match(piece) or _INNER_ABBREV_END.search(out[-1])
+                or _UNIT_ABBREV.fullmatch(piece)):
+            # joined as the paragraph has them ("5.–7. mail" keeps no space it did not have)
+            gap = paragraph[ends[-1]:at] if at >= ends[-1] >= 0 else " "
+            out[-1] = f"{out[-1]}{gap if not gap.strip() else ' '}{piece}"
         else:
             out.append(piece)
+            ends.append(0)
+        if at >= 0:
+            pos = ends[-1] = at + len(piece)
+        else:
+            ends[-1] = -1
     return out
 
 
@@ -245,7 +280,9 @@ def _marker(piece: str) -> int:
         return m.end()
     m = _HEADING_NUMBER.match(piece)
     rest = piece[m.end():] if m else ""
-    if m and rest[:1].isupper() and len(rest.split()) <= 8 and not _ENDS.search(rest):
+    # Not a quantity or a date: "0.5 Tassen", "5. Mai 2024" (a heading's words hold no number).
+    if m and rest[:1].isupper() and len(rest.split()) <= 8 and not _ENDS.search(rest) \
+            and not piece.startswith("0") and not any(ch.isdigit() for ch in rest):
         return m.end()
     return 0
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -57,6 +59,25 @@ KIND_LABELS: dict[str, str] = {
 Span = tuple[int, int, int]
 
 
+def display_range(display: str, offsets: Sequence[int], start: int, end: int
+                  ) -> tuple[int, int]:
+    """Where text[start:end] is in `display` through the offset map (`offsets[i]`: where
+    text[i] starts; len(text) + 1 entries): from its first character to just after its last
+    one, with the combining marks NFC folded into that one, and not over the markup after it
+    ("*25*": "25", not "25*")."""
+    last = len(offsets) - 1
+
+    def at(i: int) -> int:
+        return int(offsets[max(0, min(i, last))])
+
+    if end <= start:
+        return at(start), at(start)
+    e, stop = at(end - 1) + 1, at(end)
+    while e < stop and unicodedata.combining(display[e:e + 1] or " "):
+        e += 1
+    return at(start), e
+
+
 @dataclass(frozen=True)
 class Sentence:
     id: int  # 0-based position in the document
@@ -77,8 +98,7 @@ class Sentence:
         """Where text[start:end] is in the text as given (`display`, or `text` itself)."""
         if not self.offsets:
             return start, end
-        last = len(self.offsets) - 1
-        return self.offsets[min(start, last)], self.offsets[min(end, last)]
+        return display_range(self.display, self.offsets, start, end)
 
 
 @dataclass(frozen=True)

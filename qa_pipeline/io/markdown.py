@@ -19,14 +19,17 @@ from .base import ReaderSpec
 from .normalise import subsequence_offsets
 from .text import read_file
 
+_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
 
 def _plain(inline: Any) -> str:
     out: list[str] = []
     for t in inline.children or []:
         if t.type in ("text", "code_inline"):
             out.append(t.content)
-        elif t.type in ("softbreak", "hardbreak"):
-            out.append("\n")
+        elif t.type in ("softbreak", "hardbreak") or (
+                t.type == "html_inline" and _BREAK_TAG.match(t.content)):
+            out.append("\n")  # "eilutė<br>kita": two words, not one
         elif t.type == "image":
             out.append(t.content)
     return "".join(out)
@@ -52,6 +55,30 @@ def _without_front_matter(lines: list[str]) -> list[str]:
 _YAML_KEY = re.compile(r"[\w.-]+\s*:(?:\s|$)")
 
 
+# Markup whose characters are no text of the block: a tag with its attributes ("<abbr
+# title=…>"), a link's target ("](https://…)"), an entity ("&amp;"). Masked before the block's
+# plain text is matched to it character by character, so that "ES" maps onto the element's text
+# and not into an attribute.
+_MARKUP = re.compile(r"<[^<>\n]*>|\]\([^()\n]*\)|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _masked(shown: str) -> str:
+    """`shown` with the markup `_MARKUP` finds blanked out (the same length)."""
+    return _MARKUP.sub(lambda m: "\0" * len(m.group()), shown)
+
+
+def _cell(row: str, k: int) -> str:
+    """The text of a table row's k-th cell as given (between its pipes), or the row."""
+    bars = [m.start() for m in _PIPE.finditer(row)]
+    bounds = ([] if row.lstrip().startswith("|") else [-1]) + bars
+    if not row.rstrip().endswith("|") or not bars:
+        bounds.append(len(row))
+    if k + 1 >= len(bounds):
+        return row
+    return row[bounds[k] + 1:bounds[k + 1]]
+
+
 def markdown_paragraphs(text: str, lang: str) -> tuple[list[list[SentenceText]],
                                                         list[list[int]]]:
     """The prose blocks' sentences, and the line (1-based) where each starts."""
@@ -61,12 +88,20 @@ def markdown_paragraphs(text: str, lang: str) -> tuple[list[list[SentenceText]],
     lines = _without_front_matter(unify_newlines(text).split("\n"))
     paragraphs: list[list[SentenceText]] = []
     starts: list[list[int]] = []
+    cell = -1
     for tok in md.parse("\n".join(lines)):
+        if tok.type == "tr_open":
+            cell = -1
+        elif tok.type in ("th_open", "td_open"):
+            cell += 1
         if tok.type != "inline" or not tok.map:
             continue
         plain = _plain(tok)
         shown = "\n".join(lines[tok.map[0]:tok.map[1]])
-        found = block_sentences_at(plain, lang, shown, subsequence_offsets(plain, shown))
+        if cell >= 0 and tok.map[1] - tok.map[0] == 1:  # a table cell: its own part of the row
+            shown = _cell(shown, cell)
+        found = block_sentences_at(plain, lang, shown,
+                                   subsequence_offsets(plain, _masked(shown)))
         if found:
             paragraphs.append([s for s, _ in found])
             starts.append([tok.map[0] + 1 + shown.count("\n", 0, at) for _, at in found])

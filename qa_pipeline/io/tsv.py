@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..langs import is_lang
-from ..segment import line_sentence
+from ..segment import line_sentence, unify_newlines
 from .base import Inputs, ReaderSpec, ReadOptions
 from .text import read_file
 from .units import Unit, same_lang, units_to_inputs
@@ -70,13 +70,14 @@ def _rows(text: str) -> list[tuple[int, list[str]]]:
             cells = cells[:-1]
         return cells
 
-    lines = text.replace("\r\n", "\n").split("\n")
+    text = unify_newlines(text)  # old Mac files end lines with a lone CR
+    lines = text.split("\n")
     plain = [(n, trimmed(line.split("\t"))) for n, line in enumerate(lines, start=1)
              if line.strip()]
     if all(len(cells) == 2 for _, cells in plain):
         return [(n, [_unquote(c) for c in cells]) for n, cells in plain]
     if '"' in text:
-        reader = csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter="\t",
+        reader = csv.reader(io.StringIO(text), delimiter="\t",
                             quotechar='"', strict=True)
         quoted = []
         try:

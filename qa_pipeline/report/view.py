@@ -7,7 +7,6 @@ it is split into plain-text segments that the templates print with autoescaping 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -22,6 +21,7 @@ from qa_pipeline.types import (
     SEVERITY_LABELS,
     SEVERITY_ORDER,
     SEVERITY_RANK,
+    display_range,
 )
 
 from .charts import (
@@ -272,23 +272,8 @@ def shown(sentence: Mapping[str, Any], marks: Sequence[Mark] = ()) -> tuple[str,
     display, offsets = sentence.get("display"), sentence.get("offsets")
     if not display or not offsets or len(offsets) != len(text) + 1:
         return text, list(marks)
-    last = len(offsets) - 1
-    shown_text = str(display)
-
-    def at(i: int) -> int:
-        return int(offsets[max(0, min(i, last))])
-
-    def end(a: int, b: int) -> int:
-        """Just after the span's last character as given, with the combining marks NFC folded
-        into it, not over the markup that follows it ("*25*": the mark ends before the "*")."""
-        if b <= a:
-            return at(a)
-        e, stop = at(b - 1) + 1, at(b)
-        while e < stop and unicodedata.combining(shown_text[e:e + 1] or " "):
-            e += 1
-        return e
-
-    return shown_text, [(at(a), end(a, b), sev, fid) for a, b, sev, fid in marks]
+    return str(display), [(*display_range(str(display), offsets, a, b), sev, fid)
+                          for a, b, sev, fid in marks]
 
 
 def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:

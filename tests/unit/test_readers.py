@@ -107,3 +107,26 @@ def test_the_library_reads_string_paths_and_refuses_one_file_twice(tmp_path: Pat
     assert [s.text for s in pair.target.sentences] == ["Tere."]
     with pytest.raises(InputError, match="the same file as SRC"):
         read_inputs(a, tmp_path / "." / "a.txt", "lt", "et")
+
+
+def test_markdown_breaks_tables_and_markup_map_to_their_own_text(tmp_path: Path) -> None:
+    md = tmp_path / "lt.md"
+    md.write_text("Pirma eilutė<br>antra eilutė.\n\n"
+                  'Tai <abbr title="Europos Sąjunga">ES</abbr> sprendimas.\n\n'
+                  "| Kaina | Kaina su PVM |\n|---|---|\n| 5 | 6 |\n", "utf-8")
+    sents = read_document(md, "lt").sentences
+    assert [s.text for s in sents] == ["Pirma eilutė antra eilutė.", "Tai ES sprendimas.",
+                                       "Kaina", "Kaina su PVM", "5", "6"]
+    abbr = sents[1]
+    a, b = abbr.display_span(4, 6)  # "ES" as given, not inside the title attribute
+    assert abbr.display[a:b] == "ES"
+    cell = sents[3]  # a table cell is its own text, not its row (nor the first cell's words)
+    assert cell.display in ("", "Kaina su PVM") and cell.line == 5
+
+
+def test_tsv_with_old_mac_line_ends(tmp_path: Path) -> None:
+    f = tmp_path / "pairs.tsv"
+    f.write_bytes("Labas.\tTere.\rAčiū.\tAitäh.\r".encode())
+    pair = read_pairs_tsv(f, "lt", "et")
+    assert [(s.text, s.line) for s in pair.source.sentences] == [("Labas.", 1), ("Ačiū.", 2)]
+    assert [s.text for s in pair.target.sentences] == ["Tere.", "Aitäh."]

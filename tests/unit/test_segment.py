@@ -162,3 +162,40 @@ def test_sentence_ends_the_splitter_misses_or_invents(text: str, expected: list[
 ])
 def test_line_rules_leave_ordinary_prose_alone(text: str, expected: list[str]) -> None:
     assert [s.text for s in segment_text(text, "t.txt", "lt").sentences] == expected
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    # an Estonian range of days is one date
+    ("Koosolek on 5.–7. mail. Tulge kõik.", "et", ["Koosolek on 5.–7. mail.", "Tulge kõik."]),
+    # abbreviations that never end a sentence, and a unit that is no sentence of its own
+    ("Pvz. Vilnius yra sostinė. Kitas sakinys.", "lt",
+     ["Pvz. Vilnius yra sostinė.", "Kitas sakinys."]),
+    ("Riike, nt. Soome ja Rootsi. Hea.", "et", ["Riike, nt. Soome ja Rootsi.", "Hea."]),
+    ("It costs approx. 5 EUR. Cheap.", "en", ["It costs approx. 5 EUR.", "Cheap."]),
+    ("Skirta 2,5 mln. Eur. Pinigai skirti mokykloms.", "lt",
+     ["Skirta 2,5 mln. Eur.", "Pinigai skirti mokykloms."]),
+    ("Taip. Gerai. Ne.", "lt", ["Taip.", "Gerai.", "Ne."]),  # short sentences stay apart
+])
+def test_more_sentence_ends_the_splitter_invents(text: str, lang: str,
+                                                 expected: list[str]) -> None:
+    assert split_sentences(text, lang) == expected
+
+
+def test_a_quantity_or_a_date_is_no_heading_number() -> None:
+    # (A two-level number before a capital stays a heading's: "1.5 Liter Milch" reads like
+    # "1.5 Scope", and loses its number.)
+    doc = segment_text("Berlin\n\n5. Mai 2024\n\n0.5 Tassen Zucker\n\n2.1 Taikymo sritis",
+                       "t.txt", "de")
+    assert [s.text for s in doc.sentences] == [
+        "Berlin", "5. Mai 2024", "0.5 Tassen Zucker", "Taikymo sritis"]
+
+
+def test_short_lines_in_upper_case_are_items_and_a_dash_can_go_on() -> None:
+    menu = segment_text("Pagrindinis meniu\n\nAtidaryti failą\nIšsaugoti failą kaip\n"
+                        "Uždaryti langą\nNustatymai", "m.txt", "lt")
+    assert [(s.text, s.line) for s in menu.sentences] == [
+        ("Pagrindinis meniu", 1), ("Atidaryti failą", 3), ("Išsaugoti failą kaip", 4),
+        ("Uždaryti langą", 5), ("Nustatymai", 6)]
+    prose = segment_text("The committee met and decided\n- after a long and heated debate - "
+                         "to approve the budget.\n\nIt ended.", "p.txt", "en")
+    assert prose.sentences[0].text.startswith("The committee met and decided - after")
