@@ -223,3 +223,21 @@ def test_equal_values_pair_by_place() -> None:
 
 def test_a_huge_digit_run_is_no_crash() -> None:
     assert check_numbers("x " + "9" * 5000, "y " + "9" * 5000, "lt", "et") == []
+
+
+@pytest.mark.parametrize(("src", "tgt", "langs"), [
+    ("Auhinnad anti kolmele teadlasele.", "Apdovanojimai įteikti 3 mokslininkams.", ("et", "lt")),
+    ("Neljale lapsele, seitsmel päeval, kahest küljest.", "4 vaikams, per 7 dienas, iš 2 pusių.",
+     ("et", "lt")),
+    ("Su penkiais vaikais keturiose vietose.", "5 lapsega 4 kohas.", ("lt", "et")),
+    ("Per dvejų metų laikotarpį.", "2 aasta jooksul.", ("lt", "et")),
+    ("Darbas truko pusantro mėnesio.", "Töö kestis 1,5 kuud.", ("lt", "et")),
+    ("Poolteist tundi.", "1,5 valandos.", ("et", "lt")),
+    ("Du šimtai eurų.", "200 eurot.", ("lt", "et")),
+    ("Kaks tuhat inimest.", "2000 žmonių.", ("et", "lt")),
+    ("Fifty thousand euros.", "50 000 eurų.", ("en", "lt")),
+    ("Sada viiskümmend.", "150.", ("et", "lt")),
+])
+def test_spelled_numbers_in_their_cases_and_compounds(src: str, tgt: str,
+                                                      langs: tuple[str, str]) -> None:
+    assert check_numbers(src, tgt, *langs) == []

@@ -10,7 +10,7 @@ import re
 
 from .base import words
 
-_WORDS: dict[str, tuple[tuple[str, int], ...]] = {
+_WORDS: dict[str, tuple[tuple[str, float], ...]] = {
     "en": (
         (r"zero", 0), (r"one|once|single|first", 1), (r"two|twice|second|double|pair", 2),
         (r"three|thirds?|triple", 3), (r"four|fourths?", 4), (r"five|fifths?", 5),
@@ -27,14 +27,14 @@ _WORDS: dict[str, tuple[tuple[str, int], ...]] = {
     "lt": (
         (r"nulis|nulio", 0),
         (r"vien(as|o|am|ą|u|ame|a|os|ai|oje|i|ų|ems|us|uose)|pirm\w*", 1),
-        (r"du|dvi|dviej\w*|dviem|dvejus|dveji\w*|antr(as|a|o|ą|ą|ame|oje|osios|ojo|ąjį)", 2),
+        (r"du|dvi|dviej\w*|dviem|dvejus|dvej\w*|antr(as|a|o|ą|ą|ame|oje|osios|ojo|ąjį)", 2),
         (r"trys|trij\w*|trims|trimis|trej\w*|treč\w*", 3),
-        (r"ketur(i|ių|iems|is|iuose|ios)|ketver\w*|ketvirt\w*", 4),
-        (r"penk(i|ių|iems|is|iuose|ios|ias)|penker\w*|penkt\w*", 5),
-        (r"šeš(i|ių|iems|is|ias|ios)|šešer\w*|šešt\w*", 6),
-        (r"septyn(i|ių|iems|is|ias|ios)|septyner\w*|septint\w*", 7),
-        (r"aštuon(i|ių|iems|is|ias|ios)|aštuoner\w*|aštunt\w*", 8),
-        (r"devyn(i|ių|iems|is|ias|ios)|devyner\w*|devint\w*", 9),
+        (r"ketur(i|ių|iems|is|iuose|ios|iais|ioms|iomis|iose)|ketver\w*|ketvirt\w*", 4),
+        (r"penk(i|ių|iems|is|iuose|ios|ias|iais|ioms|iomis|iose)|penker\w*|penkt\w*", 5),
+        (r"šeš(i|ių|iems|is|ias|ios|iais|ioms|iomis|iose)|šešer\w*|šešt\w*", 6),
+        (r"septyn(i|ių|iems|is|ias|ios|iais|ioms|iomis|iose)|septyner\w*|septint\w*", 7),
+        (r"aštuon(i|ių|iems|is|ias|ios|iais|ioms|iomis|iose)|aštuoner\w*|aštunt\w*", 8),
+        (r"devyn(i|ių|iems|is|ias|ios|iais|ioms|iomis|iose)|devyner\w*|devint\w*", 9),
         (r"dešimt|dešimties|dešimčia|dešimtį|dešimt(as|o|ą|ame|a|ąjį|ojo|oje)|dešimtmet\w*", 10),
         (r"vienuolik\w*", 11), (r"dvylik\w*", 12), (r"trylik\w*", 13),
         (r"keturiolik\w*", 14), (r"penkiolik\w*", 15), (r"šešiolik\w*", 16),
@@ -42,6 +42,7 @@ _WORDS: dict[str, tuple[tuple[str, int], ...]] = {
         (r"dvidešimt\w*", 20), (r"trisdešimt\w*", 30), (r"keturiasdešimt\w*", 40),
         (r"penkiasdešimt\w*", 50), (r"šešiasdešimt\w*", 60), (r"septyniasdešimt\w*", 70),
         (r"aštuoniasdešimt\w*", 80), (r"devyniasdešimt\w*", 90),
+        (r"pusantr\w*", 1.5),
         (r"šimt\w*", 100), (r"tūkstan\w*", 1000), (r"milijon\w*", 10**6),
         (r"milijard\w*", 10**9),
     ),
@@ -54,6 +55,7 @@ _WORDS: dict[str, tuple[tuple[str, int], ...]] = {
         (r"kaheksa|kaheksat|kaheksas\w*|kaheksand\w*", 8),
         (r"üheksa|üheksat|üheksas\w*|üheksand\w*", 9),
         (r"kümme|kümne|kümmet|kümnes\w*|kümnend\w*|kümned|kümneid", 10),
+        (r"poolteist\w*|pooleteist\w*", 1.5),
         (r"sada|saja|sadat|sajand\w*|sadu|sadade\w*", 100),
         (r"tuhat|tuhande\w*|tuhandeid|tuhanded", 1000), (r"miljon\w*", 10**6),
         (r"miljard\w*", 10**9),
@@ -149,7 +151,12 @@ _ET_TEEN = re.compile(r"(\w+?)teist\w*")  # "kaksteist" = 12
 _ET_TENS = re.compile(r"(\w+?)(kümmend|kümne)\w*")  # "kakskümmend", "kahekümne" = 20
 
 
-def _word_value(word: str, lang: str) -> int | None:
+# Estonian case endings on a numeral's genitive stem: "kolmele", "kolmel", "kolmest",
+# "neljale", "seitsmel", "kahest" (to / at / from three, four, seven, two).
+_ET_CASE = re.compile(r"(\w+?)(sse|lt|le|st|ga|ni|na|ks|ta|l|s)")
+
+
+def _word_value(word: str, lang: str) -> float | None:
     w = word.lower()
     table = _COMPILED.get(lang)
     if table is None:
@@ -157,6 +164,11 @@ def _word_value(word: str, lang: str) -> int | None:
     for pat, value in table:
         if pat.fullmatch(w):
             return value
+    if lang == "et" and (m := _ET_CASE.fullmatch(w)):
+        stem = m.group(1)
+        for pat, value in table:
+            if pat.fullmatch(stem) and value < 100 and stem.endswith(("e", "a")):
+                return value
     if lang == "et":
         for pat, mult, add in ((_ET_TEEN, 1, 10), (_ET_TENS, 10, 0)):
             m = pat.fullmatch(w)
@@ -169,14 +181,25 @@ def _word_value(word: str, lang: str) -> int | None:
 
 def spelled_values(text: str, lang: str) -> list[str]:
     """Values of spelled-out numbers, plus sums of adjacent tens+units ("twenty five")."""
-    seq: list[int | None] = []
+    seq: list[float | None] = []
     for w, _, _ in words(text):
         whole = _word_value(w, lang)
         # "two-thirds", "twenty-five": a hyphenated compound counts part by part
         parts = re.split(r"[-‐‑]", w) if whole is None else [w]
         seq += [whole] if len(parts) == 1 else [_word_value(p, lang) for p in parts]
-    out = [str(v) for v in seq if v is not None]
+    out = [_str(v) for v in seq if v is not None]
     for a, b in itertools.pairwise(seq):
-        if a is not None and b is not None and a >= 20 and a % 10 == 0 and b < 10:
-            out.append(str(a + b))
+        if a is None or b is None:
+            continue
+        if a >= 20 and a % 10 == 0 and b < 10:  # "twenty five"
+            out.append(_str(a + b))
+        elif b in (100, 1000, 10**6, 10**9) and 1 < a < 1000:  # "du šimtai", "fifty thousand"
+            out.append(_str(a * b))
+        elif a == 100 and 1 <= b < 100:  # "sada viiskümmend"
+            out.append(_str(a + b))
     return out
+
+
+def _str(v: float) -> str:
+    """A value as the number check's keys write it: "3", "1.5"."""
+    return str(int(v)) if v == int(v) else str(v)
