@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from qa_pipeline.detect.checks import CHECKS, Hit, run_checks
 from qa_pipeline.detect.checks.brackets import check_brackets, document_brackets
+from qa_pipeline.detect.checks.entities import check_entities
 from qa_pipeline.detect.checks.language import check_language
 from qa_pipeline.detect.checks.length import check_length, z_score
 from qa_pipeline.detect.checks.punctuation import check_punctuation
@@ -259,3 +260,45 @@ def test_an_interrobang_asks_and_an_ellipsis_ends_no_address() -> None:
     assert check_punctuation("Ką daryti?", "Mida teha?!", "lt", "et") == []
     assert check_urls("Formos: https://vmi.lt/formos…", "Vormid: https://vmi.lt/formos...",
                       "lt", "et") == []
+
+
+def test_a_russian_question_with_dots_is_a_question() -> None:
+    assert check_punctuation("Will you come?", "Ты придёшь?..", "en", "ru") == []
+    assert check_punctuation("Ну и что?..", "Na ir kas?", "ru", "lt") == []
+
+
+@pytest.mark.parametrize(("src", "tgt"), [
+    ("Parking", "Automobilių stovėjimo aikštelė"),
+    ("Dažniausiai užduodami klausimai", "KKK"),
+    ("Sveikatos apsaugos ministerija", "Terviseamet"),
+])
+def test_a_one_word_label_is_at_most_a_minor_length_difference(src: str, tgt: str) -> None:
+    assert all(h.severity == "minor" for h in check_length(src, tgt, "lt", "et"))
+
+
+@pytest.mark.parametrize(("src", "tgt", "langs"), [
+    ("Gedimino pr. 11, LT-01103 Vilnius", "Gedimino pr. 11, LT-01103 Vilnius", ("lt", "et")),
+    ("Microsoft Office 365 Business Premium", "Microsoft Office 365 Business Premium",
+     ("en", "lt")),
+    ("Run pip install qa-pipeline and then qa check docs.",
+     "Käivitage pip install qa-pipeline ja seejärel qa check docs.", ("en", "et")),
+    ("Paleiskite docker compose up, kad paleistumėte sistemą.",
+     "Käivitage docker compose up, et süsteem käivitada.", ("lt", "et")),
+])
+def test_names_addresses_and_commands_say_nothing_of_the_language(
+        src: str, tgt: str, langs: tuple[str, str]) -> None:
+    assert check_language(src, tgt, *langs) == []
+
+
+def test_a_sentence_left_untranslated_is_still_found() -> None:
+    src = "Jis atvyko vakar vakare ir liko ilgai."
+    (copy,) = check_language(src, src, "lt", "et")
+    assert "copy of the source" in copy.message
+    (other,) = check_language(src, "He arrived yesterday evening and stayed long.", "lt", "et")
+    assert "looks like en" in other.message
+
+
+def test_a_square_unit_is_no_code() -> None:
+    assert check_entities("Buto plotas – 54 m2.", "Korteri pindala on 54 ruutmeetrit.",
+                          "lt", "et") == []
+    assert check_entities("Modelis A320 skrido.", "Lennuk lendas.", "lt", "et")  # a code is

@@ -51,6 +51,9 @@ from .base import (
 _SENT_START = re.compile(r"(?:^|[.!?…:;]\s+|[\n\r]+)[\"'„“”«»(\[–—\-\s]*$")
 _ACRONYM = re.compile(r"[A-ZÀ-ÞĄČĘĖĮŠŲŪŽÕÄÖÜ]{2,}")
 _HAS_DIGIT = re.compile(r"\d")
+# A square or cubic unit written with a digit ("m2", "km2", "cm3"): the other side often
+# writes it out ("ruutmeetrit"), and it is no code.
+_SQUARE_UNIT = re.compile(r"[kcdm]?m[23]")
 _HAS_ALPHA = re.compile(r"[^\W\d_]")
 _ROMAN = re.compile(r"[IVXLC]+")
 
@@ -180,8 +183,8 @@ def entities(text: str, lang: str) -> list[Entity]:
         if i in shouted or emphasised(w):
             continue  # shouting or emphasis in capitals, not an acronym
         head = w.split("-")[0]
-        if w[0].isdigit():
-            continue  # "13-aastane", "4-ame": a number with a case ending
+        if w[0].isdigit() or _SQUARE_UNIT.fullmatch(w):
+            continue  # "13-aastane", "4-ame": a number with a case ending; "m2" a unit
         acronym = _ACRONYM.fullmatch(head) or (
             _ACRONYM.match(head) and len(head) <= 6 and sum(c.isupper() for c in head) >= 2)
         if _HAS_DIGIT.search(w) or acronym:

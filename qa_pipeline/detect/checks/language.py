@@ -52,7 +52,8 @@ RECORD_KIND = "lingua-confidence"
 _CAPS_OR_QUOTED = re.compile(r"„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"|\b[A-Z]\w*")
 # Words that are code or markup, not language: a command-line option, a path, an identifier
 # with an underscore or a digit, a tag ("--fail-on", "src/main.py", "max_len", "h2o").
-_CODE_LIKE = re.compile(r"\S*(?:--|[_/\\@#=<>{}\[\]|~^*`]|\w\d|\d\w)\S*")
+_CODE_LIKE = re.compile(r"\S*(?:--|[_/\\@#=<>{}\[\]|~^*`]|\w\d|\d\w|[^\W\d]\.[^\W\d_]{2,4}\b)\S*")
+_EDGE = ".,;:!?\"'“”„«»()[]"  # what a word may carry around it
 
 
 @lru_cache(maxsize=1)
@@ -161,11 +162,12 @@ def running_text(text: str) -> str:
     return _CAPS_OR_QUOTED.sub(" ", _CODE_LIKE.sub(" ", text))
 
 
-def _side_hit(text: str, lang: str, side: str, codes: tuple[str, ...]) -> Hit | None:
+def _side_hit(text: str, lang: str, side: str, codes: tuple[str, ...],
+              shared: frozenset[str] = frozenset()) -> Hit | None:
     lang = base_lang(lang)
     if lang not in codes or len(codes) < 2:
         return None
-    body = running_text(text)
+    body = " ".join(w for w in running_text(text).split() if w.strip(_EDGE) not in shared)
     if word_count(body) < MIN_WORDS:
         return None
     conf = confidences(body, codes)
@@ -181,14 +183,20 @@ def _side_hit(text: str, lang: str, side: str, codes: tuple[str, ...]) -> Hit | 
 
 
 def check_language(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:
-    if (word_count(src) >= MIN_WORDS and base_lang(src_lang) != base_lang(tgt_lang)
+    # A copy is judged on the running text: an address, a product name or a list of names
+    # is the same in every language ("Gedimino pr. 11, LT-01103 Vilnius").
+    if (word_count(running_text(src)) >= MIN_WORDS and base_lang(src_lang) != base_lang(tgt_lang)
             and word_key(src) == word_key(tgt)):
             return [Hit("language", "major", 0.95, "the target is a copy of the source "
                         "(left untranslated)", ((0, len(src)),), ((0, len(tgt)),))]
     codes = candidates(src_lang, tgt_lang)
+    # Words both sides carry as they are (commands, brands, terms: "docker compose up") say
+    # nothing of either side's language.
+    shared = frozenset(w.strip(_EDGE) for w in src.split()) & frozenset(
+        w.strip(_EDGE) for w in tgt.split())
     hits = []
     for text, lang, side in ((src, src_lang, "source"), (tgt, tgt_lang, "target")):
-        h = _side_hit(text, lang, side, codes)
+        h = _side_hit(text, lang, side, codes, shared)
         if h is not None:
             hits.append(h)
     return hits

@@ -43,6 +43,7 @@ def length_model() -> tuple[dict[tuple[str, str], Model], Model]:
 MINOR_Z = 3.0
 MAJOR_Z = 4.0
 MIN_CHARS = 10  # when both sides are shorter, one word decides the ratio
+SHORT_WORDS = 1  # a side of one word (a label, an abbreviation): a length hit is at most minor
 
 
 def _model(src_lang: str, tgt_lang: str) -> Model:
@@ -74,7 +75,10 @@ def check_length(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]:
     z = z_score(src, tgt, src_lang, tgt_lang)
     if abs(z) <= MINOR_Z:
         return []
-    severity: Severity = "major" if abs(z) > MAJOR_Z else "minor"
+    # A label or a heading of a few words ("Parking" / "Automobilių stovėjimo aikštelė",
+    # "KKK"): the length model was fitted on sentences, and one word decides the ratio.
+    short = min(len(src.split()), len(tgt.split())) <= SHORT_WORDS
+    severity: Severity = "major" if abs(z) > MAJOR_Z and not short else "minor"
     longer = "target" if z > 0 else "source"
     msg = (f"the {longer} is unusually long for this language pair (source "
            f"{len(src.strip())}, target {len(tgt.strip())} characters; z = {z:+.1f})")

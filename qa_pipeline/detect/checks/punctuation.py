@@ -7,9 +7,9 @@ import re
 from .base import CheckSpec, Hit
 
 _TRAILING_JUNK = re.compile(r"[\s\"'’‘“”„«»)\]}›‹–—-]+$")
-_TERMINAL = re.compile(r"(\?!|!\?|\?|!|\.{3}|…|\.)$")
+_TERMINAL = re.compile(r"(\?!|!\?|[?!]\.{1,2}|\?|!|\.{3}|…|\.)$")  # Russian "?.." asks too
 # A '?' that ends a sentence or a quoted question inside the text.
-_QMARK = re.compile(r"\?(?=[!\s\"'’“”«»)\]]|$)")  # "?!" asks too
+_QMARK = re.compile(r"\?(?=[!.\s\"'’“”«»)\]]|$)")  # "?!" and "?.." ask too
 # A full stop after a quoted question or exclamation ("Mind hammustati!“.") closes the
 # sentence around the quotation: the quotation's own mark is the ending that reads.
 _STOP_AFTER_QUOTED = re.compile(r"(?<=[?!][\"'’”“»)\]])\.\s*$")
