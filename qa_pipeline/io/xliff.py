@@ -90,11 +90,13 @@ def _seg_marks(el: Any | None) -> dict[str, Any]:
 
 def _segments(seg_source: Any, target: Any | None) -> list[tuple[Unit, str]]:
     """A segmented 1.2 unit: each source segment against the target segment of the same mid
-    (none: untranslated), with its mid; what lies between segments (spaces, codes) is not
+    (none: untranslated), with its mid, then each target segment whose mid no source segment
+    has (an addition, not text to lose); what lies between segments (spaces, codes) is not
     text."""
     targets = _seg_marks(target)
-    return [((_text(mark), _text(targets.get(mid))), mid)
-            for mid, mark in _seg_marks(seg_source).items()]
+    sources = _seg_marks(seg_source)
+    return [((_text(mark), _text(targets.get(mid))), mid) for mid, mark in sources.items()] + [
+        ((None, _text(mark)), mid) for mid, mark in targets.items() if mid not in sources]
 
 
 def _units_2(path: Path, root: Any, src_lang: str, tgt_lang: str

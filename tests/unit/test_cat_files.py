@@ -114,6 +114,17 @@ def test_sdlxliff_is_read_segment_by_segment(tmp_path: Path) -> None:
     assert [(b.source, b.target) for b in beads] == [((0,), (0,)), ((1,), ())]
 
 
+def test_a_target_segment_without_a_source_segment_is_an_addition(tmp_path: Path) -> None:
+    """A target <mrk mid> that no source segment has was dropped without a word."""
+    extra = SDLXLIFF.replace('<mrk mtype="seg"\n     mid="2"></mrk></target>',
+                             '<mrk mtype="seg"\n     mid="2"></mrk><mrk mtype="seg" mid="6">'
+                             'Lisatud lause.</mrk></target>')
+    assert extra != SDLXLIFF
+    src, tgt, beads = _read(tmp_path, "c.sdlxliff", extra)
+    assert len(src) == 2 and tgt == ["Kliendid peavad tundma end olulisena.", "Lisatud lause."]
+    assert ((), (1,)) in [(b.source, b.target) for b in beads]
+
+
 def test_tsv_as_a_spreadsheet_saves_it(tmp_path: Path) -> None:
     """Excel's quoting (a tab or line break inside a quoted cell, doubled quotes), empty
     columns after the second, a column header in words, an untranslated row."""
