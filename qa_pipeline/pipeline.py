@@ -7,6 +7,7 @@ hits), and drift scoring, findings and the paragraph matrix read that context.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
@@ -48,9 +49,22 @@ def check_config(config: Config) -> Config:
     from .langs import check_lang
     from .types import KIND_ORDER, SEVERITY_ORDER
 
-    for name in ("src_lang", "tgt_lang", "fail_on", "precision"):
+    if isinstance(config.model, os.PathLike):  # a model directory given as a Path
+        config = replace(config, model=os.fspath(config.model))
+    for name in ("model", "src_lang", "tgt_lang", "fail_on", "precision"):
         if not isinstance(getattr(config, name), str):
             raise ConfigError(f"{name} {getattr(config, name)!r}: expected a string")
+    for name in ("segmented", "use_cache"):
+        if not isinstance(getattr(config, name), bool):
+            raise ConfigError(f"{name} {getattr(config, name)!r}: expected True or False")
+    if config.tsv_header is not None and not isinstance(config.tsv_header, bool):
+        raise ConfigError(f"tsv_header {config.tsv_header!r}: expected True, False or None")
+    from .align.params import AlignParams
+    from .detect.params import DriftParams
+
+    for name, params in (("align", AlignParams), ("drift", DriftParams)):
+        if not isinstance(getattr(config, name), params):
+            raise ConfigError(f"{name} {getattr(config, name)!r}: expected {params.__name__}")
     check_lang(config.src_lang, "--src-lang")
     check_lang(config.tgt_lang, "--tgt-lang")
     if config.device is not None and not isinstance(config.device, str):
@@ -201,6 +215,11 @@ def run(
     encoder: Encoder | None = None,
     progress: StageProgress | None = None,
 ) -> Report:
-    inputs = read_inputs(src, tgt, check_config(config))
+    if not isinstance(config, Config):
+        from .errors import ConfigError
+
+        raise ConfigError(f"config {config!r}: expected a qa_pipeline Config")
+    config = check_config(config)
+    inputs = read_inputs(src, tgt, config)
     enc = encoder if encoder is not None else make_encoder(config)
     return analyse(inputs, enc, config, progress)

@@ -44,7 +44,7 @@ def align(
         cfg = checked(options_config(model, src_code, tgt_code, segmented, device, precision,
                                      batch_size, no_cache))
         inputs = read_inputs(src, tgt, cfg)
-        if langs_note and not quiet:  # once the inputs read: an error stays one line
+        if langs_note:  # once the inputs read: an error stays one line; --quiet or not
             typer.echo(langs_note, err=True)
         with progress_display(quiet) as progress:
             encoder = make_encoder(cfg)  # loads the model only for a text not cached

@@ -102,15 +102,22 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         raise InputError(f"{path}: cannot be read ({e.strerror})") from e
     if stat.S_ISDIR(st.st_mode):
         raise InputError(f"{path}: is a directory, expected a text file")
-    size = st.st_size
-    if size > max_bytes:
-        raise InputError(f"{path}: {size / 1e6:.1f} MB is larger than the "
-                         f"{max_bytes / 1e6:.1f} MB limit for one input; split the document "
-                         "into parts and check each (see README, Large inputs)")
+    def too_large(size: str) -> InputError:
+        return InputError(f"{path}: {size} is larger than the {max_bytes / 1e6:.1f} MB limit "
+                          "for one input; split the document into parts and check each (see "
+                          "README, Large inputs)")
+
+    if st.st_size > max_bytes:
+        raise too_large(f"{st.st_size / 1e6:.1f} MB")
     try:
-        data = path.read_bytes()
+        # Read at most one byte past the limit: a pipe or a device (/dev/zero) has no size
+        # to check first and would otherwise be read until memory ran out.
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
     except OSError as e:
         raise InputError(f"{path}: cannot be read ({e.strerror})") from e
+    if len(data) > max_bytes:
+        raise too_large("what it holds")
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
     return data

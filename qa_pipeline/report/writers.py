@@ -44,7 +44,7 @@ def write_batch(out: BatchOutput, folder: Path) -> list[Path]:
     return paths
 
 
-def write_report(data: Mapping[str, Any], folder: Path,
+def write_report(data: Mapping[str, Any], folder: Path | str,
                  names: Iterable[str] | None = None, index: str = "") -> list[Path]:
     """Write every registered output (or the named ones) of one report into `folder`;
     `index`, in a batch, is the index page relative to the folder (a link back to it).
@@ -52,6 +52,7 @@ def write_report(data: Mapping[str, Any], folder: Path,
     from .view import check_report
 
     check_report(data)
+    folder = Path(folder)  # a str folder, as `run` takes str paths
     out = ReportOutput(data, index, checked=True)
     paths = []
     with _writing(folder):

@@ -376,3 +376,24 @@ def test_the_readme_python_example_runs_as_written(tmp_path: Path, seeds: tuple[
     assert printed.err == "" and printed.out.count("\n") >= 1
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "findings.csv", "findings.xlsx", "report.html", "report.json"]
+
+
+def test_library_settings_of_the_wrong_kind_are_config_errors(tmp_path: Path) -> None:
+    """A Path for the model directory is taken; None, a string for a flag, or something else
+    for the parameter groups is a one-line ConfigError (it was an AttributeError)."""
+    from qa_pipeline.errors import ConfigError
+    from qa_pipeline.pipeline import check_config
+
+    assert check_config(Config(model=Path("/models/e5"))).model == "/models/e5"  # type: ignore[arg-type]
+    for bad in (dict(model=None), dict(segmented="yes"), dict(use_cache=1),
+                dict(align=None), dict(drift="occlusion"), dict(tsv_header="auto")):
+        with pytest.raises(ConfigError):
+            check_config(Config(**bad))  # type: ignore[arg-type]
+
+
+def test_write_report_takes_a_str_folder(seeds: tuple[Path, Path], tmp_path: Path) -> None:
+    from qa_pipeline.report.writers import write_report
+
+    report = analyse(read_inputs(*seeds, "lt", "et"), HashEncoder(), CONFIG)
+    written = write_report(report_to_dict(report), str(tmp_path / "out"))
+    assert written and all(p.is_file() for p in written)

@@ -130,3 +130,11 @@ def test_tsv_with_old_mac_line_ends(tmp_path: Path) -> None:
     pair = read_pairs_tsv(f, "lt", "et")
     assert [(s.text, s.line) for s in pair.source.sentences] == [("Labas.", 1), ("Ačiū.", 2)]
     assert [s.text for s in pair.target.sentences] == ["Tere.", "Aitäh."]
+
+
+def test_a_device_or_pipe_is_read_only_up_to_the_limit() -> None:
+    """/dev/zero has no size to check first: it was read until memory ran out."""
+    from qa_pipeline.io.decode import read_bytes
+
+    with pytest.raises(InputError, match="/dev/zero: what it holds is larger than the"):
+        read_bytes(Path("/dev/zero"), 1000)
