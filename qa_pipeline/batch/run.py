@@ -127,7 +127,7 @@ def _remove_stale(out: Path, folders: Iterable[str]) -> None:
             folder = safe_folder(out, name)
         except QAError:
             continue  # a tampered summary names no folder outside `out`
-        for f in REPORT_FILES:
+        for f in (*REPORT_FILES, KEY_FILE):
             with contextlib.suppress(OSError):
                 (folder / f).unlink()
         for d in (folder, *folder.parents):
@@ -137,6 +137,12 @@ def _remove_stale(out: Path, folders: Iterable[str]) -> None:
                 d.rmdir()  # only when empty
 
 
+# Beside each pair's report files, the input key they were made from: the summary's key says
+# what the last *finished* run saw, and a run stopped midway leaves its new reports beside the
+# old summary. A report is reused only when both keys agree.
+KEY_FILE = ".input-key"
+
+
 def _reuse(out: Path, pair: Job, key: str, previous: Mapping[str, str],
            accepted: frozenset[str]) -> tuple[PairResult, bool] | None:
     """The previous run's report of `pair` if its inputs are unchanged, re-marked with the
@@ -144,6 +150,8 @@ def _reuse(out: Path, pair: Job, key: str, previous: Mapping[str, str],
     if previous.get(pair.folder) != key:
         return None
     try:
+        if (out / pair.folder / KEY_FILE).read_text(encoding="ascii").strip() != key:
+            return None
         report = json.loads((out / pair.folder / "report.json").read_text(encoding="utf-8"))
         findings = report["findings"]
         changed = False
@@ -302,7 +310,10 @@ def _write_pair(out: Path, result: PairResult) -> None:
             write_nway_report(result.report, tmp, index)
         else:
             write_report(result.report, tmp, index=index)
-        move_in(tmp, folder, REPORT_FILES)
+        # Its name sorts first, so it is moved in before the reports: a run stopped between
+        # the two leaves a key that matches no report, and nothing is reused.
+        (tmp / KEY_FILE).write_text(result.input_key + "\n", encoding="ascii")
+        move_in(tmp, folder, (KEY_FILE, *REPORT_FILES))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

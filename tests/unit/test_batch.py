@@ -574,6 +574,32 @@ def test_reruns_reuse_unchanged_documents_and_embed_only_edits(
     assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 0
 
 
+def test_a_run_stopped_midway_leaves_no_report_to_reuse(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path) -> None:
+    """A run stopped after writing a document's new reports keeps the old summary: a rerun on
+    the old text saw its key there and reused a report made from other text (the gate passed
+    on a translation it never checked). Each pair folder keeps its own key."""
+    corpora = make_corpus(tmp_path, seeds, ("a",))
+    out = tmp_path / "r"
+    et = corpora / "a" / "et.txt"
+    old_text = et.read_text("utf-8")
+    batch(corpora, out, "--fail-on", "none")
+    old_summary = (out / "summary.json").read_bytes()
+    et.write_text(old_text.replace("Soe ja personaalne", "Soe ja isiklik"), "utf-8")
+    batch(corpora, out, "--fail-on", "none")
+    (out / "summary.json").write_bytes(old_summary)  # as if stopped before the summary
+    et.write_text(old_text, "utf-8")
+    batch(corpora, out, "--fail-on", "none")
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["run"]["documents_reused"] == 0
+    report = (out / "a" / "lt-et" / "report.json").read_text("utf-8")
+    assert "Soe ja personaalne" in report and "Soe ja isiklik" not in report
+    # Unchanged again: reused, its key beside it.
+    batch(corpora, out, "--fail-on", "none")
+    assert json.loads((out / "summary.json").read_text("utf-8"))["run"]["documents_reused"] == 1
+    assert (out / "a" / "lt-et" / ".input-key").is_file()
+
+
 def _fp16_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
     import qa_pipeline.embed as embed
 
