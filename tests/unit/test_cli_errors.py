@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -226,20 +227,20 @@ def test_files_that_cannot_be_read_are_one_line_each(tmp_path: Path, isolated_ca
     locked.mkdir()
     unreadable = tmp_path / "lt.txt"
     unreadable.write_text("Labas.", "utf-8")
-    real_stat, real_read, real_access = Path.stat, Path.read_bytes, os.access
+    real_stat, real_open, real_access = Path.stat, Path.open, os.access
 
     def stat(self: Path, **kw: object) -> os.stat_result:
         if locked in self.parents:
             raise PermissionError(13, "Permission denied", str(self))
         return real_stat(self, **kw)  # type: ignore[arg-type]
 
-    def read_bytes(self: Path) -> bytes:
+    def open_(self: Path, *args: Any, **kw: Any) -> Any:
         if self == unreadable:
             raise PermissionError(13, "Permission denied", str(self))
-        return real_read(self)
+        return real_open(self, *args, **kw)
 
     monkeypatch.setattr(Path, "stat", stat)
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", open_)
     monkeypatch.setattr(os, "access", lambda p, mode, **kw: Path(p) != unreadable
                         and real_access(p, mode, **kw))
     for path in (unreadable, locked / "et.txt"):
