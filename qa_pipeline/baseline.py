@@ -95,7 +95,7 @@ def load_baseline(path: Path) -> Baseline:
     if not path.exists():
         return Baseline()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM from a Windows editor
     except (OSError, ValueError) as e:
         raise InputError(f"{path}: cannot read the baseline ({e}); fix or delete it and run "
                          "`qa-pipeline baseline update`") from e

@@ -867,3 +867,13 @@ def test_python_dash_m_runs_the_command(isolated_cache: Path) -> None:
     res = subprocess.run([sys.executable, "-m", "qa_pipeline", "--version"], capture_output=True,
                          text=True, env=env, timeout=120)
     assert res.returncode == 0 and res.stdout.startswith("qa-pipeline "), res.stderr
+
+
+def test_a_baseline_saved_with_a_bom_is_read(tmp_path: Path) -> None:
+    """A Windows editor's "UTF-8" adds a BOM; it was refused ("Unexpected UTF-8 BOM")."""
+    from qa_pipeline.baseline import Baseline, load_baseline, write_baseline
+
+    path = tmp_path / "qa-baseline.json"
+    write_baseline(Baseline(()), path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_baseline(path) == Baseline(())
