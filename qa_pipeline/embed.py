@@ -221,7 +221,8 @@ class SentenceTransformerEncoder:
         if self.name in REGISTRY and Path(self.source) == model_path(self.name):
             hint = (f"; if its files are damaged, install it again: "
                     f"qa-pipeline models pull {self.name} --force")
-        return ModelError(f"cannot load model {self.name} from {self.source}: {e}{hint}")
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        return ModelError(f"cannot load model {self.name} from {self.source}: {first}{hint}")
 
     def _declared_prompt(self) -> str | None:
         """The prompt the model directory declares: the cache key needs it before (and

@@ -273,8 +273,26 @@ def resolve(name_or_path: str) -> tuple[Path | str, str, str]:
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise ModelError(f"unknown model {name_or_path!r}; {hint}known: {', '.join(known)} "
                          "(or a model directory, or a Hugging Face id already in the local cache)")
-    # A hub id: sentence-transformers resolves it from the local HF cache only.
+    # A hub id: sentence-transformers resolves it from the local HF cache only, so one that is
+    # not there fails here, in one line, before torch and transformers are imported.
+    if not _in_hf_cache(name_or_path):
+        names = ", ".join([*sorted(REGISTRY), "hash"])
+        raise ModelError(f"model {name_or_path!r} is not in the local Hugging Face cache (the "
+                         f"tool does not download); known: {names}, or a model directory")
     return name_or_path, name_or_path, "local-cache"
+
+
+def _in_hf_cache(repo_id: str) -> bool:
+    """Whether the local Hugging Face hub cache holds a snapshot of `repo_id`."""
+    hub = os.environ.get("HF_HUB_CACHE") or os.path.join(
+        os.environ.get("HF_HOME") or os.path.join(os.path.expanduser("~"), ".cache",
+                                                  "huggingface"), "hub")
+    folder = Path(hub) / ("models--" + repo_id.replace("/", "--"))
+    if (folder / "snapshots").is_dir():
+        return True
+    # sentence-transformers' own cache folder (older versions), as it names it
+    st_home = os.environ.get("SENTENCE_TRANSFORMERS_HOME")
+    return st_home is not None and (Path(st_home) / repo_id.replace("/", "_")).is_dir()
 
 
 def _dir_revision(p: Path) -> str:

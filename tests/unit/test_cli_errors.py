@@ -61,6 +61,8 @@ CASES: list[tuple[str, list[object], object, str, int]] = [
     ("lone-txt", [LT], None, "give a TGT file, or a bilingual file", 2),
     ("unknown-model", [LT, ET, "--model", "e5-smal"], None,
      "unknown model 'e5-smal'; did you mean 'multilingual-e5-small'", 2),
+    ("hub-id-not-cached", [LT, ET, "--model", "intfloat/no-such-model"], None,
+     "model 'intfloat/no-such-model' is not in the local Hugging Face cache", 2),
     ("unknown-src-lang", [LT, ET, "--src-lang", "xx"], None, "--src-lang 'xx' is not a known", 2),
     ("unknown-tgt-lang", [LT, ET, "--tgt-lang", "zz-ZZ"], None, "--tgt-lang 'zz-ZZ'", 2),
     ("nway-option-on-a-pair", [LT, ET, "--source-lang", "en"], None,
