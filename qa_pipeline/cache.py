@@ -60,12 +60,19 @@ class CacheStats:
 
 
 class EmbeddingCache:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, readonly: bool = False) -> None:
+        """The cache at `path` (made if missing); `readonly`: opened only to read it (`cache
+        stats`), which works on a cache the user may not write."""
         self.path = path
         # A damaged or foreign file, a folder that cannot be made: one line naming the file
-        # and the way out, not a traceback (the run has written nothing yet).
+        # and the way out, not a traceback (the run has written nothing yet). A read-only
+        # file or folder is no damage: deleting a good, perhaps shared, cache is not the fix.
         try:
-            self._db = self._open(path)
+            self._db = self._open(path, readonly)
+        except sqlite3.OperationalError as exc:
+            raise CacheError(f"{path}: cannot open the embedding cache ({exc}); make it "
+                             "writable, point $QA_PIPELINE_CACHE at a writable folder, or "
+                             "check without it (--no-cache)") from None
         except sqlite3.DatabaseError as exc:
             raise CacheError(f"{path}: not a usable embedding cache ({exc}); delete the file "
                              "to start a new one, or check without it (--no-cache)") from None
@@ -94,7 +101,23 @@ class EmbeddingCache:
                              "check without it (--no-cache)") from None
 
     @staticmethod
-    def _open(path: Path) -> sqlite3.Connection:
+    def _open(path: Path, readonly: bool = False) -> sqlite3.Connection:
+        if readonly:
+            # In a folder it cannot write, SQLite cannot make the write-ahead log's index:
+            # then the file is read as it is (immutable), which a reading command can afford.
+            for mode in ("ro", "ro&immutable=1"):
+                db = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True,
+                                     timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+                try:
+                    db.execute("SELECT COUNT(*) FROM emb").fetchone()  # a cache, not any file
+                    return db
+                except sqlite3.OperationalError:
+                    db.close()
+                    if mode != "ro":
+                        raise
+                except BaseException:
+                    db.close()
+                    raise
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         try:

@@ -107,9 +107,9 @@ def user_cache_path() -> Path:
     return cache_root() / "embeddings.sqlite"
 
 
-def user_cache() -> EmbeddingCache:
-    """The user's embedding cache, made on first use."""
-    return EmbeddingCache(user_cache_path())
+def user_cache(readonly: bool = False) -> EmbeddingCache:
+    """The user's embedding cache, made on first use (`readonly`: only read, never made)."""
+    return EmbeddingCache(user_cache_path(), readonly)
 
 
 def make_encoder(config: Config, inner: Encoder | None = None) -> Encoder:

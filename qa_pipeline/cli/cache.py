@@ -31,7 +31,7 @@ def cache_stats() -> None:
         typer.echo(f"{user_cache_path()}\nno cache yet: 0 entries")
         return
     with guard():
-        st = user_cache().stats()
+        st = user_cache(readonly=True).stats()
 
     def when(t: float | None) -> str:
         return "-" if not t else dt.datetime.fromtimestamp(t).isoformat(timespec="seconds")

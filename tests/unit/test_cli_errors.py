@@ -207,8 +207,8 @@ def test_a_read_only_cache_is_one_line_and_exit_2(tmp_path: Path, isolated_cache
     db = isolated_cache / "embeddings.sqlite"
     assert db.is_file()
     monkeypatch.setattr(EmbeddingCache, "_open", staticmethod(
-        lambda path: sqlite3.connect(f"file:{path}?mode=ro", uri=True,
-                                     check_same_thread=False)))
+        lambda path, readonly=False: sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                                     check_same_thread=False)))
     out = ["--out", str(tmp_path / "out")] if command[0] == "check" else []
     res = runner.invoke(app, [*command, *out])
     assert res.exit_code == 2, res.output

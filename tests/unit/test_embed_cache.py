@@ -236,3 +236,19 @@ def test_memo_does_not_share_rows_with_what_encode_returns() -> None:
     first[:] = 0.0  # a caller may scale or overwrite what it was given
     np.testing.assert_array_equal(enc.encode(["x y", "z w"]), expected)
     np.testing.assert_array_equal(enc.encode(["z w", "x y", "x y"]), expected[[1, 0, 0]])
+
+
+def test_a_cache_opened_to_read_writes_nothing(tmp_path: Path) -> None:
+    """`cache stats` reads a cache the user may not write: opened read-only, it changes
+    neither the database nor its log (a reader's marks in the -shm index are SQLite's)."""
+    path = tmp_path / "embeddings.sqlite"
+    writer = EmbeddingCache(path)
+    writer.put_many({"k": np.ones(4, np.float32)}, "m")
+
+    def files() -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in tmp_path.iterdir()
+                if not p.name.endswith("-shm")}
+
+    before = files()
+    assert EmbeddingCache(path, readonly=True).stats().entries == 1
+    assert files() == before
