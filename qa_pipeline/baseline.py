@@ -282,6 +282,12 @@ def update(baseline: Baseline, reported: Iterable[ReportedPair], prune: bool = F
     nway_checked = [(r.document, src, _label_langs(r.pair, src)) for r in reported
                     if r.report.get("schema") == NWAY_SCHEMA and r.report.get("source")
                     for src in [str(r.report["source"]["lang"])]]
+    # {(document, source language): the targets it was checked against pairwise}
+    pairwise: dict[tuple[str, str], frozenset[str]] = {}
+    for r in reported:
+        if r.report.get("schema") != NWAY_SCHEMA:
+            key = (r.document, str(r.report["source"]["lang"]))
+            pairwise[key] = pairwise.get(key, frozenset()) | {str(r.report["target"]["lang"])}
     produced = [entry_for(r.document, r.pair, r.report, f) for r in reported
                 for f in r.report["findings"]]
     # A finding carried to a new label keeps the state a reviewer gave it under the old one.
@@ -291,11 +297,24 @@ def update(baseline: Baseline, reported: Iterable[ReportedPair], prune: bool = F
     have = {e.key for e in baseline.entries}
     now = {e.key for e in produced}
     added = [e for e in produced if e.key not in have]
-    stale = [e for e in baseline.entries if e.key not in now
-             and ((e.document, e.pair) in checked or e.document in gone
-                  or any(d == e.document and _nway_label_of(e.pair, src)
-                         and _label_langs(e.pair, src) <= langs
-                         for d, src, langs in nway_checked))]
+
+    def judged(e: BaselineEntry) -> bool:
+        """Whether this run judged the entry's pair of texts, under its label or another:
+        an n-way check judges each pair from its source it holds (and an earlier n-way
+        label whose translations it all had), pairwise checks of every translation an n-way
+        label names judge that label (the corpus switched between n-way and pairwise)."""
+        if (e.document, e.pair) in checked or e.document in gone:
+            return True
+        for d, src, langs in nway_checked:
+            if d != e.document or not e.pair.startswith(f"{src}-"):
+                continue
+            if _label_langs(e.pair, src) <= langs:  # "lt-et" or "lt-et+lv" within it
+                return True
+        return any(d == e.document and _nway_label_of(e.pair, src)
+                   and _label_langs(e.pair, src) <= pairwise.get((d, src), frozenset())
+                   for d, src in pairwise)
+
+    stale = [e for e in baseline.entries if e.key not in now and judged(e)]
     merged = baseline.merged(produced)
     if prune:
         drop = {e.key for e in stale}

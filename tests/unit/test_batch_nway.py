@@ -245,3 +245,27 @@ def test_an_nway_omission_is_annotated_on_the_source_line() -> None:
     assert _place(p, omission) == ("c/en.txt", 5)  # type: ignore[arg-type]
     drift = {"drifted": "et", "sentences": {"en": [0], "et": [0]}, "kind": "drift"}
     assert _place(p, drift) == ("c/et.txt", 1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("first_nway", [False, True])
+def test_switching_between_pairwise_and_nway_makes_the_old_entries_stale(
+        tmp_path: Path, isolated_cache: Path, first_nway: bool) -> None:
+    """The same texts checked the other way: the entries under the old labels are no longer
+    produced, so `--prune` lists and drops them (they piled up, and came back into force
+    when the setting was switched back)."""
+    pairwise, nway = TOML + "nway = false\n", TOML
+    corpora = make_corpus(tmp_path, nway if first_nway else pairwise)
+    out = tmp_path / "r"
+    batch(corpora, out)
+    assert runner.invoke(app, ["baseline", "update", str(corpora), "--reports",
+                               str(out)]).exit_code == 0
+    before = json.loads((corpora / "qa-baseline.json").read_text("utf-8"))["entries"]
+    (corpora / "qa.toml").write_text(pairwise if first_nway else nway, "utf-8")
+    batch(corpora, out)
+    res = runner.invoke(app, ["baseline", "update", str(corpora), "--reports", str(out),
+                              "--prune"])
+    assert res.exit_code == 0, res.output
+    after = json.loads((corpora / "qa-baseline.json").read_text("utf-8"))["entries"]
+    old_labels = {e["pair"] for e in before}
+    assert before and not {e["pair"] for e in after} & old_labels
+    assert res.output.count("removed: ") == len(before)
