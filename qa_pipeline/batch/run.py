@@ -265,8 +265,10 @@ def _client(bc: BatchConfig) -> tuple[Any, Any]:
             return Client(bc.scheduler, timeout="30s"), None
         except OSError as e:
             raise ConfigError(f"cannot reach the dask scheduler at {bc.scheduler}: {e}") from None
+    # A worker's failed task comes back to this process as its exception, said in one line
+    # there; the worker's own log of it ("Compute Failed" and a traceback) is not for the user.
     cluster = LocalCluster(n_workers=bc.workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=None, silence_logs=logging.CRITICAL)
     return Client(cluster), cluster
 
 
