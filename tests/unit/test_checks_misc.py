@@ -302,3 +302,17 @@ def test_a_square_unit_is_no_code() -> None:
     assert check_entities("Buto plotas – 54 m2.", "Korteri pindala on 54 ruutmeetrit.",
                           "lt", "et") == []
     assert check_entities("Modelis A320 skrido.", "Lennuk lendas.", "lt", "et")  # a code is
+
+
+@pytest.mark.parametrize(("tgt", "script"), [
+    ("顧客のロイヤルティはビジネスにとって重要です。", "Japanese"),
+    ("客户忠诚度对企业很重要而且非常关键。", "Chinese"),
+    ("Лояльность клиентов важна для бизнеса.", "Cyrillic"),
+])
+def test_a_target_in_another_writing_system_is_found(tgt: str, script: str) -> None:
+    """Identification weighs only the plausible languages (lt, et and their neighbours), so a
+    Japanese target declared Estonian got no finding: its letters now say it."""
+    (hit,) = check_language("Klientų lojalumas yra svarbus verslui.", tgt, "lt", "et")
+    assert hit.severity == "major" and f"looks like {script} writing, not et" in hit.message
+    assert check_language("Tokyo (東京) yra sostinė.", "Tokyo (東京) on pealinn.", "lt",
+                          "et") == []  # a name in its own letters is no other language

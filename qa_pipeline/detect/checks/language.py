@@ -162,12 +162,58 @@ def running_text(text: str) -> str:
     return _CAPS_OR_QUOTED.sub(" ", _CODE_LIKE.sub(" ", text))
 
 
+# The writing systems of languages not written in Latin letters (Unicode names' first word);
+# any other language is expected in Latin letters.
+_SCRIPTS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("ru", "uk", "be", "bg", "mk", "kk", "mn", "ky", "tg"),
+                    frozenset({"CYRILLIC"})),
+    "sr": frozenset({"CYRILLIC", "LATIN"}), "el": frozenset({"GREEK"}),
+    **dict.fromkeys(("ar", "fa", "ur", "ps"), frozenset({"ARABIC"})),
+    "he": frozenset({"HEBREW"}), "ja": frozenset({"CJK", "HIRAGANA", "KATAKANA"}),
+    "zh": frozenset({"CJK"}), "ko": frozenset({"HANGUL", "CJK"}),
+    **dict.fromkeys(("hi", "mr", "ne"), frozenset({"DEVANAGARI"})),
+    "th": frozenset({"THAI"}), "ka": frozenset({"GEORGIAN"}), "hy": frozenset({"ARMENIAN"}),
+    "bn": frozenset({"BENGALI"}), "ta": frozenset({"TAMIL"}), "te": frozenset({"TELUGU"}),
+}
+MIN_SCRIPT_LETTERS = 10  # letters a side needs before its writing system is judged
+
+
+def foreign_script(text: str, lang: str) -> str | None:
+    """The writing system most of `text`'s letters are in, where it is not `lang`'s (a
+    Japanese or Cyrillic text declared Estonian): language identification weighs only the
+    plausible languages (`langs.CONFUSABLE`), so it cannot name such a text."""
+    import unicodedata
+
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            script = unicodedata.name(ch, "UNKNOWN").split()[0]
+            counts[script] = counts.get(script, 0) + 1
+    total = sum(counts.values())
+    if total < MIN_SCRIPT_LETTERS:
+        return None
+    expected = _SCRIPTS.get(base_lang(lang), frozenset({"LATIN"}))
+    foreign = {k: n for k, n in counts.items() if k not in expected}
+    if sum(foreign.values()) < 0.6 * total:
+        return None
+    if "HIRAGANA" in foreign or "KATAKANA" in foreign:  # kana beside the kanji: Japanese
+        return "Japanese"
+    top = max(foreign, key=lambda k: foreign[k])
+    return {"CJK": "Chinese", "HANGUL": "Korean"}.get(top, top.capitalize())
+
+
 def _side_hit(text: str, lang: str, side: str, codes: tuple[str, ...],
               shared: frozenset[str] = frozenset()) -> Hit | None:
     lang = base_lang(lang)
+    body = " ".join(w for w in running_text(text).split() if w.strip(_EDGE) not in shared)
+    script = foreign_script(body, lang)
+    if script is not None:
+        span = ((0, len(text)),)
+        return Hit("language", "major", 0.95,
+                   f"the {side} looks like {script} writing, not {lang}",
+                   span if side == "source" else (), span if side == "target" else ())
     if lang not in codes or len(codes) < 2:
         return None
-    body = " ".join(w for w in running_text(text).split() if w.strip(_EDGE) not in shared)
     if word_count(body) < MIN_WORDS:
         return None
     conf = confidences(body, codes)
