@@ -90,6 +90,10 @@ def find_side(folder: Path, lang: str) -> Path | None:
     return found[0] if found else None
 
 
+# What a batch run writes at the top of its output folder, where a document's reports go too.
+BATCH_OUTPUTS = ("index.html", "junit.xml", "summary.json")
+
+
 def _is_document(folder: Path) -> bool:
     return folder.is_dir() and not folder.name.startswith((".", "_"))
 
@@ -106,6 +110,11 @@ def discover(corpora: Path, src_lang: str, tgt_langs: tuple[str, ...],
     missing: list[MissingSide] = []
     for folder in sorted(p for p in corpora.iterdir() if _is_document(p)):
         doc = folder.name
+        if doc in BATCH_OUTPUTS:  # its reports' folder would take the run's own file's place
+            jobs.append(DocumentJob(doc, (), f"{folder}: a document folder cannot be named "
+                                             f"like a batch output ({', '.join(BATCH_OUTPUTS)});"
+                                             " rename it"))
+            continue
         try:
             src = find_side(folder, src_lang)
             tgts = {lang: find_side(folder, lang) for lang in tgt_langs}
@@ -113,7 +122,15 @@ def discover(corpora: Path, src_lang: str, tgt_langs: tuple[str, ...],
             jobs.append(DocumentJob(doc, (), str(e)))
             continue
         if src is None and not any(tgts.values()):
-            continue  # not a document folder at all (no file of any configured language)
+            # not a document folder at all (no file of any configured language); one whose
+            # subfolders hold documents is said, since documents are found one level down only
+            if any(_is_document(sub) and find_side(sub, src_lang) is not None
+                   for sub in folder.iterdir()):
+                missing.append(MissingSide(doc, src_lang, f"{folder}: no {src_lang} file, but "
+                                           "its subfolders have some; documents are the "
+                                           "corpus folder's own subfolders (not searched "
+                                           "deeper): not checked"))
+            continue
         langs = [src_lang] if src is None else []
         langs += [lang for lang, p in tgts.items() if p is None]
         for lang in langs:

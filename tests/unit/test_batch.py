@@ -877,3 +877,18 @@ def test_a_baseline_saved_with_a_bom_is_read(tmp_path: Path) -> None:
     write_baseline(Baseline(()), path)
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert load_baseline(path) == Baseline(())
+
+
+def test_nested_documents_are_said_and_an_output_name_is_refused(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path) -> None:
+    """A folder of document folders was skipped without a word; a document named like a
+    batch output did all its work, then could not write (and broke every later run)."""
+    corpora = make_corpus(tmp_path, seeds, ("ok", "summary.json"))
+    make_corpus(tmp_path / "g", seeds, ("doc",))
+    (tmp_path / "g" / "corpora").rename(corpora / "group")
+    out = tmp_path / "r"
+    res = batch(corpora, out, "--fail-on", "none")
+    assert res.exit_code == 2, res.output  # a document could not be checked
+    assert "group: no lt file, but its subfolders have some" in res.output
+    assert "summary.json: a document folder cannot be named like a batch output" in res.output
+    assert (out / "summary.json").is_file() and (out / "ok" / "lt-et" / "report.json").is_file()
