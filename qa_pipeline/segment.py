@@ -112,8 +112,10 @@ def line_groups(block: str) -> list[tuple[int, str]]:
     full = [x.strip() for x in lines if x.strip()]
     # Short lines that each start in upper case and end no sentence are items, one per line (a
     # menu, an address, a signature block), not one sentence wrapped.
+    # Two lines only when neither ends a sentence: "Sutartį pasirašė direktorius\nJonas
+    # Jonaitis ir partneriai." is one sentence wrapped before a name.
     items = len(full) >= 2 and all(_starts_upper(x) and len(x.split()) <= 8 for x in full) \
-        and not any(_SENTENCE_END.search(x) for x in full[:-1])
+        and not any(_SENTENCE_END.search(x) for x in (full if len(full) == 2 else full[:-1]))
     out: list[tuple[int, str]] = []
     pos = start = 0
     for k, line in enumerate(lines):

@@ -199,3 +199,10 @@ def test_short_lines_in_upper_case_are_items_and_a_dash_can_go_on() -> None:
     prose = segment_text("The committee met and decided\n- after a long and heated debate - "
                          "to approve the budget.\n\nIt ended.", "p.txt", "en")
     assert prose.sentences[0].text.startswith("The committee met and decided - after")
+
+
+def test_two_short_lines_ending_a_sentence_stay_one() -> None:
+    doc = segment_text("Sutartis\n\nSutartį pasirašė direktorius\nJonas Jonaitis ir "
+                       "partneriai.", "s.txt", "lt")
+    assert [s.text for s in doc.sentences] == [
+        "Sutartis", "Sutartį pasirašė direktorius Jonas Jonaitis ir partneriai."]
