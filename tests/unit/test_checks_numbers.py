@@ -241,3 +241,17 @@ def test_a_huge_digit_run_is_no_crash() -> None:
 def test_spelled_numbers_in_their_cases_and_compounds(src: str, tgt: str,
                                                       langs: tuple[str, str]) -> None:
     assert check_numbers(src, tgt, *langs) == []
+
+
+def test_a_scale_word_makes_the_number_its_product() -> None:
+    """"2 mlrd." / "kahe miljoni" (2 billion / 2 million; NTREX has it) was quiet: the plain 2
+    stayed a reading of "2 mlrd." and the spelled "kahe" took it."""
+    assert check_numbers("Projektas kainavo 2 mlrd. dolerių.",
+                         "Projekt maksis kahe miljoni dollari.", "lt", "et")
+    assert check_numbers("Kaina 2 mlrd. eurų.", "Hind 2 mln eurot.", "lt", "et")
+    for src, tgt in (("Kainavo 200 milijardų dolerių.", "Maksis 200 mld dollarit."),
+                     ("Kainavo 2,4 mln. eurų.", "Maksis 2,4 miljonit eurot."),
+                     ("Kainavo 2,4 mln. eurų.", "Maksis 2 400 000 eurot."),
+                     ("Skirta 3 tūkst. eurų.", "Eraldati kolm tuhat eurot."),
+                     ("Namas 5 m aukščio.", "Maja on 5 meetrit kõrge.")):  # "m": metres too
+        assert check_numbers(src, tgt, "lt", "et") == [], src

@@ -45,13 +45,15 @@ _NUM_RE = re.compile(
 # Scale words after a number ("1,5 mln.", "2.8bn", "3 tuh."): the scaled value is added as an
 # alternative so "1,5 mln." matches "1 500 000" as well as "1,5 miljonit".
 _SCALE_RE = re.compile(
-    r"[\s\u00a0]?(?P<w>mln|milijon\w*|miljon\w*|million\w*|mio|m(?![\w])|"
-    r"mlrd|milijard\w*|miljard\w*|billion\w*|bn|bln|"
+    r"[\s\u00a0]?(?P<w>mln|milijon\w*|miljon\w*|million\w*|mio|milj(?![\w])|млн|m(?![\w])|"
+    r"mlrd|mld(?![\w])|mrd(?![\w])|mljrd|milijard\w*|miljard\w*|billion\w*|bn|bln|млрд|"
     r"tūkst|tūkstan\w*|tuh|tuhat\w*|tuhande\w*|thousand\w*|k(?![\w]))",
     re.IGNORECASE,
 )
-_SCALES = (("mlrd", 9), ("milijard", 9), ("miljard", 9), ("billion", 9), ("bn", 9), ("bln", 9),
-           ("mln", 6), ("milijon", 6), ("miljon", 6), ("million", 6), ("mio", 6), ("m", 6),
+_SCALES = (("mlrd", 9), ("mld", 9), ("mrd", 9), ("mljrd", 9), ("milijard", 9), ("miljard", 9),
+           ("billion", 9), ("bn", 9), ("bln", 9), ("млрд", 9),
+           ("mln", 6), ("milj", 6), ("млн", 6), ("milijon", 6), ("miljon", 6), ("million", 6),
+           ("mio", 6), ("m", 6),
            ("tūkst", 3), ("tuh", 3), ("thousand", 3), ("k", 3))
 
 # 12-hour clock in en vs 24-hour in lt/et: "3 p.m." = "15 val." = "kell 15.00".
@@ -282,11 +284,17 @@ def extract(text: str) -> list[Mention]:
         after = text[m.end(): m.end() + 14]
         before = text[max(0, m.start() - 6): m.start()]
         scaled: set[Decimal] = set()
+        plain = vals
         sm = _SCALE_RE.match(after)
         if sm and vals:
             word = sm.group("w").lower()
             exp = next((e for stem, e in _SCALES if word.startswith(stem)), 0)
             scaled = {v * (Decimal(10) ** exp) for v in vals}
+            # A scale word that is nothing else ("mlrd.", "miljonit", "thousand") makes the
+            # number its product only: "2 mlrd." is no "2 mln." ("m" and "k" may be metres
+            # and kilo-: those keep the plain value too).
+            if len(word) > 1:
+                plain = set()
         hours: set[Decimal] = set()
         if vals and len(vals) == 1:
             v = next(iter(vals))
@@ -294,7 +302,7 @@ def extract(text: str) -> list[Mention]:
                 hours.add(v + 12)
             if (_HOUR_BEFORE.search(before) or _HOUR_AFTER.match(after)) and 12 < v <= 24:
                 hours.add(v - 12)
-        keys = {_norm(v) for v in vals | scaled | hours} | extra
+        keys = {_norm(v) for v in plain | scaled | hours} | extra
         if m.group("time") and vals:
             h, mm = int(m.group("th")), int(m.group("tm"))
             if mm == 0:
