@@ -167,6 +167,7 @@ def test_a_lexically_rendered_negation_is_dropped_by_the_encoder() -> None:
     ("Nežiūrint į tai, jis atvyko.", "Sellest hoolimata ta saabus.", ("lt", "et")),  # despite
     ("Nerūdijančio plieno puodas.", "Roostevabast terasest pott.", ("lt", "et")),  # stainless
     ("See No 6.", "Žr. Nr. 6.", ("en", "lt")),  # a number sign
+    ("Vargu ar jis ateis.", "Ta ei tule.", ("lt", "et")),  # "hardly" carries the negation
 ])
 def test_no_negation_to_compare(src: str, tgt: str, langs: tuple[str, str]) -> None:
     assert check_negation(src, tgt, *langs) == []

@@ -51,7 +51,7 @@ _LT_NWORDS = re.compile(
 )
 # Negated forms that usually mean "without" / "in the absence of" ("nesant kaltės", *without
 # fault*), rendered by a lexical negation on the other side ("süütu"): weak, like "be".
-_LT_WEAK_WORDS = frozenset({"nesant"})
+_LT_WEAK_WORDS = frozenset({"nesant", "vargu"})  # "vargu ar" = hardly (et "vaevalt", "ei")
 # Lexicalised ne-words frequent in NTREX lit.txt: conjunctions, adverbs, nouns, adjectives.
 _LT_NOT_NEGATION_WORDS = frozenset({
     "nes", "net", "netgi", "nei", "negu", "neva", "nebent", "netoli", "netoliese", "netrukus",
