@@ -316,3 +316,15 @@ def test_a_target_in_another_writing_system_is_found(tgt: str, script: str) -> N
     assert hit.severity == "major" and f"looks like {script} writing, not et" in hit.message
     assert check_language("Tokyo (東京) yra sostinė.", "Tokyo (東京) on pealinn.", "lt",
                           "et") == []  # a name in its own letters is no other language
+
+
+def test_a_title_case_or_shouted_target_is_judged_in_lower_case() -> None:
+    """Every capitalised word was dropped as a name, so an English title left untranslated
+    went unseen."""
+    for src, tgt in (("Privatumo politika ir naudojimo sąlygos", "Privacy Policy And Terms Of Use"),
+                     ("DĖMESIO: PERSKAITYKITE INSTRUKCIJAS PRIEŠ NAUDOJIMĄ",
+                      "ATTENTION: READ THE INSTRUCTIONS BEFORE USE")):
+        (hit,) = check_language(src, tgt, "lt", "et")
+        assert "the target looks like en" in hit.message
+    assert check_language("Vilniaus Gedimino Technikos Universitetas",
+                          "Vilniuse Gediminase Tehnikaülikool", "lt", "et") == []

@@ -43,6 +43,9 @@ MIN_WORDS = 4
 # one almost nothing: names and quoted titles otherwise tip short sentences.
 MIN_OTHER_CONFIDENCE = 0.9
 MAX_DECLARED_CONFIDENCE = 0.05
+# A side whose words are at least this share capitalised is Title Case or shouted: judged in
+# lower case (names would otherwise take every word away).
+TITLE_CASE_SHARE = 0.8
 # lingua's detection mode, part of every stored confidence's key.
 ACCURACY = "low"
 # Confidences kept in memory per process (a few hundred bytes each).
@@ -215,7 +218,15 @@ def _side_hit(text: str, lang: str, side: str, codes: tuple[str, ...],
     if lang not in codes or len(codes) < 2:
         return None
     if word_count(body) < MIN_WORDS:
-        return None
+        # Title Case or capitals throughout ("Privacy Policy And Terms Of Use"): dropping
+        # capitalised words as names leaves nothing, so the words are judged in lower case.
+        words_ = [w for w in _CODE_LIKE.sub(" ", text).split() if w.strip(_EDGE)[:1].isalpha()]
+        capital = [w for w in words_ if w.strip(_EDGE)[:1].isupper()]
+        if len(words_) < MIN_WORDS or len(capital) < TITLE_CASE_SHARE * len(words_):
+            return None
+        body = " ".join(w.lower() for w in words_ if w.strip(_EDGE) not in shared)
+        if word_count(body) < MIN_WORDS:
+            return None
     conf = confidences(body, codes)
     top = max(conf, key=lambda k: conf[k])
     if top == lang or conf[top] < MIN_OTHER_CONFIDENCE:
