@@ -198,7 +198,9 @@ def main() -> None:
     assert isinstance(th, dict)
     flat_clean = [x for d in clean for x in d]
     flat_rel = [r for e in extra for r in e["relative"]]  # type: ignore[attr-defined]
-    sev = [severity_for(x, th, r) for x, r in zip(flat_clean, flat_rel, strict=True)]
+    flat_words = [min(len(p[0].split()), len(p[1].split())) for d in docs for p in d]
+    sev = [severity_for(x, th, r, w)
+           for x, r, w in zip(flat_clean, flat_rel, flat_words, strict=True)]
     major_chk: set[int] = set()
     any_chk: dict[str, set[int]] = {}
     offset = 0
@@ -264,9 +266,12 @@ def main() -> None:
         # Damaged beads with a drift finding of any severity (document-relative included).
         rel_pos = [dextra[d]["relative"][i]  # type: ignore[index]
                    for d, (_, hit) in enumerate(dmg) for i in hit]
+        words_pos = [min(len(pairs[i][0].split()), len(pairs[i][1].split()))
+                     for pairs, hit in dmg for i in hit]
         dump[kind] = {"drift": pos, "relative": rel_pos}
         out[f"recall_any_drift_{kind}"] = round(float(np.mean(
-            [severity_for(x, th, r) is not None for x, r in zip(pos, rel_pos, strict=True)])), 4)
+            [severity_for(x, th, r, w) is not None
+             for x, r, w in zip(pos, rel_pos, words_pos, strict=True)])), 4)
     out["damage_generator"] = generator
     if args.dump_scores:
         args.dump_scores.write_text(json.dumps(dump) + "\n", encoding="utf-8")

@@ -67,18 +67,30 @@ def sort_key(severity: str, score: float, row: int, fid: str) -> tuple[int, floa
     return (-SEVERITY_RANK[severity], -float(score), row if row >= 0 else 1 << 30, fid)
 
 
+# A document's own outlier needs this many words on each side of the bead: the drift of a
+# three-word sentence ("Štai, kaip buvo." / "See on see, mis juhtus.") is mostly noise.
+RELATIVE_MIN_WORDS = 4
+
+
 def severity_for(drift: float, thresholds: dict[str, float],
-                 relative: float | None = None) -> Severity | None:
+                 relative: float | None = None, words: int | None = None) -> Severity | None:
     """Critical/major from absolute thresholds (quantiles of clean pairs); minor also for a
     document's own outliers (relative z at or above `drift_minor_relative`, the same quantile
-    of clean documents): the shortlist a reviewer reads first."""
+    of clean documents) whose shorter side has `RELATIVE_MIN_WORDS` words (`words`; not
+    checked when None): the shortlist a reviewer reads first."""
     for sev in SEVERITY_ORDER:
         if drift >= thresholds[f"drift_{sev}"]:
             return sev
     limit = thresholds.get("drift_minor_relative")
-    if relative is not None and limit is not None and relative >= limit:
+    if relative is not None and limit is not None and relative >= limit and (
+            words is None or words >= RELATIVE_MIN_WORDS):
         return "minor"
     return None
+
+
+def bead_words(ctx: PairContext, k: int) -> int:
+    """The words of the shorter side of the context's k-th full bead."""
+    return min(len(ctx.source_texts[k].split()), len(ctx.target_texts[k].split()))
 
 
 def gap_severity(words: int) -> Severity:
@@ -142,11 +154,13 @@ def drift_findings(ctx: PairContext, drift: DriftResult) -> list[Finding]:
     """Gap findings for 1-0/0-1 beads, drift findings for beads at a severity threshold."""
     src, tgt = ctx.source, ctx.target
     out: list[Finding] = []
+    at = {i: k for k, i in enumerate(ctx.full)}
     for i, bead in enumerate(ctx.beads):
         if not (bead.source and bead.target):
             out.append(gap_finding(src, tgt, bead, i))
             continue
-        sev = severity_for(drift.drift[i], drift.thresholds, drift.relative[i])
+        sev = severity_for(drift.drift[i], drift.thresholds, drift.relative[i],
+                           bead_words(ctx, at[i]))
         if sev is None:
             continue
         src_spans, tgt_spans = drift.spans.get(i, ((), ()))

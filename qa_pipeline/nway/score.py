@@ -15,7 +15,7 @@ import numpy as np
 
 from ..detect.context import PairContext, build_context
 from ..detect.drift import DriftResult, score_drift
-from ..detect.findings import severity_for
+from ..detect.findings import bead_words, severity_for
 from ..detect.params import DriftParams
 from ..embed import Encoder
 from ..types import SEVERITY_RANK, Bead, Document, Severity
@@ -60,9 +60,10 @@ def pair_evidence(a: Document, b: Document, rows: Sequence[Row], pivot_lang: str
                                             word_tagger=False))
     full = set(ctx.full)
     drift = {r: res.drift[k] for r, k in row_bead.items() if k in full}
-    sev = {r: severity_for(res.drift[k], res.thresholds, res.relative[k])
-           for r, k in row_bead.items() if k in full}
     pos = {k: j for j, k in enumerate(ctx.full)}
+    sev = {r: severity_for(res.drift[k], res.thresholds, res.relative[k],
+                           bead_words(ctx, pos[k]))
+           for r, k in row_bead.items() if k in full}
     kinds: dict[int, dict[str, tuple[Severity, float]]] = {}
     for r, k in row_bead.items():
         if k not in full:

@@ -78,3 +78,16 @@ def test_ids_are_assigned_and_repeats_get_a_suffix() -> None:
     out = finalise(twice, SRC, TGT)
     base = finding_id("number", [SRC.sentences[1].text], [TGT.sentences[0].text])
     assert [f.id for f in out] == [base, f"{base}-1"]
+
+
+def test_a_documents_own_outlier_needs_four_words_a_side() -> None:
+    """The drift of a three-word sentence is mostly noise: its document-relative score alone
+    makes no finding (an absolute threshold still does)."""
+    from qa_pipeline.detect.findings import RELATIVE_MIN_WORDS, severity_for
+
+    th = {"drift_critical": 0.99, "drift_major": 0.98, "drift_minor": 0.85,
+          "drift_minor_relative": 2.5}
+    assert severity_for(0.6, th, 3.0, RELATIVE_MIN_WORDS) == "minor"
+    assert severity_for(0.6, th, 3.0, RELATIVE_MIN_WORDS - 1) is None
+    assert severity_for(0.9, th, 3.0, 1) == "minor"  # over the absolute threshold
+    assert severity_for(0.6, th, 3.0) == "minor"  # words not known: as before
