@@ -199,7 +199,7 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
 
     pieces = [q.strip() for p in sentencex.segment(lang, paragraph) for q in _split_missed(p)]
     out: list[str] = []
-    ends: list[int] = []  # where each sentence of `out` ends in `paragraph`
+    end = -1  # where the last sentence of `out` ends in `paragraph` (-1: not found there)
     pos = 0
     for piece in pieces:
         if not piece:
@@ -210,15 +210,12 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
                 or _RANGE_END.match(piece) or _INNER_ABBREV_END.search(out[-1])
                 or _UNIT_ABBREV.fullmatch(piece)):
             # joined as the paragraph has them ("5.–7. mail" keeps no space it did not have)
-            gap = paragraph[ends[-1]:at] if at >= ends[-1] >= 0 else " "
+            gap = paragraph[end:at] if at >= end >= 0 else " "
             out[-1] = f"{out[-1]}{gap if not gap.strip() else ' '}{piece}"
         else:
             out.append(piece)
-            ends.append(0)
-        if at >= 0:
-            pos = ends[-1] = at + len(piece)
-        else:
-            ends[-1] = -1
+        end = at + len(piece) if at >= 0 else -1
+        pos = max(pos, end)
     return out
 
 

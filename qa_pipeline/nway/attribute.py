@@ -82,6 +82,12 @@ def _gap_blames(r: int, row: Row, langs: Sequence[str], has_source: bool) -> lis
 BLAMING_CHECKS = frozenset({"number", "url", "entity", "language"})
 
 
+def _blaming(kind: str, severity: Severity) -> bool:
+    """Whether a check hit of this kind and severity can name a translation by itself: a
+    precise kind (`BLAMING_CHECKS`) at major or above."""
+    return kind in BLAMING_CHECKS and SEVERITY_RANK[severity] >= SEVERITY_RANK["major"]
+
+
 def centred_logits(rows: Sequence[Row], langs: Sequence[str],
                    vs_source: Mapping[str, PairEvidence]) -> dict[str, dict[int, float]]:
     """Each translation's drift logits minus their median over the document: language pairs
@@ -128,8 +134,7 @@ def with_source(rows: Sequence[Row], langs: Sequence[str],
             # for no peer.
             others = {k for y in peers for k in vs_source[y].checks[r]}
             for kind, (ksev, kscore) in sorted(ev.checks[r].items()):
-                if (kind in BLAMING_CHECKS and kind not in others
-                        and SEVERITY_RANK[ksev] >= SEVERITY_RANK["major"]):
+                if _blaming(kind, ksev) and kind not in others:
                     out.append(Blame(r, kind, ksev, kscore, x if peers else None,
                                      f"the {kind} check fires for {x} alone"))
             sev = ev.severity[r]
@@ -200,15 +205,16 @@ def _check_blames(r: int, full: Sequence[str],
 
     def fired(x: str, y: str, kind: str) -> tuple[Severity, float] | None:
         got = ev(x, y).checks.get(r, {}).get(kind)
-        return got if got and SEVERITY_RANK[got[0]] >= SEVERITY_RANK["major"] else None
+        return got if got and _blaming(kind, got[0]) else None
 
     for kind in sorted(BLAMING_CHECKS):
         hit = {p: fired(*p, kind) for p in pairs}
         for x in full:
-            mine = [v for p, v in hit.items() if x in p]
-            if all(mine) and not any(v for p, v in hit.items() if x not in p):
-                sev = _worst([v[0] for v in mine if v]) or "major"
-                out.append(Blame(r, kind, sev, max(v[1] for v in mine if v), x,
+            mine = [v for p, v in hit.items() if x in p and v]
+            if len(mine) == len(full) - 1 and not any(
+                    v for p, v in hit.items() if x not in p):
+                out.append(Blame(r, kind, _worst([v[0] for v in mine]) or "major",
+                                 max(v[1] for v in mine), x,
                                  f"the {kind} check fires for {x} against each of the others"))
     return out
 

@@ -153,16 +153,21 @@ def confidences(text: str, codes: tuple[str, ...]) -> dict[str, float]:
     return conf
 
 
-def running_text(text: str) -> str:
-    """What the language is judged on: the text without its addresses (URLs, e-mails), code
-    and markup words, names and quoted titles (often foreign)."""
+def _without_code(text: str) -> str:
+    """The text without its addresses (URLs, e-mails) and its code and markup words."""
     from .urls import extract
 
     for _, a, b in reversed(extract(text)):
         text = text[:a] + " " + text[b:]
+    return _CODE_LIKE.sub(" ", text)
+
+
+def running_text(text: str) -> str:
+    """What the language is judged on: the text without its addresses, code and markup words
+    (`_without_code`), names and quoted titles (often foreign)."""
     # Capitalised words go, a sentence's first too: it is a name as often as not ("Trumpi",
     # "Dianne", "The High Breed" read as Finnish and English when it stayed).
-    return _CAPS_OR_QUOTED.sub(" ", _CODE_LIKE.sub(" ", text))
+    return _CAPS_OR_QUOTED.sub(" ", _without_code(text))
 
 
 # The writing systems of languages not written in Latin letters (Unicode names' first word);
@@ -220,7 +225,7 @@ def _side_hit(text: str, lang: str, side: str, codes: tuple[str, ...],
     if word_count(body) < MIN_WORDS:
         # Title Case or capitals throughout ("Privacy Policy And Terms Of Use"): dropping
         # capitalised words as names leaves nothing, so the words are judged in lower case.
-        words_ = [w for w in _CODE_LIKE.sub(" ", text).split() if w.strip(_EDGE)[:1].isalpha()]
+        words_ = [w for w in _without_code(text).split() if w.strip(_EDGE)[:1].isalpha()]
         capital = [w for w in words_ if w.strip(_EDGE)[:1].isupper()]
         if len(words_) < MIN_WORDS or len(capital) < TITLE_CASE_SHARE * len(words_):
             return None
