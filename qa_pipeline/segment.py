@@ -185,11 +185,12 @@ _ABBREV_END = re.compile(
 
 # The second half of a range of ordinals after a cut: "5.–7. mail" (et dates) is one.
 _RANGE_END = re.compile(r"[–—-]\s?\d")
-# Abbreviations that never end a sentence ("for example", "see", "o'clock", "approximately"):
-# the sentence goes on into the next piece ("Pvz. Vilnius…", "riike, nt. Soome", "Kl. 10.00
-# algab", "approx. 5 EUR"). A unit alone ("2,5 mln. Eur.") stays with the piece before.
+# Abbreviations that never end a sentence ("for example", "see", "o'clock", "approximately",
+# "Saint" in lt / lv / pl): the sentence goes on into the next piece ("Pvz. Vilnius…", "riike,
+# nt. Soome", "Kl. 10.00 algab", "approx. 5 EUR", "Šv. Martyno bažnyčia"). A unit alone
+# ("2,5 mln. Eur.") stays with the piece before.
 _INNER_ABBREV_END = re.compile(
-    r"(?:^|\s)(?:pvz|plg|piem|nt|kl|vrd|e\.g|i\.e|cf|approx|ca)\.$", re.IGNORECASE)
+    r"(?:^|\s)(?:pvz|plg|piem|nt|kl|vrd|e\.g|i\.e|cf|approx|ca|šv|sv|św)\.$", re.IGNORECASE)
 _UNIT_ABBREV = re.compile(r"(?:eur|usd|gbp|lt|ls|kr|proc|tūkst|mln|mlrd|val|min)\.?",
                           re.IGNORECASE)
 

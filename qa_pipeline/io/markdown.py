@@ -79,6 +79,43 @@ def _cell(row: str, k: int) -> str:
     return row[bounds[k] + 1:bounds[k + 1]]
 
 
+# An ordered list marker that is the paragraph's first word, not a list: a year ("1939. aasta
+# tulekahjus", "2020. gadā") or an ordinal the sentence goes on from in lower case ("5. mail
+# toimub") that does not continue the list's count. CommonMark reads both as list items (and
+# blank lines do not end a list) and drops the number.
+_YEAR_MARKER = re.compile(r"[12]\d{3}")
+
+
+def _text_markers(tokens: list[Any]) -> dict[int, str]:
+    """For the first inline token of each ordered-list item whose marker is text: its index,
+    and the marker as written ("1939.")."""
+    out: dict[int, str] = {}
+    for i, tok in enumerate(tokens):
+        if tok.type != "ordered_list_open":
+            continue
+        items = []
+        for j in range(i + 1, len(tokens)):
+            t = tokens[j]
+            if t.type == "ordered_list_close" and t.level == tok.level:
+                break
+            if t.type == "list_item_open" and t.level == tok.level + 1:
+                items.append(j)
+        count = 0  # the number a list item continuing the count would have, less one
+        for j in items:
+            inline = next((k for k in range(j + 1, len(tokens))
+                           if tokens[k].type == "inline"), None)
+            marker = tokens[j].info
+            number = int(marker) if marker.isdigit() else -1
+            if inline is not None:
+                text = tokens[inline].content
+                if _YEAR_MARKER.fullmatch(marker) or (
+                        number != count + 1 and text[:1].isalpha() and text[:1].islower()):
+                    out[inline] = marker + tokens[j].markup
+                    continue
+            count = number
+    return out
+
+
 def markdown_paragraphs(text: str, lang: str) -> tuple[list[list[SentenceText]],
                                                         list[list[int]]]:
     """The prose blocks' sentences, and the line (1-based) where each starts."""
@@ -89,7 +126,9 @@ def markdown_paragraphs(text: str, lang: str) -> tuple[list[list[SentenceText]],
     paragraphs: list[list[SentenceText]] = []
     starts: list[list[int]] = []
     cell = -1
-    for tok in md.parse("\n".join(lines)):
+    tokens = md.parse("\n".join(lines))
+    markers = _text_markers(tokens)
+    for i, tok in enumerate(tokens):
         if tok.type == "tr_open":
             cell = -1
         elif tok.type in ("th_open", "td_open"):
@@ -97,6 +136,8 @@ def markdown_paragraphs(text: str, lang: str) -> tuple[list[list[SentenceText]],
         if tok.type != "inline" or not tok.map:
             continue
         plain = _plain(tok)
+        if i in markers:
+            plain = f"{markers[i]} {plain}"
         shown = "\n".join(lines[tok.map[0]:tok.map[1]])
         if cell >= 0 and tok.map[1] - tok.map[0] == 1:  # a table cell: its own part of the row
             shown = _cell(shown, cell)

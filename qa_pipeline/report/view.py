@@ -147,7 +147,7 @@ class HeaderView:
 def thresholds_of(sig: Mapping[str, Any]) -> tuple[Threshold, ...]:
     """A signature's thresholds, by name."""
     items = {str(k): float(v) for k, v in dict(sig.get("thresholds", {})).items()}
-    return tuple(Threshold(k, f"{v:g}") for k, v in sorted(items.items()))
+    return tuple(Threshold(k, f"{v:.10g}") for k, v in sorted(items.items()))
 
 
 def decoding_line(sig: Mapping[str, Any]) -> str:

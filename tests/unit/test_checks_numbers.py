@@ -65,6 +65,9 @@ def test_correct_pairs_do_not_fire(src: str, tgt: str, src_lang: str, tgt_lang: 
         ("Parduota 3 400,25 tonos grūdų.", "Müüdi 3400,52 tonni vilja.", "critical"),
         ("Nuotolis – 50 mylių (80 km).", "Vahemaa on 50 miili (95 km).", "critical"),
         ("Nuotolis – 50 mylių.", "Vahemaa on 50 miili (95 km).", "major"),
+        # a lost or added zero is a changed value, not a number dropped and another added
+        ("Atvyko 1000 žmonių.", "Saabus 100 inimest.", "critical"),
+        ("Kaina 3,5 euro.", "Hind on 35 eurot.", "critical"),
     ],
 )
 def test_changed_numbers_fire(src: str, tgt: str, severity: str) -> None:

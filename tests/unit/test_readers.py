@@ -66,6 +66,11 @@ def test_tsv_pairs_make_one_bead_per_line(tmp_path: Path) -> None:
     # ... but thematic breaks around prose are no front matter
     ("---\n\nEsimene peatükk hundist.\n\n---\n\nTeine peatükk.\n",
      [("Esimene peatükk hundist.", 3), ("Teine peatükk.", 7)]),
+    # a year or a date opening a paragraph is no list number; a list keeps its count
+    ("Sissejuhatus.\n\n1939. aasta tulekahjus hävis kirik.\n\n1. Esimene punkt\n"
+     "2. teine punkt\n\n5. mail toimub koosolek.\n",
+     [("Sissejuhatus.", 1), ("1939. aasta tulekahjus hävis kirik.", 3), ("Esimene punkt", 5),
+      ("teine punkt", 6), ("5. mail toimub koosolek.", 8)]),
 ])
 def test_markdown_sentences_and_their_lines(tmp_path: Path, text: str,
                                             expected: list[tuple[str, int]]) -> None:

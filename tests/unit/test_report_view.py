@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from qa_pipeline.errors import InputError
 from qa_pipeline.report.charts import HEAT_MAX_CELLS
 from qa_pipeline.report.index_view import summarize
-from qa_pipeline.report.view import Segment, build_view, segments_for
+from qa_pipeline.report.view import Segment, build_view, segments_for, thresholds_of
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "report" / "fixture_report.json"
 
@@ -162,3 +162,12 @@ def test_summary_for_the_batch_index() -> None:
     # of aligned pairs only: the fixture's omission and addition (drift 1.0) are gaps
     full = [float(b["drift"]) for b in load_fixture()["alignment"] if b["source"] and b["target"]]
     assert s.max_drift == max(full) < 1.0 and s.n_rows == 11
+
+
+def test_thresholds_are_shown_as_the_signature_has_them() -> None:
+    # the HTML must not round what JSON and XLSX carry in full
+    shown = {t.name: t.value for t in thresholds_of(
+        {"thresholds": {"drift_minor_relative": 2.535072, "nway_margin": 4.808938,
+                        "drift_minor": 1.0}})}
+    assert shown == {"drift_minor_relative": "2.535072", "nway_margin": "4.808938",
+                     "drift_minor": "1"}

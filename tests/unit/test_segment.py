@@ -172,6 +172,10 @@ def test_line_rules_leave_ordinary_prose_alone(text: str, expected: list[str]) -
      ["Pvz. Vilnius yra sostinė.", "Kitas sakinys."]),
     ("Riike, nt. Soome ja Rootsi. Hea.", "et", ["Riike, nt. Soome ja Rootsi.", "Hea."]),
     ("It costs approx. 5 EUR. Cheap.", "en", ["It costs approx. 5 EUR.", "Cheap."]),
+    # "Saint" stands before a name (lt, lv, pl)
+    ("Nutilo Šv. Martyno varpai. Kitas.", "lt", ["Nutilo Šv. Martyno varpai.", "Kitas."]),
+    ("Zvanīja Sv. Pētera zvani. Otrs.", "lv", ["Zvanīja Sv. Pētera zvani.", "Otrs."]),
+    ("Kościół św. Marcina. Drugie.", "pl", ["Kościół św. Marcina.", "Drugie."]),
     ("Skirta 2,5 mln. Eur. Pinigai skirti mokykloms.", "lt",
      ["Skirta 2,5 mln. Eur.", "Pinigai skirti mokykloms."]),
     ("Taip. Gerai. Ne.", "lt", ["Taip.", "Gerai.", "Ne."]),  # short sentences stay apart

@@ -515,6 +515,14 @@ def _near(a: Mention, b: Mention) -> bool:
     return any(x and y and 0.2 <= abs(x / y) <= 5.0 for x in xs for y in ys)
 
 
+def _tenfold(a: Mention, b: Mention) -> bool:
+    """The same digits a power of ten apart ("1000" / "100", "3,5" / "35"): a digit or a zero
+    was lost or added, a changed value however far apart."""
+    return any(x and y and any(math.isclose(abs(x / y), 10.0 ** k, rel_tol=1e-9)
+                               for k in (-3, -2, -1, 1, 2, 3))
+               for x in _numeric(a) for y in _numeric(b))
+
+
 def _sign_flipped(a: Mention, b: Mention) -> bool:
     """The same value with the other sign ("-5 %" / "5 %"; only a hard minus has one keys)."""
     return "-" in (a.sign, b.sign) and a.sign != b.sign and any(
@@ -538,15 +546,17 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Hit]
     s_left = _resolve_words(s_left, tgt, tl)
     t_left = _resolve_words(t_left, src, sl)
     hits: list[Hit] = []
-    # Pair leftovers in reading order: a leftover on each side is a changed value.
     # Pair leftovers, closest values first: a conversion or rounding is minor, any other pair
-    # of leftovers of the same magnitude is a changed value (critical).
+    # of leftovers of the same magnitude, or of the same digits a power of ten apart, is a
+    # changed value (critical).
     t_pool = list(t_left)
     s_pool = list(s_left)
     rules: tuple[tuple[Callable[[Mention, Mention], bool], Severity, float, str], ...] = (
         (_sign_flipped, "critical", 0.9, "differ in sign"),
         (_benign, "minor", 0.3, "differ (a unit/currency conversion or rounding)"),
         (_near, "critical", 0.9, "differ: the value was changed"),
+        (_tenfold, "critical", 0.9,
+         "differ by a power of ten: a digit or a decimal mark was lost or added"),
     )
     for relation, severity, score, what in rules:
         cands = sorted(((_distance(a, b), i, j) for i, a in enumerate(s_pool)
