@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from .config import WEB_TLDS as _TLDS
 from .io.normalise import INVISIBLE, clean, compose, is_blank
+from .langs import base_lang
 from .types import Document, Paragraph, Sentence
 
 SEGMENTER = "sentencex+lowercase-join/1"
@@ -178,9 +179,19 @@ _BARE_NUMBER = re.compile(r"\(?\d{1,3}(?:\.\d{1,3})*[.)]?")
 # An abbreviation that stands before a number in lt / et references ("5 str. 2 d.", "pr. 5",
 # "Žr. 4 psl.", "vt lk. 4", "tel. 8 600"): the number goes on with the sentence. A listed one
 # only: "Jis grįžo namo. 12 darbuotojų liko." is two sentences.
+# Also pl "ok. 300" (about), lv "20. gs. 80. gados" (century), ru "табл. 3", "рис. 2", "стр. 5".
 _ABBREV_END = re.compile(
-    r"(?:^|\s)(?:str|d|p|pr|psl|lk|nr|žr|pvz|vt|vnt|lg|pt|sk|skyr|pav|tab|joon|tel|t)\.$",
+    r"(?:^|\s)(?:str|d|p|pr|psl|lk|nr|žr|pvz|vt|vnt|lg|pt|sk|skyr|pav|tab|joon|tel|t|ok|gs|"
+    r"табл|рис|стр|гл)\.$",
     re.IGNORECASE)
+# A German ordinal after an article or a contracted preposition ("in der 28. Minute", "im 1.
+# Weltkrieg", "zum 7. Mal"): the noun after it is capitalised, so the splitter cut there.
+_DE_ORDINAL_END = re.compile(
+    r"(?:^|\s)(?:der|die|das|dem|den|des|im|am|zum|zur|vom|beim|ins|ans|seinem|seiner|seinen|"
+    r"ihrem|ihrer|ihren|jedem|jeder|diesem|dieser|dieses)\s\d{1,3}\.$", re.IGNORECASE)
+# A closing-style quote alone at a piece's end opens the next sentence (fi / sv use "”" on both
+# sides: "…20 prosenttia. ”Uskon…"): the splitter leaves it behind.
+_STRAY_QUOTE = re.compile(r"\s([”»\"])$")
 
 
 # The second half of a range of ordinals after a cut: "5.–7. mail" (et dates) is one.
@@ -190,7 +201,7 @@ _RANGE_END = re.compile(r"[–—-]\s?\d")
 # nt. Soome", "Kl. 10.00 algab", "approx. 5 EUR", "Šv. Martyno bažnyčia"). A unit alone
 # ("2,5 mln. Eur.") stays with the piece before.
 _INNER_ABBREV_END = re.compile(
-    r"(?:^|\s)(?:pvz|plg|piem|nt|kl|vrd|e\.g|i\.e|cf|approx|ca|šv|sv|św)\.$", re.IGNORECASE)
+    r"(?:^|\s)(?:pvz|plg|piem|nt|kl|vrd|e\.g|i\.e|cf|approx|ca|šv|sv|św|st)\.$", re.IGNORECASE)
 _UNIT_ABBREV = re.compile(r"(?:eur|usd|gbp|lt|ls|kr|proc|tūkst|mln|mlrd|val|min)\.?",
                           re.IGNORECASE)
 
@@ -199,6 +210,12 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
     import sentencex
 
     pieces = [q.strip() for p in sentencex.segment(lang, paragraph) for q in _split_missed(p)]
+    for i in range(len(pieces) - 1):
+        stray = _STRAY_QUOTE.search(pieces[i])
+        if stray and pieces[i + 1]:
+            pieces[i] = pieces[i][:stray.start()].rstrip()
+            pieces[i + 1] = stray.group(1) + pieces[i + 1]
+    ordinal_end = _DE_ORDINAL_END if base_lang(lang) == "de" else None
     out: list[str] = []
     end = -1  # where the last sentence of `out` ends in `paragraph` (-1: not found there)
     pos = 0
@@ -209,7 +226,8 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
         if out and (_starts_lower(piece) or _BARE_NUMBER.fullmatch(out[-1]) or (
                 piece[:1].isdigit() and _ABBREV_END.search(out[-1]))
                 or _RANGE_END.match(piece) or _INNER_ABBREV_END.search(out[-1])
-                or _UNIT_ABBREV.fullmatch(piece)):
+                or _UNIT_ABBREV.fullmatch(piece)
+                or (ordinal_end is not None and ordinal_end.search(out[-1]))):
             # joined as the paragraph has them ("5.–7. mail" keeps no space it did not have)
             gap = paragraph[end:at] if at >= end >= 0 else " "
             out[-1] = f"{out[-1]}{gap if not gap.strip() else ' '}{piece}"

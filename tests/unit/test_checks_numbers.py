@@ -47,6 +47,19 @@ def test_values(text: str, expected: str) -> None:
         ("Kontsert algab kell 19.00.", "The concert starts at 7 p.m.", "et", "en"),
         ("Tulu kasvas 1 250 000 euroni.", "Revenue grew to 1,250,000 euros.", "et", "en"),
         ("Ehitati kolm uut silda.", "Three new bridges were built.", "et", "en"),
+        # scale words, units, decades and centuries beyond lt / et / en
+        ("Revenue was 3.5 million euros.", "Los ingresos fueron de 3,5 millones.", "en", "es"),
+        ("Fast 649 Millionen Menschen.", "Prawie 649 milionów ludzi.", "de", "pl"),
+        ("10 miljardia euroa.", "10 миллиардов евро.", "fi", "ru"),
+        ("Budżet 4 000 tys. zł.", "Biudžetas 4 mln. zlotų.", "pl", "lt"),
+        ("Winds of 85 miles per hour.", "Ветер 137 км/ч.", "en", "ru"),
+        ("A 550 pound boar.", "250-kiloisen karjun.", "en", "fi"),
+        ("Bis 50 mm Regen.", "Jopa 5 cm sadetta.", "de", "fi"),
+        ("Speeds of 800 kph (497 mph).", "Kiirusega 800 km tunnis.", "en", "et"),
+        ("In den 1980er Jahren.", "W latach 80. ubiegłego wieku.", "de", "pl"),
+        ("Im 19. Jahrhundert.", "W XIX wieku.", "de", "pl"),
+        ("В 1980-е годы.", "20. gadsimta 80. gados.", "ru", "lv"),
+        ("In the 19th century.", "1800-luvulla.", "en", "fi"),
     ],
 )
 def test_correct_pairs_do_not_fire(src: str, tgt: str, src_lang: str, tgt_lang: str) -> None:
@@ -68,6 +81,8 @@ def test_correct_pairs_do_not_fire(src: str, tgt: str, src_lang: str, tgt_lang: 
         # a lost or added zero is a changed value, not a number dropped and another added
         ("Atvyko 1000 žmonių.", "Saabus 100 inimest.", "critical"),
         ("Kaina 3,5 euro.", "Hind on 35 eurot.", "critical"),
+        # a scale word is no licence for another value
+        ("Projektas kainavo 3 mln. eurų.", "Projekt maksis 3 miljardit eurot.", "critical"),
     ],
 )
 def test_changed_numbers_fire(src: str, tgt: str, severity: str) -> None:

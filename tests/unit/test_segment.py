@@ -176,6 +176,22 @@ def test_line_rules_leave_ordinary_prose_alone(text: str, expected: list[str]) -
     ("Nutilo Šv. Martyno varpai. Kitas.", "lt", ["Nutilo Šv. Martyno varpai.", "Kitas."]),
     ("Zvanīja Sv. Pētera zvani. Otrs.", "lv", ["Zvanīja Sv. Pētera zvani.", "Otrs."]),
     ("Kościół św. Marcina. Drugie.", "pl", ["Kościół św. Marcina.", "Drugie."]),
+    ("Hän asui St. Louisissa. Toinen.", "fi", ["Hän asui St. Louisissa.", "Toinen."]),
+    # abbreviations before a number: pl "about", lv "century", ru "table"
+    ("Mieszka tu ok. 300 osób. Drugie.", "pl", ["Mieszka tu ok. 300 osób.", "Drugie."]),
+    ("Tas notika 20. gs. 80. gados. Otrs.", "lv", ["Tas notika 20. gs. 80. gados.", "Otrs."]),
+    ("См. табл. 3 ниже. Второе.", "ru", ["См. табл. 3 ниже.", "Второе."]),
+    # a German ordinal after an article goes on into its capitalised noun; a number ending a
+    # sentence does not
+    ("Ein Tor in der 28. Minute. Dann Schluss.", "de",
+     ["Ein Tor in der 28. Minute.", "Dann Schluss."]),
+    ("Im 1. Weltkrieg kämpfte er. Zum 7. Mal.", "de",
+     ["Im 1. Weltkrieg kämpfte er.", "Zum 7. Mal."]),
+    ("Die Antwort ist 42. Das war klar.", "de", ["Die Antwort ist 42.", "Das war klar."]),
+    # a quote the splitter left behind opens the next sentence (fi / sv quote with ” and »)
+    ("Se oli hyvä. ”Lähdemme nyt”, hän sanoi.", "fi",
+     ["Se oli hyvä.", "”Lähdemme nyt”, hän sanoi."]),
+    ("Det var bra. »Vi går nu», sa han.", "sv", ["Det var bra.", "»Vi går nu», sa han."]),
     ("Skirta 2,5 mln. Eur. Pinigai skirti mokykloms.", "lt",
      ["Skirta 2,5 mln. Eur.", "Pinigai skirti mokykloms."]),
     ("Taip. Gerai. Ne.", "lt", ["Taip.", "Gerai.", "Ne."]),  # short sentences stay apart

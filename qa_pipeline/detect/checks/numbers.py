@@ -46,15 +46,27 @@ _NUM_RE = re.compile(
 # alternative so "1,5 mln." matches "1 500 000" as well as "1,5 miljonit".
 _SCALE_RE = re.compile(
     r"[\s\u00a0]?(?P<w>mln|milijon\w*|miljon\w*|million\w*|mio|milj(?![\w])|млн|m(?![\w])|"
+    r"milion\w*|miljoon\w*|millon\w*|millón|milh(?:ão|ões|ao|oes)|miljoen\w*|mill(?![\w])|"
+    r"миллион\w*|мільйон\w*|милион\w*|milyon\w*|مليون\w*|"
     r"mlrd|mld(?![\w])|mrd(?![\w])|mljrd|milijard\w*|miljard\w*|billion\w*|bn|bln|млрд|"
-    r"tūkst|tūkstan\w*|tuh|tuhat\w*|tuhande\w*|thousand\w*|k(?![\w]))",
+    r"miliard\w*|milliard\w*|bilh(?:ão|ões|ao|oes)|миллиард\w*|мільярд\w*|милиард\w*|"
+    r"milyar\w*|مليار\w*|"
+    r"tūkst|tūkstan\w*|tuh|tuhat\w*|tuhande\w*|thousand\w*|k(?![\w])|"
+    r"tys(?![\w])|tysi[ąę]c\w*|тыс(?![\w])|тысяч\w*|тисяч\w*|tausend\w*)",
     re.IGNORECASE,
 )
+# The exponent of each scale word, by its stem (the first stem the word starts with wins, so
+# the longer stems of one family come first).
 _SCALES = (("mlrd", 9), ("mld", 9), ("mrd", 9), ("mljrd", 9), ("milijard", 9), ("miljard", 9),
-           ("billion", 9), ("bn", 9), ("bln", 9), ("млрд", 9),
+           ("billion", 9), ("bn", 9), ("bln", 9), ("млрд", 9), ("miliard", 9), ("milliard", 9),
+           ("bilh", 9), ("миллиард", 9), ("мільярд", 9), ("милиард", 9), ("milyar", 9),
+           ("مليار", 9),
            ("mln", 6), ("milj", 6), ("млн", 6), ("milijon", 6), ("miljon", 6), ("million", 6),
+           ("milion", 6), ("millon", 6), ("millón", 6), ("milh", 6), ("mill", 6),
+           ("миллион", 6), ("мільйон", 6), ("милион", 6), ("milyon", 6), ("مليون", 6),
            ("mio", 6), ("m", 6),
-           ("tūkst", 3), ("tuh", 3), ("thousand", 3), ("k", 3))
+           ("tūkst", 3), ("tuh", 3), ("thousand", 3), ("tys", 3), ("тыс", 3), ("тисяч", 3),
+           ("tausend", 3), ("k", 3))
 
 # 12-hour clock in en vs 24-hour in lt/et: "3 p.m." = "15 val." = "kell 15.00".
 _PM_RE = re.compile(r"[\s\u00a0]?p\.?\s?m\b\.?", re.IGNORECASE)
@@ -65,29 +77,35 @@ _HOUR_AFTER = re.compile(r"[\s\u00a0]?(?:val\b|h\b|tundi\b|o'clock)", re.IGNOREC
 # pair whose units differ and whose values are related by the conversion factor is minor.
 # Same-unit pairs get no such leniency ("30 metrų" / "27 meetri" is an inconsistency).
 _UNITS: tuple[tuple[str, str, str], ...] = (
-    ("len", "km", r"km\b|kilomet\w*|kilomeet\w*"),
-    ("len", "cm", r"cm\b|centimet\w*|sentimeet\w*"),
-    ("len", "m", r"m\b|metr\w*|meetr\w*|meter\w*|metre\w*"),
-    ("len", "mi", r"myl\w*|miles?\b|miil\w*|mail\w*"),
-    ("len", "yd", r"jard\w*|yards?\b"),
-    ("len", "ft", r"pėd\w*|feet\b|foot\b|ft\b|jalg\w*"),
-    ("len", "in", r"col\w*|toll\w*|inch\w*"),
-    ("mass", "kg", r"kg\b|kilogram\w*"),
-    ("mass", "g", r"g\b|gram\w*"),
-    ("mass", "lb", r"svar\w*|nael\w*|pounds?\b|lbs?\b"),
-    ("mass", "oz", r"unc\w*|ounces?\b|oz\b"),
-    ("temp", "deg", r"°|laipsn\w*|kraad\w*|degrees?\b|sooja\w*|külma\w*"),
-    ("area", "ha", r"ha\b|hektar\w*"),
-    ("area", "acre", r"akr\w*|aakr\w*|acres?\b"),
-    ("vol", "l", r"l\b|litr\w*|liitr\w*"),
-    ("vol", "gal", r"galon\w*|gallon\w*"),
+    ("len", "km", r"km\b|kph\b|kilomet\w*|kilomeet\w*|км\b|километр\w*"),
+    ("len", "mm", r"mm\b|millimet\w*|milimet\w*|millimeet\w*|мм\b|миллиметр\w*"),
+    ("len", "cm", r"cm\b|centimet\w*|sentimeet\w*|centymetr\w*|zentimet\w*|senttim\w*|"
+                  r"см\b|сантиметр\w*"),
+    ("len", "m", r"m\b|metr\w*|meetr\w*|meter\w*|metre\w*|м\b|метр\w*"),
+    ("len", "mi", r"myl\w*|miles?\b|miil\w*|mail\w*|mph\b|meile\w*|mil\b|mil[ei]\b|"
+                  r"milach\b|jūdz\w*|миль\w*|миля\w*"),
+    ("len", "yd", r"jard\w*|yards?\b|ярд\w*"),
+    ("len", "ft", r"pėd\w*|feet\b|foot\b|ft\b|jalg\w*|jalk\w*|fuß\w*|fuss\b|stóp\b|"
+                  r"stop[ya]\b|pēd\w*|фут\w*"),
+    ("len", "in", r"col\w*|toll\w*|inch\w*|zoll\b|cal[ei]?\b|tuuma\w*|дюйм\w*"),
+    ("mass", "kg", r"kg\b|kilogram\w*|kilo\w*|кг\b|килограмм\w*|кило\w*"),
+    ("mass", "g", r"g\b|gram\w*|г\b|грамм\w*"),
+    ("mass", "lb", r"svar\w*|nael\w*|pounds?\b|lbs?\b|pfund\w*|funt\w*|pauna\w*|"
+                   r"mārciņ\w*|фунт\w*"),
+    ("mass", "oz", r"unc\w*|ounces?\b|oz\b|unze\w*|унци\w*"),
+    ("temp", "deg", r"°|laipsn\w*|kraad\w*|degrees?\b|sooja\w*|külma\w*|grad\b|grade?n?\b|"
+                    r"stopni\w*|stopień|aste\w*|grād\w*|градус\w*"),
+    ("area", "ha", r"ha\b|hektar\w*|гектар\w*"),
+    ("area", "acre", r"akr\w*|aakr\w*|acres?\b|акр\w*"),
+    ("vol", "l", r"l\b|litr\w*|liitr\w*|liter\w*|л\b|литр\w*"),
+    ("vol", "gal", r"galon\w*|gallon\w*|галлон\w*"),
 )
 _UNIT_RES = tuple((dim, fam, re.compile(rf"[\s\u00a0-]?(?:{pat})", re.IGNORECASE))
                   for dim, fam, pat in _UNITS)
 _FACTORS = {("mi", "km"): 1.609344, ("yd", "m"): 0.9144, ("ft", "m"): 0.3048,
-            ("ft", "cm"): 30.48, ("in", "cm"): 2.54, ("lb", "kg"): 0.453592,
+            ("ft", "cm"): 30.48, ("in", "cm"): 2.54, ("in", "mm"): 25.4, ("lb", "kg"): 0.453592,
             ("oz", "g"): 28.3495, ("acre", "ha"): 0.404686, ("gal", "l"): 3.78541,
-            ("km", "m"): 1000.0, ("m", "cm"): 100.0}
+            ("km", "m"): 1000.0, ("m", "cm"): 100.0, ("cm", "mm"): 10.0, ("m", "mm"): 1000.0}
 _CONVERSION_TOL = 0.08
 
 # A value given with more decimals than its counterpart and equal to it after rounding to the
@@ -102,10 +120,19 @@ _CURRENCIES = (
 _CURRENCY_AFTER = [(c, re.compile(rf"[\s\u00a0]?(?:mln\.?\s|mlrd\.?\s|miljoni\w*\s|"
                                   rf"milijon\w*\s|miljardi\w*\s|million\s|bn\s)?(?:{p})",
                                   re.IGNORECASE)) for c, p in _CURRENCIES]
-_DECADE_AFTER = re.compile(r"(?:'?s\b|-?ndat|-?ndad|-?nda\b|\.\s?aastat(?:el|e|est)\b)")
+# A decade after its year: en "1980s", et "1980ndatel", de "1980er", ru "1980-е" / "1980-х",
+# fi "1980-luvulla", lv "1980. gados".
+_DECADE_AFTER = re.compile(r"(?:'?s\b|-?ndat|-?ndad|-?nda\b|\.\s?aastat(?:el|e|est)\b|er\b|er-|"
+                           r"-(?:е|х|ые|ых|ие|их)\b|-luvu\w*|-luku\w*|\.\s?gad(?:os|iem|i)\b)")
 _RANGE_BEFORE = re.compile(r"(?<!\d)(\d{4})\s?[-–—]\s?$")
-# Centuries in roman numerals: lt "XIX a.", "XVII amžiaus"; en "XIX century".
-_ROMAN_RE = re.compile(r"\b(?P<r>[IVXLC]{1,7})(?=\s?(?:a\.|amž\w*|sajand\w*|century))")
+# Centuries in roman numerals: lt "XIX a.", "XVII amžiaus"; en "XIX century"; pl "XIX w.",
+# "XIX wieku"; ru "XIX век", "XIX в."; de "XIX. Jahrhundert"; lv "XIX gadsimts".
+_ROMAN_RE = re.compile(r"\b(?P<r>[IVXLC]{1,7})(?=\.?\s?(?i:a\.|amž\w*|sajand\w*|century|w\.|"
+                       r"wiek\w*|в\.|век\w*|jh\.|jahrhundert\w*|gadsimt\w*|vuosisa\w*))")
+# A century in digits followed by its decade ("20. gadsimta 80. gados", "20. sajandi 30ndatel"):
+# as with roman centuries, the decade carries the comparison.
+_CENTURY_BEFORE_DECADE = re.compile(
+    r"\.?\s?(?i:sajand|gadsimt|jahrhundert|век|wiek|amž|century|vuosisa)\w*\s\d")
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 # Signs (see the module docstring). A hard sign is "-" or "−" (U+2212, also "− 5") before the
 # first digit, after a space, a bracket, a quote, "=", ":" or an ellipsis, a currency symbol
@@ -282,6 +309,8 @@ def extract(text: str) -> list[Mention]:
     for m in _NUM_RE.finditer(text):
         vals, extra, parts = _mention_values(m)
         after = text[m.end(): m.end() + 14]
+        if _CENTURY_BEFORE_DECADE.match(text, m.end()):
+            continue
         before = text[max(0, m.start() - 6): m.start()]
         scaled: set[Decimal] = set()
         plain = vals
@@ -317,6 +346,7 @@ def extract(text: str) -> list[Mention]:
             if year % 10 == 0:
                 keys.add(str((year % 100) // 10 + 1))
                 keys.add(str(year // 100 + 1))  # lt "XX a. 4-asis dešimtmetis" = 1930s
+                keys.add(str(year % 100))  # pl "lata 80.", ru "80-е годы", lv "80. gados"
         rng = _RANGE_BEFORE.search(text, 0, m.start())
         if rng and rng.end() == m.start() and len(m.group()) == 2:
             keys.add(rng.group(1)[:2] + m.group())  # "1950-53" = "1950–1953"
