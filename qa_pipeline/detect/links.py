@@ -22,6 +22,9 @@ from .context import PairContext
 
 # An inline link or image: [text](target "title"), the target optionally in <...>.
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+# An inline HTML link in Markdown: <a href="target" …>text</a>.
+_HTML_LINK = re.compile(r"<a\s[^<>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))[^<>]*>"
+                        r"([^<]*)</a\s*>", re.IGNORECASE)
 _HOST = re.compile(r"^(?:https?:)?//(?:www\.)?([^/?#:]+)", re.IGNORECASE)
 CHECK = "urls"  # the registered check whose switch this pass follows
 
@@ -36,17 +39,22 @@ def target_key(href: str) -> str | None:
 
 
 def sentence_links(sentence: Sentence) -> list[tuple[int, int, str]]:
-    """(start, end, target) of each inline link in the sentence as given: the link text's span
-    in the analysed `text` (empty where it has no text), and its target."""
+    """(start, end, target) of each inline link (Markdown or an HTML `<a href>`) in the
+    sentence as given: the link text's span in the analysed `text` (empty where it has no
+    text), and its target."""
     if not sentence.display or not sentence.offsets:
         return []
     where = {o: i for i, o in reversed(list(enumerate(sentence.offsets[:-1])))}
+    found = [(m.start(1), m.end(1), m.group(2), m.start())
+             for m in _LINK.finditer(sentence.display)]
+    found += [(m.start(4), m.end(4), m.group(1) or m.group(2) or m.group(3) or "", m.start())
+              for m in _HTML_LINK.finditer(sentence.display)]
     out = []
-    for m in _LINK.finditer(sentence.display):
-        inside = [where[o] for o in range(m.start(1), m.end(1)) if o in where]
+    for start, end, href, _ in sorted(found, key=lambda f: f[3]):
+        inside = [where[o] for o in range(start, end) if o in where]
         a = min(inside, default=0)
         b = max(inside, default=-1) + 1
-        out.append((a, max(a, b), m.group(2)))
+        out.append((a, max(a, b), href))
     return out
 
 

@@ -63,3 +63,20 @@ def test_localised_paths_agree_and_another_site_does_not(tmp_path: Path) -> None
     assert len(_pair(tmp_path, LT, lost)) == 1
     # The URL check's switch turns it off.
     assert _pair(tmp_path, LT, moved, checks=("numbers",)) == []
+
+
+def test_an_html_link_in_markdown_is_compared_too(tmp_path: Path) -> None:
+    md = tmp_path / "lt.md"
+    md.write_text('Žr. <a href="https://example.com/lt/pagalba" class="x">pagalbos '
+                  "puslapį</a> ir [kainas](https://example.com/lt/kainos).\n", "utf-8")
+    (s,) = read_document(md, "lt").sentences
+    assert [(s.text[a:b], href) for a, b, href in sentence_links(s)] == [
+        ("pagalbos puslapį", "https://example.com/lt/pagalba"),
+        ("kainas", "https://example.com/lt/kainos")]
+    lt = 'Žr. <a href="https://example.com/lt/pagalba">pagalbos puslapį</a>.\n'
+    et = "Vt <a href='https://phishing.example.net/et/abi'>abilehte</a>.\n"
+    assert [m for _, m in _pair(tmp_path, lt, et)] == [
+        "a link in the source points to https://example.com/lt/pagalba; no link in the target "
+        "points to example.com",
+        "a link in the target points to https://phishing.example.net/et/abi; no link in the "
+        "source points to phishing.example.net"]
