@@ -20,7 +20,10 @@ from .types import Document, Paragraph, Sentence
 SEGMENTER = "sentencex+lowercase-join/1"
 # A blank line may hold spaces of any kind and invisible characters.
 _BLANK = re.compile(rf"\n(?:[^\S\n]|[{INVISIBLE}])*\n")
-_WS = re.compile(r"\s+")
+# Line breaks and runs of plain spaces are how a text is wrapped, not how it is written: a
+# sentence that differs from its text as given only in those carries no `display`. A no-break
+# or thin space is written (number groups, French punctuation), so the text as given is kept.
+_WS = re.compile(r"[ \t\n\r\f\v]+")
 # (text, display, offsets): a sentence's analysed text and, when it differs, the text as given
 # with the offset map (see types.Sentence).
 SentenceText = tuple[str, str, tuple[int, ...]]

@@ -2,7 +2,14 @@
 
 import pytest
 
-from qa_pipeline.segment import parse_segmented, segment_text, split_paragraphs, split_sentences
+from qa_pipeline.segment import (
+    block_sentences,
+    line_sentence,
+    parse_segmented,
+    segment_text,
+    split_paragraphs,
+    split_sentences,
+)
 
 
 @pytest.mark.parametrize(
@@ -226,3 +233,10 @@ def test_two_short_lines_ending_a_sentence_stay_one() -> None:
                        "partneriai.", "s.txt", "lt")
     assert [s.text for s in doc.sentences] == [
         "Sutartis", "Sutartį pasirašė direktorius Jonas Jonaitis ir partneriai."]
+
+
+def test_a_written_no_break_space_is_kept_as_given_and_wrapping_is_not() -> None:
+    (price, wrapped) = block_sentences("Kaina 1\u00a0000 eurų. Kitas\nsakinys.", "lt")
+    assert price == ("Kaina 1 000 eurų.", "Kaina 1\u00a0000 eurų.", tuple(range(18)))
+    assert wrapped == ("Kitas sakinys.", "", ())
+    assert line_sentence("Prix\u202f: 5 €")[1] == "Prix\u202f: 5 €"
