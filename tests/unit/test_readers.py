@@ -143,3 +143,46 @@ def test_a_device_or_pipe_is_read_only_up_to_the_limit() -> None:
 
     with pytest.raises(InputError, match="/dev/zero: what it holds is larger than the"):
         read_bytes(Path("/dev/zero"), 1000)
+
+
+def test_tsv_quoted_cell_with_a_tab_before_an_empty_target_is_one_untranslated_cell(
+        tmp_path: Path) -> None:
+    """Excel quotes a cell holding a tab; on a row whose target is empty the row still splits
+    into two cells at tabs, which made up a pair and lost the omission."""
+    p = tmp_path / "pairs.tsv"
+    p.write_text('en\tde\nGood morning.\tGuten Morgen.\n'
+                 '"Press Ctrl+S to save\tthe whole project."\t\nSee you.\tBis bald.\n', "utf-8")
+    pair = read_pairs_tsv(p, "en", "de")
+    assert pair.source.texts == ["Good morning.", "Press Ctrl+S to save the whole project.",
+                                 "See you."]
+    assert pair.target.texts == ["Guten Morgen.", "Bis bald."]
+    assert pair.beads is not None
+    assert [(b.source, b.target) for b in pair.beads] == [((0,), (0,)), ((1,), ()), ((2,), (1,))]
+    assert [s.line for s in pair.source.sentences] == [2, 3, 4]
+
+
+@pytest.mark.parametrize("first", ["Yes\tJa", "No\tNein", "Si\tDa", "Hi\tHallo", "Day\tTag",
+                                   "Map\tKarte", "Tax\tSteuer", "May\tMai", "Min\tMax"])
+def test_tsv_first_row_of_words_is_text_not_a_language_header(tmp_path: Path,
+                                                              first: str) -> None:
+    from qa_pipeline.io.readers import declared_langs
+
+    p = tmp_path / "ui.tsv"
+    p.write_text(f"{first}\nCancel\tAbbrechen\n", "utf-8")
+    assert declared_langs(p) == ("", "")
+    pair = read_pairs_tsv(p, "en", "de")
+    assert pair.source.texts == [first.split("\t")[0], "Cancel"]
+
+
+@pytest.mark.parametrize(("first", "declared"), [
+    ("pt-BR\tpt-PT", ("pt-BR", "pt-PT")), ("EN\tDE", ("EN", "DE")), ("en_GB\tde", ("en_GB", "de")),
+    ("sr-Latn-RS\thr", ("sr-Latn-RS", "hr")), ("es-419\ten", ("es-419", "en")),
+])
+def test_tsv_header_of_codes_is_still_a_header(tmp_path: Path, first: str,
+                                               declared: tuple[str, str]) -> None:
+    from qa_pipeline.io.readers import declared_langs
+
+    p = tmp_path / "h.tsv"
+    p.write_text(f"{first}\nHello.\tHallo.\n", "utf-8")
+    assert declared_langs(p) == declared
+    assert read_pairs_tsv(p, *declared).source.texts == ["Hello."]
