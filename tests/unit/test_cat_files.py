@@ -222,3 +222,41 @@ def test_a_segmented_source_with_a_whole_target_is_one_unit(tmp_path: Path) -> N
     src, tgt, beads = _read(tmp_path, "w.sdlxliff", text)
     assert tgt == ["Kliendid peavad tundma end olulisena."] and len(beads) == 1
     assert src == ["Klientai turi jaustis svarbūs. Kai kurios įmonės didžiuojasi."]
+
+
+VARIANTS_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="pt-BR" datatype="plaintext" segtype="sentence"
+ adminlang="en" creationtool="x" creationtoolversion="1" o-tmf="x"/>
+ <body>
+  <tu tuid="1"><tuv xml:lang="pt-BR"><seg>Você pode baixar o arquivo.</seg></tuv>
+      <tuv xml:lang="pt-PT"><seg>Pode transferir o ficheiro.</seg></tuv></tu>
+  <tu tuid="2"><tuv xml:lang="pt-PT"><seg>O autocarro chega.</seg></tuv>
+      <tuv xml:lang="pt-BR"><seg>O ônibus chega.</seg></tuv></tu>
+ </body>
+</tmx>
+"""
+
+
+def test_tmx_between_variants_of_one_language_matches_the_whole_tag(tmp_path: Path) -> None:
+    """pt-BR beside pt-PT: each side is its own variant's <tuv>, whatever their order (the base
+    code alone took the first <tuv> as the source, swapping the sides of the second unit)."""
+    import pytest
+
+    from qa_pipeline.errors import InputError
+    from qa_pipeline.io.readers import declared_langs
+
+    brazil = ["Você pode baixar o arquivo.", "O ônibus chega."]
+    portugal = ["Pode transferir o ficheiro.", "O autocarro chega."]
+    path = tmp_path / "v.tmx"
+    path.write_text(VARIANTS_TMX, "utf-8")
+    assert declared_langs(path) == ("pt-BR", "pt-PT")
+    for src, tgt in (("pt-BR", "pt-PT"), ("pt_br", "PT-pt"), ("pt-BR", "pt"), ("pt", "pt-PT")):
+        assert _read(tmp_path, "v.tmx", VARIANTS_TMX, src, tgt)[:2] == (brazil, portugal)
+    assert _read(tmp_path, "v.tmx", VARIANTS_TMX, "pt-PT", "pt-BR")[:2] == (portugal, brazil)
+    with pytest.raises(InputError, match=r"several variants of pt \(pt-BR, pt-PT\); set "):
+        read_inputs(path, None, "pt", "pt")
+    # en-US / en-GB alike; and one variant of a language beside its bare code is one language
+    us_gb = VARIANTS_TMX.replace("pt-BR", "en-US").replace("pt-PT", "en-GB")
+    assert _read(tmp_path, "e.tmx", us_gb, "en-GB", "en-US")[:2] == (portugal, brazil)
+    mixed = TMX.replace('"LT-LT"', '"lt"')
+    assert _read(tmp_path, "m.tmx", mixed)[:2] == (["Labas rytas.", "Iki."], ["Tere hommikust."])
