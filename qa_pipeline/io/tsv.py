@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..langs import is_lang
-from ..segment import line_sentence, unify_newlines
+from ..segment import line_sentence, unify_line_ends
 from .base import Inputs, ReaderSpec, ReadOptions
 from .text import read_file
 from .units import Unit, same_lang, units_to_inputs
@@ -83,7 +83,9 @@ def _rows(text: str) -> list[tuple[int, list[str]]]:
             cells = cells[:-1]
         return cells
 
-    text = unify_newlines(text)  # old Mac files end lines with a lone CR
+    # Old Mac files end lines with a lone CR; a vertical tab or U+2028 is a line break inside a
+    # cell (FileMaker's export), not a row's end.
+    text = unify_line_ends(text)
     lines = text.split("\n")
     plain = [(n, trimmed(line.split("\t"))) for n, line in enumerate(lines, start=1)
              if line.strip()]

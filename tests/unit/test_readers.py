@@ -186,3 +186,12 @@ def test_tsv_header_of_codes_is_still_a_header(tmp_path: Path, first: str,
     p.write_text(f"{first}\nHello.\tHallo.\n", "utf-8")
     assert declared_langs(p) == declared
     assert read_pairs_tsv(p, *declared).source.texts == ["Hello."]
+
+
+def test_tsv_line_break_inside_a_cell_is_no_row_end(tmp_path: Path) -> None:
+    """FileMaker writes a line break inside a cell as a vertical tab; U+2028 is one too."""
+    f = tmp_path / "pairs.tsv"
+    f.write_text("Labas.\vKaip sekasi?\tTere.\u2028Kuidas läheb?\nAčiū.\tAitäh.\n", "utf-8")
+    pair = read_pairs_tsv(f, "lt", "et")
+    assert pair.source.texts == ["Labas. Kaip sekasi?", "Ačiū."]
+    assert [s.line for s in pair.target.sentences] == [1, 2]
