@@ -66,6 +66,17 @@ def test_tsv_pairs_make_one_bead_per_line(tmp_path: Path) -> None:
     # ... but thematic breaks around prose are no front matter
     ("---\n\nEsimene peatükk hundist.\n\n---\n\nTeine peatükk.\n",
      [("Esimene peatükk hundist.", 3), ("Teine peatükk.", 7)]),
+    # ... nor around notes that read "Key: value" but are sentences
+    ("---\nMärkus: see juhend käsitleb ainult uut versiooni.\nHoiatus: ärge avage korpust "
+     "vooluvõrgus.\n---\n\nSeadmel on neli porti.\n",
+     [("Märkus: see juhend käsitleb ainult uut versiooni.", 2),
+      ("Hoiatus: ärge avage korpust vooluvõrgus.", 3), ("Seadmel on neli porti.", 6)]),
+    # a settings block with one sentence among its values is front matter still
+    ("---\ntitle: Paigaldus\ndescription: See leht selgitab paigaldamist.\n---\n\n"
+     "Käivitage programm.\n", [("Käivitage programm.", 6)]),
+    # Hugo's TOML front matter between "+++" lines (CRLF as the audit's file had it)
+    ('+++\r\ntitle = "Hinnad"\r\nweight = 10\r\n[params]\r\n  tags = ["a", "b"]\r\n'
+     "+++\r\n\r\nPõhipakett maksab 10 eurot.\r\n", [("Põhipakett maksab 10 eurot.", 8)]),
     # a year or a date opening a paragraph is no list number; a list keeps its count
     ("Sissejuhatus.\n\n1939. aasta tulekahjus hävis kirik.\n\n1. Esimene punkt\n"
      "2. teine punkt\n\n5. mail toimub koosolek.\n",
