@@ -206,3 +206,32 @@ def test_tsv_line_break_inside_a_cell_is_no_row_end(tmp_path: Path) -> None:
     pair = read_pairs_tsv(f, "lt", "et")
     assert pair.source.texts == ["Labas. Kaip sekasi?", "Ačiū."]
     assert [s.line for s in pair.target.sentences] == [1, 2]
+
+
+def test_html_is_read_as_its_prose_blocks(tmp_path: Path) -> None:
+    """An .html side was read as plain text: the DOCTYPE, CSS, scripts, comments and
+    entities became sentences. Each block element is a paragraph, inline markup is text."""
+    p = tmp_path / "et.html"
+    p.write_text('<!DOCTYPE html>\n<html><head><title>Pakkumine</title>\n'
+                 "<style>body { margin: 0 10px; }</style>\n"
+                 '<script>var hind = 100; if (hind > 50) { log("kallis"); }</script>\n'
+                 "</head><body>\n<!-- turundustekst v2 -->\n"
+                 "<p>Meie pakkumine&nbsp;lõpeb 5.&nbsp;mail &amp; sisaldab tasuta\n"
+                 "kohaletoimetamist. Hinnad algavad &euro;10 &#8212; <b>peidetud</b> tasusid pole."
+                 "</p>\n<ul><li>Esimene<br>punkt</li><li>Teine punkt</ul>\n</body></html>\n",
+                 "utf-8")
+    doc = read_document(p, "et")
+    assert [(s.text, s.paragraph, s.line) for s in doc.sentences] == [
+        ("Pakkumine", 0, 2),
+        ("Meie pakkumine lõpeb 5. mail & sisaldab tasuta kohaletoimetamist.", 1, 7),
+        ("Hinnad algavad €10 — peidetud tasusid pole.", 1, 8),
+        ("Esimene punkt", 2, 9), ("Teine punkt", 3, 9)]
+
+
+def test_html_without_prose_and_a_head_left_open(tmp_path: Path) -> None:
+    p = tmp_path / "lt.htm"
+    p.write_text("<html><head><script>x = 1;</script><p>Tekstas po galva.</p>", "utf-8")
+    assert read_document(p, "lt").texts == ["Tekstas po galva."]
+    p.write_text("<!DOCTYPE html><style>p { color: red }</style><!-- nieko -->", "utf-8")
+    with pytest.raises(InputError, match="lt.htm: no sentences found"):
+        read_document(p, "lt")
