@@ -29,9 +29,22 @@ _WS = re.compile(r"[ \t\n\r\f\v]+")
 SentenceText = tuple[str, str, tuple[int, ...]]
 
 
-def unify_newlines(text: str) -> str:
+def unify_line_ends(text: str) -> str:
     """Windows (CR LF) and old Mac (CR) line ends as "\\n"."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# A vertical tab or form feed (a page break: after a line end as pdftotext writes it, with it).
+_VT_FF = re.compile(r"\n?[\v\f]")
+
+
+def unify_newlines(text: str) -> str:
+    """`unify_line_ends`, and Unicode's paragraph separator (U+2029, as word processors export
+    a paragraph end) as a blank line, its line separator (U+2028), a vertical tab and a form
+    feed as a line break; line numbers count them so (U+2029 as the two line ends of a blank
+    line)."""
+    text = unify_line_ends(text).replace("\u2029", "\n\n").replace("\u2028", "\n")
+    return _VT_FF.sub("\n", text) if "\v" in text or "\f" in text else text
 
 
 def split_blocks_at(text: str) -> list[tuple[int, str]]:

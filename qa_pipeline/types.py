@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -73,9 +74,14 @@ def display_range(display: str, offsets: Sequence[int], start: int, end: int
     if end <= start:
         return at(start), at(start)
     e, stop = at(end - 1) + 1, at(end)
+    if display[e - 1:e] == "&" and (m := _ENTITY.match(display, e - 1)) and m.end() <= stop:
+        e = m.end()  # an entity as written ("caf&eacute;") is its one character's text
     while e < stop and unicodedata.combining(display[e:e + 1] or " "):
         e += 1
     return at(start), e
+
+
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);")
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,9 @@ class Sentence:
     unit: str = ""
     # The line of its file where it starts (1-based); 0 where the reader cannot tell (XML).
     line: int = 0
+    # Where a bilingual file says this target is not translated yet, the state that says so
+    # (XLIFF 1.2 state="new" / "needs-translation" / "needs-l10n", 2.x "initial"); "" otherwise.
+    untranslated: str = ""
 
     def display_span(self, start: int, end: int) -> tuple[int, int]:
         """Where text[start:end] is in the text as given (`display`, or `text` itself)."""

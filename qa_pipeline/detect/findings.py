@@ -180,12 +180,25 @@ def drift_findings(ctx: PairContext, drift: DriftResult) -> list[Finding]:
 
 
 def check_findings(ctx: PairContext) -> list[Finding]:
-    """One finding per hit of an enabled check (the context ran them once)."""
+    """One finding per hit of an enabled check (the context ran them once). A target its file
+    marks untranslated (`Sentence.untranslated`: an XLIFF state) is the language check's one
+    finding on the bead, whatever the text: a short UI string copied as it is ("OK",
+    "Email") is often right, but not where the file says it was never translated."""
     out: list[Finding] = []
     for k, i in enumerate(ctx.full):
         bead = ctx.beads[i]
         s_side, t_side = ctx.source_sides[k], ctx.target_sides[k]
+        states = [ctx.target.sentences[j].untranslated for j in bead.target
+                  if ctx.target.sentences[j].untranslated]
         for name in ctx.enabled_checks:
+            if name == "language" and states:
+                out.append(Finding(
+                    kind="language", severity="major", score=1.0, source=bead.source,
+                    target=bead.target, source_spans=(),
+                    target_spans=tuple((j, 0, len(ctx.target.sentences[j].text))
+                                       for j in bead.target),
+                    message=f"the target is not translated (state={states[0]})", row=i))
+                continue
             for hit in ctx.hits[k].get(name, ()):
                 out.append(Finding(
                     kind=hit.kind,

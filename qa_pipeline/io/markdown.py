@@ -2,7 +2,8 @@
 
 Every block of prose is its own paragraph: headings, paragraphs, list items, table cells,
 block quotes. Markup (emphasis, links, inline HTML) is stripped for embedding and kept for
-display; code blocks and HTML blocks are not prose and are left out.
+display; code blocks, HTML blocks and front matter (YAML between `---` lines, TOML between
+`+++` lines) are not prose and are left out.
 """
 
 from __future__ import annotations
@@ -36,23 +37,47 @@ def _plain(inline: Any) -> str:
 
 
 def _without_front_matter(lines: list[str]) -> list[str]:
-    """A static-site generator's YAML front matter (`---` ... `---` opening the file: title,
-    date, layout) is settings, not prose: its lines are blanked, so line numbers stay."""
-    if not lines or lines[0].strip() != "---":
+    """A static-site generator's front matter (opening the file: YAML between `---` lines,
+    Hugo's TOML between `+++` lines; title, date, layout) is settings, not prose: its lines
+    are blanked, so line numbers stay."""
+    if not lines or lines[0].strip() not in ("---", "+++"):
         return lines
+    fence = lines[0].strip()
+    ends = ("---", "...") if fence == "---" else ("+++",)
     for j in range(1, min(len(lines), 200)):
-        if lines[j].strip() in ("---", "..."):
+        if lines[j].strip() in ends:
             body = [x for x in lines[1:j] if x.strip()]
-            # YAML: "key: value" lines, their indented or "- " continuations; a thematic break
-            # around prose ("---", a paragraph, "---") is prose.
-            if body and _YAML_KEY.match(body[0]) and all(
-                    _YAML_KEY.match(x) or x[:1].isspace() or x.startswith("- ") for x in body):
+            if body and (_is_yaml(body) if fence == "---" else _is_toml(body)):
                 return [""] * (j + 1) + lines[j + 1:]
             return lines
     return lines
 
 
+def _is_yaml(body: list[str]) -> bool:
+    """YAML: "key: value" lines, their indented or "- " continuations, and not every key's
+    value a sentence: a thematic break around prose ("---", a paragraph, "---"), or around
+    notes such as "Note: this manual covers version 3 only.", is prose."""
+    keys = [x for x in body if _YAML_KEY.match(x)]
+    return bool(keys) and body[0] in keys and all(
+        x in keys or x[:1].isspace() or x.startswith("- ") for x in body) and not all(
+        _SENTENCE.search(_YAML_KEY.sub("", x, count=1)) for x in keys)
+
+
+def _is_toml(body: list[str]) -> bool:
+    """TOML: "key = value" lines, "[table]" headers, and indented or closing lines of a value
+    written over several lines."""
+    return bool(_TOML_KEY.match(body[0])) and all(
+        _TOML_KEY.match(x) or _TOML_TABLE.match(x) or x[:1].isspace() or x[:1] in "]}\"'"
+        for x in body)
+
+
+# A YAML key: one word, no spaces ("title:", "og.image:", "last-modified:").
 _YAML_KEY = re.compile(r"[\w.-]+\s*:(?:\s|$)")
+# A value that is a sentence, not a setting: unquoted, three words or more, ending as a
+# sentence ends ("this manual covers version 3 only.").
+_SENTENCE = re.compile(r"^\s*[^\s\"'\[{|>&*!%@`#-]\S*(?:\s+\S+){2,}[.!?…]\s*$")
+_TOML_KEY = re.compile(r"[\w.\"'-]+\s*=\s*\S")
+_TOML_TABLE = re.compile(r"\s*\[\[?[\w.\"' -]+\]\]?\s*$")
 
 
 # Markup whose characters are no text of the block: a tag with its attributes ("<abbr

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..types import Document
-from . import markdown, plain, segmented, tmx, tsv, xliff
+from . import html, markdown, plain, segmented, tmx, tsv, xliff
 from .base import Inputs, ReaderSpec, ReadOptions
 from .text import read_text
 
@@ -19,6 +19,7 @@ READERS: dict[str, ReaderSpec] = {spec.name: spec for spec in (
     tmx.READER,
     xliff.READER,
     markdown.READER,
+    html.READER,
 )}
 DEFAULT_FORMAT = "txt"  # a monolingual file whose suffix no reader claims is plain text
 

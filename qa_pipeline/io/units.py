@@ -19,17 +19,22 @@ from .normalise import clean, compose
 Unit = tuple[SentenceText | None, SentenceText | None]
 
 
-def from_pieces(pieces: Sequence[tuple[str, bool]]) -> SentenceText:
+def from_pieces(pieces: Sequence[tuple[str, bool | str]]) -> SentenceText:
     """A unit's sentence from its pieces: (text, True) is translatable text, (text, False)
-    is inline markup, shown in `display` but not analysed."""
+    is inline markup, shown in `display` but not analysed, and (text, "…") is shown as `text`
+    and analysed as the second string (an escaped HTML entity, "&eacute;" read as "é"; a
+    break tag, "<br/>" read as a space between words)."""
     display = "".join(p for p, _ in pieces)
     raw: list[str] = []
     to_display: list[int] = []
     pos = 0
     for piece, keep in pieces:
-        if keep:
+        if keep is True:
             raw.append(piece)
             to_display.extend(range(pos, pos + len(piece)))
+        elif keep:
+            raw.append(keep)
+            to_display.extend([pos] * len(keep))
         pos += len(piece)
     to_display.append(pos)
     m = clean("".join(raw))
@@ -49,16 +54,20 @@ def same_lang(code: str, wanted: str) -> bool:
 
 
 def units_to_inputs(path: Path, src_lang: str, tgt_lang: str, units: Sequence[Unit],
-                    encoding: str, ids: Sequence[str] = (), lines: Sequence[int] = ()) -> Inputs:
+                    encoding: str, ids: Sequence[str] = (), lines: Sequence[int] = (),
+                    untranslated: Sequence[str] = ()) -> Inputs:
     """One paragraph per side of each unit, one bead per unit (no alignment step); `ids`, one
-    per unit where the format names them, become the sentences' `unit`, and `lines` (where
-    the format has lines a unit starts on) their `line`."""
+    per unit where the format names them, become the sentences' `unit`, `lines` (where
+    the format has lines a unit starts on) their `line`, and `untranslated` (where the format
+    says a target is not translated yet: the state saying so, else "") the targets'
+    `untranslated`."""
     named = list(ids) if ids else [""] * len(units)
     at = list(lines) if lines else [0] * len(units)
-    kept = [((s if s and s[0] else None, t if t and t[0] else None), uid, n)
-            for (s, t), uid, n in zip(units, named, at, strict=True)]
+    states = list(untranslated) if untranslated else [""] * len(units)
+    kept = [((s if s and s[0] else None, t if t and t[0] else None), uid, n, state)
+            for (s, t), uid, n, state in zip(units, named, at, states, strict=True)]
     kept = [k for k in kept if k[0] != (None, None)]
-    units = [u for u, _, _ in kept]
+    units = [k[0] for k in kept]
     if not any(s for s, _ in units):
         raise InputError(f"{path}: no {src_lang} text found")
     src = [[s] for s, _ in units if s]
@@ -70,17 +79,21 @@ def units_to_inputs(path: Path, src_lang: str, tgt_lang: str, units: Sequence[Un
         i += bool(s)
         j += bool(t)
     return Inputs(_named(build_document(str(path), src_lang, src, encoding,
-                                        [[n] for (s, _), _, n in kept if s]),
-                         [uid for (s, _), uid, _ in kept if s]),
+                                        [[n] for (s, _), _, n, _ in kept if s]),
+                         [uid for (s, _), uid, _, _ in kept if s]),
                   _named(build_document(str(path), tgt_lang, tgt, encoding,
-                                        [[n] for (_, t), _, n in kept if t]),
-                         [uid for (_, t), uid, _ in kept if t]),
+                                        [[n] for (_, t), _, n, _ in kept if t]),
+                         [uid for (_, t), uid, _, _ in kept if t],
+                         [state for (_, t), _, _, state in kept if t]),
                   tuple(beads))
 
 
-def _named(doc: Document, ids: Sequence[str]) -> Document:
-    """`doc` with each sentence's unit id (one sentence per unit side, in order)."""
-    if not any(ids):
+def _named(doc: Document, ids: Sequence[str], states: Sequence[str] = ()) -> Document:
+    """`doc` with each sentence's unit id and, for a target, its untranslated state (one
+    sentence per unit side, in order)."""
+    if not any(ids) and not any(states):
         return doc
-    return replace(doc, sentences=tuple(replace(s, unit=uid)
-                                        for s, uid in zip(doc.sentences, ids, strict=True)))
+    said = list(states) if states else [""] * len(ids)
+    return replace(doc, sentences=tuple(
+        replace(s, unit=uid, untranslated=state)
+        for s, uid, state in zip(doc.sentences, ids, said, strict=True)))

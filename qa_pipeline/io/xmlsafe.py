@@ -53,7 +53,9 @@ def children(el: Any, name: str) -> Iterator[Any]:
     return (c for c in el if local(c.tag) == name)
 
 
-Piece = tuple[str, bool]
+# (text, True): translatable text; (text, False): markup, shown only; (text, "…"): shown as
+# the text, analysed as the second string (`units.from_pieces`).
+Piece = tuple[str, bool | str]
 
 
 def inline_pieces(el: Any, markup: Callable[[Any], Piece | list[Piece] | None],
@@ -115,3 +117,41 @@ def code_text(el: Any) -> str:
         return text
     attrs = "".join(f' {local(k)}="{v}"' for k, v in el.attrib.items())
     return f"<{local(el.tag)}{attrs}/>"
+
+
+# Markup written as text where the unit's datatype says its text is HTML or XML (escaped as
+# "&lt;b&gt;" or in CDATA): a tag, a comment, an entity.
+MARKUP_DATATYPES = frozenset({"html", "htmlbody", "xhtml", "xml", "sgml", "x-html", "x-xhtml"})
+_ESCAPED = re.compile(r"<!--.*?-->|</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>"
+                      r"|&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);", re.DOTALL)
+# Elements whose tags separate the words around them (a line break, a block).
+_BLOCK_TAGS = frozenset({"br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3",
+                         "h4", "h5", "h6", "hr", "table", "blockquote", "section", "dt", "dd"})
+
+
+def escaped_markup(pieces: list[Piece]) -> list[Piece]:
+    """`pieces` with the tags and entities written in their text (an HTML unit's "&lt;a
+    href=…&gt;", "&amp;nbsp;") as markup: a tag shown only (a line break's or a block's
+    also a space between words), an entity shown as written and read as its character."""
+    from html import unescape
+
+    out: list[Piece] = []
+    for text, keep in pieces:
+        if keep is not True:
+            out.append((text, keep))
+            continue
+        pos = 0
+        for m in _ESCAPED.finditer(text):
+            if m.start() > pos:
+                out.append((text[pos:m.start()], True))
+            found = m.group()
+            if found.startswith("&"):
+                out.append((found, unescape(found)))
+            else:
+                name = re.match(r"</?([\w:.-]*)", found)
+                block = name is not None and name.group(1).lower() in _BLOCK_TAGS
+                out.append((found, " ") if block else (found, False))
+            pos = m.end()
+        if pos < len(text):
+            out.append((text[pos:], True))
+    return out

@@ -68,8 +68,20 @@ def test_xliff_12_as_trados_and_okapi_write_it(tmp_path: Path) -> None:
     # A line-break code separates the words around it, in the code's two forms.
     assert src[0] == "Nauja eilutė antra eilutė." and tgt[0] == "Uus rida teine rida."
     assert src[2] == "Pirmas antras." and tgt[2] == "Esimene teine."
-    # A tracked deletion is shown, not analysed; the addition is the text.
+    # A tracked deletion is neither analysed nor shown; the addition is the text.
     assert tgt[1] == "Ettevõtted on uhked oma professionaalse teeninduse üle."
+
+
+def test_a_tracked_deletion_is_not_shown_either(tmp_path: Path) -> None:
+    """The page showed "45 Elementen" for the analysed "5 Elementen" (a Trados deletion)."""
+    path = tmp_path / "d.sdlxliff"
+    path.write_text(XLIFF12.replace("<target>Ettevõtted on uhked", '<target>Ettevõtted <x id="9"/>'
+                                    "on uhked"), "utf-8")
+    target = read_inputs(path, None, "lt", "et").target.sentences[1]
+    assert target.text == "Ettevõtted on uhked oma professionaalse teeninduse üle."
+    assert "vana" not in target.display and "<x" in target.display
+    a, b = target.display_span(24, 39)  # "professionaalse", as shown
+    assert target.display[a:b] == "professionaalse"
 
 
 def test_xliff_2_break_codes_and_locked_units(tmp_path: Path) -> None:
@@ -222,3 +234,143 @@ def test_a_segmented_source_with_a_whole_target_is_one_unit(tmp_path: Path) -> N
     src, tgt, beads = _read(tmp_path, "w.sdlxliff", text)
     assert tgt == ["Kliendid peavad tundma end olulisena."] and len(beads) == 1
     assert src == ["Klientai turi jaustis svarbūs. Kai kurios įmonės didžiuojasi."]
+
+
+VARIANTS_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="pt-BR" datatype="plaintext" segtype="sentence"
+ adminlang="en" creationtool="x" creationtoolversion="1" o-tmf="x"/>
+ <body>
+  <tu tuid="1"><tuv xml:lang="pt-BR"><seg>Você pode baixar o arquivo.</seg></tuv>
+      <tuv xml:lang="pt-PT"><seg>Pode transferir o ficheiro.</seg></tuv></tu>
+  <tu tuid="2"><tuv xml:lang="pt-PT"><seg>O autocarro chega.</seg></tuv>
+      <tuv xml:lang="pt-BR"><seg>O ônibus chega.</seg></tuv></tu>
+ </body>
+</tmx>
+"""
+
+
+def test_tmx_between_variants_of_one_language_matches_the_whole_tag(tmp_path: Path) -> None:
+    """pt-BR beside pt-PT: each side is its own variant's <tuv>, whatever their order (the base
+    code alone took the first <tuv> as the source, swapping the sides of the second unit)."""
+    import pytest
+
+    from qa_pipeline.errors import InputError
+    from qa_pipeline.io.readers import declared_langs
+
+    brazil = ["Você pode baixar o arquivo.", "O ônibus chega."]
+    portugal = ["Pode transferir o ficheiro.", "O autocarro chega."]
+    path = tmp_path / "v.tmx"
+    path.write_text(VARIANTS_TMX, "utf-8")
+    assert declared_langs(path) == ("pt-BR", "pt-PT")
+    for src, tgt in (("pt-BR", "pt-PT"), ("pt_br", "PT-pt"), ("pt-BR", "pt"), ("pt", "pt-PT")):
+        assert _read(tmp_path, "v.tmx", VARIANTS_TMX, src, tgt)[:2] == (brazil, portugal)
+    assert _read(tmp_path, "v.tmx", VARIANTS_TMX, "pt-PT", "pt-BR")[:2] == (portugal, brazil)
+    with pytest.raises(InputError, match=r"several variants of pt \(pt-BR, pt-PT\); set "):
+        read_inputs(path, None, "pt", "pt")
+    # en-US / en-GB alike; and one variant of a language beside its bare code is one language
+    us_gb = VARIANTS_TMX.replace("pt-BR", "en-US").replace("pt-PT", "en-GB")
+    assert _read(tmp_path, "e.tmx", us_gb, "en-GB", "en-US")[:2] == (portugal, brazil)
+    mixed = TMX.replace('"LT-LT"', '"lt"')
+    assert _read(tmp_path, "m.tmx", mixed)[:2] == (["Labas rytas.", "Iki."], ["Tere hommikust."])
+
+
+STATES = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file source-language="en" target-language="de" datatype="plaintext" original="app.strings">
+  <body>
+   <trans-unit id="ok"><source>OK</source><target state="translated">OK</target></trans-unit>
+   <trans-unit id="save"><source>Save your changes?</source>
+    <target state="translated">Änderungen speichern?</target></trans-unit>
+   <trans-unit id="login"><source>Log in to continue.</source>
+    <target state="needs-translation">Log in to continue.</target></trans-unit>
+   <trans-unit id="retry"><source>Please try again later.</source>
+    <target state="new">Bitte später erneut versuchen.</target></trans-unit>
+   <trans-unit id="help"><source>Help</source><target state="needs-l10n">Help</target></trans-unit>
+   <trans-unit id="img"><source>Logo</source><target state="needs-adaptation">Logo</target>
+   </trans-unit>
+  </body>
+ </file>
+</xliff>
+"""
+
+STATES_2 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="en" trgLang="de">
+ <file id="f1">
+  <unit id="a"><segment state="initial"><source>Cancel</source><target>Cancel</target>
+   </segment></unit>
+  <unit id="b"><segment><source>Close</source><target>Close</target></segment></unit>
+  <unit id="c"><segment state="final"><source>Email</source><target>Email</target></segment>
+  </unit>
+ </file>
+</xliff>
+"""
+
+
+def test_xliff_untranslated_states_are_reported(tmp_path: Path) -> None:
+    """A target whose state says it is not translated yet is reported, whatever its text (a
+    copy of a short UI string passed every check); a short copy marked translated is not."""
+    from qa_pipeline.config import Config
+    from qa_pipeline.embed import HashEncoder
+    from qa_pipeline.pipeline import analyse
+
+    def read(name: str, text: str) -> tuple[list[str], list[tuple[list[int], str]]]:
+        path = tmp_path / name
+        path.write_text(text, "utf-8")
+        inputs = read_inputs(path, None, "en", "de")
+        report = analyse(inputs, HashEncoder(), Config(model="hash", use_cache=False))
+        return ([s.untranslated for s in inputs.target.sentences],
+                [(list(f.target), f.message) for f in report.findings
+                 if f.kind == "language"])
+
+    states, found = read("s.xlf", STATES)
+    assert states == ["", "", "needs-translation", "new", "needs-l10n", ""]
+    assert sorted(found) == [([2], "the target is not translated (state=needs-translation)"),
+                             ([3], "the target is not translated (state=new)"),
+                             ([4], "the target is not translated (state=needs-l10n)")]
+    # 2.x: "initial" where written (the default of a file that tracks no states says nothing)
+    states, found = read("s2.xlf", STATES_2)
+    assert states == ["initial", "", ""]
+    assert found == [([0], "the target is not translated (state=initial)")]
+
+
+ESCAPED = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file source-language="en" target-language="de" datatype="html" original="strings.json">
+  <body>
+   <trans-unit id="a"><source>Read &lt;a href="https://example.com/en/terms"&gt;our
+    terms&lt;/a&gt; first.</source><target>Lesen Sie &lt;a href="https://example.com/de"&gt;die
+    Bedingungen&lt;/a&gt; zuerst.</target></trans-unit>
+   <trans-unit id="b"><source>Prices include VAT&amp;nbsp;and caf&amp;eacute; costs.</source>
+    <target>Die Preise enthalten MwSt.&amp;nbsp;und Kosten.</target></trans-unit>
+   <trans-unit id="c"><source><![CDATA[Line one<br/>Line <strong>two</strong>.]]></source>
+    <target><![CDATA[Zeile eins<br/>Zeile <strong>zwei</strong>.]]></target></trans-unit>
+  </body>
+ </file>
+</xliff>
+"""
+
+
+def test_xliff_html_units_read_escaped_tags_as_markup(tmp_path: Path) -> None:
+    """datatype="html": tags and entities written as text (escaped or in CDATA) are markup,
+    shown and not analysed (no URL in an href, no tag name as a word); a line break's tag
+    still separates words; in a plaintext unit they are text."""
+    path = tmp_path / "e.xlf"
+    path.write_text(ESCAPED, "utf-8")
+    got = read_inputs(path, None, "en", "de")
+    assert got.source.texts == ["Read our terms first.", "Prices include VAT and café costs.",
+                                "Line one Line two."]
+    assert got.target.texts == ["Lesen Sie die Bedingungen zuerst.",
+                                "Die Preise enthalten MwSt. und Kosten.", "Zeile eins Zeile zwei."]
+    first, cafe = got.source.sentences[0], got.source.sentences[1]
+    assert first.display.startswith('Read <a href="https://example.com/en/terms">our')
+    a, b = first.display_span(5, 14)  # "our terms", as shown
+    assert first.display[a:b] == "our\n    terms"
+    a, b = cafe.display_span(23, 27)  # "café", as shown
+    assert cafe.display[a:b] == "caf&eacute;"
+    path.write_text(ESCAPED.replace('datatype="html"', 'datatype="plaintext"'), "utf-8")
+    assert read_inputs(path, None, "en", "de").source.texts[2] == (
+        "Line one<br/>Line <strong>two</strong>.")
+    # the unit's own datatype wins over its file's
+    path.write_text(ESCAPED.replace('<trans-unit id="c">', '<trans-unit id="c" datatype="xml">')
+                    .replace('datatype="html"', 'datatype="plaintext"'), "utf-8")
+    assert read_inputs(path, None, "en", "de").source.texts[2] == "Line one Line two."

@@ -66,6 +66,17 @@ def test_tsv_pairs_make_one_bead_per_line(tmp_path: Path) -> None:
     # ... but thematic breaks around prose are no front matter
     ("---\n\nEsimene peatükk hundist.\n\n---\n\nTeine peatükk.\n",
      [("Esimene peatükk hundist.", 3), ("Teine peatükk.", 7)]),
+    # ... nor around notes that read "Key: value" but are sentences
+    ("---\nMärkus: see juhend käsitleb ainult uut versiooni.\nHoiatus: ärge avage korpust "
+     "vooluvõrgus.\n---\n\nSeadmel on neli porti.\n",
+     [("Märkus: see juhend käsitleb ainult uut versiooni.", 2),
+      ("Hoiatus: ärge avage korpust vooluvõrgus.", 3), ("Seadmel on neli porti.", 6)]),
+    # a settings block with one sentence among its values is front matter still
+    ("---\ntitle: Paigaldus\ndescription: See leht selgitab paigaldamist.\n---\n\n"
+     "Käivitage programm.\n", [("Käivitage programm.", 6)]),
+    # Hugo's TOML front matter between "+++" lines (CRLF as the audit's file had it)
+    ('+++\r\ntitle = "Hinnad"\r\nweight = 10\r\n[params]\r\n  tags = ["a", "b"]\r\n'
+     "+++\r\n\r\nPõhipakett maksab 10 eurot.\r\n", [("Põhipakett maksab 10 eurot.", 8)]),
     # a year or a date opening a paragraph is no list number; a list keeps its count
     ("Sissejuhatus.\n\n1939. aasta tulekahjus hävis kirik.\n\n1. Esimene punkt\n"
      "2. teine punkt\n\n5. mail toimub koosolek.\n",
@@ -143,3 +154,84 @@ def test_a_device_or_pipe_is_read_only_up_to_the_limit() -> None:
 
     with pytest.raises(InputError, match="/dev/zero: what it holds is larger than the"):
         read_bytes(Path("/dev/zero"), 1000)
+
+
+def test_tsv_quoted_cell_with_a_tab_before_an_empty_target_is_one_untranslated_cell(
+        tmp_path: Path) -> None:
+    """Excel quotes a cell holding a tab; on a row whose target is empty the row still splits
+    into two cells at tabs, which made up a pair and lost the omission."""
+    p = tmp_path / "pairs.tsv"
+    p.write_text('en\tde\nGood morning.\tGuten Morgen.\n'
+                 '"Press Ctrl+S to save\tthe whole project."\t\nSee you.\tBis bald.\n', "utf-8")
+    pair = read_pairs_tsv(p, "en", "de")
+    assert pair.source.texts == ["Good morning.", "Press Ctrl+S to save the whole project.",
+                                 "See you."]
+    assert pair.target.texts == ["Guten Morgen.", "Bis bald."]
+    assert pair.beads is not None
+    assert [(b.source, b.target) for b in pair.beads] == [((0,), (0,)), ((1,), ()), ((2,), (1,))]
+    assert [s.line for s in pair.source.sentences] == [2, 3, 4]
+
+
+@pytest.mark.parametrize("first", ["Yes\tJa", "No\tNein", "Si\tDa", "Hi\tHallo", "Day\tTag",
+                                   "Map\tKarte", "Tax\tSteuer", "May\tMai", "Min\tMax"])
+def test_tsv_first_row_of_words_is_text_not_a_language_header(tmp_path: Path,
+                                                              first: str) -> None:
+    from qa_pipeline.io.readers import declared_langs
+
+    p = tmp_path / "ui.tsv"
+    p.write_text(f"{first}\nCancel\tAbbrechen\n", "utf-8")
+    assert declared_langs(p) == ("", "")
+    pair = read_pairs_tsv(p, "en", "de")
+    assert pair.source.texts == [first.split("\t")[0], "Cancel"]
+
+
+@pytest.mark.parametrize(("first", "declared"), [
+    ("pt-BR\tpt-PT", ("pt-BR", "pt-PT")), ("EN\tDE", ("EN", "DE")), ("en_GB\tde", ("en_GB", "de")),
+    ("sr-Latn-RS\thr", ("sr-Latn-RS", "hr")), ("es-419\ten", ("es-419", "en")),
+])
+def test_tsv_header_of_codes_is_still_a_header(tmp_path: Path, first: str,
+                                               declared: tuple[str, str]) -> None:
+    from qa_pipeline.io.readers import declared_langs
+
+    p = tmp_path / "h.tsv"
+    p.write_text(f"{first}\nHello.\tHallo.\n", "utf-8")
+    assert declared_langs(p) == declared
+    assert read_pairs_tsv(p, *declared).source.texts == ["Hello."]
+
+
+def test_tsv_line_break_inside_a_cell_is_no_row_end(tmp_path: Path) -> None:
+    """FileMaker writes a line break inside a cell as a vertical tab; U+2028 is one too."""
+    f = tmp_path / "pairs.tsv"
+    f.write_text("Labas.\vKaip sekasi?\tTere.\u2028Kuidas läheb?\nAčiū.\tAitäh.\n", "utf-8")
+    pair = read_pairs_tsv(f, "lt", "et")
+    assert pair.source.texts == ["Labas. Kaip sekasi?", "Ačiū."]
+    assert [s.line for s in pair.target.sentences] == [1, 2]
+
+
+def test_html_is_read_as_its_prose_blocks(tmp_path: Path) -> None:
+    """An .html side was read as plain text: the DOCTYPE, CSS, scripts, comments and
+    entities became sentences. Each block element is a paragraph, inline markup is text."""
+    p = tmp_path / "et.html"
+    p.write_text('<!DOCTYPE html>\n<html><head><title>Pakkumine</title>\n'
+                 "<style>body { margin: 0 10px; }</style>\n"
+                 '<script>var hind = 100; if (hind > 50) { log("kallis"); }</script>\n'
+                 "</head><body>\n<!-- turundustekst v2 -->\n"
+                 "<p>Meie pakkumine&nbsp;lõpeb 5.&nbsp;mail &amp; sisaldab tasuta\n"
+                 "kohaletoimetamist. Hinnad algavad &euro;10 &#8212; <b>peidetud</b> tasusid pole."
+                 "</p>\n<ul><li>Esimene<br>punkt</li><li>Teine punkt</ul>\n</body></html>\n",
+                 "utf-8")
+    doc = read_document(p, "et")
+    assert [(s.text, s.paragraph, s.line) for s in doc.sentences] == [
+        ("Pakkumine", 0, 2),
+        ("Meie pakkumine lõpeb 5. mail & sisaldab tasuta kohaletoimetamist.", 1, 7),
+        ("Hinnad algavad €10 — peidetud tasusid pole.", 1, 8),
+        ("Esimene punkt", 2, 9), ("Teine punkt", 3, 9)]
+
+
+def test_html_without_prose_and_a_head_left_open(tmp_path: Path) -> None:
+    p = tmp_path / "lt.htm"
+    p.write_text("<html><head><script>x = 1;</script><p>Tekstas po galva.</p>", "utf-8")
+    assert read_document(p, "lt").texts == ["Tekstas po galva."]
+    p.write_text("<!DOCTYPE html><style>p { color: red }</style><!-- nieko -->", "utf-8")
+    with pytest.raises(InputError, match="lt.htm: no sentences found"):
+        read_document(p, "lt")

@@ -27,6 +27,7 @@ FIXTURE = Path(__file__).resolve().parents[1] / "data" / "report" / "fixture_rep
     ("a.txt", False, "txt"), ("a.TEXT", False, "txt"), ("a.md", False, "md"),
     ("a.unknown", False, "txt"), ("pairs.tsv", True, "tsv"), ("pairs.TAB", True, "tsv"),
     ("m.tmx", True, "tmx"), ("f.XLF", True, "xliff"), ("f.xliff", True, "xliff"),
+    ("page.html", False, "html"), ("page.HTM", False, "html"),
 ])
 def test_reader_for_picks_by_suffix(name: str, bilingual: bool, fmt: str) -> None:
     assert reader_for(Path(name), bilingual=bilingual).name == fmt

@@ -240,3 +240,26 @@ def test_a_written_no_break_space_is_kept_as_given_and_wrapping_is_not() -> None
     assert price == ("Kaina 1 000 eurų.", "Kaina 1\u00a0000 eurų.", tuple(range(18)))
     assert wrapped == ("Kitas sakinys.", "", ())
     assert line_sentence("Prix\u202f: 5 €")[1] == "Prix\u202f: 5 €"
+
+
+def test_unicode_separators_and_page_breaks_end_paragraphs_and_lines() -> None:
+    """U+2029 (a word processor's paragraph end) is a blank line, U+2028, a vertical tab and a
+    form feed a line break: a heading no longer runs into the next sentence. Line numbers
+    count them so: U+2029 gives the lines of the same text written with blank lines."""
+    doc = segment_text("Introduction\u2029The project started in 2019.\u2029Results\u2029"
+                       "The team delivered 14 reports.", "t.txt", "en")
+    blank = segment_text("Introduction\n\nThe project started in 2019.\n\nResults\n\n"
+                         "The team delivered 14 reports.", "t.txt", "en")
+    assert [(s.text, s.paragraph, s.line) for s in doc.sentences] == [
+        (s.text, s.paragraph, s.line) for s in blank.sentences] == [
+        ("Introduction", 0, 1), ("The project started in 2019.", 1, 3), ("Results", 2, 5),
+        ("The team delivered 14 reports.", 3, 7)]
+    # a page break after a line end (pdftotext) is that one line end
+    doc = segment_text("Pavadinimas\u2028Pirmas sakinys.\vAntras sakinys.\n\fTrečias.\fKetvirtas.",
+                       "t.txt", "lt")
+    assert [(s.text, s.paragraph, s.line) for s in doc.sentences] == [
+        ("Pavadinimas", 0, 1), ("Pirmas sakinys.", 1, 2), ("Antras sakinys.", 2, 3),
+        ("Trečias.", 3, 4), ("Ketvirtas.", 4, 5)]
+    seg = parse_segmented("Üks.\u2029Kaks.\u2028Kolm.", "t.seg", "et")
+    assert [(s.text, s.paragraph, s.line) for s in seg.sentences] == [
+        ("Üks.", 0, 1), ("Kaks.", 1, 3), ("Kolm.", 1, 4)]
