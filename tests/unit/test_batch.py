@@ -901,20 +901,64 @@ def test_baseline_update_finds_the_corpus_files_from_any_folder(
 
 def test_the_output_holds_this_runs_reports_only(tmp_path: Path, seeds: tuple[Path, Path],
                                                  isolated_cache: Path) -> None:
-    """A renamed document's old folder and a failed pair's old report go; other files stay."""
+    """A renamed document's old folder goes; a document whose input turned bad keeps its last
+    report (it is still in the corpus; the run's outputs mark it an error and never reuse
+    the report), and it goes once the document does; other files stay."""
     corpora = make_corpus(tmp_path, seeds, ("a", "b"))
     out = tmp_path / "reports"
     batch(corpora, out, "--fail-on", "none")
+    old = (out / "b" / "lt-et" / "report.json").read_text("utf-8")
     (out / "b" / "lt-et" / "notes.txt").write_text("the reviewer's", "utf-8")
     (corpora / "a").rename(corpora / "a-renamed")
+    good = (corpora / "b" / "et.txt").read_text("utf-8")
     (corpora / "b" / "et.txt").write_text("", "utf-8")  # b fails this time
     res = batch(corpora, out, "--fail-on", "none")
     assert res.exit_code == 2, res.output
     assert not (out / "a").exists()
     assert (out / "a-renamed" / "lt-et" / "report.json").is_file()
-    assert sorted(p.name for p in (out / "b" / "lt-et").iterdir()) == ["notes.txt"]
+    assert (out / "b" / "lt-et" / "report.json").read_text("utf-8") == old  # kept
+    assert (out / "b" / "lt-et" / "notes.txt").is_file()
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    b = next(p for p in summary["pairs"] if p["document"] == "b")
+    assert b["status"] == "error" and b["report"] is None and "empty" in b["error"]
+    assert "<error" in (out / "junit.xml").read_text("utf-8")
     index = (out / "index.html").read_text("utf-8")
     assert 'href="b/' not in index and 'href="a/' not in index
+    # Still bad: still an error, the kept report not reused as this input's.
+    res = batch(corpora, out, "--fail-on", "none")
+    assert res.exit_code == 2 and "b/et.txt: the file is empty" in res.output, res.output
+    # Mended as it was: checked again, not taken from the kept folder.
+    (corpora / "b" / "et.txt").write_text(good, "utf-8")
+    res = batch(corpora, out, "--fail-on", "none")
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["run"]["documents_reused"] == 1  # a-renamed only
+    # Gone from the corpus (after a run where it was an error): its folder goes too.
+    (corpora / "b" / "et.txt").write_text("", "utf-8")
+    assert batch(corpora, out, "--fail-on", "none").exit_code == 2
+    shutil.rmtree(corpora / "b")
+    assert batch(corpora, out, "--fail-on", "none").exit_code == 0
+    assert sorted(p.name for p in (out / "b" / "lt-et").iterdir()) == ["notes.txt"]
+
+
+def test_a_folder_in_the_way_of_a_document_report_stops_the_run_before_any_work(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """doc1 was written, then the run stopped at doc2's folder with no index, summary or
+    junit.xml: an output problem is found before any work, as for the batch outputs."""
+    from qa_pipeline.batch import run
+
+    corpora = make_corpus(tmp_path, seeds, ("doc1", "doc2"))
+    out = tmp_path / "reports"
+    (out / "doc2" / "lt-et" / "report.html").mkdir(parents=True)
+    monkeypatch.setattr(run, "process_document", lambda *a: pytest.fail("work was done"))
+    res = batch(corpora, out)
+    assert res.exit_code == 2, res.output
+    assert res.output == (f"qa-pipeline: error: {out / 'doc2' / 'lt-et' / 'report.html'}: is a "
+                          "directory, where the report's file goes; move it or choose another "
+                          "--out\n")
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == [
+        "doc2", "doc2/lt-et", "doc2/lt-et/report.html"]
 
 
 @pytest.mark.parametrize("break_it", ["two-files", "unsafe-name"])
