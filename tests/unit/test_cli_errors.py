@@ -311,7 +311,7 @@ def test_ctrl_c_after_the_command_finished_is_ignored(outcome: BaseException,
 def test_an_unexpected_error_is_one_line_and_its_own_exit_code(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """A bug is not a finding: one line naming it and exit 3, not a traceback and 1;
-    QA_PIPELINE_DEBUG=1 shows the traceback."""
+    QA_PIPELINE_DEBUG=1 shows the traceback and exits 3 as well."""
     import signal
 
     import qa_pipeline.cli as cli
@@ -329,9 +329,13 @@ def test_an_unexpected_error_is_one_line_and_its_own_exit_code(
         err = capsys.readouterr().err.strip()
         assert err.startswith("qa-pipeline: error: internal error: RuntimeError: boom")
         assert "\n" not in err
+        # With the traceback, still 3: exit 1 would tell CI "findings".
         monkeypatch.setenv(cli.DEBUG_ENV, "1")
-        with pytest.raises(RuntimeError, match="boom"):
+        with pytest.raises(SystemExit) as done:
             cli.main()
+        assert done.value.code == 3
+        err = capsys.readouterr().err
+        assert "Traceback (most recent call last)" in err and "RuntimeError: boom" in err
     finally:
         signal.signal(signal.SIGINT, before)
 
