@@ -67,13 +67,22 @@ def cpu_has_bf16(cpuinfo: Path) -> bool:
     return not BF16_FLAGS.isdisjoint(line.partition(":")[2].split())
 
 
+def env_precision() -> str:
+    """What "auto" precision means here: $QA_PIPELINE_PRECISION where set, else "auto"; a
+    value that is no precision is a ConfigError naming the variable."""
+    choice = os.environ.get(PRECISION_ENV) or "auto"
+    if choice not in PRECISIONS:
+        raise ConfigError(f"${PRECISION_ENV}={choice!r}: expected one of "
+                          f"{', '.join(PRECISIONS)} (or unset it)")
+    return choice
+
+
 def precision_for(device: str, requested: str | None = DEFAULT_PRECISION,
                   cpuinfo: Path | None = None) -> str:
     """The arithmetic of the encoder's passes: `requested` unless it is "auto" (or None),
     which is $QA_PIPELINE_PRECISION where set, else fp16 on CUDA, bf16 on a CPU with native
     bf16 units (`cpu_has_bf16`), fp32 elsewhere."""
-    choice = requested if requested not in (None, "auto") else (
-        os.environ.get(PRECISION_ENV) or "auto")
+    choice = env_precision() if requested is None or requested == "auto" else requested
     if choice not in PRECISIONS:
         raise ModelError(f"precision {choice!r}: expected one of {', '.join(PRECISIONS)}")
     if choice != "auto":

@@ -44,7 +44,7 @@ def check_config(config: Config) -> Config:
     from file names (`lt.txt`) is the command line's."""
     from .config import FAIL_ON_RANK, PRECISIONS
     from .detect.checks import CHECKS
-    from .devices import check_device
+    from .devices import check_device, env_precision
     from .errors import ConfigError
     from .langs import check_lang
     from .types import KIND_ORDER, SEVERITY_ORDER
@@ -75,6 +75,8 @@ def check_config(config: Config) -> Config:
     if config.precision not in PRECISIONS:
         raise ConfigError(f"precision {config.precision!r}: expected one of "
                           f"{', '.join(PRECISIONS)}")
+    if config.precision == "auto":
+        env_precision()  # what "auto" means here: a bad $QA_PIPELINE_PRECISION is said now
     if type(config.batch_size) is not int or config.batch_size < 1:
         raise ConfigError(f"batch_size {config.batch_size!r}: expected a whole number, 1 or more")
     if config.checks is not None and (isinstance(config.checks, str) or not all(

@@ -107,19 +107,43 @@ def _base(p: Job, shas: tuple[str, ...] = ()) -> dict[str, Any]:
 
 def _previous_keys(out: Path) -> dict[str, str]:
     """{pair folder: input key} of the last run written to `out` ({} if none or unreadable);
-    a folder whose report has no key maps to ""."""
+    a folder whose report has no key, or whose pair could not be checked, maps to ""."""
     try:
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-        return {str(p["report"]).rsplit("/", 1)[0]: str(p.get("input_key") or "")
-                for p in summary["pairs"] if p.get("report")}
+        keys: dict[str, str] = {}
+        for p in summary["pairs"]:
+            if p.get("report"):
+                keys[str(p["report"]).rsplit("/", 1)[0]] = str(p.get("input_key") or "")
+            else:  # not checked: its folder (for `_stale`), never a key to reuse
+                keys[f"{p['document']}/{p['source_lang']}-{p['target_lang']}"] = ""
+        return keys
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 
+def _report_folders(out: Path) -> set[str]:
+    """The pair folders in `out` that hold a key file (made by a batch run, finished or not)."""
+    try:
+        return {f"{k.parent.parent.name}/{k.parent.name}" for k in out.glob(f"*/*/{KEY_FILE}")}
+    except OSError:
+        return set()
+
+
+def _stale(candidates: Iterable[str], pairs: Iterable[PairResult]) -> list[str]:
+    """The folders among `candidates` to remove: not written this run, and not a document's
+    that could not be checked this run (it is still in the corpus, and its last report is kept
+    for the user; the summary marks the pair an error and never reuses that report)."""
+    pairs = list(pairs)
+    written = {p.folder for p in pairs if p.report is not None}
+    errored = {p.document for p in pairs if p.report is None}
+    return sorted(f for f in set(candidates) - written if f.rsplit("/", 1)[0] not in errored)
+
+
 def _remove_stale(out: Path, folders: Iterable[str]) -> None:
-    """Delete the report files of pair folders this run did not write (a document renamed or
-    gone, a pair that failed this time, a pairwise run after an n-way one), and the folders
-    once empty, so the output holds this run's reports only. Other files stay."""
+    """Delete the report files of the pair folders named (a document renamed or gone, a
+    pairwise run after an n-way one), and the folders once empty, so the output holds this
+    run's reports (and the last reports of documents that could not be checked) only. Other
+    files stay."""
     from ..report.writers import REPORT_FILES
 
     for name in folders:
@@ -365,6 +389,14 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
     if in_the_way:
         raise OutputError(f"{in_the_way[0]}: is in the way of the reports; move it or choose "
                           "another --out")
+    # A folder where a pair's report file goes, or a document folder that cannot be written,
+    # would stop the run after the documents before it were written: said now, before any work.
+    from ..io.move_in import check_can_move_in
+    from ..report.writers import REPORT_FILES
+
+    for job in jobs:
+        for pj in job.pairs:
+            check_can_move_in(safe_folder(out, pj.folder), (KEY_FILE, *REPORT_FILES))
     # `out` is made by the first report written: a run interrupted before it leaves nothing.
     from ..embed import load_encoder, revision_of
 
@@ -425,8 +457,8 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
         "pair_seconds": {p.folder: round(r.seconds / max(len(r.pairs), 1), 3)
                          for r in ordered for p in r.pairs},
     }
-    written = {p.folder for p in pairs if p.report is not None}
-    _remove_stale(out, sorted((set(last_run) | {p.folder for p in pairs}) - written))
+    _remove_stale(out, _stale({*last_run, *_report_folders(out), *(p.folder for p in pairs)},
+                              pairs))
     output = BatchOutput(pairs=pairs, missing=tuple(missing), fail_on=bc.config.fail_on,
                          run=run)
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import traceback
 from typing import Annotated, Literal
 
 import typer
@@ -84,10 +85,13 @@ def main() -> None:
         err("interrupted")
         raise SystemExit(EXIT_INTERRUPTED) from None
     except Exception as e:  # a bug: one line, its own exit code (1 would read as findings)
-        if os.environ.get(DEBUG_ENV):
-            raise
-        err(f"internal error: {type(e).__name__}: {e} (a bug in qa-pipeline: please report "
-            f"it; {DEBUG_ENV}=1 shows the traceback)")
+        if os.environ.get(DEBUG_ENV):  # the traceback, then still 3: never 1, findings
+            traceback.print_exc()
+            err(f"internal error: {type(e).__name__}: {e} (a bug in qa-pipeline: please report "
+                "it with the traceback above)")
+        else:
+            err(f"internal error: {type(e).__name__}: {e} (a bug in qa-pipeline: please report "
+                f"it; {DEBUG_ENV}=1 shows the traceback)")
         raise SystemExit(EXIT_INTERNAL) from None
     finally:
         # The command has finished and written its outputs (or said why not); a Ctrl-C during

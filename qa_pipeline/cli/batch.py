@@ -104,7 +104,7 @@ def batch(
     where the file has none."""
     from ..baseline import load_baseline
     from ..batch.run import run_batch
-    from ..batch.settings import load_settings, resolve
+    from ..batch.settings import resolve, settings_file
 
     values = dict(src_lang=src_lang, tgt_lang=tgt_lang, segmented=segmented, model=model,
                   fail_on=fail_on, device=device, precision=precision, batch_size=batch_size,
@@ -113,7 +113,8 @@ def batch(
                   word_tagger=word_tagger)
     with guard("the reports of the documents already checked are kept; the index, "
                 "summary and junit.xml were not written"):
-        bc = resolve(load_settings(corpora, config_file), _given(ctx, values))
+        file_values, settings_path = settings_file(corpora, config_file)
+        bc = resolve(file_values, _given(ctx, values), settings_path)
         check_writable(out)
         baseline = load_baseline(baseline_file or corpora / C.BASELINE_FILE)
         with progress_display(quiet) as progress:

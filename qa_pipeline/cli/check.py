@@ -10,7 +10,7 @@ import typer
 from .. import config as C
 from ..errors import EXIT_FINDINGS, EXIT_OK, QAError
 from . import common as opt
-from .common import cache_line, checked, guard, options_config, pair_langs
+from .common import cache_line, checked, guard, options_config, pair_langs, refuse_empty
 from .outdir import atomic_dir
 from .progress import progress_display
 
@@ -98,6 +98,7 @@ def check(
     from ..pipeline import analyse, make_encoder, read_inputs, resolve_encoder
 
     with guard():
+        refuse_empty(("--source-lang", source_lang), ("--langs", langs))
         src_code, tgt_code, langs_note = pair_langs(files, src_lang, tgt_lang)
         cfg = checked(options_config(model, src_code, tgt_code, segmented, device, precision,
                                      batch_size, no_cache, fail_on, tsv_header, word_tagger),
@@ -108,6 +109,9 @@ def check(
                 verb = "apply" if len(pair_only) > 1 else "applies"
                 raise QAError(f"{' and '.join(pair_only)} {verb} to a pair; for an n-way check "
                               "give --source-lang and --langs")
+            if tsv_header is not None:
+                raise QAError("--tsv-header / --no-tsv-header apply to one TSV file; the "
+                              "files of an n-way check are not one")
             data = _check_nway(files, source, source_lang, langs, cfg, out, quiet)
         else:
             if len(files) > 2:
@@ -172,6 +176,9 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     from ..report.writers import REPORT_FILES, write_nway_report
 
     codes = [x.strip() for x in langs.split(",")] if langs else []
+    if "" in codes:
+        raise QAError(f"--langs {langs!r}: an empty language code; give one per file, e.g. "
+                      "lt,et,lv")
     if codes and len(codes) != len(files):
         raise QAError(f"--langs names {len(codes)} language{'s' if len(codes) != 1 else ''} "
                       f"for {len(files)} files")

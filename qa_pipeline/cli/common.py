@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import config as C
-from ..errors import EXIT_INTERRUPTED, QAError
+from ..errors import EXIT_INTERRUPTED, ConfigError, QAError
 from .outdir import check_writable
 
 ModelOpt = Annotated[str, typer.Option("--model", help="registry name, model dir, or 'hash'")]
@@ -72,12 +72,14 @@ def cache_line(enc: Any) -> str:
 
 def checked(cfg: C.Config, out: Path | None = None) -> C.Config:
     """What can be checked before any heavy work: language codes, the device, the output
-    folder."""
+    folder (and no folder where one of its report files goes)."""
     from ..pipeline import check_config
 
     check_config(cfg)
     if out is not None:
-        check_writable(out)
+        from ..report.writers import REPORT_FILES
+
+        check_writable(out, REPORT_FILES)
     return cfg
 
 
@@ -93,6 +95,7 @@ def pair_langs(files: Sequence[Path], src_lang: str | None, tgt_lang: str | None
     where it is a two-letter language code, and for one bilingual file the languages it
     declares (XLIFF, TMX); else the defaults (lt, et). Third, a line for stderr when a side
     took the default (a wrong language reads every sentence wrongly), else None."""
+    refuse_empty(("--src-lang", src_lang), ("--tgt-lang", tgt_lang))
     named = [given or found for given, found in zip((src_lang, tgt_lang),
                                                      _found_langs(files, src_lang, tgt_lang),
                                                      strict=True)]
@@ -109,6 +112,15 @@ def pair_langs(files: Sequence[Path], src_lang: str | None, tgt_lang: str | None
             f"default{'s' if len(defaulted) > 1 else ''} (no --src-lang / --tgt-lang, and "
             f"{why}); give them for another pair" if defaulted else None)
     return src, tgt, note
+
+
+def refuse_empty(*options: tuple[str, str | None]) -> None:
+    """A language option given as "" (an unset shell variable, `--src-lang "$SRC"`) is an
+    error, not the option left out: the run would read the file names or the defaults."""
+    for option, value in options:
+        if value is not None and not value.strip():
+            raise ConfigError(f"{option} is empty; give a language code such as lt, et or en, "
+                              "or leave the option out")
 
 
 def _found_langs(files: Sequence[Path], src_lang: str | None, tgt_lang: str | None

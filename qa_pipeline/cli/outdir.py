@@ -10,12 +10,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import OutputError
-from ..io.move_in import move_in
+from ..io.move_in import check_can_move_in, move_in
 
 
-def check_writable(out: Path) -> None:
-    """Fail before any heavy work if `out` cannot be created or written: probe with a temp
-    dir in `out` or its nearest existing ancestor, and leave nothing behind."""
+def check_writable(out: Path, files: Iterable[str] = ()) -> None:
+    """Fail before any heavy work if `out` cannot be created or written, or a folder stands
+    where one of its report `files` goes: probe with a temp dir in `out` and in its parent (or
+    their nearest existing ancestor: `atomic_dir` puts the report together beside `out`), and
+    leave nothing behind."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a directory; choose another --out")
     probe = out
@@ -26,11 +28,7 @@ def check_writable(out: Path) -> None:
     if not probe.is_dir():
         raise OutputError(f"{out}: cannot be created, {probe} is not a directory; "
                           "choose another --out")
-    try:
-        Path(tempfile.mkdtemp(prefix=".qa-probe-", dir=probe)).rmdir()
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write in {probe} ({e.strerror}); "
-                          "choose another --out") from None
+    check_can_move_in(out, files)
 
 
 def _missing_parents(out: Path) -> list[Path]:
@@ -61,7 +59,9 @@ def atomic_dir(out: Path, replaces: Iterable[str] = ()) -> Iterator[Path]:
         move_in(tmp, out, replaces)
         ok = True
     except OSError as e:
-        raise OutputError(f"{out}: cannot write ({e.strerror}); choose another --out") from None
+        where = f" in {out.parent}" if tmp is None else ""  # the temp dir beside `out`
+        raise OutputError(f"{out}: cannot write{where} ({e.strerror}); choose another --out"
+                          ) from None
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)

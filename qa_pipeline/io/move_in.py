@@ -19,17 +19,44 @@ from pathlib import Path
 from ..errors import OutputError
 
 
+def folder_in_the_way(folder: Path, names: Iterable[str]) -> Path | None:
+    """The first of `folder`'s `names` that is a folder where `move_in` puts a file (a folder
+    in a file's place is the user's, never moved aside), else None."""
+    for name in sorted(names):
+        p = folder / name
+        if p.is_dir() and not p.is_symlink():
+            return p
+    return None
+
+
+def check_can_move_in(folder: Path, names: Iterable[str]) -> None:
+    """Before any work, what writing `names` into `folder` needs: no folder in the place of
+    one of them, and write access to `folder` (where the old files are moved aside) and to
+    the nearest existing folder at or above its parent (where the new set is put together
+    first). Probes with a temp folder, removed at once; raises OutputError naming the path."""
+    if (p := folder_in_the_way(folder, names)) is not None:
+        raise OutputError(f"{p}: is a directory, where the report's file goes; "
+                          "move it or choose another --out")
+    above = folder.parent
+    while not above.exists() and above != above.parent:
+        above = above.parent
+    for d in dict.fromkeys([above, *([folder] if folder.is_dir() else [])]):
+        try:
+            Path(tempfile.mkdtemp(prefix=".qa-probe-", dir=d)).rmdir()
+        except OSError as e:
+            raise OutputError(f"{folder}: cannot write in {d} ({e.strerror}); "
+                              "choose another --out") from None
+
+
 def move_in(tmp: Path, folder: Path, replaces: Iterable[str] = ()) -> list[Path]:
     """Move every file of `tmp` into `folder` (created if needed), replacing files of the same
     name; files of `folder` named in `replaces` that the new set lacks are removed. Raises
     OutputError naming the file that could not be moved; the folder is then as it was."""
     new = sorted(f.name for f in tmp.iterdir())
     targets = sorted(set(new) | set(replaces))
-    for name in targets:  # a folder in a file's place is the user's, never moved aside
-        p = folder / name
-        if p.is_dir() and not p.is_symlink():
-            raise OutputError(f"{p}: is a directory, where the report's file goes; "
-                              "move it or choose another --out")
+    if (p := folder_in_the_way(folder, targets)) is not None:
+        raise OutputError(f"{p}: is a directory, where the report's file goes; "
+                          "move it or choose another --out")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         backup = Path(tempfile.mkdtemp(prefix=".qa-old-", dir=folder))
@@ -63,4 +90,4 @@ def move_in(tmp: Path, folder: Path, replaces: Iterable[str] = ()) -> list[Path]
     return [folder / name for name in new]
 
 
-__all__ = ["move_in"]
+__all__ = ["check_can_move_in", "folder_in_the_way", "move_in"]

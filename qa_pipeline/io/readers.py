@@ -59,7 +59,8 @@ def read_document(path: Path, lang: str, segmented: bool = False) -> Document:
     """One text of a check (a side of a pair, an n-way check's source or translation); a
     bilingual file (TSV, TMX, XLIFF) is refused, not read as prose."""
     path = Path(path)
-    if reader_for(path).name == DEFAULT_FORMAT and (other := _bilingual_suffix(path)):
+    if reader_for(path).name == DEFAULT_FORMAT and exists(path) \
+            and (other := _bilingual_suffix(path)):
         raise InputError(f"{path}: {_a(other)} file holds both sides of a translation, not one "
                          "text; check it alone: qa-pipeline check FILE")
     spec = _side_reader(path, segmented)
@@ -79,13 +80,15 @@ def exists(path: Path) -> bool:
 def each_once(named: Sequence[tuple[Path, str]]) -> None:
     """Refuse a file given twice (also through another path or a link): the check would
     compare a text with itself. `named`: each file and how the message calls it."""
-    seen: dict[Path, str] = {}
+    seen: dict[tuple[int, int], str] = {}
     for path, name in named:
-        if not exists(path):
+        try:  # by device and inode: a hard link is the same file under another name too
+            st = path.stat()
+        except OSError:
             continue  # the reader names a missing (or unreadable) file
-        if (twin := seen.get(path.resolve())) is not None:
+        if (twin := seen.get((st.st_dev, st.st_ino))) is not None:
             raise InputError(f"{path}: the same file as {twin}; give each text once")
-        seen[path.resolve()] = name
+        seen[(st.st_dev, st.st_ino)] = name
 
 
 def read_inputs(src: Path, tgt: Path | None, src_lang: str, tgt_lang: str,
@@ -103,7 +106,7 @@ def read_inputs(src: Path, tgt: Path | None, src_lang: str, tgt_lang: str,
         return replace(inputs, format=spec.name)
     each_once([(src, "SRC"), (tgt, "TGT")])
     for path in (src, tgt):
-        if reader_for(path).name == DEFAULT_FORMAT:
+        if reader_for(path).name == DEFAULT_FORMAT and exists(path):  # else: no such file
             other = _bilingual_suffix(path)
             if other is not None:
                 raise InputError(f"{path}: {_a(other)} file holds both sides; give it as the "

@@ -99,12 +99,112 @@ def test_pyproject_table_is_read_when_there_is_no_qa_toml(tmp_path: Path) -> Non
     ('source = "zz"\n', "source: 'zz' is not a known language code"),
     ('targets = ["et", "qq"]\n', "targets: 'qq' is not a known language code"),
     ('model = "nosuch"\n', "model: unknown model 'nosuch'"),
+    # A list or a table where a string goes was an internal error (unhashable type: 'list').
+    ('fail_on = ["major"]\n', "fail_on: ['major'] is not one of"),
+    ('precision = ["fp32"]\n', "precision: ['fp32'] is not one of"),
+    ('[severity]\npunctuation = ["minor"]\n', "severity.punctuation: ['minor'] is not one of"),
+    ('[severity]\npunctuation = {a = 1}\n', "severity.punctuation: {'a': 1} is not one of"),
+    ('model = "./nodir"\n', "nodir: no such model directory"),
 ])
 def test_bad_settings_file_is_exit_2_naming_the_key(tmp_path: Path, seeds: tuple[Path, Path],
                                                    text: str, named: str,
                                                    isolated_cache: Path) -> None:
     res = _batch_with_bad_file(tmp_path, seeds, "qa.toml", text, named)
     assert "qa.toml" in res.output
+
+
+@pytest.mark.parametrize(("content", "named"), [
+    ("source = 'lt'\n".encode("utf-16"), "not UTF-8 text (UTF-16)"),
+    (b"\x00\x9f\xff\xfe binary", "not UTF-8 text"),
+])
+def test_a_settings_file_that_is_not_utf8_is_exit_2_naming_it(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path, content: bytes,
+        named: str) -> None:
+    """It was an internal error (UnicodeDecodeError), as qa.toml and through --config."""
+    corpora = make_corpus(tmp_path, seeds)
+    (corpora / "qa.toml").write_bytes(content)
+    for extra in ([], ["--config", str(corpora / "qa.toml")]):
+        res = batch(corpora, tmp_path / "reports", *extra)
+        assert res.exit_code == 2, res.output
+        assert res.output == (f"qa-pipeline: error: {corpora / 'qa.toml'}: {named}"
+                              f"{'' if named.endswith(')') else ' (binary or another encoding)'}"
+                              "; save the settings file as UTF-8\n"), res.output
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_settings_file_with_a_bom_is_read(tmp_path: Path) -> None:
+    from qa_pipeline.batch.settings import load_settings
+
+    (tmp_path / "qa.toml").write_bytes(b"\xef\xbb\xbffail_on = \"none\"\n")
+    assert load_settings(tmp_path) == {"fail_on": "none"}
+
+
+@pytest.mark.parametrize(("text", "config", "named"), [
+    ('tool = "x"\n', False, "pyproject.toml: tool: expected a table ([tool]), got 'x'"),
+    ('tool = 5\n', True, "pyproject.toml: tool: expected a table ([tool]), got 5"),
+    ('[tool]\nqa_pipeline = 5\n', True, "pyproject.toml: [tool.qa_pipeline] must be a table"),
+    ('[tool]\nqa_pipeline = 5\n', False, "pyproject.toml: [tool.qa_pipeline] must be a table"),
+])
+def test_a_pyproject_whose_tool_is_not_a_table_is_exit_2_naming_it(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path, text: str,
+        config: bool, named: str) -> None:
+    """`tool = "x"` beside the corpus, or `[tool] qa_pipeline = 5` through --config, was an
+    internal error (AttributeError)."""
+    corpora = make_corpus(tmp_path, seeds)
+    (tmp_path / "pyproject.toml").write_text(text, "utf-8")
+    extra = ["--config", str(tmp_path / "pyproject.toml")] if config else []
+    res = batch(corpora, tmp_path / "reports", *extra)
+    assert res.exit_code == 2, res.output
+    assert res.output.startswith(f"qa-pipeline: error: {tmp_path / named}"), res.output
+    assert len(res.output.splitlines()) == 1
+
+
+def test_a_relative_model_directory_is_read_from_the_settings_file_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`model = "./m"` is the folder beside qa.toml, whichever folder the command runs in;
+    one that is no model directory is an error naming the file and the key."""
+    from qa_pipeline.batch.settings import load_settings
+
+    corpora = tmp_path / "corpora"
+    (corpora / "m").mkdir(parents=True)
+    (corpora / "m" / "config.json").write_text("{}", "utf-8")
+    (tmp_path / "elsewhere" / "m").mkdir(parents=True)  # the same name under the cwd
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    (corpora / "qa.toml").write_text('model = "./m"\n', "utf-8")
+    assert load_settings(corpora) == {"model": str(corpora / "m")}
+    (corpora / "qa.toml").write_text('model = "m"\n', "utf-8")
+    assert load_settings(corpora) == {"model": str(corpora / "m")}
+    (corpora / "m" / "config.json").unlink()
+    with pytest.raises(ConfigError, match=f"^{corpora / 'qa.toml'}: model: {corpora / 'm'} is "
+                                          "not a sentence-transformers model directory"):
+        load_settings(corpora)
+    (corpora / "m").rmdir()  # only the cwd has one: not read from there, said
+    with pytest.raises(ConfigError, match=f"^{corpora / 'qa.toml'}: model: {corpora / 'm'}: "
+                                          "no such model directory"):
+        load_settings(corpora)
+
+
+@pytest.mark.parametrize(("toml", "flags", "message"), [
+    ('source = "et"\n', [], "the source language 'et' ('source' in {toml}) is also a target "
+                             "(the default: et)"),
+    ('', ["--src-lang", "et"], "the source language 'et' (--src-lang) is also a target "
+                               "(the default: et)"),
+    ('', ["--tgt-lang", "et", "--nway"], "--nway needs two or more targets; got ['et'] "
+                                         "(--tgt-lang)"),
+    ('nway = true\n', [], "'nway = true' in {toml} needs two or more targets; got ['et'] "
+                          "(the default)"),
+])
+def test_a_setting_error_names_where_the_value_came_from(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path, toml: str,
+        flags: list[str], message: str) -> None:
+    """The file and key, the flag, or the default: `source = "et"` against the default
+    target named no file, and `--nway` was blamed on a settings key."""
+    corpora = make_corpus(tmp_path, seeds)
+    if toml:
+        (corpora / "qa.toml").write_text(toml, "utf-8")
+    res = batch(corpora, tmp_path / "reports", *flags)
+    assert res.exit_code == 2, res.output
+    assert res.output == f"qa-pipeline: error: {message.format(toml=corpora / 'qa.toml')}\n"
 
 
 def _batch_with_bad_file(tmp_path: Path, seeds: tuple[Path, Path], name: str, content: str,
@@ -801,20 +901,64 @@ def test_baseline_update_finds_the_corpus_files_from_any_folder(
 
 def test_the_output_holds_this_runs_reports_only(tmp_path: Path, seeds: tuple[Path, Path],
                                                  isolated_cache: Path) -> None:
-    """A renamed document's old folder and a failed pair's old report go; other files stay."""
+    """A renamed document's old folder goes; a document whose input turned bad keeps its last
+    report (it is still in the corpus; the run's outputs mark it an error and never reuse
+    the report), and it goes once the document does; other files stay."""
     corpora = make_corpus(tmp_path, seeds, ("a", "b"))
     out = tmp_path / "reports"
     batch(corpora, out, "--fail-on", "none")
+    old = (out / "b" / "lt-et" / "report.json").read_text("utf-8")
     (out / "b" / "lt-et" / "notes.txt").write_text("the reviewer's", "utf-8")
     (corpora / "a").rename(corpora / "a-renamed")
+    good = (corpora / "b" / "et.txt").read_text("utf-8")
     (corpora / "b" / "et.txt").write_text("", "utf-8")  # b fails this time
     res = batch(corpora, out, "--fail-on", "none")
     assert res.exit_code == 2, res.output
     assert not (out / "a").exists()
     assert (out / "a-renamed" / "lt-et" / "report.json").is_file()
-    assert sorted(p.name for p in (out / "b" / "lt-et").iterdir()) == ["notes.txt"]
+    assert (out / "b" / "lt-et" / "report.json").read_text("utf-8") == old  # kept
+    assert (out / "b" / "lt-et" / "notes.txt").is_file()
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    b = next(p for p in summary["pairs"] if p["document"] == "b")
+    assert b["status"] == "error" and b["report"] is None and "empty" in b["error"]
+    assert "<error" in (out / "junit.xml").read_text("utf-8")
     index = (out / "index.html").read_text("utf-8")
     assert 'href="b/' not in index and 'href="a/' not in index
+    # Still bad: still an error, the kept report not reused as this input's.
+    res = batch(corpora, out, "--fail-on", "none")
+    assert res.exit_code == 2 and "b/et.txt: the file is empty" in res.output, res.output
+    # Mended as it was: checked again, not taken from the kept folder.
+    (corpora / "b" / "et.txt").write_text(good, "utf-8")
+    res = batch(corpora, out, "--fail-on", "none")
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["run"]["documents_reused"] == 1  # a-renamed only
+    # Gone from the corpus (after a run where it was an error): its folder goes too.
+    (corpora / "b" / "et.txt").write_text("", "utf-8")
+    assert batch(corpora, out, "--fail-on", "none").exit_code == 2
+    shutil.rmtree(corpora / "b")
+    assert batch(corpora, out, "--fail-on", "none").exit_code == 0
+    assert sorted(p.name for p in (out / "b" / "lt-et").iterdir()) == ["notes.txt"]
+
+
+def test_a_folder_in_the_way_of_a_document_report_stops_the_run_before_any_work(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """doc1 was written, then the run stopped at doc2's folder with no index, summary or
+    junit.xml: an output problem is found before any work, as for the batch outputs."""
+    from qa_pipeline.batch import run
+
+    corpora = make_corpus(tmp_path, seeds, ("doc1", "doc2"))
+    out = tmp_path / "reports"
+    (out / "doc2" / "lt-et" / "report.html").mkdir(parents=True)
+    monkeypatch.setattr(run, "process_document", lambda *a: pytest.fail("work was done"))
+    res = batch(corpora, out)
+    assert res.exit_code == 2, res.output
+    assert res.output == (f"qa-pipeline: error: {out / 'doc2' / 'lt-et' / 'report.html'}: is a "
+                          "directory, where the report's file goes; move it or choose another "
+                          "--out\n")
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == [
+        "doc2", "doc2/lt-et", "doc2/lt-et/report.html"]
 
 
 @pytest.mark.parametrize("break_it", ["two-files", "unsafe-name"])

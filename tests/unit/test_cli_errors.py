@@ -37,6 +37,20 @@ def _file_as_parent(d: Path) -> str:
     return str(d / "afile" / "sub")
 
 
+def _dir_in_the_way(d: Path) -> str:
+    """An output folder with a folder where report.html goes: said before the analysis, not
+    after it."""
+    (d / "out" / "report.html").mkdir(parents=True)
+    return str(d / "out")
+
+
+def _hard_link(name: str, to: str) -> Callable[[Path], str]:
+    def make(d: Path) -> str:
+        (d / name).hardlink_to(d / to)
+        return str(d / name)
+    return make
+
+
 # (id, args before --out (callables get the temp dir), out (callable or None = tmp/out),
 #  expected message, expected exit code)
 CASES: list[tuple[str, list[object], object, str, int]] = [
@@ -81,6 +95,21 @@ CASES: list[tuple[str, list[object], object, str, int]] = [
     ("stem-not-a-language", [_write("xx.txt", b"Labas."), _write("yy.txt", b"")], None,
      "yy.txt: the file is empty", 2),
     ("out-under-a-file", [LT, ET], _file_as_parent, "cannot be created", 2),
+    ("folder-in-the-way", [LT, ET], _dir_in_the_way,
+     r"out/report\.html: is a directory, where the report's file goes", 2),
+    ("tsv-header-on-nway", ["--source", _write("en.txt", b"Hello."), LT, ET, "--tsv-header"],
+     None, "--tsv-header / --no-tsv-header apply to one TSV file; the files of an n-way check",
+     2),
+    ("no-tsv-header-on-nway", [_write("lv.txt", b"Sveiki."), LT, ET, "--no-tsv-header"], None,
+     "--tsv-header / --no-tsv-header apply to one TSV file", 2),
+    ("hard-link-twice", [_write("a.txt", b"Labas."), _hard_link("b.txt", "a.txt")], None,
+     "b.txt: the same file as SRC", 2),
+    ("missing-tmx-as-side", [LT, "x.tmx"], None, "x.tmx: no such file", 2),
+    ("empty-src-lang", [LT, ET, "--src-lang", ""], None, "--src-lang is empty", 2),
+    ("empty-source-lang", ["--source", _write("en.txt", b"Hello."), LT, ET, "--source-lang",
+                           ""], None, "--source-lang is empty", 2),
+    ("empty-code-in-langs", ["--source", _write("en.txt", b"Hello."), LT, ET, "--langs",
+                             "lt,"], None, "--langs 'lt,': an empty language code", 2),
     ("out-is-a-file", [LT, ET], lambda d: _write("o", b"x")(d), "exists and is not a directory",
      2),
 ]
@@ -311,7 +340,7 @@ def test_ctrl_c_after_the_command_finished_is_ignored(outcome: BaseException,
 def test_an_unexpected_error_is_one_line_and_its_own_exit_code(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """A bug is not a finding: one line naming it and exit 3, not a traceback and 1;
-    QA_PIPELINE_DEBUG=1 shows the traceback."""
+    QA_PIPELINE_DEBUG=1 shows the traceback and exits 3 as well."""
     import signal
 
     import qa_pipeline.cli as cli
@@ -329,9 +358,13 @@ def test_an_unexpected_error_is_one_line_and_its_own_exit_code(
         err = capsys.readouterr().err.strip()
         assert err.startswith("qa-pipeline: error: internal error: RuntimeError: boom")
         assert "\n" not in err
+        # With the traceback, still 3: exit 1 would tell CI "findings".
         monkeypatch.setenv(cli.DEBUG_ENV, "1")
-        with pytest.raises(RuntimeError, match="boom"):
+        with pytest.raises(SystemExit) as done:
             cli.main()
+        assert done.value.code == 3
+        err = capsys.readouterr().err
+        assert "Traceback (most recent call last)" in err and "RuntimeError: boom" in err
     finally:
         signal.signal(signal.SIGINT, before)
 
@@ -355,3 +388,30 @@ def test_align_refuses_the_same_file_twice(tmp_path: Path, isolated_cache: Path)
                               "hash", "-q"])
     assert res.exit_code == 2, res.output
     assert res.output == f"qa-pipeline: error: {LT}: the same file as SRC; give each text once\n"
+
+
+def test_an_output_whose_parent_cannot_be_written_is_refused_before_any_work(
+        tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report is put together beside --out: a writable `rep` in a read-only `ropar` did
+    all the work, then failed naming `rep`. Now it fails first, naming the parent (running as
+    root, the test makes the parent read-only by hand)."""
+    import tempfile
+
+    ropar = tmp_path / "ropar"
+    (ropar / "rep").mkdir(parents=True)
+    real = tempfile.mkdtemp
+
+    def mkdtemp(*args: Any, **kw: Any) -> str:
+        if Path(kw.get("dir") or "") == ropar:
+            raise PermissionError(13, "Permission denied", str(ropar))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    called: list[bool] = []
+    monkeypatch.setattr(pipeline, "analyse", lambda *a, **k: called.append(True))
+    res = runner.invoke(app, ["check", LT, ET, "--out", str(ropar / "rep"), "--model", "hash",
+                              "-q"])
+    assert res.exit_code == 2, res.output
+    assert res.output == (f"qa-pipeline: error: {ropar / 'rep'}: cannot write in {ropar} "
+                          "(Permission denied); choose another --out\n"), res.output
+    assert not called and list((ropar / "rep").iterdir()) == []

@@ -232,7 +232,7 @@ def test_precision_and_cache_keys_follow_the_device(device: str, flags: str, pre
 def test_precision_given_or_from_the_environment_wins_over_the_cpu(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from qa_pipeline.devices import precision_for
-    from qa_pipeline.errors import ModelError
+    from qa_pipeline.errors import ConfigError, ModelError
 
     amx = _cpuinfo(tmp_path / "amx", "amx_bf16")
     monkeypatch.delenv("QA_PIPELINE_PRECISION", raising=False)
@@ -242,9 +242,17 @@ def test_precision_given_or_from_the_environment_wins_over_the_cpu(
     monkeypatch.setenv("QA_PIPELINE_PRECISION", "fp32")
     assert precision_for("cpu", "auto", amx) == "fp32"
     assert precision_for("cpu", "bf16", amx) == "bf16"  # an explicit choice beats the env
+    with pytest.raises(ModelError, match="precision 'int4'"):
+        precision_for("cpu", "int4", amx)
+    # A bad variable is said as the variable, before any work (the hash encoder never asks).
     monkeypatch.setenv("QA_PIPELINE_PRECISION", "int4")
-    with pytest.raises(ModelError, match="int4"):
+    with pytest.raises(ConfigError, match=r"^\$QA_PIPELINE_PRECISION='int4': expected one of"):
         precision_for("cpu", "auto", amx)
+    from qa_pipeline.config import Config
+    from qa_pipeline.pipeline import check_config
+
+    with pytest.raises(ConfigError, match=r"^\$QA_PIPELINE_PRECISION='int4'"):
+        check_config(Config(model="hash"))
 
 
 def test_outputs_and_caches_carry_the_precision_with_the_revision(tmp_path: Path) -> None:
