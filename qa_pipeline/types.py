@@ -123,6 +123,9 @@ class Document:
     paragraphs: tuple[Paragraph, ...]
     sentences: tuple[Sentence, ...]
     encoding: str = ""  # how the file's bytes were decoded (io.decode); "" when not from bytes
+    # A Markdown document's link reference definitions ("[label]: target"), by label in upper
+    # case with its spaces collapsed: where its reference-style links point (`detect/links`).
+    link_targets: tuple[tuple[str, str], ...] = ()
 
     @property
     def texts(self) -> list[str]:

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..types import Document, Finding, Sentence, Span
 from .context import PairContext
 
 # An inline link or image: [text](target "title"), the target optionally in <...>.
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+# A reference-style link: [text][label], [label][] or [label] (the label defined elsewhere in
+# the document as "[label]: target"); a shortcut counts only where its label is defined.
+_REF_LINK = re.compile(r"!?\[([^\]\n]*)\](?:\[([^\]\n]*)\])?(?![(:\[])")
 # An inline HTML link in Markdown: <a href="target" …>text</a>.
 _HTML_LINK = re.compile(r"<a\s[^<>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))[^<>]*>"
                         r"([^<]*)</a\s*>", re.IGNORECASE)
@@ -38,10 +41,17 @@ def target_key(href: str) -> str | None:
     return m.group(1).lower().rstrip(".") if m else None
 
 
-def sentence_links(sentence: Sentence) -> list[tuple[int, int, str]]:
-    """(start, end, target) of each inline link (Markdown or an HTML `<a href>`) in the
-    sentence as given: the link text's span in the analysed `text` (empty where it has no
-    text), and its target."""
+def _label(text: str) -> str:
+    """A reference label as the Markdown parser keys it."""
+    return " ".join(text.split()).upper()
+
+
+def sentence_links(sentence: Sentence, references: Mapping[str, str] | None = None,
+                   ) -> list[tuple[int, int, str]]:
+    """(start, end, target) of each link in the sentence as given (Markdown inline, an HTML
+    `<a href>`, or reference-style with its target in `references`, as `Document.link_targets`
+    keys them): the link text's span in the analysed `text` (empty where it has no text), and
+    its target."""
     if not sentence.display or not sentence.offsets:
         return []
     where = {o: i for i, o in reversed(list(enumerate(sentence.offsets[:-1])))}
@@ -49,6 +59,10 @@ def sentence_links(sentence: Sentence) -> list[tuple[int, int, str]]:
              for m in _LINK.finditer(sentence.display)]
     found += [(m.start(4), m.end(4), m.group(1) or m.group(2) or m.group(3) or "", m.start())
               for m in _HTML_LINK.finditer(sentence.display)]
+    for m in _REF_LINK.finditer(sentence.display) if references else ():
+        href = references.get(_label(m.group(2) or m.group(1))) if references else None
+        if href is not None:
+            found.append((m.start(1), m.end(1), href, m.start()))
     out = []
     for start, end, href, _ in sorted(found, key=lambda f: f[3]):
         inside = [where[o] for o in range(start, end) if o in where]
@@ -60,7 +74,9 @@ def sentence_links(sentence: Sentence) -> list[tuple[int, int, str]]:
 
 def _links(doc: Document, ids: Sequence[int]) -> list[tuple[Span, str, str]]:
     """((sentence, start, end), target, key) of the pointing links of these sentences."""
-    return [((i, a, b), href, key) for i in ids for a, b, href in sentence_links(doc.sentences[i])
+    refs = dict(doc.link_targets)
+    return [((i, a, b), href, key) for i in ids
+            for a, b, href in sentence_links(doc.sentences[i], refs)
             if (key := target_key(href)) is not None]
 
 

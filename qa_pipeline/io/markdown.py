@@ -9,6 +9,7 @@ display; code blocks, HTML blocks and front matter (YAML between `---` lines, TO
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -141,9 +142,10 @@ def _text_markers(tokens: list[Any]) -> dict[int, str]:
     return out
 
 
-def markdown_paragraphs(text: str, lang: str) -> tuple[list[list[SentenceText]],
-                                                        list[list[int]]]:
-    """The prose blocks' sentences, and the line (1-based) where each starts."""
+def markdown_paragraphs(text: str, lang: str, env: dict[str, Any] | None = None,
+                        ) -> tuple[list[list[SentenceText]], list[list[int]]]:
+    """The prose blocks' sentences, and the line (1-based) where each starts; `env` receives
+    the parser's environment (its link reference definitions under "references")."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark").enable("table")
@@ -151,7 +153,7 @@ def markdown_paragraphs(text: str, lang: str) -> tuple[list[list[SentenceText]],
     paragraphs: list[list[SentenceText]] = []
     starts: list[list[int]] = []
     cell = -1
-    tokens = md.parse("\n".join(lines))
+    tokens = md.parse("\n".join(lines), {} if env is None else env)
     markers = _text_markers(tokens)
     for i, tok in enumerate(tokens):
         if tok.type == "tr_open":
@@ -176,11 +178,14 @@ def markdown_paragraphs(text: str, lang: str) -> tuple[list[list[SentenceText]],
 
 def read_markdown(path: Path, lang: str) -> Document:
     f = read_file(path, (lang,))
-    paragraphs, lines = markdown_paragraphs(f.text, lang)
+    env: dict[str, Any] = {}
+    paragraphs, lines = markdown_paragraphs(f.text, lang, env)
     doc = _build(str(path), lang, paragraphs, f.encoding, lines)
     if not doc.sentences:
         raise InputError(f"{path}: no sentences found (only code or markup?)")
-    return doc
+    refs = tuple(sorted((str(k), str(v.get("href", "")))
+                        for k, v in env.get("references", {}).items()))
+    return replace(doc, link_targets=refs) if refs else doc
 
 
 READER = ReaderSpec("md", (".md", ".markdown"), read_document=read_markdown)

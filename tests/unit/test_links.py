@@ -80,3 +80,23 @@ def test_an_html_link_in_markdown_is_compared_too(tmp_path: Path) -> None:
         "points to example.com",
         "a link in the target points to https://phishing.example.net/et/abi; no link in the "
         "source points to phishing.example.net"]
+
+
+def test_reference_style_links_are_compared_by_their_definitions(tmp_path: Path) -> None:
+    lt = ("Žr. [kainų puslapį][kainos] ir [Pagalba].\n\n"
+          "[kainos]: https://example.com/lt/kainos\n[pagalba]: https://example.com/lt/pagalba\n")
+    (tmp_path / "x.md").write_text(lt, "utf-8")
+    doc = read_document(tmp_path / "x.md", "lt")
+    (s,) = doc.sentences
+    assert [(s.text[a:b], href) for a, b, href in sentence_links(s, dict(doc.link_targets))] \
+        == [("kainų puslapį", "https://example.com/lt/kainos"),
+            ("Pagalba", "https://example.com/lt/pagalba")]
+    same = ("Vt [hinnalehte][hinnad] ja [Abi].\n\n"
+            "[hinnad]: https://www.example.com/et/hinnad\n[abi]: https://example.com/et/abi\n")
+    assert _pair(tmp_path, lt, same) == []
+    moved = same.replace("https://www.example.com/et/hinnad", "https://phishing.example.net/h")
+    assert [m for _, m in _pair(tmp_path, lt, moved)] == [
+        "a link in the source points to https://example.com/lt/kainos; no link in the target "
+        "points to example.com",
+        "a link in the target points to https://phishing.example.net/h; no link in the "
+        "source points to phishing.example.net"]
