@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .errors import ConfigError
@@ -119,3 +120,43 @@ def plausible_languages(*langs: str) -> tuple[str, ...]:
     for b in bases:
         out.update(CONFUSABLE.get(b, ()))
     return tuple(sorted(out))
+
+
+# The letters of the Cyrillic alphabets lingua weighs against each other. Short sentences of
+# one read as another ("Я стою перед вами" as Ukrainian), so a side declared in one of these
+# is taken to be in a neighbour only when it has letters its declared alphabet lacks: і ї є ґ
+# are Ukrainian, ы э ё Russian, ў Belarusian, ђ ћ џ Serbian, ѓ ќ ѕ Macedonian.
+_CYRILLIC_ALPHABETS: dict[str, str] = {
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+    "be": "абвгдеёжзійклмнопрстуўфхцчшыьэюя",
+    "bg": "абвгдежзийклмнопрстуфхцчшщъьюя",
+    "sr": "абвгдђежзијклљмнњопрстћуфхцчџш",
+    "mk": "абвгдѓежзѕијклљмнњопрстќуфхцчџш",
+}
+# Letters of an alphabet that are impossible in some places: Russian writes ъ only as a hard
+# sign before е ё ю я (Bulgarian as a vowel anywhere), Bulgarian ь only before о.
+_CYRILLIC_IMPOSSIBLE: dict[str, re.Pattern[str]] = {
+    "ru": re.compile(r"ъ(?![еёюя])"),
+    "bg": re.compile(r"ь(?!о)"),
+}
+
+
+def cyrillic_neighbours(a: str, b: str) -> bool:
+    """Whether both languages are written in one of the `_CYRILLIC_ALPHABETS`."""
+    return base_lang(a) in _CYRILLIC_ALPHABETS and base_lang(b) in _CYRILLIC_ALPHABETS
+
+
+def impossible_in(text: str, lang: str) -> bool:
+    """Whether `text` has Cyrillic letters (or uses of them) that `lang`'s alphabet lacks: the
+    orthographic evidence that a text declared `lang` is in a Cyrillic neighbour instead.
+    False for a language without a listed alphabet."""
+    lang = base_lang(lang)
+    alphabet = _CYRILLIC_ALPHABETS.get(lang)
+    if alphabet is None:
+        return False
+    low = text.lower()
+    if any("\u0400" <= c <= "\u04ff" and c not in alphabet for c in low):
+        return True
+    pattern = _CYRILLIC_IMPOSSIBLE.get(lang)
+    return pattern is not None and pattern.search(low) is not None

@@ -293,3 +293,63 @@ def test_an_inflected_exonym_is_its_name() -> None:
     """Estonian declines 'kohus' (court) with a t: 'Riigikohtusse' is the Supreme Court."""
     assert check_entities("Byla pateko į Aukščiausiąjį Teismą.",
                           "Kohtuasi jõudis Riigikohtusse.", "lt", "et") == []
+
+
+# ---------------------------------------------------------------- other languages
+def test_german_nouns_and_polite_forms_are_not_names() -> None:
+    """German capitalises every noun: "Speichern", "Ball", "Füßen" and the polite "Sie" /
+    "Ihre" were names without a counterpart (a short UI sentence got a critical drift)."""
+    assert entities("Klicken Sie jetzt auf Speichern.", "de") == []
+    assert entities("Bitte überprüfen Sie Ihre Einstellungen, bevor Sie fortfahren.", "de") == []
+    assert not any(h.target_spans for h in check_entities(
+        "Click Save now.", "Klicken Sie jetzt auf Speichern.", "en", "de"))
+    text = ("Der Schuss von Allan McGregor wurde mit den Füßen abgewehrt, und Lithgow schlenzte "
+            "den Ball aus einer anderen Schussposition vorbei.")
+    assert [e.text for e in entities(text, "de")] == ["Allan", "McGregor"]
+    # measures after a number are no two-word name
+    assert entities("Es kamen 20 Millionen Zuschauer.", "de") == []
+    # Estonian and English capitalise names only: unchanged
+    assert [e.text for e in entities("Ta kirjutas Ball ja Sturm.", "et")] == ["Ball", "Sturm"]
+
+
+def test_names_are_still_searched_in_a_german_text() -> None:
+    assert check_entities("Then Robinson scored.", "Dann traf Robinson.", "en", "de") == []
+    (hit,) = check_entities("Then Robinson scored.", "Dann traf Schmidt.", "en", "de")
+    assert hit.source_spans == ((5, 13),) and not hit.target_spans
+    (hit,) = check_entities("Sutartį pasirašė Andrius Kubilius.",
+                            "Den Vertrag unterschrieb Mart Laar.", "lt", "de")
+    assert hit.source_spans and hit.target_spans  # a two-word name is a name in German too
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Phoenix", "Феникс"), ("Phoenix", "Фениксом"), ("Robinson", "Робинсон"),
+    ("Hazarda", "Азару"), ("Weeknd", "Уикенд"), ("Rangers", "Рейнджерс"),
+    ("Jackson", "Джексон"), ("Livingston", "Ливингстона")])
+def test_cyrillic_renderings_match_their_latin_name(a: str, b: str) -> None:
+    assert plausible_match(a, b) and plausible_match(b, a)
+
+
+def test_cyrillic_names_are_still_told_apart() -> None:
+    assert not plausible_match("Robinson", "Джексон")
+    assert not plausible_match("Phoenix", "Флагстафф")
+    (hit,) = check_entities("Rosa is expected to pass over Phoenix on Tuesday.",
+                            "Ожидается, что ураган Роза пройдет над Денвером во вторник.",
+                            "en", "ru")
+    assert [hit.source_spans, hit.target_spans] == [((30, 37),), ((39, 47),)]
+    assert check_entities("Rosa is expected to pass over Phoenix on Tuesday.",
+                          "Ожидается, что ураган Роза пройдет над Фениксом во вторник.",
+                          "en", "ru") == []
+
+
+@pytest.mark.parametrize(("src", "tgt", "langs"), [
+    ("Aptaujā piedalījās 4000 pieaugušo Lielbritānijā.",
+     "Apklausoje dalyvavo 4 000 JK suaugusiųjų.", ("lv", "lt")),
+    ("Vizītē Vācijā un Francijā.", "Vierailu Saksassa ja Ranskassa.", ("lv", "fi")),
+    ("Die Regierung von Großbritannien und die EU.",
+     "Rząd Wielkiej Brytanii i Unia Europejska.", ("de", "pl")),
+    ("Он посетил Германию, Россию и США.", "He visited Germany, Russia and the USA.",
+     ("ru", "en")),
+    ("Ta külastas Venemaad.", "Hän vieraili Venäjällä.", ("et", "fi")),
+])
+def test_exonyms_of_other_languages(src: str, tgt: str, langs: tuple[str, str]) -> None:
+    assert check_entities(src, tgt, *langs) == []

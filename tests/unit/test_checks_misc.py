@@ -328,3 +328,54 @@ def test_a_title_case_or_shouted_target_is_judged_in_lower_case() -> None:
         assert "the target looks like en" in hit.message
     assert check_language("Vilniaus Gedimino Technikos Universitetas",
                           "Vilniuse Gediminase Tehnikaülikool", "lt", "et") == []
+
+
+@pytest.mark.parametrize(("en", "zh", "ja"), [
+    ("The new office opens on 3 March.", "新办公室将于3月3日开放。",
+     "新しいオフィスは3月3日にオープンします。"),
+    ("It has 120 desks and a large kitchen.", "它有120张办公桌和一个大厨房。",
+     "120席のデスクと大きなキッチンがあります。"),
+    ("Employees can park in the garage.", "员工可以把车停在车库里。",
+     "従業員はガレージに駐車できます。"),
+    ("Bicycles go in the courtyard 😀.", "自行车放在院子里😀。", "自転車は中庭に置きます😀。"),
+    ("She answers within 2 days!", "她会在2天内回复！", "彼女は2日以内に返信します！"),
+])
+def test_length_counts_chinese_and_japanese_characters_as_more_than_a_letter(
+        en: str, zh: str, ja: str) -> None:
+    """Character counts put nearly every correct en→zh sentence at z ≈ −4 (the fallback model
+    compares characters with mu = 0)."""
+    for tgt, lang in ((zh, "zh"), (ja, "ja")):
+        assert check_length(en, tgt, "en", lang) == []
+        assert check_length(tgt, en, lang, "en") == []
+
+
+def test_length_still_sees_a_chinese_side_that_lost_most_of_the_text() -> None:
+    en = ("The new office opens on 3 March. It has 120 desks and a large kitchen. Employees "
+          "can park in the garage, and bicycles go in the courtyard behind the building.")
+    (hit,) = check_length(en, "新办公室将于3月3日开放。", "en", "zh")
+    assert hit.severity == "major" and hit.source_spans  # a sentence, not a one-word label
+    assert check_length("Parking and bicycles", "停车场", "en", "zh") == []
+
+
+@pytest.mark.parametrize("ru", [
+    "«Я стою перед вами», — сказала одна из них.",
+    "«Моя голова поникла, я не переставала плакать.»",
+    "«Ммм... ммм..., какого документа?»",
+])
+def test_short_russian_is_not_read_as_a_cyrillic_neighbour(ru: str) -> None:
+    """lingua's trigrams read short Russian sentences as Ukrainian or Bulgarian (confidence
+    1.00); without a letter Russian lacks (і ї є ґ, ъ as a vowel ...) that is no evidence."""
+    lv = "Es stāvu šeit, tieši jūsu priekšā, teica kāda sieviete."
+    assert check_language(ru, lv, "ru", "lv") == []
+
+
+def test_cyrillic_neighbours_with_their_own_letters_are_still_told_apart() -> None:
+    from qa_pipeline.langs import impossible_in
+
+    uk = "Я стою перед вами і кажу вам, що це правда."
+    (hit,) = check_language(uk, "Es stāvu jūsu priekšā un saku jums, ka tā ir patiesība.",
+                            "ru", "lv")
+    assert "looks like uk, not ru" in hit.message
+    assert impossible_in("і", "ru") and impossible_in("ы", "uk") and impossible_in("ъгъл", "ru")
+    assert not impossible_in("объявление", "ru") and not impossible_in("Я стою", "uk")
+    assert not impossible_in("і", "lt")  # not a Cyrillic alphabet: no evidence either way

@@ -176,3 +176,18 @@ def test_no_negation_to_compare(src: str, tgt: str, langs: tuple[str, str]) -> N
 def test_a_negation_before_a_number_still_counts() -> None:
     assert check_negation("There are no 5-star hotels here.", "Čia yra penkių žvaigždučių "
                           "viešbučiai.", "en", "lt")
+
+
+def test_the_readme_names_the_languages_negation_covers() -> None:
+    """A pair outside `LANGUAGES` gets no negation hits, silently: the README's table of the
+    checks' languages must say which pairs those are."""
+    import re
+    from pathlib import Path
+
+    from qa_pipeline.detect.checks.negation import LANGUAGES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    row = re.search(r"^\| `negation` \|(.*)\|$", readme, re.MULTILINE)
+    assert row is not None
+    named = set(re.findall(r"\b[a-z]{2}\b", row.group(1).split(":")[0]))
+    assert named == set(LANGUAGES)

@@ -70,39 +70,71 @@ _EN_COMMON_CAPS = re.compile(
 )
 
 
-# Names that lt, et and en translate rather than transliterate: countries, regions, compass
-# parts of names, institutions and their acronyms. Each group lists diacritic-free stems; two
-# tokens match when both start with stems of one group. Generic geography, not corpus words.
+# Names that languages translate rather than transliterate: countries, regions, compass
+# parts of names, institutions and their acronyms. One table for every language: each group
+# lists diacritic-free stems (Cyrillic as `_plain` transliterates it: "Германия" ->
+# "germaniya"), two tokens match when both start with stems of one group. lt, et and en in
+# full; lv, fi, de, pl and ru for the most common countries and blocs. Generic geography, not
+# corpus words.
 _EXONYMS: tuple[tuple[str, ...], ...] = (
-    ("jav", "usa", "us", "ameri", "jungtin", "valstij", "uhendrii", "united", "states"),
+    ("jav", "usa", "us", "ameri", "jungtin", "valstij", "uhendrii", "united", "states",
+     "asv", "savienot", "yhdysval", "vereinigt", "staaten", "stany", "zjednoczon", "ssha",
+     "soedinenn", "shtat"),
     ("jk", "uk", "uhendkuning", "uk", "united", "kingdom", "didzioj", "britan", "suurbrit",
-     "brit", "inglis", "angli", "englan", "english", "jungtine", "karalyst"),
-    ("jt", "uro", "un", "united", "nations", "jungtin", "taut"),
-    ("es", "el", "eu", "europ", "euroop", "sajung", "liit", "union"),
+     "brit", "inglis", "angli", "englan", "english", "jungtine", "karalyst",
+     "lielbritan", "apvienot", "karalist", "yhdistyn", "kuningaskun", "isobritan", "grossbritan",
+     "vereinigt", "konigreich", "wielk", "brytan", "zjednoczon", "krolestw", "velikobritan",
+     "soedinenn", "korolevstv"),
+    ("jt", "uro", "un", "united", "nations", "jungtin", "taut", "uno", "vereint", "onz",
+     "oon"),
+    ("es", "el", "eu", "europ", "euroop", "sajung", "liit", "union", "eirop", "savienib",
+     "unioni", "ue", "unia", "evrop", "evrosoyuz"),
     ("ftb", "fbi"), ("cza", "cia", "kgb"), ("nato", "nato"),
-    ("kinij", "hiin", "china", "chines"), ("vokiet", "saksa", "germa"),
-    ("prancuz", "prants", "franc", "french"), ("rusij", "venem", "russi", "vene"),
-    ("ispan", "hispaan", "spain", "spanis"), ("italij", "itaal", "ital"),
-    ("graik", "kreek", "greec", "greek"), ("olandij", "nyderland", "holland", "hollan",
-     "madalmaa", "netherland", "dutch"), ("svedij", "rootsi", "swed"),
-    ("suomij", "soome", "finn", "finl"), ("latvij", "lati", "latvi"),
-    ("lietuv", "leedu", "lithuan"), ("estij", "eesti", "estoni"), ("lenkij", "poola", "pola",
-     "poli"), ("vengrij", "ungar", "hungar"), ("danij", "taani", "denmar", "danis"),
-    ("norvegij", "norra", "norw"), ("sveicarij", "sveits", "switz", "swiss"),
-    ("japonij", "jaapan", "japan"), ("turkij", "turgi", "turk"), ("airij", "iirima", "irel",
-     "iiri", "irish"), ("skotij", "soti", "scot"), ("velsas", "velso", "vels", "wales", "welsh",
-     "kõmri", "komri"), ("austrij", "austri"), ("belgij", "belgi"), ("cekij", "tsehhi",
-     "czech"), ("ukrain", "ukrain"), ("baltarus", "valgeven", "belarus"),
+    ("kinij", "hiin", "china", "chines", "kina", "kiin", "chin", "kitay", "kitae"),
+    ("vokiet", "saksa", "germa", "vacij", "deutsch", "niemc", "niemie", "german"),
+    ("prancuz", "prants", "franc", "french", "ransk", "frankreich", "frants"),
+    ("rusij", "venem", "russi", "vene", "kriev", "venaj", "russl", "rosj", "rosyj", "rossi",
+     "rf"),
+    ("ispan", "hispaan", "spain", "spanis", "spani", "espanj", "hiszpan"),
+    ("italij", "itaal", "ital", "wloch", "wlosk"),
+    ("graik", "kreek", "greec", "greek", "griek", "kreikk", "griech", "grecj", "gretsi"),
+    ("olandij", "nyderland", "holland", "hollan", "madalmaa", "netherland", "dutch",
+     "niderland", "niederland", "holandi", "gollandi"),
+    ("svedij", "rootsi", "swed", "zviedr", "ruots", "schwed", "szwec", "shvets"),
+    ("suomij", "soome", "finn", "finl", "somij", "suom"),
+    ("latvij", "lati", "latvi", "lettl", "lettis", "lotw"),
+    ("lietuv", "leedu", "lithuan", "liettu", "litau", "litw", "litv"),
+    ("estij", "eesti", "estoni", "igaun", "viro", "estl"),
+    ("lenkij", "poola", "pola", "poli", "polij", "puola", "polen", "polsk", "polsc", "polsh"),
+    ("vengrij", "ungar", "hungar", "unkar", "wegr", "vengri"),
+    ("danij", "taani", "denmar", "danis", "tansk", "danem"),
+    ("norvegij", "norra", "norw", "norj", "norveg"),
+    ("sveicarij", "sveits", "switz", "swiss", "sveic", "schweiz", "szwajcar", "shveitsar"),
+    ("japonij", "jaapan", "japan", "japoni", "yaponi"),
+    ("turkij", "turgi", "turk", "turcij", "turcj", "turts"),
+    ("airij", "iirima", "irel", "iiri", "irish", "irij", "irlan"),
+    ("skotij", "soti", "scot"), ("velsas", "velso", "vels", "wales", "welsh",
+     "kõmri", "komri"), ("austrij", "austri", "osterreich", "avstri"),
+    ("belgij", "belgi"), ("cekij", "tsehhi", "czech", "cehij", "tschech", "chehi", "tsekk"),
+    ("ukrain", "ukrain"), ("baltarus", "valgeven", "belarus", "baltkriev", "weissruss",
+     "bialorus"),
     ("gruzij", "gruusi", "georgi"), ("izrael", "iisrael", "israel"), ("egipt", "egiptu",
      "egypt"), ("meksik", "mehhik", "mexic"), ("brazil", "brasiil", "brazil"),
-    ("indij", "india"), ("korej", "korea"), ("sirij", "suuria", "syria"),
-    ("azij", "aasia", "asia"), ("afrik", "aafrik", "afric"), ("amerik", "ameerik", "americ"),
+    ("indij", "india"), ("pekin", "peking", "beijing"), ("korej", "korea"),
+    ("sirij", "suuria", "syria"),
+    ("azij", "aasia", "asia"), ("afrik", "aafrik", "afric"), ("amerik", "ameerik", "americ",
+     "ameryk"),
     ("australij", "austraal", "australi"), ("kanad", "canad"), ("niujork", "new", "york"),
-    ("siaur", "pohja", "north"), ("piet", "louna", "south"), ("ryt", "ida", "east"),
-    ("vakar", "laane", "west"), ("vidur", "kesk", "central", "middle"),
-    ("baltiej", "baltuos", "valge", "white"), ("rum", "maja", "house", "koda"),
-    ("aukscia", "ulem", "riigikohu", "riigikohtu", "supreme"),
-    ("teism", "kohu", "kohtu", "court"),  # et kohus, kohtu, kohtusse
+    ("siaur", "pohja", "north", "ziemel", "pohjois", "nord", "polnoc", "severn"),
+    ("piet", "louna", "south", "dienvid", "etela", "suden", "poludni", "yuzh"),
+    ("ryt", "ida", "east", "austrum", "osten", "wschod", "vosto"),
+    ("vakar", "laane", "west", "rietum", "lansi", "zachod", "zapad"),
+    ("vidur", "kesk", "central", "middle"),
+    ("baltiej", "baltuos", "valge", "white", "weiss", "bely", "belo"),
+    ("rum", "maja", "house", "koda", "haus"),
+    ("aukscia", "ulem", "riigikohu", "riigikohtu", "supreme", "augstak", "korkein",
+     "oberst", "najwyzsz", "verhovn"),
+    ("teism", "kohu", "kohtu", "court", "gerichtsh"),  # et kohus, kohtu, kohtusse
     ("senat", "senat"), ("kongres", "kongres", "congress"), ("parlament", "parlament"),
     ("atstov", "esindaj", "represent"), ("generalin", "pea", "general"),
     ("asamblej", "assamble", "assembl"), ("ministr", "minist"), ("vyriausyb", "valitsu",
@@ -167,6 +199,19 @@ def _shouted(tokens: Sequence[tuple[str, int, int]]) -> set[int]:
 SHOUT_RUN = 3
 NAME_STEM_CHARS = 5
 
+# Languages that capitalise every noun ("den Ball", "die Schussposition"): a capitalised word
+# there is no evidence of a name by itself. It counts as a name only when something else says
+# so: it has capitals inside ("McGregor"), or it stands next to another capitalised word inside
+# the sentence ("Declan Gallagher", "Europäische Union": adjectives are capitalised only in
+# names). A single capitalised word still finds its counterpart when the other side's names
+# are searched in this text (every word of the other side is a candidate there).
+NOUN_CAPITALISING = frozenset({"de", "lb"})
+# The polite pronouns and possessives, capitalised inside a sentence ("Klicken Sie", "Ihre
+# Einstellungen"), and the familiar ones of letters ("Du", "Dein"): never names.
+_POLITE = re.compile(r"(sie|ihnen|ihr|ihre[mnrs]?|du|dich|dir|dein(e[mnrs]?)?|euch|euer|"
+                     r"eure[mnrs]?)")
+_SPACE_ONLY = re.compile(r"[ \t\u00a0]+")
+
 
 def entities(text: str, lang: str) -> list[Entity]:
     """Entity-like tokens of `text` (not sentence-initial capitalised words)."""
@@ -174,6 +219,8 @@ def entities(text: str, lang: str) -> list[Entity]:
     out: list[Entity] = []
     tokens = list(words(text))
     shouted = _shouted(tokens)
+    nouns_capitalised = lang in NOUN_CAPITALISING
+    weak: list[int] = []  # token indexes of capitalised words inside the sentence
     for i, (w, s, e) in enumerate(tokens):
         if not _HAS_ALPHA.search(w):
             continue  # plain numbers belong to the number check
@@ -192,8 +239,33 @@ def entities(text: str, lang: str) -> list[Entity]:
         elif w[0].isupper() and not _is_initial(text, s):
             if lang == "en" and _EN_COMMON_CAPS.fullmatch(low):
                 continue
+            if nouns_capitalised and _POLITE.fullmatch(low):
+                continue
+            weak.append(i)
             out.append(Entity(s, e, w, strong=False))
+    if nouns_capitalised and weak:
+        weak_set = frozenset(weak)
+        keep = {i for i in weak if _name_evidence(text, tokens, i, weak_set)}
+        names = {tokens[i][1] for i in keep}
+        out = [x for x in out if x.strong or x.start in names]
     return out
+
+
+def _name_evidence(text: str, tokens: Sequence[tuple[str, int, int]], i: int,
+                   weak: frozenset[int]) -> bool:
+    """In a language that capitalises nouns: is the capitalised word `tokens[i]` a name by more
+    than its capital? Capitals inside a part of it ("McGregor", not "Rangers-Torhüter"), or a
+    neighbour that is also a capitalised word inside the sentence, with only spaces between."""
+    w = tokens[i][0]
+    if any(c.isupper() for part in w.split("-") for c in part[1:]):
+        return True
+    for j in (i - 1, i + 1):
+        if j in weak:
+            a, b = sorted((i, j))
+            after_number = a > 0 and _HAS_DIGIT.search(tokens[a - 1][0]) is not None
+            if _SPACE_ONLY.fullmatch(text[tokens[a][2]:tokens[b][1]]) and not after_number:
+                return True  # (after a number it is a measure: "20 Millionen Zuschauer")
+    return False
 
 
 # ---------------------------------------------------------------- normalisation
@@ -202,10 +274,48 @@ _NOT_PLAIN = re.compile(r"[^a-z0-9]")
 _REPEATS = re.compile(r"(.)\1+")
 
 
+# Cyrillic letters in Latin ones (Russian, Ukrainian, Belarusian, Bulgarian, Serbian and
+# Macedonian letters; BGN-like, in plain ASCII), so that a name written in Cyrillic meets the
+# same spelling comparison as its Latin form: "Робинсон" -> "robinson", "Фениксом" ->
+# "feniksom" (the phonetic key then meets "Phoenix"), and the inflection rules apply as to
+# Latin names. "х" is "h" (Хью, Хьюстон: Hugh, Houston); `_cyrillic_variants` adds the others.
+_CYRILLIC = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "ђ": "dj", "ѓ": "gj",
+    "е": "e", "ё": "e", "є": "ye", "ж": "zh", "з": "z", "ѕ": "dz", "и": "i", "і": "i",
+    "ї": "yi", "й": "y", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n",
+    "њ": "nj", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "c", "ќ": "kj",
+    "у": "u", "ў": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "џ": "dz",
+})
+_HAS_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def _latin(word: str) -> str:
+    """`word` lower-cased, its Cyrillic letters transliterated (`_CYRILLIC`), "ß" as "ss"."""
+    low = word.lower().replace("ß", "ss")
+    return low.translate(_CYRILLIC) if _HAS_CYRILLIC.search(low) else low
+
+
 # The normalisers are pure and a document asks about the same words again and again: cached.
 @lru_cache(maxsize=1 << 16)
 def _plain(word: str) -> str:
-    return _NOT_PLAIN.sub("", _CLITIC.sub("", strip_diacritics(word.lower())))
+    return _NOT_PLAIN.sub("", _CLITIC.sub("", strip_diacritics(_latin(word))))
+
+
+# How Cyrillic renders Latin names besides letter for letter: "у" before a vowel at the start
+# is English w ("Уикенд" = Weeknd, "Уэльс" = Wales), "г" is h ("Гарри" = Harry; Ukrainian
+# "г" always), "дж" a soft g ("Рейнджерс" = Rangers), "х" is kh (Russian names: Khodorkovsky);
+# and an initial h of a Latin name is often dropped ("Азару" = Hazard).
+_CYRILLIC_W = re.compile(r"^у(?=[аеиоэ])")
+
+
+@lru_cache(maxsize=1 << 16)
+def _cyrillic_variants(word: str) -> tuple[str, ...]:
+    """The plain forms a Cyrillic `word` may stand for in Latin letters (its own first)."""
+    low = word.lower()
+    forms = [_plain(low), _plain(_CYRILLIC_W.sub("w", low)), _plain(low.replace("г", "h")),
+             _plain(low.replace("дж", "g")), _plain(low.replace("х", "kh"))]
+    return tuple(dict.fromkeys(f for f in forms if f))
 
 
 _PHONETIC = (
@@ -216,9 +326,10 @@ _PHONETIC = (
 
 
 @lru_cache(maxsize=1 << 16)
-def _skeleton(word: str) -> str:
-    """Consonant skeleton after a coarse phonetic mapping; first letter kept as is."""
-    w = _plain(word)
+def _skeleton_of(plain: str) -> str:
+    """The consonant skeleton of a plain word (`_plain`) after a coarse phonetic mapping;
+    first letter kept as is."""
+    w = plain
     if not w:
         return ""
     w = re.sub(r"(?<=[aeiou])w", "", w)  # "Newport" ~ "Niuportas"
@@ -249,10 +360,29 @@ def _collapse(w: str) -> str:
 
 @lru_cache(maxsize=1 << 17)  # pure; a long document asks the same word pairs many times
 def plausible_match(a: str, b: str) -> bool:
-    """Could token `a` and token `b` name the same thing across lt/et/en?"""
+    """Could token `a` and token `b` name the same thing across lt/et/en (and their Cyrillic
+    renderings: "Фениксом" / "Phoenix", "Азару" / "Hazarda")?"""
     if a.casefold() == b.casefold():
         return True  # the same word, in any script ("Яндекс", "Αθήνα")
-    pa, pb = _collapse(_plain(a)), _collapse(_plain(b))
+    cyr_a, cyr_b = bool(_HAS_CYRILLIC.search(a)), bool(_HAS_CYRILLIC.search(b))
+    if not cyr_a and not cyr_b:
+        return _close(_plain(a), _plain(b))
+    fa = _cyrillic_variants(a) if cyr_a else _latin_forms(a, cyr_b)
+    fb = _cyrillic_variants(b) if cyr_b else _latin_forms(b, cyr_a)
+    return any(_close(x, y) for x in fa for y in fb)
+
+
+def _latin_forms(word: str, against_cyrillic: bool) -> tuple[str, ...]:
+    """The plain forms of a Latin `word`: with its initial h dropped too when the other word
+    is Cyrillic (`_cyrillic_variants`)."""
+    p = _plain(word)
+    return (p, p[1:]) if against_cyrillic and p.startswith("h") and len(p) > 3 else (p,)
+
+
+@lru_cache(maxsize=1 << 17)
+def _close(plain_a: str, plain_b: str) -> bool:
+    """`plausible_match` on two plain forms (`_plain`)."""
+    pa, pb = _collapse(plain_a), _collapse(plain_b)
     if not pa or not pb:
         return False
     if pa == pb:
@@ -266,7 +396,7 @@ def plausible_match(a: str, b: str) -> bool:
     n = min(len(pa), len(pb)) + 1
     if pa[0] == pb[0] and _lev(pa[:n], pb[:n]) <= max(1, round(0.3 * n)):
         return True
-    sa, sb = _skeleton(a), _skeleton(b)
+    sa, sb = _skeleton_of(plain_a), _skeleton_of(plain_b)
     if len(sa) >= 2 and len(sb) >= 2 and sa[0] == sb[0]:
         k = min(len(sa), len(sb))
         common = 0

@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ...embed import release_freed_memory
-from ...langs import plausible_languages
+from ...langs import cyrillic_neighbours, impossible_in, plausible_languages
 from ...text import word_key
 from .base import CheckSpec, Hit, base_lang, word_count
 
@@ -237,6 +237,10 @@ def _side_hit(text: str, lang: str, side: str, codes: tuple[str, ...],
     if top == lang or conf[top] < MIN_OTHER_CONFIDENCE:
         return None
     if conf.get(lang, 0.0) > MAX_DECLARED_CONFIDENCE:
+        return None
+    if cyrillic_neighbours(top, lang) and not impossible_in(body, lang):
+        # Trigrams tell Russian, Ukrainian and Bulgarian apart badly on a short sentence; only
+        # letters the declared alphabet lacks (і, ї, є for Ukrainian) say it is the other.
         return None
     span = ((0, len(text)),)
     return Hit("language", "major", round(conf[top], 3),
