@@ -60,6 +60,8 @@ def test_values(text: str, expected: str) -> None:
         ("Im 19. Jahrhundert.", "W XIX wieku.", "de", "pl"),
         ("В 1980-е годы.", "20. gadsimta 80. gados.", "ru", "lv"),
         ("In the 19th century.", "1800-luvulla.", "en", "fi"),
+        # a range's unit is written once, after its second number
+        ("Odotetaan 75-150 millimetriä.", "Von 7,5 bis 15 Zentimetern.", "fi", "de"),
     ],
 )
 def test_correct_pairs_do_not_fire(src: str, tgt: str, src_lang: str, tgt_lang: str) -> None:

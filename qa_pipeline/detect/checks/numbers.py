@@ -356,7 +356,22 @@ def extract(text: str) -> list[Mention]:
         out.append(Mention(start, m.end(), text[start:m.end()], frozenset(_signed(keys, sign)),
                            parts, unit, _currency(text[max(0, m.start() - 2): m.start()], after),
                            sign))
-    return sorted(out, key=lambda x: x.start)
+    return _range_units(sorted(out, key=lambda x: x.start), text)
+
+
+# A range's first number takes the unit or currency written after its second ("75-150 mm",
+# "7,5 bis 15 Zentimetern", "от 5 до 10 км"), so each end converts as the text means it.
+_RANGE_JOIN = re.compile(r"\s?[-–—]\s?|\s(?:to|bis|iki|kuni|līdz|до|do|–)\s", re.IGNORECASE)
+
+
+def _range_units(mentions: list[Mention], text: str) -> list[Mention]:
+    out = list(mentions)
+    for k in range(len(out) - 2, -1, -1):
+        a, b = out[k], out[k + 1]
+        if a.unit is None and not a.currency and (b.unit is not None or b.currency) and \
+                _RANGE_JOIN.fullmatch(text, a.end, b.start):
+            out[k] = replace(a, unit=b.unit, currency=b.currency)
+    return out
 
 
 # ---------------------------------------------------------------- matching
