@@ -72,6 +72,13 @@ def _quote(doc: Document, spans: Sequence[Span]) -> str:
     return ", ".join(f"“{doc.sentences[s].text[a:b]}”" for s, a, b in spans[:3])
 
 
+def _quotes(docs: Mapping[str, Document], spans: Mapping[str, Sequence[Span]],
+            langs: Sequence[str]) -> str:
+    """Each language's quoted spans: "lt “1870”; lv “1870”" (a language with none: "none")."""
+    return "; ".join(f"{x} {_quote(docs[x], spans[x]) if spans.get(x) else 'none'}"
+                     for x in langs)
+
+
 def _and(xs: Sequence[str]) -> str:
     if not xs:
         return "the others"
@@ -112,15 +119,12 @@ class _Finder:
         return {x: side.sentence_spans(doc, [side_ev.span])}
 
     def _check_spans(self, ev: PairEvidence, r: int, kind: str) -> dict[str, tuple[Span, ...]]:
-        ctx = ev.context
-        k = ctx.full.index(ev.row_bead[r])
         src: list[Span] = []
         tgt: list[Span] = []
-        for name in ctx.enabled_checks:
-            for h in ctx.hits[k].get(name, ()):
-                if h.kind == kind:
-                    src += ctx.source_sides[k].sentence_spans(ctx.source, h.source_spans)
-                    tgt += ctx.target_sides[k].sentence_spans(ctx.target, h.target_spans)
+        for m in ev.marks.get(r, ()):
+            if m.kind == kind:
+                src += m.a
+                tgt += m.b
         out = {ev.pair[1]: tuple(tgt)} if tgt else {}
         if src:
             out[ev.pair[0]] = tuple(src)
@@ -138,7 +142,9 @@ class _Finder:
         x = b.drifted
         peers = [y for y in self.judges if y != x and row.cells[y]]
         ev = self._pair(x) if x is not None else None
-        if b.kind in ("omission", "addition"):
+        if b.spans:  # a mention-level blame: the mentions it compared
+            spans = {lang: sp for lang, sp in b.spans if sp}
+        elif b.kind in ("omission", "addition"):
             if b.kind == "addition" and x is not None:
                 doc = self.docs[x]
                 spans[x] = tuple((i, 0, len(doc.sentences[i].text)) for i in row.cells[x])
@@ -149,6 +155,14 @@ class _Finder:
             spans = self._drift_spans(ev, b.row, x or "")
         elif ev is not None and b.row in ev.row_bead:
             spans = self._check_spans(ev, b.row, b.kind)
+        elif b.about and self.source is not None:  # no name: each cell it is about
+            for y in b.about:
+                e = self._pair(y)
+                if e is None or b.row not in e.row_bead:
+                    continue
+                got = (self._drift_spans(e, b.row, y) if b.kind == "drift"
+                       else self._check_spans(e, b.row, b.kind))
+                spans.update({k: v for k, v in got.items() if k == y or k not in spans})
         return NwayFinding(b.kind, b.severity, b.score, x, b.row, sentences, spans,
                            self._message(b, peers, spans))
 
@@ -157,6 +171,15 @@ class _Finder:
         x = b.drifted
         has_src = self.source is not None
         if x is None:
+            which = _and(list(b.about))
+            if b.evidence == "unclear":
+                return (f"{which} {'departs' if len(b.about) == 1 else 'depart'} from the source "
+                        f"here (drift {b.score:.2f}) without standing out from "
+                        f"{_and([y for y in peers if y not in b.about])}: which translation "
+                        "drifted is not clear")
+            if b.evidence == "shared":
+                return (f"{b.kind}: the {b.kind} check fires against the source for {which}; "
+                        "which translation is wrong is not clear")
             if b.evidence == "all-differ":
                 return ("every translation departs from the source here: the source sentence "
                         "may be the problem")
@@ -169,7 +192,10 @@ class _Finder:
                     "other translation to compare it with")
         quote = _quote(self.docs[x], spans[x]) if spans.get(x) else ""
         who = (f"{x} diverges from the source" + (f" and from {_and(peers)}" if peers else "")
-               if has_src else f"{x} diverges from {_and(peers)}, which agree with each other")
+               if has_src else f"{x} diverges from {_and(peers)}" + (
+                   f", which agree with each other ({_quotes(self.docs, spans, peers)})"
+                   if b.spans and any(spans.get(y) for y in peers)
+                   else ", which agree with each other"))
         if b.kind == "drift":
             detail = f": {quote} has no counterpart" if quote else ""
             return f"{who}{detail} (drift {b.score:.2f})"

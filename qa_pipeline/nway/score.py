@@ -8,17 +8,19 @@ blamed). What comes out is plain arrays per pair, indexed by row.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ..detect.context import PairContext, build_context
 from ..detect.drift import DriftResult, score_drift
 from ..detect.findings import bead_words, severity_for
+from ..detect.links import link_findings
 from ..detect.params import DriftParams
 from ..embed import Encoder
-from ..types import SEVERITY_RANK, Bead, Document, Severity
+from ..types import SEVERITY_RANK, Bead, Document, Severity, Span
 from .table import Row
 
 Pair = tuple[str, str]  # (language a, language b); a is the source where there is one
@@ -37,6 +39,35 @@ class PairEvidence:
     severity: Mapping[int, Severity | None]
     # row -> check kind -> (worst severity, best score) of that kind's hits on the row
     checks: Mapping[int, Mapping[str, tuple[Severity, float]]]
+    # row -> the hits themselves, for comparing mentions across pairs
+    marks: Mapping[int, tuple[Mark, ...]] = field(default_factory=dict)
+    # row -> (the first text's numbers as written, the second's): `number_forms`
+    numbers: Mapping[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One check hit on a row of a pair (a link-target finding counts as a `url` hit): where
+    it is on each side, as (sentence id, start, end) of that text, and what it quotes there.
+    The attribution compares marks across pairs: the same mention of one translation hit
+    against every other translation is that translation's doing."""
+
+    kind: str
+    severity: Severity
+    score: float
+    a: tuple[Span, ...]  # spans in the pair's first text (the source where there is one)
+    b: tuple[Span, ...]
+    a_text: tuple[str, ...] = ()
+    b_text: tuple[str, ...] = ()
+
+
+def number_forms(text: str) -> tuple[str, ...]:
+    """The numbers of `text` as written, sorted, each reduced to its letters and digits
+    ("1 870" and "1870" are one form; "XX a. 4-ame" gives "4", "1930ndatel" "1930")."""
+    from ..detect.checks.numbers import extract
+
+    return tuple(sorted(re.sub(r"\W", "", m.raw.casefold()) for m in extract(text)))
 
 
 def _side(row: Row, lang: str, pivot_lang: str) -> tuple[int, ...]:
@@ -64,19 +95,42 @@ def pair_evidence(a: Document, b: Document, rows: Sequence[Row], pivot_lang: str
     sev = {r: severity_for(res.drift[k], res.thresholds, res.relative[k],
                            bead_words(ctx, pos[k]))
            for r, k in row_bead.items() if k in full}
-    kinds: dict[int, dict[str, tuple[Severity, float]]] = {}
+    def text_of(doc: Document, spans: Sequence[Span]) -> tuple[str, ...]:
+        return tuple(doc.sentences[i].text[x:y] for i, x, y in spans)
+
+    marks: dict[int, list[Mark]] = {}
+    numbers: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for r, k in row_bead.items():
         if k not in full:
             continue
-        got: dict[str, tuple[Severity, float]] = {}
+        j = pos[k]
+        s_side, t_side = ctx.source_sides[j], ctx.target_sides[j]
+        got = marks.setdefault(r, [])
         for name in ctx.enabled_checks:
-            for h in ctx.hits[pos[k]].get(name, ()):
-                old = got.get(h.kind)
-                if old is None or (SEVERITY_RANK[h.severity], h.score) > (
-                        SEVERITY_RANK[old[0]], old[1]):
-                    got[h.kind] = (h.severity, float(h.score))
-        kinds[r] = got
-    return PairEvidence((a.lang, b.lang), ctx, res, row_bead, drift, sev, kinds)
+            for h in ctx.hits[j].get(name, ()):
+                sa = s_side.sentence_spans(a, h.source_spans)
+                sb = t_side.sentence_spans(b, h.target_spans)
+                got.append(Mark(h.kind, h.severity, float(h.score), sa, sb,
+                                text_of(a, sa), text_of(b, sb)))
+        numbers[r] = (number_forms(s_side.text), number_forms(t_side.text))
+    # Link targets are compared on the sentences as given (`detect.links`), as a pair's are.
+    row_of = {k: r for r, k in row_bead.items()}
+    for f in link_findings(ctx):
+        if f.row in row_of:
+            marks.setdefault(row_of[f.row], []).append(Mark(
+                f.kind, f.severity, f.score, f.source_spans, f.target_spans,
+                text_of(a, f.source_spans), text_of(b, f.target_spans)))
+    kinds: dict[int, dict[str, tuple[Severity, float]]] = {}
+    for r in marks:
+        got_k: dict[str, tuple[Severity, float]] = {}
+        for m in marks[r]:
+            old = got_k.get(m.kind)
+            if old is None or (SEVERITY_RANK[m.severity], m.score) > (
+                    SEVERITY_RANK[old[0]], old[1]):
+                got_k[m.kind] = (m.severity, m.score)
+        kinds[r] = got_k
+    return PairEvidence((a.lang, b.lang), ctx, res, row_bead, drift, sev, kinds,
+                        {r: tuple(m) for r, m in marks.items()}, numbers)
 
 
 def agreement_gaps(rows: Sequence[Row], docs: Mapping[str, Document],

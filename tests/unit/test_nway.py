@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from qa_pipeline.cli import app
 from qa_pipeline.io.nway_json import validate_nway
 from qa_pipeline.nway.attribute import with_source, without_source
-from qa_pipeline.nway.score import PairEvidence
+from qa_pipeline.nway.score import Mark, PairEvidence
 from qa_pipeline.nway.table import Row, build_rows, check_rows
 from qa_pipeline.nway.thresholds import NwayThresholds
 from qa_pipeline.types import Bead
@@ -112,7 +112,9 @@ def test_a_precise_check_alone_blames_and_a_shared_one_does_not() -> None:
           "lv": _ev(CALM, dict.fromkeys(range(6)), ck | {4: {"number": ("critical", 0.9)},
                                                          5: {"length": ("major", 0.9)}})}
     blames = with_source(ROWS, LANGS, ev, {}, TH)
-    assert [(b.row, b.kind, b.drifted) for b in blames] == [(1, "number", "lt")]
+    # The shared one is reported without a name (which translation is wrong is not clear).
+    assert [(b.row, b.kind, b.drifted, b.about) for b in blames] == [
+        (1, "number", "lt", ()), (4, "number", None, ("et", "lv"))]
 
 
 def test_gaps_name_the_translation_that_lacks_a_sentence() -> None:
@@ -137,18 +139,112 @@ def test_without_source_the_odd_one_out_or_no_majority() -> None:
     assert without_source(rows, LANGS, pairs, {}, TH) == []
 
 
+def _mark(a: tuple[tuple[int, int, int], ...], b: tuple[tuple[int, int, int], ...],
+          a_text: tuple[str, ...] = (), b_text: tuple[str, ...] = (),
+          severity: Any = "critical", kind: str = "number") -> Mark:
+    return Mark(kind, severity, 0.9, a, b, a_text, b_text)
+
+
+def _marked(drift: dict[int, float], sev: dict[int, Any], marks: dict[int, tuple[Mark, ...]],
+            numbers: dict[int, Any] | None = None) -> PairEvidence:
+    """Evidence with check hits (marks) and, optionally, each side's numbers as written."""
+    checks: dict[int, dict[str, Any]] = {r: {} for r in drift}
+    for r, ms in marks.items():
+        for m in ms:
+            checks[r][m.kind] = (m.severity, m.score)
+    return PairEvidence(("a", "b"), None, None, {}, drift, sev, checks,  # type: ignore[arg-type]
+                        marks, numbers or {})
+
+
 def test_without_source_a_precise_check_names_the_odd_one() -> None:
     """lt and et say "25", lv "35": the number check fires lt-lv and et-lv, not lt-et."""
     rows = tuple(Row((), {"lt": (i,), "et": (i,), "lv": (i,)}) for i in range(2))
     calm, none = {0: .2, 1: .2}, dict.fromkeys(range(2))
-    number = {0: {}, 1: {"number": ("critical", 0.9)}}
-    pairs = {("lt", "et"): _ev(calm, none, {0: {}, 1: {}}),
-             ("lt", "lv"): _ev(calm, none, number), ("et", "lv"): _ev(calm, none, number)}
+
+    def changed(a: str, b: str) -> dict[int, tuple[Mark, ...]]:
+        return {1: (_mark(((1, 0, 2),), ((1, 0, 2),), (a,), (b,)),)}
+
+    pairs = {("lt", "et"): _marked(calm, none, {}),
+             ("lt", "lv"): _marked(calm, none, changed("25", "35")),
+             ("et", "lv"): _marked(calm, none, changed("25", "35"))}
     got = [(b.row, b.kind, b.drifted) for b in without_source(rows, LANGS, pairs, {}, TH)]
     assert got == [(1, "number", "lv")]
     # Fired on every pair (every translation differs): no odd one.
-    pairs[("lt", "et")] = _ev(calm, none, number)
+    pairs[("lt", "et")] = _marked(calm, none, changed("25", "45"))
     assert without_source(rows, LANGS, pairs, {}, TH) == []
+
+
+def test_without_source_the_odd_value_is_named_whatever_else_the_others_differ_on() -> None:
+    """lt and lv say 1870, et 1890; lt and lv also differ on another number (lv's "10 gadus"
+    for lt's "dešimtmečiu"): et's changed year is still its own (per mention, not per pair)."""
+    rows = (Row((), {"lt": (0,), "et": (0,), "lv": (0,)}),)
+    calm, none = {0: .2}, {0: None}
+    year = (0, 10, 14)  # the year's span, at the same place in each text (for brevity)
+    pairs = {("lt", "et"): _marked(calm, none, {0: (_mark((year,), (year,), ("1870",),
+                                                          ("1890",)),)}),
+             ("lt", "lv"): _marked(calm, none, {0: (_mark((), ((0, 30, 32),), (), ("10",),
+                                                          "major"),)}),
+             ("et", "lv"): _marked(calm, none, {0: (_mark((year,), (year,), ("1890",),
+                                                          ("1870",)),)})}
+    got = without_source(rows, LANGS, pairs, {}, TH)
+    assert [(b.kind, b.severity, b.drifted) for b in got] == [("number", "critical", "et")]
+    assert dict(got[0].spans) == {"et": (year,), "lt": (year,), "lv": (year,)}
+
+
+def test_without_source_a_number_the_others_write_differently_names_no_one() -> None:
+    """lv "20. gadsimta 30. gados", lt "XX a. 4-ame dešimtmetyje", et "1930ndatel": the check
+    hits lv's "30" against both, but lt and et do not write the decade alike, so nobody is
+    named (and nothing claims that they agree); written alike, lv is."""
+    rows = (Row((), {"lt": (0,), "et": (0,), "lv": (0,)}),)
+    calm, none = {0: .2}, {0: None}
+    thirty = _mark((), ((0, 20, 22),), (), ("30",), "major")
+    lv_forms = ("20", "30")
+    pairs = {("lt", "et"): _marked(calm, none, {}, {0: (("4",), ("1930",))}),
+             ("lt", "lv"): _marked(calm, none, {0: (thirty,)}, {0: (("4",), lv_forms)}),
+             ("et", "lv"): _marked(calm, none, {0: (thirty,)}, {0: (("1930",), lv_forms)})}
+    assert without_source(rows, LANGS, pairs, {}, TH) == []
+    alike = {("lt", "et"): _marked(calm, none, {}, {0: (("1930",), ("1930",))}),
+             ("lt", "lv"): _marked(calm, none, {0: (thirty,)}, {0: (("1930",), lv_forms)}),
+             ("et", "lv"): _marked(calm, none, {0: (thirty,)}, {0: (("1930",), lv_forms)})}
+    got = without_source(rows, LANGS, alike, {}, TH)
+    assert [(b.kind, b.severity, b.drifted) for b in got] == [("number", "major", "lv")]
+
+
+def test_with_source_a_critical_drift_alone_is_named_and_an_unclear_one_is_kept() -> None:
+    """et's drift against the source is critical, its peers' are not flagged: et is named
+    even though its contrast stays under the calibrated margin (the pairwise check's
+    critical finding), and its minor negation hit with it. When another translation departs
+    at major too, the row is reported without a name rather than dropped."""
+    th = NwayThresholds("test/1", margin=50.0, agreement_margin=0.5,
+                        agreement_margin_no_source=0.5)
+    neg: dict[int, dict[str, Any]] = {r: {} for r in range(6)}
+    neg[3] = {"negation": ("minor", 0.6)}
+    ev = {"lt": _ev(CALM, dict.fromkeys(range(6))),
+          "et": _ev(CALM | {3: 0.996}, dict.fromkeys(range(6)) | {3: "critical"}, neg),
+          "lv": _ev(CALM | {3: 0.6}, dict.fromkeys(range(6)))}
+    got = [(b.row, b.kind, b.severity, b.drifted) for b in with_source(ROWS, LANGS, ev, {}, th)]
+    assert got == [(3, "negation", "minor", "et"), (3, "drift", "critical", "et")]
+    # A contrast under CRITICAL_CONTRAST: not named, and nothing to report without a name.
+    ev["lv"] = _ev(CALM | {3: 0.98}, dict.fromkeys(range(6)))
+    assert with_source(ROWS, LANGS, ev, {}, th) == []
+    ev["lv"] = _ev(CALM | {3: 0.95}, dict.fromkeys(range(6)) | {3: "major"})
+    got2 = with_source(ROWS, LANGS, ev, {}, th)
+    assert [(b.kind, b.drifted, b.evidence, b.about) for b in got2] == [
+        ("drift", None, "unclear", ("et", "lv"))]
+
+
+def test_with_source_a_changed_value_is_named_when_a_peer_hits_another_number() -> None:
+    """et changes the source's "1870" to "1890" while lv's number hit is about another
+    number of the row: et is named for its changed value."""
+    rows = (Row((0,), {"lt": (0,), "et": (0,), "lv": (0,)}),)
+    calm, none = {0: .2}, {0: None}
+    ev = {"lt": _marked(calm, none, {}),
+          "et": _marked(calm, none, {0: (_mark(((0, 5, 9),), ((0, 5, 9),), ("1870",),
+                                               ("1890",)),)}),
+          "lv": _marked(calm, none, {0: (_mark(((0, 20, 25),), (), ("1930s",), (),
+                                               "major"),)})}
+    got = [(b.kind, b.severity, b.drifted) for b in with_source(rows, LANGS, ev, {}, TH)]
+    assert got == [("number", "critical", "et")]
 
 
 def test_without_source_the_gap_names_the_odd_one_even_when_the_others_pair_is_flagged() -> None:
@@ -330,3 +426,25 @@ def test_one_translation_against_its_source_is_named(tmp_path: Path,
     assert code == 0, out
     data = json.loads((tmp_path / "r" / "report.json").read_text("utf-8"))
     assert data["findings"] and all(f["drifted"] == "lt" for f in data["findings"])
+
+
+@pytest.mark.parametrize("with_source", [True, False])
+def test_nway_compares_markdown_link_targets(tmp_path: Path, isolated_cache: Path,
+                                             with_source: bool) -> None:
+    """de's link points to another site: n-way names de with the url finding a pair raises."""
+    texts = {"en": "Read the [privacy policy](https://example.com/en/privacy) first.\n",
+             "de": "Lesen Sie zuerst die [Datenschutzerklärung]"
+                   "(https://phishing.example.net/de/privacy).\n",
+             "fr": "Lisez d'abord la [politique de confidentialité]"
+                   "(https://example.com/fr/privacy).\n"}
+    for lang, text in texts.items():
+        (tmp_path / f"{lang}.md").write_text(text, "utf-8")
+    files = [str(tmp_path / f"{x}.md") for x in ("en", "de", "fr")]
+    args = ["--source", *files] if with_source else files
+    code, out = _nway(*args, "--out", str(tmp_path / "r"), "--fail-on", "none")
+    assert code == 0, out
+    data = json.loads((tmp_path / "r" / "report.json").read_text("utf-8"))
+    validate_nway(data)
+    url = [f for f in data["findings"] if f["kind"] == "url"]
+    assert [(f["drifted"], f["severity"]) for f in url] == [("de", "critical")]
+    assert "de" in url[0]["spans"]
