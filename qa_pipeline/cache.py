@@ -16,7 +16,7 @@ import hashlib
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +83,11 @@ class EmbeddingCache:
         # One connection shared by a process's threads (dask's threaded workers); the lock
         # serialises them, SQLite's own locking serialises processes.
         self._lock = threading.Lock()
+        # Why storing failed mid-run (a full disk, a cache made read-only, locked past the
+        # timeout), once it has: then nothing more is stored and the run goes on, since the
+        # cache only saves time. `on_write_error`, where set, hears the message once.
+        self.write_error: str | None = None
+        self.on_write_error: Callable[[str], None] | None = None
 
     @contextmanager
     def _use(self, transaction: bool = True) -> Iterator[sqlite3.Connection]:
@@ -99,6 +104,24 @@ class EmbeddingCache:
             raise CacheError(f"{self.path}: the embedding cache cannot be used ({exc}); make "
                              "it writable, point $QA_PIPELINE_CACHE at a writable folder, or "
                              "check without it (--no-cache)") from None
+
+    @contextmanager
+    def _storing(self) -> Iterator[sqlite3.Connection | None]:
+        """The connection in one write transaction, or None once storing has failed. A write
+        that fails (`sqlite3.OperationalError`: the disk or database is full, the file turned
+        read-only, the lock timed out) is rolled back and recorded in `write_error`; the run
+        goes on without storing."""
+        if self.write_error is not None:
+            yield None
+            return
+        try:
+            with self._lock, self._db:
+                yield self._db
+        except sqlite3.OperationalError as exc:
+            self.write_error = (f"embedding cache {self.path}: cannot store new vectors "
+                                f"({exc}); going on without storing")
+            if self.on_write_error is not None:
+                self.on_write_error(self.write_error)
 
     @staticmethod
     def _open(path: Path, readonly: bool = False) -> sqlite3.Connection:
@@ -146,59 +169,62 @@ class EmbeddingCache:
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
-        now = time.time()
-        with self._use() as db:
+        with self._use(transaction=False) as db:
             for start in range(0, len(keys), 500):
                 chunk = list(keys[start : start + 500])
                 marks = ",".join("?" * len(chunk))
                 q = f"SELECT key, dim, vec FROM emb WHERE key IN ({marks})"
-                hit = []
                 for key, dim, blob in db.execute(q, chunk):
                     vec = np.frombuffer(blob, dtype=np.float32)
                     if vec.shape[0] == dim:
                         found[key] = vec
-                        hit.append(key)
-                if hit:
-                    db.execute(
-                        f"UPDATE emb SET used = ? WHERE key IN ({','.join('?' * len(hit))})",
-                        [now, *hit],
-                    )
+        self._stamp("emb", list(found))
         return found
 
+    def _stamp(self, table: str, keys: list[str]) -> None:
+        """Mark `keys` used now (for `prune --older-than`): a write, skipped as storing is."""
+        if not keys:
+            return
+        now = time.time()
+        with self._storing() as db:
+            if db is None:
+                return
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                db.execute(f"UPDATE {table} SET used = ? WHERE key IN "
+                           f"({','.join('?' * len(chunk))})", [now, *chunk])
+
     def put_many(self, items: dict[str, np.ndarray], model: str = "") -> None:
+        """Store vectors; once a write has failed (`write_error`), nothing more."""
         now = time.time()
         # Rows are made as sqlite takes them: a list would hold every vector's bytes at once.
         rows = ((k, int(v.shape[0]), np.asarray(v, np.float32).tobytes(), model, now)
                 for k, v in items.items())
-        with self._use() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO emb (key, dim, vec, model, used) VALUES (?, ?, ?, ?, ?)",
-                rows,
-            )
+        with self._storing() as db:
+            if db is not None:
+                db.executemany("INSERT OR REPLACE INTO emb (key, dim, vec, model, used) "
+                               "VALUES (?, ?, ?, ?, ?)", rows)
 
     def get_records(self, keys: Sequence[str]) -> dict[str, str]:
         """The JSON records stored under `keys` (those found)."""
         found: dict[str, str] = {}
-        now = time.time()
-        with self._use() as db:
+        with self._use(transaction=False) as db:
             for start in range(0, len(keys), 500):
                 chunk = list(keys[start : start + 500])
                 marks = ",".join("?" * len(chunk))
                 rows = db.execute(f"SELECT key, value FROM rec WHERE key IN ({marks})",
-                                        chunk).fetchall()
+                                  chunk).fetchall()
                 found.update((str(k), str(v)) for k, v in rows)
-                if rows:
-                    db.execute(f"UPDATE rec SET used = ? WHERE key IN ({marks})",
-                                     [now, *chunk])
+        self._stamp("rec", list(found))
         return found
 
     def put_records(self, items: dict[str, str]) -> None:
+        """Store JSON records; once a write has failed (`write_error`), nothing more."""
         now = time.time()
-        with self._use() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO rec (key, value, used) VALUES (?, ?, ?)",
-                [(k, v, now) for k, v in items.items()],
-            )
+        with self._storing() as db:
+            if db is not None:
+                db.executemany("INSERT OR REPLACE INTO rec (key, value, used) VALUES (?, ?, ?)",
+                               [(k, v, now) for k, v in items.items()])
 
     def stats(self) -> CacheStats:
         with self._use(transaction=False) as db:

@@ -18,6 +18,10 @@ from .token_states import pooled_vectors
 # Vectors kept in memory per encoder (about 75 MB at 384 dimensions): the texts of one report
 # many times over; the on-disk cache holds the rest.
 MEMO_LIMIT = 50_000
+# Texts missing from the cache are encoded and stored this many at a time: small enough that an
+# interrupted run keeps nearly all it embedded (a chunk is seconds of work on 2 CPU cores),
+# large enough that the encoder's length-sorted batches stay full and SQLite commits seldom.
+STORE_CHUNK_TEXTS = 512
 
 
 class CachedEncoder:
@@ -80,11 +84,7 @@ class CachedEncoder:
         self.hits += len(unique) - len(todo)
         self.misses += len(todo)
         if todo:
-            new = self.inner.encode(todo, progress)
-            if new.shape[0] != len(todo):
-                raise ModelError(
-                    f"encoder {self.name} returned {new.shape[0]} rows for {len(todo)}"
-                )
+            new = self._encode_storing(todo, keys, progress)
             fresh = dict(zip(todo, new, strict=True))
             vecs.update(fresh)
             # The memo keeps copies of the rows: a view would pin the whole array of its call
@@ -92,8 +92,6 @@ class CachedEncoder:
             self._memo.update((t, v.copy()) for t, v in fresh.items())
             while len(self._memo) > self.memo_limit:
                 self._memo.popitem(last=False)
-            if self.cache is not None:
-                self.cache.put_many({keys[t]: v for t, v in fresh.items()}, model=self.name)
             if len(todo) == len(texts):  # all new, each once, in order: the encoder's array
                 return new.astype(np.float32, copy=False)
         elif progress:
@@ -101,6 +99,36 @@ class CachedEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([vecs[t] for t in texts]).astype(np.float32, copy=False)
+
+    def _encode_storing(self, todo: list[str], keys: dict[str, str],
+                        progress: Progress | None) -> np.ndarray:
+        """`todo`'s vectors from the inner encoder, in order. With the cache, the texts go in
+        chunks of STORE_CHUNK_TEXTS, shortest first as the encoder batches them anyway, and
+        each chunk is stored as soon as it is encoded: a run stopped midway (Ctrl-C, SIGTERM)
+        keeps what it embedded, and the rerun starts where it stopped."""
+        if self.cache is None or len(todo) <= STORE_CHUNK_TEXTS:
+            new = self._inner_encode(todo, progress)
+            if self.cache is not None:
+                self.cache.put_many({keys[t]: v for t, v in zip(todo, new, strict=True)},
+                                    model=self.name)
+            return new
+        order = sorted(range(len(todo)), key=lambda i: len(todo[i]))
+        new = np.empty((len(todo), self.dim), dtype=np.float32)
+        for start in range(0, len(order), STORE_CHUNK_TEXTS):
+            rows = order[start : start + STORE_CHUNK_TEXTS]
+            chunk = [todo[i] for i in rows]
+            part = self._inner_encode(chunk, _offset(progress, start, len(todo)))
+            new[rows] = part
+            self.cache.put_many({keys[t]: v for t, v in zip(chunk, part, strict=True)},
+                                model=self.name)
+        return new
+
+    def _inner_encode(self, texts: list[str], progress: Progress | None) -> np.ndarray:
+        new = self.inner.encode(texts, progress)
+        if new.shape[0] != len(texts):
+            raise ModelError(f"encoder {self.name} returned {new.shape[0]} rows for "
+                             f"{len(texts)}")
+        return new
 
     def pooled(self, jobs: Sequence[tuple[str, tuple[int, int]]], kind: str) -> np.ndarray:
         """`token_states.pooled_vectors` through the cache: each (text, characters) vector of
@@ -125,4 +153,12 @@ class CachedEncoder:
         return out
 
 
-__all__ = ["MEMO_LIMIT", "CachedEncoder"]
+def _offset(progress: Progress | None, before: int, total: int) -> Progress | None:
+    """`progress` for one chunk of a call: its counts after the `before` texts done, out of
+    the call's `total`."""
+    if progress is None:
+        return None
+    return lambda done, _: progress(before + done, total)
+
+
+__all__ = ["MEMO_LIMIT", "STORE_CHUNK_TEXTS", "CachedEncoder"]

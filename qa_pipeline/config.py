@@ -51,6 +51,8 @@ NWAY_SCHEMA = "qa_pipeline.nway/1"
 MAX_INPUT_BYTES = 50_000_000  # "50 MB", as the messages and README print it (decimal)
 LARGE_INPUT_BYTES = 1_000_000
 CPU_SECONDS_PER_MB = 610.0  # bench/large_inputs.py: 3,186 s for 5,245,068 bytes of lt (e5)
+# With --word-tagger: 145 s against 80 s for NTREX's 1,997 lines as one pair (e5, 2 cores).
+WORD_TAGGER_TIME_FACTOR = 1.8
 # After this many beads the models a stage leaves idle are released: lingua's n-gram models (a few
 # MB for lt/et's 8 candidates in the low-accuracy mode) after the language check, and the encoder
 # (~0.7 GB for e5-small) during the checks' rule passes. Loading each again costs 2-3 s, under 1 %

@@ -7,6 +7,13 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3  # an unexpected error: a bug, not the input's fault
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM: a cancelled CI job, `docker stop`, `kill`
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised by the command line's handler: a KeyboardInterrupt, so that every path
+    that cleans up after Ctrl-C (a half-written report folder, a batch pair's temp folder)
+    cleans up after it too; the command line then says "terminated" and exits 143."""
 
 
 class QAError(Exception):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import shutil
 import tempfile
 import time
@@ -38,6 +39,7 @@ class DocumentResult:
     misses: int
     model_loaded: bool  # whether the encoder that ran it has loaded its model
     reused: bool = False  # every pair's report came from the previous run (inputs unchanged)
+    cache_error: str = ""  # why its encoder's cache stopped storing (a full disk), if it did
 
 
 @lru_cache(maxsize=4)
@@ -222,6 +224,7 @@ def process_document(job: DocumentJob, config: Config, accepted: Mapping[str, fr
         document=job.document, pairs=tuple(out), seconds=time.perf_counter() - start,
         hits=getattr(encoder, "hits", 0) - hits, misses=getattr(encoder, "misses", 0) - misses,
         model_loaded=bool(getattr(encoder, "loaded", True)),
+        cache_error=getattr(getattr(encoder, "cache", None), "write_error", None) or "",
     )
 
 
@@ -274,6 +277,10 @@ def _run_local(jobs: list[DocumentJob], config: Config,
         yield process_document(job, config, _accepted(baseline, job), encoder)
 
 
+# The preload every local worker process runs as it starts (`worker_setup.dask_setup`).
+WORKER_SETUP = "qa_pipeline.batch.worker_setup"
+
+
 def _client(bc: BatchConfig) -> tuple[Any, Any]:
     """A dask.distributed client and the cluster it owns (None for an external one)."""
     try:
@@ -291,8 +298,10 @@ def _client(bc: BatchConfig) -> tuple[Any, Any]:
             raise ConfigError(f"cannot reach the dask scheduler at {bc.scheduler}: {e}") from None
     # A worker's failed task comes back to this process as its exception, said in one line
     # there; the worker's own log of it ("Compute Failed" and a traceback) is not for the user.
+    # Nor is a worker's traceback of Ctrl-C, which this process answers: they ignore it.
     cluster = LocalCluster(n_workers=bc.workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.CRITICAL)
+                           dashboard_address=None, silence_logs=logging.CRITICAL,
+                           preload=[WORKER_SETUP])
     return Client(cluster), cluster
 
 
@@ -316,32 +325,68 @@ def _run_distributed(jobs: list[DocumentJob], bc: BatchConfig,
             cluster.close()
 
 
+# `_write_pair` puts a pair's files together in a temp folder of this prefix beside the pair's
+# folder (OUT/DOC/.pair-XXXXXXXX), and `move_in` moves the old ones aside into one in it
+# (OUT/DOC/PAIR/.qa-old-XXXXXXXX). Both are removed when the write ends, Ctrl-C or SIGTERM
+# included; a run killed outright leaves them, and the next run removes those it finds: only
+# names of exactly this form (tempfile's eight characters), in the folders a batch writes.
+PAIR_TMP_PREFIX = ".pair-"
+LEFTOVER_TEMP = re.compile(r"\.(?:pair|qa-old)-[a-z0-9_]{8}")
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Delete the temp folders an earlier run killed while writing left in `out`."""
+    with contextlib.suppress(OSError):
+        for pattern in (f"*/{PAIR_TMP_PREFIX}*", "*/*/.qa-old-*"):
+            for d in out.glob(pattern):
+                if LEFTOVER_TEMP.fullmatch(d.name) and d.is_dir() and not d.is_symlink():
+                    shutil.rmtree(d, ignore_errors=True)
+
+
 def _write_pair(out: Path, result: PairResult) -> None:
     """One pair's report files, moved into place only once they are all written."""
-    from ..io.move_in import move_in
+    from ..io.move_in import in_place_of, move_in
     from ..report.writers import REPORT_FILES, write_nway_report, write_report
 
     assert result.report is not None
     folder = safe_folder(out, result.folder)
+    # The folders made for it (`out`, the document's), removed again if it is not written: a
+    # full disk or a SIGTERM leaves no empty document folder.
+    made = [d for d in (folder.parent, *folder.parent.parents) if d.is_relative_to(out)
+            and not d.exists()]
+    tmp: Path | None = None
+    ok = False
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".pair-", dir=folder.parent))
-    except OSError as e:
-        raise OutputError(f"{folder}: cannot write ({e.strerror}); choose another --out"
-                          ) from None
-    # The batch index, from the pair's folder (OUT/DOC/PAIR/ -> OUT/index.html).
-    index = "../" * len(Path(result.folder).parts) + "index.html"
-    try:
-        if result.nway:
-            write_nway_report(result.report, tmp, index)
-        else:
-            write_report(result.report, tmp, index=index)
-        # Its name sorts first, so it is moved in before the reports: a run stopped between
-        # the two leaves a key that matches no report, and nothing is reused.
-        (tmp / KEY_FILE).write_text(result.input_key + "\n", encoding="ascii")
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=PAIR_TMP_PREFIX, dir=folder.parent))
+        except OSError as e:
+            raise OutputError(f"{folder}: cannot write ({e.strerror}); choose another --out"
+                              ) from None
+        # The batch index, from the pair's folder (OUT/DOC/PAIR/ -> OUT/index.html).
+        index = "../" * len(Path(result.folder).parts) + "index.html"
+        try:
+            if result.nway:
+                write_nway_report(result.report, tmp, index)
+            else:
+                write_report(result.report, tmp, index=index)
+            # Its name sorts first, so it is moved in before the reports: a run stopped between
+            # the two leaves a key that matches no report, and nothing is reused.
+            (tmp / KEY_FILE).write_text(result.input_key + "\n", encoding="ascii")
+        except OSError as e:
+            raise in_place_of(OutputError(f"{e.filename or tmp}: cannot write the report "
+                                          f"there ({e.strerror or e})"), tmp, folder) from None
+        except OutputError as e:  # a writer's, naming the temp folder: name the pair's
+            raise in_place_of(e, tmp, folder) from None
         move_in(tmp, folder, (KEY_FILE, *REPORT_FILES))
+        ok = True
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if not ok:
+            for d in made:  # innermost first, each only when empty
+                with contextlib.suppress(OSError):
+                    d.rmdir()
 
 
 def _broken(job: DocumentJob, bc: BatchConfig) -> PairResult:
@@ -362,9 +407,11 @@ def _hashes(p: PairResult, shas: tuple[str, ...]) -> dict[str, Any]:
 
 
 def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
-              progress: StageProgress | None = None) -> BatchOutput:
+              progress: StageProgress | None = None,
+              warn: Callable[[str], None] | None = None) -> BatchOutput:
     """Check every document of `corpora`, write each pair's reports and the batch outputs
-    (index.html, summary.json, junit.xml) into `out`, and return what was written."""
+    (index.html, summary.json, junit.xml) into `out`, and return what was written. `warn`
+    hears, once, that the embedding cache could not store any more (the run goes on)."""
     from ..report.writers import BATCH_WRITERS, write_batch
 
     start = time.perf_counter()
@@ -397,6 +444,7 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
     for job in jobs:
         for pj in job.pairs:
             check_can_move_in(safe_folder(out, pj.folder), (KEY_FILE, *REPORT_FILES))
+    _remove_leftovers(out)
     # `out` is made by the first report written: a run interrupted before it leaves nothing.
     from ..embed import load_encoder, revision_of
 
@@ -441,6 +489,9 @@ def run_batch(bc: BatchConfig, corpora: Path, out: Path, baseline: Baseline,
             for p in res.pairs:
                 if p.report is not None:
                     _write_pair(out, p)
+            if res.cache_error and warn is not None and not any(
+                    r.cache_error for r in results.values()):
+                warn(res.cache_error)
             results[res.document] = res
             if progress:
                 progress("documents", done, len(jobs))

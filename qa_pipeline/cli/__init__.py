@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED
+from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated
 from . import align, baseline, batch, cache, check, models
 from .check import large_input_warnings, write_outputs
 from .common import err
@@ -78,10 +78,22 @@ cache_app.command("prune")(cache.cache_prune)
 app.add_typer(cache_app, name="cache")
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM (a cancelled CI job, `docker stop`): raised as `Terminated` where the program
+    is, so the paths that clean up after Ctrl-C run; a second one while they do is ignored."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Terminated()
+
+
 def main() -> None:
+    with contextlib.suppress(ValueError):  # not the main thread: no handler of ours
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:  # outside a command's guard
+        if isinstance(e, Terminated):
+            err("terminated")
+            raise SystemExit(EXIT_TERMINATED) from None
         err("interrupted")
         raise SystemExit(EXIT_INTERRUPTED) from None
     except Exception as e:  # a bug: one line, its own exit code (1 would read as findings)
@@ -94,11 +106,12 @@ def main() -> None:
                 f"it; {DEBUG_ENV}=1 shows the traceback)")
         raise SystemExit(EXIT_INTERNAL) from None
     finally:
-        # The command has finished and written its outputs (or said why not); a Ctrl-C during
-        # the interpreter's teardown (torch's, about half a second) would only print a
-        # traceback of Python's own and turn the exit code into 1.
+        # The command has finished and written its outputs (or said why not); a Ctrl-C or
+        # SIGTERM during the interpreter's teardown (torch's, about half a second) would only
+        # print a traceback of Python's own and turn the exit code into 1.
         with contextlib.suppress(ValueError):  # not the main thread
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 __all__ = ["app", "large_input_warnings", "main", "write_outputs"]

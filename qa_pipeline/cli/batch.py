@@ -11,7 +11,7 @@ import typer
 from .. import config as C
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from . import common as opt
-from .common import err, guard
+from .common import embedded_line, err, guard, warn
 from .outdir import check_writable
 from .progress import progress_display
 
@@ -118,7 +118,7 @@ def batch(
         check_writable(out)
         baseline = load_baseline(baseline_file or corpora / C.BASELINE_FILE)
         with progress_display(quiet) as progress:
-            result = run_batch(bc, corpora, out, baseline, progress)
+            result = run_batch(bc, corpora, out, baseline, progress, warn=warn)
     summary = result.summary
     for m in result.missing:
         typer.echo(f"qa-pipeline: warning: {m.message}", err=True)
@@ -126,7 +126,6 @@ def batch(
         if p.error:
             err(p.error)
     t, run = summary["totals"], summary["run"]
-    loaded = "model loaded" if run["model_loaded"] else "model not loaded"
     # Which pairs fail the gate, worst first, so a CI log says where to look.
     fails = sorted((p for p in summary["pairs"] if p["status"] == "fail"),
                    key=lambda p: (-p["failing"], p["document"]))
@@ -138,12 +137,13 @@ def batch(
         typer.echo(f"failing: {len(fails) - FAILING_LISTED} more pair(s); see "
                    f"{out / 'index.html'}", err=True)
     errors = f"; {t['errors']} could not be checked" if t["errors"] else ""
+    embedded = embedded_line(run["cache"]["hits"], run["cache"]["misses"],
+                             bc.config.use_cache, run["model_loaded"])
     typer.echo(
         f"{t['pairs']} document pair(s): {t['findings']} findings, {t['new']} new, "
         f"{t['baselined']} baselined; {t['failing']} new at or above {bc.config.fail_on}"
         f"{errors}\n"
-        f"embedding cache: {run['cache']['hits']} hits, {run['cache']['misses']} misses; "
-        f"{loaded}; {run['seconds']:.1f} s\n"
+        f"{embedded}; {run['seconds']:.1f} s\n"
         f"wrote {out / 'index.html'}, {out / 'summary.json'}, {out / 'junit.xml'}",
         err=True,
     )

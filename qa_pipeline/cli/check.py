@@ -10,7 +10,15 @@ import typer
 from .. import config as C
 from ..errors import EXIT_FINDINGS, EXIT_OK, QAError
 from . import common as opt
-from .common import cache_line, checked, guard, options_config, pair_langs, refuse_empty
+from .common import (
+    cache_line,
+    checked,
+    guard,
+    options_config,
+    pair_langs,
+    refuse_empty,
+    warn_cache_writes,
+)
 from .outdir import atomic_dir
 from .progress import progress_display
 
@@ -32,30 +40,43 @@ def worst_rank(data: dict[str, Any]) -> int:
     return max((SEVERITY_RANK[f["severity"]] for f in data["findings"]), default=0)
 
 
-def large_input_warnings(paths: list[Path], model: str) -> list[str]:
-    """A line for each input above LARGE_INPUT_BYTES saying how long the run takes on CPU
-    (the time grows linearly with the text; see README, "Large inputs")."""
-    out = []
+def large_input_warnings(paths: list[Path], model: str, word_tagger: bool = False) -> list[str]:
+    """One line, where an input is above LARGE_INPUT_BYTES, saying how long the check takes on
+    CPU: the time grows linearly with the text, CPU_SECONDS_PER_MB per MB of the larger side
+    of a pair (measured on a pair whose sides are about the same size; one bilingual file
+    holds both), once per pair an n-way check aligns (each translation against one other
+    text), and WORD_TAGGER_TIME_FACTOR times that with the word tagger (README, "Large
+    inputs")."""
+    sizes = []
     for p in paths:
         try:
-            size = p.stat().st_size
+            sizes.append((p, p.stat().st_size))
         except OSError:
             continue  # the reader names the problem
-        if size > C.LARGE_INPUT_BYTES:
-            mb = size / 1e6
-            minutes = C.CPU_SECONDS_PER_MB * mb / 60
-            out.append(f"qa-pipeline: warning: {p} is {mb:.1f} MB; on 2 CPU cores with "
-                       f"{C.DEFAULT_MODEL} a pair this size takes about {minutes:.0f} minutes "
-                       f"(a GPU, --device cuda, is much faster; see README, Large inputs)"
-                       if model == C.DEFAULT_MODEL else
-                       f"qa-pipeline: warning: {p} is {mb:.1f} MB; the run takes about "
-                       f"{minutes:.0f} minutes on 2 CPU cores with {C.DEFAULT_MODEL}, longer "
-                       f"with a larger model (see README, Large inputs)")
-    return out
+    large = [(p, size) for p, size in sizes if size > C.LARGE_INPUT_BYTES]
+    if not large:
+        return []
+    largest = max(size for _, size in sizes)
+    if len(sizes) == 1:  # one bilingual file (TSV, TMX, XLIFF) holds both sides
+        largest //= 2
+    seconds = C.CPU_SECONDS_PER_MB * largest / 1e6 * max(len(sizes) - 1, 1)
+    if word_tagger:
+        seconds *= C.WORD_TAGGER_TIME_FACTOR
+    minutes = f"about {seconds / 60:.0f} minutes"
+    if word_tagger:
+        minutes += " (--word-tagger roughly doubles the time)"
+    files = ", ".join(f"{p} is {size / 1e6:.1f} MB" for p, size in large)
+    what = "a pair this size" if len(sizes) <= 2 else f"an n-way check of {len(sizes)} texts"
+    if model == C.DEFAULT_MODEL:
+        return [f"qa-pipeline: warning: {files}; on 2 CPU cores with {C.DEFAULT_MODEL} {what} "
+                f"takes {minutes} (a GPU, --device cuda, is much faster; see README, Large "
+                "inputs)"]
+    return [f"qa-pipeline: warning: {files}; {what} takes {minutes} on 2 CPU cores with "
+            f"{C.DEFAULT_MODEL}, longer with a larger model (see README, Large inputs)"]
 
 
-def _warn_large(paths: list[Path], model: str) -> None:
-    for line in large_input_warnings(paths, model):
+def _warn_large(paths: list[Path], model: str, word_tagger: bool) -> None:
+    for line in large_input_warnings(paths, model, word_tagger):
         typer.echo(line, err=True)
 
 
@@ -128,9 +149,9 @@ def check(
             # French file as Lithuanian must say so in a CI log too.
             if langs_note:
                 typer.echo(langs_note, err=True)
-            _warn_large(files, model)
+            _warn_large(files, model, cfg.drift.word_tagger)
             # Not loaded: the model loads only if a text is missing from the cache.
-            encoder = make_encoder(cfg, inner)
+            encoder = warn_cache_writes(make_encoder(cfg, inner))
             with progress_display(quiet) as progress:
                 report = analyse(inputs, encoder, cfg, progress)
             data = write_outputs(report, out)
@@ -194,9 +215,9 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     src_doc = read_document(source, src_lang, cfg.segmented) if source is not None else None
     docs = [read_document(f, lang, cfg.segmented) for f, lang in zip(files, tr_langs,
                                                                        strict=True)]
-    _warn_large([*([source] if source else []), *files], cfg.model)
+    _warn_large([*([source] if source else []), *files], cfg.model, cfg.drift.word_tagger)
     with progress_display(quiet) as progress:
-        encoder = make_encoder(cfg, inner)
+        encoder = warn_cache_writes(make_encoder(cfg, inner))
         report = analyse_nway(src_doc, docs, encoder, cfg, progress)
     data = nway_to_dict(report)
     with atomic_dir(out, REPORT_FILES) as tmp:  # write_nway_report checks the schema, once

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import config as C
-from ..errors import EXIT_INTERRUPTED, ConfigError, QAError
+from ..errors import EXIT_INTERRUPTED, EXIT_TERMINATED, ConfigError, QAError, Terminated
 from .outdir import check_writable
 
 ModelOpt = Annotated[str, typer.Option("--model", help="registry name, model dir, or 'hash'")]
@@ -54,20 +54,46 @@ def err(msg: str) -> None:
 @contextlib.contextmanager
 def guard(interrupted: str = "nothing was written") -> Iterator[None]:
     """A command's body: a QAError is one line and its exit code; Ctrl-C is one line saying
-    what was left behind (`atomic_dir` removes a half-written report folder) and 130."""
+    what was left behind (`atomic_dir` removes a half-written report folder) and 130, SIGTERM
+    (`Terminated`, from the handler `main` installs) the same line and 143."""
     try:
         yield
     except QAError as e:
         err(str(e))
         raise typer.Exit(e.exit_code) from None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
+        if isinstance(e, Terminated):
+            err(f"terminated; {interrupted}")
+            raise typer.Exit(EXIT_TERMINATED) from None
         err(f"interrupted; {interrupted}")
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def cache_line(enc: Any) -> str:
-    loaded = "model loaded" if getattr(enc, "loaded", False) else "model not loaded"
-    return f"embedding cache: {enc.hits} hits, {enc.misses} misses; {loaded}"
+    """What the run embedded: the cache's hits and misses, or with --no-cache (no cache to
+    hit) how many texts were embedded and how many asked for again were not."""
+    return embedded_line(enc.hits, enc.misses, getattr(enc, "cache", None) is not None,
+                         bool(getattr(enc, "loaded", False)))
+
+
+def embedded_line(hits: int, misses: int, cached: bool, loaded: bool) -> str:
+    model = "model loaded" if loaded else "model not loaded"
+    if cached:
+        return f"embedding cache: {hits} hits, {misses} misses; {model}"
+    return f"embedded {misses} text{'s' if misses != 1 else ''} ({hits} repeated); {model}"
+
+
+def warn(msg: str) -> None:
+    typer.echo(f"qa-pipeline: warning: {msg}", err=True)
+
+
+def warn_cache_writes(enc: Any) -> Any:
+    """`enc`, whose cache says on stderr, once, when it cannot store any more (a full disk):
+    the run goes on without storing."""
+    cache = getattr(enc, "cache", None)
+    if cache is not None:
+        cache.on_write_error = warn
+    return enc
 
 
 def checked(cfg: C.Config, out: Path | None = None) -> C.Config:

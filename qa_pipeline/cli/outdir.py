@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import OutputError
-from ..io.move_in import check_can_move_in, move_in
+from ..io.move_in import check_can_move_in, in_place_of, move_in
 
 
 def check_writable(out: Path, files: Iterable[str] = ()) -> None:
@@ -62,6 +62,8 @@ def atomic_dir(out: Path, replaces: Iterable[str] = ()) -> Iterator[Path]:
         where = f" in {out.parent}" if tmp is None else ""  # the temp dir beside `out`
         raise OutputError(f"{out}: cannot write{where} ({e.strerror}); choose another --out"
                           ) from None
+    except OutputError as e:  # a writer's, naming the temp dir, which is gone: name `out`
+        raise in_place_of(e, tmp, out) from None
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -48,6 +48,12 @@ def check_can_move_in(folder: Path, names: Iterable[str]) -> None:
                               "choose another --out") from None
 
 
+def in_place_of(e: OutputError, tmp: Path | None, folder: Path) -> OutputError:
+    """`e` (a writer's error) with the temp folder the files were put together in, removed by
+    now, replaced by the folder they were for: the message names the user's --out."""
+    return e if tmp is None else OutputError(str(e).replace(str(tmp), str(folder)))
+
+
 def move_in(tmp: Path, folder: Path, replaces: Iterable[str] = ()) -> list[Path]:
     """Move every file of `tmp` into `folder` (created if needed), replacing files of the same
     name; files of `folder` named in `replaces` that the new set lacks are removed. Raises
@@ -75,7 +81,7 @@ def move_in(tmp: Path, folder: Path, replaces: Iterable[str] = ()) -> list[Path]
             current = folder / name
             os.replace(tmp / name, current)
             placed.append(name)
-    except OSError as e:
+    except BaseException as e:  # Ctrl-C or SIGTERM between two moves too: the old set back
         for name in placed:
             with contextlib.suppress(OSError):
                 (folder / name).unlink()
@@ -84,10 +90,12 @@ def move_in(tmp: Path, folder: Path, replaces: Iterable[str] = ()) -> list[Path]
                 os.replace(backup / name, folder / name)
         with contextlib.suppress(OSError):
             backup.rmdir()  # only once empty: a file that could not go back stays there
+        if not isinstance(e, OSError):
+            raise
         raise OutputError(f"{current}: cannot write ({e.strerror}); nothing was replaced"
                           ) from None
     shutil.rmtree(backup, ignore_errors=True)
     return [folder / name for name in new]
 
 
-__all__ = ["check_can_move_in", "folder_in_the_way", "move_in"]
+__all__ = ["check_can_move_in", "folder_in_the_way", "in_place_of", "move_in"]

@@ -301,3 +301,30 @@ def test_a_default_language_is_said(seeds: tuple[Path, Path], tmp_path: Path,
     assert "reading the source as lt, the default" in run(str(src), str(tgt), "--tgt-lang", "et")
     assert "reading the source as lt and the target as et" in run(str(src), str(tgt), "--quiet")
     assert "reading" not in run(str(seeds[0]), str(seeds[1]))  # lt.txt, et.txt
+
+
+def test_no_cache_says_what_was_embedded_not_cache_hits(
+    seeds: tuple[Path, Path], tmp_path: Path, isolated_cache: Path
+) -> None:
+    """With --no-cache there is no cache to hit: the line says how many texts were embedded
+    (and how many asked for again came from the run's memory), for check and batch."""
+    import re
+
+    lt, et = seeds
+    code, out = _check(str(lt), str(et), "--out", str(tmp_path / "r"), "--fail-on", "none",
+                       "--no-cache")
+    assert code == 0, out
+    assert "embedding cache" not in out
+    assert re.search(r"^embedded \d+ texts \(\d+ repeated\); model not loaded$", out, re.M), out
+    code, out = _check(str(lt), str(et), "--out", str(tmp_path / "r"), "--fail-on", "none")
+    assert re.search(r"^embedding cache: \d+ hits, \d+ misses; model not loaded$", out, re.M)
+    corpora = tmp_path / "corpora"
+    (corpora / "doc").mkdir(parents=True)
+    for f in (lt, et):
+        (corpora / "doc" / f.name).write_text(f.read_text("utf-8"), "utf-8")
+    res = runner.invoke(app, ["batch", str(corpora), "--out", str(tmp_path / "b"), "--model",
+                              "hash", "-q", "--fail-on", "none", "--no-cache"])
+    assert res.exit_code == 0, res.output
+    assert "embedding cache" not in res.output
+    assert re.search(r"^embedded \d+ texts \(\d+ repeated\); model not loaded; [\d.]+ s$",
+                     res.output, re.M), res.output

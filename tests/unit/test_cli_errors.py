@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -221,13 +222,10 @@ def test_an_unusable_cache_folder_is_one_line_and_exit_2(tmp_path: Path,
     assert res.exit_code == 0 and "no cache yet" in res.output, res.output
 
 
-@pytest.mark.parametrize("command", [["check", LT, ET, "--model", "hash", "-q"],
-                                     ["cache", "prune", "--older-than", "1s"]])
-def test_a_read_only_cache_is_one_line_and_exit_2(tmp_path: Path, isolated_cache: Path,
-                                                  monkeypatch: pytest.MonkeyPatch,
-                                                  command: list[str]) -> None:
-    """A cache the run may read but not write (permissions, a read-only mount): one line
-    naming it and the ways out, not an internal error."""
+def _read_only_cache(tmp_path: Path, isolated_cache: Path,
+                     monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A filled cache that opens (as a read-only mount's or a shared one's would) but takes
+    no write."""
     import sqlite3
 
     from qa_pipeline.cache import EmbeddingCache
@@ -238,14 +236,103 @@ def test_a_read_only_cache_is_one_line_and_exit_2(tmp_path: Path, isolated_cache
     monkeypatch.setattr(EmbeddingCache, "_open", staticmethod(
         lambda path, readonly=False: sqlite3.connect(f"file:{path}?mode=ro", uri=True,
                                                      check_same_thread=False)))
-    out = ["--out", str(tmp_path / "out")] if command[0] == "check" else []
-    res = runner.invoke(app, [*command, *out])
+    return db
+
+
+def test_a_read_only_cache_is_read_and_the_check_goes_on(
+        tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache the run may read but not write (permissions, a read-only mount): its vectors
+    are used, and the one warning says nothing new is stored; the report is written."""
+    db = _read_only_cache(tmp_path, isolated_cache, monkeypatch)
+    res = runner.invoke(app, ["check", LT, ET, "--model", "hash", "-q", "--fail-on", "none",
+                              "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0] == (f"qa-pipeline: warning: embedding cache {db}: cannot store new "
+                        "vectors (attempt to write a readonly database); going on without "
+                        "storing")
+    assert sum("cannot store" in line for line in lines) == 1
+    assert lines[1].startswith("embedding cache: ") and " 0 misses" in lines[1]
+    assert (tmp_path / "out" / "report.json").is_file()
+
+
+def _full_disk_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every cache write fails as on a full disk (`QA_PIPELINE_CACHE` on a 1 MB tmpfs): the
+    cache opens (the up-front checks pass) and reads; storing vectors fails."""
+    import sqlite3
+
+    from qa_pipeline.cache import EmbeddingCache
+
+    class Full:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.db, name)
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: Any) -> Any:
+            return self.db.__exit__(*exc)
+
+        def execute(self, sql: str, *args: Any) -> Any:
+            if sql.lstrip().upper().startswith(("INSERT", "UPDATE")):
+                raise sqlite3.OperationalError("database or disk is full")
+            return self.db.execute(sql, *args)
+
+        def executemany(self, sql: str, *args: Any) -> Any:
+            raise sqlite3.OperationalError("database or disk is full")
+
+    real = EmbeddingCache._open
+    monkeypatch.setattr(EmbeddingCache, "_open", staticmethod(
+        lambda path, readonly=False: Full(real(path, readonly))))
+
+
+def test_a_full_cache_disk_is_a_warning_and_the_check_goes_on(
+        tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache is an optimisation: storing that fails after the heavy work began is one
+    warning, and the report is written (it was exit 2 and no report)."""
+    _full_disk_cache(monkeypatch)
+    res = runner.invoke(app, ["check", LT, ET, "--model", "hash", "-q", "--fail-on", "none",
+                              "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    warnings = [line for line in res.output.splitlines() if "warning" in line]
+    assert warnings == [f"qa-pipeline: warning: embedding cache {isolated_cache}/embeddings."
+                        "sqlite: cannot store new vectors (database or disk is full); going on "
+                        "without storing"], res.output
+    assert (tmp_path / "out" / "report.json").is_file()
+
+
+def test_a_full_cache_disk_is_one_warning_for_a_whole_batch(
+        tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _full_disk_cache(monkeypatch)
+    corpora = tmp_path / "corpora"
+    for doc, text in (("a", "Labas rytas."), ("b", "Laba diena.")):
+        (corpora / doc).mkdir(parents=True)
+        shutil.copy(LT, corpora / doc / "lt.txt")
+        shutil.copy(ET, corpora / doc / "et.txt")
+        with (corpora / doc / "lt.txt").open("a", encoding="utf-8") as f:
+            f.write(f"\n\n{text}\n")
+    res = runner.invoke(app, ["batch", str(corpora), "--out", str(tmp_path / "out"), "--model",
+                              "hash", "-q", "--fail-on", "none"])
+    assert res.exit_code == 0, res.output
+    assert sum("cannot store new vectors (database or disk is full)" in line
+               for line in res.output.splitlines()) == 1, res.output
+    assert (tmp_path / "out" / "summary.json").is_file()
+
+
+def test_a_read_only_cache_is_one_line_and_exit_2_for_prune(
+        tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cache prune` exists to write the cache: there it is one line naming it and the ways
+    out, not an internal error."""
+    db = _read_only_cache(tmp_path, isolated_cache, monkeypatch)
+    res = runner.invoke(app, ["cache", "prune", "--older-than", "1s"])
     assert res.exit_code == 2, res.output
     assert res.output == (f"qa-pipeline: error: {db}: the embedding cache cannot be used "
                           "(attempt to write a readonly database); make it writable, point "
                           "$QA_PIPELINE_CACHE at a writable folder, or check without it "
                           "(--no-cache)\n")
-    assert not (tmp_path / "out").exists()
 
 
 def test_files_that_cannot_be_read_are_one_line_each(tmp_path: Path, isolated_cache: Path,

@@ -1,6 +1,8 @@
 """The test encoder, the cache wrapper and cache keys."""
 
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -252,3 +254,118 @@ def test_a_cache_opened_to_read_writes_nothing(tmp_path: Path) -> None:
     before = files()
     assert EmbeddingCache(path, readonly=True).stats().entries == 1
     assert files() == before
+
+
+class StoppedEncoder(HashEncoder):
+    """Ctrl-C (or SIGTERM) once it has encoded `stop_after` texts, however they were asked."""
+
+    def __init__(self, stop_after: int) -> None:
+        super().__init__(32)
+        self.stop_after = stop_after
+        self.done = 0
+
+    def encode(self, texts, progress=None):  # type: ignore[no-untyped-def]
+        if self.done + len(texts) > self.stop_after:
+            raise KeyboardInterrupt
+        self.done += len(texts)
+        return super().encode(texts, progress)
+
+
+def test_an_interrupted_encode_keeps_the_chunks_it_finished(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts missing from the cache are stored a chunk at a time as they are encoded: a run
+    stopped midway keeps what it embedded, and the rerun encodes only the rest."""
+    from qa_pipeline import cached_encoder
+
+    monkeypatch.setattr(cached_encoder, "STORE_CHUNK_TEXTS", 4)
+    texts = [f"sakinys {'x' * (i % 5)} {i}" for i in range(10)]
+    enc = CachedEncoder(StoppedEncoder(stop_after=8), EmbeddingCache(tmp_path / "c.sqlite"))
+    with pytest.raises(KeyboardInterrupt):
+        enc.encode(texts)
+    assert len(EmbeddingCache(tmp_path / "c.sqlite")) == 8
+    inner = CountingEncoder()
+    again = CachedEncoder(inner, EmbeddingCache(tmp_path / "c.sqlite"))
+    vecs = again.encode(texts)
+    assert [len(call) for call in inner.calls] == [2] and (again.hits, again.misses) == (8, 2)
+    np.testing.assert_allclose(vecs, HashEncoder(32).encode(texts), atol=1e-6)
+
+
+def test_chunked_encoding_gives_every_row_in_order_with_progress(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_pipeline import cached_encoder
+
+    monkeypatch.setattr(cached_encoder, "STORE_CHUNK_TEXTS", 3)
+    texts = ["a much longer sentence than the others", "b", "cc dd", "a much longer sentence "
+             "than the others", "e f g h", "i", "jj kk ll", "m n"]
+    inner, seen = CountingEncoder(), []
+    enc = CachedEncoder(inner, EmbeddingCache(tmp_path / "c.sqlite"))
+    vecs = enc.encode(texts, lambda done, total: seen.append((done, total)))
+    np.testing.assert_allclose(vecs, HashEncoder(32).encode(texts), atol=1e-6)
+    # Shortest first, as the encoder batches them; each chunk stored once encoded.
+    assert [len(c) for c in inner.calls] == [3, 3, 1]
+    assert [len(t) for c in inner.calls for t in c] == sorted(len(t) for t in set(texts))
+    assert seen[-1] == (7, 7) and seen == sorted(seen)
+    assert len(EmbeddingCache(tmp_path / "c.sqlite")) == 7
+
+
+class FullDisk:
+    """A cache connection on a full disk: it reads, and every write fails as SQLite's does."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.writes = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.db, name)
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self.db.__exit__(*exc)
+
+    def _write(self) -> None:
+        self.writes += 1
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            self._write()
+        return self.db.execute(sql, *args)
+
+    def executemany(self, sql: str, *args: Any) -> Any:
+        self._write()
+
+
+def test_a_full_disk_stops_storing_once_and_keeps_reading(tmp_path: Path) -> None:
+    """The cache only saves time: a write that fails (a full disk, a cache turned read-only)
+    is said once and storing stops; what is stored is still read."""
+    cache = EmbeddingCache(tmp_path / "c.sqlite")
+    vec = np.ones(4, np.float32) / 2
+    cache.put_many({"k1": vec})
+    disk = FullDisk(cache._db)
+    cache._db = disk  # type: ignore[assignment]
+    heard: list[str] = []
+    cache.on_write_error = heard.append
+    cache.put_many({"k2": vec})
+    cache.put_records({"r": "{}"})
+    cache.put_many({"k3": vec})
+    assert heard == [f"embedding cache {tmp_path / 'c.sqlite'}: cannot store new vectors "
+                     "(database or disk is full); going on without storing"]
+    assert cache.write_error == heard[0] and disk.writes == 1  # no write tried after it
+    assert list(cache.get_many(["k1", "k2"])) == ["k1"]
+    cache._db = disk.db  # type: ignore[assignment]
+    assert len(cache) == 1
+
+
+def test_an_encoder_on_a_full_disk_gives_its_vectors(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_pipeline import cached_encoder
+
+    monkeypatch.setattr(cached_encoder, "STORE_CHUNK_TEXTS", 2)
+    cache = EmbeddingCache(tmp_path / "c.sqlite")
+    cache._db = FullDisk(cache._db)  # type: ignore[assignment]
+    texts = ["a", "b c", "d e f", "g"]
+    vecs = CachedEncoder(HashEncoder(32), cache).encode(texts)
+    np.testing.assert_allclose(vecs, HashEncoder(32).encode(texts), atol=1e-6)
+    assert cache.write_error is not None and "database or disk is full" in cache.write_error

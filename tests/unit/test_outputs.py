@@ -182,3 +182,73 @@ def test_the_library_writer_names_a_folder_it_cannot_write(tmp_path: Path) -> No
     with pytest.raises(OutputError, match=r"afile/out: cannot write the report there \(Not a "
                                           r"directory\)"):
         write_report(report, tmp_path / "afile" / "out")
+
+
+def test_move_in_puts_the_old_set_back_when_interrupted(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C or SIGTERM (`Terminated`) between two moves: the old set is put back whole and
+    the signal goes on to the command's clean-up."""
+    from qa_pipeline.errors import Terminated
+
+    new, out = _sets(tmp_path)
+    before = _files(out)
+    real = os.replace
+
+    def stopped(src: object, dst: object) -> None:
+        if Path(str(src)) == new / "b.html":
+            raise Terminated()
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(move_in_module.os, "replace", stopped)
+    with pytest.raises(Terminated):
+        move_in(new, out)
+    monkeypatch.undo()
+    assert _files(out) == before
+    assert not any(p.name.startswith(".qa-old-") for p in out.iterdir())
+
+
+def _disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """report.html cannot be written: the disk is full (an OSError without a file name, as a
+    write that runs out of space raises)."""
+    import dataclasses
+    import errno
+
+    from qa_pipeline.report import writers
+
+    def full(out: object, path: Path) -> None:
+        path.write_bytes(b"")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    for name, spec in list(writers.WRITERS.items()):
+        if spec.filename == "report.html":
+            monkeypatch.setitem(writers.WRITERS, name, dataclasses.replace(spec, write=full))
+
+
+def test_a_full_disk_names_the_out_folder_and_leaves_nothing(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _disk_full(monkeypatch)
+    work = tmp_path / "work"
+    work.mkdir()
+    out = work / "small" / "out"
+    res = runner.invoke(app, ["check", str(seeds[0]), str(seeds[1]), "--model", "hash", "-q",
+                              "--out", str(out)])
+    assert res.exit_code == 2, res.output
+    assert res.output == (f"qa-pipeline: error: {out}: cannot write the report there "
+                          "(No space left on device)\n")
+    assert list(work.iterdir()) == []  # no temp folder, nor the parent made for it
+
+
+def test_batch_on_a_full_disk_names_the_pair_folder_and_leaves_no_empty_one(
+        tmp_path: Path, seeds: tuple[Path, Path], isolated_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _disk_full(monkeypatch)
+    corpora = _corpus(tmp_path, seeds)
+    out = tmp_path / "small" / "bout"
+    (tmp_path / "small").mkdir()
+    res = runner.invoke(app, ["batch", str(corpora), "--out", str(out), "--model", "hash",
+                              "-q", "--fail-on", "none"])
+    assert res.exit_code == 2, res.output
+    assert res.output == (f"qa-pipeline: error: {out / 'doc' / 'lt-et'}: cannot write the "
+                          "report there (No space left on device)\n")
+    assert list((tmp_path / "small").iterdir()) == []  # not `out`, nor an empty `out/doc`
