@@ -183,7 +183,8 @@ def _analyse(inputs: Inputs, encoder: Encoder, config: Config,
         ctx, alignment = _pre_aligned(
             build_context(src, tgt, inputs.beads, {}, encoder, config.checks,
                           _stage(progress, "checks")))
-    drift = score_drift(ctx, encoder, config.drift, progress=_stage(progress, "drift"))
+    drift = score_drift(ctx, encoder, config.drift, progress=_stage(progress, "drift"),
+                        tagging=_stage(progress, "tagging"))
     signature = Signature(
         version=__version__,
         model=encoder.name,

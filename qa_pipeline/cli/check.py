@@ -192,7 +192,7 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     from ..io.nway_json import nway_to_dict
     from ..io.readers import each_once, read_document
     from ..langs import base_lang, check_lang
-    from ..nway.pipeline import analyse_nway
+    from ..nway.pipeline import WORD_TAGGER_NOTE, analyse_nway
     from ..pipeline import make_encoder, resolve_encoder
     from ..report.writers import REPORT_FILES, write_nway_report
 
@@ -215,7 +215,10 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     src_doc = read_document(source, src_lang, cfg.segmented) if source is not None else None
     docs = [read_document(f, lang, cfg.segmented) for f, lang in zip(files, tr_langs,
                                                                        strict=True)]
-    _warn_large([*([source] if source else []), *files], cfg.model, cfg.drift.word_tagger)
+    # n-way runs without the tagger (a note says so), so its time is not in the estimate
+    _warn_large([*([source] if source else []), *files], cfg.model, False)
+    if cfg.drift.word_tagger:  # a note, --quiet or not: the option was given and does nothing
+        typer.echo(f"qa-pipeline: note: {WORD_TAGGER_NOTE}", err=True)
     with progress_display(quiet) as progress:
         encoder = warn_cache_writes(make_encoder(cfg, inner))
         report = analyse_nway(src_doc, docs, encoder, cfg, progress)

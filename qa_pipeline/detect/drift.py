@@ -47,7 +47,7 @@ import numpy as np
 from .. import config as C
 from ..embed import Encoder
 from ..text import cut_spans, robust_stats, robust_z
-from ..types import DriftKind, Span
+from ..types import Document, DriftKind, Span
 from .calibration import (
     DOMAIN_FEATURES,
     SPAN_FEATURES,
@@ -72,6 +72,7 @@ from .tagger import (
     evidence_row,
     side_words,
     stage_evidence,
+    trim_span,
 )
 from .word_tagger import WordTagger, load_word_tagger, tag_words
 
@@ -264,10 +265,13 @@ def partial_kind(src_ev: SideEvidence, tgt_ev: SideEvidence,
 
 def score_drift(ctx: PairContext, encoder: Encoder, params: DriftParams = DriftParams(),
                 progress: Progress | None = None,
-                calibration: Calibration | None = None) -> DriftResult:
+                calibration: Calibration | None = None,
+                tagging: Progress | None = None) -> DriftResult:
     """Drift, spans and partial gaps for the context's beads; the shipped calibration of the
     encoder's model unless `calibration` is given (the calibration script scores with a new
-    one). `encoder` embeds only new texts: the shortened sides of name and span evidence."""
+    one). `encoder` embeds only new texts: the shortened sides of name and span evidence.
+    `progress` gets the stage's three steps; `tagging`, with the word tagger, the beads
+    tagged (the longest step: a minute for 2,000 beads on a CPU)."""
     src, tgt, beads, full = ctx.source, ctx.target, ctx.beads, ctx.full
     calib = calibration or load_calibration(encoder.name, src.lang, tgt.lang)
     th = calib.thresholds
@@ -284,7 +288,7 @@ def score_drift(ctx: PairContext, encoder: Encoder, params: DriftParams = DriftP
     words: dict[int, tuple[tuple[Span, ...], tuple[Span, ...], float]] | None = None
     model_id = calib.model_id
     if tagger is not None:
-        tags = tag_words(tagger, encoder, list(zip(s_texts, t_texts, strict=True)))
+        tags = tag_words(tagger, encoder, list(zip(s_texts, t_texts, strict=True)), tagging)
         if progress:
             progress(2, 3)
         stage = combine_stage(tagger, src.lang, tgt.lang)
@@ -417,21 +421,35 @@ def _word_spans(ctx: PairContext, tags: Sequence[PairTags], tagger: WordTagger) 
     words: dict[int, tuple[tuple[Span, ...], tuple[Span, ...], float]] = {}
     for k, tg in enumerate(tags):
         i = ctx.full[k]
-        sw = side_words(tg.source_spans, tg.source_bad, cs)
-        tw = (side_words(tg.target_spans, tg.target_bad, ct) if tg.target_mark is None
-              else side_words(tg.target_spans, tg.target_mark, cm))
         s_text, t_text = ctx.source_texts[k], ctx.target_texts[k]
+        sw = side_words(tg.source_spans, tg.source_bad, cs, s_text)
+        tw = (side_words(tg.target_spans, tg.target_bad, ct, t_text) if tg.target_mark is None
+              else side_words(tg.target_spans, tg.target_mark, cm, t_text))
         s_sp = [(0, len(s_text))] if sw.share >= WHOLE_SIDE_SHARE else list(sw.phrases)
         t_sp = [(0, len(t_text))] if tw.share >= WHOLE_SIDE_SHARE else list(tw.phrases)
         kind = word_partial(sw, tw, len(tg.source_spans), len(tg.target_spans))
         if kind is not None:
             partial[i] = kind
-        spans[i] = (ctx.source_sides[k].sentence_spans(ctx.source, s_sp),
-                    ctx.target_sides[k].sentence_spans(ctx.target, t_sp))
-        words[i] = (ctx.source_sides[k].sentence_spans(ctx.source, list(sw.phrases)),
-                    ctx.target_sides[k].sentence_spans(ctx.target, list(tw.phrases)),
+        spans[i] = (_trimmed(ctx.source, ctx.source_sides[k].sentence_spans(ctx.source, s_sp)),
+                    _trimmed(ctx.target, ctx.target_sides[k].sentence_spans(ctx.target, t_sp)))
+        words[i] = (_trimmed(ctx.source,
+                             ctx.source_sides[k].sentence_spans(ctx.source, list(sw.phrases))),
+                    _trimmed(ctx.target,
+                             ctx.target_sides[k].sentence_spans(ctx.target, list(tw.phrases))),
                     round(tg.sentence, 6))
     return spans, partial, words
+
+
+def _trimmed(doc: Document, spans: Sequence[Span]) -> tuple[Span, ...]:
+    """Sentence spans without the punctuation and unmatched quotes or brackets at their edges
+    (a whole side, or a phrase cut at a sentence's end: „Iga minuti … inimesi. → Iga minuti
+    … inimesi); a span of punctuation alone goes."""
+    out: list[Span] = []
+    for sid, a, b in spans:
+        t = trim_span(doc.sentences[sid].text, a, b)
+        if t is not None:
+            out.append((sid, *t))
+    return tuple(out)
 
 
 def relative_drift(drift: np.ndarray, params: DriftParams = DriftParams(),

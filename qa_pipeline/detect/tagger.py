@@ -294,24 +294,39 @@ class PairTags:
 
 
 # Word states of recently tagged texts, per (encoder, layers): a benchmark re-scores the same
-# document under many damages, and a batch run sees repeated sentences.
+# document under many damages, and a batch run sees repeated sentences. Bounded by bytes (fp32,
+# ~4.6 kB a word at 3 layers of 384): a count alone let a 2,000-sentence document keep every
+# text's (~0.4 GB; BENCHMARKS, "Session 31"). A call's own texts always stay until it returns
+# (`word_tagger.tag_words` calls with a chunk of beads at a time).
 _MEMO: OrderedDict[tuple[str, tuple[int, ...], str], WordStates] = OrderedDict()
 MEMO_LIMIT = 20_000
+MEMO_BYTES = 96 * 1024 * 1024
+_MEMO_NBYTES = [0]
 
 
 def cached_states(encoder: Encoder, texts: Sequence[str],
                   layers: tuple[int, ...]) -> dict[str, WordStates]:
+    if not _MEMO:  # emptied (`_MEMO.clear()` in a test: a new process)
+        _MEMO_NBYTES[0] = 0
     todo = [t for t in dict.fromkeys(texts) if (encoder.name, layers, t) not in _MEMO]
     for t, w in zip(todo, word_states(encoder, todo, layers), strict=True):
         _MEMO[(encoder.name, layers, t)] = w
+        _MEMO_NBYTES[0] += w.states.nbytes
     out = {}
     for t in texts:
         key = (encoder.name, layers, t)
         _MEMO.move_to_end(key)
         out[t] = _MEMO[key]
-    while len(_MEMO) > MEMO_LIMIT:
-        _MEMO.popitem(last=False)
+    # the oldest go first; this call's texts (the newest) stay
+    while len(_MEMO) > len(out) and (len(_MEMO) > MEMO_LIMIT or _MEMO_NBYTES[0] > MEMO_BYTES):
+        _MEMO_NBYTES[0] -= _MEMO.popitem(last=False)[1].states.nbytes
     return out
+
+
+def clear_memo() -> None:
+    """Forget the memoised word states (as in a new process)."""
+    _MEMO.clear()
+    _MEMO_NBYTES[0] = 0
 
 
 def state_cosine(a: WordStates, b: WordStates) -> float:
@@ -400,18 +415,81 @@ def combined_logit(stage: dict[str, Any] | None, drift_logit: np.ndarray,
                       dtype=float)
 
 
-def phrases(spans: Sequence[tuple[int, int]], bad: Sequence[bool]) -> list[tuple[int, int]]:
-    """Tagged words merged into phrases: consecutive BAD words (punctuation between them is
-    not a word, so it does not split a phrase) become one character span."""
-    out: list[tuple[int, int]] = []
-    prev = False
-    for (a, b), flag in zip(spans, bad, strict=True):
-        if flag and prev:
-            out[-1] = (out[-1][0], b)
-        elif flag:
-            out.append((a, b))
-        prev = bool(flag)
+# Quotes and brackets: each opening mark and the marks that close it ("“" closes „ in
+# Lithuanian, Estonian or German and opens in English; a straight quote closes itself).
+PAIRED_MARKS = {"„": "“”", "“": "”", "«": "»", "»": "«", "‹": "›", '"': '"', "(": ")",
+                "[": "]", "{": "}"}
+MARKS = frozenset(PAIRED_MARKS) | frozenset("“”»«›)]}")
+# Punctuation a span does not start or end with (besides unmatched quotes and brackets).
+EDGE_PUNCTUATION = frozenset(".,;:!?…–—‒-/·")
+
+
+def matched_marks(text: str, a: int, b: int) -> set[int]:
+    """The positions in text[a:b] of the quotes and brackets whose partner is also there."""
+    stack: list[int] = []
+    out: set[int] = set()
+    for i in range(a, b):
+        c = text[i]
+        if c not in MARKS:
+            continue
+        if stack and c in PAIRED_MARKS[text[stack[-1]]]:
+            out.update((stack.pop(), i))
+        elif c in PAIRED_MARKS:
+            stack.append(i)
     return out
+
+
+def trim_span(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """[a, b) without the spaces, punctuation and unmatched quotes or brackets at its edges
+    (a quote or bracket closed inside it stays: „Rangers“); None when no letter or digit is
+    left."""
+    keep = matched_marks(text, a, b)
+
+    def loose(i: int) -> bool:
+        c = text[i]
+        return c.isspace() or c in EDGE_PUNCTUATION or (c in MARKS and i not in keep)
+
+    while a < b and loose(a):
+        a += 1
+    while b > a and loose(b - 1):
+        b -= 1
+    return (a, b) if any(c.isalnum() for c in text[a:b]) else None
+
+
+def _split_run(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A run of consecutive words as phrases: split where the characters between two words
+    hold a quote or bracket not closed (or opened) within the phrase, so that no phrase
+    reaches across one („Rangers“ klubas: "Rangers", "klubas")."""
+    a, b = spans[0][0], spans[-1][1]
+    keep = matched_marks(text, a, b)
+    cuts = [k for k in range(1, len(spans))
+            if any(text[i] in MARKS and i not in keep
+                   for i in range(spans[k - 1][1], spans[k][0]))]
+    if not cuts:
+        return [(a, b)]
+    out: list[tuple[int, int]] = []
+    for lo, hi in zip([0, *cuts], [*cuts, len(spans)], strict=True):
+        out += _split_run(text, spans[lo:hi])  # a pair the cut broke no longer counts
+    return out
+
+
+def phrases(spans: Sequence[tuple[int, int]], bad: Sequence[bool],
+            text: str | None = None) -> list[tuple[int, int]]:
+    """Tagged words merged into phrases: consecutive BAD words (punctuation between them is
+    not a word, so it does not split a phrase) become one character span. Given the `text`
+    the spans are in, a phrase does not reach across a quote or bracket it does not also
+    close or open (`_split_run`)."""
+    runs: list[list[tuple[int, int]]] = []
+    prev = False
+    for span, flag in zip(spans, bad, strict=True):
+        if flag and prev:
+            runs[-1].append(span)
+        elif flag:
+            runs.append([span])
+        prev = bool(flag)
+    if text is None:
+        return [(r[0][0], r[-1][1]) for r in runs]
+    return [p for r in runs for p in _split_run(text, r)]
 
 
 @dataclass(frozen=True)
@@ -423,7 +501,10 @@ class SideWords:
     longest: tuple[int, int] | None  # the longest phrase, in words: (start word, end word)
 
 
-def side_words(spans: Sequence[tuple[int, int]], p_bad: np.ndarray, cut: float) -> SideWords:
+def side_words(spans: Sequence[tuple[int, int]], p_bad: np.ndarray, cut: float,
+               text: str | None = None) -> SideWords:
+    """The side's phrases (`phrases`: not across an unmatched quote or bracket of `text`,
+    where given), BAD share and longest run."""
     bad = [bool(p >= cut) for p in p_bad]
     n = len(bad)
     runs: list[tuple[int, int]] = []
@@ -433,7 +514,7 @@ def side_words(spans: Sequence[tuple[int, int]], p_bad: np.ndarray, cut: float) 
         elif flag:
             runs.append((k, k + 1))
     longest = max(runs, key=lambda r: r[1] - r[0]) if runs else None
-    return SideWords(tuple(phrases(spans, bad)), sum(bad) / max(n, 1), longest)
+    return SideWords(tuple(phrases(spans, bad, text)), sum(bad) / max(n, 1), longest)
 
 
 def _sig(x: np.ndarray) -> np.ndarray:
@@ -536,5 +617,5 @@ def load_tagger(model_name: str) -> TaggerModel | None:
     return read_tagger(header, (data / z).read_bytes())
 
 
-__all__ = ["TAGGER_FORMAT", "PairTags", "TaggerModel", "WordStates", "load_tagger",
-           "read_tagger", "tag_pairs", "word_states", "write_tagger"]
+__all__ = ["TAGGER_FORMAT", "PairTags", "TaggerModel", "WordStates", "clear_memo", "load_tagger",
+           "phrases", "read_tagger", "tag_pairs", "trim_span", "word_states", "write_tagger"]

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from ..cache import record_key
-from ..embed import revision_of
+from ..embed import release_freed_memory, revision_of
 from ..errors import ModelError
 from ..text import word_spans
 from ..token_states import state_source
@@ -71,26 +72,48 @@ def blend_tags(cross: PairTags, features: PairTags, w: float) -> PairTags:
                     w * cross.sentence + (1 - w) * features.sentence)
 
 
-def tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]]
-              ) -> list[PairTags]:
+# Beads tagged at a time. Each chunk's token states (read from the encoder's kept states or
+# computed) and word states are dropped before the next, so a long document's tagging holds one
+# chunk's, not every text's: tagging 1,997 NTREX pairs at once peaked at 3.0 GB, in chunks at
+# 2.2 GB (BENCHMARKS, "Session 31"). In fp32 the tags do not depend on the chunking; in bf16 a
+# pass's results depend on the batch it ran in, and batches are cut from a chunk.
+TAG_CHUNK = 256
+
+
+def tag_words(model: WordTagger, encoder: Any, pairs: Sequence[tuple[str, str]],
+              progress: Callable[[int, int], None] | None = None) -> list[PairTags]:
     """Every pair's tags: from the encoder's on-disk cache where an earlier run stored them
     (one record per pair, keyed by the taggers' weights and the encoder's revision), so a
-    rerun over the same text needs neither the model nor a pass; the rest are computed and
-    stored."""
+    rerun over the same text needs neither the model nor a pass; the rest are computed
+    (TAG_CHUNK pairs at a time) and stored. `progress` gets (pairs tagged, pairs) as chunks
+    finish."""
+    if not pairs:
+        return []
     store = getattr(encoder, "cache", None)
-    if store is None or not pairs:
-        return _tag_words(model, encoder, pairs)
-    revision = revision_of(encoder)  # the cache's
-    weights = fingerprint(model)
-    key_of = {p: record_key(TAGS_RECORD, weights, encoder.name, revision, *p)
-              for p in dict.fromkeys(pairs)}
-    found = store.get_records(list(key_of.values()))
-    tags = {p: _from_record(p, found[k]) for p, k in key_of.items() if k in found}
-    todo = [p for p in key_of if p not in tags]
-    if todo:
-        new = dict(zip(todo, _tag_words(model, encoder, todo), strict=True))
-        store.put_records({key_of[p]: _to_record(t) for p, t in new.items()})
+    key_of: dict[tuple[str, str], str] = {}
+    tags: dict[tuple[str, str], PairTags] = {}
+    if store is not None:
+        revision = revision_of(encoder)  # the cache's
+        weights = fingerprint(model)
+        key_of = {p: record_key(TAGS_RECORD, weights, encoder.name, revision, *p)
+                  for p in dict.fromkeys(pairs)}
+        found = store.get_records(list(key_of.values()))
+        tags = {p: _from_record(p, found[k]) for p, k in key_of.items() if k in found}
+    todo = [p for p in dict.fromkeys(pairs) if p not in tags]
+    beads = Counter(pairs)  # progress counts pairs as given (a repeated pair each time)
+    done = len(pairs) - sum(beads[p] for p in todo)
+    if progress is not None:
+        progress(done, len(pairs))
+    for start in range(0, len(todo), TAG_CHUNK):
+        chunk = todo[start:start + TAG_CHUNK]
+        new = dict(zip(chunk, _tag_words(model, encoder, chunk), strict=True))
+        if store is not None:
+            store.put_records({key_of[p]: _to_record(t) for p, t in new.items()})
         tags.update(new)
+        release_freed_memory()  # the chunk's states, freed: else a fragmented heap keeps them
+        done += sum(beads[p] for p in chunk)
+        if progress is not None:
+            progress(done, len(pairs))
     return [tags[p] for p in pairs]
 
 

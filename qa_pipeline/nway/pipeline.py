@@ -265,6 +265,11 @@ def gather_evidence(source: Document | None, translations: Sequence[Document],
     return NwayEvidence(source, tuple(translations), rows, vectors, evidence, gaps, aligner)
 
 
+# N-way scores drift without word tags: the command line says so (a note, not an error, so
+# that one set of batch settings serves pairwise and n-way documents alike).
+WORD_TAGGER_NOTE = "--word-tagger is not used in n-way mode"
+
+
 def analyse_nway(source: Document | None, translations: Sequence[Document], encoder: Encoder,
                  config: Config, progress: StageProgress | None = None) -> NwayReport:
     # The encoder's cache also keeps the language check's confidences (a CachedEncoder's).

@@ -70,7 +70,7 @@ def test_batch_with_the_word_tagger_tags_once(tmp_path: Path) -> None:
     env = {"QA_PIPELINE_CACHE": str(tmp_path / "cache")}
     runs = []
     for out in ("first", "second"):
-        tagger._MEMO.clear()  # as in a new process: only the on-disk cache carries over
+        tagger.clear_memo()  # as in a new process: only the on-disk cache carries over
         cross_tagger._MEMO.clear()
         res = CliRunner().invoke(app, ["batch", str(corpora), "--out", str(tmp_path / out),
                                        "--word-tagger", "--fail-on", "none", "--quiet"],

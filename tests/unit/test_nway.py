@@ -448,3 +448,32 @@ def test_nway_compares_markdown_link_targets(tmp_path: Path, isolated_cache: Pat
     url = [f for f in data["findings"] if f["kind"] == "url"]
     assert [(f["drifted"], f["severity"]) for f in url] == [("de", "critical")]
     assert "de" in url[0]["spans"]
+
+
+def test_word_tagger_is_said_to_be_unused_in_nway(tmp_path: Path, isolated_cache: Path) -> None:
+    """N-way scores drift without word tags: `check --word-tagger` says on stderr that it is
+    unused, under --quiet too, and is no error (a batch's `word_tagger = true` keeps working
+    for its n-way documents); the report is the one without it."""
+    files = ["--source", str(DATA / "en.txt"), *(str(DATA / f"{x}.txt") for x in ("lt", "et",
+                                                                                    "lv"))]
+    note = "--word-tagger is not used in n-way mode"
+    code, out = _nway(*files, "--out", str(tmp_path / "a"), "--fail-on", "none")
+    assert code == 0 and note not in out
+    code, out = _nway(*files, "--out", str(tmp_path / "b"), "--fail-on", "none",
+                      "--word-tagger")
+    assert code == 0, out
+    assert [line for line in out.splitlines() if note in line] == [f"qa-pipeline: note: {note}"]
+    a, b = ((tmp_path / d / "report.json").read_text("utf-8") for d in "ab")
+    assert a == b
+
+    corpora = tmp_path / "corpora"
+    (corpora / "doc").mkdir(parents=True)
+    for lang in ("en", "lt", "et", "lv"):
+        (corpora / "doc" / f"{lang}.txt").write_text((DATA / f"{lang}.txt").read_text("utf-8"),
+                                                     "utf-8")
+    (corpora / "qa.toml").write_text('source = "en"\ntargets = ["lt", "et", "lv"]\n'
+                                     'word_tagger = true\nfail_on = "none"\n', "utf-8")
+    res = runner.invoke(app, ["batch", str(corpora), "--out", str(tmp_path / "r"),
+                              "--model", "hash", "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "r" / "doc" / "en-lt+et+lv" / "report.json").is_file()

@@ -20,7 +20,9 @@ from qa_pipeline.detect.tagger import (
     SURFACE_FEATURES,
     TAGGER_FORMAT,
     WORD_EVIDENCE,
+    PairTags,
     TaggerModel,
+    WordStates,
     combine_stage,
     combined_logit,
     load_tagger,
@@ -297,3 +299,200 @@ def test_a_rerun_reads_the_tags_from_the_cache(tmp_path: Path,
         assert np.array_equal(a.target_bad, b.target_bad) and a.sentence == b.sentence
     other = word_tagger.tag_words(random_model(32, seed=1), cached(), PAIRS)
     assert not np.array_equal(other[0].target_bad, first[0].target_bad)
+
+
+# --- phrases and quotes (session 31: 31 NTREX drift spans had an unmatched quote) ------------
+
+
+@pytest.mark.parametrize(("text", "bad", "want"), [
+    # a closing quote between two BAD words ends the phrase
+    ("Bet jis tikisi, kad „Rangers“ klubas laimės", [0, 0, 0, 0, 1, 1, 0],
+     ["Rangers", "klubas"]),
+    # ... and an opening one starts one
+    ("su „Villarreal“ komanda", [1, 1, 0], ["su", "Villarreal"]),
+    ("lähedal,“ vandus mees", [1, 1, 0], ["lähedal", "vandus"]),
+    ("Bomber jakist (Washington Post ütles", [1, 1, 1, 0, 0], ["Bomber jakist", "Washington"]),
+    # a pair opened and closed inside the phrase stays in it
+    ("Suirutė įvyko „HMP Long Lartin“ kalėjime", [1, 1, 1, 1, 1, 1],
+     ["Suirutė įvyko „HMP Long Lartin“ kalėjime"]),
+    ("Obradoras (sutrumpintai AMLO) laimėjo", [1, 1, 1, 1],
+     ["Obradoras (sutrumpintai AMLO) laimėjo"]),
+    ("He said “we won” today", [1, 1, 1, 1, 1], ["He said “we won” today"]),
+    # other punctuation still does not split
+    ("soldiers were, injured", [1, 1, 1], ["soldiers were, injured"]),
+    # a pair the cut breaks splits again: „a (b“ c) -> no mark is matched
+    ("x „a (b“ c) y", [1, 1, 1, 1, 1], ["x", "a", "b", "c", "y"]),
+])
+def test_phrases_do_not_reach_across_an_unmatched_quote_or_bracket(
+        text: str, bad: list[int], want: list[str]) -> None:
+    spans = word_spans(text)
+    got = [text[a:b] for a, b in phrases(spans, [bool(x) for x in bad], text)]
+    assert got == want
+    # without the text: merged across any punctuation, as before
+    assert len(phrases(spans, [bool(x) for x in bad])) <= len(got)
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("„Iga minuti järel saabub kiirabiga uusi inimesi.",
+     "Iga minuti järel saabub kiirabiga uusi inimesi"),
+    ("Ma loodan, et nad pole ohus.“", "Ma loodan, et nad pole ohus"),
+    ("(Washington", "Washington"),
+    ("„Rangers“", "„Rangers“"),
+    ("(see) tekst", "(see) tekst"),
+    (" – „Olge nüüd.“ ", "„Olge nüüd.“"),
+    ("50 % ja 5 €", "50 % ja 5 €"),
+    ("„ “ ...", None),
+])
+def test_trim_span_drops_loose_marks_at_the_edges(text: str, want: str | None) -> None:
+    from qa_pipeline.detect.tagger import trim_span
+
+    got = trim_span(text, 0, len(text))
+    assert (None if got is None else text[got[0]:got[1]]) == want
+
+
+QUOTED = [("Jis sakė: „Rangers“ klubas laimės, o „Celtic“ ne.",
+           "Ta ütles: „Rangers“ klubi võidab."),
+          ("„Iga minuti järel saabub uusi inimesi.", "Kas (Washington Post ütles) tõesti?")]
+
+
+def _unmatched(t: str) -> bool:
+    """Whether `t` holds a quote or bracket it does not also open or close."""
+    closes = {"„": "“", "(": ")"}
+    stack: list[str] = []
+    for c in t:
+        if stack and c == closes[stack[-1]]:
+            stack.pop()
+        elif c in closes:
+            stack.append(c)
+        elif c in "“)":
+            return True
+    return bool(stack)
+
+
+def test_drift_spans_from_tagged_words_leave_no_quote_or_bracket_open(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every word BAD but one beside each quote: the report's spans (phrases and whole
+    sides, cut at sentence ends) never open or close a quote or bracket they do not hold."""
+    model = random_model(32)
+
+    def fake_tags(model: object, encoder: object, pairs: list[tuple[str, str]],
+                  progress: object = None) -> list[PairTags]:
+        out = []
+        for s, t in pairs:
+            ss, ts = word_spans(s), word_spans(t)
+            # alternate: about half BAD (phrases), and the second target nearly all BAD (a
+            # whole side)
+            sb = np.array([0.9 if k % 3 else 0.1 for k in range(len(ss))])
+            tb = np.array([0.9 if k % 3 or "Kas" in t else 0.1 for k in range(len(ts))])
+            out.append(PairTags(tuple(ss), sb, tuple(ts), tb, 0.5))
+        return out
+
+    monkeypatch.setattr(drift_mod, "load_word_tagger", lambda name: model)
+    monkeypatch.setattr(drift_mod, "tag_words", fake_tags)
+    src = build_document("s", "lt", [[s for s, _ in QUOTED]])
+    tgt = build_document("t", "et", [[t for _, t in QUOTED]])
+    beads = [Bead(tuple(range(len(src.sentences))), tuple(range(len(tgt.sentences))))]
+    enc = HashEncoder(32)
+    ctx = build_context(src, tgt, beads, {}, enc)
+    res = drift_mod.score_drift(ctx, enc, drift_mod.DriftParams(word_tagger=True))
+    assert res.words is not None
+    texts = []
+    for doc, spans in ((src, res.spans[0][0]), (tgt, res.spans[0][1]),
+                       (src, res.words[0][0]), (tgt, res.words[0][1])):
+        texts += [doc.sentences[i].text[a:b] for i, a, b in spans]
+    assert texts and not [t for t in texts if _unmatched(t)], texts
+    assert all(t == t.strip(" .,;:!?–") for t in texts)
+    assert "„Rangers“" not in texts  # its words were not all BAD: no reach into a quote
+
+
+# --- long documents: tagged a chunk of beads at a time (session 31) ---------------------------
+
+
+def _many_pairs(n: int) -> list[tuple[str, str]]:
+    return [(f"{s} {k}", f"{t} {k}") for k in range(n) for s, t in PAIRS[:1]]
+
+
+def test_tag_words_tags_a_chunk_of_beads_at_a_time_with_the_same_tags(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long document's tagging holds one chunk's token and word states, not every text's:
+    `_tag_words` (and so `word_states`) gets at most TAG_CHUNK pairs a call, the word-state
+    memo stays within its bytes, and the tags are those of one call over all pairs."""
+    from qa_pipeline.detect import tagger as tagger_mod
+    from qa_pipeline.detect import word_tagger
+
+    model = random_model(32)
+    pairs = _many_pairs(7)
+    tagger_mod.clear_memo()
+    whole = tag_pairs(model, HashEncoder(32), pairs)
+    tagger_mod.clear_memo()
+    calls: list[int] = []
+    states_calls: list[int] = []
+    real_tag, real_states = word_tagger._tag_words, tagger_mod.word_states
+    monkeypatch.setattr(word_tagger, "TAG_CHUNK", 3)
+
+    def spy_tag(m: TaggerModel, e: HashEncoder, p: list[tuple[str, str]]) -> list[PairTags]:
+        calls.append(len(p))
+        return real_tag(m, e, p)
+
+    def spy_states(e: HashEncoder, t: list[str], la: tuple[int, ...]) -> list[WordStates]:
+        states_calls.append(len(t))
+        return real_states(e, t, la)
+
+    monkeypatch.setattr(word_tagger, "_tag_words", spy_tag)
+    monkeypatch.setattr(tagger_mod, "word_states", spy_states)
+    one_text = whole[0].source_spans and tagger_mod.cached_states(
+        HashEncoder(32), [pairs[0][0]], model.layers)[pairs[0][0]].states.nbytes
+    tagger_mod.clear_memo()
+    states_calls.clear()
+    monkeypatch.setattr(tagger_mod, "MEMO_BYTES", 2 * one_text)
+    chunked = word_tagger.tag_words(model, HashEncoder(32), pairs)
+    assert calls == [3, 3, 1]
+    assert max(states_calls) <= 2 * 3  # each chunk's two sides, never all 14 texts
+    assert len(tagger_mod._MEMO) <= 2 * 3 and tagger_mod._MEMO_NBYTES[0] == sum(
+        w.states.nbytes for w in tagger_mod._MEMO.values())
+    for a, b in zip(whole, chunked, strict=True):
+        assert a.source_spans == b.source_spans and a.target_spans == b.target_spans
+        assert np.array_equal(a.source_bad, b.source_bad)
+        assert np.array_equal(a.target_bad, b.target_bad) and a.sentence == b.sentence
+    tagger_mod.clear_memo()
+
+
+def test_tagging_reports_its_progress_in_beads(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    """The drift stage's longest step (a minute for 2,000 beads) reports the beads tagged,
+    chunk by chunk, on its own "tagging" stage; pairs whose tags the cache holds count as
+    done from the start."""
+    from qa_pipeline.cache import EmbeddingCache
+    from qa_pipeline.config import Config
+    from qa_pipeline.detect import word_tagger
+    from qa_pipeline.io.readers import Inputs
+    from qa_pipeline.pipeline import analyse
+
+    model = random_model(32)
+    monkeypatch.setattr(word_tagger, "TAG_CHUNK", 2)
+    seen: list[tuple[int, int]] = []
+    pairs = _many_pairs(5)
+    word_tagger.tag_words(model, HashEncoder(32), [*pairs, pairs[0]],
+                          lambda d, t: seen.append((d, t)))
+    assert seen == [(0, 6), (3, 6), (5, 6), (6, 6)]  # the repeated pair counts twice
+    enc = CachedEncoder(HashEncoder(32), EmbeddingCache(tmp_path / "c"))
+    word_tagger.tag_words(model, enc, pairs[:3])
+    seen.clear()
+    word_tagger.tag_words(model, enc, pairs, lambda d, t: seen.append((d, t)))
+    assert seen == [(3, 5), (5, 5)]
+
+    # through the pipeline: its own stage, from 0 to every bead
+    monkeypatch.setattr(drift_mod, "load_word_tagger", lambda name: model)
+    src = build_document("s", "et", [[s] for s, _ in pairs])
+    tgt = build_document("t", "en", [[t] for _, t in pairs])
+    inputs = Inputs(src, tgt, tuple(Bead((i,), (i,)) for i in range(len(pairs))), "tsv")
+    events: list[tuple[str, int, int]] = []
+    config = Config(model="hash-32")
+    config = dataclasses.replace(config, drift=dataclasses.replace(config.drift,
+                                                                   word_tagger=True))
+    analyse(inputs, HashEncoder(32), config, lambda s, d, t: events.append((s, d, t)))
+    tagging = [(d, t) for s, d, t in events if s == "tagging"]
+    assert tagging[0] == (0, 5) and tagging[-1] == (5, 5) and len(tagging) == 4
+    drift_at = [k for k, e in enumerate(events) if e[0] == "drift"]
+    tag_at = [k for k, e in enumerate(events) if e[0] == "tagging"]
+    assert drift_at[0] < tag_at[0] and tag_at[-1] < drift_at[-1]
