@@ -296,7 +296,7 @@ class PairTags:
 # Word states of recently tagged texts, per (encoder, layers): a benchmark re-scores the same
 # document under many damages, and a batch run sees repeated sentences. Bounded by bytes (fp32,
 # ~4.6 kB a word at 3 layers of 384): a count alone let a 2,000-sentence document keep every
-# text's (~0.4 GB; BENCHMARKS, "Session 31"). A call's own texts always stay until it returns
+# text's (~0.4 GB; BENCHMARKS, "Session 30"). A call's own texts always stay until it returns
 # (`word_tagger.tag_words` calls with a chunk of beads at a time).
 _MEMO: OrderedDict[tuple[str, tuple[int, ...], str], WordStates] = OrderedDict()
 MEMO_LIMIT = 20_000

@@ -75,7 +75,7 @@ def blend_tags(cross: PairTags, features: PairTags, w: float) -> PairTags:
 # Beads tagged at a time. Each chunk's token states (read from the encoder's kept states or
 # computed) and word states are dropped before the next, so a long document's tagging holds one
 # chunk's, not every text's: tagging 1,997 NTREX pairs at once peaked at 3.0 GB, in chunks at
-# 2.2 GB (BENCHMARKS, "Session 31"). In fp32 the tags do not depend on the chunking; in bf16 a
+# 2.2 GB (BENCHMARKS, "Session 30"). In fp32 the tags do not depend on the chunking; in bf16 a
 # pass's results depend on the batch it ran in, and batches are cut from a chunk.
 TAG_CHUNK = 256
 

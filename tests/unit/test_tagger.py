@@ -301,7 +301,7 @@ def test_a_rerun_reads_the_tags_from_the_cache(tmp_path: Path,
     assert not np.array_equal(other[0].target_bad, first[0].target_bad)
 
 
-# --- phrases and quotes (session 31: 31 NTREX drift spans had an unmatched quote) ------------
+# --- phrases and quotes (session 30: 31 NTREX drift spans had an unmatched quote) ------------
 
 
 @pytest.mark.parametrize(("text", "bad", "want"), [
@@ -405,7 +405,7 @@ def test_drift_spans_from_tagged_words_leave_no_quote_or_bracket_open(
     assert "„Rangers“" not in texts  # its words were not all BAD: no reach into a quote
 
 
-# --- long documents: tagged a chunk of beads at a time (session 31) ---------------------------
+# --- long documents: tagged a chunk of beads at a time (session 30) ---------------------------
 
 
 def _many_pairs(n: int) -> list[tuple[str, str]]:
