@@ -122,7 +122,7 @@ def word_level(report: dict[str, Any], split: str) -> dict[str, Any]:
                 spans = per_side[side].get(k, [])
                 y += r[tags]
                 p += [any(s < b and e > a for a, b in spans) for s, e in tok]
-            out[f"mcc_{side}_{how}"] = round(float(matthews_corrcoef(y, p)), 4)
+            out[f"mcc_{side}_{how}"] = round(float(matthews_corrcoef(y, p)), 6)
     out["word_rows_skipped"] = skipped
     out["_hter"] = [r["hter"] for r in rows]
     return out
