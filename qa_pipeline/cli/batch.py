@@ -116,6 +116,10 @@ def batch(
         file_values, settings_path = settings_file(corpora, config_file)
         bc = resolve(file_values, _given(ctx, values), settings_path)
         check_writable(out)
+        if bc.nway and bc.config.drift.word_tagger:  # said once, like check's n-way note
+            from ..nway.pipeline import WORD_TAGGER_NOTE
+
+            typer.echo(f"qa-pipeline: note: {WORD_TAGGER_NOTE}", err=True)
         baseline = load_baseline(baseline_file or corpora / C.BASELINE_FILE)
         with progress_display(quiet) as progress:
             result = run_batch(bc, corpora, out, baseline, progress, warn=warn)

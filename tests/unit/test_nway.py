@@ -477,3 +477,5 @@ def test_word_tagger_is_said_to_be_unused_in_nway(tmp_path: Path, isolated_cache
                               "--model", "hash", "--quiet"])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "r" / "doc" / "en-lt+et+lv" / "report.json").is_file()
+    assert [line for line in res.output.splitlines() if note in line] == [
+        f"qa-pipeline: note: {note}"]
