@@ -259,34 +259,13 @@ def test_a_read_only_cache_is_read_and_the_check_goes_on(
 def _full_disk_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every cache write fails as on a full disk (`QA_PIPELINE_CACHE` on a 1 MB tmpfs): the
     cache opens (the up-front checks pass) and reads; storing vectors fails."""
-    import sqlite3
+    from fakes import FullDisk
 
     from qa_pipeline.cache import EmbeddingCache
 
-    class Full:
-        def __init__(self, db: sqlite3.Connection) -> None:
-            self.db = db
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self.db, name)
-
-        def __enter__(self) -> Full:
-            return self
-
-        def __exit__(self, *exc: Any) -> Any:
-            return self.db.__exit__(*exc)
-
-        def execute(self, sql: str, *args: Any) -> Any:
-            if sql.lstrip().upper().startswith(("INSERT", "UPDATE")):
-                raise sqlite3.OperationalError("database or disk is full")
-            return self.db.execute(sql, *args)
-
-        def executemany(self, sql: str, *args: Any) -> Any:
-            raise sqlite3.OperationalError("database or disk is full")
-
     real = EmbeddingCache._open
     monkeypatch.setattr(EmbeddingCache, "_open", staticmethod(
-        lambda path, readonly=False: Full(real(path, readonly))))
+        lambda path, readonly=False: FullDisk(real(path, readonly))))
 
 
 def test_a_full_cache_disk_is_a_warning_and_the_check_goes_on(

@@ -2,10 +2,10 @@
 
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
+from fakes import FullDisk
 
 from qa_pipeline.cache import EmbeddingCache, entry_key
 from qa_pipeline.cached_encoder import CachedEncoder
@@ -149,7 +149,6 @@ def test_sentence_transformer_prompt_and_dim_without_loading(tmp_path: Path) -> 
 
 
 def test_cache_is_wal_and_shared_by_processes(tmp_path: Path) -> None:
-    import sqlite3
     import subprocess
     import sys
 
@@ -173,7 +172,6 @@ def test_cache_is_wal_and_shared_by_processes(tmp_path: Path) -> None:
 
 
 def test_old_cache_files_gain_the_new_columns(tmp_path: Path) -> None:
-    import sqlite3
 
     from qa_pipeline.cache import EmbeddingCache
 
@@ -306,35 +304,6 @@ def test_chunked_encoding_gives_every_row_in_order_with_progress(
     assert [len(t) for c in inner.calls for t in c] == sorted(len(t) for t in set(texts))
     assert seen[-1] == (7, 7) and seen == sorted(seen)
     assert len(EmbeddingCache(tmp_path / "c.sqlite")) == 7
-
-
-class FullDisk:
-    """A cache connection on a full disk: it reads, and every write fails as SQLite's does."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-        self.writes = 0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.db, name)
-
-    def __enter__(self) -> Any:
-        return self
-
-    def __exit__(self, *exc: Any) -> Any:
-        return self.db.__exit__(*exc)
-
-    def _write(self) -> None:
-        self.writes += 1
-        raise sqlite3.OperationalError("database or disk is full")
-
-    def execute(self, sql: str, *args: Any) -> Any:
-        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
-            self._write()
-        return self.db.execute(sql, *args)
-
-    def executemany(self, sql: str, *args: Any) -> Any:
-        self._write()
 
 
 def test_a_full_disk_stops_storing_once_and_keeps_reading(tmp_path: Path) -> None:
