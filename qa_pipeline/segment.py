@@ -201,10 +201,18 @@ _ABBREV_END = re.compile(
     r"табл|рис|стр|гл)\.$",
     re.IGNORECASE)
 # A German ordinal after an article or a contracted preposition ("in der 28. Minute", "im 1.
-# Weltkrieg", "zum 7. Mal"): the noun after it is capitalised, so the splitter cut there.
+# Weltkrieg", "zum 7. Mal"): the noun after it is capitalised, so the splitter cut there. A
+# number can end a sentence too ("bis zur 10. Dann …"): not before a word that opens one.
 _DE_ORDINAL_END = re.compile(
     r"(?:^|\s)(?:der|die|das|dem|den|des|im|am|zum|zur|vom|beim|ins|ans|seinem|seiner|seinen|"
     r"ihrem|ihrer|ihren|jedem|jeder|diesem|dieser|dieses)\s\d{1,3}\.$", re.IGNORECASE)
+# Words that open a German sentence, so a number before them ended the one before.
+_DE_OPENERS = frozenset({
+    "aber", "alle", "als", "am", "auch", "bei", "da", "danach", "dann", "das", "dem", "den",
+    "der", "des", "deshalb", "die", "dies", "diese", "dieser", "doch", "du", "ein", "eine",
+    "einer", "er", "es", "für", "heute", "hier", "ich", "ihr", "im", "in", "jetzt", "man", "mit",
+    "nach", "nun", "ob", "so", "sie", "trotzdem", "um", "und", "vor", "während", "was", "wenn",
+    "wie", "wir", "zum", "zur"})
 # A closing-style quote alone at a piece's end opens the next sentence (fi / sv use "”" on both
 # sides: "…20 prosenttia. ”Uskon…"): the splitter leaves it behind.
 _STRAY_QUOTE = re.compile(r"\s([”»\"])$")
@@ -217,7 +225,10 @@ _RANGE_END = re.compile(r"[–—-]\s?\d")
 # nt. Soome", "Kl. 10.00 algab", "approx. 5 EUR", "Šv. Martyno bažnyčia"). A unit alone
 # ("2,5 mln. Eur.") stays with the piece before.
 _INNER_ABBREV_END = re.compile(
-    r"(?:^|\s)(?:pvz|plg|piem|nt|kl|vrd|e\.g|i\.e|cf|approx|ca|šv|sv|św|st)\.$", re.IGNORECASE)
+    r"(?:^|\s)(?:pvz|plg|piem|nt|kl|vrd|e\.g|i\.e|cf|approx|ca|šv|sv|św)\.$", re.IGNORECASE)
+# "St." is Saint before a name, except in English, where it is also a street that ends a
+# sentence ("on Main St. The house…").
+_SAINT_END = re.compile(r"(?:^|\s)St\.$")
 _UNIT_ABBREV = re.compile(r"(?:eur|usd|gbp|lt|ls|kr|proc|tūkst|mln|mlrd|val|min)\.?",
                           re.IGNORECASE)
 
@@ -232,6 +243,7 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
             pieces[i] = pieces[i][:stray.start()].rstrip()
             pieces[i + 1] = stray.group(1) + pieces[i + 1]
     ordinal_end = _DE_ORDINAL_END if base_lang(lang) == "de" else None
+    saint_end = _SAINT_END if base_lang(lang) != "en" else None
     out: list[str] = []
     end = -1  # where the last sentence of `out` ends in `paragraph` (-1: not found there)
     pos = 0
@@ -243,7 +255,9 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
                 piece[:1].isdigit() and _ABBREV_END.search(out[-1]))
                 or _RANGE_END.match(piece) or _INNER_ABBREV_END.search(out[-1])
                 or _UNIT_ABBREV.fullmatch(piece)
-                or (ordinal_end is not None and ordinal_end.search(out[-1]))):
+                or (ordinal_end is not None and ordinal_end.search(out[-1])
+                    and piece.split(maxsplit=1)[0].lower() not in _DE_OPENERS)
+                or (saint_end is not None and saint_end.search(out[-1]))):
             # joined as the paragraph has them ("5.–7. mail" keeps no space it did not have)
             gap = paragraph[end:at] if at >= end >= 0 else " "
             out[-1] = f"{out[-1]}{gap if not gap.strip() else ' '}{piece}"

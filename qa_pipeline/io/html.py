@@ -52,12 +52,16 @@ class _Blocks(HTMLParser):
             self._title = True
         elif tag in SKIPPED:
             self._skip.append(tag)
+        elif self._skip:  # a block inside a skipped element (an <svg>'s <title>) is none
+            return
         elif tag in BLOCKS:
             self._flush()
         elif tag == "br":
             self._add("\n")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._skip:
+            return
         if tag in BLOCKS:
             self._flush()
         elif tag == "br":
@@ -70,7 +74,7 @@ class _Blocks(HTMLParser):
         elif tag in SKIPPED:
             if tag in self._skip:  # close it and whatever was left open inside it
                 del self._skip[len(self._skip) - 1 - self._skip[::-1].index(tag):]
-        elif tag in BLOCKS:
+        elif tag in BLOCKS and not self._skip:
             self._flush()
 
     def handle_data(self, data: str) -> None:

@@ -126,19 +126,21 @@ def _text_markers(tokens: list[Any]) -> dict[int, str]:
                 break
             if t.type == "list_item_open" and t.level == tok.level + 1:
                 items.append(j)
-        count = 0  # the number a list item continuing the count would have, less one
-        for j in items:
-            inline = next((k for k in range(j + 1, len(tokens))
-                           if tokens[k].type == "inline"), None)
-            marker = tokens[j].info
-            number = int(marker) if marker.isdigit() else -1
-            if inline is not None:
-                text = tokens[inline].content
-                if _YEAR_MARKER.fullmatch(marker) or (
-                        number != count + 1 and text[:1].isalpha() and text[:1].islower()):
-                    out[inline] = marker + tokens[j].markup
-                    continue
-            count = number
+        numbers = [int(tokens[j].info) if tokens[j].info.isdigit() else -1 for j in items]
+        for k, j in enumerate(items):
+            inline = next((i2 for i2 in range(j + 1, len(tokens))
+                           if tokens[i2].type == "inline"), None)
+            if inline is None:
+                continue
+            marker, text = tokens[j].info, tokens[inline].content
+            # an item that opens a count at 1, or counts on from the one before or into the
+            # one after (a list resumed after a code block starts at 2), is a list's
+            counted = (k == 0 and numbers[k] == 1) or (
+                k > 0 and numbers[k - 1] + 1 == numbers[k]) or (
+                k + 1 < len(items) and numbers[k + 1] == numbers[k] + 1)
+            if _YEAR_MARKER.fullmatch(marker) or (
+                    not counted and text[:1].isalpha() and text[:1].islower()):
+                out[inline] = marker + tokens[j].markup
     return out
 
 

@@ -49,6 +49,11 @@ def _accepted(wanted: str, tags: Iterable[str], taken: frozenset[str] = frozense
     return frozenset(t for t in same if _variant(t) == _variant(wanted)) or None
 
 
+def _exact(wanted: str, tags: Iterable[str]) -> frozenset[str]:
+    """The tags that name `wanted` with its variant ("en" is not "en-GB")."""
+    return frozenset(t for t in tags if _variant(t) == _variant(wanted))
+
+
 def _variant(tag: str) -> str:
     return canonical(tag.replace("_", "-")).lower()
 
@@ -57,10 +62,19 @@ def _sides(path: Path, tags: set[str], src_lang: str, tgt_lang: str
            ) -> tuple[frozenset[str], frozenset[str]]:
     """The tags of the source's and the target's <tuv>s (`_accepted`); a side that names its
     variant leaves the other side the rest (`pt-BR` and `pt`: `pt` is the file's other pt)."""
-    src = _accepted(src_lang, tags)
-    tgt = _accepted(tgt_lang, tags, src or frozenset())
-    if src is None and tgt is not None:
-        src = _accepted(src_lang, tags, tgt)
+    src: frozenset[str] | None
+    tgt: frozenset[str] | None
+    if same_lang(src_lang, tgt_lang):  # en / en-GB: each side its own tag first
+        src, tgt = _exact(src_lang, tags), _exact(tgt_lang, tags)
+        if not src:
+            src = frozenset(t for t in tags if same_lang(t, src_lang)) - tgt or None
+        if not tgt:
+            tgt = frozenset(t for t in tags if same_lang(t, tgt_lang)) - (src or set()) or None
+    else:
+        src = _accepted(src_lang, tags)
+        tgt = _accepted(tgt_lang, tags, src or frozenset())
+        if src is None and tgt is not None:
+            src = _accepted(src_lang, tags, tgt)
     for lang, got, option in ((src_lang, src, "--src-lang"), (tgt_lang, tgt, "--tgt-lang")):
         if got is None:
             several = sorted({_variant(t): t for t in tags if same_lang(t, lang)}.values())
@@ -124,6 +138,8 @@ def tmx_langs(path: Path) -> tuple[str, str]:
     ours = _accepted(src, tags) if src else None
     if ours is None:
         return src, ""
+    if len(ours) > 1 and _exact(src, tags):  # "en" beside "en-GB": the header names one
+        ours = _exact(src, tags)
     others = [t for t in tags if t not in ours]
     return src, others[0] if others and _accepted(others[0], others) == set(others) else ""
 

@@ -272,6 +272,10 @@ def test_tmx_between_variants_of_one_language_matches_the_whole_tag(tmp_path: Pa
     assert _read(tmp_path, "e.tmx", us_gb, "en-GB", "en-US")[:2] == (portugal, brazil)
     mixed = TMX.replace('"LT-LT"', '"lt"')
     assert _read(tmp_path, "m.tmx", mixed)[:2] == (["Labas rytas.", "Iki."], ["Tere hommikust."])
+    # a bare code beside one of its own variants (en -> en-GB): each side its own tag
+    bare_gb = VARIANTS_TMX.replace("pt-BR", "en").replace("pt-PT", "en-GB")
+    assert _read(tmp_path, "g.tmx", bare_gb, "en", "en-GB")[:2] == (brazil, portugal)
+    assert _read(tmp_path, "g.tmx", bare_gb, "en-GB", "en")[:2] == (portugal, brazil)
 
 
 STATES = """<?xml version="1.0" encoding="UTF-8"?>

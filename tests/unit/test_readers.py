@@ -82,6 +82,10 @@ def test_tsv_pairs_make_one_bead_per_line(tmp_path: Path) -> None:
      "2. teine punkt\n\n5. mail toimub koosolek.\n",
      [("Sissejuhatus.", 1), ("1939. aasta tulekahjus hävis kirik.", 3), ("Esimene punkt", 5),
       ("teine punkt", 6), ("5. mail toimub koosolek.", 8)]),
+    # a list resumed after a code block starts at 2 and still counts
+    ("1. įdiekite paketą.\n\n```\npip install x\n```\n\n2. paleiskite įrankį.\n"
+     "3. atidarykite ataskaitą.\n",
+     [("įdiekite paketą.", 1), ("paleiskite įrankį.", 7), ("atidarykite ataskaitą.", 8)]),
 ])
 def test_markdown_sentences_and_their_lines(tmp_path: Path, text: str,
                                             expected: list[tuple[str, int]]) -> None:
@@ -235,3 +239,13 @@ def test_html_without_prose_and_a_head_left_open(tmp_path: Path) -> None:
     p.write_text("<!DOCTYPE html><style>p { color: red }</style><!-- nieko -->", "utf-8")
     with pytest.raises(InputError, match="lt.htm: no sentences found"):
         read_document(p, "lt")
+
+
+def test_html_blocks_inside_a_skipped_element_do_not_cut_the_paragraph(tmp_path: Path) -> None:
+    # an inline SVG icon's <title>, a <select>'s <option>s
+    p = tmp_path / "a.html"
+    p.write_text('<p>Press the <svg viewBox="0 0 1 1"><title>menu</title><path d="M0"/></svg> '
+                 "button to open the menu.</p><p>One <select><option>A</option></select> "
+                 "two.</p>", "utf-8")
+    assert [s.text for s in read_document(p, "en").sentences] == [
+        "Press the button to open the menu.", "One two."]

@@ -195,6 +195,10 @@ def test_line_rules_leave_ordinary_prose_alone(text: str, expected: list[str]) -
     ("Im 1. Weltkrieg kämpfte er. Zum 7. Mal.", "de",
      ["Im 1. Weltkrieg kämpfte er.", "Zum 7. Mal."]),
     ("Die Antwort ist 42. Das war klar.", "de", ["Die Antwort ist 42.", "Das war klar."]),
+    ("Er zählte bis zur 10. Dann hörte er auf.", "de",
+     ["Er zählte bis zur 10.", "Dann hörte er auf."]),
+    # English "St." is also a street that ends a sentence
+    ("I live on Main St. The house is big.", "en", ["I live on Main St.", "The house is big."]),
     # a quote the splitter left behind opens the next sentence (fi / sv quote with ” and »)
     ("Se oli hyvä. ”Lähdemme nyt”, hän sanoi.", "fi",
      ["Se oli hyvä.", "”Lähdemme nyt”, hän sanoi."]),
