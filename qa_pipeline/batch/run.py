@@ -334,12 +334,20 @@ PAIR_TMP_PREFIX = ".pair-"
 LEFTOVER_TEMP = re.compile(r"\.(?:pair|qa-old)-[a-z0-9_]{8}")
 
 
-def _remove_leftovers(out: Path) -> None:
-    """Delete the temp folders an earlier run killed while writing left in `out`."""
+# A temp folder younger than this may be another batch's, writing into the same --out now
+# (a pair's files take about a second to write): it is left for a later run.
+LEFTOVER_MIN_AGE_S = 600.0
+
+
+def _remove_leftovers(out: Path, now: float | None = None) -> None:
+    """Delete the temp folders an earlier run killed while writing left in `out` (those older
+    than `LEFTOVER_MIN_AGE_S`)."""
+    cutoff = (time.time() if now is None else now) - LEFTOVER_MIN_AGE_S
     with contextlib.suppress(OSError):
         for pattern in (f"*/{PAIR_TMP_PREFIX}*", "*/*/.qa-old-*"):
             for d in out.glob(pattern):
-                if LEFTOVER_TEMP.fullmatch(d.name) and d.is_dir() and not d.is_symlink():
+                if LEFTOVER_TEMP.fullmatch(d.name) and d.is_dir() and not d.is_symlink() \
+                        and d.stat().st_mtime < cutoff:
                     shutil.rmtree(d, ignore_errors=True)
 
 

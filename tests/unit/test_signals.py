@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +111,8 @@ def test_main_handles_sigterm_and_ignores_it_once_finished(
 def test_batch_removes_temp_folders_a_killed_run_left(tmp_path: Path,
                                                       isolated_cache: Path) -> None:
     """A run killed outright (SIGKILL, a power cut) while it wrote a pair leaves its temp
-    folders; the next run removes them, and only names of their exact form."""
+    folders; the next run removes them, only names of their exact form and not one written in
+    the last minutes (another batch may be writing into the same --out)."""
     corpora = tmp_path / "corpora"
     (corpora / "doc").mkdir(parents=True)
     for name in ("lt.txt", "et.txt"):
@@ -120,14 +122,19 @@ def test_batch_removes_temp_folders_a_killed_run_left(tmp_path: Path,
             out / "doc" / "lt-et" / ".qa-old-x9_y8z7w"]
     kept = [out / "doc" / ".pair-notes", out / "doc" / ".pair-a1b2c3d4e5", out / ".pair-a1b2c3d4",
             out / "doc" / "mine"]
-    for d in [*left, *kept]:
+    # one of the right form but written a moment ago: another batch's, at work in this --out
+    busy = out / "doc" / ".pair-busy1234"
+    hour_ago = time.time() - 3600
+    for d in [*left, *kept, busy]:
         d.mkdir(parents=True)
         (d / "report.json").write_text("{}", "utf-8")
+        if d != busy:
+            os.utime(d, (hour_ago, hour_ago))
     res = runner.invoke(app, ["batch", str(corpora), "--out", str(out), "--model", "hash",
                               "-q", "--fail-on", "none"])
     assert res.exit_code == 0, res.output
     assert [d for d in left if d.exists()] == []
-    assert [d for d in kept if not (d / "report.json").is_file()] == []
+    assert [d for d in [*kept, busy] if not (d / "report.json").is_file()] == []
     assert (out / "doc" / "lt-et" / "report.json").is_file()
 
 
