@@ -98,8 +98,13 @@ def main() -> None:
                          sum(c["wrong"] for c in sel if c["corpus"] != "textberg"),
                          sum(c["right"] for c in sel if c["corpus"] == "textberg"),
                          sum(c["wrong"] for c in sel if c["corpus"] == "textberg")])
-    write_results("shifted_pairs", {"seeds": args.seeds, "gold_lone_ntrex": gold_lone,
-                                    "candidates": cands, "grid": rows})
+    write_results("shifted_pairs", {
+        "seeds": args.seeds, "gold_lone_ntrex": gold_lone, "grid": rows,
+        "candidates_ntrex": sum(c["corpus"] != "textberg" for c in cands),
+        "candidates_textberg": sum(c["corpus"] == "textberg" for c in cands),
+        "right": [c for c in cands if c["right"]],
+        "max_advantage_of_gold_beads": {k: max((c[k] for c in cands if c["wrong"]),
+                                               default=None) for k in ("raw", "centred")}})
     print(f"gold 1-0/0-1 beads (NTREX): {gold_lone}; candidates: {len(cands)} "
           f"(right {sum(c['right'] for c in cands)}, wrong {sum(c['wrong'] for c in cands)})")
     print(md_table(["cosine", "advantage >", "right (NTREX)", "wrong (NTREX)",
