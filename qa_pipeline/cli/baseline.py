@@ -9,7 +9,7 @@ import typer
 
 from .. import config as C
 from ..errors import InputError
-from .common import guard
+from .common import guard, warn
 
 ReportsOpt = Annotated[Path, typer.Option("--reports", help="the last batch run's output folder",
                                           readable=False)]
@@ -38,9 +38,8 @@ def baseline_update(
         new, added, stale = update(old, run.pairs, prune, gone)
         write_baseline(new, path)
     for document, pair, error in run.unchecked:
-        typer.echo(f"qa-pipeline: warning: {document} {pair} was not checked by the last run "
-                   f"({error}); its findings are not in the baseline and its entries are "
-                   "kept", err=True)
+        warn(f"{document} {pair} was not checked by the last run ({error}); its findings are "
+             "not in the baseline and its entries are kept")
     for entry in stale:
         what = "removed" if prune else "stale"
         typer.echo(f"{what}: {entry.document} {entry.pair} {entry.kind} {entry.fingerprint}  "

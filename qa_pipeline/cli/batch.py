@@ -11,7 +11,7 @@ import typer
 from .. import config as C
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from . import common as opt
-from .common import embedded_line, err, guard, warn
+from .common import embedded_line, err, guard, note, warn
 from .outdir import check_writable
 from .progress import progress_display
 
@@ -119,13 +119,13 @@ def batch(
         if bc.nway and bc.config.drift.word_tagger:  # said once, like check's n-way note
             from ..nway.pipeline import WORD_TAGGER_NOTE
 
-            typer.echo(f"qa-pipeline: note: {WORD_TAGGER_NOTE}", err=True)
+            note(WORD_TAGGER_NOTE)
         baseline = load_baseline(baseline_file or corpora / C.BASELINE_FILE)
         with progress_display(quiet) as progress:
             result = run_batch(bc, corpora, out, baseline, progress, warn=warn)
     summary = result.summary
     for m in result.missing:
-        typer.echo(f"qa-pipeline: warning: {m.message}", err=True)
+        warn(m.message)
     for p in result.pairs:
         if p.error:
             err(p.error)

@@ -218,7 +218,7 @@ def _check_nway(files: list[Path], source: Path | None, source_lang: str | None,
     # n-way runs without the tagger (a note says so), so its time is not in the estimate
     _warn_large([*([source] if source else []), *files], cfg.model, False)
     if cfg.drift.word_tagger:  # a note, --quiet or not: the option was given and does nothing
-        typer.echo(f"qa-pipeline: note: {WORD_TAGGER_NOTE}", err=True)
+        opt.note(WORD_TAGGER_NOTE)
     with progress_display(quiet) as progress:
         encoder = warn_cache_writes(make_encoder(cfg, inner))
         report = analyse_nway(src_doc, docs, encoder, cfg, progress)

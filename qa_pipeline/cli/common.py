@@ -87,6 +87,10 @@ def warn(msg: str) -> None:
     typer.echo(f"qa-pipeline: warning: {msg}", err=True)
 
 
+def note(msg: str) -> None:
+    typer.echo(f"qa-pipeline: note: {msg}", err=True)
+
+
 def warn_cache_writes(enc: Any) -> Any:
     """`enc`, whose cache says on stderr, once, when it cannot store any more (a full disk):
     the run goes on without storing."""
