@@ -43,30 +43,31 @@ _NUM_RE = re.compile(
 )
 
 # Scale words after a number ("1,5 mln.", "2.8bn", "3 tuh."): the scaled value is added as an
-# alternative so "1,5 mln." matches "1 500 000" as well as "1,5 miljonit".
-_SCALE_RE = re.compile(
-    r"[\s\u00a0]?(?P<w>mln|milijon\w*|miljon\w*|million\w*|mio|milj(?![\w])|млн|m(?![\w])|"
-    r"milion\w*|miljoon\w*|millon\w*|millón|milh(?:ão|ões|ao|oes)|miljoen\w*|mill(?![\w])|"
-    r"миллион\w*|мільйон\w*|милион\w*|milyon\w*|مليون\w*|"
-    r"mlrd|mld(?![\w])|mrd(?![\w])|mljrd|milijard\w*|miljard\w*|billion\w*|bn|bln|млрд|"
-    r"miliard\w*|milliard\w*|bilh(?:ão|ões|ao|oes)|миллиард\w*|мільярд\w*|милиард\w*|"
-    r"milyar\w*|مليار\w*|"
-    r"tūkst|tūkstan\w*|tuh|tuhat\w*|tuhande\w*|thousand\w*|k(?![\w])|"
-    r"tys(?![\w])|tysi[ąę]c\w*|тыс(?![\w])|тысяч\w*|тисяч\w*|tausend\w*)",
-    re.IGNORECASE,
-)
-# The exponent of each scale word, by its stem (the first stem the word starts with wins, so
-# the longer stems of one family come first).
-_SCALES = (("mlrd", 9), ("mld", 9), ("mrd", 9), ("mljrd", 9), ("milijard", 9), ("miljard", 9),
-           ("billion", 9), ("bn", 9), ("bln", 9), ("млрд", 9), ("miliard", 9), ("milliard", 9),
-           ("bilh", 9), ("миллиард", 9), ("мільярд", 9), ("милиард", 9), ("milyar", 9),
-           ("مليار", 9),
-           ("mln", 6), ("milj", 6), ("млн", 6), ("milijon", 6), ("miljon", 6), ("million", 6),
-           ("milion", 6), ("millon", 6), ("millón", 6), ("milh", 6), ("mill", 6),
-           ("миллион", 6), ("мільйон", 6), ("милион", 6), ("milyon", 6), ("مليون", 6),
-           ("mio", 6), ("m", 6),
-           ("tūkst", 3), ("tuh", 3), ("thousand", 3), ("tys", 3), ("тыс", 3), ("тисяч", 3),
-           ("tausend", 3), ("k", 3))
+# alternative so "1,5 mln." matches "1 500 000" as well as "1,5 miljonit". One table: each
+# word's pattern and its power of ten, tried in this order (a longer word of a family before
+# its prefix: "milliard" after "million", "mill" alone last of them).
+_SCALE_WORDS: tuple[tuple[str, int], ...] = tuple(
+    (pat, exp) for exp, pats in (
+        (6, (r"mln", r"milijon\w*", r"miljon\w*", r"million\w*", r"mio", r"milj(?![\w])", r"млн",
+             r"m(?![\w])", r"milion\w*", r"miljoon\w*", r"millon\w*", r"millón",
+             r"milh(?:ão|ões|ao|oes)", r"miljoen\w*", r"mill(?![\w])", r"миллион\w*",
+             r"мільйон\w*", r"милион\w*", r"milyon\w*", r"مليون\w*")),
+        (9, (r"mlrd", r"mld(?![\w])", r"mrd(?![\w])", r"mljrd", r"milijard\w*", r"miljard\w*",
+             r"billion\w*", r"bn", r"bln", r"млрд", r"miliard\w*", r"milliard\w*",
+             r"bilh(?:ão|ões|ao|oes)", r"миллиард\w*", r"мільярд\w*", r"милиард\w*",
+             r"milyar\w*", r"مليار\w*")),
+        (3, (r"tūkst", r"tūkstan\w*", r"tuh", r"tuhat\w*", r"tuhande\w*", r"thousand\w*",
+             r"k(?![\w])", r"tys(?![\w])", r"tysi[ąę]c\w*", r"тыс(?![\w])", r"тысяч\w*",
+             r"тисяч\w*", r"tausend\w*")),
+    ) for pat in pats)
+_SCALE_RE = re.compile(r"[\s\u00a0]?(?:" + "|".join(
+    f"(?P<s{i}>{pat})" for i, (pat, _) in enumerate(_SCALE_WORDS)) + ")", re.IGNORECASE)
+
+
+def _scale(m: re.Match[str]) -> tuple[str, int]:
+    """The scale word `_SCALE_RE` matched, and its power of ten."""
+    assert m.lastgroup is not None
+    return m.group(m.lastgroup), _SCALE_WORDS[int(m.lastgroup[1:])][1]
 
 # 12-hour clock in en vs 24-hour in lt/et: "3 p.m." = "15 val." = "kell 15.00".
 _PM_RE = re.compile(r"[\s\u00a0]?p\.?\s?m\b\.?", re.IGNORECASE)
@@ -316,8 +317,7 @@ def extract(text: str) -> list[Mention]:
         plain = vals
         sm = _SCALE_RE.match(after)
         if sm and vals:
-            word = sm.group("w").lower()
-            exp = next((e for stem, e in _SCALES if word.startswith(stem)), 0)
+            word, exp = _scale(sm)
             scaled = {v * (Decimal(10) ** exp) for v in vals}
             # A scale word that is nothing else ("mlrd.", "miljonit", "thousand") makes the
             # number its product only: "2 mlrd." is no "2 mln." ("m" and "k" may be metres
