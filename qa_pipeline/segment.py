@@ -233,6 +233,20 @@ _UNIT_ABBREV = re.compile(r"(?:eur|usd|gbp|lt|ls|kr|proc|tūkst|mln|mlrd|val|min
                           re.IGNORECASE)
 
 
+def _goes_on(prev: str, piece: str, base: str) -> bool:
+    """Whether the splitter's `piece` goes on with the sentence `prev` (`base`: its language
+    without region): a piece in lower case, after an outline number, a listed abbreviation, a
+    range's first half, a unit, a German ordinal or "St." (Saint, outside English)."""
+    return bool(
+        _starts_lower(piece) or _BARE_NUMBER.fullmatch(prev)
+        or (piece[:1].isdigit() and _ABBREV_END.search(prev))
+        or _RANGE_END.match(piece) or _INNER_ABBREV_END.search(prev)
+        or _UNIT_ABBREV.fullmatch(piece)
+        or (base == "de" and _DE_ORDINAL_END.search(prev)
+            and piece.split(maxsplit=1)[0].lower() not in _DE_OPENERS)
+        or (base != "en" and _SAINT_END.search(prev)))
+
+
 def split_sentences(paragraph: str, lang: str) -> list[str]:
     import sentencex
 
@@ -242,8 +256,7 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
         if stray and pieces[i + 1]:
             pieces[i] = pieces[i][:stray.start()].rstrip()
             pieces[i + 1] = stray.group(1) + pieces[i + 1]
-    ordinal_end = _DE_ORDINAL_END if base_lang(lang) == "de" else None
-    saint_end = _SAINT_END if base_lang(lang) != "en" else None
+    base = base_lang(lang)
     out: list[str] = []
     end = -1  # where the last sentence of `out` ends in `paragraph` (-1: not found there)
     pos = 0
@@ -251,13 +264,7 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
         if not piece:
             continue
         at = paragraph.find(piece, pos)
-        if out and (_starts_lower(piece) or _BARE_NUMBER.fullmatch(out[-1]) or (
-                piece[:1].isdigit() and _ABBREV_END.search(out[-1]))
-                or _RANGE_END.match(piece) or _INNER_ABBREV_END.search(out[-1])
-                or _UNIT_ABBREV.fullmatch(piece)
-                or (ordinal_end is not None and ordinal_end.search(out[-1])
-                    and piece.split(maxsplit=1)[0].lower() not in _DE_OPENERS)
-                or (saint_end is not None and saint_end.search(out[-1]))):
+        if out and _goes_on(out[-1], piece, base):
             # joined as the paragraph has them ("5.–7. mail" keeps no space it did not have)
             gap = paragraph[end:at] if at >= end >= 0 else " "
             out[-1] = f"{out[-1]}{gap if not gap.strip() else ' '}{piece}"
