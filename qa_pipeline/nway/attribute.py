@@ -19,9 +19,11 @@ names none.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import median
+from typing import NamedTuple
 
 from ..types import SEVERITY_RANK, Severity, Span
 from .score import Mark, PairEvidence, logit
@@ -277,21 +279,25 @@ def odd_one_out(r: int, full: Sequence[str], flagged: Mapping[tuple[str, str], b
     raise ValueError(f"unknown vote rule {rule!r}; one of {', '.join(VOTE_RULES)}")
 
 
+class _Hit(NamedTuple):
+    """A check hit of pair x-y, seen from x: its spans on x's side and on y's, and what it
+    quotes on y's."""
+
+    mark: Mark
+    mine: tuple[Span, ...]
+    theirs: tuple[Span, ...]
+    quotes: tuple[str, ...]
+
+
 def _oriented(pairs: Mapping[tuple[str, str], PairEvidence], x: str, y: str, r: int,
-              kind: str) -> list[tuple[Mark, tuple[Span, ...], tuple[Span, ...]]]:
-    """The `kind` hits of pair x-y on row r at major or above, each with its spans on x's
-    side and on y's."""
+              kind: str) -> list[_Hit]:
+    """The `kind` hits of pair x-y on row r at major or above, seen from x (the evidence is
+    kept once per pair, under whichever order it was scored in)."""
     if (x, y) in pairs:
-        return [(m, m.a, m.b) for m in pairs[(x, y)].marks.get(r, ())
+        return [_Hit(m, m.a, m.b, m.b_text) for m in pairs[(x, y)].marks.get(r, ())
                 if m.kind == kind and _blaming(kind, m.severity)]
-    return [(m, m.b, m.a) for m in pairs[(y, x)].marks.get(r, ())
+    return [_Hit(m, m.b, m.a, m.a_text) for m in pairs[(y, x)].marks.get(r, ())
             if m.kind == kind and _blaming(kind, m.severity)]
-
-
-def _texts(pairs: Mapping[tuple[str, str], PairEvidence], x: str, y: str,
-           m: Mark) -> tuple[str, ...]:
-    """What hit `m` of pair x-y quotes on y's side."""
-    return m.b_text if (x, y) in pairs else m.a_text
 
 
 def _forms(pairs: Mapping[tuple[str, str], PairEvidence], x: str, y: str, r: int
@@ -305,39 +311,45 @@ def _forms(pairs: Mapping[tuple[str, str], PairEvidence], x: str, y: str, r: int
 
 
 def _norm(texts: Sequence[str]) -> tuple[str, ...]:
-    import re
-
     return tuple(sorted(re.sub(r"\W", "", t.casefold()) for t in texts))
 
 
+class _OddMention(NamedTuple):
+    """A mention of one translation (or its lack of one) that a check hits against each of
+    the others: the hits (one per peer, in the peers' order), seen from the odd one."""
+
+    hits: list[_Hit]
+    peers: list[str]
+
+    def counter(self) -> dict[str, tuple[Span, ...]]:
+        return {y: h.theirs for y, h in zip(self.peers, self.hits, strict=True)}
+
+
 def _odd_mentions(r: int, full: Sequence[str], pairs: Mapping[tuple[str, str], PairEvidence],
-                  kind: str, x: str) -> list[tuple[list[Mark], dict[str, tuple[Span, ...]],
-                                                   dict[str, tuple[str, ...]]]]:
+                  kind: str, x: str) -> list[_OddMention]:
     """The mentions of `x` (or its lack of one) that the `kind` check hits against every
-    other translation while the others agree on them: for each, the hits (one per peer), the
-    peers' counterpart spans, and what those quote. Peers agree when no hit between two of
+    other translation while the others agree on them. Peers agree when no hit between two of
     them touches a counterpart (both lacking the mention agrees too)."""
     peers = [y for y in full if y != x]
-    first = _oriented(pairs, x, peers[0], r, kind)
     out = []
-    for m0, mine, theirs0 in first:
-        chosen = [m0]
-        counter = {peers[0]: theirs0}
-        quotes = {peers[0]: _texts(pairs, x, peers[0], m0)}
+    for first in _oriented(pairs, x, peers[0], r, kind):
+        hits = [first]
         for y in peers[1:]:
-            match = next(((m, t) for m, s, t in _oriented(pairs, x, y, r, kind)
-                          if (_overlap(mine, s) if mine else not s)), None)
+            match = next((h for h in _oriented(pairs, x, y, r, kind)
+                          if (_overlap(first.mine, h.mine) if first.mine else not h.mine)),
+                         None)
             if match is None:
                 break
-            chosen.append(match[0])
-            counter[y], quotes[y] = match[1], _texts(pairs, x, y, match[0])
+            hits.append(match)
         else:
+            odd = _OddMention(hits, peers)
+            counter = odd.counter()
             if not any(
-                    (_overlap(counter[y], sy) and counter[y]) or (_overlap(counter[z], sz)
-                                                                  and counter[z])
+                    (_overlap(counter[y], h.mine) and counter[y])
+                    or (_overlap(counter[z], h.theirs) and counter[z])
                     for i, y in enumerate(peers) for z in peers[i + 1:]
-                    for _, sy, sz in _oriented(pairs, y, z, r, kind)):
-                out.append((chosen, counter, quotes))
+                    for h in _oriented(pairs, y, z, r, kind)):
+                out.append(odd)
     return out
 
 
@@ -357,18 +369,17 @@ def _check_blames(r: int, full: Sequence[str],
             if not odd:
                 continue
             peers = [y for y in full if y != x]
-            marks = [m for chosen, _, _ in odd for m in chosen]
+            marks = [h.mark for o in odd for h in o.hits]
             spans: dict[str, list[Span]] = {}
             alike = True
-            for chosen, counter, quotes in odd:
-                for y in peers:
-                    spans.setdefault(y, []).extend(counter[y])
-                spans.setdefault(x, []).extend(
-                    s for y, m in zip(peers, chosen, strict=True)
-                    for s in (m.a if (x, y) in pairs else m.b))
+            for o in odd:
+                for y, theirs in o.counter().items():
+                    spans.setdefault(y, []).extend(theirs)
+                spans.setdefault(x, []).extend(s for h in o.hits for s in h.mine)
                 if kind == "number":
-                    if any(quotes[y] for y in peers):
-                        alike &= len({_norm(quotes[y]) for y in peers}) == 1
+                    quotes = [h.quotes for h in o.hits]
+                    if any(quotes):
+                        alike &= len({_norm(q) for q in quotes}) == 1
                     else:
                         forms = [_forms(pairs, x, y, r) for y in peers]
                         alike &= None in forms or len(set(forms)) == 1
