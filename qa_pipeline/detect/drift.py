@@ -56,7 +56,7 @@ from .calibration import (
     sigmoid,
 )
 from .checks import drift_feature_checks
-from .context import CharSpans, PairContext
+from .context import CharSpans, PairContext, SideText
 from .params import DriftParams
 from .relative import RelativeReference, relative_scores
 from .relative import logit as logit_of
@@ -430,22 +430,20 @@ def _word_spans(ctx: PairContext, tags: Sequence[PairTags], tagger: WordTagger) 
         kind = word_partial(sw, tw, len(tg.source_spans), len(tg.target_spans))
         if kind is not None:
             partial[i] = kind
-        spans[i] = (_trimmed(ctx.source, ctx.source_sides[k].sentence_spans(ctx.source, s_sp)),
-                    _trimmed(ctx.target, ctx.target_sides[k].sentence_spans(ctx.target, t_sp)))
-        words[i] = (_trimmed(ctx.source,
-                             ctx.source_sides[k].sentence_spans(ctx.source, list(sw.phrases))),
-                    _trimmed(ctx.target,
-                             ctx.target_sides[k].sentence_spans(ctx.target, list(tw.phrases))),
-                    round(tg.sentence, 6))
+        src_side, tgt_side = ctx.source_sides[k], ctx.target_sides[k]
+        spans[i] = (_trimmed(ctx.source, src_side, s_sp), _trimmed(ctx.target, tgt_side, t_sp))
+        words[i] = (_trimmed(ctx.source, src_side, sw.phrases),
+                    _trimmed(ctx.target, tgt_side, tw.phrases), round(tg.sentence, 6))
     return spans, partial, words
 
 
-def _trimmed(doc: Document, spans: Sequence[Span]) -> tuple[Span, ...]:
-    """Sentence spans without the punctuation and unmatched quotes or brackets at their edges
-    (a whole side, or a phrase cut at a sentence's end: „Iga minuti … inimesi. → Iga minuti
-    … inimesi); a span of punctuation alone goes."""
+def _trimmed(doc: Document, side: SideText, spans: Sequence[tuple[int, int]]
+             ) -> tuple[Span, ...]:
+    """A side's character spans as sentence spans, without the punctuation and unmatched
+    quotes or brackets at their edges (a whole side, or a phrase cut at a sentence's end:
+    „Iga minuti … inimesi. → Iga minuti … inimesi); a span of punctuation alone goes."""
     out: list[Span] = []
-    for sid, a, b in spans:
+    for sid, a, b in side.sentence_spans(doc, list(spans)):
         t = trim_span(doc.sentences[sid].text, a, b)
         if t is not None:
             out.append((sid, *t))
